@@ -1,0 +1,84 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+/// Settings every Gantry target shares: Swift 6 language mode (strict concurrency) and
+/// honest imports, so a module's public surface says exactly what it exposes.
+let strict: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "gantry",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "gantry", targets: ["gantry"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // The pure core: configuration model, plan, state machine, policies, masking.
+        // Foundation and a YAML parser only; no files, sockets, processes or clocks of its own.
+        .target(
+            name: "GantryCore",
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            swiftSettings: strict
+        ),
+        // State stores behind the core's `StateStore` protocol.
+        .target(
+            name: "GantryStore",
+            dependencies: ["GantryCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
+        // Runs the user's commands: argv, process groups, timeouts, masked streaming.
+        .target(
+            name: "GantryExec",
+            dependencies: [
+                "GantryCore",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            swiftSettings: strict
+        ),
+        // What a person or a CI log sees: progress lines, colour, GitHub Actions commands.
+        .target(
+            name: "GantryTerminal",
+            dependencies: ["GantryCore"],
+            swiftSettings: strict
+        ),
+        // The thin command line: parses, wires adapters into the core, prints.
+        .executableTarget(
+            name: "gantry",
+            dependencies: [
+                "GantryCore", "GantryStore", "GantryExec", "GantryTerminal",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "GantryCoreTests", dependencies: ["GantryCore"], swiftSettings: strict),
+        .testTarget(
+            name: "GantryStoreTests",
+            dependencies: ["GantryCore", "GantryStore"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "GantryExecTests",
+            dependencies: ["GantryCore", "GantryExec"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "GantryIntegrationTests",
+            dependencies: ["GantryCore", "GantryStore"],
+            swiftSettings: strict
+        ),
+    ]
+)

@@ -1,0 +1,98 @@
+import Yams
+
+/// Turns the text of a `gantry.yml` into a `GantryConfig`, or into a `ConfigError` listing
+/// every problem with its line, column and key path. Pure: the caller reads the file.
+public enum ConfigParser {
+    public static let supportedVersion = 1
+
+    /// Parses `text`, read from `file`; relative paths will resolve against `directory`.
+    public static func parse(text: String, file: String, directory: String) throws(ConfigError) -> GantryConfig {
+        let reader = YAMLReader(file: file)
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw ConfigError(issues: [syntaxIssue(error, file: file)])
+        } catch {
+            throw ConfigError(issues: [ConfigIssue(file: file, position: nil, keyPath: "", message: "is not valid YAML: \(error)")])
+        }
+        guard let root, !root.isNull else {
+            throw ConfigError(issues: [ConfigIssue(
+                file: file, position: nil, keyPath: "", message: "is empty",
+                hint: "run 'gantry init' to write a commented example"
+            )])
+        }
+        let config = parseRoot(root, reader: reader, file: file, directory: directory)
+        if !reader.issues.isEmpty || config == nil {
+            throw ConfigError(issues: reader.issues)
+        }
+        return config!
+    }
+
+    private static func parseRoot(_ root: Node, reader: YAMLReader, file: String, directory: String) -> GantryConfig? {
+        guard let fields = reader.fields(root, at: .root) else { return nil }
+        fields.notYetSupported(["runners", "notify", "metrics"], note: "planned; remove it for now")
+        let version = fields.int("version", required: true)
+        if let version, version != supportedVersion, let node = fields.node("version") {
+            reader.fail(node, ConfigKeyPath.root.key("version"), "version \(version) is not supported", hint: "this gantry reads version: 1")
+        }
+        let state = fields.string("state") ?? GantryConfig.defaultState
+        if let node = fields.node("state"), !state.hasPrefix("sqlite:"), !state.hasPrefix("postgres://"), !state.hasPrefix("postgresql://") {
+            reader.fail(node, ConfigKeyPath.root.key("state"), "'\(state)' is not a state store URL", hint: "write sqlite:PATH or postgres://user@host/db")
+        }
+        var environments: [EnvironmentConfig] = []
+        if let envFields = fields.fields("environments", required: true) {
+            if envFields.keys.isEmpty {
+                reader.fail(envFields.node, envFields.path, "defines no environment", hint: "add one, e.g. production:")
+            }
+            for name in envFields.keys {
+                let path = envFields.path.key(name)
+                guard let node = envFields.node(name) else { continue }
+                if !EnvironmentName.isValid(name) {
+                    reader.fail(node, path, "'\(name)' is not a valid environment name", hint: EnvironmentName.rule)
+                }
+                if let environment = EnvironmentParser(reader: reader, name: name, path: path).parse(node) {
+                    environments.append(environment)
+                }
+            }
+            envFields.finish()
+        }
+        fields.finish()
+        guard let version else { return nil }
+        return GantryConfig(version: version, file: file, directory: directory, state: state, environments: environments)
+    }
+
+    private static func syntaxIssue(_ error: YamlError, file: String) -> ConfigIssue {
+        switch error {
+        case .scanner(let context, let problem, let mark, _),
+             .parser(let context, let problem, let mark, _),
+             .composer(let context, let problem, let mark, _):
+            var message = "is not valid YAML: \(problem)"
+            if let context { message += " \(context.text)" }
+            return ConfigIssue(file: file, position: SourcePosition(line: mark.line, column: mark.column), keyPath: "", message: message)
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return ConfigIssue(
+                file: file, position: SourcePosition(line: context.mark.line, column: context.mark.column), keyPath: "",
+                message: "a mapping repeats the key(s) \(duplicates.joined(separator: ", "))"
+            )
+        default:
+            return ConfigIssue(file: file, position: nil, keyPath: "", message: "is not valid YAML: \(error)")
+        }
+    }
+}
+
+/// Environment names end up in metric labels, lock keys and file names, so they are kept
+/// to a safe alphabet.
+public enum EnvironmentName {
+    public static let rule = "use letters, digits, '.', '_' and '-', starting with a letter or digit, at most 63 characters"
+
+    public static func isValid(_ name: String) -> Bool {
+        let scalars = Array(name.unicodeScalars)
+        guard let first = scalars.first, scalars.count <= 63, isAlphanumeric(first) else { return false }
+        return scalars.allSatisfy { isAlphanumeric($0) || $0 == "." || $0 == "_" || $0 == "-" }
+    }
+
+    private static func isAlphanumeric(_ scalar: Unicode.Scalar) -> Bool {
+        ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
+    }
+}

@@ -1,0 +1,106 @@
+/// A loaded, validated `gantry.yml`.
+///
+/// Values are kept as written (with `${VAR}` references unresolved) so that loading never
+/// needs a secret: `gantry validate` and `gantry status` work on a machine that holds none.
+/// References are resolved when a command or probe actually runs.
+public struct GantryConfig: Sendable {
+    /// The schema version; only `1` exists.
+    public var version: Int
+    /// The path the configuration was read from, as given.
+    public var file: String
+    /// The directory relative paths resolve against, and the working directory of commands.
+    public var directory: String
+    /// The state store URL as written: `sqlite:PATH` or `postgres://…`.
+    public var state: String
+    /// Environments in the order the file lists them.
+    public var environments: [EnvironmentConfig]
+
+    public init(version: Int, file: String, directory: String, state: String, environments: [EnvironmentConfig]) {
+        self.version = version
+        self.file = file
+        self.directory = directory
+        self.state = state
+        self.environments = environments
+    }
+
+    /// The environment called `name`, if the file defines one.
+    public func environment(_ name: String) -> EnvironmentConfig? {
+        environments.first { $0.name == name }
+    }
+
+    /// The default state location when `state:` is absent: beside the configuration file.
+    public static let defaultState = "sqlite:.gantry/state.db"
+}
+
+/// One place to deploy: its commands, secrets and checks.
+public struct EnvironmentConfig: Sendable {
+    public var name: String
+    /// An Ansible inventory path (relative to the config directory), passed as `{inventory}`.
+    public var inventory: String?
+    /// The hosts this environment deploys to, exported as `GANTRY_TARGETS`.
+    public var targets: [String]
+    /// Names of environment variables whose values are secrets: checked for presence, and
+    /// masked wherever Gantry prints or stores text.
+    public var secrets: [String]
+    public var deploy: CommandConfig
+    public var rollback: CommandConfig?
+    public var checks: [CheckConfig]
+    public var checkDefaults: CheckTiming
+    /// Names of variables read through `${VAR}` into credential fields (passwords, tokens,
+    /// header values, URLs); their values are masked like declared secrets.
+    public var credentialVariables: Set<String>
+    /// URLs as written in credential fields; their `user:password@` part is masked.
+    public var credentialURLs: [String]
+
+    public init(
+        name: String, inventory: String? = nil, targets: [String] = [], secrets: [String] = [],
+        deploy: CommandConfig, rollback: CommandConfig? = nil, checks: [CheckConfig] = [],
+        checkDefaults: CheckTiming = .defaults, credentialVariables: Set<String> = [],
+        credentialURLs: [String] = []
+    ) {
+        self.name = name
+        self.inventory = inventory
+        self.targets = targets
+        self.secrets = secrets
+        self.deploy = deploy
+        self.rollback = rollback
+        self.checks = checks
+        self.checkDefaults = checkDefaults
+        self.credentialVariables = credentialVariables
+        self.credentialURLs = credentialURLs
+    }
+
+    /// Every variable whose value must never be shown.
+    public var maskedVariables: Set<String> {
+        credentialVariables.union(secrets)
+    }
+}
+
+/// A command Gantry runs for the user: argv, never a shell line unless asked.
+public struct CommandConfig: Sendable, Hashable {
+    /// The argument vector; element 0 is the program. With `shell: true` it holds one
+    /// element, the script given to `/bin/sh -c`.
+    public var argv: [String]
+    /// Run through `/bin/sh -c`; placeholders are then shell-quoted.
+    public var shell: Bool
+    /// The limit of one attempt; then SIGTERM, `grace`, SIGKILL to the whole process group.
+    public var timeout: Duration
+    /// How long a process gets between SIGTERM and SIGKILL.
+    public var grace: Duration
+    /// Extra environment variables for the command (values may use `${VAR}`).
+    public var environment: [String: String]
+
+    public init(
+        argv: [String], shell: Bool = false, timeout: Duration = CommandConfig.defaultTimeout,
+        grace: Duration = CommandConfig.defaultGrace, environment: [String: String] = [:]
+    ) {
+        self.argv = argv
+        self.shell = shell
+        self.timeout = timeout
+        self.grace = grace
+        self.environment = environment
+    }
+
+    public static let defaultTimeout: Duration = .seconds(30 * 60)
+    public static let defaultGrace: Duration = .seconds(10)
+}

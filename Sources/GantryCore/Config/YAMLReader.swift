@@ -1,0 +1,294 @@
+import Yams
+
+/// Walks a parsed YAML tree and turns it into typed values, collecting every problem with
+/// its position instead of stopping at the first. Decoding through `Codable` would stop at
+/// the first error and lose line numbers; configuration mistakes deserve better.
+final class YAMLReader {
+    let file: String
+    private(set) var issues: [ConfigIssue] = []
+
+    init(file: String) {
+        self.file = file
+    }
+
+    func fail(_ node: Node?, _ path: ConfigKeyPath, _ message: String, hint: String? = nil) {
+        issues.append(ConfigIssue(file: file, position: node?.position, keyPath: path.description, message: message, hint: hint))
+    }
+
+    /// A mapping's fields, or nil (with an issue recorded) when the node is something else.
+    func fields(_ node: Node, at path: ConfigKeyPath) -> YAMLFields? {
+        guard let mapping = node.mapping else {
+            fail(node, path, "expected a mapping of keys to values, found \(node.kindName)")
+            return nil
+        }
+        return YAMLFields(reader: self, node: node, mapping: mapping, path: path)
+    }
+
+    /// The elements of a sequence, or nil (with an issue) when the node is something else.
+    func sequence(_ node: Node, at path: ConfigKeyPath) -> [Node]? {
+        guard let sequence = node.sequence else {
+            fail(node, path, "expected a list, found \(node.kindName)")
+            return nil
+        }
+        return Array(sequence)
+    }
+
+    func string(_ node: Node, at path: ConfigKeyPath) -> String? {
+        guard let scalar = node.scalar, !node.isNull else {
+            fail(node, path, "expected a string, found \(node.kindName)")
+            return nil
+        }
+        return scalar.string
+    }
+
+    func nonEmptyString(_ node: Node, at path: ConfigKeyPath) -> String? {
+        guard let text = string(node, at: path) else { return nil }
+        guard !text.trimmingWhitespace().isEmpty else {
+            fail(node, path, "must not be empty")
+            return nil
+        }
+        return text
+    }
+
+    func int(_ node: Node, at path: ConfigKeyPath, range: ClosedRange<Int>? = nil) -> Int? {
+        guard let scalar = node.scalar, scalar.style == .plain, let value = Int(scalar.string) else {
+            fail(node, path, "expected a whole number, found \(node.describedValue)")
+            return nil
+        }
+        if let range, !range.contains(value) {
+            fail(node, path, "\(value) is out of range", hint: "allowed: \(range.lowerBound)...\(range.upperBound)")
+            return nil
+        }
+        return value
+    }
+
+    func double(_ node: Node, at path: ConfigKeyPath) -> Double? {
+        guard let scalar = node.scalar, scalar.style == .plain, let value = Double(scalar.string), value.isFinite else {
+            fail(node, path, "expected a number, found \(node.describedValue)")
+            return nil
+        }
+        return value
+    }
+
+    func bool(_ node: Node, at path: ConfigKeyPath) -> Bool? {
+        guard let scalar = node.scalar, scalar.style == .plain else {
+            fail(node, path, "expected true or false, found \(node.describedValue)")
+            return nil
+        }
+        switch scalar.string {
+        case "true": return true
+        case "false": return false
+        default:
+            fail(node, path, "expected true or false, found \(node.describedValue)")
+            return nil
+        }
+    }
+
+    func duration(_ node: Node, at path: ConfigKeyPath, allowZero: Bool = false) -> Duration? {
+        guard let text = string(node, at: path) else { return nil }
+        guard let value = DurationText.parse(text) else {
+            fail(node, path, "'\(text)' is not a duration", hint: "write it with a unit: 200ms, 30s, 5m, 1h")
+            return nil
+        }
+        if !allowZero, value <= .zero {
+            fail(node, path, "must be longer than zero")
+            return nil
+        }
+        return value
+    }
+
+    func size(_ node: Node, at path: ConfigKeyPath, allowPercent: Bool = true) -> SizeThreshold? {
+        guard let text = string(node, at: path) else { return nil }
+        guard let value = SizeThreshold.parse(text) else {
+            fail(node, path, "'\(text)' is not a size", hint: allowPercent ? "write 512MiB, 2GiB or 10%" : "write 512MiB or 2GiB")
+            return nil
+        }
+        if !allowPercent, case .percent = value {
+            fail(node, path, "must be an absolute size, not a percentage", hint: "write 512MiB or 2GiB")
+            return nil
+        }
+        return value
+    }
+
+    func stringList(_ node: Node, at path: ConfigKeyPath, allowEmpty: Bool = true) -> [String]? {
+        guard let elements = sequence(node, at: path) else { return nil }
+        if !allowEmpty, elements.isEmpty {
+            fail(node, path, "must not be an empty list")
+            return nil
+        }
+        var values: [String] = []
+        var valid = true
+        for (offset, element) in elements.enumerated() {
+            if let text = string(element, at: path.index(offset)) { values.append(text) } else { valid = false }
+        }
+        return valid ? values : nil
+    }
+
+    /// A mapping of string keys to string values (headers, environment variables).
+    func stringMap(_ node: Node, at path: ConfigKeyPath) -> [String: String]? {
+        guard let mapping = node.mapping else {
+            fail(node, path, "expected a mapping of names to values, found \(node.kindName)")
+            return nil
+        }
+        var values: [String: String] = [:]
+        for (key, value) in mapping {
+            guard let name = string(key, at: path) else { continue }
+            if let text = string(value, at: path.key(name)) { values[name] = text }
+        }
+        return values
+    }
+}
+
+/// The keys of one YAML mapping. Every key read is marked known; `finish()` reports the
+/// others as unknown, with the nearest known key as a suggestion, so a typo such as
+/// `tiemout` is caught instead of silently ignored.
+final class YAMLFields {
+    let reader: YAMLReader
+    let node: Node
+    let path: ConfigKeyPath
+    private var values: [(key: String, keyNode: Node, value: Node)] = []
+    private var known: Set<String> = []
+    private var unsupported: [String: String] = [:]
+
+    init(reader: YAMLReader, node: Node, mapping: Node.Mapping, path: ConfigKeyPath) {
+        self.reader = reader
+        self.node = node
+        self.path = path
+        var seen: Set<String> = []
+        for (key, value) in mapping {
+            guard let name = key.scalar?.string else {
+                reader.fail(key, path, "keys must be plain strings")
+                continue
+            }
+            if !seen.insert(name).inserted {
+                reader.fail(key, path.key(name), "appears twice in the same mapping")
+                continue
+            }
+            values.append((name, key, value))
+        }
+    }
+
+    var keys: [String] { values.map(\.key) }
+
+    /// The value node under `key`, marking the key as known.
+    func node(_ key: String) -> Node? {
+        known.insert(key)
+        return values.first { $0.key == key }?.value
+    }
+
+    /// The value under `key`; records a "missing" issue when `required` and absent.
+    func value(_ key: String, required: Bool = false) -> Node? {
+        let found = node(key)
+        if found == nil, required {
+            reader.fail(node, path.key(key), "is required but missing")
+        }
+        if let found, found.isNull {
+            if required { reader.fail(found, path.key(key), "is required but empty") }
+            return nil
+        }
+        return found
+    }
+
+    func string(_ key: String, required: Bool = false) -> String? {
+        value(key, required: required).flatMap { reader.nonEmptyString($0, at: path.key(key)) }
+    }
+
+    func int(_ key: String, required: Bool = false, range: ClosedRange<Int>? = nil) -> Int? {
+        value(key, required: required).flatMap { reader.int($0, at: path.key(key), range: range) }
+    }
+
+    func double(_ key: String) -> Double? {
+        value(key).flatMap { reader.double($0, at: path.key(key)) }
+    }
+
+    func bool(_ key: String) -> Bool? {
+        value(key).flatMap { reader.bool($0, at: path.key(key)) }
+    }
+
+    func duration(_ key: String, required: Bool = false, allowZero: Bool = false) -> Duration? {
+        value(key, required: required).flatMap { reader.duration($0, at: path.key(key), allowZero: allowZero) }
+    }
+
+    func size(_ key: String, required: Bool = false, allowPercent: Bool = true) -> SizeThreshold? {
+        value(key, required: required).flatMap { reader.size($0, at: path.key(key), allowPercent: allowPercent) }
+    }
+
+    func stringList(_ key: String, required: Bool = false, allowEmpty: Bool = true) -> [String]? {
+        value(key, required: required).flatMap { reader.stringList($0, at: path.key(key), allowEmpty: allowEmpty) }
+    }
+
+    func stringMap(_ key: String) -> [String: String]? {
+        value(key).flatMap { reader.stringMap($0, at: path.key(key)) }
+    }
+
+    func fields(_ key: String, required: Bool = false) -> YAMLFields? {
+        value(key, required: required).flatMap { reader.fields($0, at: path.key(key)) }
+    }
+
+    /// Marks keys that belong to the design but that this version does not act on, so the
+    /// error says so instead of calling a documented key a typo.
+    func notYetSupported(_ keys: [String], note: String) {
+        for key in keys { unsupported[key] = note }
+    }
+
+    /// Reports every key that was never read.
+    func finish() {
+        for entry in values where !known.contains(entry.key) {
+            if let note = unsupported[entry.key] {
+                reader.fail(entry.keyNode, path.key(entry.key), "is not supported by this version of gantry", hint: note)
+                continue
+            }
+            let suggestion = closest(to: entry.key, among: known)
+            let allowed = known.sorted().joined(separator: ", ")
+            let hint = suggestion.map { "did you mean '\($0)'? allowed here: \(allowed)" } ?? "allowed here: \(allowed)"
+            reader.fail(entry.keyNode, path.key(entry.key), "unknown key", hint: hint)
+        }
+    }
+
+    private func closest(to key: String, among candidates: Set<String>) -> String? {
+        let scored = candidates.map { ($0, editDistance(key, $0)) }.filter { $0.1 <= max(2, key.count / 3) }
+        return scored.min { $0.1 == $1.1 ? $0.0 < $1.0 : $0.1 < $1.1 }?.0
+    }
+}
+
+/// Levenshtein distance, for "did you mean" suggestions.
+func editDistance(_ lhs: String, _ rhs: String) -> Int {
+    let a = Array(lhs), b = Array(rhs)
+    if a.isEmpty { return b.count }
+    if b.isEmpty { return a.count }
+    var previous = Array(0...b.count)
+    for i in 1...a.count {
+        var current = [i] + Array(repeating: 0, count: b.count)
+        for j in 1...b.count {
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+        }
+        previous = current
+    }
+    return previous[b.count]
+}
+
+extension Node {
+    var position: SourcePosition? {
+        mark.map { SourcePosition(line: $0.line, column: $0.column) }
+    }
+
+    var isNull: Bool {
+        guard let scalar = scalar, scalar.style == .plain else { return false }
+        return ["", "~", "null", "Null", "NULL"].contains(scalar.string)
+    }
+
+    var kindName: String {
+        if isNull { return "nothing (null)" }
+        switch self {
+        case .scalar: return "a single value"
+        case .mapping: return "a mapping"
+        case .sequence: return "a list"
+        case .alias: return "an alias"
+        }
+    }
+
+    var describedValue: String {
+        if let scalar = scalar, !isNull { return "'\(scalar.string)'" }
+        return kindName
+    }
+}

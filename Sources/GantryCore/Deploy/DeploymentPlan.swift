@@ -1,0 +1,59 @@
+public import Foundation
+
+/// What `gantry deploy` would do, step by step, computed without doing any of it.
+public struct DeploymentPlan: Sendable, Hashable, Codable {
+    public struct Item: Sendable, Hashable, Codable {
+        public var step: Step
+        /// What the step would do, in a sentence (masked).
+        public var action: String
+        /// The resolved, masked argv of a step that runs a command.
+        public var command: [String]?
+        public var timeout: String?
+    }
+
+    public var environment: String
+    public var release: String
+    /// Whether the deploy would be skipped because the release is already live.
+    public var wouldSkip: Bool
+    public var items: [Item]
+}
+
+/// Builds a `DeploymentPlan` from the configuration and what the store says now.
+public enum DeploymentPlanner {
+    /// The deployment id placeholder used in plans; the real id is made when a deploy starts.
+    public static let planID = DeploymentID(rawValue: "<deployment-id>")
+
+    public static func plan(
+        _ request: DeploymentRequest, state: EnvironmentState, lastDeployment: DeploymentRecord?, lease: Lease?, now: Date
+    ) throws(Interpolation.MissingVariable) -> DeploymentPlan {
+        let masker = SecretMasker.forEnvironment(request.environment, processEnvironment: request.processEnvironment)
+        let invocation = try CommandResolver.resolve(
+            request.environment.deploy, values: request.placeholders(deploymentID: planID), directory: request.directory,
+            processEnvironment: request.processEnvironment, masker: masker
+        )
+        var items: [DeploymentPlan.Item] = []
+        let name = request.environment.name
+        if let lease, lease.expiresAt > now {
+            items.append(.init(step: .lock, action: "wait: \(name) is locked by \(lease.owner.summary); this deploy would be refused"))
+        } else {
+            items.append(.init(step: .lock, action: "take the \(name) lease (free now)"))
+        }
+        var machine = DeploymentStateMachine(release: request.release.value, force: request.force)
+        _ = machine.handle(.lockAcquired)
+        let decision = machine.handle(.stateRead(state, lastDeployment: lastDeployment))
+        if case .finish(.skipped, let reason, _) = decision {
+            items.append(.init(step: .decide, action: "skip: \(reason)"))
+            return DeploymentPlan(environment: name, release: request.release.value, wouldSkip: true, items: items)
+        }
+        let current = state.current.map { "\(name) runs \($0)" } ?? "\(name) has no current release"
+        items.append(.init(step: .decide, action: "deploy: \(current)\(request.force ? "; --force given" : "")"))
+        let deploy = request.environment.deploy
+        items.append(.init(
+            step: .deploy,
+            action: "run the deploy command in \(request.directory)\(deploy.shell ? " through /bin/sh" : ""); on timeout SIGTERM the process group, wait \(DurationText.canonical(deploy.grace)), then SIGKILL",
+            command: invocation.display, timeout: DurationText.canonical(deploy.timeout)
+        ))
+        items.append(.init(step: .promote, action: "record \(request.release) as the current and last good release of \(name)"))
+        return DeploymentPlan(environment: name, release: request.release.value, wouldSkip: false, items: items)
+    }
+}

@@ -1,0 +1,48 @@
+/// How a deployment ended. Every run of `gantry deploy` ends in exactly one of these.
+public enum Outcome: String, Sendable, Hashable, Codable, CaseIterable {
+    /// The new release runs and is recorded as current and last good.
+    case succeeded
+    /// The release was already live; nothing ran.
+    case skipped
+    /// The deploy failed and production was put back on the last good release.
+    case rolledBack = "rolled_back"
+    /// The deploy failed and production was not restored: a person is needed.
+    case failed
+    /// A signal stopped the deployment.
+    case interrupted
+    /// Gantry refused before changing anything (lock held, command could not start, …).
+    case refused
+
+    /// The process exit code DESIGN.md fixes for this outcome. `interrupted` depends on the
+    /// signal (130 for SIGINT, 143 for SIGTERM); see `ExitStatus.interrupted(by:)`.
+    public var exitCode: Int32 {
+        switch self {
+        case .succeeded, .skipped: 0
+        case .rolledBack: 1
+        case .refused: 3
+        case .failed: 4
+        case .interrupted: 130
+        }
+    }
+
+    /// Outcomes that say something about what production runs (as opposed to `skipped` and
+    /// `refused`, which changed nothing).
+    public var changedProduction: Bool {
+        switch self {
+        case .succeeded, .rolledBack, .failed, .interrupted: true
+        case .skipped, .refused: false
+        }
+    }
+}
+
+/// Exit codes of the `gantry` command (DESIGN.md section 3), in one place.
+public enum ExitStatus {
+    public static let success: Int32 = 0
+    public static let restored: Int32 = 1
+    public static let usage: Int32 = 2
+    public static let refused: Int32 = 3
+    public static let needsPerson: Int32 = 4
+
+    /// 128 + the signal number, as shells report it.
+    public static func interrupted(by signal: Int32) -> Int32 { 128 + signal }
+}

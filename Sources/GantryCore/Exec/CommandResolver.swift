@@ -1,0 +1,108 @@
+/// Values a command's placeholders stand for.
+public struct PlaceholderValues: Sendable, Hashable {
+    public var release: String
+    public var environment: String
+    /// The inventory path, resolved against the config directory; empty when none.
+    public var inventory: String
+    public var deploymentID: String
+    public var targets: [String]
+
+    public init(release: String, environment: String, inventory: String, deploymentID: String, targets: [String]) {
+        self.release = release
+        self.environment = environment
+        self.inventory = inventory
+        self.deploymentID = deploymentID
+        self.targets = targets
+    }
+
+    var table: [(String, String)] {
+        [
+            ("{release}", release), ("{environment}", environment), ("{inventory}", inventory),
+            ("{deployment_id}", deploymentID),
+        ]
+    }
+
+    /// `GANTRY_*` variables every command receives.
+    public var environmentVariables: [String: String] {
+        [
+            "GANTRY_ENVIRONMENT": environment, "GANTRY_RELEASE": release, "GANTRY_DEPLOYMENT_ID": deploymentID,
+            "GANTRY_TARGETS": targets.joined(separator: ","), "GANTRY_INVENTORY": inventory,
+        ]
+    }
+}
+
+/// Turns a configured command into an invocation.
+///
+/// Placeholders are substituted inside each argument, never by building a shell line; with
+/// `shell: true` each substituted value is shell-quoted, so a value can never become syntax.
+public enum CommandResolver {
+    public static func resolve(
+        _ command: CommandConfig, values: PlaceholderValues, directory: String,
+        processEnvironment: [String: String], masker: SecretMasker
+    ) throws(Interpolation.MissingVariable) -> CommandInvocation {
+        var argv: [String] = []
+        if command.shell {
+            let script = try Interpolation.expand(substitute(command.argv[0], values, quote: true), environment: processEnvironment)
+            argv = ["/bin/sh", "-c", script]
+        } else {
+            for argument in command.argv {
+                argv.append(try Interpolation.expand(substitute(argument, values, quote: false), environment: processEnvironment))
+            }
+            argv[0] = resolveProgram(argv[0], directory: directory)
+        }
+        var environment = values.environmentVariables
+        for (name, value) in command.environment {
+            environment[name] = try Interpolation.expand(substitute(value, values, quote: false), environment: processEnvironment)
+        }
+        return CommandInvocation(
+            argv: argv, display: argv.map(masker.mask), environment: environment,
+            workingDirectory: directory, timeout: command.timeout, grace: command.grace
+        )
+    }
+
+    static func substitute(_ text: String, _ values: PlaceholderValues, quote: Bool) -> String {
+        var result = text
+        for (placeholder, value) in values.table where result.contains(placeholder) {
+            result = result.replacingAll(placeholder, with: quote ? shellQuote(value) : value)
+        }
+        return result
+    }
+
+    /// A relative program path (`./deploy.sh`, `bin/deploy`) resolves against the config
+    /// directory; a bare name is looked up on PATH.
+    static func resolveProgram(_ program: String, directory: String) -> String {
+        guard program.contains("/"), !program.hasPrefix("/") else { return program }
+        return PathText.join(directory, program)
+    }
+
+    /// `value` as one word for `/bin/sh`.
+    public static func shellQuote(_ value: String) -> String {
+        "'" + value.replacingAll("'", with: "'\\''") + "'"
+    }
+}
+
+/// Path arithmetic on strings, enough for resolving config-relative paths.
+public enum PathText {
+    public static func join(_ directory: String, _ path: String) -> String {
+        if path.hasPrefix("/") { return normalize(path) }
+        return normalize(directory.hasSuffix("/") ? directory + path : directory + "/" + path)
+    }
+
+    /// Removes `.` and `..` components.
+    public static func normalize(_ path: String) -> String {
+        var parts: [Substring] = []
+        for part in path.split(separator: "/", omittingEmptySubsequences: true) {
+            if part == "." { continue }
+            if part == "..", !parts.isEmpty, parts.last != ".." { parts.removeLast(); continue }
+            parts.append(part)
+        }
+        let joined = parts.joined(separator: "/")
+        return path.hasPrefix("/") ? "/" + joined : (joined.isEmpty ? "." : joined)
+    }
+
+    public static func directory(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        if slash == path.startIndex { return "/" }
+        return String(path[..<slash])
+    }
+}

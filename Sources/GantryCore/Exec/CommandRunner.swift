@@ -1,0 +1,73 @@
+/// A command ready to run: argv with placeholders filled in, and how to bound it.
+public struct CommandInvocation: Sendable, Hashable {
+    /// The real argument vector (may hold secret values; never print it, print `display`).
+    public var argv: [String]
+    /// The argv with secret values masked, for output and the journal.
+    public var display: [String]
+    /// Variables added to the inherited environment.
+    public var environment: [String: String]
+    public var workingDirectory: String
+    public var timeout: Duration
+    public var grace: Duration
+
+    public init(argv: [String], display: [String], environment: [String: String], workingDirectory: String, timeout: Duration, grace: Duration) {
+        self.argv = argv
+        self.display = display
+        self.environment = environment
+        self.workingDirectory = workingDirectory
+        self.timeout = timeout
+        self.grace = grace
+    }
+}
+
+/// How a command ended.
+public enum CommandTermination: Sendable, Hashable, CustomStringConvertible {
+    case exited(Int32)
+    case signaled(Int32)
+    /// The timeout fired; the process group got SIGTERM, then SIGKILL after the grace period.
+    case timedOut
+    /// The deployment was interrupted; the process group was stopped the same way.
+    case cancelled
+
+    public var succeeded: Bool { self == .exited(0) }
+
+    public var description: String {
+        switch self {
+        case .exited(let code): "exited with status \(code)"
+        case .signaled(let signal): "was killed by signal \(signal)"
+        case .timedOut: "timed out"
+        case .cancelled: "was stopped by an interruption"
+        }
+    }
+}
+
+public struct CommandResult: Sendable, Hashable {
+    public var termination: CommandTermination
+    public var duration: Duration
+
+    public init(termination: CommandTermination, duration: Duration) {
+        self.termination = termination
+        self.duration = duration
+    }
+}
+
+/// Why a command could not be started at all (nothing ran).
+public struct CommandLaunchError: Error, Sendable, CustomStringConvertible {
+    public var program: String
+    public var reason: String
+
+    public init(program: String, reason: String) {
+        self.program = program
+        self.reason = reason
+    }
+
+    public var description: String { "could not start '\(program)': \(reason)" }
+}
+
+/// Runs the user's commands. The adapter puts each command in its own process group so a
+/// timeout or interruption stops the command *and* everything it started.
+public protocol CommandRunner: Sendable {
+    /// Runs `invocation`, calling `output` with each line of combined stdout and stderr
+    /// (unmasked: the caller masks). Returns `.cancelled` when the calling task is cancelled.
+    func run(_ invocation: CommandInvocation, output: @escaping @Sendable (String) async -> Void) async throws(CommandLaunchError) -> CommandResult
+}

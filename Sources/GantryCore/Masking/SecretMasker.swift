@@ -1,0 +1,87 @@
+/// Replaces every secret value in text with `***`.
+///
+/// Multi-line secrets (an SSH key) are also masked line by line, because commands print
+/// them one line at a time. Longer values are replaced first so a secret that contains
+/// another is not half-revealed.
+public struct SecretMasker: Sendable {
+    public static let mask = "***"
+
+    private let needles: [String]
+
+    /// A masker for `values`; empty values are ignored (they cannot leak anything).
+    public init(values: some Sequence<String>) {
+        var needles: Set<String> = []
+        for value in values where !value.isEmpty {
+            needles.insert(value)
+            if value.contains("\n") {
+                for line in value.split(separator: "\n") {
+                    let trimmed = line.trimmingWhitespace()
+                    if trimmed.count >= 4 { needles.insert(trimmed) }
+                }
+            }
+        }
+        self.needles = needles.sorted { $0.count == $1.count ? $0 < $1 : $0.count > $1.count }
+    }
+
+    /// A masker that hides nothing.
+    public static let none = SecretMasker(values: [])
+
+    /// The secret values themselves, for handing to a CI system's own masking
+    /// (GitHub's `::add-mask::`) before anything else is printed. Never print them elsewhere.
+    public var values: [String] { needles }
+
+    public var isEmpty: Bool { needles.isEmpty }
+
+    /// `text` with every secret replaced.
+    public func mask(_ text: String) -> String {
+        guard !needles.isEmpty else { return text }
+        var result = text
+        for needle in needles where result.contains(needle) {
+            result = result.replacingAll(needle, with: SecretMasker.mask)
+        }
+        return result
+    }
+
+    /// Builds the masker for one environment: the values of its declared secrets and of
+    /// variables read into credential fields, taken from `processEnvironment`.
+    public static func forEnvironment(_ environment: EnvironmentConfig, processEnvironment: [String: String]) -> SecretMasker {
+        var values = environment.maskedVariables.compactMap { processEnvironment[$0] }
+        for url in environment.credentialURLs {
+            let expanded = (try? Interpolation.expand(url, environment: processEnvironment)) ?? url
+            if let password = URLPassword.extract(from: expanded) { values.append(password) }
+        }
+        return SecretMasker(values: values)
+    }
+}
+
+extension String {
+    /// Every occurrence of `needle` replaced, without Foundation.
+    func replacingAll(_ needle: String, with replacement: String) -> String {
+        guard !needle.isEmpty else { return self }
+        var result = ""
+        var remainder = self[...]
+        while let range = remainder.firstRange(of: needle) {
+            result += remainder[..<range.lowerBound]
+            result += replacement
+            remainder = remainder[range.upperBound...]
+        }
+        result += remainder
+        return result
+    }
+}
+
+/// The password part of a URL (`scheme://user:password@host`), which is masked even when
+/// written literally into the configuration.
+public enum URLPassword {
+    public static func extract(from url: String) -> String? {
+        guard let schemeEnd = url.firstRange(of: "://") else { return nil }
+        let rest = url[schemeEnd.upperBound...]
+        let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? rest.endIndex
+        let authority = rest[..<authorityEnd]
+        guard let at = authority.lastIndex(of: "@") else { return nil }
+        let userInfo = authority[..<at]
+        guard let colon = userInfo.firstIndex(of: ":") else { return nil }
+        let password = String(userInfo[userInfo.index(after: colon)...])
+        return password.isEmpty ? nil : password
+    }
+}

@@ -1,0 +1,32 @@
+/// The named steps of a deployment, in the order they run.
+public enum Step: String, Sendable, Hashable, Codable, CaseIterable {
+    case lock
+    case decide
+    case deploy
+    case promote
+}
+
+/// Whether a step went well.
+public enum StepStatus: String, Sendable, Hashable, Codable {
+    case ok
+    case skipped
+    case failed
+}
+
+/// What the engine tells the terminal while it works. All text is already masked.
+public enum ProgressEvent: Sendable, Hashable {
+    case stepStarted(Step, detail: String)
+    case output(String)
+    case stepFinished(Step, StepStatus, elapsed: Duration, detail: String)
+}
+
+/// Receives progress as it happens: the terminal, GitHub Actions, or a test.
+public protocol DeploymentObserver: Sendable {
+    func observe(_ event: ProgressEvent) async
+}
+
+/// An observer that drops everything, for callers that only want the result.
+public struct SilentObserver: DeploymentObserver {
+    public init() {}
+    public func observe(_ event: ProgressEvent) async {}
+}

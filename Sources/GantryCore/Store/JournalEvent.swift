@@ -1,0 +1,47 @@
+/// What a deployment did or is about to do. Each event that announces a side effect is
+/// written *before* the side effect starts, so after a crash the journal says what might
+/// have happened. Fields are flat and optional so the JSON shape stays stable.
+public struct JournalEvent: Sendable, Hashable, Codable {
+    public enum Kind: String, Sendable, Hashable, Codable {
+        case deploymentStarted = "deployment_started"
+        case decision
+        case commandStarted = "command_started"
+        case output
+        case commandFinished = "command_finished"
+        case promoting
+        case deploymentFinished = "deployment_finished"
+    }
+
+    public var kind: Kind
+    /// The step this belongs to: `deploy`, `rollback`, …
+    public var step: String?
+    public var attempt: Int?
+    /// Human text, masked.
+    public var message: String?
+    /// The argv as run, masked.
+    public var command: [String]?
+    public var exitCode: Int32?
+    public var signal: Int32?
+    public var timedOut: Bool?
+    public var durationMilliseconds: Int64?
+    public var release: String?
+    public var outcome: Outcome?
+
+    public init(
+        kind: Kind, step: String? = nil, attempt: Int? = nil, message: String? = nil, command: [String]? = nil,
+        exitCode: Int32? = nil, signal: Int32? = nil, timedOut: Bool? = nil, durationMilliseconds: Int64? = nil,
+        release: String? = nil, outcome: Outcome? = nil
+    ) {
+        self.kind = kind
+        self.step = step
+        self.attempt = attempt
+        self.message = message
+        self.command = command
+        self.exitCode = exitCode
+        self.signal = signal
+        self.timedOut = timedOut
+        self.durationMilliseconds = durationMilliseconds
+        self.release = release
+        self.outcome = outcome
+    }
+}

@@ -1,0 +1,158 @@
+public import Foundation
+
+/// What an environment runs, as far as verification knows.
+public struct EnvironmentState: Sendable, Hashable, Codable {
+    public var name: String
+    /// The release that last passed verification. Only a verified deploy sets it.
+    public var current: String?
+    /// The release to roll back to.
+    public var lastGood: String?
+    /// The deployment that set `current`.
+    public var currentDeploymentID: DeploymentID?
+    public var updatedAt: Date?
+
+    public init(name: String, current: String? = nil, lastGood: String? = nil, currentDeploymentID: DeploymentID? = nil, updatedAt: Date? = nil) {
+        self.name = name
+        self.current = current
+        self.lastGood = lastGood
+        self.currentDeploymentID = currentDeploymentID
+        self.updatedAt = updatedAt
+    }
+}
+
+/// One run of `gantry deploy` (or a rollback), as history shows it.
+public struct DeploymentRecord: Sendable, Hashable, Codable {
+    public enum Kind: String, Sendable, Hashable, Codable {
+        case deploy
+        case rollback
+    }
+
+    public var id: DeploymentID
+    public var environment: String
+    public var release: String
+    public var kind: Kind
+    /// Nil while the deployment runs.
+    public var outcome: Outcome?
+    /// Why it ended the way it did, in a sentence (masked).
+    public var reason: String?
+    public var startedAt: Date
+    public var finishedAt: Date?
+    /// Who ran it: host, process, runner, CI context.
+    public var origin: Origin
+    public var forced: Bool
+
+    public init(
+        id: DeploymentID, environment: String, release: String, kind: Kind = .deploy, outcome: Outcome? = nil,
+        reason: String? = nil, startedAt: Date, finishedAt: Date? = nil, origin: Origin, forced: Bool = false
+    ) {
+        self.id = id
+        self.environment = environment
+        self.release = release
+        self.kind = kind
+        self.outcome = outcome
+        self.reason = reason
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.origin = origin
+        self.forced = forced
+    }
+
+    public var duration: Duration? {
+        finishedAt.map { .milliseconds(Int64(($0.timeIntervalSince(startedAt) * 1000).rounded())) }
+    }
+}
+
+/// Where a deployment or lock came from: enough to find the job that holds production.
+public struct Origin: Sendable, Hashable, Codable {
+    public var host: String
+    public var pid: Int32
+    public var runner: String?
+    /// `GITHUB_ACTOR`, or the local user.
+    public var actor: String?
+    /// A link to the CI run, when there is one.
+    public var runURL: String?
+    public var commit: String?
+
+    public init(host: String, pid: Int32, runner: String? = nil, actor: String? = nil, runURL: String? = nil, commit: String? = nil) {
+        self.host = host
+        self.pid = pid
+        self.runner = runner
+        self.actor = actor
+        self.runURL = runURL
+        self.commit = commit
+    }
+
+    /// `runner primary (host ci-01, pid 4242, by alice)`.
+    public var summary: String {
+        var parts = ["host \(host)", "pid \(pid)"]
+        if let actor { parts.append("by \(actor)") }
+        var text = parts.joined(separator: ", ")
+        if let runner { text = "runner \(runner) (\(text))" }
+        if let runURL { text += " \(runURL)" }
+        return text
+    }
+}
+
+/// A deployment's lease on an environment. The fencing token only ever increases per
+/// environment, so a holder whose lease was taken over cannot write with its old token.
+public struct Lease: Sendable, Hashable, Codable {
+    public var environment: String
+    public var token: FencingToken
+    public var owner: Origin
+    public var deploymentID: DeploymentID?
+    public var reason: String?
+    public var acquiredAt: Date
+    public var expiresAt: Date
+
+    public init(environment: String, token: FencingToken, owner: Origin, deploymentID: DeploymentID?, reason: String?, acquiredAt: Date, expiresAt: Date) {
+        self.environment = environment
+        self.token = token
+        self.owner = owner
+        self.deploymentID = deploymentID
+        self.reason = reason
+        self.acquiredAt = acquiredAt
+        self.expiresAt = expiresAt
+    }
+}
+
+/// A lease's fencing token: every state write of a deployment carries it.
+public struct FencingToken: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+    public var value: Int64
+
+    public init(_ value: Int64) {
+        self.value = value
+    }
+
+    public static func < (lhs: FencingToken, rhs: FencingToken) -> Bool { lhs.value < rhs.value }
+
+    public var description: String { String(value) }
+
+    public init(from decoder: any Decoder) throws {
+        value = try decoder.singleValueContainer().decode(Int64.self)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(value)
+    }
+}
+
+/// The answer to a lock request.
+public enum LockAttempt: Sendable, Hashable {
+    case acquired(Lease)
+    /// Someone else holds a live lease.
+    case held(Lease)
+}
+
+/// One entry of a deployment's journal, numbered in the order it was written.
+public struct JournalEntry: Sendable, Hashable, Codable {
+    public var sequence: Int
+    public var at: Date
+    public var event: JournalEvent
+
+    public init(sequence: Int, at: Date, event: JournalEvent) {
+        self.sequence = sequence
+        self.at = at
+        self.event = event
+    }
+}

@@ -1,0 +1,111 @@
+public import GantryCore
+import Subprocess
+import SystemPackage
+
+/// Runs commands with swift-subprocess, each in a new session (its own process group), so
+/// that a timeout or an interruption stops the command and every process it started:
+/// SIGTERM to the group, the grace period, then SIGKILL to the group.
+///
+/// Standard error is merged into standard output and streamed line by line; nothing is
+/// buffered without bound.
+public struct SubprocessCommandRunner: CommandRunner {
+    /// Longest line delivered whole; longer lines arrive in pieces.
+    static let maxLineLength = 64 * 1024
+
+    public init() {}
+
+    public func run(
+        _ invocation: CommandInvocation, output: @escaping @Sendable (String) async -> Void
+    ) async throws(CommandLaunchError) -> CommandResult {
+        let program = invocation.argv[0]
+        let executable: Executable = program.contains("/") ? .path(FilePath(program)) : .name(program)
+        var options = PlatformOptions()
+        options.createSession = true
+        options.teardownSequence = [.gracefulShutDown(toProcessGroup: true, allowedDurationToNextStep: invocation.grace)]
+        var updates: [Environment.Key: String?] = [:]
+        for (name, value) in invocation.environment {
+            if let key = Environment.Key(rawValue: name) { updates[key] = value }
+        }
+        let clock = ContinuousClock()
+        let start = clock.now
+        let timeout = invocation.timeout
+        let grace = invocation.grace
+        let started = StartFlag()
+        do {
+            let result = try await Subprocess.run(
+                executable, arguments: Arguments(Array(invocation.argv.dropFirst())),
+                environment: .inherit.updating(updates), workingDirectory: FilePath(invocation.workingDirectory),
+                platformOptions: options, input: .none, output: .sequence, error: .combinedWithOutput
+            ) { execution in
+                await started.set()
+                return try await withThrowingTaskGroup(of: Race.self) { group in
+                    group.addTask {
+                        for try await line in execution.standardOutput.strings(bufferingPolicy: .maxLineLength(Self.maxLineLength)) {
+                            await output(line.hasSuffix("\n") ? String(line.dropLast()) : line)
+                        }
+                        return .outputEnded
+                    }
+                    group.addTask {
+                        do { try await Task.sleep(for: timeout) } catch { return .timerCancelled }
+                        try? execution.send(signal: .terminate, toProcessGroup: true)
+                        return .timedOut
+                    }
+                    var timedOut = false
+                    while let event = try await group.next() {
+                        switch event {
+                        case .outputEnded:
+                            group.cancelAll()
+                            return timedOut
+                        case .timedOut:
+                            timedOut = true
+                            group.addTask {
+                                do { try await Task.sleep(for: grace) } catch { return .timerCancelled }
+                                try? execution.send(signal: .kill, toProcessGroup: true)
+                                return .killed
+                            }
+                        case .timerCancelled, .killed:
+                            continue
+                        }
+                    }
+                    return timedOut
+                }
+            }
+            let duration = clock.now - start
+            if result.closureResult { return CommandResult(termination: .timedOut, duration: duration) }
+            if Task.isCancelled { return CommandResult(termination: .cancelled, duration: duration) }
+            switch result.terminationStatus {
+            case .exited(let code): return CommandResult(termination: .exited(Int32(code)), duration: duration)
+            case .signaled(let signal): return CommandResult(termination: .signaled(Int32(signal)), duration: duration)
+            }
+        } catch {
+            if await started.value {
+                return CommandResult(termination: Task.isCancelled ? .cancelled : .signaled(9), duration: clock.now - start)
+            }
+            throw CommandLaunchError(program: program, reason: Self.launchReason(error, program: program))
+        }
+    }
+
+    private enum Race: Sendable {
+        case outputEnded
+        case timedOut
+        case timerCancelled
+        case killed
+    }
+
+    static func launchReason(_ error: any Error, program: String) -> String {
+        let text = "\(error)"
+        if text.contains("ENOENT") || text.lowercased().contains("not found") || text.contains("No such file") {
+            return program.contains("/") ? "no such file" : "not found on PATH"
+        }
+        if text.contains("EACCES") || text.lowercased().contains("permission") {
+            return "permission denied (is it executable?)"
+        }
+        return text
+    }
+}
+
+/// Whether the process was spawned, to tell a launch failure from a failure while running.
+private actor StartFlag {
+    private(set) var value = false
+    func set() { value = true }
+}

@@ -1,0 +1,52 @@
+import GRDB
+
+/// The versioned schema of the embedded store. Migrations only ever append: a shipped
+/// migration is never edited, so every database reaches the same shape by the same steps.
+enum SQLiteSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("1-initial") { db in
+            try db.execute(sql: """
+                CREATE TABLE environments (
+                    name TEXT PRIMARY KEY NOT NULL,
+                    current_release TEXT,
+                    last_good_release TEXT,
+                    current_deployment_id TEXT,
+                    updated_at INTEGER
+                );
+                CREATE TABLE deployments (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    environment TEXT NOT NULL,
+                    release TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    outcome TEXT,
+                    reason TEXT,
+                    started_at INTEGER NOT NULL,
+                    finished_at INTEGER,
+                    forced INTEGER NOT NULL DEFAULT 0,
+                    origin TEXT NOT NULL
+                );
+                CREATE INDEX deployments_by_environment ON deployments (environment, id);
+                CREATE TABLE journal (
+                    deployment_id TEXT NOT NULL REFERENCES deployments (id) ON DELETE CASCADE,
+                    sequence INTEGER NOT NULL,
+                    at INTEGER NOT NULL,
+                    kind TEXT NOT NULL,
+                    event TEXT NOT NULL,
+                    PRIMARY KEY (deployment_id, sequence)
+                );
+                CREATE TABLE locks (
+                    environment TEXT PRIMARY KEY NOT NULL,
+                    token INTEGER NOT NULL,
+                    held INTEGER NOT NULL,
+                    owner TEXT,
+                    deployment_id TEXT,
+                    reason TEXT,
+                    acquired_at INTEGER,
+                    expires_at INTEGER
+                );
+                """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,213 @@
+public import GantryCore
+public import Foundation
+import GRDB
+
+/// The embedded state store: one SQLite file in WAL mode with synchronous commits, for teams
+/// whose deploys run from one host. Each call is one short transaction; concurrent gantry
+/// processes on the host serialize on SQLite's write lock (busy timeout 10 s).
+public final class SQLiteStateStore: StateStore {
+    let queue: DatabaseQueue
+    public let path: String
+
+    /// Opens (creating when `create`) the database at `path` and brings its schema up to date.
+    /// Returns nil when the file does not exist and `create` is false, so read-only commands
+    /// never leave a file behind.
+    public static func open(path: String, create: Bool) throws(StoreError) -> SQLiteStateStore? {
+        let manager = FileManager.default
+        if !manager.fileExists(atPath: path) {
+            guard create else { return nil }
+            let directory = (path as NSString).deletingLastPathComponent
+            if !directory.isEmpty {
+                do {
+                    try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
+                } catch {
+                    throw StoreError(.unavailable, "cannot create the state directory \(directory): \(error.localizedDescription)",
+                                     hint: "check the path and permissions of 'state:' in the config or --state")
+                }
+            }
+        }
+        return try SQLiteStateStore(path: path)
+    }
+
+    init(path: String) throws(StoreError) {
+        self.path = path
+        var configuration = Configuration()
+        configuration.journalMode = .wal
+        configuration.busyMode = .timeout(10)
+        configuration.foreignKeysEnabled = true
+        configuration.label = "gantry-state"
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        do {
+            queue = try DatabaseQueue(path: path, configuration: configuration)
+            let migrator = SQLiteSchema.migrator
+            try queue.write { db in
+                if try migrator.hasBeenSuperseded(db) {
+                    throw StoreError(.tooNew, "the state database \(path) was written by a newer gantry",
+                                     hint: "upgrade gantry on this runner; an older binary must not change newer state")
+                }
+            }
+            try migrator.migrate(queue)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw SQLiteStateStore.translate(error, path: path)
+        }
+    }
+
+    // MARK: environments
+
+    public func environmentState(_ environment: String) async throws(StoreError) -> EnvironmentState {
+        try read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM environments WHERE name = ?", arguments: [environment])
+                .map(Self.environment) ?? EnvironmentState(name: environment)
+        }
+    }
+
+    public func environmentStates() async throws(StoreError) -> [EnvironmentState] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM environments ORDER BY name").map(Self.environment)
+        }
+    }
+
+    // MARK: locks
+
+    public func tryAcquireLock(
+        environment: String, owner: Origin, deploymentID: DeploymentID?, reason: String?, ttl: Duration, now: Date
+    ) async throws(StoreError) -> LockAttempt {
+        try write { db in
+            let row = try Row.fetchOne(db, sql: "SELECT * FROM locks WHERE environment = ?", arguments: [environment])
+            if let row, let lease = try Self.lease(row), lease.expiresAt > now {
+                return .held(lease)
+            }
+            let token = FencingToken(((row?["token"] as Int64?) ?? 0) + 1)
+            let expires = now.addingTimeInterval(ttl.seconds)
+            try db.execute(
+                sql: """
+                    INSERT INTO locks (environment, token, held, owner, deployment_id, reason, acquired_at, expires_at)
+                    VALUES (?, ?, 1, ?, ?, ?, ?, ?)
+                    ON CONFLICT (environment) DO UPDATE SET token = excluded.token, held = 1, owner = excluded.owner,
+                        deployment_id = excluded.deployment_id, reason = excluded.reason,
+                        acquired_at = excluded.acquired_at, expires_at = excluded.expires_at
+                    """,
+                arguments: [environment, token.value, try Self.json(owner), deploymentID?.rawValue, reason, Self.millis(now), Self.millis(expires)]
+            )
+            return .acquired(Lease(
+                environment: environment, token: token, owner: owner, deploymentID: deploymentID, reason: reason,
+                acquiredAt: now, expiresAt: expires
+            ))
+        }
+    }
+
+    public func releaseLock(environment: String, token: FencingToken) async throws(StoreError) {
+        try write { db in
+            try db.execute(
+                sql: "UPDATE locks SET held = 0 WHERE environment = ? AND token = ?",
+                arguments: [environment, token.value]
+            )
+        }
+    }
+
+    public func lease(environment: String) async throws(StoreError) -> Lease? {
+        try read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM locks WHERE environment = ?", arguments: [environment]).flatMap(Self.lease)
+        }
+    }
+
+    // MARK: deployments
+
+    public func beginDeployment(_ record: DeploymentRecord, token: FencingToken?) async throws(StoreError) {
+        try write { db in
+            if let token { try Self.requireToken(db, environment: record.environment, token: token) }
+            try db.execute(
+                sql: """
+                    INSERT INTO deployments (id, environment, release, kind, outcome, reason, started_at, finished_at, forced, origin)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    record.id.rawValue, record.environment, record.release, record.kind.rawValue, record.outcome?.rawValue,
+                    record.reason, Self.millis(record.startedAt), record.finishedAt.map(Self.millis), record.forced,
+                    try Self.json(record.origin),
+                ]
+            )
+        }
+    }
+
+    public func append(_ event: JournalEvent, to id: DeploymentID, at: Date, token: FencingToken?) async throws(StoreError) {
+        try write { db in
+            let environment = try Self.environment(of: id, db)
+            if let token { try Self.requireToken(db, environment: environment, token: token) }
+            let next = try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(sequence), 0) + 1 FROM journal WHERE deployment_id = ?", arguments: [id.rawValue]) ?? 1
+            try db.execute(
+                sql: "INSERT INTO journal (deployment_id, sequence, at, kind, event) VALUES (?, ?, ?, ?, ?)",
+                arguments: [id.rawValue, next, Self.millis(at), event.kind.rawValue, try Self.json(event)]
+            )
+        }
+    }
+
+    public func finishDeployment(
+        _ id: DeploymentID, outcome: Outcome, reason: String?, at: Date, promote: Bool, token: FencingToken?
+    ) async throws(StoreError) {
+        try write { db in
+            let environment = try Self.environment(of: id, db)
+            if let token { try Self.requireToken(db, environment: environment, token: token) }
+            try db.execute(
+                sql: "UPDATE deployments SET outcome = ?, reason = ?, finished_at = ? WHERE id = ?",
+                arguments: [outcome.rawValue, reason, Self.millis(at), id.rawValue]
+            )
+            guard promote else { return }
+            let release = try String.fetchOne(db, sql: "SELECT release FROM deployments WHERE id = ?", arguments: [id.rawValue])
+            try db.execute(
+                sql: """
+                    INSERT INTO environments (name, current_release, last_good_release, current_deployment_id, updated_at)
+                    VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT (name) DO UPDATE SET current_release = excluded.current_release,
+                        last_good_release = excluded.last_good_release,
+                        current_deployment_id = excluded.current_deployment_id, updated_at = excluded.updated_at
+                    """,
+                arguments: [environment, release, release, id.rawValue, Self.millis(at)]
+            )
+        }
+    }
+
+    public func deployments(environment: String?, limit: Int) async throws(StoreError) -> [DeploymentRecord] {
+        try read { db in
+            if let environment {
+                return try Row.fetchAll(
+                    db, sql: "SELECT * FROM deployments WHERE environment = ? ORDER BY id DESC LIMIT ?",
+                    arguments: [environment, limit]
+                ).map(Self.deployment)
+            }
+            return try Row.fetchAll(db, sql: "SELECT * FROM deployments ORDER BY id DESC LIMIT ?", arguments: [limit]).map(Self.deployment)
+        }
+    }
+
+    public func lastEffectiveDeployment(environment: String, excluding: DeploymentID?) async throws(StoreError) -> DeploymentRecord? {
+        try read { db in
+            try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT * FROM deployments
+                    WHERE environment = ? AND id != ? AND (outcome IS NULL OR outcome NOT IN ('skipped', 'refused'))
+                    ORDER BY id DESC LIMIT 1
+                    """,
+                arguments: [environment, excluding?.rawValue ?? ""]
+            ).map(Self.deployment)
+        }
+    }
+
+    public func deployment(_ id: DeploymentID) async throws(StoreError) -> DeploymentRecord? {
+        try read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM deployments WHERE id = ?", arguments: [id.rawValue]).map(Self.deployment)
+        }
+    }
+
+    public func journal(_ id: DeploymentID) async throws(StoreError) -> [JournalEntry] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM journal WHERE deployment_id = ? ORDER BY sequence", arguments: [id.rawValue]).map { row in
+                JournalEntry(sequence: row["sequence"], at: Self.date(row["at"]), event: try Self.decode(JournalEvent.self, row["event"]))
+            }
+        }
+    }
+}

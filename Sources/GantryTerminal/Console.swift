@@ -1,0 +1,89 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Where text goes and how it may look: colour only on a terminal and never with
+/// `NO_COLOR`; GitHub Actions workflow commands only when `GITHUB_ACTIONS=true`.
+public struct ConsoleTraits: Sendable, Hashable {
+    public var isTerminal: Bool
+    public var color: Bool
+    public var githubActions: Bool
+    public var quiet: Bool
+    public var verbose: Bool
+
+    public init(isTerminal: Bool, color: Bool, githubActions: Bool, quiet: Bool = false, verbose: Bool = false) {
+        self.isTerminal = isTerminal
+        self.color = color
+        self.githubActions = githubActions
+        self.quiet = quiet
+        self.verbose = verbose
+    }
+
+    /// Reads the traits of this process's standard output and environment.
+    public static func detect(environment: [String: String], quiet: Bool, verbose: Bool) -> ConsoleTraits {
+        let terminal = isatty(STDOUT_FILENO) == 1 && environment["TERM"] != "dumb"
+        let noColor = environment["NO_COLOR"].map { !$0.isEmpty } ?? false
+        return ConsoleTraits(
+            isTerminal: terminal, color: terminal && !noColor, githubActions: environment["GITHUB_ACTIONS"] == "true",
+            quiet: quiet, verbose: verbose
+        )
+    }
+}
+
+/// Serialized writes to standard output and standard error, so lines from concurrent tasks
+/// never interleave mid-line.
+public actor Console {
+    public nonisolated let traits: ConsoleTraits
+
+    public init(traits: ConsoleTraits) {
+        self.traits = traits
+    }
+
+    public func out(_ text: String) {
+        Console.write(text, to: STDOUT_FILENO)
+    }
+
+    public func err(_ text: String) {
+        Console.write(text, to: STDERR_FILENO)
+    }
+
+    /// Writes without the actor hop, for the final lines of a process that is about to exit.
+    public nonisolated static func write(_ text: String, to descriptor: Int32) {
+        var bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeMutableBytes { buffer in
+                Foundation.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+            }
+            if written <= 0 {
+                if written < 0, errno == EINTR { continue }
+                return
+            }
+            offset += written
+        }
+        bytes.removeAll()
+    }
+}
+
+/// ANSI styling that collapses to plain text when colour is off.
+public struct Style: Sendable {
+    public let enabled: Bool
+
+    public init(enabled: Bool) {
+        self.enabled = enabled
+    }
+
+    public func bold(_ text: String) -> String { wrap(text, "1") }
+    public func dim(_ text: String) -> String { wrap(text, "2") }
+    public func red(_ text: String) -> String { wrap(text, "31") }
+    public func green(_ text: String) -> String { wrap(text, "32") }
+    public func yellow(_ text: String) -> String { wrap(text, "33") }
+    public func cyan(_ text: String) -> String { wrap(text, "36") }
+
+    private func wrap(_ text: String, _ code: String) -> String {
+        enabled ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
+    }
+}

@@ -1,0 +1,132 @@
+public import GantryCore
+
+/// Shows a deployment as it happens.
+///
+/// On a terminal: one line per step with a live elapsed-time status line below the
+/// command's output. Elsewhere: plain lines, one per event. On GitHub Actions: a log group
+/// per step, and the deploy command's output wrapped in `::stop-commands::` so nothing it
+/// prints can act as a workflow command. With `quiet`, only the command output is dropped
+/// from the terminal (it is still journaled).
+public actor ProgressReporter: DeploymentObserver {
+    private let console: Console
+    private let traits: ConsoleTraits
+    private let style: Style
+    private let toStandardError: Bool
+    private var stopToken: String?
+    private var live: (step: Step, detail: String, started: ContinuousClock.Instant)?
+    private var ticker: Task<Void, Never>?
+    private var statusShown = false
+
+    /// - Parameter toStandardError: send progress to stderr (when stdout carries JSON).
+    public init(console: Console, toStandardError: Bool = false) {
+        self.console = console
+        traits = console.traits
+        style = Style(enabled: console.traits.color && !toStandardError)
+        self.toStandardError = toStandardError
+    }
+
+    private var interactive: Bool { traits.isTerminal && !traits.githubActions && !toStandardError }
+
+    public func observe(_ event: ProgressEvent) async {
+        switch event {
+        case .stepStarted(let step, let detail):
+            await stepStarted(step, detail)
+        case .output(let line):
+            guard !traits.quiet else { return }
+            await clearStatus()
+            await emit("    \(line)\n")
+            await drawStatus()
+        case .stepFinished(let step, let status, let elapsed, let detail):
+            await stepFinished(step, status, elapsed, detail)
+        }
+    }
+
+    private func stepStarted(_ step: Step, _ detail: String) async {
+        if traits.githubActions {
+            await emit(GitHubActions.group("\(step.rawValue): \(detail)"))
+            if step == .deploy {
+                let token = GitHubActions.stopToken()
+                stopToken = token
+                await emit(GitHubActions.stopCommands(token))
+            }
+            return
+        }
+        if step == .deploy, !traits.quiet {
+            await emit("\(style.cyan("▸")) \(style.bold(label(step))) \(style.dim(detail))\n")
+        }
+        live = (step, detail, ContinuousClock.now)
+        if interactive {
+            await drawStatus()
+            startTicker()
+        }
+    }
+
+    private func stepFinished(_ step: Step, _ status: StepStatus, _ elapsed: Duration, _ detail: String) async {
+        ticker?.cancel()
+        ticker = nil
+        await clearStatus()
+        live = nil
+        if traits.githubActions {
+            if let token = stopToken, step == .deploy {
+                await emit(GitHubActions.resumeCommands(token))
+                stopToken = nil
+            }
+            await emit("\(symbol(status)) \(step.rawValue) \(DurationText.format(elapsed)) \(detail)\n")
+            await emit(GitHubActions.endGroup)
+            return
+        }
+        guard !traits.quiet || status == .failed else { return }
+        let time = style.dim(DurationText.format(elapsed).padding(toLength: 7))
+        await emit("\(symbol(status)) \(label(step)) \(time) \(detail)\n")
+    }
+
+    private func symbol(_ status: StepStatus) -> String {
+        switch status {
+        case .ok: style.green("✓")
+        case .skipped: style.yellow("–")
+        case .failed: style.red("✗")
+        }
+    }
+
+    private func label(_ step: Step) -> String { step.rawValue.padding(toLength: 8) }
+
+    private func startTicker() {
+        ticker?.cancel()
+        ticker = Task { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(200))
+                guard !Task.isCancelled else { return }
+                await self?.redraw()
+            }
+        }
+    }
+
+    private func redraw() async {
+        await clearStatus()
+        await drawStatus()
+    }
+
+    private func drawStatus() async {
+        guard interactive, let live else { return }
+        let elapsed = DurationText.format(ContinuousClock.now - live.started)
+        await console.out("\(style.cyan("…")) \(label(live.step)) \(style.dim(elapsed))")
+        statusShown = true
+    }
+
+    private func clearStatus() async {
+        guard statusShown else { return }
+        await console.out("\r\u{1B}[2K")
+        statusShown = false
+    }
+
+    private func emit(_ text: String) async {
+        if toStandardError { await console.err(text) } else { await console.out(text) }
+    }
+}
+
+extension String {
+    /// The string padded with spaces to `length` characters (never cut).
+    public func padding(toLength length: Int) -> String {
+        count >= length ? self : self + String(repeating: " ", count: length - count)
+    }
+}

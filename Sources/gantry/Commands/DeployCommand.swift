@@ -1,0 +1,168 @@
+import ArgumentParser
+import Foundation
+import GantryCore
+import GantryExec
+import GantryStore
+import GantryTerminal
+
+struct DeployCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "deploy",
+        abstract: "Deploy a release to an environment, safely.",
+        discussion: """
+            Takes the environment's lease, skips the deploy when the release is already live \
+            (unless --force), runs the deploy command with a timeout and masked output, and \
+            records the outcome. Every step is journaled before it starts.
+
+            Exit codes: 0 succeeded or skipped; 2 bad input; 3 refused before any change \
+            (environment locked, command could not start); 4 failed and not restored; \
+            130/143 interrupted.
+            """
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "The environment to deploy to, as named in gantry.yml.")
+    var environment: String
+
+    @Option(name: .long, help: ArgumentHelp("The release to deploy (letters, digits, '.', '_', '+', '-').", valueName: "release"))
+    var release: String
+
+    @Flag(help: "Deploy even when the release is already live.")
+    var force = false
+
+    @Flag(help: "Print the plan and change nothing: no state, no lock, no process.")
+    var dryRun = false
+
+    @Option(help: ArgumentHelp("The runner this deploy runs on (default: $GANTRY_RUNNER, then $RUNNER_NAME).", valueName: "name"))
+    var runner: String?
+
+    @Flag(help: "Print the result as JSON on standard output (progress goes to standard error).")
+    var json = false
+
+    func run() async throws {
+        let context = Context(options: global)
+        let release = try Context.release(release)
+        let config = try context.loadConfig()
+        let environmentConfig = try context.environment(environment, in: config)
+        let request = DeploymentRequest(
+            environment: environmentConfig, release: release, force: force, directory: config.directory,
+            origin: context.origin(runner: runner), processEnvironment: context.environment
+        )
+        if dryRun {
+            try await PlanPrinter.printPlan(request: request, config: config, context: context, json: json)
+            return
+        }
+        let console = context.console()
+        let masker = SecretMasker.forEnvironment(environmentConfig, processEnvironment: context.environment)
+        if console.traits.githubActions {
+            // Before anything else is printed, so GitHub hides the values even in our own lines.
+            Console.write(GitHubActions.maskCommands(for: masker.values), to: STDOUT_FILENO)
+        }
+        guard let store = try context.openStore(config: config, create: true) else {
+            throw Failure.usage("the state store could not be created")
+        }
+        let reporter = ProgressReporter(console: console, toStandardError: json)
+        let engine = DeploymentEngine(store: store, runner: SubprocessCommandRunner(), observer: reporter)
+        let interruption = InterruptionTrap()
+        let task = Task { () async throws(DeploymentError) -> DeploymentSummary in
+            try await engine.run(request)
+        }
+        interruption.install { task.cancel() }
+        let summary: DeploymentSummary
+        do {
+            summary = try await task.value
+        } catch DeploymentError.missingVariable(let missing) {
+            throw Failure.usage("\(missing), but the deploy command of \(environment) uses it; nothing was changed")
+        } catch DeploymentError.store(let storeError) {
+            throw Failure.store(storeError)
+        }
+        var exitCode = summary.outcome.exitCode
+        if summary.outcome == .interrupted, let signal = interruption.signal {
+            exitCode = ExitStatus.interrupted(by: signal)
+        }
+        await OutcomePrinter(console: console, json: json).print(summary, exitCode: exitCode)
+        if exitCode != 0 { throw ArgumentParser.ExitCode(exitCode) }
+    }
+}
+
+struct PlanCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Print what 'gantry deploy' would do, and change nothing.",
+        discussion: "The same as 'gantry deploy --dry-run': reads the state (if any) to decide whether the deploy would be skipped, resolves the commands with secrets masked, and starts no process."
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "The environment, as named in gantry.yml.")
+    var environment: String
+
+    @Option(name: .long, help: ArgumentHelp("The release that would be deployed.", valueName: "release"))
+    var release: String
+
+    @Flag(help: "Plan as if --force were given.")
+    var force = false
+
+    @Flag(help: "Print the plan as JSON.")
+    var json = false
+
+    func run() async throws {
+        let context = Context(options: global)
+        let release = try Context.release(release)
+        let config = try context.loadConfig()
+        let environmentConfig = try context.environment(environment, in: config)
+        let request = DeploymentRequest(
+            environment: environmentConfig, release: release, force: force, directory: config.directory,
+            origin: context.origin(runner: nil), processEnvironment: context.environment
+        )
+        try await PlanPrinter.printPlan(request: request, config: config, context: context, json: json)
+    }
+}
+
+/// Prints a plan; shared by `plan` and `deploy --dry-run`.
+enum PlanPrinter {
+    static func printPlan(request: DeploymentRequest, config: GantryConfig, context: Context, json: Bool) async throws {
+        var state = EnvironmentState(name: request.environment.name)
+        var last: DeploymentRecord?
+        var lease: Lease?
+        if let store = try context.openStore(config: config, create: false) {
+            do {
+                state = try await store.environmentState(request.environment.name)
+                last = try await store.lastEffectiveDeployment(environment: request.environment.name, excluding: nil)
+                lease = try await store.lease(environment: request.environment.name)
+            } catch {
+                throw Failure.store(error)
+            }
+        }
+        let plan: DeploymentPlan
+        do {
+            plan = try DeploymentPlanner.plan(request, state: state, lastDeployment: last, lease: lease, now: Date())
+        } catch {
+            throw Failure.usage("\(error), but the deploy command of \(request.environment.name) uses it")
+        }
+        if json {
+            JSONOutput.print(plan)
+            return
+        }
+        let style = Style(enabled: context.console().traits.color)
+        var text = style.bold("Plan: deploy \(plan.release) to \(plan.environment)") + style.dim("  (dry run: nothing runs, nothing changes)") + "\n"
+        for (index, item) in plan.items.enumerated() {
+            text += "  \(index + 1). \(item.step.rawValue.padding(toLength: 8)) \(item.action)\n"
+            if let command = item.command {
+                text += "     \(style.cyan("$")) \(command.map(shellDisplay).joined(separator: " "))"
+                if let timeout = item.timeout { text += style.dim("   (timeout \(timeout))") }
+                text += "\n"
+            }
+        }
+        Console.write(text, to: STDOUT_FILENO)
+    }
+
+    /// An argument as a person would type it, quoted only when needed.
+    static func shellDisplay(_ argument: String) -> String {
+        let safe = argument.unicodeScalars.allSatisfy {
+            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || "-_./=:,+@%".unicodeScalars.contains($0)
+        }
+        return safe && !argument.isEmpty ? argument : CommandResolver.shellQuote(argument)
+    }
+}

@@ -1,0 +1,68 @@
+import ArgumentParser
+import Foundation
+import GantryCore
+import GantryTerminal
+
+struct InitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init",
+        abstract: "Write a commented example gantry.yml.",
+        discussion: "Refuses to overwrite an existing file unless --force is given."
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Flag(help: "Overwrite an existing file.")
+    var force = false
+
+    func run() throws {
+        let context = Context(options: global)
+        let path = PathText.join(context.workingDirectory, context.configPath)
+        if FileManager.default.fileExists(atPath: path), !force {
+            throw Failure.usage("\(context.configPath) already exists; pass --force to overwrite it")
+        }
+        guard FileManager.default.createFile(atPath: path, contents: Data((ExampleConfig.text + "\n").utf8)) else {
+            throw Failure.usage("cannot write \(context.configPath): check the directory exists and is writable")
+        }
+        Console.write("wrote \(context.configPath); edit it, then run 'gantry validate'\n", to: STDOUT_FILENO)
+    }
+}
+
+struct ValidateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Check the configuration and print every error with its line and column.",
+        discussion: "Exits 0 when the file is valid and 2 when it is not. Needs no secrets: ${VAR} references are checked for syntax only."
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Flag(help: "Print the result as JSON.")
+    var json = false
+
+    func run() throws {
+        let context = Context(options: global)
+        let result = Result { () throws(Failure) -> GantryConfig in try context.loadConfig() }
+        switch result {
+        case .success(let config):
+            if json {
+                JSONOutput.print(ValidationView(valid: true, file: config.file, environments: config.environments.map(\.name), errors: []))
+            } else {
+                let names = config.environments.map(\.name).joined(separator: ", ")
+                Console.write("\(config.file) is valid: \(config.environments.count) environment(s): \(names)\n", to: STDOUT_FILENO)
+            }
+        case .failure(let failure):
+            guard json else { throw failure }
+            JSONOutput.print(ValidationView(valid: false, file: context.configPath, environments: [], errors: [failure.message]))
+            throw Failure(kind: .usage, message: "")
+        }
+    }
+}
+
+/// `validate --json`.
+struct ValidationView: Encodable {
+    var valid: Bool
+    var file: String
+    var environments: [String]
+    var errors: [String]
+}

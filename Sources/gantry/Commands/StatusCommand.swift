@@ -1,0 +1,103 @@
+import ArgumentParser
+import Foundation
+import GantryCore
+import GantryTerminal
+
+struct StatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Show each environment's current and last good release, lock holder and last deployment."
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "One environment; all of them when omitted.")
+    var environment: String?
+
+    @Flag(help: "Print the status as JSON.")
+    var json = false
+
+    func run() async throws {
+        let context = Context(options: global)
+        let config = try context.loadConfig()
+        var names = config.environments.map(\.name)
+        if let environment {
+            names = [try context.environment(environment, in: config).name]
+        }
+        let store = try context.openStore(config: config, create: false)
+        var views: [EnvironmentStatusView] = []
+        let now = Date()
+        for name in names {
+            var view = EnvironmentStatusView(environment: name)
+            if let store {
+                do {
+                    let state = try await store.environmentState(name)
+                    view.current = state.current
+                    view.lastGood = state.lastGood
+                    view.updatedAt = state.updatedAt
+                    if let lease = try await store.lease(environment: name), lease.expiresAt > now { view.lock = LeaseView(lease) }
+                    view.lastDeployment = try await store.deployments(environment: name, limit: 1).first.map(DeploymentView.init)
+                } catch {
+                    throw Failure.store(error)
+                }
+            }
+            views.append(view)
+        }
+        if json {
+            JSONOutput.print(StatusView(environments: views))
+            return
+        }
+        let style = Style(enabled: context.console().traits.color)
+        var text = ""
+        for view in views {
+            text += style.bold(view.environment) + "\n"
+            text += "  current:    \(view.current ?? "none")\n"
+            text += "  last good:  \(view.lastGood ?? "none")\n"
+            if let lock = view.lock {
+                let who = [lock.runner.map { "runner \($0)" }, "host \(lock.host)", "pid \(lock.pid)", lock.actor.map { "by \($0)" }].compactMap { $0 }.joined(separator: ", ")
+                text += "  lock:       \(style.yellow("held")) by \(who) since \(Timestamp.format(lock.acquiredAt))\(lock.reason.map { ": \($0)" } ?? "")\n"
+            } else {
+                text += "  lock:       free\n"
+            }
+            if let last = view.lastDeployment {
+                text += "  last:       \(last.release) \(last.outcome ?? "running") at \(Timestamp.format(last.startedAt)) (\(last.id))\n"
+            } else {
+                text += "  last:       no deployments yet\n"
+            }
+        }
+        Console.write(text, to: STDOUT_FILENO)
+    }
+}
+
+/// `status --json`.
+struct StatusView: Encodable {
+    var environments: [EnvironmentStatusView]
+}
+
+struct EnvironmentStatusView: Encodable {
+    var environment: String
+    var current: String?
+    var lastGood: String?
+    var updatedAt: Date?
+    var lock: LeaseView?
+    var lastDeployment: DeploymentView?
+
+    init(environment: String) {
+        self.environment = environment
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case environment, current, lastGood, updatedAt, lock, lastDeployment
+    }
+
+    /// Absent values are written as null, so consumers can rely on every key being there.
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(environment, forKey: .environment)
+        try container.encode(current, forKey: .current)
+        try container.encode(lastGood, forKey: .lastGood)
+        try container.encode(updatedAt, forKey: .updatedAt)
+        try container.encode(lock, forKey: .lock)
+        try container.encode(lastDeployment, forKey: .lastDeployment)
+    }
+}

@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import GantryCore
+import GantryTerminal
+
+/// The `gantry` command: parses arguments, maps every failure to DESIGN.md's exit codes.
+struct Gantry: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gantry",
+        abstract: "Reliable production deploys from CI runners.",
+        discussion: """
+            Gantry wraps your deploy command (an ansible-playbook line, a script, anything) with \
+            a lock, an idempotency check, a journal, masked output and a recorded outcome.
+
+            Exit codes: 0 done (succeeded, skipped); 1 failed and restored to the last good \
+            release; 2 usage or configuration error; 3 refused before any change; 4 failed and \
+            not restored (a person is needed); 130/143 interrupted.
+            """,
+        version: GantryVersion.current,
+        subcommands: [
+            InitCommand.self, ValidateCommand.self, DeployCommand.self, PlanCommand.self,
+            StatusCommand.self, HistoryCommand.self, ShowCommand.self,
+        ]
+    )
+}
+
+/// The version printed by `--version` and recorded with deployments.
+enum GantryVersion {
+    static let current = "0.1.0"
+}
+
+@main
+enum Entry {
+    static func main() async {
+        do {
+            var command = try Gantry.parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let failure as Failure {
+            failure.report()
+            exit(failure.exitCode)
+        } catch let exitCode as ArgumentParser.ExitCode {
+            exit(exitCode.rawValue)
+        } catch {
+            let code = Gantry.exitCode(for: error)
+            let message = Gantry.fullMessage(for: error)
+            if code == .success {
+                if !message.isEmpty { Console.write(message + "\n", to: STDOUT_FILENO) }
+                exit(0)
+            }
+            Console.write(message + "\n", to: STDERR_FILENO)
+            exit(code == .validationFailure ? ExitStatus.usage : code.rawValue)
+        }
+    }
+}

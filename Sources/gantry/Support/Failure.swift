@@ -1,0 +1,49 @@
+import Foundation
+import GantryCore
+import GantryStore
+import GantryTerminal
+
+/// A failure the CLI reports and exits on. Each kind maps to one exit code here, in one
+/// place, so every command agrees on what 2, 3 and 4 mean.
+struct Failure: Error {
+    enum Kind {
+        /// Bad input: flags, config, release string, unknown environment, unusable state.
+        case usage
+        /// Refused before any change.
+        case refused
+        /// A check or a command finished badly and said so itself.
+        case failed(Int32)
+    }
+
+    var kind: Kind
+    var message: String
+
+    static func usage(_ message: String) -> Failure { Failure(kind: .usage, message: message) }
+    static func refused(_ message: String) -> Failure { Failure(kind: .refused, message: message) }
+
+    static func config(_ error: ConfigError) -> Failure { .usage(error.description) }
+
+    static func store(_ error: StoreError) -> Failure {
+        switch error.code {
+        case .busy: return .refused("state store busy: \(error)")
+        default: return .usage("state store: \(error)")
+        }
+    }
+
+    var exitCode: Int32 {
+        switch kind {
+        case .usage: ExitStatus.usage
+        case .refused: ExitStatus.refused
+        case .failed(let code): code
+        }
+    }
+
+    func report() {
+        guard !message.isEmpty else { return }
+        var text = "gantry: error: \(message)\n"
+        if ProcessInfo.processInfo.environment["GITHUB_ACTIONS"] == "true" {
+            text = GitHubActions.error(message, title: "gantry") + text
+        }
+        Console.write(text, to: STDERR_FILENO)
+    }
+}

@@ -1,0 +1,115 @@
+import ArgumentParser
+import Foundation
+import GantryCore
+import GantryStore
+import GantryTerminal
+
+/// Options every command takes.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: [.customShort("c"), .long], help: ArgumentHelp("The configuration file (default: gantry.yml, or $GANTRY_CONFIG).", valueName: "file"))
+    var config: String?
+
+    @Option(name: .long, help: ArgumentHelp("The state store URL, overriding the config's state: (or $GANTRY_STATE).", valueName: "url"))
+    var state: String?
+
+    @Flag(name: [.short, .long], help: "Print only results and errors, not command output.")
+    var quiet = false
+
+    @Flag(name: [.short, .long], help: "Print more detail about what gantry does.")
+    var verbose = false
+}
+
+/// What a command works with: the process environment, the loaded configuration, the
+/// console. Built once per invocation; the only place that reads files for the CLI.
+struct Context {
+    let options: GlobalOptions
+    let environment: [String: String]
+    let workingDirectory: String
+
+    init(options: GlobalOptions) {
+        self.options = options
+        environment = ProcessInfo.processInfo.environment
+        workingDirectory = FileManager.default.currentDirectoryPath
+    }
+
+    var configPath: String {
+        options.config ?? environment["GANTRY_CONFIG"] ?? "gantry.yml"
+    }
+
+    func console(json: Bool = false) -> Console {
+        Console(traits: ConsoleTraits.detect(environment: environment, quiet: options.quiet, verbose: options.verbose))
+    }
+
+    /// Reads and validates the configuration, or fails with every problem listed (exit 2).
+    func loadConfig() throws(Failure) -> GantryConfig {
+        let path = PathText.join(workingDirectory, configPath)
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw .usage("no configuration at \(configPath) (looked in \(PathText.directory(of: path))); run 'gantry init' to write an example, or pass -c FILE")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw .usage("cannot read \(configPath): permission denied or not a file")
+        }
+        guard let text = String(validating: data, as: UTF8.self) else {
+            throw .usage("\(configPath) is not UTF-8 text")
+        }
+        do {
+            return try ConfigParser.parse(text: text, file: configPath, directory: PathText.directory(of: path))
+        } catch {
+            throw .config(error)
+        }
+    }
+
+    /// The environment called `name`, or a usage failure naming the ones that exist.
+    func environment(_ name: String, in config: GantryConfig) throws(Failure) -> EnvironmentConfig {
+        guard let environment = config.environment(name) else {
+            let known = config.environments.map(\.name).joined(separator: ", ")
+            throw .usage("no environment '\(name)' in \(config.file); defined: \(known)")
+        }
+        return environment
+    }
+
+    /// Where the state lives: `--state`, then `$GANTRY_STATE` (both relative to the current
+    /// directory), then the config's `state:` (relative to the config file).
+    func storeLocation(config: GantryConfig?) throws(Failure) -> StoreLocation {
+        do {
+            if let url = options.state ?? environment["GANTRY_STATE"] {
+                return try StoreLocation.parse(url, relativeTo: workingDirectory)
+            }
+            return try StoreLocation.parse(config?.state ?? GantryConfig.defaultState, relativeTo: config?.directory ?? workingDirectory)
+        } catch {
+            throw .store(error)
+        }
+    }
+
+    /// Opens the store; nil when it does not exist yet and `create` is false.
+    func openStore(config: GantryConfig?, create: Bool) throws(Failure) -> (any StateStore)? {
+        let location = try storeLocation(config: config)
+        do {
+            return try location.open(create: create)
+        } catch {
+            throw .store(error)
+        }
+    }
+
+    /// Who is deploying: this host and process, the runner, and the CI run when there is one.
+    func origin(runner: String?) -> Origin {
+        var runURL: String?
+        if let server = environment["GITHUB_SERVER_URL"], let repository = environment["GITHUB_REPOSITORY"], let run = environment["GITHUB_RUN_ID"] {
+            runURL = "\(server)/\(repository)/actions/runs/\(run)"
+        }
+        return Origin(
+            host: ProcessInfo.processInfo.hostName, pid: ProcessInfo.processInfo.processIdentifier,
+            runner: runner ?? environment["GANTRY_RUNNER"] ?? environment["RUNNER_NAME"],
+            actor: environment["GITHUB_ACTOR"] ?? environment["USER"], runURL: runURL, commit: environment["GITHUB_SHA"]
+        )
+    }
+
+    /// Parses a release argument, refusing anything outside the allowed alphabet (exit 2).
+    static func release(_ text: String) throws(Failure) -> Release {
+        do {
+            return try Release(text)
+        } catch {
+            throw .usage(error.description)
+        }
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import GantryCore
+import GantryTerminal
+
+/// The last words of a deploy: a one-line verdict on the terminal, JSON for machines, and on
+/// GitHub Actions an error annotation and a step summary table.
+struct OutcomePrinter {
+    let console: Console
+    let json: Bool
+
+    func print(_ summary: DeploymentSummary, exitCode: Int32) async {
+        let traits = console.traits
+        if json {
+            JSONOutput.print(DeployResultView(summary, exitCode: exitCode))
+        } else {
+            let style = Style(enabled: traits.color)
+            let verdict: String
+            switch summary.outcome {
+            case .succeeded: verdict = style.green("succeeded")
+            case .skipped: verdict = style.yellow("skipped")
+            case .rolledBack: verdict = style.yellow("rolled back")
+            case .failed: verdict = style.red("FAILED")
+            case .interrupted: verdict = style.red("interrupted")
+            case .refused: verdict = style.yellow("refused")
+            }
+            var text = "\(style.bold("\(summary.environment) \(summary.release)")): \(verdict) in \(DurationText.format(summary.duration)) — \(summary.reason)\n"
+            text += style.dim("deployment \(summary.id); details: gantry show \(summary.id)") + "\n"
+            if summary.outcome == .failed {
+                text += style.red("Production needs a person: the deploy command did not finish cleanly, so hosts may run a mix of releases. Read 'gantry show \(summary.id)', then fix forward with a new deploy or run your rollback by hand.") + "\n"
+            }
+            await console.out(text)
+        }
+        if traits.githubActions {
+            if summary.outcome != .succeeded, summary.outcome != .skipped {
+                Console.write(GitHubActions.error(summary.reason, title: "gantry deploy \(summary.environment) \(summary.release): \(summary.outcome.rawValue)"), to: STDOUT_FILENO)
+            }
+            if let path = ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"], !path.isEmpty {
+                try? GitHubActions.appendSummary(markdown(summary), path: path)
+            }
+        }
+    }
+
+    func markdown(_ summary: DeploymentSummary) -> String {
+        let table = TextTable(
+            headers: ["environment", "release", "outcome", "duration", "previous", "deployment"],
+            rows: [[
+                summary.environment, summary.release, summary.outcome.rawValue, DurationText.format(summary.duration),
+                summary.previousRelease ?? "—", "`\(summary.id)`",
+            ]]
+        )
+        return "### gantry deploy: \(summary.environment) \(summary.release) \(summary.outcome.rawValue)\n\n"
+            + table.markdown() + "\n\(summary.reason)\n\n"
+    }
+}
