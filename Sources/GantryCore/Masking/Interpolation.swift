@@ -4,6 +4,7 @@ public enum Interpolation {
     /// A reference to a variable the environment does not define.
     public struct MissingVariable: Error, Sendable, Hashable, CustomStringConvertible {
         public var name: String
+        public init(name: String) { self.name = name }
         public var description: String { "environment variable \(name) is not set" }
     }
 

@@ -1,0 +1,146 @@
+import Foundation
+import GantryCore
+import Testing
+
+@Suite("deployment engine")
+struct DeploymentEngineTests {
+    let origin = Origin(host: "ci-1", pid: 42)
+
+    func request(_ release: String, force: Bool = false, secrets: [String] = [], env: [String: String] = [:]) throws -> DeploymentRequest {
+        let environment = EnvironmentConfig(name: "production", targets: ["web-1"], secrets: secrets, deploy: CommandConfig(argv: ["./deploy.sh", "{release}"]))
+        return DeploymentRequest(environment: environment, release: try Release(release), force: force, directory: "/srv/app", origin: origin, processEnvironment: env)
+    }
+
+    @Test("a successful deploy is journaled, promoted and unlocks")
+    func success() async throws {
+        let store = MemoryStateStore()
+        let runner = ScriptedRunner([.success((["hello"], .exited(0)))])
+        let engine = DeploymentEngine(store: store, runner: runner, clock: TestClock())
+        let summary = try await engine.run(request("1.0"))
+        #expect(summary.outcome == .succeeded)
+        #expect(runner.invocations.first?.argv == ["/srv/app/deploy.sh", "1.0"])
+        let state = try await store.environmentState("production")
+        #expect(state.current == "1.0")
+        #expect(state.lastGood == "1.0")
+        let kinds = try await store.journal(summary.id).map(\.event.kind)
+        #expect(kinds == [.deploymentStarted, .decision, .commandStarted, .output, .commandFinished, .promoting, .deploymentFinished])
+        #expect(try await store.lease(environment: "production") == nil)
+    }
+
+    @Test("the journal records the command before it runs")
+    func journalBeforeSideEffect() async throws {
+        let store = MemoryStateStore()
+        let runner = ScriptedRunner([.success(([], .exited(0)))])
+        let seen = LockedBox<[JournalEvent.Kind]>([])
+        runner.onRun = {
+            let deployments = try? await store.deployments(environment: "production", limit: 1)
+            if let id = deployments?.first?.id {
+                let kinds = (try? await store.journal(id).map(\.event.kind)) ?? []
+                seen.set(kinds)
+            }
+        }
+        _ = try await DeploymentEngine(store: store, runner: runner, clock: TestClock()).run(request("1.0"))
+        #expect(seen.get().last == .commandStarted)
+    }
+
+    @Test("the same release again is skipped; --force deploys it")
+    func skipAndForce() async throws {
+        let store = MemoryStateStore()
+        let runner = ScriptedRunner([.success(([], .exited(0))), .success(([], .exited(0)))])
+        let clock = TestClock()
+        let engine = DeploymentEngine(store: store, runner: runner, clock: clock)
+        _ = try await engine.run(request("1.0"))
+        clock.advance(.seconds(1))
+        let again = try await engine.run(request("1.0"))
+        #expect(again.outcome == .skipped)
+        #expect(runner.invocations.count == 1)
+        clock.advance(.seconds(1))
+        let forced = try await engine.run(request("1.0", force: true))
+        #expect(forced.outcome == .succeeded)
+        #expect(runner.invocations.count == 2)
+    }
+
+    @Test("a failed command fails the deployment and leaves current alone")
+    func failure() async throws {
+        let store = MemoryStateStore()
+        let clock = TestClock()
+        let runner = ScriptedRunner([.success(([], .exited(0))), .success((["boom"], .exited(3)))])
+        let engine = DeploymentEngine(store: store, runner: runner, clock: clock)
+        _ = try await engine.run(request("1.0"))
+        clock.advance(.seconds(1))
+        let summary = try await engine.run(request("2.0"))
+        #expect(summary.outcome == .failed)
+        #expect(summary.previousRelease == "1.0")
+        #expect(try await store.environmentState("production").current == "1.0")
+        let finished = try await store.journal(summary.id).first { $0.event.kind == .commandFinished }
+        #expect(finished?.event.exitCode == 3)
+    }
+
+    @Test("a command that cannot start is refused and changes nothing")
+    func launchFailure() async throws {
+        let store = MemoryStateStore()
+        let runner = ScriptedRunner([.failure(CommandLaunchError(program: "./deploy.sh", reason: "no such file"))])
+        let summary = try await DeploymentEngine(store: store, runner: runner, clock: TestClock()).run(request("1.0"))
+        #expect(summary.outcome == .refused)
+        #expect(summary.reason.contains("no such file"))
+        #expect(try await store.environmentState("production").current == nil)
+    }
+
+    @Test("a held lock refuses before anything runs")
+    func lockHeld() async throws {
+        let store = MemoryStateStore()
+        let clock = TestClock()
+        _ = try await store.tryAcquireLock(environment: "production", owner: Origin(host: "other", pid: 7, runner: "secondary"), deploymentID: nil, reason: "held by hand", ttl: .seconds(60), now: clock.now())
+        let runner = ScriptedRunner([])
+        let summary = try await DeploymentEngine(store: store, runner: runner, clock: clock).run(request("1.0"))
+        #expect(summary.outcome == .refused)
+        #expect(summary.reason.contains("runner secondary"))
+        #expect(runner.invocations.isEmpty)
+    }
+
+    @Test("secret values never reach the observer, the journal or the reason")
+    func masking() async throws {
+        let store = MemoryStateStore()
+        let observer = RecordingObserver()
+        let runner = ScriptedRunner([.success((["token is hunter2"], .exited(7)))])
+        let engine = DeploymentEngine(store: store, runner: runner, observer: observer, clock: TestClock())
+        let summary = try await engine.run(request("1.0", secrets: ["TOKEN"], env: ["TOKEN": "hunter2"]))
+        let journal = try await store.journal(summary.id)
+        #expect(!journal.contains { ($0.event.message ?? "").contains("hunter2") })
+        #expect(journal.contains { $0.event.message == "token is ***" })
+        let events = await observer.events
+        #expect(events.contains(.output("token is ***")))
+        #expect(!"\(events)".contains("hunter2"))
+    }
+
+    @Test("a deployment whose lease was taken over cannot record its outcome")
+    func fencing() async throws {
+        let store = MemoryStateStore()
+        let runner = ScriptedRunner([.success(([], .exited(0)))])
+        runner.onRun = { await store.stealLock("production") }
+        await #expect(throws: DeploymentError.self) {
+            _ = try await DeploymentEngine(store: store, runner: runner, clock: TestClock()).run(request("1.0"))
+        }
+        #expect(try await store.environmentState("production").current == nil)
+    }
+
+    @Test("a missing variable stops the deploy before the lock")
+    func missingVariable() async throws {
+        let store = MemoryStateStore()
+        var deploy = try request("1.0")
+        deploy.environment.deploy.argv.append("${NOT_SET}")
+        await #expect(throws: DeploymentError.self) {
+            _ = try await DeploymentEngine(store: store, runner: ScriptedRunner([]), clock: TestClock()).run(deploy)
+        }
+        #expect(try await store.deployments(environment: nil, limit: 10).isEmpty)
+    }
+}
+
+/// A value shared with a `@Sendable` closure in a test.
+final class LockedBox<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Value
+    init(_ value: Value) { self.value = value }
+    func get() -> Value { lock.withLock { value } }
+    func set(_ newValue: Value) { lock.withLock { value = newValue } }
+}

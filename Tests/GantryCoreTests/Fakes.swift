@@ -1,0 +1,125 @@
+import Foundation
+import GantryCore
+
+/// A state store in memory with the same fencing rules as the real ones, for engine tests.
+actor MemoryStateStore: StateStore {
+    var environments: [String: EnvironmentState] = [:]
+    var records: [DeploymentID: DeploymentRecord] = [:]
+    var journals: [DeploymentID: [JournalEntry]] = [:]
+    var locks: [String: (lease: Lease, held: Bool)] = [:]
+
+    func environmentState(_ environment: String) throws(StoreError) -> EnvironmentState {
+        environments[environment] ?? EnvironmentState(name: environment)
+    }
+
+    func environmentStates() throws(StoreError) -> [EnvironmentState] { Array(environments.values) }
+
+    func tryAcquireLock(environment: String, owner: Origin, deploymentID: DeploymentID?, reason: String?, ttl: Duration, now: Date) throws(StoreError) -> LockAttempt {
+        if let existing = locks[environment], existing.held, existing.lease.expiresAt > now { return .held(existing.lease) }
+        let token = FencingToken((locks[environment]?.lease.token.value ?? 0) + 1)
+        let lease = Lease(environment: environment, token: token, owner: owner, deploymentID: deploymentID, reason: reason, acquiredAt: now, expiresAt: now.addingTimeInterval(ttl.seconds))
+        locks[environment] = (lease, true)
+        return .acquired(lease)
+    }
+
+    func releaseLock(environment: String, token: FencingToken) throws(StoreError) {
+        if let existing = locks[environment], existing.lease.token == token { locks[environment] = (existing.lease, false) }
+    }
+
+    func lease(environment: String) throws(StoreError) -> Lease? {
+        locks[environment].flatMap { $0.held ? $0.lease : nil }
+    }
+
+    private func check(_ environment: String, _ token: FencingToken?) throws(StoreError) {
+        guard let token else { return }
+        guard let lock = locks[environment], lock.held, lock.lease.token == token else {
+            throw StoreError(.staleToken, "stale token \(token)")
+        }
+    }
+
+    func beginDeployment(_ record: DeploymentRecord, token: FencingToken?) throws(StoreError) {
+        try check(record.environment, token)
+        records[record.id] = record
+    }
+
+    func append(_ event: JournalEvent, to id: DeploymentID, at: Date, token: FencingToken?) throws(StoreError) {
+        guard let record = records[id] else { throw StoreError(.notFound, "no \(id)") }
+        try check(record.environment, token)
+        journals[id, default: []].append(JournalEntry(sequence: (journals[id]?.count ?? 0) + 1, at: at, event: event))
+    }
+
+    func finishDeployment(_ id: DeploymentID, outcome: Outcome, reason: String?, at: Date, promote: Bool, token: FencingToken?) throws(StoreError) {
+        guard var record = records[id] else { throw StoreError(.notFound, "no \(id)") }
+        try check(record.environment, token)
+        record.outcome = outcome
+        record.reason = reason
+        record.finishedAt = at
+        records[id] = record
+        if promote {
+            environments[record.environment] = EnvironmentState(name: record.environment, current: record.release, lastGood: record.release, currentDeploymentID: id, updatedAt: at)
+        }
+    }
+
+    func deployments(environment: String?, limit: Int) throws(StoreError) -> [DeploymentRecord] {
+        Array(records.values.filter { environment == nil || $0.environment == environment }.sorted { $0.id > $1.id }.prefix(limit))
+    }
+
+    func lastEffectiveDeployment(environment: String, excluding: DeploymentID?) throws(StoreError) -> DeploymentRecord? {
+        try deployments(environment: environment, limit: .max).first { $0.id != excluding && $0.outcome != .skipped && $0.outcome != .refused }
+    }
+
+    func deployment(_ id: DeploymentID) throws(StoreError) -> DeploymentRecord? { records[id] }
+
+    func journal(_ id: DeploymentID) throws(StoreError) -> [JournalEntry] { journals[id] ?? [] }
+
+    /// Lets a test take over a lease, as another process would after expiry.
+    func stealLock(_ environment: String) {
+        guard let existing = locks[environment] else { return }
+        var lease = existing.lease
+        lease.token = FencingToken(lease.token.value + 1)
+        locks[environment] = (lease, true)
+    }
+}
+
+/// A command runner that plays back a scripted result and records what it was asked to run,
+/// together with the journal as it stood at that moment.
+final class ScriptedRunner: CommandRunner, @unchecked Sendable {
+    let lock = NSLock()
+    var script: [Result<(lines: [String], termination: CommandTermination), CommandLaunchError>]
+    var invocations: [CommandInvocation] = []
+    var onRun: (@Sendable () async -> Void)?
+
+    init(_ script: [Result<(lines: [String], termination: CommandTermination), CommandLaunchError>]) {
+        self.script = script
+    }
+
+    func run(_ invocation: CommandInvocation, output: @escaping @Sendable (String) async -> Void) async throws(CommandLaunchError) -> CommandResult {
+        let next: Result<(lines: [String], termination: CommandTermination), CommandLaunchError> = lock.withLock {
+            invocations.append(invocation)
+            return script.removeFirst()
+        }
+        await onRun?()
+        switch next {
+        case .success(let step):
+            for line in step.lines { await output(line) }
+            return CommandResult(termination: step.termination, duration: .milliseconds(5))
+        case .failure(let error):
+            throw error
+        }
+    }
+}
+
+/// A clock that advances only when told.
+final class TestClock: GantryClock, @unchecked Sendable {
+    private let lock = NSLock()
+    private var current = Date(timeIntervalSince1970: 1_795_000_000)
+
+    func now() -> Date { lock.withLock { current } }
+    func advance(_ duration: Duration) { lock.withLock { current = current.addingTimeInterval(duration.seconds) } }
+}
+
+/// Records what the engine reports.
+actor RecordingObserver: DeploymentObserver {
+    var events: [ProgressEvent] = []
+    func observe(_ event: ProgressEvent) { events.append(event) }
+}
