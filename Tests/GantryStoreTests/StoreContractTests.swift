@@ -1,0 +1,227 @@
+import Foundation
+import GantryCore
+import GantryStore
+import Testing
+
+/// A way to get a fresh, empty store of one implementation. The contract below runs
+/// against every factory listed in `StoreFactory.all`; a new store implementation joins by
+/// adding itself there.
+struct StoreFactory: CustomTestStringConvertible, Sendable {
+    let name: String
+    let make: @Sendable () throws -> any StateStore
+
+    var testDescription: String { name }
+
+    static let sqlite = StoreFactory(name: "sqlite") {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gantry-store-\(UUID().uuidString)")
+        let path = directory.appendingPathComponent("state.db").path
+        guard let store = try SQLiteStateStore.open(path: path, create: true) else { throw StoreError(.unavailable, "not created") }
+        return store
+    }
+
+    static let all: [StoreFactory] = [.sqlite]
+}
+
+@Suite("state store contract")
+struct StoreContractTests {
+    let origin = Origin(host: "ci-1", pid: 42, runner: "primary", actor: "alice", runURL: "https://github.com/acme/app/actions/runs/1", commit: "abc")
+    let t0 = Date(timeIntervalSince1970: 1_795_000_000)
+
+    func id(_ n: Int) -> DeploymentID { DeploymentID(rawValue: "20261129-000000.000-\(String(format: "%06x", n))") }
+
+    func record(_ n: Int, env: String = "production", release: String = "1.0") -> DeploymentRecord {
+        DeploymentRecord(id: id(n), environment: env, release: release, startedAt: t0.addingTimeInterval(Double(n)), origin: origin)
+    }
+
+    func acquire(_ store: any StateStore, env: String = "production", now: Date? = nil, ttl: Duration = .seconds(60)) async throws -> Lease {
+        guard case .acquired(let lease) = try await store.tryAcquireLock(environment: env, owner: origin, deploymentID: nil, reason: "test", ttl: ttl, now: now ?? t0) else {
+            throw StoreError(.busy, "lock unexpectedly held")
+        }
+        return lease
+    }
+
+    @Test("an unknown environment has empty state", arguments: StoreFactory.all)
+    func emptyState(factory: StoreFactory) async throws {
+        let store = try factory.make()
+        #expect(try await store.environmentState("production") == EnvironmentState(name: "production"))
+        #expect(try await store.environmentStates().isEmpty)
+        #expect(try await store.deployments(environment: nil, limit: 10).isEmpty)
+    }
+
+    @Test("a lease is exclusive until released or expired, and tokens only grow", arguments: StoreFactory.all)
+    func leases(factory: StoreFactory) async throws {
+        let store = try factory.make()
+        let first = try await acquire(store)
+        #expect(first.owner == origin)
+        guard case .held(let holder) = try await store.tryAcquireLock(environment: "production", owner: origin, deploymentID: nil, reason: nil, ttl: .seconds(60), now: t0.addingTimeInterval(30)) else {
+            Issue.record("a live lease was granted twice")
+            return
+        }
+        #expect(holder.token == first.token)
+        #expect(holder.reason == "test")
+        // Other environments are independent.
+        _ = try await acquire(store, env: "staging")
+        // Released: free again, with a larger token.
+        try await store.releaseLock(environment: "production", token: first.token)
+        #expect(try await store.lease(environment: "production") == nil)
+        let second = try await acquire(store, now: t0.addingTimeInterval(31))
+        #expect(second.token > first.token)
+        // Expired: can be taken, with a larger token.
+        let third = try await acquire(store, now: t0.addingTimeInterval(200))
+        #expect(third.token > second.token)
+        // Releasing with an old token does nothing.
+        try await store.releaseLock(environment: "production", token: second.token)
+        #expect(try await store.lease(environment: "production")?.token == third.token)
+    }
+
+    @Test("a deployment's writes are rejected once its token is stale", arguments: StoreFactory.all)
+    func fencing(factory: StoreFactory) async throws {
+        let store = try factory.make()
+        let old = try await acquire(store, ttl: .seconds(1))
+        try await store.beginDeployment(record(1), token: old.token)
+        let new = try await acquire(store, now: t0.addingTimeInterval(5))
+        #expect(new.token > old.token)
+        await #expect(throws: StoreError.self) {
+            try await store.append(JournalEvent(kind: .output, message: "late"), to: id(1), at: t0, token: old.token)
+        }
+        await #expect(throws: StoreError.self) {
+            try await store.finishDeployment(id(1), outcome: .succeeded, reason: nil, at: t0, promote: true, token: old.token)
+        }
+        await #expect(throws: StoreError.self) {
+            try await store.beginDeployment(record(2), token: old.token)
+        }
+        #expect(try await store.environmentState("production").current == nil)
+        #expect(try await store.journal(id(1)).isEmpty)
+    }
+
+    @Test("finishing with promote makes the release current and last good, atomically", arguments: StoreFactory.all)
+    func promote(factory: StoreFactory) async throws {
+        let store = try factory.make()
+        let lease = try await acquire(store)
+        try await store.beginDeployment(record(1, release: "2.0"), token: lease.token)
+        try await store.finishDeployment(id(1), outcome: .succeeded, reason: "ok", at: t0.addingTimeInterval(9), promote: true, token: lease.token)
+        let state = try await store.environmentState("production")
+        #expect(state.current == "2.0")
+        #expect(state.lastGood == "2.0")
+        #expect(state.currentDeploymentID == id(1))
+        let found = try #require(try await store.deployment(id(1)))
+        #expect(found.outcome == .succeeded)
+        #expect(found.reason == "ok")
+        #expect(found.duration == .seconds(8))
+        #expect(found.origin == origin)
+        #expect(try await store.environmentStates().map(\.name) == ["production"])
+    }
+
+    @Test("a failed deployment does not touch current", arguments: StoreFactory.all)
+    func failureKeepsCurrent(factory: StoreFactory) async throws {
+        let store = try factory.make()
+        let lease = try await acquire(store)
+        try await store.beginDeployment(record(1, release: "1.0"), token: lease.token)
+        try await store.finishDeployment(id(1), outcome: .succeeded, reason: nil, at: t0, promote: true, token: lease.token)
+        try await store.beginDeployment(record(2, release: "2.0"), token: lease.token)
+        try await store.finishDeployment(id(2), outcome: .failed, reason: "exit 3", at: t0, promote: false, token: lease.token)
+        #expect(try await store.environmentState("production").current == "1.0")
+    }
+
+    @Test("the journal keeps events in order, with every field", arguments: StoreFactory.all)
+    func journal(factory: StoreFactory) async throws {
+        let store = try factory.make()
+        try await store.beginDeployment(record(1), token: nil)
+        let events = [
+            JournalEvent(kind: .deploymentStarted, release: "1.0"),
+            JournalEvent(kind: .commandStarted, step: "deploy", attempt: 1, command: ["a", "b c"]),
+            JournalEvent(kind: .output, step: "deploy", attempt: 1, message: "line 1\nline 2 ünïcode"),
+            JournalEvent(kind: .commandFinished, step: "deploy", attempt: 1, message: "timed out", exitCode: nil, signal: 15, timedOut: true, durationMilliseconds: 1234),
+            JournalEvent(kind: .deploymentFinished, message: "done", outcome: .failed),
+        ]
+        for (offset, event) in events.enumerated() {
+            try await store.append(event, to: id(1), at: t0.addingTimeInterval(Double(offset)), token: nil)
+        }
+        let stored = try await store.journal(id(1))
+        #expect(stored.map(\.event) == events)
+        #expect(stored.map(\.sequence) == [1, 2, 3, 4, 5])
+        #expect(stored.last?.at == t0.addingTimeInterval(4))
+        await #expect(throws: StoreError.self) {
+            try await store.append(JournalEvent(kind: .output), to: id(99), at: t0, token: nil)
+        }
+    }
+
+    @Test("history is newest first, per environment, and limited", arguments: StoreFactory.all)
+    func history(factory: StoreFactory) async throws {
+        let store = try factory.make()
+        for n in 1...5 { try await store.beginDeployment(record(n, env: n % 2 == 0 ? "staging" : "production"), token: nil) }
+        #expect(try await store.deployments(environment: "production", limit: 10).map(\.id) == [id(5), id(3), id(1)])
+        #expect(try await store.deployments(environment: nil, limit: 2).map(\.id) == [id(5), id(4)])
+    }
+
+    @Test("the last effective deployment ignores skipped and refused ones", arguments: StoreFactory.all)
+    func lastEffective(factory: StoreFactory) async throws {
+        let store = try factory.make()
+        for (n, outcome) in [(1, Outcome.succeeded), (2, .failed), (3, .skipped), (4, .refused)] {
+            try await store.beginDeployment(record(n), token: nil)
+            try await store.finishDeployment(id(n), outcome: outcome, reason: nil, at: t0, promote: false, token: nil)
+        }
+        #expect(try await store.lastEffectiveDeployment(environment: "production", excluding: nil)?.id == id(2))
+        #expect(try await store.lastEffectiveDeployment(environment: "production", excluding: id(2))?.id == id(1))
+        #expect(try await store.lastEffectiveDeployment(environment: "staging", excluding: nil) == nil)
+    }
+}
+
+@Suite("sqlite store")
+struct SQLiteStoreTests {
+    func temporaryPath() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("gantry-sqlite-\(UUID().uuidString)/state.db").path
+    }
+
+    @Test("a missing file is not created by read-only opens")
+    func readOnlyOpen() throws {
+        let path = temporaryPath()
+        #expect(try SQLiteStateStore.open(path: path, create: false) == nil)
+        #expect(!FileManager.default.fileExists(atPath: path))
+    }
+
+    @Test("the database uses WAL and synchronous commits")
+    func walAndSync() throws {
+        let path = temporaryPath()
+        _ = try SQLiteStateStore.open(path: path, create: true)
+        let data = try #require(FileManager.default.contents(atPath: path))
+        // Bytes 18 and 19 of the header are 2 in WAL mode.
+        #expect(data[18] == 2 && data[19] == 2)
+    }
+
+    @Test("a file that is not a database is reported as corrupt")
+    func corrupt() throws {
+        let path = temporaryPath()
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try Data(String(repeating: "not a database ", count: 100).utf8).write(to: URL(fileURLWithPath: path))
+        #expect {
+            _ = try SQLiteStateStore.open(path: path, create: true)
+        } throws: { error in
+            (error as? StoreError)?.code == .corrupt
+        }
+    }
+
+    @Test("a database from a newer gantry is refused")
+    func tooNew() throws {
+        let path = temporaryPath()
+        _ = try SQLiteStateStore.open(path: path, create: true)
+        try SQLiteTestSupport.execute("INSERT INTO grdb_migrations (identifier) VALUES ('999-from-the-future')", path: path)
+        #expect {
+            _ = try SQLiteStateStore.open(path: path, create: true)
+        } throws: { error in
+            (error as? StoreError)?.code == .tooNew
+        }
+    }
+
+    @Test("reopening keeps the data")
+    func persistence() async throws {
+        let path = temporaryPath()
+        let store = try #require(try SQLiteStateStore.open(path: path, create: true))
+        let t0 = Date(timeIntervalSince1970: 1_795_000_000)
+        let record = DeploymentRecord(id: DeploymentID(rawValue: "20261129-000000.000-000001"), environment: "p", release: "1", startedAt: t0, origin: Origin(host: "h", pid: 1))
+        try await store.beginDeployment(record, token: nil)
+        try await store.finishDeployment(record.id, outcome: .succeeded, reason: nil, at: t0, promote: true, token: nil)
+        let reopened = try #require(try SQLiteStateStore.open(path: path, create: false))
+        #expect(try await reopened.environmentState("p").current == "1")
+    }
+}
