@@ -1,6 +1,11 @@
 public import GantryCore
 import Subprocess
 import SystemPackage
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Runs commands with swift-subprocess, each in a new session (its own process group), so
 /// that a timeout or an interruption stops the command and every process it started:
@@ -37,7 +42,7 @@ public struct SubprocessCommandRunner: CommandRunner {
                 environment: .inherit.updating(updates), workingDirectory: FilePath(invocation.workingDirectory),
                 platformOptions: options, input: .none, output: .sequence, error: .combinedWithOutput
             ) { execution in
-                await started.set()
+                await started.set(execution.processIdentifier.value)
                 return try await withThrowingTaskGroup(of: Race.self) { group in
                     group.addTask {
                         for try await line in execution.standardOutput.strings(bufferingPolicy: .maxLineLength(Self.maxLineLength)) {
@@ -70,6 +75,9 @@ public struct SubprocessCommandRunner: CommandRunner {
                     return timedOut
                 }
             }
+            if result.closureResult || Task.isCancelled, let group = await started.processGroup {
+                await ProcessGroupReaper.reap(group, grace: grace)
+            }
             let duration = clock.now - start
             if result.closureResult { return CommandResult(termination: .timedOut, duration: duration) }
             if Task.isCancelled { return CommandResult(termination: .cancelled, duration: duration) }
@@ -78,7 +86,8 @@ public struct SubprocessCommandRunner: CommandRunner {
             case .signaled(let signal): return CommandResult(termination: .signaled(Int32(signal)), duration: duration)
             }
         } catch {
-            if await started.value {
+            if let group = await started.processGroup {
+                await ProcessGroupReaper.reap(group, grace: grace)
                 return CommandResult(termination: Task.isCancelled ? .cancelled : .signaled(9), duration: clock.now - start)
             }
             throw CommandLaunchError(program: program, reason: Self.launchReason(error, program: program))
@@ -104,8 +113,25 @@ public struct SubprocessCommandRunner: CommandRunner {
     }
 }
 
-/// Whether the process was spawned, to tell a launch failure from a failure while running.
+/// The spawned process's id (which is also its process group's id, since it leads a new
+/// session), or nil while nothing was spawned: tells a launch failure from a failure while
+/// running.
 private actor StartFlag {
-    private(set) var value = false
-    func set() { value = true }
+    private(set) var processGroup: pid_t?
+    func set(_ pid: pid_t) { processGroup = pid }
+}
+
+/// Makes sure nothing of a stopped command's process group survives: processes that ignore
+/// SIGTERM, or that kept running after the leader exited, get SIGKILL once the grace period
+/// is over. Runs detached so an interrupted caller still waits for it.
+enum ProcessGroupReaper {
+    static func reap(_ group: pid_t, grace: Duration) async {
+        await Task.detached {
+            let deadline = ContinuousClock.now + grace
+            while kill(-group, 0) == 0, ContinuousClock.now < deadline {
+                try? await Task.sleep(for: .milliseconds(25))
+            }
+            if kill(-group, 0) == 0 { kill(-group, SIGKILL) }
+        }.value
+    }
 }
