@@ -48,9 +48,9 @@ struct MaskingTests {
         #expect(URLPassword.extract(from: url) == password)
     }
 
-    @Test("${VAR} expands, $$ escapes, a missing variable is an error")
+    @Test("${VAR} expands, $${ escapes, other dollars stay, a missing variable is an error")
     func interpolation() throws {
-        #expect(try Interpolation.expand("a ${X} b $${X} c $HOME", environment: ["X": "1"]) == "a 1 b ${X} c $HOME")
+        #expect(try Interpolation.expand("a ${X} b $${X} c $HOME $$ $1 $", environment: ["X": "1"]) == "a 1 b ${X} c $HOME $$ $1 $")
         #expect(Interpolation.references(in: "${A}-${B_2}") == ["A", "B_2"])
         #expect(throws: Interpolation.MissingVariable(name: "NOPE")) { try Interpolation.expand("${NOPE}", environment: [:]) }
     }

@@ -20,6 +20,20 @@ public struct DeploymentRequest: Sendable {
         self.processEnvironment = processEnvironment
     }
 
+    /// The deploy command resolved for deployment `id`, secrets masked in its display.
+    /// Fails, before anything is changed, when a `${VAR}` it uses is not set.
+    public func deployInvocation(for id: DeploymentID) throws(Interpolation.MissingVariable) -> CommandInvocation {
+        try CommandResolver.resolve(
+            environment.deploy, values: placeholders(deploymentID: id), directory: directory,
+            processEnvironment: processEnvironment, masker: masker
+        )
+    }
+
+    /// Hides the values of this environment's secrets.
+    public var masker: SecretMasker {
+        SecretMasker.forEnvironment(environment, processEnvironment: processEnvironment)
+    }
+
     /// Values for `{release}`, `{environment}`, `{inventory}` and `{deployment_id}`.
     public func placeholders(deploymentID: DeploymentID) -> PlaceholderValues {
         PlaceholderValues(
@@ -81,13 +95,10 @@ public struct DeploymentEngine: Sendable {
     public func run(_ request: DeploymentRequest) async throws(DeploymentError) -> DeploymentSummary {
         let startedAt = clock.now()
         let id = DeploymentID.make(at: startedAt, random: random())
-        let masker = SecretMasker.forEnvironment(request.environment, processEnvironment: request.processEnvironment)
+        let masker = request.masker
         let invocation: CommandInvocation
         do {
-            invocation = try CommandResolver.resolve(
-                request.environment.deploy, values: request.placeholders(deploymentID: id), directory: request.directory,
-                processEnvironment: request.processEnvironment, masker: masker
-            )
+            invocation = try request.deployInvocation(for: id)
         } catch {
             throw .missingVariable(error)
         }

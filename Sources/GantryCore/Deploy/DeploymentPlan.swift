@@ -26,11 +26,7 @@ public enum DeploymentPlanner {
     public static func plan(
         _ request: DeploymentRequest, state: EnvironmentState, lastDeployment: DeploymentRecord?, lease: Lease?, now: Date
     ) throws(Interpolation.MissingVariable) -> DeploymentPlan {
-        let masker = SecretMasker.forEnvironment(request.environment, processEnvironment: request.processEnvironment)
-        let invocation = try CommandResolver.resolve(
-            request.environment.deploy, values: request.placeholders(deploymentID: planID), directory: request.directory,
-            processEnvironment: request.processEnvironment, masker: masker
-        )
+        let invocation = try request.deployInvocation(for: planID)
         var items: [DeploymentPlan.Item] = []
         let name = request.environment.name
         if let lease, lease.expiresAt > now {

@@ -1,5 +1,6 @@
 /// `${VAR}` references in configuration values: the only way a secret enters the config,
-/// by name. `$${` writes a literal `${`.
+/// by name. `$${` writes a literal `${`; any other `$` is left alone, so shell scripts keep
+/// their `$1`, `$$` and `$HOME`.
 public enum Interpolation {
     /// A reference to a variable the environment does not define.
     public struct MissingVariable: Error, Sendable, Hashable, CustomStringConvertible {
@@ -26,9 +27,10 @@ public enum Interpolation {
                 index = next
                 continue
             }
-            if text[next] == "$" {
-                literal.append("$")
-                index = text.index(after: next)
+            let afterNext = text.index(after: next)
+            if text[next] == "$", afterNext < text.endIndex, text[afterNext] == "{" {
+                literal.append("${")
+                index = text.index(after: afterNext)
                 continue
             }
             guard text[next] == "{" else {

@@ -9,9 +9,10 @@ public final class SQLiteStateStore: StateStore {
     let queue: DatabaseQueue
     public let path: String
 
-    /// Opens (creating when `create`) the database at `path` and brings its schema up to date.
-    /// Returns nil when the file does not exist and `create` is false, so read-only commands
-    /// never leave a file behind.
+    /// Opens the database at `path`. With `create`, the file is created if needed, opened for
+    /// writing and its schema brought up to date. Without, it is opened read-only, and nil is
+    /// returned when it does not exist: commands that only read (status, history, plan)
+    /// never create, migrate or checkpoint anything.
     public static func open(path: String, create: Bool) throws(StoreError) -> SQLiteStateStore? {
         let manager = FileManager.default
         if !manager.fileExists(atPath: path) {
@@ -26,12 +27,13 @@ public final class SQLiteStateStore: StateStore {
                 }
             }
         }
-        return try SQLiteStateStore(path: path)
+        return try SQLiteStateStore(path: path, readOnly: !create)
     }
 
-    init(path: String) throws(StoreError) {
+    init(path: String, readOnly: Bool) throws(StoreError) {
         self.path = path
         var configuration = Configuration()
+        configuration.readonly = readOnly
         configuration.journalMode = .wal
         configuration.busyMode = .timeout(10)
         configuration.foreignKeysEnabled = true
@@ -42,13 +44,17 @@ public final class SQLiteStateStore: StateStore {
         do {
             queue = try DatabaseQueue(path: path, configuration: configuration)
             let migrator = SQLiteSchema.migrator
-            try queue.write { db in
+            try queue.read { db in
                 if try migrator.hasBeenSuperseded(db) {
                     throw StoreError(.tooNew, "the state database \(path) was written by a newer gantry",
                                      hint: "upgrade gantry on this runner; an older binary must not change newer state")
                 }
+                if readOnly, try !migrator.hasCompletedMigrations(db) {
+                    throw StoreError(.unavailable, "the state database \(path) has an older schema",
+                                     hint: "the next 'gantry deploy' upgrades it")
+                }
             }
-            try migrator.migrate(queue)
+            if !readOnly { try migrator.migrate(queue) }
         } catch let error as StoreError {
             throw error
         } catch {

@@ -53,8 +53,13 @@ struct DeployCommand: AsyncParsableCommand {
             try await PlanPrinter.printPlan(request: request, config: config, context: context, json: json)
             return
         }
+        do {
+            _ = try request.deployInvocation(for: DeploymentPlanner.planID)
+        } catch {
+            throw Failure.usage("\(error), but the deploy command of \(environment) uses it; nothing was changed")
+        }
         let console = context.console()
-        let masker = SecretMasker.forEnvironment(environmentConfig, processEnvironment: context.environment)
+        let masker = request.masker
         if console.traits.githubActions {
             // Before anything else is printed, so GitHub hides the values even in our own lines.
             Console.write(GitHubActions.maskCommands(for: masker.values), to: STDOUT_FILENO)
@@ -73,7 +78,7 @@ struct DeployCommand: AsyncParsableCommand {
         do {
             summary = try await task.value
         } catch DeploymentError.missingVariable(let missing) {
-            throw Failure.usage("\(missing), but the deploy command of \(environment) uses it; nothing was changed")
+            throw Failure.usage("\(missing), but the deploy command of \(environment) uses it")
         } catch DeploymentError.store(let storeError) {
             throw Failure.store(storeError)
         }

@@ -1,0 +1,113 @@
+import Foundation
+import Testing
+
+@Suite("bad input gets a clear error, exit 2, and changes nothing", .serialized)
+struct BadInputTests {
+    let valid = shellConfig("echo run >> runs.log")
+
+    @Test("a missing config says how to make one")
+    func missingConfig() throws {
+        let project = try Project(config: "")
+        try FileManager.default.removeItem(at: project.directory.appendingPathComponent("gantry.yml"))
+        let result = try project.gantry("deploy", "production", "--release", "1.0")
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("gantry init"))
+        #expect(!project.exists(".gantry"))
+    }
+
+    @Test("a release outside the allowed pattern is refused before anything happens", arguments: ["1.0;rm -rf /", "$(id)", "../x", "-f"])
+    func badRelease(release: String) throws {
+        let project = try Project(config: valid)
+        let result = try GantryBinary.run(["deploy", "production", "--release=\(release)"], in: project.directory)
+        #expect(result.status == 2, "\(result.output)")
+        #expect(result.stderr.contains("is not a valid release"))
+        #expect(!project.exists(".gantry"))
+        #expect(!project.exists("runs.log"))
+    }
+
+    @Test("an unknown environment lists the defined ones")
+    func unknownEnvironment() throws {
+        let project = try Project(config: valid)
+        let result = try project.gantry("deploy", "prod", "--release", "1.0")
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("no environment 'prod'"))
+        #expect(result.stderr.contains("defined: production"))
+    }
+
+    @Test("configuration errors are all listed with file, line, column and key path")
+    func configErrors() throws {
+        let project = try Project(config: """
+            version: 1
+            environments:
+              production:
+                deploy: { command: [], timeout: soon }
+                tagets: [a]
+            """)
+        for command in [["validate"], ["deploy", "production", "--release", "1.0"]] {
+            let result = try GantryBinary.run(command, in: project.directory)
+            #expect(result.status == 2)
+            #expect(result.stderr.contains("gantry.yml:4:"))
+            #expect(result.stderr.contains("environments.production.deploy.timeout: 'soon' is not a duration"))
+            #expect(result.stderr.contains("environments.production.deploy.command: must not be an empty list"))
+            #expect(result.stderr.contains("gantry.yml:5:5: environments.production.tagets: unknown key (did you mean 'targets'?"))
+        }
+        #expect(!project.exists(".gantry"))
+    }
+
+    @Test("a corrupt state database is reported and left as it was")
+    func corruptDatabase() throws {
+        let project = try Project(config: valid)
+        try FileManager.default.createDirectory(at: project.directory.appendingPathComponent(".gantry"), withIntermediateDirectories: true)
+        let garbage = String(repeating: "garbage ", count: 512)
+        try project.write(".gantry/state.db", garbage)
+        for command in [["deploy", "production", "--release", "1.0"], ["status"], ["history", "production"]] {
+            let result = try GantryBinary.run(command, in: project.directory)
+            #expect(result.status == 2, "\(command) \(result.output)")
+            #expect(result.stderr.contains("not a usable gantry state database"))
+        }
+        #expect(project.read(".gantry/state.db") == garbage)
+        #expect(!project.exists("runs.log"))
+    }
+
+    @Test("a missing ${VAR} in the deploy command stops before any change")
+    func missingVariable() throws {
+        let project = try Project(config: """
+            version: 1
+            environments:
+              production:
+                deploy: { command: [/bin/echo, "${NOT_SET_ANYWHERE}"] }
+            """)
+        let result = try project.gantry("deploy", "production", "--release", "1.0")
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("NOT_SET_ANYWHERE is not set"))
+        #expect(!project.exists(".gantry"))
+    }
+
+    @Test("a deploy command that does not exist is refused with exit 3")
+    func missingProgram() throws {
+        let project = try Project(config: "version: 1\nenvironments:\n  production:\n    deploy: { command: [./nope.sh] }\n")
+        let result = try project.gantry("deploy", "production", "--release", "1.0")
+        #expect(result.status == 3, "\(result.output)")
+        #expect(result.stdout.contains("could not start"))
+    }
+
+    @Test("bad flags are usage errors with exit 2")
+    func badFlags() throws {
+        let project = try Project(config: valid)
+        #expect(try project.gantry("deploy", "production").status == 2)
+        #expect(try project.gantry("history", "production", "--limit", "0").status == 2)
+        #expect(try project.gantry("show", "not-an-id!").status == 2)
+        #expect(try project.gantry("frobnicate").status == 2)
+    }
+
+    @Test("init writes an example that validates, and will not overwrite it")
+    func initAndValidate() throws {
+        let project = try Project(config: "")
+        try FileManager.default.removeItem(at: project.directory.appendingPathComponent("gantry.yml"))
+        #expect(try project.gantry("init").status == 0)
+        let validation = try project.gantry("validate")
+        #expect(validation.status == 0, "\(validation.output)")
+        #expect(validation.stdout.contains("is valid"))
+        #expect(try project.gantry("init").status == 2)
+    }
+}
