@@ -3,12 +3,16 @@ import PackageDescription
 
 /// Settings every Gantry target shares: Swift 6 language mode (strict concurrency) and
 /// honest imports, so a module's public surface says exactly what it exposes.
-let strict: [SwiftSetting] = [
+/// `scripts/test` sets GANTRY_STRICT=1 so that any warning fails the build there.
+var strict: [SwiftSetting] = [
     .swiftLanguageMode(.v6),
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
+if Context.environment["GANTRY_STRICT"] == "1" {
+    strict.append(.treatAllWarnings(as: .error))
+}
 
 let package = Package(
     name: "gantry",

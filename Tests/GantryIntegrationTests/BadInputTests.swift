@@ -111,3 +111,31 @@ struct BadInputTests {
         #expect(try project.gantry("init").status == 2)
     }
 }
+
+@Suite("a state database held by another process")
+struct BusyDatabaseTests {
+    @Test("a deploy that cannot get the database's write lock is refused with exit 3, changing nothing")
+    func busyDatabase() throws {
+        let project = try Project(config: shellConfig("echo run >> runs.log"))
+        #expect(try project.gantry("deploy", "production", "--release", "1.0").status == 0)
+        let path = project.directory.appendingPathComponent(".gantry/state.db").path
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        holder.arguments = ["python3", "-c", """
+            import sqlite3, sys, time
+            c = sqlite3.connect(sys.argv[1], isolation_level=None)
+            c.execute("BEGIN IMMEDIATE")
+            print("locked", flush=True)
+            time.sleep(20)
+            """, path]
+        let ready = Pipe()
+        holder.standardOutput = ready
+        try holder.run()
+        defer { holder.terminate() }
+        _ = ready.fileHandleForReading.availableData
+        let result = try project.gantry("deploy", "production", "--release", "2.0")
+        #expect(result.status == 3, "\(result.output)")
+        #expect(result.stderr.contains("stayed locked by another process"))
+        #expect(project.read("runs.log") == "run\n")
+    }
+}

@@ -188,7 +188,7 @@ private struct Run {
                 if case .finish(.skipped, let reason, _) = action {
                     detail = reason
                 } else {
-                    detail = state.current.map { "production runs \($0); deploying \(request.release)" } ?? "first deployment of \(environment)"
+                    detail = state.current.map { "\(environment) runs \($0); deploying \(request.release)" } ?? "first deployment of \(environment)"
                 }
                 try await journal(JournalEvent(kind: .decision, message: detail))
                 let skipped = if case .finish(.skipped, _, _) = action { true } else { false }
