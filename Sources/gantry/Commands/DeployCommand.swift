@@ -4,6 +4,7 @@ import GantryCore
 import GantryExec
 import GantryStore
 import GantryTerminal
+import Logging
 
 struct DeployCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -61,8 +62,9 @@ struct DeployCommand: AsyncParsableCommand {
         let console = context.console()
         let masker = request.masker
         if console.traits.githubActions {
-            // Before anything else is printed, so GitHub hides the values even in our own lines.
-            Console.write(GitHubActions.maskCommands(for: masker.values), to: STDOUT_FILENO)
+            // Before anything else is printed, so GitHub hides the values even in our own lines;
+            // on stderr with --json, so standard output stays one JSON document.
+            Console.write(GitHubActions.maskCommands(for: masker.values), to: json ? STDERR_FILENO : STDOUT_FILENO)
         }
         guard let store = try context.openStore(config: config, create: true) else {
             throw Failure.usage("the state store could not be created")
@@ -87,6 +89,9 @@ struct DeployCommand: AsyncParsableCommand {
             exitCode = ExitStatus.interrupted(by: signal)
         }
         await OutcomePrinter(console: console, json: json).print(summary, exitCode: exitCode)
+        context.logger.debug("deployment finished", metadata: [
+            "id": "\(summary.id)", "outcome": "\(summary.outcome.rawValue)", "exit": "\(exitCode)",
+        ])
         if exitCode != 0 { throw ArgumentParser.ExitCode(exitCode) }
     }
 }

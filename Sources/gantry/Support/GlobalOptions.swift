@@ -3,6 +3,7 @@ import Foundation
 import GantryCore
 import GantryStore
 import GantryTerminal
+import Logging
 
 /// Options every command takes.
 struct GlobalOptions: ParsableArguments {
@@ -15,7 +16,7 @@ struct GlobalOptions: ParsableArguments {
     @Flag(name: [.short, .long], help: "Print only results and errors, not command output.")
     var quiet = false
 
-    @Flag(name: [.short, .long], help: "Print more detail about what gantry does.")
+    @Flag(name: [.short, .long], help: "Print what gantry reads and decides (config, state store, lease) to standard error.")
     var verbose = false
 }
 
@@ -25,11 +26,16 @@ struct Context {
     let options: GlobalOptions
     let environment: [String: String]
     let workingDirectory: String
+    /// Diagnostics for `-v`; silent below warnings otherwise. Never given secret values.
+    let logger: Logger
 
     init(options: GlobalOptions) {
         self.options = options
         environment = ProcessInfo.processInfo.environment
         workingDirectory = FileManager.default.currentDirectoryPath
+        var logger = Logger(label: "gantry") { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = options.verbose ? .debug : .warning
+        self.logger = logger
     }
 
     var configPath: String {
@@ -53,7 +59,11 @@ struct Context {
             throw .usage("\(configPath) is not UTF-8 text")
         }
         do {
-            return try ConfigParser.parse(text: text, file: configPath, directory: PathText.directory(of: path))
+            let config = try ConfigParser.parse(text: text, file: configPath, directory: PathText.directory(of: path))
+            logger.debug("config loaded", metadata: [
+                "file": "\(path)", "environments": "\(config.environments.map(\.name).joined(separator: ","))",
+            ])
+            return config
         } catch {
             throw .config(error)
         }
@@ -85,7 +95,11 @@ struct Context {
     func openStore(config: GantryConfig?, create: Bool) throws(Failure) -> (any StateStore)? {
         let location = try storeLocation(config: config)
         do {
-            return try location.open(create: create)
+            let store = try location.open(create: create)
+            logger.debug("state store", metadata: [
+                "location": "\(location)", "mode": "\(create ? "read-write" : "read-only")", "exists": "\(store != nil)",
+            ])
+            return store
         } catch {
             throw .store(error)
         }

@@ -32,7 +32,8 @@ struct OutcomePrinter {
         }
         if traits.githubActions {
             if summary.outcome != .succeeded, summary.outcome != .skipped {
-                Console.write(GitHubActions.error(summary.reason, title: "gantry deploy \(summary.environment) \(summary.release): \(summary.outcome.rawValue)"), to: STDOUT_FILENO)
+                let annotation = GitHubActions.error(summary.reason, title: "gantry deploy \(summary.environment) \(summary.release): \(summary.outcome.rawValue)")
+                Console.write(annotation, to: json ? STDERR_FILENO : STDOUT_FILENO)
             }
             if let path = ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"], !path.isEmpty {
                 try? GitHubActions.appendSummary(markdown(summary), path: path)
