@@ -27,6 +27,10 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // The pure core: configuration model, plan, state machine, policies, masking.
@@ -52,6 +56,22 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Health probes over the network and of the machine: HTTP, TCP, PostgreSQL, Redis,
+        // nginx, Prometheus, disk, memory.
+        .target(
+            name: "GantryProbes",
+            dependencies: [
+                "GantryCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         // What a person or a CI log sees: progress lines, colour, GitHub Actions commands.
         .target(
             name: "GantryTerminal",
@@ -62,7 +82,7 @@ let package = Package(
         .executableTarget(
             name: "gantry",
             dependencies: [
-                "GantryCore", "GantryStore", "GantryExec", "GantryTerminal",
+                "GantryCore", "GantryStore", "GantryExec", "GantryProbes", "GantryTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -77,6 +97,11 @@ let package = Package(
         .testTarget(
             name: "GantryExecTests",
             dependencies: ["GantryCore", "GantryExec"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "GantryProbesTests",
+            dependencies: ["GantryCore", "GantryProbes", "GantryExec"],
             swiftSettings: strict
         ),
         .testTarget(

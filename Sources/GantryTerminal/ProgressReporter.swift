@@ -38,6 +38,13 @@ public actor ProgressReporter: DeploymentObserver {
             await drawStatus()
         case .stepFinished(let step, let status, let elapsed, let detail):
             await stepFinished(step, status, elapsed, detail)
+        case .checkFinished(let result):
+            guard !traits.quiet || !result.passed else { return }
+            await clearStatus()
+            let mark = result.passed ? style.green("✓") : style.red("✗")
+            let latency = style.dim(DurationText.format(.milliseconds(result.latencyMilliseconds)).padding(toLength: 7))
+            await emit("    \(mark) \(result.label.padding(toLength: 24)) \(latency) \(result.message)\n")
+            await drawStatus()
         }
     }
 

@@ -15,7 +15,7 @@ struct DeploymentEngineTests {
     func success() async throws {
         let store = MemoryStateStore()
         let runner = ScriptedRunner([.success((["hello"], .exited(0)))])
-        let engine = DeploymentEngine(store: store, runner: runner, clock: TestClock())
+        let engine = DeploymentEngine(store: store, runner: runner, prober: ScriptedProber(), clock: TestClock())
         let summary = try await engine.run(request("1.0"))
         #expect(summary.outcome == .succeeded)
         #expect(runner.invocations.first?.argv == ["/srv/app/deploy.sh", "1.0"])
@@ -23,7 +23,7 @@ struct DeploymentEngineTests {
         #expect(state.current == "1.0")
         #expect(state.lastGood == "1.0")
         let kinds = try await store.journal(summary.id).map(\.event.kind)
-        #expect(kinds == [.deploymentStarted, .decision, .commandStarted, .output, .commandFinished, .promoting, .deploymentFinished])
+        #expect(kinds == [.deploymentStarted, .decision, .commandStarted, .output, .commandFinished, .verificationStarted, .promoting, .deploymentFinished])
         #expect(try await store.lease(environment: "production") == nil)
     }
 
@@ -39,7 +39,7 @@ struct DeploymentEngineTests {
                 seen.set(kinds)
             }
         }
-        _ = try await DeploymentEngine(store: store, runner: runner, clock: TestClock()).run(request("1.0"))
+        _ = try await DeploymentEngine(store: store, runner: runner, prober: ScriptedProber(), clock: TestClock()).run(request("1.0"))
         #expect(seen.get().last == .commandStarted)
     }
 
@@ -48,7 +48,7 @@ struct DeploymentEngineTests {
         let store = MemoryStateStore()
         let runner = ScriptedRunner([.success(([], .exited(0))), .success(([], .exited(0)))])
         let clock = TestClock()
-        let engine = DeploymentEngine(store: store, runner: runner, clock: clock)
+        let engine = DeploymentEngine(store: store, runner: runner, prober: ScriptedProber(), clock: clock)
         _ = try await engine.run(request("1.0"))
         clock.advance(.seconds(1))
         let again = try await engine.run(request("1.0"))
@@ -65,7 +65,7 @@ struct DeploymentEngineTests {
         let store = MemoryStateStore()
         let clock = TestClock()
         let runner = ScriptedRunner([.success(([], .exited(0))), .success((["boom"], .exited(3)))])
-        let engine = DeploymentEngine(store: store, runner: runner, clock: clock)
+        let engine = DeploymentEngine(store: store, runner: runner, prober: ScriptedProber(), clock: clock)
         _ = try await engine.run(request("1.0"))
         clock.advance(.seconds(1))
         let summary = try await engine.run(request("2.0"))
@@ -80,7 +80,7 @@ struct DeploymentEngineTests {
     func launchFailure() async throws {
         let store = MemoryStateStore()
         let runner = ScriptedRunner([.failure(CommandLaunchError(program: "./deploy.sh", reason: "no such file"))])
-        let summary = try await DeploymentEngine(store: store, runner: runner, clock: TestClock()).run(request("1.0"))
+        let summary = try await DeploymentEngine(store: store, runner: runner, prober: ScriptedProber(), clock: TestClock()).run(request("1.0"))
         #expect(summary.outcome == .refused)
         #expect(summary.reason.contains("no such file"))
         #expect(try await store.environmentState("production").current == nil)
@@ -92,7 +92,7 @@ struct DeploymentEngineTests {
         let clock = TestClock()
         _ = try await store.tryAcquireLock(environment: "production", owner: Origin(host: "other", pid: 7, runner: "secondary"), deploymentID: nil, reason: "held by hand", ttl: .seconds(60), now: clock.now())
         let runner = ScriptedRunner([])
-        let summary = try await DeploymentEngine(store: store, runner: runner, clock: clock).run(request("1.0"))
+        let summary = try await DeploymentEngine(store: store, runner: runner, prober: ScriptedProber(), clock: clock).run(request("1.0"))
         #expect(summary.outcome == .refused)
         #expect(summary.reason.contains("runner secondary"))
         #expect(runner.invocations.isEmpty)
@@ -103,7 +103,7 @@ struct DeploymentEngineTests {
         let store = MemoryStateStore()
         let observer = RecordingObserver()
         let runner = ScriptedRunner([.success((["token is hunter2"], .exited(7)))])
-        let engine = DeploymentEngine(store: store, runner: runner, observer: observer, clock: TestClock())
+        let engine = DeploymentEngine(store: store, runner: runner, prober: ScriptedProber(), observer: observer, clock: TestClock())
         let summary = try await engine.run(request("1.0", secrets: ["TOKEN"], env: ["TOKEN": "hunter2"]))
         let journal = try await store.journal(summary.id)
         #expect(!journal.contains { ($0.event.message ?? "").contains("hunter2") })
@@ -119,9 +119,32 @@ struct DeploymentEngineTests {
         let runner = ScriptedRunner([.success(([], .exited(0)))])
         runner.onRun = { await store.stealLock("production") }
         await #expect(throws: DeploymentError.self) {
-            _ = try await DeploymentEngine(store: store, runner: runner, clock: TestClock()).run(request("1.0"))
+            _ = try await DeploymentEngine(store: store, runner: runner, prober: ScriptedProber(), clock: TestClock()).run(request("1.0"))
         }
         #expect(try await store.environmentState("production").current == nil)
+    }
+
+    @Test("checks verify the new release; a failing one fails the deployment and keeps current")
+    func verification() async throws {
+        let store = MemoryStateStore()
+        var deploy = try request("1.0")
+        deploy.environment.targets = ["h1", "h2"]
+        deploy.environment.checks = [
+            CheckConfig(name: "web", probe: .http(HTTPProbeConfig(url: "http://{host}/health")), timing: CheckTiming(timeout: .seconds(1), retries: 0, interval: .zero, startPeriod: .zero)),
+            CheckConfig(name: "disk", probe: .disk(DiskProbeConfig(path: "/")), timing: CheckTiming(timeout: .seconds(1), retries: 0, interval: .zero, startPeriod: .zero)),
+        ]
+        let good = try await DeploymentEngine(store: store, runner: ScriptedRunner([.success(([], .exited(0)))]), prober: ScriptedProber(), clock: TestClock()).run(deploy)
+        #expect(good.outcome == .succeeded)
+        let results = try await store.journal(good.id).filter { $0.event.kind == .checkResult }
+        #expect(results.map { $0.event.target } == ["h1", "h2", nil])
+        #expect(results.allSatisfy { $0.event.passed == true })
+
+        deploy.release = try Release("2.0")
+        let prober = ScriptedProber(failing: ["http://h2/health": "HTTP 503"])
+        let bad = try await DeploymentEngine(store: store, runner: ScriptedRunner([.success(([], .exited(0)))]), prober: prober, clock: TestClock()).run(deploy)
+        #expect(bad.outcome == .failed)
+        #expect(bad.reason.contains("web (h2): HTTP 503"))
+        #expect(try await store.environmentState("production").current == "1.0")
     }
 
     @Test("a missing variable stops the deploy before the lock")
@@ -130,7 +153,7 @@ struct DeploymentEngineTests {
         var deploy = try request("1.0")
         deploy.environment.deploy.argv.append("${NOT_SET}")
         await #expect(throws: DeploymentError.self) {
-            _ = try await DeploymentEngine(store: store, runner: ScriptedRunner([]), clock: TestClock()).run(deploy)
+            _ = try await DeploymentEngine(store: store, runner: ScriptedRunner([]), prober: ScriptedProber(), clock: TestClock()).run(deploy)
         }
         #expect(try await store.deployments(environment: nil, limit: 10).isEmpty)
     }

@@ -109,13 +109,49 @@ final class ScriptedRunner: CommandRunner, @unchecked Sendable {
     }
 }
 
-/// A clock that advances only when told.
+/// A clock that advances only when told, or by the time a sleep asks for (at once).
 final class TestClock: GantryClock, @unchecked Sendable {
     private let lock = NSLock()
     private var current = Date(timeIntervalSince1970: 1_795_000_000)
+    private(set) var slept: [Duration] = []
 
     func now() -> Date { lock.withLock { current } }
     func advance(_ duration: Duration) { lock.withLock { current = current.addingTimeInterval(duration.seconds) } }
+
+    func sleep(for duration: Duration) async throws {
+        try Task.checkCancellation()
+        lock.withLock {
+            slept.append(duration)
+            current = current.addingTimeInterval(duration.seconds)
+        }
+    }
+}
+
+/// A prober that passes everything except the probes it is told fail (by URL or kind),
+/// optionally only for their first `failTimes` attempts, and counts attempts.
+final class ScriptedProber: Prober, @unchecked Sendable {
+    private let lock = NSLock()
+    let failing: [String: String]
+    let failTimes: Int
+    let delay: Duration
+    private(set) var attempts: [String: Int] = [:]
+
+    init(failing: [String: String] = [:], failTimes: Int = .max, delay: Duration = .zero) {
+        self.failing = failing
+        self.failTimes = failTimes
+        self.delay = delay
+    }
+
+    func probe(_ probe: ProbeConfig, timeout: Duration) async -> ProbeVerdict {
+        let key: String = if case .http(let http) = probe { http.url } else { probe.kind }
+        let count = lock.withLock { () -> Int in
+            attempts[key, default: 0] += 1
+            return attempts[key]!
+        }
+        if delay > .zero { try? await Task.sleep(for: delay) }
+        if let message = failing[key], count <= failTimes { return .fail(message) }
+        return .pass("ok \(key)")
+    }
 }
 
 /// Records what the engine reports.

@@ -15,7 +15,8 @@ struct StateMachineTests {
         var machine = DeploymentStateMachine(release: "2.0", force: false)
         #expect(machine.handle(.lockAcquired) == .readState)
         #expect(machine.handle(.stateRead(EnvironmentState(name: "p", current: "1.0"), lastDeployment: record("1.0", .succeeded))) == .runDeploy(attempt: 1))
-        #expect(machine.handle(.commandFinished(.exited(0))) == .finish(.succeeded, reason: "release 2.0 deployed", promote: true))
+        #expect(machine.handle(.commandFinished(.exited(0))) == .verify)
+        #expect(machine.handle(.verified(failures: [], checked: 2)) == .finish(.succeeded, reason: "release 2.0 deployed and verified (2 checks passed)", promote: true))
         #expect(machine.handle(.finished) == .none)
         #expect(machine.outcome == .succeeded)
     }
@@ -81,6 +82,32 @@ struct StateMachineTests {
             Issue.record("expected refused")
             return
         }
+    }
+
+    @Test("failed verification fails the deployment, names the checks, and does not promote")
+    func failedVerification() {
+        var machine = DeploymentStateMachine(release: "2.0", force: false)
+        _ = machine.handle(.lockAcquired)
+        _ = machine.handle(.stateRead(EnvironmentState(name: "p"), lastDeployment: nil))
+        _ = machine.handle(.commandFinished(.exited(0)))
+        guard case .finish(.failed, let reason, false) = machine.handle(.verified(failures: ["web (h1): HTTP 503"], checked: 3)) else {
+            Issue.record("expected failure")
+            return
+        }
+        #expect(reason.contains("web (h1): HTTP 503"))
+    }
+
+    @Test("no checks configured: succeeds, and says nothing was verified")
+    func noChecks() {
+        var machine = DeploymentStateMachine(release: "2.0", force: false)
+        _ = machine.handle(.lockAcquired)
+        _ = machine.handle(.stateRead(EnvironmentState(name: "p"), lastDeployment: nil))
+        _ = machine.handle(.commandFinished(.exited(0)))
+        guard case .finish(.succeeded, let reason, true) = machine.handle(.verified(failures: [], checked: 0)) else {
+            Issue.record("expected success")
+            return
+        }
+        #expect(reason.contains("nothing was verified"))
     }
 
     @Test("events out of order are ignored")

@@ -18,7 +18,7 @@ final class EnvironmentParser {
     func parse(_ node: Node) -> EnvironmentConfig? {
         guard let fields = reader.fields(node, at: path) else { return nil }
         fields.notYetSupported(
-            ["preflight", "retry", "rollout", "protect", "lock", "on_interrupt", "verify_on_skip", "verify_timeout"],
+            ["preflight", "retry", "rollout", "protect", "lock", "on_interrupt", "verify_on_skip"],
             note: "planned; remove it for now"
         )
         let inventory = fields.string("inventory")
@@ -32,6 +32,8 @@ final class EnvironmentParser {
         }
         let deploy = command(fields, key: "deploy", required: true)
         let rollback = command(fields, key: "rollback", required: false)
+        let verifyTimeout = fields.duration("verify_timeout") ?? EnvironmentConfig.defaultVerifyTimeout
+        let concurrency = fields.int("check_concurrency", range: 1...4096) ?? EnvironmentConfig.defaultCheckConcurrency
         var defaults = CheckTiming.defaults
         if let defaultFields = fields.fields("check_defaults") {
             defaults = CheckParser.timing(defaultFields).merged(over: .defaults)
@@ -54,7 +56,8 @@ final class EnvironmentParser {
         guard let deploy else { return nil }
         return EnvironmentConfig(
             name: name, inventory: inventory, targets: targets, secrets: secrets, deploy: deploy, rollback: rollback,
-            checks: checks, checkDefaults: defaults, credentialVariables: credentialVariables, credentialURLs: credentialURLs
+            checks: checks, checkDefaults: defaults, verifyTimeout: verifyTimeout, checkConcurrency: concurrency,
+            credentialVariables: credentialVariables, credentialURLs: credentialURLs
         )
     }
 

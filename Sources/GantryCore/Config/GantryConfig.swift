@@ -46,6 +46,10 @@ public struct EnvironmentConfig: Sendable {
     public var rollback: CommandConfig?
     public var checks: [CheckConfig]
     public var checkDefaults: CheckTiming
+    /// The limit of a whole verification, whatever the checks do.
+    public var verifyTimeout: Duration
+    /// How many probes run at once.
+    public var checkConcurrency: Int
     /// Names of variables read through `${VAR}` into credential fields (passwords, tokens,
     /// header values, URLs); their values are masked like declared secrets.
     public var credentialVariables: Set<String>
@@ -55,7 +59,8 @@ public struct EnvironmentConfig: Sendable {
     public init(
         name: String, inventory: String? = nil, targets: [String] = [], secrets: [String] = [],
         deploy: CommandConfig, rollback: CommandConfig? = nil, checks: [CheckConfig] = [],
-        checkDefaults: CheckTiming = .defaults, credentialVariables: Set<String> = [],
+        checkDefaults: CheckTiming = .defaults, verifyTimeout: Duration = EnvironmentConfig.defaultVerifyTimeout,
+        checkConcurrency: Int = EnvironmentConfig.defaultCheckConcurrency, credentialVariables: Set<String> = [],
         credentialURLs: [String] = []
     ) {
         self.name = name
@@ -66,9 +71,14 @@ public struct EnvironmentConfig: Sendable {
         self.rollback = rollback
         self.checks = checks
         self.checkDefaults = checkDefaults
+        self.verifyTimeout = verifyTimeout
+        self.checkConcurrency = checkConcurrency
         self.credentialVariables = credentialVariables
         self.credentialURLs = credentialURLs
     }
+
+    public static let defaultVerifyTimeout: Duration = .seconds(300)
+    public static let defaultCheckConcurrency = 32
 
     /// Every variable whose value must never be shown.
     public var maskedVariables: Set<String> {

@@ -74,6 +74,7 @@ public enum DeploymentError: Error, Sendable {
 public struct DeploymentEngine: Sendable {
     let store: any StateStore
     let runner: any CommandRunner
+    let prober: any Prober
     let observer: any DeploymentObserver
     let clock: any GantryClock
     let random: @Sendable () -> UInt32
@@ -82,11 +83,12 @@ public struct DeploymentEngine: Sendable {
     static let leaseMargin: Duration = .seconds(300)
 
     public init(
-        store: any StateStore, runner: any CommandRunner, observer: any DeploymentObserver = SilentObserver(),
+        store: any StateStore, runner: any CommandRunner, prober: any Prober, observer: any DeploymentObserver = SilentObserver(),
         clock: any GantryClock = SystemClock(), random: @escaping @Sendable () -> UInt32 = { UInt32.random(in: 0...UInt32.max) }
     ) {
         self.store = store
         self.runner = runner
+        self.prober = prober
         self.observer = observer
         self.clock = clock
         self.random = random
@@ -196,6 +198,8 @@ private struct Run {
             case .runDeploy(let attempt):
                 attempts = attempt
                 action = try await runDeploy(attempt: attempt)
+            case .verify:
+                action = try await verify()
             case .finish(let outcome, let reason, let promote):
                 let maskedReason = masker.mask(reason)
                 let finishStart = engine.clock.now()
@@ -255,6 +259,33 @@ private struct Run {
         let status: StepStatus = result.termination.succeeded ? .ok : .failed
         await engine.observer.observe(.stepFinished(.deploy, status, elapsed: result.duration, detail: "command \(result.termination)"))
         return machine.handle(.commandFinished(result.termination))
+    }
+
+    /// Runs the environment's checks against the new release and journals every verdict.
+    private mutating func verify() async throws(StoreError) -> DeploymentStateMachine.Action {
+        let environment = request.environment
+        let start = engine.clock.now()
+        let planned = CheckRunner.plan(environment.checks, targets: environment.targets)
+        let announce = planned.isEmpty ? "no checks configured" : "\(planned.count) check\(planned.count == 1 ? "" : "s")"
+        try await journal(JournalEvent(kind: .verificationStarted, step: Step.verify.rawValue, message: announce))
+        await engine.observer.observe(.stepStarted(.verify, detail: announce))
+        let observer = engine.observer
+        let results = await CheckRunner(prober: engine.prober, clock: engine.clock).run(
+            environment.checks, targets: environment.targets, environment: request.processEnvironment, masker: masker,
+            concurrency: environment.checkConcurrency, deadline: environment.verifyTimeout,
+            onResult: { await observer.observe(.checkFinished($0)) }
+        )
+        for result in results {
+            try await journal(.checkResult(result, step: .verify))
+        }
+        let failures = results.filter { !$0.passed }.map { "\($0.label): \($0.message)" }
+        let passed = results.count - failures.count
+        await engine.observer.observe(.stepFinished(
+            .verify, failures.isEmpty ? .ok : .failed, elapsed: elapsed(since: start),
+            detail: planned.isEmpty ? "nothing to verify" : "\(passed) of \(results.count) passed"
+        ))
+        if Task.isCancelled { return machine.handle(.commandFinished(.cancelled)) }
+        return machine.handle(.verified(failures: failures, checked: results.count))
     }
 
     private func journal(_ event: JournalEvent) async throws(StoreError) {

@@ -8,6 +8,7 @@ public struct DeploymentStateMachine: Sendable {
         case waitingForLock
         case deciding
         case deploying(attempt: Int)
+        case verifying
         case finishing(Outcome)
         case finished(Outcome)
     }
@@ -19,6 +20,8 @@ public struct DeploymentStateMachine: Sendable {
         case stateRead(EnvironmentState, lastDeployment: DeploymentRecord?)
         case commandFinished(CommandTermination)
         case commandFailedToStart(String)
+        /// Verification ended; `failures` names the failing checks (empty: all passed).
+        case verified(failures: [String], checked: Int)
         case finished
     }
 
@@ -28,6 +31,8 @@ public struct DeploymentStateMachine: Sendable {
         /// Read the environment's state, then send `stateRead`.
         case readState
         case runDeploy(attempt: Int)
+        /// Run the environment's checks, then send `verified`.
+        case verify
         /// Record the outcome; with `promote`, the release becomes current and last good.
         case finish(Outcome, reason: String, promote: Bool)
         case none
@@ -63,8 +68,8 @@ public struct DeploymentStateMachine: Sendable {
         case (.deploying(let attempt), .commandFinished(let termination)):
             switch termination {
             case .exited(0):
-                state = .finishing(.succeeded)
-                return .finish(.succeeded, reason: "release \(release) deployed", promote: true)
+                state = .verifying
+                return .verify
             case .cancelled:
                 state = .finishing(.interrupted)
                 return .finish(.interrupted, reason: "interrupted while the deploy command ran (attempt \(attempt)); production may be partly changed", promote: false)
@@ -79,6 +84,23 @@ public struct DeploymentStateMachine: Sendable {
         case (.deploying, .commandFailedToStart(let why)):
             state = .finishing(.refused)
             return .finish(.refused, reason: "\(why); nothing was changed", promote: false)
+        case (.verifying, .verified(let failures, let checked)):
+            if failures.isEmpty {
+                state = .finishing(.succeeded)
+                let reason = checked == 0
+                    ? "release \(release) deployed; no checks are configured, so nothing was verified"
+                    : "release \(release) deployed and verified (\(checked) check\(checked == 1 ? "" : "s") passed)"
+                return .finish(.succeeded, reason: reason, promote: true)
+            }
+            state = .finishing(.failed)
+            return .finish(
+                .failed,
+                reason: "release \(release) deployed but failed verification: \(failures.joined(separator: "; ")); no rollback ran, production runs an unverified release",
+                promote: false
+            )
+        case (.verifying, .commandFinished(.cancelled)):
+            state = .finishing(.interrupted)
+            return .finish(.interrupted, reason: "interrupted during verification; production runs an unverified release", promote: false)
         case (.finishing(let outcome), .finished):
             state = .finished(outcome)
             return .none

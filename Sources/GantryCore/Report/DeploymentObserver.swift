@@ -3,6 +3,7 @@ public enum Step: String, Sendable, Hashable, Codable, CaseIterable {
     case lock
     case decide
     case deploy
+    case verify
     case promote
 }
 
@@ -18,6 +19,8 @@ public enum ProgressEvent: Sendable, Hashable {
     case stepStarted(Step, detail: String)
     case output(String)
     case stepFinished(Step, StepStatus, elapsed: Duration, detail: String)
+    /// One check's verdict during verification.
+    case checkFinished(CheckResult)
 }
 
 /// Receives progress as it happens: the terminal, GitHub Actions, or a test.

@@ -8,6 +8,8 @@ public struct JournalEvent: Sendable, Hashable, Codable {
         case commandStarted = "command_started"
         case output
         case commandFinished = "command_finished"
+        case verificationStarted = "verification_started"
+        case checkResult = "check_result"
         case promoting
         case deploymentFinished = "deployment_finished"
     }
@@ -26,11 +28,15 @@ public struct JournalEvent: Sendable, Hashable, Codable {
     public var durationMilliseconds: Int64?
     public var release: String?
     public var outcome: Outcome?
+    /// A check's name, target and verdict (`check_result`).
+    public var check: String?
+    public var target: String?
+    public var passed: Bool?
 
     public init(
         kind: Kind, step: String? = nil, attempt: Int? = nil, message: String? = nil, command: [String]? = nil,
         exitCode: Int32? = nil, signal: Int32? = nil, timedOut: Bool? = nil, durationMilliseconds: Int64? = nil,
-        release: String? = nil, outcome: Outcome? = nil
+        release: String? = nil, outcome: Outcome? = nil, check: String? = nil, target: String? = nil, passed: Bool? = nil
     ) {
         self.kind = kind
         self.step = step
@@ -43,5 +49,16 @@ public struct JournalEvent: Sendable, Hashable, Codable {
         self.durationMilliseconds = durationMilliseconds
         self.release = release
         self.outcome = outcome
+        self.check = check
+        self.target = target
+        self.passed = passed
+    }
+
+    /// The journal record of a check's verdict.
+    public static func checkResult(_ result: CheckResult, step: Step) -> JournalEvent {
+        JournalEvent(
+            kind: .checkResult, step: step.rawValue, attempt: result.attempts, message: result.message,
+            durationMilliseconds: result.latencyMilliseconds, check: result.name, target: result.target, passed: result.passed
+        )
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GantryCore
 import GantryExec
+import GantryProbes
 import GantryStore
 import GantryTerminal
 import Logging
@@ -70,18 +71,27 @@ struct DeployCommand: AsyncParsableCommand {
             throw Failure.usage("the state store could not be created")
         }
         let reporter = ProgressReporter(console: console, toStandardError: json)
-        let engine = DeploymentEngine(store: store, runner: SubprocessCommandRunner(), observer: reporter)
         let interruption = InterruptionTrap()
-        let task = Task { () async throws(DeploymentError) -> DeploymentSummary in
-            try await engine.run(request)
+        let runner = SubprocessCommandRunner()
+        let outcome = await LiveProber.with(commandRunner: runner, directory: config.directory) { prober in
+            let engine = DeploymentEngine(store: store, runner: runner, prober: prober, observer: reporter)
+            let task = Task { () async -> Result<DeploymentSummary, DeploymentError> in
+                do throws(DeploymentError) {
+                    return .success(try await engine.run(request))
+                } catch {
+                    return .failure(error)
+                }
+            }
+            interruption.install { task.cancel() }
+            return await task.value
         }
-        interruption.install { task.cancel() }
         let summary: DeploymentSummary
-        do {
-            summary = try await task.value
-        } catch DeploymentError.missingVariable(let missing) {
+        switch outcome {
+        case .success(let value):
+            summary = value
+        case .failure(.missingVariable(let missing)):
             throw Failure.usage("\(missing), but the deploy command of \(environment) uses it")
-        } catch DeploymentError.store(let storeError) {
+        case .failure(.store(let storeError)):
             throw Failure.store(storeError)
         }
         var exitCode = summary.outcome.exitCode

@@ -1,0 +1,115 @@
+import AsyncHTTPClient
+import Foundation
+import GantryCore
+import NIOCore
+import NIOHTTP1
+import NIOSSL
+
+/// One HTTP client per TLS and redirect setting, created on first use.
+actor HTTPClients {
+    struct Key: Hashable {
+        var caFile: String?
+        var insecure: Bool
+        var followRedirects: Bool
+    }
+
+    private var clients: [Key: HTTPClient] = [:]
+
+    func client(for key: Key) -> HTTPClient {
+        if let client = clients[key] { return client }
+        var tls = TLSConfiguration.makeClientConfiguration()
+        if let caFile = key.caFile { tls.trustRoots = .file(caFile) }
+        if key.insecure { tls.certificateVerification = .none }
+        var configuration = HTTPClient.Configuration(
+            tlsConfiguration: tls,
+            redirectConfiguration: key.followRedirects ? .follow(max: 5, allowCycles: false) : .disallow
+        )
+        configuration.connectionPool = .init(idleTimeout: .seconds(10))
+        configuration.httpVersion = .http1Only
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        clients[key] = client
+        return client
+    }
+
+    func shutdown() async {
+        for client in clients.values { try? await client.shutdown() }
+        clients = [:]
+    }
+}
+
+/// GETs (or HEADs, …) a URL and judges the answer; also serves the nginx and Prometheus
+/// probes, which are HTTP underneath.
+struct HTTPProbe {
+    let clients: HTTPClients
+    /// Bodies are read up to this size; a health endpoint has no business sending more.
+    static let bodyLimit = 1024 * 1024
+
+    func fetch(url: String, method: String = "GET", headers: [String: String] = [:], key: HTTPClients.Key, timeout: Duration) async -> Result<(status: Int, body: [UInt8]), ProbeFailure> {
+        var request = HTTPClientRequest(url: url)
+        request.method = HTTPMethod(rawValue: method)
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        request.headers.add(name: "User-Agent", value: "gantry-health-check")
+        let client = await clients.client(for: key)
+        do {
+            let deadline = NIODeadline.now() + .milliseconds(timeout.milliseconds)
+            let response = try await client.execute(request, deadline: deadline)
+            var body: [UInt8] = []
+            for try await chunk in response.body {
+                body += chunk.readableBytesView.prefix(HTTPProbe.bodyLimit - body.count)
+                if body.count >= HTTPProbe.bodyLimit { break }
+            }
+            return .success((Int(response.status.code), body))
+        } catch {
+            return .failure(ProbeFailure(ErrorText.describe(error, target: url)))
+        }
+    }
+
+    func run(_ config: HTTPProbeConfig, timeout: Duration) async -> ProbeVerdict {
+        let key = HTTPClients.Key(caFile: config.caFile, insecure: config.insecure, followRedirects: config.followRedirects)
+        switch await fetch(url: config.url, method: config.method, headers: config.headers, key: key, timeout: timeout) {
+        case .success(let answer):
+            return HTTPExpectation.evaluate(status: answer.status, body: answer.body, config: config)
+        case .failure(let failure):
+            return .fail(failure.message)
+        }
+    }
+
+    func nginx(_ config: NginxProbeConfig, timeout: Duration) async -> ProbeVerdict {
+        switch await fetch(url: config.url, key: HTTPClients.Key(caFile: nil, insecure: false, followRedirects: false), timeout: timeout) {
+        case .success(let answer):
+            guard answer.status == 200 else { return .fail("HTTP \(answer.status) from \(config.url), expected the stub_status page") }
+            guard let status = NginxStubStatus.parse(String(decoding: answer.body, as: UTF8.self)) else {
+                return .fail("\(config.url) did not answer with an nginx stub_status page (is stub_status enabled at this location?)")
+            }
+            return status.evaluate(config)
+        case .failure(let failure):
+            return .fail(failure.message)
+        }
+    }
+
+    func prometheus(_ config: PrometheusProbeConfig, timeout: Duration) async -> ProbeVerdict {
+        var components = URLComponents(string: config.url.hasSuffix("/") ? String(config.url.dropLast()) : config.url)
+        components?.path += "/api/v1/query"
+        components?.queryItems = [URLQueryItem(name: "query", value: config.query)]
+        let encoded = components?.percentEncodedQuery?.replacingOccurrences(of: "+", with: "%2B")
+        components?.percentEncodedQuery = encoded
+        guard let url = components?.string else { return .fail("'\(config.url)' is not a usable Prometheus URL") }
+        switch await fetch(url: url, key: HTTPClients.Key(caFile: nil, insecure: false, followRedirects: false), timeout: timeout) {
+        case .success(let answer):
+            do {
+                let samples = try PrometheusQueryResult.parse(answer.body)
+                return PrometheusQueryResult.evaluate(samples, config: config)
+            } catch {
+                return .fail(answer.status == 200 ? error.description : "HTTP \(answer.status): \(error.description)")
+            }
+        case .failure(let failure):
+            return .fail(failure.message)
+        }
+    }
+}
+
+/// A probe's failure, already phrased for a person.
+struct ProbeFailure: Error {
+    var message: String
+    init(_ message: String) { self.message = message }
+}

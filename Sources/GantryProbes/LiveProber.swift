@@ -1,0 +1,62 @@
+public import GantryCore
+public import Logging
+
+/// Probes real services: the adapter behind the core's `Prober`.
+///
+/// HTTP clients are shared per TLS setting and shut down when the scope of `withLiveProber`
+/// ends, so a verification of a thousand targets reuses connections and leaks none.
+public final class LiveProber: Prober {
+    let http: HTTPClients
+    let commandRunner: any CommandRunner
+    let directory: String
+    let logger: Logger
+
+    init(commandRunner: any CommandRunner, directory: String, logger: Logger) {
+        http = HTTPClients()
+        self.commandRunner = commandRunner
+        self.directory = directory
+        self.logger = logger
+    }
+
+    /// Runs `body` with a prober whose resources are released afterwards.
+    /// - Parameters:
+    ///   - commandRunner: runs `command` checks.
+    ///   - directory: the working directory of `command` checks (the config's directory).
+    public static func with<T>(
+        commandRunner: any CommandRunner, directory: String, logger: Logger = Logger(label: "gantry.probes") { _ in SwiftLogNoOpLogHandler() },
+        _ body: (LiveProber) async throws -> T
+    ) async rethrows -> T {
+        let prober = LiveProber(commandRunner: commandRunner, directory: directory, logger: logger)
+        do {
+            let result = try await body(prober)
+            await prober.http.shutdown()
+            return result
+        } catch {
+            await prober.http.shutdown()
+            throw error
+        }
+    }
+
+    public func probe(_ probe: ProbeConfig, timeout: Duration) async -> ProbeVerdict {
+        switch probe {
+        case .http(let config):
+            return await HTTPProbe(clients: http).run(config, timeout: timeout)
+        case .tcp(let config):
+            return await TCPProbe.run(host: config.host, port: config.port, timeout: timeout)
+        case .postgres(let config):
+            return await PostgresProbe.run(config, timeout: timeout, logger: logger)
+        case .redis(let config):
+            return await RedisProbe.run(config, timeout: timeout)
+        case .nginx(let config):
+            return await HTTPProbe(clients: http).nginx(config, timeout: timeout)
+        case .prometheus(let config):
+            return await HTTPProbe(clients: http).prometheus(config, timeout: timeout)
+        case .disk(let config):
+            return SystemProbes.disk(config)
+        case .memory(let config):
+            return SystemProbes.memory(config)
+        case .command(let config):
+            return await CommandProbe.run(config, runner: commandRunner, directory: directory, timeout: timeout)
+        }
+    }
+}
