@@ -54,8 +54,18 @@ struct ShowCommand: AsyncParsableCommand {
         if let duration = record.duration { text += "  took:        \(DurationText.format(duration))\n" }
         text += "  by:          \(record.origin.summary)\n"
         if let commit = record.origin.commit { text += "  commit:      \(commit)\n" }
+        let checks = entries.filter { $0.event.kind == .checkResult }.map { entry in
+            CheckResult(
+                name: entry.event.check ?? "?", kind: "", target: entry.event.target, passed: entry.event.passed ?? false,
+                outcome: entry.event.passed == true ? .pass : .fail, attempts: entry.event.attempt ?? 0,
+                latencyMilliseconds: entry.event.durationMilliseconds ?? 0, message: entry.event.message ?? ""
+            )
+        }
+        if !checks.isEmpty {
+            text += "\n" + style.bold("checks") + "\n" + CheckTable.make(checks, style: style).render(style: style)
+        }
         text += "\n" + style.bold("journal") + "\n"
-        for entry in entries {
+        for entry in entries where entry.event.kind != .checkResult {
             let offset = DurationText.format(.milliseconds(Int64((entry.at.timeIntervalSince(record.startedAt) * 1000).rounded())))
             let event = entry.event
             let prefix = "  +\(offset.padding(toLength: 7)) "
@@ -98,6 +108,9 @@ struct JournalEntryView: Encodable {
     var durationSeconds: Double?
     var release: String?
     var outcome: String?
+    var check: String?
+    var target: String?
+    var passed: Bool?
 
     init(_ entry: JournalEntry) {
         sequence = entry.sequence
@@ -113,5 +126,8 @@ struct JournalEntryView: Encodable {
         durationSeconds = entry.event.durationMilliseconds.map { Double($0) / 1000 }
         release = entry.event.release
         outcome = entry.event.outcome?.rawValue
+        check = entry.event.check
+        target = entry.event.target
+        passed = entry.event.passed
     }
 }

@@ -1,0 +1,124 @@
+import ArgumentParser
+import Foundation
+import GantryCore
+import GantryExec
+import GantryProbes
+import GantryTerminal
+
+struct CheckCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Run an environment's health checks now.",
+        discussion: """
+            Runs the checks of gantry.yml concurrently, each with its own timeout, retries and \
+            interval, and prints one row per check and target. Changes nothing.
+
+            Exit codes: 0 every check passed; 1 a check failed; 2 bad input.
+            """
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "The environment, as named in gantry.yml.")
+    var environment: String
+
+    @Option(name: .long, help: ArgumentHelp("Run only the check with this name (repeatable).", valueName: "name"))
+    var only: [String] = []
+
+    @Flag(help: "Print the results as JSON.")
+    var json = false
+
+    func run() async throws {
+        let context = Context(options: global)
+        let config = try context.loadConfig()
+        let environmentConfig = try context.environment(environment, in: config)
+        var checks = environmentConfig.checks
+        if !only.isEmpty {
+            let names = Set(checks.map(\.name))
+            if let unknown = only.first(where: { !names.contains($0) }) {
+                throw Failure.usage("no check '\(unknown)' in \(environment); defined: \(checks.map(\.name).joined(separator: ", "))")
+            }
+            checks = checks.filter { only.contains($0.name) }
+        }
+        let masker = SecretMasker.forEnvironment(environmentConfig, processEnvironment: context.environment)
+        let console = context.console()
+        if console.traits.githubActions {
+            Console.write(GitHubActions.maskCommands(for: masker.values), to: json ? STDERR_FILENO : STDOUT_FILENO)
+        }
+        let started = ContinuousClock.now
+        let results = await LiveProber.with(commandRunner: SubprocessCommandRunner(), directory: config.directory) { prober in
+            await CheckRunner(prober: prober).run(
+                checks, targets: environmentConfig.targets, environment: context.environment, masker: masker,
+                concurrency: environmentConfig.checkConcurrency, deadline: environmentConfig.verifyTimeout
+            )
+        }
+        let elapsed = ContinuousClock.now - started
+        let failed = results.filter { !$0.passed }
+        if json {
+            JSONOutput.print(CheckReportView(environment: environment, passed: failed.isEmpty, durationSeconds: elapsed.seconds, checks: results.map(CheckResultView.init)))
+        } else if results.isEmpty {
+            await console.out("\(environment) has no checks configured\n")
+        } else {
+            let style = Style(enabled: console.traits.color)
+            var text = CheckTable.make(results, style: style).render(style: style)
+            let verdict = failed.isEmpty ? style.green("all \(results.count) passed") : style.red("\(failed.count) of \(results.count) failed")
+            text += "\(environment): \(verdict) in \(DurationText.format(elapsed))\n"
+            await console.out(text)
+        }
+        if console.traits.githubActions {
+            for result in failed {
+                Console.write(GitHubActions.error(result.message, title: "check \(result.label) failed"), to: json ? STDERR_FILENO : STDOUT_FILENO)
+            }
+            if let path = context.environment["GITHUB_STEP_SUMMARY"], !path.isEmpty {
+                let heading = "### gantry check \(environment): \(failed.isEmpty ? "all \(results.count) passed" : "\(failed.count) of \(results.count) failed")\n\n"
+                try? GitHubActions.appendSummary(heading + CheckTable.make(results, style: Style(enabled: false)).markdown() + "\n", path: path)
+            }
+        }
+        if !failed.isEmpty { throw ArgumentParser.ExitCode(ExitStatus.restored) }
+    }
+}
+
+/// The table of check results shared by `check` and `show`.
+enum CheckTable {
+    static func make(_ results: [CheckResult], style: Style) -> TextTable {
+        TextTable(
+            headers: ["CHECK", "TARGET", "RESULT", "TRIES", "TOOK", "DETAIL"],
+            rows: results.map { result in
+                [
+                    result.name, result.target ?? "—", result.passed ? "pass" : (result.outcome == .noData ? "no data" : "FAIL"),
+                    String(result.attempts), DurationText.format(.milliseconds(result.latencyMilliseconds)), result.message,
+                ]
+            }
+        )
+    }
+}
+
+/// `check --json`.
+struct CheckReportView: Encodable {
+    var environment: String
+    var passed: Bool
+    var durationSeconds: Double
+    var checks: [CheckResultView]
+}
+
+struct CheckResultView: Encodable {
+    var name: String
+    var kind: String
+    var target: String?
+    var passed: Bool
+    var outcome: String
+    var attempts: Int
+    var latencySeconds: Double
+    var message: String
+
+    init(_ result: CheckResult) {
+        name = result.name
+        kind = result.kind
+        target = result.target
+        passed = result.passed
+        outcome = result.outcome.rawValue
+        attempts = result.attempts
+        latencySeconds = Double(result.latencyMilliseconds) / 1000
+        message = result.message
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import Testing
+
+/// `gantry check` and deploy verification, against the nginx that `scripts/test` starts.
+@Suite("gantry check and deploy verification", .serialized, .enabled(if: ProcessInfo.processInfo.environment["GANTRY_TEST_NGINX_URL"] != nil || ProcessInfo.processInfo.environment["CI"] == "true"))
+struct CheckCommandTests {
+    func nginx() throws -> String {
+        try #require(ProcessInfo.processInfo.environment["GANTRY_TEST_NGINX_URL"], "GANTRY_TEST_NGINX_URL is not set: run scripts/test")
+    }
+
+    func config(deploy: String = "echo deployed", checks: String) -> String {
+        """
+        version: 1
+        environments:
+          production:
+            targets: [127.0.0.1]
+            deploy: { command: [/bin/sh, -c, \(jsonString(deploy))] }
+            check_defaults: { timeout: 2s, retries: 1, interval: 100ms }
+            checks:
+        \(checks)
+        """
+    }
+
+    @Test("check prints a table and exits 1 when a check fails; --only narrows it; --json is structured")
+    func checkCommand() throws {
+        let base = try nginx()
+        let port = try #require(URLComponents(string: base)?.port)
+        let project = try Project(config: config(checks: """
+                  - { name: health, http: { url: "http://{host}:\(port)/health", expect_json: { status: UP } } }
+                  - { name: down, http: { url: "\(base)/down" } }
+                  - { name: status, nginx: { url: "\(base)/nginx_status" } }
+            """))
+        let all = try project.gantry("check", "production")
+        #expect(all.status == 1, "\(all.output)")
+        #expect(all.stdout.contains("health  127.0.0.1  pass"))
+        #expect(all.stdout.contains("HTTP 503, expected 2xx: Service Unavailable: maintenance window (after 2 attempts)"))
+        #expect(all.stdout.contains("1 of 3 failed"))
+
+        let only = try project.gantry("check", "production", "--only", "health", "--only", "status")
+        #expect(only.status == 0, "\(only.output)")
+        #expect(only.stdout.contains("all 2 passed"))
+
+        let report = try project.json("check", "production")
+        #expect(report["passed"] as? Bool == false)
+        let checks = try #require(report["checks"] as? [[String: Any]])
+        #expect(checks.map { $0["name"] as? String } == ["health", "down", "status"])
+        #expect(checks[0]["target"] as? String == "127.0.0.1")
+        #expect(checks[1]["attempts"] as? Int == 2)
+
+        let unknown = try project.gantry("check", "production", "--only", "nope")
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.contains("no check 'nope'"))
+    }
+
+    @Test("on GitHub Actions, check writes annotations and a step summary table")
+    func checkOnGitHub() throws {
+        let project = try Project(config: config(checks: "          - { name: down, http: { url: \"\(try nginx())/down\" } }"))
+        let summary = project.directory.appendingPathComponent("summary.md").path
+        let result = try project.gantry("check", "production", environment: ["GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": summary])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("::error title=check down failed::HTTP 503"))
+        let markdown = try String(contentsOfFile: summary, encoding: .utf8)
+        #expect(markdown.contains("| down | — | FAIL |"))
+    }
+
+    @Test("a deploy whose checks fail ends failed, names the check, and keeps the last good release")
+    func deployVerification() throws {
+        let base = try nginx()
+        let project = try Project(config: config(deploy: "echo $1 > wanted; true", checks: """
+                  - { name: health, http: { url: "\(base)/health" } }
+            """))
+        #expect(try project.gantry("deploy", "production", "--release", "1.0").status == 0)
+        try project.write("gantry.yml", config(checks: """
+                  - { name: health, http: { url: "\(base)/health" } }
+                  - { name: api, http: { url: "\(base)/down" } }
+            """))
+        let failed = try project.gantry("deploy", "production", "--release", "2.0")
+        #expect(failed.status == 4, "\(failed.output)")
+        #expect(failed.stdout.contains("failed verification: api: HTTP 503"))
+        let status = try project.json("status")
+        #expect((status["environments"] as? [[String: Any]])?.first?["current"] as? String == "1.0")
+        let id = try #require(((try project.json("history", "production"))["deployments"] as? [[String: Any]])?.first?["id"] as? String)
+        let shown = try project.gantry("show", id)
+        #expect(shown.stdout.contains("checks"))
+        #expect(shown.stdout.contains("api     —       FAIL"))
+        let journal = try #require((try project.json("show", id))["journal"] as? [[String: Any]])
+        #expect(journal.filter { $0["kind"] as? String == "check_result" }.count == 2)
+    }
+
+    @Test("a header secret read through ${VAR} is sent, and masked in every message")
+    func headerSecret() throws {
+        let project = try Project(config: config(checks: """
+                  - { name: private, http: { url: "\(try nginx())/private", headers: { Authorization: "Bearer ${API_TOKEN}" }, expect_body: "not there" } }
+            """))
+        let result = try project.gantry("check", "production", environment: ["API_TOKEN": "token-123"])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("HTTP 200 but the body does not contain"))
+        #expect(!result.output.contains("token-123"))
+    }
+}
