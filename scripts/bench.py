@@ -4,6 +4,9 @@ Each scenario runs in a fresh temporary project; the state store is created by a
 run first so the figures are steady-state deploys, not first-time schema creation.
 """
 import os
+import resource
+import shutil
+import socket
 import statistics
 import subprocess
 import sys
@@ -13,6 +16,8 @@ import time
 GANTRY = os.environ["GANTRY_BIN"]
 RUNS = int(os.environ.get("BENCH_RUNS", "20"))
 TARGETS_MS = {"gantry --help": 30.0, "gantry deploy (no-op command `true`)": 60.0}
+CHECK_TARGETS = int(os.environ.get("BENCH_CHECK_TARGETS", "1000"))
+CHECK_RUNS = int(os.environ.get("BENCH_CHECK_RUNS", "5"))
 
 CONFIG = """version: 1
 environments:
@@ -43,6 +48,113 @@ def scenario(name, make_argv, cwd):
     return median < target if target else True
 
 
+def loopback_hosts(n):
+    """n distinct loopback addresses: 127.0.1.1, 127.0.1.2, ... (all of 127/8 is loopback)."""
+    return [f"127.0.{1 + i // 250}.{1 + i % 250}" for i in range(n)]
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_nginx(directory, hosts, port):
+    """One nginx answering /health on `port` of every address in `hosts`."""
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    listens = "\n".join(f"    listen {host}:{port};" for host in hosts)
+    os.makedirs(os.path.join(directory, "tmp"), exist_ok=True)
+    with open(os.path.join(directory, "nginx.conf"), "w") as f:
+        f.write(f"""worker_processes 1;
+daemon on;
+pid {directory}/nginx.pid;
+error_log {directory}/error.log;
+worker_rlimit_nofile 8192;
+events {{ worker_connections 4096; }}
+http {{
+  access_log off;
+  client_body_temp_path {directory}/tmp/body;
+  proxy_temp_path {directory}/tmp/proxy;
+  fastcgi_temp_path {directory}/tmp/fastcgi;
+  uwsgi_temp_path {directory}/tmp/uwsgi;
+  scgi_temp_path {directory}/tmp/scgi;
+  server {{
+{listens}
+    location = /health {{ default_type application/json; return 200 '{{"status":"UP"}}'; }}
+  }}
+}}
+""")
+    subprocess.run([nginx, "-c", os.path.join(directory, "nginx.conf"), "-p", directory], check=True)
+    for _ in range(100):
+        try:
+            socket.create_connection((hosts[-1], port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    sys.exit("nginx did not come up for the check benchmark")
+
+
+def stop_nginx(directory):
+    try:
+        with open(os.path.join(directory, "nginx.pid")) as f:
+            os.kill(int(f.read().strip()), 15)
+    except (OSError, ValueError):
+        pass
+
+
+def peak_rss_of(argv, cwd):
+    """Wall time (ms) and peak resident memory (MiB) of one process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    result = subprocess.run(argv, cwd=cwd, env=dict(os.environ, NO_COLOR="1"), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    elapsed = (time.perf_counter() - start) * 1000
+    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    if result.returncode != 0:
+        sys.exit(f"{argv} failed with {result.returncode}: {result.stderr.decode()[-2000:]}")
+    return elapsed, max(before, after) / 1024
+
+
+def check_benchmark():
+    """gantry check over CHECK_TARGETS loopback targets, against xargs -P 32 curl."""
+    hosts = loopback_hosts(CHECK_TARGETS)
+    port = free_port()
+    with tempfile.TemporaryDirectory() as directory:
+        start_nginx(directory, hosts, port)
+        try:
+            project = os.path.join(directory, "project")
+            os.makedirs(project)
+            with open(os.path.join(project, "gantry.yml"), "w") as f:
+                f.write("version: 1\nenvironments:\n  bench:\n    deploy: { command: [\"true\"] }\n")
+                f.write(f"    targets: [{', '.join(hosts)}]\n")
+                f.write("    check_concurrency: 256\n")
+                f.write(f"    checks: [ {{ name: web, http: {{ url: \"http://{{host}}:{port}/health\", expect_json: {{ status: UP }} }}, timeout: 5s, retries: 0 }} ]\n")
+            argv = [GANTRY, "check", "bench", "--json"]
+            peak_rss_of(argv, project)  # warm-up
+            runs = [peak_rss_of(argv, project) for _ in range(CHECK_RUNS)]
+            times = sorted(t for t, _ in runs)
+            peak = max(m for _, m in runs)
+            median = statistics.median(times)
+            urls = "".join(f"http://{host}:{port}/health\n" for host in hosts)
+            curl_times = []
+            for _ in range(max(1, CHECK_RUNS // 2)):
+                start = time.perf_counter()
+                subprocess.run(["xargs", "-P", "32", "-n", "1", "curl", "-s", "-o", "/dev/null", "--max-time", "5"],
+                               input=urls.encode(), check=True)
+                curl_times.append((time.perf_counter() - start) * 1000)
+            curl_median = statistics.median(curl_times)
+            speedup = curl_median / median
+            time_ok = median < 750
+            speed_ok = speedup >= 15
+            memory_ok = peak < 100
+            print(f"gantry check, {CHECK_TARGETS} HTTP targets        median {median:7.1f} ms   min {times[0]:7.1f} ms   peak RSS {peak:5.1f} MiB   (n={CHECK_RUNS})"
+                  f"  target < 750 ms: {'met' if time_ok else 'MISSED'}; < 100 MiB: {'met' if memory_ok else 'MISSED'}")
+            print(f"xargs -P 32 curl, same {CHECK_TARGETS} URLs        median {curl_median:7.1f} ms   (n={len(curl_times)})"
+                  f"  gantry is {speedup:.1f}x faster; target >= 15x: {'met' if speed_ok else 'MISSED'}")
+            return time_ok and speed_ok and memory_ok
+        finally:
+            stop_nginx(directory)
+
+
 def main():
     print(f"binary: {GANTRY}")
     print(f"machine: {os.cpu_count()} cores; {os.uname().sysname} {os.uname().release}")
@@ -55,6 +167,7 @@ def main():
         scenario("gantry deploy (release already live: skip)", lambda i: [GANTRY, "deploy", "bench", "--release", f"r{RUNS}"], project)
         scenario("gantry status", lambda i: [GANTRY, "status"], project)
         scenario("gantry history (20 rows)", lambda i: [GANTRY, "history", "bench"], project)
+    ok &= check_benchmark()
     sys.exit(0 if ok else 1)
 
 
