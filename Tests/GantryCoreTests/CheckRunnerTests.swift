@@ -63,8 +63,9 @@ struct CheckRunnerTests {
     @Test("{host} checks run once per target, in order; without targets they fail clearly")
     func hostExpansion() async {
         let runner = CheckRunner(prober: ScriptedProber(), clock: TestClock())
-        let results = await runner.run([check("web", web), check("disk", .disk(DiskProbeConfig(path: "/")))], targets: ["a", "b"], environment: [:], masker: .none, concurrency: 8, deadline: .seconds(5))
+        let results = await runner.run([check("web", web), check("disk", .disk(DiskProbeConfig(path: "/")))], targets: [TargetHost(name: "a"), TargetHost(name: "b", address: "10.0.0.2")], environment: [:], masker: .none, concurrency: 8, deadline: .seconds(5))
         #expect(results.map(\.label) == ["web (a)", "web (b)", "disk"])
+        #expect(results[1].message == "ok http://10.0.0.2/health", "{host} is the target's address")
         #expect(results.allSatisfy { $0.passed })
         let none = await runner.run([check("web", web)], targets: [], environment: [:], masker: .none, concurrency: 8, deadline: .seconds(5))
         #expect(none.first?.message == "uses {host} but the environment lists no targets")

@@ -128,7 +128,7 @@ struct DeploymentEngineTests {
     func verification() async throws {
         let store = MemoryStateStore()
         var deploy = try request("1.0")
-        deploy.environment.targets = ["h1", "h2"]
+        deploy.targets = [TargetHost(name: "h1"), TargetHost(name: "h2")]
         deploy.environment.checks = [
             CheckConfig(name: "web", probe: .http(HTTPProbeConfig(url: "http://{host}/health")), timing: CheckTiming(timeout: .seconds(1), retries: 0, interval: .zero, startPeriod: .zero)),
             CheckConfig(name: "disk", probe: .disk(DiskProbeConfig(path: "/")), timing: CheckTiming(timeout: .seconds(1), retries: 0, interval: .zero, startPeriod: .zero)),

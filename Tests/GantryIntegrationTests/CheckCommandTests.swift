@@ -97,4 +97,32 @@ struct CheckCommandTests {
         #expect(result.stdout.contains("HTTP 200 but the body does not contain"))
         #expect(!result.output.contains("token-123"))
     }
+
+    @Test("{host} checks and GANTRY_TARGETS follow the inventory; a broken inventory is exit 2 with its line")
+    func inventoryTargets() throws {
+        let port = try #require(URLComponents(string: try nginx())?.port)
+        let project = try Project(config: """
+            version: 1
+            environments:
+              production:
+                inventory: inventories/hosts
+                targets: [web]
+                deploy: { command: [/bin/sh, -c, "echo targets=$GANTRY_TARGETS inventory=$GANTRY_INVENTORY"] }
+                checks:
+                  - { name: health, http: { url: "http://{host}:\(port)/health" } }
+            """)
+        try FileManager.default.createDirectory(at: project.directory.appendingPathComponent("inventories"), withIntermediateDirectories: true)
+        try project.write("inventories/hosts", "[web]\nweb-1 ansible_host=127.0.0.1\nweb-2 ansible_host=127.0.0.1\n[db]\ndb-1\n")
+        let check = try project.gantry("check", "production")
+        #expect(check.status == 0, "\(check.output)")
+        #expect(check.stdout.contains("health  web-1"))
+        #expect(check.stdout.contains("health  web-2"))
+        let deploy = try project.gantry("deploy", "production", "--release", "1.0")
+        #expect(deploy.status == 0, "\(deploy.output)")
+        #expect(deploy.stdout.contains("targets=web-1,web-2 inventory=\(project.directory.path)/inventories/hosts"))
+        try project.write("inventories/hosts", "[web]\nweb-1 ansible_port=ssh\n")
+        let broken = try project.gantry("check", "production")
+        #expect(broken.status == 2)
+        #expect(broken.stderr.contains("inventories/hosts:2: ansible_port must be a port number"))
+    }
 }

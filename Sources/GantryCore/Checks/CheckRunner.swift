@@ -3,7 +3,7 @@ import Foundation
 /// One check against one target: what verification actually runs.
 public struct PlannedCheck: Sendable, Hashable {
     public var check: CheckConfig
-    public var target: String?
+    public var target: TargetHost?
 }
 
 /// Runs an environment's checks: expands `{host}` checks to one probe per target, runs them
@@ -19,7 +19,7 @@ public struct CheckRunner: Sendable {
     }
 
     /// The checks to run, in order; a `{host}` check once per target.
-    public static func plan(_ checks: [CheckConfig], targets: [String]) -> [PlannedCheck] {
+    public static func plan(_ checks: [CheckConfig], targets: [TargetHost]) -> [PlannedCheck] {
         checks.flatMap { check in
             check.probe.usesHost && !targets.isEmpty
                 ? targets.map { PlannedCheck(check: check, target: $0) }
@@ -30,7 +30,7 @@ public struct CheckRunner: Sendable {
     /// Runs `checks` and returns one result per planned check, in plan order. `onResult` sees
     /// each result as it arrives. Messages are masked with `masker`.
     public func run(
-        _ checks: [CheckConfig], targets: [String], environment: [String: String], masker: SecretMasker,
+        _ checks: [CheckConfig], targets: [TargetHost], environment: [String: String], masker: SecretMasker,
         concurrency: Int, deadline: Duration, onResult: @escaping @Sendable (CheckResult) async -> Void = { _ in }
     ) async -> [CheckResult] {
         let planned = CheckRunner.plan(checks, targets: targets)
@@ -59,7 +59,7 @@ public struct CheckRunner: Sendable {
         let finished = await collector.results
         return planned.enumerated().map { index, item in
             finished[index] ?? CheckResult(
-                name: item.check.name, kind: item.check.probe.kind, target: item.target, passed: false, outcome: .fail,
+                name: item.check.name, kind: item.check.probe.kind, target: item.target?.name, passed: false, outcome: .fail,
                 attempts: 0, latencyMilliseconds: 0,
                 message: "not finished when verification's deadline (\(DurationText.format(deadline))) passed"
             )
@@ -76,7 +76,7 @@ public struct CheckRunner: Sendable {
         let startPeriod = timing.startPeriod ?? .zero
         func result(_ verdict: ProbeVerdict, passed: Bool, attempts: Int, latency: Duration) -> CheckResult {
             CheckResult(
-                name: check.name, kind: check.probe.kind, target: item.target, passed: passed, outcome: verdict.outcome,
+                name: check.name, kind: check.probe.kind, target: item.target?.name, passed: passed, outcome: verdict.outcome,
                 attempts: attempts, latencyMilliseconds: latency.milliseconds, message: masker.mask(verdict.message)
             )
         }
@@ -85,7 +85,7 @@ public struct CheckRunner: Sendable {
         }
         let probe: ProbeConfig
         do {
-            probe = try check.probe.resolved(host: item.target, environment: environment)
+            probe = try check.probe.resolved(host: item.target?.address, environment: environment)
         } catch {
             return result(.fail("\(error)"), passed: false, attempts: 0, latency: .zero)
         }

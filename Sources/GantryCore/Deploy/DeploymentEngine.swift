@@ -10,8 +10,14 @@ public struct DeploymentRequest: Sendable {
     public var origin: Origin
     /// The variables commands inherit and `${VAR}` reads.
     public var processEnvironment: [String: String]
+    /// The hosts deployed to and checked: `targets:` resolved against the inventory.
+    public var targets: [TargetHost]
 
-    public init(environment: EnvironmentConfig, release: Release, force: Bool, directory: String, origin: Origin, processEnvironment: [String: String]) {
+    public init(
+        environment: EnvironmentConfig, release: Release, force: Bool, directory: String, origin: Origin,
+        processEnvironment: [String: String], targets: [TargetHost]? = nil
+    ) {
+        self.targets = targets ?? environment.targets.map { TargetHost(name: $0) }
         self.environment = environment
         self.release = release
         self.force = force
@@ -39,7 +45,7 @@ public struct DeploymentRequest: Sendable {
         PlaceholderValues(
             release: release.value, environment: environment.name,
             inventory: environment.inventory.map { PathText.join(directory, $0) } ?? "",
-            deploymentID: deploymentID.rawValue, targets: environment.targets
+            deploymentID: deploymentID.rawValue, targets: targets.map(\.name)
         )
     }
 }
@@ -265,13 +271,13 @@ private struct Run {
     private mutating func verify() async throws(StoreError) -> DeploymentStateMachine.Action {
         let environment = request.environment
         let start = engine.clock.now()
-        let planned = CheckRunner.plan(environment.checks, targets: environment.targets)
+        let planned = CheckRunner.plan(environment.checks, targets: request.targets)
         let announce = planned.isEmpty ? "no checks configured" : "\(planned.count) check\(planned.count == 1 ? "" : "s")"
         try await journal(JournalEvent(kind: .verificationStarted, step: Step.verify.rawValue, message: announce))
         await engine.observer.observe(.stepStarted(.verify, detail: announce))
         let observer = engine.observer
         let results = await CheckRunner(prober: engine.prober, clock: engine.clock).run(
-            environment.checks, targets: environment.targets, environment: request.processEnvironment, masker: masker,
+            environment.checks, targets: request.targets, environment: request.processEnvironment, masker: masker,
             concurrency: environment.checkConcurrency, deadline: environment.verifyTimeout,
             onResult: { await observer.observe(.checkFinished($0)) }
         )

@@ -40,6 +40,7 @@ struct CheckCommand: AsyncParsableCommand {
             }
             checks = checks.filter { only.contains($0.name) }
         }
+        let targets = try context.targets(for: environmentConfig, in: config)
         let masker = SecretMasker.forEnvironment(environmentConfig, processEnvironment: context.environment)
         let console = context.console()
         if console.traits.githubActions {
@@ -48,7 +49,7 @@ struct CheckCommand: AsyncParsableCommand {
         let started = ContinuousClock.now
         let results = await LiveProber.with(commandRunner: SubprocessCommandRunner(), directory: config.directory) { prober in
             await CheckRunner(prober: prober).run(
-                checks, targets: environmentConfig.targets, environment: context.environment, masker: masker,
+                checks, targets: targets, environment: context.environment, masker: masker,
                 concurrency: environmentConfig.checkConcurrency, deadline: environmentConfig.verifyTimeout
             )
         }

@@ -49,7 +49,8 @@ struct DeployCommand: AsyncParsableCommand {
         let environmentConfig = try context.environment(environment, in: config)
         let request = DeploymentRequest(
             environment: environmentConfig, release: release, force: force, directory: config.directory,
-            origin: context.origin(runner: runner), processEnvironment: context.environment
+            origin: context.origin(runner: runner), processEnvironment: context.environment,
+            targets: try context.targets(for: environmentConfig, in: config)
         )
         if dryRun {
             try await PlanPrinter.printPlan(request: request, config: config, context: context, json: json)
@@ -134,7 +135,8 @@ struct PlanCommand: AsyncParsableCommand {
         let environmentConfig = try context.environment(environment, in: config)
         let request = DeploymentRequest(
             environment: environmentConfig, release: release, force: force, directory: config.directory,
-            origin: context.origin(runner: nil), processEnvironment: context.environment
+            origin: context.origin(runner: nil), processEnvironment: context.environment,
+            targets: try context.targets(for: environmentConfig, in: config)
         )
         try await PlanPrinter.printPlan(request: request, config: config, context: context, json: json)
     }

@@ -78,6 +78,30 @@ struct Context {
         return environment
     }
 
+    /// The hosts of an environment: its `targets:` resolved against its inventory, which is
+    /// read here (relative to the config file). A missing or broken inventory is bad input.
+    func targets(for environment: EnvironmentConfig, in config: GantryConfig) throws(Failure) -> [TargetHost] {
+        var inventory: Inventory?
+        if let path = environment.inventory {
+            let absolute = PathText.join(config.directory, path)
+            guard let data = FileManager.default.contents(atPath: absolute) else {
+                throw .usage("the inventory of \(environment.name), \(path), cannot be read (looked for \(absolute))")
+            }
+            do {
+                inventory = try InventoryParser.parse(String(decoding: data, as: UTF8.self), file: path)
+            } catch {
+                throw .usage("inventory \(error)")
+            }
+        }
+        do {
+            let targets = try TargetResolver.resolve(environment.targets, inventory: inventory)
+            logger.debug("targets", metadata: ["environment": "\(environment.name)", "hosts": "\(targets.map(\.name).joined(separator: ","))"])
+            return targets
+        } catch {
+            throw .usage("\(environment.name): \(error)")
+        }
+    }
+
     /// Where the state lives: `--state`, then `$GANTRY_STATE` (both relative to the current
     /// directory), then the config's `state:` (relative to the config file).
     func storeLocation(config: GantryConfig?) throws(Failure) -> StoreLocation {
