@@ -147,6 +147,59 @@ struct DeploymentEngineTests {
         #expect(try await store.environmentState("production").current == "1.0")
     }
 
+    @Test("failed verification runs the rollback command for the last good release, verifies it, ends rolled_back")
+    func rollback() async throws {
+        let store = MemoryStateStore()
+        var deploy = try request("1.0")
+        deploy.environment.rollback = CommandConfig(argv: ["./rollback.sh", "{release}"])
+        deploy.environment.checks = [CheckConfig(name: "web", probe: .http(HTTPProbeConfig(url: "http://web/health")), timing: CheckTiming(timeout: .seconds(1), retries: 0, interval: .zero, startPeriod: .zero))]
+        _ = try await DeploymentEngine(store: store, runner: ScriptedRunner([.success(([], .exited(0)))]), prober: ScriptedProber(), clock: TestClock()).run(deploy)
+        deploy.release = try Release("2.0")
+        let runner = ScriptedRunner([.success((["deployed"], .exited(0))), .success((["rolled back"], .exited(0)))])
+        let prober = ScriptedProber(failing: ["http://web/health": "HTTP 503"], failTimes: 1)
+        let summary = try await DeploymentEngine(store: store, runner: runner, prober: prober, clock: TestClock()).run(deploy)
+        #expect(summary.outcome == .rolledBack)
+        #expect(summary.rolledBackTo == "1.0")
+        #expect(runner.invocations.last?.argv == ["/srv/app/rollback.sh", "1.0"])
+        #expect(runner.invocations.last?.environment["GANTRY_ROLLBACK_TO"] == "1.0")
+        #expect(runner.invocations.last?.environment["GANTRY_FAILED_RELEASE"] == "2.0")
+        #expect(try await store.environmentState("production").current == "1.0")
+        let steps = try await store.journal(summary.id).compactMap { $0.event.kind == .commandStarted || $0.event.kind == .verificationStarted ? $0.event.step : nil }
+        #expect(steps == ["deploy", "verify", "rollback", "verify_rollback"])
+    }
+
+    @Test("retries wait on the clock and are journaled")
+    func retries() async throws {
+        let store = MemoryStateStore()
+        var deploy = try request("1.0")
+        deploy.environment.retry = RetryPolicy(attempts: 3, backoff: .seconds(10), maxBackoff: .seconds(60), jitter: 0, retryOn: [.exit(75)])
+        let clock = TestClock()
+        let runner = ScriptedRunner([.success(([], .exited(75))), .success(([], .exited(75))), .success(([], .exited(0)))])
+        let summary = try await DeploymentEngine(store: store, runner: runner, prober: ScriptedProber(), clock: clock).run(deploy)
+        #expect(summary.outcome == .succeeded)
+        #expect(summary.attempts == 3)
+        #expect(clock.slept == [.seconds(10), .seconds(20)])
+        let scheduled = try await store.journal(summary.id).filter { $0.event.kind == .retryScheduled }.map { $0.event.attempt }
+        #expect(scheduled == [2, 3])
+    }
+
+    @Test("an interrupted deploy still rolls back: the rollback runs although the task was cancelled")
+    func interruptedRollsBack() async throws {
+        let store = MemoryStateStore()
+        var deploy = try request("1.0")
+        deploy.environment.rollback = CommandConfig(argv: ["./rollback.sh", "{release}"])
+        _ = try await DeploymentEngine(store: store, runner: ScriptedRunner([.success(([], .exited(0)))]), prober: ScriptedProber(), clock: TestClock()).run(deploy)
+        deploy.release = try Release("2.0")
+        let runner = ScriptedRunner([.success(([], .cancelled)), .success(([], .exited(0)))])
+        let engine = DeploymentEngine(store: store, runner: runner, prober: ScriptedProber(), clock: TestClock())
+        let task = Task { try await engine.run(deploy) }
+        task.cancel()
+        let summary = try await task.value
+        #expect(summary.outcome == .interrupted)
+        #expect(summary.reason.hasSuffix("rolled back to 1.0 and verified"))
+        #expect(runner.invocations.count == 2)
+    }
+
     @Test("a missing variable stops the deploy before the lock")
     func missingVariable() async throws {
         let store = MemoryStateStore()

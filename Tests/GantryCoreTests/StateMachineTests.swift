@@ -10,11 +10,24 @@ struct StateMachineTests {
         DeploymentRecord(id: DeploymentID(rawValue: "20261129-000000.000-000001"), environment: "p", release: release, outcome: outcome, startedAt: Date(), origin: origin)
     }
 
-    @Test("a free lock leads to reading state, then deploying")
+    /// A machine that has the lock and knows production runs `current` (also last good).
+    func deploying(_ release: String = "2.0", current: String? = "1.0", policy: DeploymentStateMachine.Policy = .init(canRollBack: true)) -> DeploymentStateMachine {
+        var machine = DeploymentStateMachine(release: release, force: false, policy: policy, random: { 0.5 })
+        _ = machine.handle(.lockAcquired)
+        _ = machine.handle(.stateRead(EnvironmentState(name: "p", current: current, lastGood: current), lastDeployment: current.map { record($0, .succeeded) }))
+        return machine
+    }
+
+    func reason(_ action: DeploymentStateMachine.Action) -> String {
+        if case .finish(_, let reason, _) = action { return reason }
+        return ""
+    }
+
+    @Test("deploy, verify, promote")
     func happyPath() {
         var machine = DeploymentStateMachine(release: "2.0", force: false)
         #expect(machine.handle(.lockAcquired) == .readState)
-        #expect(machine.handle(.stateRead(EnvironmentState(name: "p", current: "1.0"), lastDeployment: record("1.0", .succeeded))) == .runDeploy(attempt: 1))
+        #expect(machine.handle(.stateRead(EnvironmentState(name: "p", current: "1.0"), lastDeployment: record("1.0", .succeeded))) == .runDeploy(attempt: 1, after: .zero))
         #expect(machine.handle(.commandFinished(.exited(0))) == .verify)
         #expect(machine.handle(.verified(failures: [], checked: 2)) == .finish(.succeeded, reason: "release 2.0 deployed and verified (2 checks passed)", promote: true))
         #expect(machine.handle(.finished) == .none)
@@ -42,72 +55,138 @@ struct StateMachineTests {
             Issue.record("expected skip")
             return
         }
-
         var afterFailure = DeploymentStateMachine(release: "1.0", force: false)
         _ = afterFailure.handle(.lockAcquired)
-        #expect(afterFailure.handle(.stateRead(EnvironmentState(name: "p", current: "1.0"), lastDeployment: record("1.1", .failed))) == .runDeploy(attempt: 1))
-
+        #expect(afterFailure.handle(.stateRead(EnvironmentState(name: "p", current: "1.0"), lastDeployment: record("1.1", .failed))) == .runDeploy(attempt: 1, after: .zero))
         var forced = DeploymentStateMachine(release: "1.0", force: true)
         _ = forced.handle(.lockAcquired)
-        #expect(forced.handle(.stateRead(EnvironmentState(name: "p", current: "1.0"), lastDeployment: record("1.0", .succeeded))) == .runDeploy(attempt: 1))
+        #expect(forced.handle(.stateRead(EnvironmentState(name: "p", current: "1.0"), lastDeployment: record("1.0", .succeeded))) == .runDeploy(attempt: 1, after: .zero))
     }
 
-    @Test("a failing command fails the deployment without promoting", arguments: [
+    @Test("a failed command rolls back to the last good release, verifies it, and ends rolled_back", arguments: [
         CommandTermination.exited(2), .signaled(9), .timedOut,
     ])
-    func failure(termination: CommandTermination) {
-        var machine = DeploymentStateMachine(release: "2.0", force: false)
-        _ = machine.handle(.lockAcquired)
-        _ = machine.handle(.stateRead(EnvironmentState(name: "p"), lastDeployment: nil))
-        guard case .finish(.failed, let reason, false) = machine.handle(.commandFinished(termination)) else {
-            Issue.record("expected failure")
+    func failureRollsBack(termination: CommandTermination) {
+        var machine = deploying()
+        #expect(machine.handle(.commandFinished(termination)) == .runRollback(to: "1.0"))
+        #expect(machine.handle(.commandFinished(.exited(0))) == .verify)
+        #expect(machine.verificationStep == .verifyRollback)
+        let end = machine.handle(.verified(failures: [], checked: 1))
+        guard case .finish(.rolledBack, let reason, false) = end else {
+            Issue.record("expected rolled_back, got \(end)")
             return
         }
         #expect(reason.contains(termination.description))
+        #expect(reason.hasSuffix("rolled back to 1.0 and verified"))
+        #expect(machine.rolledBackTo == "1.0")
     }
 
-    @Test("an interruption ends interrupted, a launch failure refused")
-    func interruptionAndLaunch() {
-        var interrupted = DeploymentStateMachine(release: "2.0", force: false)
-        _ = interrupted.handle(.lockAcquired)
-        _ = interrupted.handle(.stateRead(EnvironmentState(name: "p"), lastDeployment: nil))
-        guard case .finish(.interrupted, _, false) = interrupted.handle(.commandFinished(.cancelled)) else {
+    @Test("failed verification rolls back too, naming the failing checks")
+    func failedVerification() {
+        var machine = deploying()
+        _ = machine.handle(.commandFinished(.exited(0)))
+        #expect(machine.handle(.verified(failures: ["web (h1): HTTP 503"], checked: 3)) == .runRollback(to: "1.0"))
+        _ = machine.handle(.commandFinished(.exited(0)))
+        let end = machine.handle(.verified(failures: [], checked: 3))
+        #expect(reason(end).contains("release 2.0 failed verification: web (h1): HTTP 503"))
+    }
+
+    @Test("no rollback possible: failed, production needs a person", arguments: [
+        (DeploymentStateMachine.Policy(canRollBack: false), "1.0", "no rollback command is configured"),
+        (DeploymentStateMachine.Policy(canRollBack: true), nil, "there is no last good release to roll back to"),
+    ] as [(DeploymentStateMachine.Policy, String?, String)])
+    func noRollback(policy: DeploymentStateMachine.Policy, current: String?, why: String) {
+        var machine = deploying(current: current, policy: policy)
+        let end = machine.handle(.commandFinished(.exited(1)))
+        guard case .finish(.failed, let reason, false) = end else {
+            Issue.record("expected failed, got \(end)")
+            return
+        }
+        #expect(reason.contains(why))
+        #expect(reason.contains("needs a person"))
+    }
+
+    @Test("a rollback that fails, or fails its verification, is failed: a person is needed")
+    func rollbackFails() {
+        var broken = deploying()
+        _ = broken.handle(.commandFinished(.exited(1)))
+        guard case .finish(.failed, let reason, false) = broken.handle(.commandFinished(.exited(5))) else {
+            Issue.record("expected failed")
+            return
+        }
+        #expect(reason.contains("the rollback to 1.0 exited with status 5"))
+        var unhealthy = deploying()
+        _ = unhealthy.handle(.commandFinished(.exited(1)))
+        _ = unhealthy.handle(.commandFinished(.exited(0)))
+        guard case .finish(.failed, let second, false) = unhealthy.handle(.verified(failures: ["web: HTTP 500"], checked: 1)) else {
+            Issue.record("expected failed")
+            return
+        }
+        #expect(second.contains("rolled back to 1.0, but its verification failed: web: HTTP 500"))
+    }
+
+    @Test("retries follow the policy: only listed failures, with backoff, up to the attempts")
+    func retries() {
+        let retry = RetryPolicy(attempts: 3, backoff: .seconds(10), maxBackoff: .seconds(15), jitter: 0.2, retryOn: [.timeout, .exit(75)])
+        var machine = deploying(policy: .init(retry: retry, canRollBack: true))
+        #expect(machine.handle(.commandFinished(.timedOut)) == .runDeploy(attempt: 2, after: .seconds(10)))
+        #expect(machine.handle(.commandFinished(.exited(75))) == .runDeploy(attempt: 3, after: .seconds(15)))
+        #expect(machine.handle(.commandFinished(.exited(75))) == .runRollback(to: "1.0"))
+        var notRetryable = deploying(policy: .init(retry: retry, canRollBack: true))
+        #expect(notRetryable.handle(.commandFinished(.exited(1))) == .runRollback(to: "1.0"))
+    }
+
+    @Test("retry waits grow exponentially, are capped, and jitter within the share")
+    func retryDelays() {
+        let policy = RetryPolicy(attempts: 5, backoff: .seconds(10), maxBackoff: .seconds(30), jitter: 0.2, retryOn: [.timeout])
+        #expect(policy.delay(before: 2, random: 0.5) == .seconds(10))
+        #expect(policy.delay(before: 3, random: 0.5) == .seconds(20))
+        #expect(policy.delay(before: 4, random: 0.5) == .seconds(30))
+        #expect(policy.delay(before: 2, random: 0) == .seconds(8))
+        #expect(policy.delay(before: 2, random: 0.999_999) <= .seconds(12))
+        #expect(RetryPolicy.Condition.parse("exit:4") == .exit(4))
+        #expect(RetryPolicy.Condition.parse("exit:0") == nil)
+        #expect(RetryPolicy.Condition.parse("sometimes") == nil)
+    }
+
+    @Test("an interruption rolls back by default and ends interrupted; with on_interrupt: leave it stops")
+    func interruption() {
+        var machine = deploying()
+        #expect(machine.handle(.commandFinished(.cancelled)) == .runRollback(to: "1.0"))
+        _ = machine.handle(.commandFinished(.exited(0)))
+        guard case .finish(.interrupted, let reason, false) = machine.handle(.verified(failures: [], checked: 1)) else {
             Issue.record("expected interrupted")
             return
         }
-        var unlaunched = DeploymentStateMachine(release: "2.0", force: false)
-        _ = unlaunched.handle(.lockAcquired)
-        _ = unlaunched.handle(.stateRead(EnvironmentState(name: "p"), lastDeployment: nil))
-        guard case .finish(.refused, _, false) = unlaunched.handle(.commandFailedToStart("no such file")) else {
+        #expect(reason.hasSuffix("rolled back to 1.0 and verified"))
+        var leave = deploying(policy: .init(canRollBack: true, rollbackOnInterrupt: false))
+        guard case .finish(.interrupted, let left, false) = leave.handle(.commandFinished(.cancelled)) else {
+            Issue.record("expected interrupted")
+            return
+        }
+        #expect(left.contains("on_interrupt: leave"))
+    }
+
+    @Test("a command that cannot start first time is refused; on a later attempt it falls back")
+    func launchFailure() {
+        var first = deploying()
+        guard case .finish(.refused, _, false) = first.handle(.commandFailedToStart("no such file")) else {
             Issue.record("expected refused")
             return
         }
+        let retry = RetryPolicy(attempts: 2, backoff: .zero, retryOn: [.exit(1)])
+        var later = deploying(policy: .init(retry: retry, canRollBack: true))
+        _ = later.handle(.commandFinished(.exited(1)))
+        #expect(later.handle(.commandFailedToStart("no such file")) == .runRollback(to: "1.0"))
     }
 
-    @Test("failed verification fails the deployment, names the checks, and does not promote")
-    func failedVerification() {
-        var machine = DeploymentStateMachine(release: "2.0", force: false)
-        _ = machine.handle(.lockAcquired)
-        _ = machine.handle(.stateRead(EnvironmentState(name: "p"), lastDeployment: nil))
-        _ = machine.handle(.commandFinished(.exited(0)))
-        guard case .finish(.failed, let reason, false) = machine.handle(.verified(failures: ["web (h1): HTTP 503"], checked: 3)) else {
-            Issue.record("expected failure")
-            return
-        }
-        #expect(reason.contains("web (h1): HTTP 503"))
-    }
-
-    @Test("no checks configured: succeeds, and says nothing was verified")
-    func noChecks() {
-        var machine = DeploymentStateMachine(release: "2.0", force: false)
-        _ = machine.handle(.lockAcquired)
-        _ = machine.handle(.stateRead(EnvironmentState(name: "p"), lastDeployment: nil))
-        _ = machine.handle(.commandFinished(.exited(0)))
-        guard case .finish(.succeeded, let reason, true) = machine.handle(.verified(failures: [], checked: 0)) else {
-            Issue.record("expected success")
-            return
-        }
-        #expect(reason.contains("nothing was verified"))
+    @Test("gantry rollback: success promotes the target; failure has nothing to fall back on")
+    func rollbackKind() {
+        var good = deploying("1.0", current: "2.0", policy: .init(canRollBack: true, kind: .rollback))
+        _ = good.handle(.commandFinished(.exited(0)))
+        #expect(good.handle(.verified(failures: [], checked: 1)) == .finish(.succeeded, reason: "rolled back to 1.0 and verified (1 check passed)", promote: true))
+        var bad = deploying("1.0", current: "2.0", policy: .init(canRollBack: true, kind: .rollback))
+        #expect(reason(bad.handle(.commandFinished(.exited(1)))).contains("nothing to fall back on"))
     }
 
     @Test("events out of order are ignored")

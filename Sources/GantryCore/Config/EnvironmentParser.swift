@@ -18,7 +18,7 @@ final class EnvironmentParser {
     func parse(_ node: Node) -> EnvironmentConfig? {
         guard let fields = reader.fields(node, at: path) else { return nil }
         fields.notYetSupported(
-            ["preflight", "retry", "rollout", "protect", "lock", "on_interrupt", "verify_on_skip"],
+            ["preflight", "rollout", "protect", "lock", "verify_on_skip"],
             note: "planned; remove it for now"
         )
         let inventory = fields.string("inventory")
@@ -34,6 +34,15 @@ final class EnvironmentParser {
         let rollback = command(fields, key: "rollback", required: false)
         let verifyTimeout = fields.duration("verify_timeout") ?? EnvironmentConfig.defaultVerifyTimeout
         let concurrency = fields.int("check_concurrency", range: 1...4096) ?? EnvironmentConfig.defaultCheckConcurrency
+        let retry = fields.fields("retry").map(retryPolicy) ?? .none
+        var rollbackOnInterrupt = true
+        if let text = fields.string("on_interrupt"), let node = fields.node("on_interrupt") {
+            switch text {
+            case "rollback": rollbackOnInterrupt = true
+            case "leave": rollbackOnInterrupt = false
+            default: reader.fail(node, path.key("on_interrupt"), "'\(text)' is not rollback or leave")
+            }
+        }
         var defaults = CheckTiming.defaults
         if let defaultFields = fields.fields("check_defaults") {
             defaults = CheckParser.timing(defaultFields).merged(over: .defaults)
@@ -57,8 +66,37 @@ final class EnvironmentParser {
         return EnvironmentConfig(
             name: name, inventory: inventory, targets: targets, secrets: secrets, deploy: deploy, rollback: rollback,
             checks: checks, checkDefaults: defaults, verifyTimeout: verifyTimeout, checkConcurrency: concurrency,
+            retry: retry, rollbackOnInterrupt: rollbackOnInterrupt,
             credentialVariables: credentialVariables, credentialURLs: credentialURLs
         )
+    }
+
+    /// `retry: { attempts, backoff, max_backoff, jitter, retry_on }`.
+    func retryPolicy(_ fields: YAMLFields) -> RetryPolicy {
+        var policy = RetryPolicy()
+        policy.attempts = fields.int("attempts", range: 1...20) ?? 1
+        policy.backoff = fields.duration("backoff", allowZero: true) ?? policy.backoff
+        policy.maxBackoff = fields.duration("max_backoff", allowZero: true) ?? policy.maxBackoff
+        if let jitter = fields.double("jitter") {
+            if (0...1).contains(jitter) { policy.jitter = jitter } else if let node = fields.node("jitter") {
+                reader.fail(node, fields.path.key("jitter"), "must be between 0 and 1", hint: "0.2 randomizes each wait by ±20%")
+            }
+        }
+        if let conditions = fields.stringList("retry_on"), let node = fields.node("retry_on") {
+            for (offset, text) in conditions.enumerated() {
+                if let condition = RetryPolicy.Condition.parse(text) {
+                    policy.retryOn.append(condition)
+                } else {
+                    reader.fail(node.sequence?[offset] ?? node, fields.path.key("retry_on").index(offset), "'\(text)' is not a retryable failure",
+                                hint: "use timeout, signal or exit:N")
+                }
+            }
+        }
+        if policy.attempts > 1, policy.retryOn.isEmpty {
+            reader.fail(fields.node, fields.path, "allows \(policy.attempts) attempts but retries nothing", hint: "add retry_on: [timeout, exit:4]")
+        }
+        fields.finish()
+        return policy
     }
 
     /// A `deploy:`/`rollback:`-shaped command under `key` of `fields`.

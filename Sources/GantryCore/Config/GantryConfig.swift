@@ -50,6 +50,11 @@ public struct EnvironmentConfig: Sendable {
     public var verifyTimeout: Duration
     /// How many probes run at once.
     public var checkConcurrency: Int
+    /// Which deploy failures are retried, and when.
+    public var retry: RetryPolicy
+    /// After SIGINT/SIGTERM: roll back to the last good release (the default), or leave
+    /// production as the interrupted command left it.
+    public var rollbackOnInterrupt: Bool
     /// Names of variables read through `${VAR}` into credential fields (passwords, tokens,
     /// header values, URLs); their values are masked like declared secrets.
     public var credentialVariables: Set<String>
@@ -60,7 +65,8 @@ public struct EnvironmentConfig: Sendable {
         name: String, inventory: String? = nil, targets: [String] = [], secrets: [String] = [],
         deploy: CommandConfig, rollback: CommandConfig? = nil, checks: [CheckConfig] = [],
         checkDefaults: CheckTiming = .defaults, verifyTimeout: Duration = EnvironmentConfig.defaultVerifyTimeout,
-        checkConcurrency: Int = EnvironmentConfig.defaultCheckConcurrency, credentialVariables: Set<String> = [],
+        checkConcurrency: Int = EnvironmentConfig.defaultCheckConcurrency, retry: RetryPolicy = .none,
+        rollbackOnInterrupt: Bool = true, credentialVariables: Set<String> = [],
         credentialURLs: [String] = []
     ) {
         self.name = name
@@ -73,6 +79,8 @@ public struct EnvironmentConfig: Sendable {
         self.checkDefaults = checkDefaults
         self.verifyTimeout = verifyTimeout
         self.checkConcurrency = checkConcurrency
+        self.retry = retry
+        self.rollbackOnInterrupt = rollbackOnInterrupt
         self.credentialVariables = credentialVariables
         self.credentialURLs = credentialURLs
     }

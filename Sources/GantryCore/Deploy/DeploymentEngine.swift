@@ -1,55 +1,5 @@
 public import Foundation
 
-/// What to deploy, where, and on whose behalf.
-public struct DeploymentRequest: Sendable {
-    public var environment: EnvironmentConfig
-    public var release: Release
-    public var force: Bool
-    /// The config file's directory: relative paths resolve here and commands run here.
-    public var directory: String
-    public var origin: Origin
-    /// The variables commands inherit and `${VAR}` reads.
-    public var processEnvironment: [String: String]
-    /// The hosts deployed to and checked: `targets:` resolved against the inventory.
-    public var targets: [TargetHost]
-
-    public init(
-        environment: EnvironmentConfig, release: Release, force: Bool, directory: String, origin: Origin,
-        processEnvironment: [String: String], targets: [TargetHost]? = nil
-    ) {
-        self.targets = targets ?? environment.targets.map { TargetHost(name: $0) }
-        self.environment = environment
-        self.release = release
-        self.force = force
-        self.directory = directory
-        self.origin = origin
-        self.processEnvironment = processEnvironment
-    }
-
-    /// The deploy command resolved for deployment `id`, secrets masked in its display.
-    /// Fails, before anything is changed, when a `${VAR}` it uses is not set.
-    public func deployInvocation(for id: DeploymentID) throws(Interpolation.MissingVariable) -> CommandInvocation {
-        try CommandResolver.resolve(
-            environment.deploy, values: placeholders(deploymentID: id), directory: directory,
-            processEnvironment: processEnvironment, masker: masker
-        )
-    }
-
-    /// Hides the values of this environment's secrets.
-    public var masker: SecretMasker {
-        SecretMasker.forEnvironment(environment, processEnvironment: processEnvironment)
-    }
-
-    /// Values for `{release}`, `{environment}`, `{inventory}` and `{deployment_id}`.
-    public func placeholders(deploymentID: DeploymentID) -> PlaceholderValues {
-        PlaceholderValues(
-            release: release.value, environment: environment.name,
-            inventory: environment.inventory.map { PathText.join(directory, $0) } ?? "",
-            deploymentID: deploymentID.rawValue, targets: targets.map(\.name)
-        )
-    }
-}
-
 /// How a deployment ended, for the terminal, JSON and exit code.
 public struct DeploymentSummary: Sendable, Hashable, Codable {
     public var id: DeploymentID
@@ -62,6 +12,8 @@ public struct DeploymentSummary: Sendable, Hashable, Codable {
     public var startedAt: Date
     public var finishedAt: Date
     public var attempts: Int
+    /// The release a rollback went back to, when one ran.
+    public var rolledBackTo: String?
 
     public var duration: Duration {
         .milliseconds(Int64((finishedAt.timeIntervalSince(startedAt) * 1000).rounded()))
@@ -139,7 +91,7 @@ private struct Run {
         self.masker = masker
         self.invocation = invocation
         self.startedAt = startedAt
-        machine = DeploymentStateMachine(release: request.release.value, force: request.force)
+        machine = DeploymentStateMachine(release: request.release.value, force: request.force, policy: request.policy)
     }
 
     var store: any StateStore { engine.store }
@@ -148,9 +100,10 @@ private struct Run {
     mutating func perform() async throws(StoreError) -> DeploymentSummary {
         let lockStart = engine.clock.now()
         await engine.observer.observe(.stepStarted(.lock, detail: "taking the \(environment) lease"))
-        let ttl = request.environment.deploy.timeout + request.environment.deploy.grace + DeploymentEngine.leaseMargin
+        let ttl = leaseLength
         let attempt = try await store.tryAcquireLock(
-            environment: environment, owner: request.origin, deploymentID: id, reason: "deploying \(request.release)",
+            environment: environment, owner: request.origin, deploymentID: id,
+            reason: request.kind == .rollback ? "rolling back to \(request.release)" : "deploying \(request.release)",
             ttl: ttl, now: lockStart
         )
         var action: DeploymentStateMachine.Action
@@ -176,9 +129,22 @@ private struct Run {
         }
     }
 
+    /// Until leases are renewed while held, a lease covers every attempt, the rollback and
+    /// verification, with a margin.
+    var leaseLength: Duration {
+        let environment = request.environment
+        let command = environment.deploy.timeout + environment.deploy.grace
+        let rollback = (environment.rollback?.timeout ?? .zero) + (environment.rollback?.grace ?? .zero)
+        let retries = Duration.seconds(environment.retry.maxBackoff.seconds * Double(environment.retry.attempts))
+        return command * environment.retry.attempts + retries + rollback + environment.verifyTimeout * 2 + DeploymentEngine.leaseMargin
+    }
+
     private mutating func drive(from first: DeploymentStateMachine.Action) async throws(StoreError) -> DeploymentSummary {
         try await store.beginDeployment(
-            DeploymentRecord(id: id, environment: environment, release: request.release.value, startedAt: startedAt, origin: request.origin, forced: request.force),
+            DeploymentRecord(
+                id: id, environment: environment, release: request.release.value, kind: request.kind, startedAt: startedAt,
+                origin: request.origin, forced: request.force
+            ),
             token: token
         )
         try await journal(JournalEvent(kind: .deploymentStarted, message: request.force ? "forced" : nil, release: request.release.value))
@@ -186,41 +152,33 @@ private struct Run {
         while true {
             switch action {
             case .readState:
-                let decideStart = engine.clock.now()
-                await engine.observer.observe(.stepStarted(.decide, detail: "is \(request.release) already live?"))
-                let state = try await store.environmentState(environment)
-                let last = try await store.lastEffectiveDeployment(environment: environment, excluding: id)
-                previous = state.current
-                action = machine.handle(.stateRead(state, lastDeployment: last))
-                let detail: String
-                if case .finish(.skipped, let reason, _) = action {
-                    detail = reason
-                } else {
-                    detail = state.current.map { "\(environment) runs \($0); deploying \(request.release)" } ?? "first deployment of \(environment)"
-                }
-                try await journal(JournalEvent(kind: .decision, message: detail))
-                let skipped = if case .finish(.skipped, _, _) = action { true } else { false }
-                await engine.observer.observe(.stepFinished(.decide, skipped ? .skipped : .ok, elapsed: elapsed(since: decideStart), detail: detail))
-            case .runDeploy(let attempt):
+                action = try await decide()
+            case .runDeploy(let attempt, let delay):
                 attempts = attempt
-                action = try await runDeploy(attempt: attempt)
+                if delay > .zero {
+                    try await journal(JournalEvent(kind: .retryScheduled, step: Step.deploy.rawValue, attempt: attempt, message: "attempt \(attempt) in \(DurationText.format(delay))", durationMilliseconds: delay.milliseconds))
+                    await engine.observer.observe(.stepStarted(.deploy, detail: "retrying: attempt \(attempt) in \(DurationText.format(delay))"))
+                    do {
+                        try await engine.clock.sleep(for: delay)
+                    } catch {
+                        action = machine.handle(.interrupted)
+                        continue
+                    }
+                }
+                action = try await runCommand(step: .deploy, attempt: attempt, invocation: invocation)
             case .verify:
-                action = try await verify()
+                action = try await verify(step: machine.verificationStep)
+            case .runRollback(let target):
+                let rollback: CommandInvocation
+                do {
+                    rollback = try request.rollbackInvocation(to: target, for: id)
+                } catch {
+                    action = machine.handle(.commandFailedToStart("\(error)"))
+                    continue
+                }
+                action = try await runCommand(step: .rollback, attempt: 1, invocation: rollback)
             case .finish(let outcome, let reason, let promote):
-                let maskedReason = masker.mask(reason)
-                let finishStart = engine.clock.now()
-                if promote {
-                    await engine.observer.observe(.stepStarted(.promote, detail: "recording \(request.release) as current and last good"))
-                    try await journal(JournalEvent(kind: .promoting, release: request.release.value))
-                }
-                try await journal(JournalEvent(kind: .deploymentFinished, message: maskedReason, outcome: outcome))
-                let finishedAt = engine.clock.now()
-                try await store.finishDeployment(id, outcome: outcome, reason: maskedReason, at: finishedAt, promote: promote, token: token)
-                if promote {
-                    await engine.observer.observe(.stepFinished(.promote, .ok, elapsed: elapsed(since: finishStart), detail: "\(environment) runs \(request.release)"))
-                }
-                _ = machine.handle(.finished)
-                return summary(outcome: outcome, reason: maskedReason, finishedAt: finishedAt)
+                return try await finish(outcome, reason: reason, promote: promote)
             case .refuse(let reason):
                 return try await recordRefusal(reason: reason)
             case .none:
@@ -229,69 +187,126 @@ private struct Run {
         }
     }
 
-    private mutating func runDeploy(attempt: Int) async throws(StoreError) -> DeploymentStateMachine.Action {
-        let stepStart = engine.clock.now()
-        try await journal(JournalEvent(kind: .commandStarted, step: Step.deploy.rawValue, attempt: attempt, command: invocation.display))
-        await engine.observer.observe(.stepStarted(.deploy, detail: invocation.display.joined(separator: " ")))
-        let recorder = OutputRecorder(store: store, id: id, token: token, clock: engine.clock, step: .deploy, attempt: attempt)
-        let observer = engine.observer
-        let masker = masker
-        let result: CommandResult
-        do {
-            result = try await engine.runner.run(invocation) { line in
-                let masked = masker.mask(line)
-                await observer.observe(.output(masked))
-                await recorder.add(masked)
-            }
-        } catch {
-            try await recorder.finish()
-            let why = masker.mask(error.description)
-            try await journal(JournalEvent(kind: .commandFinished, step: Step.deploy.rawValue, attempt: attempt, message: why))
-            await engine.observer.observe(.stepFinished(.deploy, .failed, elapsed: elapsed(since: stepStart), detail: why))
-            return machine.handle(.commandFailedToStart(why))
+    private mutating func decide() async throws(StoreError) -> DeploymentStateMachine.Action {
+        let decideStart = engine.clock.now()
+        await engine.observer.observe(.stepStarted(.decide, detail: "is \(request.release) already live?"))
+        let state = try await store.environmentState(environment)
+        let last = try await store.lastEffectiveDeployment(environment: environment, excluding: id)
+        previous = state.current
+        let action = machine.handle(.stateRead(state, lastDeployment: last))
+        let detail: String
+        let skipped: Bool
+        if case .finish(.skipped, let reason, _) = action {
+            detail = reason
+            skipped = true
+        } else {
+            let verb = request.kind == .rollback ? "rolling back to" : "deploying"
+            detail = state.current.map { "\(environment) runs \($0); \(verb) \(request.release)" } ?? "first deployment of \(environment)"
+            skipped = false
         }
-        try await recorder.finish()
-        var event = JournalEvent(
-            kind: .commandFinished, step: Step.deploy.rawValue, attempt: attempt, message: result.termination.description,
-            durationMilliseconds: result.duration.milliseconds
-        )
-        switch result.termination {
-        case .exited(let code): event.exitCode = code
-        case .signaled(let signal): event.signal = signal
-        case .timedOut: event.timedOut = true
-        case .cancelled: break
-        }
-        try await journal(event)
-        let status: StepStatus = result.termination.succeeded ? .ok : .failed
-        await engine.observer.observe(.stepFinished(.deploy, status, elapsed: result.duration, detail: "command \(result.termination)"))
-        return machine.handle(.commandFinished(result.termination))
+        try await journal(JournalEvent(kind: .decision, message: detail))
+        await engine.observer.observe(.stepFinished(.decide, skipped ? .skipped : .ok, elapsed: elapsed(since: decideStart), detail: detail))
+        return action
     }
 
-    /// Runs the environment's checks against the new release and journals every verdict.
-    private mutating func verify() async throws(StoreError) -> DeploymentStateMachine.Action {
+    /// Runs the deploy or rollback command once, journaled before it starts. After an
+    /// interruption it runs shielded from the cancellation, so a rollback can still happen.
+    private mutating func runCommand(step: Step, attempt: Int, invocation: CommandInvocation) async throws(StoreError) -> DeploymentStateMachine.Action {
+        let stepStart = engine.clock.now()
+        try await journal(JournalEvent(kind: .commandStarted, step: step.rawValue, attempt: attempt, command: invocation.display))
+        await engine.observer.observe(.stepStarted(step, detail: invocation.display.joined(separator: " ")))
+        let recorder = OutputRecorder(store: store, id: id, token: token, clock: engine.clock, step: step, attempt: attempt)
+        let observer = engine.observer
+        let masker = masker
+        let runner = engine.runner
+        let work: @Sendable () async -> Result<CommandResult, CommandLaunchError> = {
+            do throws(CommandLaunchError) {
+                return .success(try await runner.run(invocation) { line in
+                    let masked = masker.mask(line)
+                    await observer.observe(.output(masked))
+                    await recorder.add(masked)
+                })
+            } catch {
+                return .failure(error)
+            }
+        }
+        let outcome = Task.isCancelled ? await Task { await work() }.value : await work()
+        try await recorder.finish()
+        switch outcome {
+        case .failure(let error):
+            let why = masker.mask(error.description)
+            try await journal(JournalEvent(kind: .commandFinished, step: step.rawValue, attempt: attempt, message: why))
+            await engine.observer.observe(.stepFinished(step, .failed, elapsed: elapsed(since: stepStart), detail: why))
+            return machine.handle(.commandFailedToStart(why))
+        case .success(let result):
+            var event = JournalEvent(
+                kind: .commandFinished, step: step.rawValue, attempt: attempt, message: result.termination.description,
+                durationMilliseconds: result.duration.milliseconds
+            )
+            switch result.termination {
+            case .exited(let code): event.exitCode = code
+            case .signaled(let signal): event.signal = signal
+            case .timedOut: event.timedOut = true
+            case .cancelled: break
+            }
+            try await journal(event)
+            let status: StepStatus = result.termination.succeeded ? .ok : .failed
+            await engine.observer.observe(.stepFinished(step, status, elapsed: result.duration, detail: "command \(result.termination)"))
+            return machine.handle(.commandFinished(result.termination))
+        }
+    }
+
+    /// Runs the environment's checks and journals every verdict; shielded from an earlier
+    /// interruption so the rollback it follows is verified too.
+    private mutating func verify(step: Step) async throws(StoreError) -> DeploymentStateMachine.Action {
         let environment = request.environment
         let start = engine.clock.now()
         let planned = CheckRunner.plan(environment.checks, targets: request.targets)
         let announce = planned.isEmpty ? "no checks configured" : "\(planned.count) check\(planned.count == 1 ? "" : "s")"
-        try await journal(JournalEvent(kind: .verificationStarted, step: Step.verify.rawValue, message: announce))
-        await engine.observer.observe(.stepStarted(.verify, detail: announce))
+        try await journal(JournalEvent(kind: .verificationStarted, step: step.rawValue, message: announce))
+        await engine.observer.observe(.stepStarted(step, detail: announce))
         let observer = engine.observer
-        let results = await CheckRunner(prober: engine.prober, clock: engine.clock).run(
-            environment.checks, targets: request.targets, environment: request.processEnvironment, masker: masker,
-            concurrency: environment.checkConcurrency, deadline: environment.verifyTimeout,
-            onResult: { await observer.observe(.checkFinished($0)) }
-        )
+        let runner = CheckRunner(prober: engine.prober, clock: engine.clock)
+        let targets = request.targets
+        let processEnvironment = request.processEnvironment
+        let masker = masker
+        let work: @Sendable () async -> [CheckResult] = {
+            await runner.run(
+                environment.checks, targets: targets, environment: processEnvironment, masker: masker,
+                concurrency: environment.checkConcurrency, deadline: environment.verifyTimeout,
+                onResult: { await observer.observe(.checkFinished($0)) }
+            )
+        }
+        let shielded = Task.isCancelled && step == .verifyRollback
+        let results = shielded ? await Task { await work() }.value : await work()
         for result in results {
-            try await journal(.checkResult(result, step: .verify))
+            try await journal(.checkResult(result, step: step))
         }
         let failures = results.filter { !$0.passed }.map { "\($0.label): \($0.message)" }
         let passed = results.count - failures.count
         await engine.observer.observe(.stepFinished(
-            .verify, failures.isEmpty ? .ok : .failed, elapsed: elapsed(since: start),
+            step, failures.isEmpty ? .ok : .failed, elapsed: elapsed(since: start),
             detail: planned.isEmpty ? "nothing to verify" : "\(passed) of \(results.count) passed"
         ))
-        if Task.isCancelled { return machine.handle(.commandFinished(.cancelled)) }
+        if Task.isCancelled, step == .verify { return machine.handle(.interrupted) }
         return machine.handle(.verified(failures: failures, checked: results.count))
+    }
+
+    private mutating func finish(_ outcome: Outcome, reason: String, promote: Bool) async throws(StoreError) -> DeploymentSummary {
+        let maskedReason = masker.mask(reason)
+        let finishStart = engine.clock.now()
+        if promote {
+            await engine.observer.observe(.stepStarted(.promote, detail: "recording \(request.release) as current and last good"))
+            try await journal(JournalEvent(kind: .promoting, release: request.release.value))
+        }
+        try await journal(JournalEvent(kind: .deploymentFinished, message: maskedReason, outcome: outcome))
+        let finishedAt = engine.clock.now()
+        try await store.finishDeployment(id, outcome: outcome, reason: maskedReason, at: finishedAt, promote: promote, token: token)
+        if promote {
+            await engine.observer.observe(.stepFinished(.promote, .ok, elapsed: elapsed(since: finishStart), detail: "\(environment) runs \(request.release)"))
+        }
+        _ = machine.handle(.finished)
+        return summary(outcome: outcome, reason: maskedReason, finishedAt: finishedAt)
     }
 
     private func journal(_ event: JournalEvent) async throws(StoreError) {
@@ -302,7 +317,10 @@ private struct Run {
         let masked = masker.mask(reason)
         let now = engine.clock.now()
         try await store.beginDeployment(
-            DeploymentRecord(id: id, environment: environment, release: request.release.value, startedAt: startedAt, origin: request.origin, forced: request.force),
+            DeploymentRecord(
+                id: id, environment: environment, release: request.release.value, kind: request.kind, startedAt: startedAt,
+                origin: request.origin, forced: request.force
+            ),
             token: nil
         )
         try await store.append(JournalEvent(kind: .deploymentFinished, message: masked, outcome: .refused), to: id, at: now, token: nil)
@@ -321,65 +339,8 @@ private struct Run {
     private func summary(outcome: Outcome, reason: String, finishedAt: Date) -> DeploymentSummary {
         DeploymentSummary(
             id: id, environment: environment, release: request.release.value, outcome: outcome, reason: reason,
-            previousRelease: previous, startedAt: startedAt, finishedAt: finishedAt, attempts: attempts
+            previousRelease: previous, startedAt: startedAt, finishedAt: finishedAt, attempts: attempts,
+            rolledBackTo: machine.rolledBackTo
         )
-    }
-}
-
-/// Keeps a command's (masked) output in the journal, in batches so a chatty command does
-/// not cost one database write per line, and bounded so it cannot fill the disk.
-actor OutputRecorder {
-    static let batchLines = 64
-    static let maxBytes = 4 * 1024 * 1024
-
-    let store: any StateStore
-    let id: DeploymentID
-    let token: FencingToken?
-    let clock: any GantryClock
-    let step: Step
-    let attempt: Int
-    private var buffer: [String] = []
-    private var keptBytes = 0
-    private var droppedLines = 0
-    private var failure: StoreError?
-
-    init(store: any StateStore, id: DeploymentID, token: FencingToken?, clock: any GantryClock, step: Step, attempt: Int) {
-        self.store = store
-        self.id = id
-        self.token = token
-        self.clock = clock
-        self.step = step
-        self.attempt = attempt
-    }
-
-    func add(_ line: String) async {
-        guard keptBytes + line.utf8.count <= OutputRecorder.maxBytes else {
-            droppedLines += 1
-            return
-        }
-        keptBytes += line.utf8.count + 1
-        buffer.append(line)
-        if buffer.count >= OutputRecorder.batchLines { await flush() }
-    }
-
-    /// Writes what is buffered; rethrows the first store failure seen while streaming.
-    func finish() async throws(StoreError) {
-        if droppedLines > 0 {
-            buffer.append("[gantry: \(droppedLines) more lines not kept; the journal keeps \(OutputRecorder.maxBytes / 1024 / 1024) MiB per attempt]")
-            droppedLines = 0
-        }
-        await flush()
-        if let failure { throw failure }
-    }
-
-    private func flush() async {
-        guard !buffer.isEmpty, failure == nil else { return }
-        let text = buffer.joined(separator: "\n")
-        buffer.removeAll(keepingCapacity: true)
-        do {
-            try await store.append(JournalEvent(kind: .output, step: step.rawValue, attempt: attempt, message: text), to: id, at: clock.now(), token: token)
-        } catch {
-            failure = error
-        }
     }
 }

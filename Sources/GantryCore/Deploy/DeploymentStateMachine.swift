@@ -1,14 +1,18 @@
 /// The decisions of one deployment, as a value: events in, actions out, no I/O.
 ///
 /// The engine performs each action and feeds back what happened. Keeping the decisions here
-/// means every branch (skip, success, failure, timeout, interruption) is unit-tested without
-/// processes or databases, and the engine stays a loop that does what it is told.
+/// means every branch (skip, retry, verification, rollback, interruption) is unit-tested
+/// without processes or databases, and the engine stays a loop that does what it is told.
+///
+/// The invariant it keeps: only a release that passed verification is promoted to current.
 public struct DeploymentStateMachine: Sendable {
     public enum State: Sendable, Hashable {
         case waitingForLock
         case deciding
         case deploying(attempt: Int)
         case verifying
+        case rollingBack(to: String)
+        case verifyingRollback(to: String)
         case finishing(Outcome)
         case finished(Outcome)
     }
@@ -22,30 +26,67 @@ public struct DeploymentStateMachine: Sendable {
         case commandFailedToStart(String)
         /// Verification ended; `failures` names the failing checks (empty: all passed).
         case verified(failures: [String], checked: Int)
+        /// The deployment was interrupted outside a command (while waiting or verifying).
+        case interrupted
         case finished
     }
 
     public enum Action: Sendable, Hashable {
-        /// Record a deployment that changes nothing and ends with `outcome`.
+        /// Record a deployment that changes nothing and ends `refused`.
         case refuse(reason: String)
         /// Read the environment's state, then send `stateRead`.
         case readState
-        case runDeploy(attempt: Int)
+        /// Run the command of this deployment (the deploy command, or the rollback command of
+        /// a `gantry rollback`), after waiting `after`.
+        case runDeploy(attempt: Int, after: Duration)
         /// Run the environment's checks, then send `verified`.
         case verify
+        /// Run the rollback command for `to`, the last good release.
+        case runRollback(to: String)
         /// Record the outcome; with `promote`, the release becomes current and last good.
         case finish(Outcome, reason: String, promote: Bool)
         case none
     }
 
+    /// What the configuration allows this deployment to do.
+    public struct Policy: Sendable, Hashable {
+        public var retry: RetryPolicy
+        /// A rollback command is configured.
+        public var canRollBack: Bool
+        public var rollbackOnInterrupt: Bool
+        /// `.rollback` for `gantry rollback`: its command is the rollback command, and a failure
+        /// has nothing further to fall back on.
+        public var kind: DeploymentRecord.Kind
+
+        public init(retry: RetryPolicy = .none, canRollBack: Bool = false, rollbackOnInterrupt: Bool = true, kind: DeploymentRecord.Kind = .deploy) {
+            self.retry = retry
+            self.canRollBack = canRollBack
+            self.rollbackOnInterrupt = rollbackOnInterrupt
+            self.kind = kind
+        }
+    }
+
     public let release: String
     public let force: Bool
+    public let policy: Policy
+    /// Draws the jitter of retry waits; injected so tests are repeatable.
+    var random: @Sendable () -> Double
     public private(set) var state: State = .waitingForLock
+    /// The release to fall back to, read from the store.
+    public private(set) var lastGood: String?
+    /// Why the deployment is being rolled back.
+    private var failure: String?
+    private var interrupted = false
+    private var rollbackTarget: String?
 
-    public init(release: String, force: Bool) {
+    public init(release: String, force: Bool, policy: Policy = Policy(), random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) {
         self.release = release
         self.force = force
+        self.policy = policy
+        self.random = random
     }
+
+    private var commandName: String { policy.kind == .rollback ? "rollback command" : "deploy command" }
 
     public mutating func handle(_ event: Event) -> Action {
         switch (state, event) {
@@ -58,55 +99,108 @@ public struct DeploymentStateMachine: Sendable {
             if let id = lease.deploymentID { holder += ", deployment \(id)" }
             if let reason = lease.reason { holder += ": \(reason)" }
             return .refuse(reason: "\(lease.environment) is locked by \(holder)")
+        case (.waitingForLock, .interrupted):
+            state = .finished(.refused)
+            return .refuse(reason: "interrupted while waiting for the lock; nothing was changed")
         case (.deciding, .stateRead(let environment, let last)):
+            lastGood = environment.lastGood
             if let reason = skipReason(environment, last) {
                 state = .finishing(.skipped)
                 return .finish(.skipped, reason: reason, promote: false)
             }
             state = .deploying(attempt: 1)
-            return .runDeploy(attempt: 1)
+            return .runDeploy(attempt: 1, after: .zero)
         case (.deploying(let attempt), .commandFinished(let termination)):
             switch termination {
             case .exited(0):
                 state = .verifying
                 return .verify
             case .cancelled:
-                state = .finishing(.interrupted)
-                return .finish(.interrupted, reason: "interrupted while the deploy command ran (attempt \(attempt)); production may be partly changed", promote: false)
+                interrupted = true
+                return fallBack(because: "interrupted while the \(commandName) ran (attempt \(attempt))")
             default:
-                state = .finishing(.failed)
-                return .finish(
-                    .failed,
-                    reason: "deploy command \(termination) (attempt \(attempt)); production may be partly changed and no rollback ran",
-                    promote: false
-                )
+                if policy.retry.shouldRetry(after: termination, attempt: attempt) {
+                    state = .deploying(attempt: attempt + 1)
+                    return .runDeploy(attempt: attempt + 1, after: policy.retry.delay(before: attempt + 1, random: random()))
+                }
+                return fallBack(because: "\(commandName) \(termination) (attempt \(attempt) of \(policy.retry.attempts))")
             }
-        case (.deploying, .commandFailedToStart(let why)):
-            state = .finishing(.refused)
-            return .finish(.refused, reason: "\(why); nothing was changed", promote: false)
+        case (.deploying(let attempt), .commandFailedToStart(let why)):
+            if attempt == 1 {
+                state = .finishing(.refused)
+                return .finish(.refused, reason: "\(why); nothing was changed", promote: false)
+            }
+            return fallBack(because: "\(why) (attempt \(attempt))")
+        case (.deploying(let attempt), .interrupted):
+            interrupted = true
+            return fallBack(because: "interrupted before attempt \(attempt) of the \(commandName)")
         case (.verifying, .verified(let failures, let checked)):
             if failures.isEmpty {
                 state = .finishing(.succeeded)
+                let what = policy.kind == .rollback ? "rolled back to \(release)" : "release \(release) deployed"
                 let reason = checked == 0
-                    ? "release \(release) deployed; no checks are configured, so nothing was verified"
-                    : "release \(release) deployed and verified (\(checked) check\(checked == 1 ? "" : "s") passed)"
+                    ? "\(what); no checks are configured, so nothing was verified"
+                    : "\(what) and verified (\(checked) check\(checked == 1 ? "" : "s") passed)"
                 return .finish(.succeeded, reason: reason, promote: true)
             }
-            state = .finishing(.failed)
-            return .finish(
-                .failed,
-                reason: "release \(release) deployed but failed verification: \(failures.joined(separator: "; ")); no rollback ran, production runs an unverified release",
-                promote: false
-            )
-        case (.verifying, .commandFinished(.cancelled)):
-            state = .finishing(.interrupted)
-            return .finish(.interrupted, reason: "interrupted during verification; production runs an unverified release", promote: false)
+            return fallBack(because: "release \(release) failed verification: \(failures.joined(separator: "; "))")
+        case (.verifying, .interrupted), (.verifying, .commandFinished(.cancelled)):
+            interrupted = true
+            return fallBack(because: "interrupted while verifying release \(release)")
+        case (.rollingBack(let target), .commandFinished(.exited(0))):
+            state = .verifyingRollback(to: target)
+            return .verify
+        case (.rollingBack(let target), .commandFinished(let termination)):
+            return needsPerson("the rollback to \(target) \(termination)")
+        case (.rollingBack(let target), .commandFailedToStart(let why)):
+            return needsPerson("the rollback to \(target) could not start: \(why)")
+        case (.verifyingRollback(let target), .verified(let failures, _)):
+            if failures.isEmpty {
+                let outcome: Outcome = interrupted ? .interrupted : .rolledBack
+                state = .finishing(outcome)
+                return .finish(outcome, reason: "\(failure ?? "deploy failed"); rolled back to \(target) and verified", promote: false)
+            }
+            return needsPerson("rolled back to \(target), but its verification failed: \(failures.joined(separator: "; "))")
+        case (.verifyingRollback(let target), .interrupted), (.verifyingRollback(let target), .commandFinished(.cancelled)):
+            return needsPerson("interrupted while verifying the rollback to \(target)")
         case (.finishing(let outcome), .finished):
             state = .finished(outcome)
             return .none
         default:
             return .none
         }
+    }
+
+    /// After a failure: roll back to the last good release when that is possible and wanted,
+    /// or end, saying what production may look like.
+    private mutating func fallBack(because reason: String) -> Action {
+        failure = reason
+        if interrupted, !policy.rollbackOnInterrupt {
+            state = .finishing(.interrupted)
+            return .finish(.interrupted, reason: "\(reason); on_interrupt: leave, so production may be partly changed", promote: false)
+        }
+        guard policy.kind == .deploy else {
+            return needsPerson("there is nothing to fall back on from a rollback")
+        }
+        guard policy.canRollBack else {
+            return needsPerson("no rollback command is configured")
+        }
+        guard let target = lastGood else {
+            return needsPerson("there is no last good release to roll back to")
+        }
+        state = .rollingBack(to: target)
+        rollbackTarget = target
+        return .runRollback(to: target)
+    }
+
+    /// Ends `failed`: production may run an unverified release and a person must look.
+    private mutating func needsPerson(_ why: String) -> Action {
+        state = .finishing(.failed)
+        return .finish(
+            .failed,
+            reason: "\(failure ?? "deploy failed"); \(why): production may run an unverified release and needs a person",
+            promote: false
+        )
     }
 
     /// Why this deployment need not run, or nil when it must.
@@ -119,5 +213,19 @@ public struct DeploymentStateMachine: Sendable {
     public var outcome: Outcome? {
         if case .finished(let outcome) = state { return outcome }
         return nil
+    }
+
+    /// The release a rollback was started for, if one was.
+    public var rolledBackTo: String? {
+        switch state {
+        case .rollingBack(let target), .verifyingRollback(let target): return target
+        default: return rollbackTarget
+        }
+    }
+
+    /// The step the current verification belongs to.
+    public var verificationStep: Step {
+        if case .verifyingRollback = state { return .verifyRollback }
+        return .verify
     }
 }

@@ -4,6 +4,8 @@ public enum Step: String, Sendable, Hashable, Codable, CaseIterable {
     case decide
     case deploy
     case verify
+    case rollback
+    case verifyRollback = "verify_rollback"
     case promote
 }
 

@@ -8,6 +8,7 @@ public struct JournalEvent: Sendable, Hashable, Codable {
         case commandStarted = "command_started"
         case output
         case commandFinished = "command_finished"
+        case retryScheduled = "retry_scheduled"
         case verificationStarted = "verification_started"
         case checkResult = "check_result"
         case promoting

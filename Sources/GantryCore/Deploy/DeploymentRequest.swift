@@ -1,0 +1,78 @@
+/// What to deploy, where, and on whose behalf.
+public struct DeploymentRequest: Sendable {
+    public var environment: EnvironmentConfig
+    public var release: Release
+    public var force: Bool
+    /// The config file's directory: relative paths resolve here and commands run here.
+    public var directory: String
+    public var origin: Origin
+    /// The variables commands inherit and `${VAR}` reads.
+    public var processEnvironment: [String: String]
+    /// The hosts deployed to and checked: `targets:` resolved against the inventory.
+    public var targets: [TargetHost]
+    /// `.rollback` for `gantry rollback`: runs the rollback command for `release`.
+    public var kind: DeploymentRecord.Kind
+
+    public init(
+        environment: EnvironmentConfig, release: Release, force: Bool, directory: String, origin: Origin,
+        processEnvironment: [String: String], targets: [TargetHost]? = nil, kind: DeploymentRecord.Kind = .deploy
+    ) {
+        self.targets = targets ?? environment.targets.map { TargetHost(name: $0) }
+        self.kind = kind
+        self.environment = environment
+        self.release = release
+        self.force = force
+        self.directory = directory
+        self.origin = origin
+        self.processEnvironment = processEnvironment
+    }
+
+    /// The command of this deployment (the deploy command, or for `gantry rollback` the
+    /// rollback command) resolved for deployment `id`, secrets masked in its display.
+    /// Fails, before anything is changed, when a `${VAR}` it uses is not set.
+    public func deployInvocation(for id: DeploymentID) throws(Interpolation.MissingVariable) -> CommandInvocation {
+        if kind == .rollback { return try rollbackInvocation(to: release.value, for: id) }
+        return try CommandResolver.resolve(
+            environment.deploy, values: placeholders(deploymentID: id), directory: directory,
+            processEnvironment: processEnvironment, masker: masker
+        )
+    }
+
+    /// The rollback command for going back to `target`: `{release}` and `GANTRY_RELEASE` are
+    /// the target, `GANTRY_ROLLBACK_TO` names it too, and `GANTRY_FAILED_RELEASE` is the
+    /// release being abandoned. Nil when no rollback command is configured.
+    public func rollbackInvocation(to target: String, for id: DeploymentID) throws(Interpolation.MissingVariable) -> CommandInvocation {
+        let command = environment.rollback ?? environment.deploy
+        var values = placeholders(deploymentID: id)
+        values.release = target
+        var invocation = try CommandResolver.resolve(
+            command, values: values, directory: directory, processEnvironment: processEnvironment, masker: masker
+        )
+        invocation.environment["GANTRY_ROLLBACK_TO"] = target
+        invocation.environment["GANTRY_FAILED_RELEASE"] = release.value
+        return invocation
+    }
+
+    /// The state machine's view of what this configuration allows.
+    public var policy: DeploymentStateMachine.Policy {
+        DeploymentStateMachine.Policy(
+            retry: environment.retry, canRollBack: environment.rollback != nil,
+            rollbackOnInterrupt: environment.rollbackOnInterrupt, kind: kind
+        )
+    }
+
+    /// Hides the values of this environment's secrets.
+    public var masker: SecretMasker {
+        SecretMasker.forEnvironment(environment, processEnvironment: processEnvironment)
+    }
+
+    /// Values for `{release}`, `{environment}`, `{inventory}` and `{deployment_id}`.
+    public func placeholders(deploymentID: DeploymentID) -> PlaceholderValues {
+        PlaceholderValues(
+            release: release.value, environment: environment.name,
+            inventory: environment.inventory.map { PathText.join(directory, $0) } ?? "",
+            deploymentID: deploymentID.rawValue, targets: targets.map(\.name)
+        )
+    }
+}
+

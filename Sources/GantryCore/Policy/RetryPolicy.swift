@@ -1,0 +1,74 @@
+/// Which failures of a deploy command are worth another attempt, and how long to wait.
+///
+/// Only failures the policy names are retried: a deploy that failed half-way for a reason
+/// nobody anticipated is not blindly run again. Waits grow exponentially from `backoff` up to
+/// `maxBackoff`, with jitter so that runners retrying together do not stampede.
+public struct RetryPolicy: Sendable, Hashable {
+    /// A kind of failure that may be retried.
+    public enum Condition: Sendable, Hashable, CustomStringConvertible {
+        case timeout
+        case exit(Int32)
+        case signal
+
+        /// Parses `timeout`, `signal` or `exit:N`.
+        public static func parse(_ text: String) -> Condition? {
+            switch text {
+            case "timeout": return .timeout
+            case "signal": return .signal
+            default:
+                guard text.hasPrefix("exit:"), let code = Int32(text.dropFirst(5)), (1...255).contains(code) else { return nil }
+                return .exit(code)
+            }
+        }
+
+        public var description: String {
+            switch self {
+            case .timeout: "timeout"
+            case .exit(let code): "exit:\(code)"
+            case .signal: "signal"
+            }
+        }
+
+        func matches(_ termination: CommandTermination) -> Bool {
+            switch (self, termination) {
+            case (.timeout, .timedOut): true
+            case (.exit(let code), .exited(let status)): code == status
+            case (.signal, .signaled): true
+            default: false
+            }
+        }
+    }
+
+    /// Attempts in all, the first included.
+    public var attempts: Int
+    public var backoff: Duration
+    public var maxBackoff: Duration
+    /// The share of each wait that is randomized, 0 to 1.
+    public var jitter: Double
+    public var retryOn: [Condition]
+
+    public init(attempts: Int = 1, backoff: Duration = .seconds(10), maxBackoff: Duration = .seconds(120), jitter: Double = 0.2, retryOn: [Condition] = []) {
+        self.attempts = attempts
+        self.backoff = backoff
+        self.maxBackoff = maxBackoff
+        self.jitter = jitter
+        self.retryOn = retryOn
+    }
+
+    /// One attempt, no retries.
+    public static let none = RetryPolicy()
+
+    /// Whether attempt number `attempt`, which ended with `termination`, is followed by another.
+    public func shouldRetry(after termination: CommandTermination, attempt: Int) -> Bool {
+        attempt < attempts && retryOn.contains { $0.matches(termination) }
+    }
+
+    /// The wait before attempt number `attempt` (2 or more). `random` is in 0..<1.
+    public func delay(before attempt: Int, random: Double) -> Duration {
+        let exponent = min(max(attempt - 2, 0), 30)
+        let base = min(backoff.seconds * Double(1 << exponent), maxBackoff.seconds)
+        let spread = base * jitter
+        let seconds = max(0, base - spread + 2 * spread * random)
+        return .milliseconds(Int64((seconds * 1000).rounded()))
+    }
+}
