@@ -51,14 +51,14 @@ public actor ProgressReporter: DeploymentObserver {
     private func stepStarted(_ step: Step, _ detail: String) async {
         if traits.githubActions {
             await emit(GitHubActions.group("\(step.rawValue): \(detail)"))
-            if step == .deploy {
+            if step == .deploy || step == .rollback {
                 let token = GitHubActions.stopToken()
                 stopToken = token
                 await emit(GitHubActions.stopCommands(token))
             }
             return
         }
-        if step == .deploy, !traits.quiet {
+        if step == .deploy || step == .rollback, !traits.quiet {
             await emit("\(style.cyan("▸")) \(style.bold(label(step))) \(style.dim(detail))\n")
         }
         live = (step, detail, ContinuousClock.now)
@@ -74,7 +74,7 @@ public actor ProgressReporter: DeploymentObserver {
         await clearStatus()
         live = nil
         if traits.githubActions {
-            if let token = stopToken, step == .deploy {
+            if let token = stopToken, step == .deploy || step == .rollback {
                 await emit(GitHubActions.resumeCommands(token))
                 stopToken = nil
             }
@@ -95,7 +95,7 @@ public actor ProgressReporter: DeploymentObserver {
         }
     }
 
-    private func label(_ step: Step) -> String { step.rawValue.padding(toLength: 8) }
+    private func label(_ step: Step) -> String { step.rawValue.padding(toLength: 9) }
 
     private func startTicker() {
         ticker?.cancel()

@@ -1,7 +1,9 @@
 #!/bin/sh
 # Demo deploy: install release $1 into site/releases/$1, switch site/current to it, and
 # restart a small HTTP server (python3 -m http.server) that serves it on 127.0.0.1.
-# A release whose name contains "broken" fails half-way, as real deploys sometimes do.
+# A release whose name contains "broken" fails half-way, as real deploys sometimes do; one
+# whose name contains "unhealthy" deploys fine but serves no version.txt, so its health
+# check fails. Either way gantry rolls back to the last good release.
 set -eu
 release="$1"
 port="${DEMO_PORT:-8765}"
@@ -17,6 +19,10 @@ case "$release" in
   *broken*) echo "error: migration 42 failed on $release" >&2; exit 3 ;;
 esac
 
+case "$release" in
+  *unhealthy*) rm -f "$root/releases/$release/version.txt" ;;
+esac
+
 ln -sfn "releases/$release" "$root/current.new" && mv -T "$root/current.new" "$root/current"
 
 if [ -f "$root/server.pid" ] && kill -0 "$(cat "$root/server.pid")" 2>/dev/null; then
@@ -30,10 +36,9 @@ setsid python3 -m http.server --bind 127.0.0.1 --directory "$root/current" "$por
 echo $! > "$root/server.pid"
 
 for _ in $(seq 1 50); do
-  if python3 - "$port" "$release" <<'PY' 2>/dev/null
+  if python3 - "$port" <<'PY' 2>/dev/null
 import sys, urllib.request
-body = urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/version.txt", timeout=1).read().decode().strip()
-sys.exit(0 if body == sys.argv[2] else 1)
+urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/", timeout=1).read()
 PY
   then
     echo "http://127.0.0.1:$port/ now serves $release"

@@ -33,8 +33,8 @@ public enum HTTPExpectation {
 
     static func quote(_ body: [UInt8]) -> String {
         guard !body.isEmpty else { return "" }
-        var text = String(decoding: body.prefix(quotedBytes), as: UTF8.self)
-            .replacingAll("\r", with: " ").replacingAll("\n", with: " ").trimmingWhitespace()
+        let raw = String(decoding: body.prefix(quotedBytes), as: UTF8.self)
+        var text = raw.split(whereSeparator: \.isWhitespace).joined(separator: " ")
         if body.count > quotedBytes { text += "…" }
         return ": \(text)"
     }

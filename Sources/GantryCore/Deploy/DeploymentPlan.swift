@@ -49,7 +49,31 @@ public enum DeploymentPlanner {
             action: "run the deploy command in \(request.directory)\(deploy.shell ? " through /bin/sh" : ""); on timeout SIGTERM the process group, wait \(DurationText.canonical(deploy.grace)), then SIGKILL",
             command: invocation.display, timeout: DurationText.canonical(deploy.timeout)
         ))
-        items.append(.init(step: .promote, action: "record \(request.release) as the current and last good release of \(name)"))
+        if request.environment.retry.attempts > 1 {
+            let retry = request.environment.retry
+            items[items.count - 1].action += "; up to \(retry.attempts) attempts, retrying on \(retry.retryOn.map(\.description).joined(separator: ", "))"
+        }
+        let planned = CheckRunner.plan(request.environment.checks, targets: request.targets)
+        let checkNames = planned.map { item in item.target.map { "\(item.check.name)@\($0.name)" } ?? item.check.name }
+        items.append(.init(
+            step: .verify,
+            action: planned.isEmpty
+                ? "no checks are configured: nothing will be verified"
+                : "run \(planned.count) check\(planned.count == 1 ? "" : "s") (\(checkNames.joined(separator: ", "))) within \(DurationText.canonical(request.environment.verifyTimeout))"
+        ))
+        items.append(.init(step: .promote, action: "if all pass: record \(request.release) as the current and last good release of \(name)"))
+        if request.kind == .deploy {
+            if request.environment.rollback != nil, let lastGood = state.lastGood {
+                let rollback = try request.rollbackInvocation(to: lastGood, for: planID)
+                items.append(.init(
+                    step: .rollback, action: "otherwise: roll back to \(lastGood) (the last good release) and verify it",
+                    command: rollback.display, timeout: DurationText.canonical(request.environment.rollback!.timeout)
+                ))
+            } else {
+                let why = request.environment.rollback == nil ? "no rollback command is configured" : "there is no last good release yet"
+                items.append(.init(step: .rollback, action: "otherwise: no automatic rollback (\(why)); the deploy would end failed"))
+            }
+        }
         return DeploymentPlan(environment: name, release: request.release.value, wouldSkip: false, items: items)
     }
 }

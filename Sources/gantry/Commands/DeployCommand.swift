@@ -56,54 +56,7 @@ struct DeployCommand: AsyncParsableCommand {
             try await PlanPrinter.printPlan(request: request, config: config, context: context, json: json)
             return
         }
-        do {
-            _ = try request.deployInvocation(for: DeploymentPlanner.planID)
-        } catch {
-            throw Failure.usage("\(error), but the deploy command of \(environment) uses it; nothing was changed")
-        }
-        let console = context.console()
-        let masker = request.masker
-        if console.traits.githubActions {
-            // Before anything else is printed, so GitHub hides the values even in our own lines;
-            // on stderr with --json, so standard output stays one JSON document.
-            Console.write(GitHubActions.maskCommands(for: masker.values), to: json ? STDERR_FILENO : STDOUT_FILENO)
-        }
-        guard let store = try context.openStore(config: config, create: true) else {
-            throw Failure.usage("the state store could not be created")
-        }
-        let reporter = ProgressReporter(console: console, toStandardError: json)
-        let interruption = InterruptionTrap()
-        let runner = SubprocessCommandRunner()
-        let outcome = await LiveProber.with(commandRunner: runner, directory: config.directory) { prober in
-            let engine = DeploymentEngine(store: store, runner: runner, prober: prober, observer: reporter)
-            let task = Task { () async -> Result<DeploymentSummary, DeploymentError> in
-                do throws(DeploymentError) {
-                    return .success(try await engine.run(request))
-                } catch {
-                    return .failure(error)
-                }
-            }
-            interruption.install { task.cancel() }
-            return await task.value
-        }
-        let summary: DeploymentSummary
-        switch outcome {
-        case .success(let value):
-            summary = value
-        case .failure(.missingVariable(let missing)):
-            throw Failure.usage("\(missing), but the deploy command of \(environment) uses it")
-        case .failure(.store(let storeError)):
-            throw Failure.store(storeError)
-        }
-        var exitCode = summary.outcome.exitCode
-        if summary.outcome == .interrupted, let signal = interruption.signal {
-            exitCode = ExitStatus.interrupted(by: signal)
-        }
-        await OutcomePrinter(console: console, json: json).print(summary, exitCode: exitCode)
-        context.logger.debug("deployment finished", metadata: [
-            "id": "\(summary.id)", "outcome": "\(summary.outcome.rawValue)", "exit": "\(exitCode)",
-        ])
-        if exitCode != 0 { throw ArgumentParser.ExitCode(exitCode) }
+        try await DeploymentSession(context: context, config: config, json: json).run(request)
     }
 }
 

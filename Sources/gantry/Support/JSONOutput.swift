@@ -73,9 +73,11 @@ struct DeployResultView: Encodable {
     var finishedAt: Date
     var durationSeconds: Double
     var attempts: Int
+    var rolledBackTo: String?
     var exitCode: Int32
 
     init(_ summary: DeploymentSummary, exitCode: Int32) {
+        rolledBackTo = summary.rolledBackTo
         id = summary.id.rawValue
         environment = summary.environment
         release = summary.release

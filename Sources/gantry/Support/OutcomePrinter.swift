@@ -26,7 +26,10 @@ struct OutcomePrinter {
             var text = "\(style.bold("\(summary.environment) \(summary.release)")): \(verdict) in \(DurationText.format(summary.duration)) — \(summary.reason)\n"
             text += style.dim("deployment \(summary.id); details: gantry show \(summary.id)") + "\n"
             if summary.outcome == .failed {
-                text += style.red("Production needs a person: the deploy command did not finish cleanly, so hosts may run a mix of releases. Read 'gantry show \(summary.id)', then fix forward with a new deploy or run your rollback by hand.") + "\n"
+                text += style.red("Production needs a person: hosts may run a mix of releases or one that failed its checks. Read 'gantry show \(summary.id)', check the hosts, then fix forward with a new deploy or run 'gantry rollback \(summary.environment)'.") + "\n"
+            }
+            if summary.outcome == .rolledBack, let target = summary.rolledBackTo {
+                text += style.yellow("\(summary.release) was not kept: production is back on \(target), verified.") + "\n"
             }
             await console.out(text)
         }
