@@ -165,6 +165,12 @@ struct StateMachineTests {
             return
         }
         #expect(left.contains("on_interrupt: leave"))
+        var nowhere = deploying(policy: .init(canRollBack: false))
+        guard case .finish(.interrupted, let partly, false) = nowhere.handle(.commandFinished(.cancelled)) else {
+            Issue.record("expected interrupted")
+            return
+        }
+        #expect(partly.contains("no rollback command is configured, so production may be partly changed"))
     }
 
     @Test("a command that cannot start first time is refused; on a later attempt it falls back")

@@ -179,15 +179,21 @@ public struct DeploymentStateMachine: Sendable {
             state = .finishing(.interrupted)
             return .finish(.interrupted, reason: "\(reason); on_interrupt: leave, so production may be partly changed", promote: false)
         }
-        guard policy.kind == .deploy else {
-            return needsPerson("there is nothing to fall back on from a rollback")
+        let obstacle: String? = if policy.kind != .deploy {
+            "there is nothing to fall back on from a rollback"
+        } else if !policy.canRollBack {
+            "no rollback command is configured"
+        } else if lastGood == nil {
+            "there is no last good release to roll back to"
+        } else {
+            nil
         }
-        guard policy.canRollBack else {
-            return needsPerson("no rollback command is configured")
+        if let obstacle {
+            guard interrupted else { return needsPerson(obstacle) }
+            state = .finishing(.interrupted)
+            return .finish(.interrupted, reason: "\(reason); \(obstacle), so production may be partly changed", promote: false)
         }
-        guard let target = lastGood else {
-            return needsPerson("there is no last good release to roll back to")
-        }
+        guard let target = lastGood else { return needsPerson("there is no last good release to roll back to") }
         state = .rollingBack(to: target)
         rollbackTarget = target
         return .runRollback(to: target)
