@@ -20,7 +20,8 @@ public struct SubprocessCommandRunner: CommandRunner {
     public init() {}
 
     public func run(
-        _ invocation: CommandInvocation, output: @escaping @Sendable (String) async -> Void
+        _ invocation: CommandInvocation, onStart: @escaping @Sendable (Int32) async -> Void,
+        output: @escaping @Sendable (String) async -> Void
     ) async throws(CommandLaunchError) -> CommandResult {
         let program = invocation.argv[0]
         let executable: Executable = program.contains("/") ? .path(FilePath(program)) : .name(program)
@@ -43,6 +44,7 @@ public struct SubprocessCommandRunner: CommandRunner {
                 platformOptions: options, input: .none, output: .sequence, error: .combinedWithOutput
             ) { execution in
                 await started.set(execution.processIdentifier.value)
+                await onStart(execution.processIdentifier.value)
                 return try await withThrowingTaskGroup(of: Race.self) { group in
                     group.addTask {
                         for try await line in execution.standardOutput.strings(bufferingPolicy: .maxLineLength(Self.maxLineLength)) {
@@ -133,5 +135,33 @@ enum ProcessGroupReaper {
             }
             if kill(-group, 0) == 0 { kill(-group, SIGKILL) }
         }.value
+    }
+}
+
+/// Processes on this host, for leases and recovery.
+public struct LocalProcessControl: ProcessControl {
+    public init() {}
+
+    public var hostName: String { ProcessInfoHost.name }
+
+    public func isAlive(_ pid: Int32) -> Bool {
+        guard pid > 0 else { return false }
+        if kill(pid, 0) == 0 { return true }
+        return errno == EPERM
+    }
+
+    public func stopGroup(_ group: Int32, grace: Duration) async {
+        guard group > 1, kill(-group, 0) == 0 else { return }
+        kill(-group, SIGTERM)
+        await ProcessGroupReaper.reap(group, grace: grace)
+    }
+}
+
+/// The host name Gantry records in leases (the same value `Origin.host` gets).
+public enum ProcessInfoHost {
+    public static var name: String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count) == 0 else { return "localhost" }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

@@ -18,7 +18,7 @@ struct Gantry: AsyncParsableCommand {
             """,
         version: GantryVersion.current,
         subcommands: [
-            InitCommand.self, ValidateCommand.self, DeployCommand.self, RollbackCommand.self, PlanCommand.self, CheckCommand.self,
+            InitCommand.self, ValidateCommand.self, DeployCommand.self, RollbackCommand.self, RecoverCommand.self, PlanCommand.self, CheckCommand.self,
             StatusCommand.self, HistoryCommand.self, ShowCommand.self,
         ]
     )

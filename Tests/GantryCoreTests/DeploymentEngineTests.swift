@@ -15,7 +15,7 @@ struct DeploymentEngineTests {
     func success() async throws {
         let store = MemoryStateStore()
         let runner = ScriptedRunner([.success((["hello"], .exited(0)))])
-        let engine = DeploymentEngine(store: store, runner: runner, prober: ScriptedProber(), clock: TestClock())
+        let engine = DeploymentEngine(store: store, runner: runner, prober: ScriptedProber(), processes: FakeProcesses(), clock: TestClock())
         let summary = try await engine.run(request("1.0"))
         #expect(summary.outcome == .succeeded)
         #expect(runner.invocations.first?.argv == ["/srv/app/deploy.sh", "1.0"])
@@ -23,7 +23,7 @@ struct DeploymentEngineTests {
         #expect(state.current == "1.0")
         #expect(state.lastGood == "1.0")
         let kinds = try await store.journal(summary.id).map(\.event.kind)
-        #expect(kinds == [.deploymentStarted, .decision, .commandStarted, .output, .commandFinished, .verificationStarted, .promoting, .deploymentFinished])
+        #expect(kinds == [.deploymentStarted, .decision, .commandStarted, .commandSpawned, .output, .commandFinished, .verificationStarted, .promoting, .deploymentFinished])
         #expect(try await store.lease(environment: "production") == nil)
     }
 
@@ -39,7 +39,7 @@ struct DeploymentEngineTests {
                 seen.set(kinds)
             }
         }
-        _ = try await DeploymentEngine(store: store, runner: runner, prober: ScriptedProber(), clock: TestClock()).run(request("1.0"))
+        _ = try await DeploymentEngine(store: store, runner: runner, prober: ScriptedProber(), processes: FakeProcesses(), clock: TestClock()).run(request("1.0"))
         #expect(seen.get().last == .commandStarted)
     }
 
@@ -48,7 +48,7 @@ struct DeploymentEngineTests {
         let store = MemoryStateStore()
         let runner = ScriptedRunner([.success(([], .exited(0))), .success(([], .exited(0)))])
         let clock = TestClock()
-        let engine = DeploymentEngine(store: store, runner: runner, prober: ScriptedProber(), clock: clock)
+        let engine = DeploymentEngine(store: store, runner: runner, prober: ScriptedProber(), processes: FakeProcesses(), clock: clock)
         _ = try await engine.run(request("1.0"))
         clock.advance(.seconds(1))
         let again = try await engine.run(request("1.0"))
@@ -65,7 +65,7 @@ struct DeploymentEngineTests {
         let store = MemoryStateStore()
         let clock = TestClock()
         let runner = ScriptedRunner([.success(([], .exited(0))), .success((["boom"], .exited(3)))])
-        let engine = DeploymentEngine(store: store, runner: runner, prober: ScriptedProber(), clock: clock)
+        let engine = DeploymentEngine(store: store, runner: runner, prober: ScriptedProber(), processes: FakeProcesses(), clock: clock)
         _ = try await engine.run(request("1.0"))
         clock.advance(.seconds(1))
         let summary = try await engine.run(request("2.0"))
@@ -80,7 +80,7 @@ struct DeploymentEngineTests {
     func launchFailure() async throws {
         let store = MemoryStateStore()
         let runner = ScriptedRunner([.failure(CommandLaunchError(program: "./deploy.sh", reason: "no such file"))])
-        let summary = try await DeploymentEngine(store: store, runner: runner, prober: ScriptedProber(), clock: TestClock()).run(request("1.0"))
+        let summary = try await DeploymentEngine(store: store, runner: runner, prober: ScriptedProber(), processes: FakeProcesses(), clock: TestClock()).run(request("1.0"))
         #expect(summary.outcome == .refused)
         #expect(summary.reason.contains("no such file"))
         #expect(try await store.environmentState("production").current == nil)
@@ -92,7 +92,7 @@ struct DeploymentEngineTests {
         let clock = TestClock()
         _ = try await store.tryAcquireLock(environment: "production", owner: Origin(host: "other", pid: 7, runner: "secondary"), deploymentID: nil, reason: "held by hand", ttl: .seconds(60), now: clock.now())
         let runner = ScriptedRunner([])
-        let summary = try await DeploymentEngine(store: store, runner: runner, prober: ScriptedProber(), clock: clock).run(request("1.0"))
+        let summary = try await DeploymentEngine(store: store, runner: runner, prober: ScriptedProber(), processes: FakeProcesses(), clock: clock).run(request("1.0"))
         #expect(summary.outcome == .refused)
         #expect(summary.reason.contains("runner secondary"))
         #expect(runner.invocations.isEmpty)
@@ -103,7 +103,7 @@ struct DeploymentEngineTests {
         let store = MemoryStateStore()
         let observer = RecordingObserver()
         let runner = ScriptedRunner([.success((["token is hunter2"], .exited(7)))])
-        let engine = DeploymentEngine(store: store, runner: runner, prober: ScriptedProber(), observer: observer, clock: TestClock())
+        let engine = DeploymentEngine(store: store, runner: runner, prober: ScriptedProber(), processes: FakeProcesses(), observer: observer, clock: TestClock())
         let summary = try await engine.run(request("1.0", secrets: ["TOKEN"], env: ["TOKEN": "hunter2"]))
         let journal = try await store.journal(summary.id)
         #expect(!journal.contains { ($0.event.message ?? "").contains("hunter2") })
@@ -119,7 +119,7 @@ struct DeploymentEngineTests {
         let runner = ScriptedRunner([.success(([], .exited(0)))])
         runner.onRun = { await store.stealLock("production") }
         await #expect(throws: DeploymentError.self) {
-            _ = try await DeploymentEngine(store: store, runner: runner, prober: ScriptedProber(), clock: TestClock()).run(request("1.0"))
+            _ = try await DeploymentEngine(store: store, runner: runner, prober: ScriptedProber(), processes: FakeProcesses(), clock: TestClock()).run(request("1.0"))
         }
         #expect(try await store.environmentState("production").current == nil)
     }
@@ -133,7 +133,7 @@ struct DeploymentEngineTests {
             CheckConfig(name: "web", probe: .http(HTTPProbeConfig(url: "http://{host}/health")), timing: CheckTiming(timeout: .seconds(1), retries: 0, interval: .zero, startPeriod: .zero)),
             CheckConfig(name: "disk", probe: .disk(DiskProbeConfig(path: "/")), timing: CheckTiming(timeout: .seconds(1), retries: 0, interval: .zero, startPeriod: .zero)),
         ]
-        let good = try await DeploymentEngine(store: store, runner: ScriptedRunner([.success(([], .exited(0)))]), prober: ScriptedProber(), clock: TestClock()).run(deploy)
+        let good = try await DeploymentEngine(store: store, runner: ScriptedRunner([.success(([], .exited(0)))]), prober: ScriptedProber(), processes: FakeProcesses(), clock: TestClock()).run(deploy)
         #expect(good.outcome == .succeeded)
         let results = try await store.journal(good.id).filter { $0.event.kind == .checkResult }
         #expect(results.map { $0.event.target } == ["h1", "h2", nil])
@@ -141,7 +141,7 @@ struct DeploymentEngineTests {
 
         deploy.release = try Release("2.0")
         let prober = ScriptedProber(failing: ["http://h2/health": "HTTP 503"])
-        let bad = try await DeploymentEngine(store: store, runner: ScriptedRunner([.success(([], .exited(0)))]), prober: prober, clock: TestClock()).run(deploy)
+        let bad = try await DeploymentEngine(store: store, runner: ScriptedRunner([.success(([], .exited(0)))]), prober: prober, processes: FakeProcesses(), clock: TestClock()).run(deploy)
         #expect(bad.outcome == .failed)
         #expect(bad.reason.contains("web (h2): HTTP 503"))
         #expect(try await store.environmentState("production").current == "1.0")
@@ -153,11 +153,11 @@ struct DeploymentEngineTests {
         var deploy = try request("1.0")
         deploy.environment.rollback = CommandConfig(argv: ["./rollback.sh", "{release}"])
         deploy.environment.checks = [CheckConfig(name: "web", probe: .http(HTTPProbeConfig(url: "http://web/health")), timing: CheckTiming(timeout: .seconds(1), retries: 0, interval: .zero, startPeriod: .zero))]
-        _ = try await DeploymentEngine(store: store, runner: ScriptedRunner([.success(([], .exited(0)))]), prober: ScriptedProber(), clock: TestClock()).run(deploy)
+        _ = try await DeploymentEngine(store: store, runner: ScriptedRunner([.success(([], .exited(0)))]), prober: ScriptedProber(), processes: FakeProcesses(), clock: TestClock()).run(deploy)
         deploy.release = try Release("2.0")
         let runner = ScriptedRunner([.success((["deployed"], .exited(0))), .success((["rolled back"], .exited(0)))])
         let prober = ScriptedProber(failing: ["http://web/health": "HTTP 503"], failTimes: 1)
-        let summary = try await DeploymentEngine(store: store, runner: runner, prober: prober, clock: TestClock()).run(deploy)
+        let summary = try await DeploymentEngine(store: store, runner: runner, prober: prober, processes: FakeProcesses(), clock: TestClock()).run(deploy)
         #expect(summary.outcome == .rolledBack)
         #expect(summary.rolledBackTo == "1.0")
         #expect(runner.invocations.last?.argv == ["/srv/app/rollback.sh", "1.0"])
@@ -175,7 +175,7 @@ struct DeploymentEngineTests {
         deploy.environment.retry = RetryPolicy(attempts: 3, backoff: .seconds(10), maxBackoff: .seconds(60), jitter: 0, retryOn: [.exit(75)])
         let clock = TestClock()
         let runner = ScriptedRunner([.success(([], .exited(75))), .success(([], .exited(75))), .success(([], .exited(0)))])
-        let summary = try await DeploymentEngine(store: store, runner: runner, prober: ScriptedProber(), clock: clock).run(deploy)
+        let summary = try await DeploymentEngine(store: store, runner: runner, prober: ScriptedProber(), processes: FakeProcesses(), clock: clock).run(deploy)
         #expect(summary.outcome == .succeeded)
         #expect(summary.attempts == 3)
         #expect(clock.slept == [.seconds(10), .seconds(20)])
@@ -188,10 +188,10 @@ struct DeploymentEngineTests {
         let store = MemoryStateStore()
         var deploy = try request("1.0")
         deploy.environment.rollback = CommandConfig(argv: ["./rollback.sh", "{release}"])
-        _ = try await DeploymentEngine(store: store, runner: ScriptedRunner([.success(([], .exited(0)))]), prober: ScriptedProber(), clock: TestClock()).run(deploy)
+        _ = try await DeploymentEngine(store: store, runner: ScriptedRunner([.success(([], .exited(0)))]), prober: ScriptedProber(), processes: FakeProcesses(), clock: TestClock()).run(deploy)
         deploy.release = try Release("2.0")
         let runner = ScriptedRunner([.success(([], .cancelled)), .success(([], .exited(0)))])
-        let engine = DeploymentEngine(store: store, runner: runner, prober: ScriptedProber(), clock: TestClock())
+        let engine = DeploymentEngine(store: store, runner: runner, prober: ScriptedProber(), processes: FakeProcesses(), clock: TestClock())
         let task = Task { try await engine.run(deploy) }
         task.cancel()
         let summary = try await task.value
@@ -200,13 +200,92 @@ struct DeploymentEngineTests {
         #expect(runner.invocations.count == 2)
     }
 
+    @Test("a held lock is waited for up to --wait, then refused naming the holder")
+    func lockWaitTimesOut() async throws {
+        let store = MemoryStateStore()
+        let clock = TestClock()
+        _ = try await store.tryAcquireLock(environment: "production", owner: Origin(host: "other-host", pid: 7, runner: "secondary"), deploymentID: nil, reason: "held by hand", ttl: .seconds(3600), now: clock.now())
+        var deploy = try request("1.0")
+        deploy.lockWait = .seconds(2)
+        let runner = ScriptedRunner([])
+        let summary = try await DeploymentEngine(store: store, runner: runner, prober: ScriptedProber(), processes: FakeProcesses(), clock: clock).run(deploy)
+        #expect(summary.outcome == .refused)
+        #expect(summary.reason.contains("runner secondary"))
+        #expect(summary.reason.hasSuffix("after waiting 2.0s"))
+        #expect(runner.invocations.isEmpty)
+        #expect(try await store.waiters(environment: "production", liveSince: .distantPast).isEmpty)
+    }
+
+    @Test("a live lease whose holder is a dead process on this host is broken at once")
+    func deadHolder() async throws {
+        let store = MemoryStateStore()
+        let clock = TestClock()
+        let processes = FakeProcesses()
+        processes.dead = [999]
+        _ = try await store.tryAcquireLock(environment: "production", owner: Origin(host: "ci-1", pid: 999), deploymentID: nil, reason: "deploying 0.9", ttl: .seconds(3600), now: clock.now())
+        let summary = try await DeploymentEngine(store: store, runner: ScriptedRunner([.success(([], .exited(0)))]), prober: ScriptedProber(), processes: processes, clock: clock).run(request("1.0"))
+        #expect(summary.outcome == .succeeded)
+        let notes = try await store.journal(summary.id).filter { $0.event.kind == .note }.compactMap(\.event.message)
+        #expect(notes.first?.contains("pid 999") == true)
+    }
+
+    @Test("a deployment killed while its command ran is recovered first: orphan stopped, rolled back, recorded interrupted")
+    func recovery() async throws {
+        let store = MemoryStateStore()
+        let processes = FakeProcesses()
+        var deploy = try request("1.0")
+        deploy.environment.rollback = CommandConfig(argv: ["./rollback.sh", "{release}"])
+        _ = try await DeploymentEngine(store: store, runner: ScriptedRunner([.success(([], .exited(0)))]), prober: ScriptedProber(), processes: processes, clock: TestClock()).run(deploy)
+        // A deployment of 2.0 that died with its command running: no outcome, lease left behind.
+        let dead = DeploymentRecord(id: DeploymentID(rawValue: "20261129-000000.000-00dead"), environment: "production", release: "2.0", startedAt: Date(), origin: Origin(host: "ci-1", pid: 31337))
+        try await store.beginDeployment(dead, token: nil)
+        try await store.append(JournalEvent(kind: .commandStarted, step: "deploy", attempt: 1, command: ["./deploy.sh", "2.0"]), to: dead.id, at: Date(), token: nil)
+        try await store.append(JournalEvent(kind: .commandSpawned, step: "deploy", attempt: 1, pid: 4545), to: dead.id, at: Date(), token: nil)
+        deploy.release = try Release("3.0")
+        let runner = ScriptedRunner([.success((["rolling back"], .exited(0))), .success((["deploying 3.0"], .exited(0)))])
+        let summary = try await DeploymentEngine(store: store, runner: runner, prober: ScriptedProber(), processes: processes, clock: TestClock()).run(deploy)
+        #expect(summary.outcome == .succeeded)
+        #expect(processes.stopped == [4545])
+        #expect(runner.invocations.map(\.argv) == [["/srv/app/rollback.sh", "1.0"], ["/srv/app/deploy.sh", "3.0"]])
+        let recovered = try #require(try await store.deployment(dead.id))
+        #expect(recovered.outcome == .interrupted)
+        #expect(recovered.reason?.contains("rolled back to 1.0 and verified") == true)
+        #expect(try await store.unfinishedDeployments(environment: "production", excluding: nil).isEmpty)
+    }
+
+    @Test("a deployment killed before changing anything, or after deciding, is recorded without a rollback")
+    func recoveryWithoutRollback() async throws {
+        let store = MemoryStateStore()
+        var deploy = try request("1.0")
+        deploy.environment.rollback = CommandConfig(argv: ["./rollback.sh", "{release}"])
+        _ = try await DeploymentEngine(store: store, runner: ScriptedRunner([.success(([], .exited(0)))]), prober: ScriptedProber(), processes: FakeProcesses(), clock: TestClock()).run(deploy)
+        let early = DeploymentRecord(id: DeploymentID(rawValue: "20261129-000000.000-0early"), environment: "production", release: "2.0", startedAt: Date(), origin: Origin(host: "ci-1", pid: 1))
+        try await store.beginDeployment(early, token: nil)
+        try await store.append(JournalEvent(kind: .decision, message: "deploying 2.0"), to: early.id, at: Date(), token: nil)
+        let late = DeploymentRecord(id: DeploymentID(rawValue: "20261129-000000.000-000late"), environment: "production", release: "2.0", startedAt: Date(), origin: Origin(host: "ci-1", pid: 1))
+        try await store.beginDeployment(late, token: nil)
+        try await store.append(JournalEvent(kind: .commandStarted, step: "deploy", attempt: 1), to: late.id, at: Date(), token: nil)
+        try await store.append(JournalEvent(kind: .commandFinished, step: "deploy", attempt: 1, exitCode: 0), to: late.id, at: Date(), token: nil)
+        try await store.append(JournalEvent(kind: .promoting, release: "2.0"), to: late.id, at: Date(), token: nil)
+        try await store.append(JournalEvent(kind: .deploymentFinished, message: "release 2.0 deployed and verified", outcome: .succeeded), to: late.id, at: Date(), token: nil)
+        var recover = try request("none")
+        recover.kind = .recover
+        let runner = ScriptedRunner([])
+        let summary = try await DeploymentEngine(store: store, runner: runner, prober: ScriptedProber(), processes: FakeProcesses(), clock: TestClock()).run(recover)
+        #expect(summary.outcome == .succeeded)
+        #expect(runner.invocations.isEmpty)
+        #expect(try await store.deployment(early.id)?.outcome == .interrupted)
+        #expect(try await store.deployment(late.id)?.outcome == .succeeded)
+        #expect(try await store.environmentState("production").current == "2.0")
+    }
+
     @Test("a missing variable stops the deploy before the lock")
     func missingVariable() async throws {
         let store = MemoryStateStore()
         var deploy = try request("1.0")
         deploy.environment.deploy.argv.append("${NOT_SET}")
         await #expect(throws: DeploymentError.self) {
-            _ = try await DeploymentEngine(store: store, runner: ScriptedRunner([]), prober: ScriptedProber(), clock: TestClock()).run(deploy)
+            _ = try await DeploymentEngine(store: store, runner: ScriptedRunner([]), prober: ScriptedProber(), processes: FakeProcesses(), clock: TestClock()).run(deploy)
         }
         #expect(try await store.deployments(environment: nil, limit: 10).isEmpty)
     }

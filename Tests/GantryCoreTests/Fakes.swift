@@ -14,12 +14,49 @@ actor MemoryStateStore: StateStore {
 
     func environmentStates() throws(StoreError) -> [EnvironmentState] { Array(environments.values) }
 
-    func tryAcquireLock(environment: String, owner: Origin, deploymentID: DeploymentID?, reason: String?, ttl: Duration, now: Date) throws(StoreError) -> LockAttempt {
-        if let existing = locks[environment], existing.held, existing.lease.expiresAt > now { return .held(existing.lease) }
+    var queue: [String: [LockWaiter]] = [:]
+
+    func tryAcquireLock(_ request: LockRequest) throws(StoreError) -> LockAttempt {
+        let environment = request.environment
+        if let existing = locks[environment], existing.held, existing.lease.expiresAt > request.now, existing.lease.token != request.breaking {
+            return .held(existing.lease)
+        }
+        if let waiter = request.waiter {
+            let live = (queue[environment] ?? []).filter { $0.heartbeatAt >= (request.waitersLiveSince ?? .distantPast) }
+            if let head = live.first, head.deploymentID != waiter { return .queuedBehind(head) }
+        }
         let token = FencingToken((locks[environment]?.lease.token.value ?? 0) + 1)
-        let lease = Lease(environment: environment, token: token, owner: owner, deploymentID: deploymentID, reason: reason, acquiredAt: now, expiresAt: now.addingTimeInterval(ttl.seconds))
+        let lease = Lease(environment: environment, token: token, owner: request.owner, deploymentID: request.deploymentID, reason: request.reason, acquiredAt: request.now, expiresAt: request.now.addingTimeInterval(request.ttl.seconds))
         locks[environment] = (lease, true)
         return .acquired(lease)
+    }
+
+    func renewLock(environment: String, token: FencingToken, ttl: Duration, now: Date) throws(StoreError) -> Lease? {
+        guard var lock = locks[environment], lock.held, lock.lease.token == token else { return nil }
+        lock.lease.expiresAt = now.addingTimeInterval(ttl.seconds)
+        locks[environment] = lock
+        return lock.lease
+    }
+
+    func enqueue(_ waiter: LockWaiter, environment: String) throws(StoreError) {
+        queue[environment, default: []].removeAll { $0.deploymentID == waiter.deploymentID }
+        queue[environment, default: []].append(waiter)
+    }
+
+    func heartbeat(environment: String, deploymentID: DeploymentID, now: Date) throws(StoreError) {
+        if let index = queue[environment]?.firstIndex(where: { $0.deploymentID == deploymentID }) { queue[environment]![index].heartbeatAt = now }
+    }
+
+    func dequeue(environment: String, deploymentID: DeploymentID) throws(StoreError) {
+        queue[environment]?.removeAll { $0.deploymentID == deploymentID }
+    }
+
+    func waiters(environment: String, liveSince: Date) throws(StoreError) -> [LockWaiter] {
+        (queue[environment] ?? []).filter { $0.heartbeatAt >= liveSince }
+    }
+
+    func unfinishedDeployments(environment: String, excluding: DeploymentID?) throws(StoreError) -> [DeploymentRecord] {
+        records.values.filter { $0.environment == environment && $0.outcome == nil && $0.id != excluding }.sorted { $0.id < $1.id }
     }
 
     func releaseLock(environment: String, token: FencingToken) throws(StoreError) {
@@ -93,12 +130,13 @@ final class ScriptedRunner: CommandRunner, @unchecked Sendable {
         self.script = script
     }
 
-    func run(_ invocation: CommandInvocation, output: @escaping @Sendable (String) async -> Void) async throws(CommandLaunchError) -> CommandResult {
+    func run(_ invocation: CommandInvocation, onStart: @escaping @Sendable (Int32) async -> Void, output: @escaping @Sendable (String) async -> Void) async throws(CommandLaunchError) -> CommandResult {
         let next: Result<(lines: [String], termination: CommandTermination), CommandLaunchError> = lock.withLock {
             invocations.append(invocation)
             return script.removeFirst()
         }
         await onRun?()
+        if case .success = next { await onStart(4242) }
         switch next {
         case .success(let step):
             for line in step.lines { await output(line) }
@@ -158,4 +196,15 @@ final class ScriptedProber: Prober, @unchecked Sendable {
 actor RecordingObserver: DeploymentObserver {
     var events: [ProgressEvent] = []
     func observe(_ event: ProgressEvent) { events.append(event) }
+}
+
+/// Processes as a test wants them: everything alive unless listed dead; stops are recorded.
+final class FakeProcesses: ProcessControl, @unchecked Sendable {
+    let hostName = "ci-1"
+    private let lock = NSLock()
+    var dead: Set<Int32> = []
+    private(set) var stopped: [Int32] = []
+
+    func isAlive(_ pid: Int32) -> Bool { lock.withLock { !dead.contains(pid) } }
+    func stopGroup(_ group: Int32, grace: Duration) async { lock.withLock { stopped.append(group) } }
 }

@@ -138,19 +138,23 @@ struct DeployCommandTests {
         #expect(bytes.range(of: Data(secret.utf8)) == nil, "the secret is in the state database")
     }
 
-    @Test("a held lock refuses a second deploy with exit 3 and names the holder")
+    @Test("a held lock: --wait 0s refuses with exit 3 naming the holder; the default waits its turn")
     func lockHeld() throws {
-        let project = try Project(config: shellConfig("touch started; sleep 3; echo done"))
+        let project = try Project(config: shellConfig("touch started; sleep 2; echo done"))
         let first = try GantryBinary.start(["deploy", "production", "--release", "1.0", "--runner", "primary"], in: project.directory)
         let deadline = Date().addingTimeInterval(10)
         while !project.exists("started"), Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-        let second = try project.gantry("deploy", "production", "--release", "2.0")
-        #expect(second.status == 3, "\(second.output)")
-        #expect(second.stdout.contains("locked by runner primary"))
+        let refused = try project.gantry("deploy", "production", "--release", "2.0", "--wait", "0s")
+        #expect(refused.status == 3, "\(refused.output)")
+        #expect(refused.stdout.contains("locked by runner primary"))
         let status = try project.gantry("status")
         #expect(status.stdout.contains("held"))
+        let waiting = try project.gantry("deploy", "production", "--release", "2.0")
+        #expect(waiting.status == 0, "\(waiting.output)")
         #expect(first.wait().status == 0)
-        #expect(try project.gantry("deploy", "production", "--release", "2.0").status == 0)
+        let history = try project.json("history", "production")
+        let outcomes = (history["deployments"] as? [[String: Any]])?.compactMap { "\($0["release"] as? String ?? ""):\($0["outcome"] as? String ?? "")" }
+        #expect(outcomes == ["2.0:succeeded", "2.0:refused", "1.0:succeeded"])
     }
 
     @Test("SIGTERM stops the deploy command, records interrupted, releases the lock, exits 143")

@@ -167,6 +167,78 @@ struct StoreContractTests {
     }
 }
 
+@Suite("state store contract: queue, renewal, takeover")
+struct StoreQueueContractTests {
+    let origin = Origin(host: "ci-1", pid: 42)
+    let t0 = Date(timeIntervalSince1970: 1_795_000_000)
+
+    func id(_ n: Int) -> DeploymentID { DeploymentID(rawValue: "20261129-000000.000-\(String(format: "%06x", n))") }
+
+    func waiter(_ n: Int, at offset: Double) -> LockWaiter {
+        LockWaiter(deploymentID: id(n), release: "r\(n)", owner: origin, enqueuedAt: t0.addingTimeInterval(offset), heartbeatAt: t0.addingTimeInterval(offset))
+    }
+
+    @Test("waiters are served in arrival order; dead waiters are skipped", arguments: StoreFactory.all)
+    func arrivalOrder(factory: StoreFactory) async throws {
+        let store = try factory.make()
+        try await store.enqueue(waiter(1, at: 0), environment: "p")
+        try await store.enqueue(waiter(2, at: 1), environment: "p")
+        let now = t0.addingTimeInterval(2)
+        func attempt(_ n: Int, liveSince: Date) async throws -> LockAttempt {
+            try await store.tryAcquireLock(LockRequest(environment: "p", owner: origin, deploymentID: id(n), reason: nil, ttl: .seconds(60), now: now, waiter: id(n), waitersLiveSince: liveSince))
+        }
+        guard case .queuedBehind(let head) = try await attempt(2, liveSince: t0) else {
+            Issue.record("the second waiter went first")
+            return
+        }
+        #expect(head.deploymentID == id(1))
+        #expect(try await store.waiters(environment: "p", liveSince: t0).map(\.deploymentID) == [id(1), id(2)])
+        // The first waiter stopped heartbeating: it no longer blocks the second.
+        guard case .acquired = try await attempt(2, liveSince: t0.addingTimeInterval(0.5)) else {
+            Issue.record("a dead waiter blocked the queue")
+            return
+        }
+        try await store.dequeue(environment: "p", deploymentID: id(2))
+        try await store.heartbeat(environment: "p", deploymentID: id(1), now: now)
+        #expect(try await store.waiters(environment: "p", liveSince: now).map(\.deploymentID) == [id(1)])
+    }
+
+    @Test("a held lease is renewed by its holder only, and broken only with its exact token", arguments: StoreFactory.all)
+    func renewAndBreak(factory: StoreFactory) async throws {
+        let store = try factory.make()
+        guard case .acquired(let lease) = try await store.tryAcquireLock(environment: "p", owner: origin, deploymentID: id(1), reason: nil, ttl: .seconds(10), now: t0) else {
+            Issue.record("not acquired")
+            return
+        }
+        let renewed = try await store.renewLock(environment: "p", token: lease.token, ttl: .seconds(60), now: t0.addingTimeInterval(5))
+        #expect(renewed?.expiresAt == t0.addingTimeInterval(65))
+        #expect(try await store.renewLock(environment: "p", token: FencingToken(lease.token.value + 7), ttl: .seconds(60), now: t0) == nil)
+        var breaking = LockRequest(environment: "p", owner: origin, deploymentID: id(2), reason: nil, ttl: .seconds(60), now: t0.addingTimeInterval(6))
+        breaking.breaking = FencingToken(lease.token.value + 1)
+        guard case .held = try await store.tryAcquireLock(breaking) else {
+            Issue.record("a wrong token broke the lease")
+            return
+        }
+        breaking.breaking = lease.token
+        guard case .acquired(let taken) = try await store.tryAcquireLock(breaking) else {
+            Issue.record("the exact token did not break the lease")
+            return
+        }
+        #expect(taken.token > lease.token)
+        #expect(try await store.renewLock(environment: "p", token: lease.token, ttl: .seconds(60), now: t0) == nil)
+    }
+
+    @Test("deployments without an outcome are listed as unfinished", arguments: StoreFactory.all)
+    func unfinished(factory: StoreFactory) async throws {
+        let store = try factory.make()
+        for n in 1...3 {
+            try await store.beginDeployment(DeploymentRecord(id: id(n), environment: "p", release: "r", startedAt: t0, origin: origin), token: nil)
+        }
+        try await store.finishDeployment(id(2), outcome: .succeeded, reason: nil, at: t0, promote: false, token: nil)
+        #expect(try await store.unfinishedDeployments(environment: "p", excluding: id(3)).map(\.id) == [id(1)])
+    }
+}
+
 @Suite("sqlite store")
 struct SQLiteStoreTests {
     func temporaryPath() -> String {

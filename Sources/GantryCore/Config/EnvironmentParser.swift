@@ -18,7 +18,7 @@ final class EnvironmentParser {
     func parse(_ node: Node) -> EnvironmentConfig? {
         guard let fields = reader.fields(node, at: path) else { return nil }
         fields.notYetSupported(
-            ["preflight", "rollout", "protect", "lock", "verify_on_skip"],
+            ["preflight", "rollout", "protect", "verify_on_skip"],
             note: "planned; remove it for now"
         )
         let inventory = fields.string("inventory")
@@ -35,6 +35,19 @@ final class EnvironmentParser {
         let verifyTimeout = fields.duration("verify_timeout") ?? EnvironmentConfig.defaultVerifyTimeout
         let concurrency = fields.int("check_concurrency", range: 1...4096) ?? EnvironmentConfig.defaultCheckConcurrency
         let retry = fields.fields("retry").map(retryPolicy) ?? .none
+        var lease = Duration.seconds(60)
+        var supersede = false
+        if let lock = fields.fields("lock") {
+            if let value = lock.duration("lease") {
+                if value < .seconds(3), let node = lock.node("lease") {
+                    reader.fail(node, lock.path.key("lease"), "must be at least 3s", hint: "the holder renews it every third of its length")
+                } else {
+                    lease = value
+                }
+            }
+            supersede = lock.bool("supersede") ?? false
+            lock.finish()
+        }
         var rollbackOnInterrupt = true
         if let text = fields.string("on_interrupt"), let node = fields.node("on_interrupt") {
             switch text {
@@ -66,7 +79,7 @@ final class EnvironmentParser {
         return EnvironmentConfig(
             name: name, inventory: inventory, targets: targets, secrets: secrets, deploy: deploy, rollback: rollback,
             checks: checks, checkDefaults: defaults, verifyTimeout: verifyTimeout, checkConcurrency: concurrency,
-            retry: retry, rollbackOnInterrupt: rollbackOnInterrupt,
+            lease: lease, supersede: supersede, retry: retry, rollbackOnInterrupt: rollbackOnInterrupt,
             credentialVariables: credentialVariables, credentialURLs: credentialURLs
         )
     }

@@ -50,6 +50,10 @@ public struct EnvironmentConfig: Sendable {
     public var verifyTimeout: Duration
     /// How many probes run at once.
     public var checkConcurrency: Int
+    /// How long a lease lasts without renewal; the holder renews it every third of that.
+    public var lease: Duration
+    /// A waiting deployment gives up when a newer one queues behind it.
+    public var supersede: Bool
     /// Which deploy failures are retried, and when.
     public var retry: RetryPolicy
     /// After SIGINT/SIGTERM: roll back to the last good release (the default), or leave
@@ -65,7 +69,8 @@ public struct EnvironmentConfig: Sendable {
         name: String, inventory: String? = nil, targets: [String] = [], secrets: [String] = [],
         deploy: CommandConfig, rollback: CommandConfig? = nil, checks: [CheckConfig] = [],
         checkDefaults: CheckTiming = .defaults, verifyTimeout: Duration = EnvironmentConfig.defaultVerifyTimeout,
-        checkConcurrency: Int = EnvironmentConfig.defaultCheckConcurrency, retry: RetryPolicy = .none,
+        checkConcurrency: Int = EnvironmentConfig.defaultCheckConcurrency, lease: Duration = .seconds(60),
+        supersede: Bool = false, retry: RetryPolicy = .none,
         rollbackOnInterrupt: Bool = true, credentialVariables: Set<String> = [],
         credentialURLs: [String] = []
     ) {
@@ -80,6 +85,8 @@ public struct EnvironmentConfig: Sendable {
         self.verifyTimeout = verifyTimeout
         self.checkConcurrency = checkConcurrency
         self.retry = retry
+        self.lease = lease
+        self.supersede = supersede
         self.rollbackOnInterrupt = rollbackOnInterrupt
         self.credentialVariables = credentialVariables
         self.credentialURLs = credentialURLs

@@ -33,20 +33,26 @@ public struct DeploymentEngine: Sendable {
     let store: any StateStore
     let runner: any CommandRunner
     let prober: any Prober
+    let processes: any ProcessControl
     let observer: any DeploymentObserver
     let clock: any GantryClock
     let random: @Sendable () -> UInt32
 
-    /// Extra lease time beyond the deploy timeout and grace, until leases are renewed while held.
-    static let leaseMargin: Duration = .seconds(300)
+    /// How often a waiter looks at the lock; short, so a freed lock is taken quickly.
+    static let lockPollInterval: Duration = .milliseconds(20)
+    /// How often a waiter says it is alive; one silent for `waiterStaleness` is skipped.
+    static let waiterHeartbeat: Duration = .seconds(1)
+    static let waiterStaleness: Duration = .seconds(10)
 
     public init(
-        store: any StateStore, runner: any CommandRunner, prober: any Prober, observer: any DeploymentObserver = SilentObserver(),
+        store: any StateStore, runner: any CommandRunner, prober: any Prober, processes: any ProcessControl,
+        observer: any DeploymentObserver = SilentObserver(),
         clock: any GantryClock = SystemClock(), random: @escaping @Sendable () -> UInt32 = { UInt32.random(in: 0...UInt32.max) }
     ) {
         self.store = store
         self.runner = runner
         self.prober = prober
+        self.processes = processes
         self.observer = observer
         self.clock = clock
         self.random = random
@@ -83,6 +89,8 @@ private struct Run {
     var token: FencingToken?
     var previous: String?
     var attempts = 0
+    let pendingNotes = NoteBuffer()
+    var recoveryReport: String?
 
     init(engine: DeploymentEngine, request: DeploymentRequest, id: DeploymentID, masker: SecretMasker, invocation: CommandInvocation, startedAt: Date) {
         self.engine = engine
@@ -100,27 +108,39 @@ private struct Run {
     mutating func perform() async throws(StoreError) -> DeploymentSummary {
         let lockStart = engine.clock.now()
         await engine.observer.observe(.stepStarted(.lock, detail: "taking the \(environment) lease"))
-        let ttl = leaseLength
-        let attempt = try await store.tryAcquireLock(
-            environment: environment, owner: request.origin, deploymentID: id,
-            reason: request.kind == .rollback ? "rolling back to \(request.release)" : "deploying \(request.release)",
-            ttl: ttl, now: lockStart
-        )
-        var action: DeploymentStateMachine.Action
-        switch attempt {
-        case .acquired(let lease):
-            token = lease.token
-            await engine.observer.observe(.stepFinished(.lock, .ok, elapsed: elapsed(since: lockStart), detail: "lease \(lease.token) taken"))
-            action = machine.handle(.lockAcquired)
-        case .held(let lease):
-            action = machine.handle(.lockHeld(lease))
-            if case .refuse(let reason) = action {
-                await engine.observer.observe(.stepFinished(.lock, .failed, elapsed: elapsed(since: lockStart), detail: reason))
-                return try await recordRefusal(reason: reason)
-            }
+        let lease: Lease
+        switch try await acquireLock() {
+        case .acquired(let acquired):
+            lease = acquired
+        case .refused(let reason):
+            _ = machine.handle(.interrupted)
+            await engine.observer.observe(.stepFinished(.lock, .failed, elapsed: elapsed(since: lockStart), detail: reason))
+            return try await recordRefusal(reason: reason)
         }
+        token = lease.token
+        await engine.observer.observe(.stepFinished(.lock, .ok, elapsed: elapsed(since: lockStart), detail: "lease \(lease.token) taken"))
+        let renewer = LeaseRenewer.start(store: store, environment: environment, token: lease.token, lease: request.environment.lease, clock: engine.clock)
+        defer { renewer.cancel() }
         do {
-            let summary = try await drive(from: action)
+            try await store.beginDeployment(
+                DeploymentRecord(
+                    id: id, environment: environment, release: request.release.value, kind: request.kind, startedAt: startedAt,
+                    origin: request.origin, forced: request.force
+                ),
+                token: token
+            )
+            try await journal(JournalEvent(kind: .deploymentStarted, message: request.force ? "forced" : nil, release: request.release.value))
+            if let failure = try await recoverAbandoned() {
+                let summary = try await finish(.failed, reason: failure, promote: false)
+                try? await release()
+                return summary
+            }
+            if request.kind == .recover {
+                let summary = try await finish(.succeeded, reason: recoveryReport ?? "nothing to recover: no deployment of \(environment) was left unfinished", promote: false)
+                try? await release()
+                return summary
+            }
+            let summary = try await drive(from: machine.handle(.lockAcquired))
             try? await release()
             return summary
         } catch {
@@ -129,25 +149,89 @@ private struct Run {
         }
     }
 
-    /// Until leases are renewed while held, a lease covers every attempt, the rollback and
-    /// verification, with a margin.
-    var leaseLength: Duration {
-        let environment = request.environment
-        let command = environment.deploy.timeout + environment.deploy.grace
-        let rollback = (environment.rollback?.timeout ?? .zero) + (environment.rollback?.grace ?? .zero)
-        let retries = Duration.seconds(environment.retry.maxBackoff.seconds * Double(environment.retry.attempts))
-        return command * environment.retry.attempts + retries + rollback + environment.verifyTimeout * 2 + DeploymentEngine.leaseMargin
+    enum LockOutcome {
+        case acquired(Lease)
+        case refused(String)
+    }
+
+    /// Waits for the environment's lease in arrival order, up to `request.lockWait`. A lease
+    /// whose holder is a dead process on this host is broken at once; with `supersede`, a
+    /// waiter gives up when a newer deployment queues behind it.
+    private func acquireLock() async throws(StoreError) -> LockOutcome {
+        let clock = engine.clock
+        let started = clock.now()
+        let deadline = started.addingTimeInterval(request.lockWait.seconds)
+        let reason = request.kind == .rollback ? "rolling back to \(request.release)" : (request.kind == .recover ? "recovering" : "deploying \(request.release)")
+        var enqueued = false
+        var announced = false
+        var lastHeartbeat = started
+        var lockRequest = LockRequest(environment: environment, owner: request.origin, deploymentID: id, reason: reason, ttl: request.environment.lease, now: started, waiter: id)
+        while true {
+            let now = clock.now()
+            lockRequest.now = now
+            lockRequest.waitersLiveSince = now.addingTimeInterval(-DeploymentEngine.waiterStaleness.seconds)
+            let current = try await store.lease(environment: environment)
+            lockRequest.breaking = nil
+            if let current, current.expiresAt > now, current.owner.host == engine.processes.hostName, !engine.processes.isAlive(current.owner.pid) {
+                lockRequest.breaking = current.token
+            }
+            let attempt = try await store.tryAcquireLock(lockRequest)
+            let blocker: String
+            switch attempt {
+            case .acquired(let lease):
+                if enqueued { try? await store.dequeue(environment: environment, deploymentID: id) }
+                if let broken = lockRequest.breaking {
+                    try? await journalLater("broke lease \(broken): its holder, pid \(current?.owner.pid ?? 0) on \(engine.processes.hostName), is no longer running")
+                }
+                return .acquired(lease)
+            case .held(let lease):
+                var holder = lease.owner.summary
+                if let deployment = lease.deploymentID { holder += ", deployment \(deployment)" }
+                if let why = lease.reason { holder += ": \(why)" }
+                blocker = "\(environment) is locked by \(holder) since \(Timestamp.format(lease.acquiredAt))"
+            case .queuedBehind(let waiter):
+                blocker = "deployment \(waiter.deploymentID) (release \(waiter.release)) is ahead in the queue for \(environment)"
+            }
+            if now >= deadline {
+                if enqueued { try? await store.dequeue(environment: environment, deploymentID: id) }
+                let waited = request.lockWait > .zero ? " after waiting \(DurationText.format(request.lockWait))" : ""
+                return .refused("\(blocker)\(waited)")
+            }
+            if !enqueued {
+                try await store.enqueue(LockWaiter(deploymentID: id, release: request.release.value, owner: request.origin, enqueuedAt: now, heartbeatAt: now), environment: environment)
+                enqueued = true
+            }
+            if !announced {
+                await engine.observer.observe(.stepStarted(.lock, detail: "waiting up to \(DurationText.format(request.lockWait)): \(blocker)"))
+                announced = true
+            }
+            if request.environment.supersede {
+                let waiters = try await store.waiters(environment: environment, liveSince: lockRequest.waitersLiveSince ?? now)
+                if let mine = waiters.firstIndex(where: { $0.deploymentID == id }), mine < waiters.count - 1 {
+                    let newer = waiters[waiters.count - 1]
+                    try? await store.dequeue(environment: environment, deploymentID: id)
+                    return .refused("superseded by deployment \(newer.deploymentID) (release \(newer.release)), queued behind it")
+                }
+            }
+            if now.timeIntervalSince(lastHeartbeat) >= DeploymentEngine.waiterHeartbeat.seconds {
+                try await store.heartbeat(environment: environment, deploymentID: id, now: now)
+                lastHeartbeat = now
+            }
+            do {
+                try await clock.sleep(for: DeploymentEngine.lockPollInterval)
+            } catch {
+                if enqueued { try? await store.dequeue(environment: environment, deploymentID: id) }
+                return .refused("interrupted while waiting for the lock: \(blocker); nothing was changed")
+            }
+        }
+    }
+
+    /// Notes to journal once the deployment row exists.
+    private func journalLater(_ note: String) async throws(StoreError) {
+        pendingNotes.append(note)
     }
 
     private mutating func drive(from first: DeploymentStateMachine.Action) async throws(StoreError) -> DeploymentSummary {
-        try await store.beginDeployment(
-            DeploymentRecord(
-                id: id, environment: environment, release: request.release.value, kind: request.kind, startedAt: startedAt,
-                origin: request.origin, forced: request.force
-            ),
-            token: token
-        )
-        try await journal(JournalEvent(kind: .deploymentStarted, message: request.force ? "forced" : nil, release: request.release.value))
         var action = first
         while true {
             switch action {
@@ -209,9 +293,18 @@ private struct Run {
         return action
     }
 
-    /// Runs the deploy or rollback command once, journaled before it starts. After an
-    /// interruption it runs shielded from the cancellation, so a rollback can still happen.
+    /// Runs the deploy or rollback command once and tells the state machine how it ended.
     private mutating func runCommand(step: Step, attempt: Int, invocation: CommandInvocation) async throws(StoreError) -> DeploymentStateMachine.Action {
+        switch try await execute(step: step, attempt: attempt, invocation: invocation) {
+        case .failure(let error): return machine.handle(.commandFailedToStart(masker.mask(error.description)))
+        case .success(let result): return machine.handle(.commandFinished(result.termination))
+        }
+    }
+
+    /// Runs a command, journaled before it starts and again with its process group once it
+    /// runs (so recovery can stop an orphan). After an interruption it runs shielded from the
+    /// cancellation, so a rollback can still happen.
+    private func execute(step: Step, attempt: Int, invocation: CommandInvocation) async throws(StoreError) -> Result<CommandResult, CommandLaunchError> {
         let stepStart = engine.clock.now()
         try await journal(JournalEvent(kind: .commandStarted, step: step.rawValue, attempt: attempt, command: invocation.display))
         await engine.observer.observe(.stepStarted(step, detail: invocation.display.joined(separator: " ")))
@@ -219,13 +312,21 @@ private struct Run {
         let observer = engine.observer
         let masker = masker
         let runner = engine.runner
+        let store = store
+        let id = id
+        let token = token
+        let clock = engine.clock
         let work: @Sendable () async -> Result<CommandResult, CommandLaunchError> = {
             do throws(CommandLaunchError) {
-                return .success(try await runner.run(invocation) { line in
+                return .success(try await runner.run(invocation, onStart: { pid in
+                    try? await store.append(
+                        JournalEvent(kind: .commandSpawned, step: step.rawValue, attempt: attempt, pid: pid), to: id, at: clock.now(), token: token
+                    )
+                }, output: { line in
                     let masked = masker.mask(line)
                     await observer.observe(.output(masked))
                     await recorder.add(masked)
-                })
+                }))
             } catch {
                 return .failure(error)
             }
@@ -237,7 +338,6 @@ private struct Run {
             let why = masker.mask(error.description)
             try await journal(JournalEvent(kind: .commandFinished, step: step.rawValue, attempt: attempt, message: why))
             await engine.observer.observe(.stepFinished(step, .failed, elapsed: elapsed(since: stepStart), detail: why))
-            return machine.handle(.commandFailedToStart(why))
         case .success(let result):
             var event = JournalEvent(
                 kind: .commandFinished, step: step.rawValue, attempt: attempt, message: result.termination.description,
@@ -252,13 +352,21 @@ private struct Run {
             try await journal(event)
             let status: StepStatus = result.termination.succeeded ? .ok : .failed
             await engine.observer.observe(.stepFinished(step, status, elapsed: result.duration, detail: "command \(result.termination)"))
-            return machine.handle(.commandFinished(result.termination))
         }
+        return outcome
+    }
+
+    /// Verifies and tells the state machine the verdict.
+    private mutating func verify(step: Step) async throws(StoreError) -> DeploymentStateMachine.Action {
+        let results = try await runChecks(step: step)
+        if Task.isCancelled, step == .verify { return machine.handle(.interrupted) }
+        let failures = results.filter { !$0.passed }.map { "\($0.label): \($0.message)" }
+        return machine.handle(.verified(failures: failures, checked: results.count))
     }
 
     /// Runs the environment's checks and journals every verdict; shielded from an earlier
-    /// interruption so the rollback it follows is verified too.
-    private mutating func verify(step: Step) async throws(StoreError) -> DeploymentStateMachine.Action {
+    /// interruption when it verifies a rollback.
+    private func runChecks(step: Step) async throws(StoreError) -> [CheckResult] {
         let environment = request.environment
         let start = engine.clock.now()
         let planned = CheckRunner.plan(environment.checks, targets: request.targets)
@@ -277,19 +385,105 @@ private struct Run {
                 onResult: { await observer.observe(.checkFinished($0)) }
             )
         }
-        let shielded = Task.isCancelled && step == .verifyRollback
+        let shielded = Task.isCancelled && step != .verify
         let results = shielded ? await Task { await work() }.value : await work()
         for result in results {
             try await journal(.checkResult(result, step: step))
         }
-        let failures = results.filter { !$0.passed }.map { "\($0.label): \($0.message)" }
-        let passed = results.count - failures.count
+        let failed = results.filter { !$0.passed }.count
         await engine.observer.observe(.stepFinished(
-            step, failures.isEmpty ? .ok : .failed, elapsed: elapsed(since: start),
-            detail: planned.isEmpty ? "nothing to verify" : "\(passed) of \(results.count) passed"
+            step, failed == 0 ? .ok : .failed, elapsed: elapsed(since: start),
+            detail: planned.isEmpty ? "nothing to verify" : "\(results.count - failed) of \(results.count) passed"
         ))
-        if Task.isCancelled, step == .verify { return machine.handle(.interrupted) }
-        return machine.handle(.verified(failures: failures, checked: results.count))
+        return results
+    }
+
+    /// Finishes or undoes deployments of this environment that were killed before they
+    /// recorded an outcome, before this one changes anything. Returns why this deployment
+    /// must stop, when recovery itself failed.
+    private mutating func recoverAbandoned() async throws(StoreError) -> String? {
+        for note in pendingNotes.drain() {
+            try await journal(JournalEvent(kind: .note, message: note))
+        }
+        let abandoned = try await store.unfinishedDeployments(environment: environment, excluding: id)
+        var reports: [String] = []
+        for record in abandoned {
+            let entries = try await store.journal(record.id)
+            let analysis = RecoveryAnalysis.analyze(entries)
+            let start = engine.clock.now()
+            let lastStep = analysis.lastStep ?? "start"
+            await engine.observer.observe(.stepStarted(.recover, detail: "deployment \(record.id) of \(record.release) never finished (last step: \(lastStep))"))
+            try await journal(JournalEvent(kind: .recovery, step: Step.recover.rawValue, message: "recovering deployment \(record.id) of \(record.release), killed during \(lastStep)"))
+            if let group = analysis.runningGroup {
+                if record.origin.host == engine.processes.hostName {
+                    let grace = request.environment.deploy.grace
+                    try await journal(JournalEvent(kind: .note, step: Step.recover.rawValue, message: "stopping its command's process group \(group) (SIGTERM, \(DurationText.format(grace)), SIGKILL)", pid: group))
+                    await engine.processes.stopGroup(group, grace: grace)
+                } else {
+                    try await journal(JournalEvent(kind: .note, step: Step.recover.rawValue, message: "its command (process group \(group)) ran on \(record.origin.host) and cannot be stopped from here"))
+                }
+            }
+            let now = engine.clock.now()
+            var report: String
+            var failure: String?
+            if let decided = analysis.decidedOutcome {
+                let promote = analysis.promoting && decided == .succeeded
+                report = "deployment \(record.id) had ended \(decided.rawValue) but was killed before recording it; recorded now"
+                try await store.finishDeployment(record.id, outcome: decided, reason: (analysis.decidedReason ?? decided.rawValue) + " (recorded by recovery, \(id))", at: now, promote: promote, token: token)
+            } else if !analysis.mayHaveChanged {
+                report = "deployment \(record.id) was killed during \(lastStep), before changing anything"
+                try await store.finishDeployment(record.id, outcome: .interrupted, reason: "killed during \(lastStep), before changing anything; recovered by \(id)", at: now, promote: false, token: token)
+            } else {
+                let state = try await store.environmentState(environment)
+                if request.environment.rollback != nil, let lastGood = state.lastGood {
+                    (report, failure) = try await rollBackAbandoned(record, to: lastGood, lastStep: lastStep)
+                } else {
+                    let why = request.environment.rollback == nil ? "no rollback command is configured" : "there is no last good release"
+                    report = "deployment \(record.id) was killed during \(lastStep) and may have changed production; \(why), so it was not rolled back"
+                    try await store.finishDeployment(record.id, outcome: .interrupted, reason: "killed during \(lastStep); \(why): production may be partly changed; recovered by \(id)", at: now, promote: false, token: token)
+                }
+            }
+            try await journal(JournalEvent(kind: .recovery, step: Step.recover.rawValue, message: report))
+            await engine.observer.observe(.stepFinished(.recover, failure == nil ? .ok : .failed, elapsed: elapsed(since: start), detail: report))
+            reports.append(report)
+            if let failure { return failure }
+        }
+        recoveryReport = reports.isEmpty ? nil : reports.joined(separator: "; ")
+        return nil
+    }
+
+    /// Rolls production back to `target` for a deployment that died while it may have been
+    /// changing hosts, verifies it, and records the dead deployment `interrupted`.
+    private mutating func rollBackAbandoned(_ record: DeploymentRecord, to target: String, lastStep: String) async throws(StoreError) -> (String, String?) {
+        let invocation: CommandInvocation
+        do {
+            var rollbackRequest = request
+            rollbackRequest.release = (try? Release(record.release)) ?? request.release
+            invocation = try rollbackRequest.rollbackInvocation(to: target, for: id)
+        } catch {
+            let why = "the rollback command needs \(error)"
+            try await store.finishDeployment(record.id, outcome: .interrupted, reason: "killed during \(lastStep); recovery could not roll back: \(why)", at: engine.clock.now(), promote: false, token: token)
+            return (why, "recovering deployment \(record.id) failed: \(why); production may be partly changed and needs a person")
+        }
+        var failure: String?
+        switch try await execute(step: .recover, attempt: 1, invocation: invocation) {
+        case .failure(let error):
+            failure = "its rollback to \(target) could not start: \(masker.mask(error.description))"
+        case .success(let result) where !result.termination.succeeded:
+            failure = "its rollback to \(target) \(result.termination)"
+        case .success:
+            let failed = try await runChecks(step: .verifyRollback).filter { !$0.passed }
+            if !failed.isEmpty {
+                failure = "rolled back to \(target), but verification failed: \(failed.map { "\($0.label): \($0.message)" }.joined(separator: "; "))"
+            }
+        }
+        let now = engine.clock.now()
+        if let failure {
+            try await store.finishDeployment(record.id, outcome: .interrupted, reason: "killed during \(lastStep); recovery by \(id) failed: \(failure)", at: now, promote: false, token: token)
+            return ("deployment \(record.id): \(failure)", "recovering deployment \(record.id) (killed during \(lastStep)) failed: \(failure); production needs a person")
+        }
+        try await store.finishDeployment(record.id, outcome: .interrupted, reason: "killed during \(lastStep); recovered by \(id): rolled back to \(target) and verified", at: now, promote: false, token: token)
+        return ("deployment \(record.id) was killed during \(lastStep); rolled back to \(target) and verified", nil)
     }
 
     private mutating func finish(_ outcome: Outcome, reason: String, promote: Bool) async throws(StoreError) -> DeploymentSummary {

@@ -12,11 +12,15 @@ public struct DeploymentRequest: Sendable {
     public var targets: [TargetHost]
     /// `.rollback` for `gantry rollback`: runs the rollback command for `release`.
     public var kind: DeploymentRecord.Kind
+    /// How long to wait for the environment's lock before giving up (`refused`).
+    public var lockWait: Duration
 
     public init(
         environment: EnvironmentConfig, release: Release, force: Bool, directory: String, origin: Origin,
-        processEnvironment: [String: String], targets: [TargetHost]? = nil, kind: DeploymentRecord.Kind = .deploy
+        processEnvironment: [String: String], targets: [TargetHost]? = nil, kind: DeploymentRecord.Kind = .deploy,
+        lockWait: Duration = .zero
     ) {
+        self.lockWait = lockWait
         self.targets = targets ?? environment.targets.map { TargetHost(name: $0) }
         self.kind = kind
         self.environment = environment

@@ -67,7 +67,28 @@ public struct CommandLaunchError: Error, Sendable, CustomStringConvertible {
 /// Runs the user's commands. The adapter puts each command in its own process group so a
 /// timeout or interruption stops the command *and* everything it started.
 public protocol CommandRunner: Sendable {
-    /// Runs `invocation`, calling `output` with each line of combined stdout and stderr
+    /// Runs `invocation`, calling `onStart` with the process id (which is also its process
+    /// group's id) once it runs, and `output` with each line of combined stdout and stderr
     /// (unmasked: the caller masks). Returns `.cancelled` when the calling task is cancelled.
-    func run(_ invocation: CommandInvocation, output: @escaping @Sendable (String) async -> Void) async throws(CommandLaunchError) -> CommandResult
+    func run(
+        _ invocation: CommandInvocation, onStart: @escaping @Sendable (Int32) async -> Void,
+        output: @escaping @Sendable (String) async -> Void
+    ) async throws(CommandLaunchError) -> CommandResult
+}
+
+extension CommandRunner {
+    /// Runs `invocation` without caring about its process id.
+    public func run(_ invocation: CommandInvocation, output: @escaping @Sendable (String) async -> Void) async throws(CommandLaunchError) -> CommandResult {
+        try await run(invocation, onStart: { _ in }, output: output)
+    }
+}
+
+/// What Gantry may know and do about processes on this host: whether the process holding a
+/// lease is still alive, and stopping the process group of a command whose gantry died.
+public protocol ProcessControl: Sendable {
+    /// This machine's name, as recorded in leases.
+    var hostName: String { get }
+    func isAlive(_ pid: Int32) -> Bool
+    /// SIGTERM to the group, `grace`, then SIGKILL to whatever is left.
+    func stopGroup(_ group: Int32, grace: Duration) async
 }

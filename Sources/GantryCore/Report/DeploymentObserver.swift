@@ -1,6 +1,7 @@
 /// The named steps of a deployment, in the order they run.
 public enum Step: String, Sendable, Hashable, Codable, CaseIterable {
     case lock
+    case recover
     case decide
     case deploy
     case verify

@@ -6,6 +6,10 @@ public struct JournalEvent: Sendable, Hashable, Codable {
         case deploymentStarted = "deployment_started"
         case decision
         case commandStarted = "command_started"
+        /// The command runs, as this process group: what recovery stops if gantry dies.
+        case commandSpawned = "command_spawned"
+        case note
+        case recovery
         case output
         case commandFinished = "command_finished"
         case retryScheduled = "retry_scheduled"
@@ -33,12 +37,16 @@ public struct JournalEvent: Sendable, Hashable, Codable {
     public var check: String?
     public var target: String?
     public var passed: Bool?
+    /// The process (and process group) id of a spawned command.
+    public var pid: Int32?
 
     public init(
         kind: Kind, step: String? = nil, attempt: Int? = nil, message: String? = nil, command: [String]? = nil,
         exitCode: Int32? = nil, signal: Int32? = nil, timedOut: Bool? = nil, durationMilliseconds: Int64? = nil,
-        release: String? = nil, outcome: Outcome? = nil, check: String? = nil, target: String? = nil, passed: Bool? = nil
+        release: String? = nil, outcome: Outcome? = nil, check: String? = nil, target: String? = nil, passed: Bool? = nil,
+        pid: Int32? = nil
     ) {
+        self.pid = pid
         self.kind = kind
         self.step = step
         self.attempt = attempt

@@ -25,6 +25,8 @@ public struct DeploymentRecord: Sendable, Hashable, Codable {
     public enum Kind: String, Sendable, Hashable, Codable {
         case deploy
         case rollback
+        /// `gantry recover`: finishes or undoes deployments that were killed, nothing else.
+        case recover
     }
 
     public var id: DeploymentID
@@ -142,6 +144,8 @@ public enum LockAttempt: Sendable, Hashable {
     case acquired(Lease)
     /// Someone else holds a live lease.
     case held(Lease)
+    /// The lease is free, but a live waiter queued earlier goes first.
+    case queuedBehind(LockWaiter)
 }
 
 /// One entry of a deployment's journal, numbered in the order it was written.

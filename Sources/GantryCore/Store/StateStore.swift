@@ -12,8 +12,19 @@ public protocol StateStore: Sendable {
     /// Every environment that has state.
     func environmentStates() async throws(StoreError) -> [EnvironmentState]
 
-    /// Takes the environment's lease when it is free or expired at `now`.
-    func tryAcquireLock(environment: String, owner: Origin, deploymentID: DeploymentID?, reason: String?, ttl: Duration, now: Date) async throws(StoreError) -> LockAttempt
+    /// Takes the environment's lease when it is free or expired at `request.now`, when the
+    /// request breaks a lease whose holder is known dead, and (for a queued waiter) only when
+    /// no live waiter queued earlier.
+    func tryAcquireLock(_ request: LockRequest) async throws(StoreError) -> LockAttempt
+    /// Extends a held lease; nil when `token` no longer holds it.
+    func renewLock(environment: String, token: FencingToken, ttl: Duration, now: Date) async throws(StoreError) -> Lease?
+    /// Joins the environment's queue of deployments waiting for the lease.
+    func enqueue(_ waiter: LockWaiter, environment: String) async throws(StoreError)
+    /// Says the waiter is still alive; waiters that stop doing so are skipped.
+    func heartbeat(environment: String, deploymentID: DeploymentID, now: Date) async throws(StoreError)
+    func dequeue(environment: String, deploymentID: DeploymentID) async throws(StoreError)
+    /// Waiters whose last heartbeat is at or after `liveSince`, in arrival order.
+    func waiters(environment: String, liveSince: Date) async throws(StoreError) -> [LockWaiter]
     /// Gives the lease back; a no-op when `token` is no longer the holder's.
     func releaseLock(environment: String, token: FencingToken) async throws(StoreError)
     /// The live or expired lease of the environment, if it was not released.
@@ -32,7 +43,65 @@ public protocol StateStore: Sendable {
     /// refused), other than `excluding`.
     func lastEffectiveDeployment(environment: String, excluding: DeploymentID?) async throws(StoreError) -> DeploymentRecord?
     func deployment(_ id: DeploymentID) async throws(StoreError) -> DeploymentRecord?
+    /// Deployments of the environment that started and never recorded an outcome: killed.
+    func unfinishedDeployments(environment: String, excluding: DeploymentID?) async throws(StoreError) -> [DeploymentRecord]
     func journal(_ id: DeploymentID) async throws(StoreError) -> [JournalEntry]
+}
+
+extension StateStore {
+    /// Takes a free or expired lease, outside any queue.
+    public func tryAcquireLock(environment: String, owner: Origin, deploymentID: DeploymentID?, reason: String?, ttl: Duration, now: Date) async throws(StoreError) -> LockAttempt {
+        try await tryAcquireLock(LockRequest(environment: environment, owner: owner, deploymentID: deploymentID, reason: reason, ttl: ttl, now: now))
+    }
+}
+
+/// A request for an environment's lease.
+public struct LockRequest: Sendable, Hashable {
+    public var environment: String
+    public var owner: Origin
+    public var deploymentID: DeploymentID?
+    public var reason: String?
+    public var ttl: Duration
+    public var now: Date
+    /// Set for a queued deployment: granted only when no live waiter queued before it.
+    public var waiter: DeploymentID?
+    /// Waiters that last said they were alive before this are ignored.
+    public var waitersLiveSince: Date?
+    /// Take the lease even though it is live, provided it still has this token: its holder
+    /// is known to be dead.
+    public var breaking: FencingToken?
+
+    public init(
+        environment: String, owner: Origin, deploymentID: DeploymentID?, reason: String?, ttl: Duration, now: Date,
+        waiter: DeploymentID? = nil, waitersLiveSince: Date? = nil, breaking: FencingToken? = nil
+    ) {
+        self.environment = environment
+        self.owner = owner
+        self.deploymentID = deploymentID
+        self.reason = reason
+        self.ttl = ttl
+        self.now = now
+        self.waiter = waiter
+        self.waitersLiveSince = waitersLiveSince
+        self.breaking = breaking
+    }
+}
+
+/// A deployment waiting for an environment's lease.
+public struct LockWaiter: Sendable, Hashable, Codable {
+    public var deploymentID: DeploymentID
+    public var release: String
+    public var owner: Origin
+    public var enqueuedAt: Date
+    public var heartbeatAt: Date
+
+    public init(deploymentID: DeploymentID, release: String, owner: Origin, enqueuedAt: Date, heartbeatAt: Date) {
+        self.deploymentID = deploymentID
+        self.release = release
+        self.owner = owner
+        self.enqueuedAt = enqueuedAt
+        self.heartbeatAt = heartbeatAt
+    }
 }
 
 /// A state store failure, with what to do about it.

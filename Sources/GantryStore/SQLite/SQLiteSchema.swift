@@ -47,6 +47,20 @@ enum SQLiteSchema {
                 );
                 """)
         }
+        migrator.registerMigration("2-lock-queue") { db in
+            try db.execute(sql: """
+                CREATE TABLE lock_queue (
+                    environment TEXT NOT NULL,
+                    deployment_id TEXT NOT NULL,
+                    release TEXT NOT NULL,
+                    owner TEXT NOT NULL,
+                    enqueued_at INTEGER NOT NULL,
+                    heartbeat_at INTEGER NOT NULL,
+                    PRIMARY KEY (environment, deployment_id)
+                );
+                CREATE INDEX deployments_unfinished ON deployments (environment) WHERE outcome IS NULL;
+                """)
+        }
         return migrator
     }
 }

@@ -92,6 +92,13 @@ extension SQLiteStateStore {
         )
     }
 
+    static func waiter(_ row: Row) throws -> LockWaiter {
+        LockWaiter(
+            deploymentID: DeploymentID(rawValue: row["deployment_id"]), release: row["release"],
+            owner: try decode(Origin.self, row["owner"]), enqueuedAt: date(row["enqueued_at"]), heartbeatAt: date(row["heartbeat_at"])
+        )
+    }
+
     static func millis(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
     static func date(_ millis: Int64) -> Date { Date(timeIntervalSince1970: Double(millis) / 1000) }
 

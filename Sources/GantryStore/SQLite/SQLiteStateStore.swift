@@ -79,16 +79,24 @@ public final class SQLiteStateStore: StateStore {
 
     // MARK: locks
 
-    public func tryAcquireLock(
-        environment: String, owner: Origin, deploymentID: DeploymentID?, reason: String?, ttl: Duration, now: Date
-    ) async throws(StoreError) -> LockAttempt {
+    public func tryAcquireLock(_ request: LockRequest) async throws(StoreError) -> LockAttempt {
         try write { db in
-            let row = try Row.fetchOne(db, sql: "SELECT * FROM locks WHERE environment = ?", arguments: [environment])
-            if let row, let lease = try Self.lease(row), lease.expiresAt > now {
+            let row = try Row.fetchOne(db, sql: "SELECT * FROM locks WHERE environment = ?", arguments: [request.environment])
+            if let row, let lease = try Self.lease(row), lease.expiresAt > request.now, lease.token != request.breaking {
                 return .held(lease)
             }
+            if let waiter = request.waiter {
+                let liveSince = Self.millis(request.waitersLiveSince ?? .distantPast)
+                if let head = try Row.fetchOne(
+                    db,
+                    sql: "SELECT * FROM lock_queue WHERE environment = ? AND heartbeat_at >= ? ORDER BY enqueued_at, deployment_id LIMIT 1",
+                    arguments: [request.environment, liveSince]
+                ), head["deployment_id"] as String != waiter.rawValue {
+                    return .queuedBehind(try Self.waiter(head))
+                }
+            }
             let token = FencingToken(((row?["token"] as Int64?) ?? 0) + 1)
-            let expires = now.addingTimeInterval(ttl.seconds)
+            let expires = request.now.addingTimeInterval(request.ttl.seconds)
             try db.execute(
                 sql: """
                     INSERT INTO locks (environment, token, held, owner, deployment_id, reason, acquired_at, expires_at)
@@ -97,12 +105,74 @@ public final class SQLiteStateStore: StateStore {
                         deployment_id = excluded.deployment_id, reason = excluded.reason,
                         acquired_at = excluded.acquired_at, expires_at = excluded.expires_at
                     """,
-                arguments: [environment, token.value, try Self.json(owner), deploymentID?.rawValue, reason, Self.millis(now), Self.millis(expires)]
+                arguments: [
+                    request.environment, token.value, try Self.json(request.owner), request.deploymentID?.rawValue, request.reason,
+                    Self.millis(request.now), Self.millis(expires),
+                ]
             )
             return .acquired(Lease(
-                environment: environment, token: token, owner: owner, deploymentID: deploymentID, reason: reason,
-                acquiredAt: now, expiresAt: expires
+                environment: request.environment, token: token, owner: request.owner, deploymentID: request.deploymentID,
+                reason: request.reason, acquiredAt: request.now, expiresAt: expires
             ))
+        }
+    }
+
+    public func renewLock(environment: String, token: FencingToken, ttl: Duration, now: Date) async throws(StoreError) -> Lease? {
+        try write { db in
+            try db.execute(
+                sql: "UPDATE locks SET expires_at = ? WHERE environment = ? AND token = ? AND held = 1",
+                arguments: [Self.millis(now.addingTimeInterval(ttl.seconds)), environment, token.value]
+            )
+            guard db.changesCount > 0 else { return nil }
+            return try Row.fetchOne(db, sql: "SELECT * FROM locks WHERE environment = ?", arguments: [environment]).flatMap(Self.lease)
+        }
+    }
+
+    public func enqueue(_ waiter: LockWaiter, environment: String) async throws(StoreError) {
+        try write { db in
+            try db.execute(
+                sql: """
+                    INSERT OR REPLACE INTO lock_queue (environment, deployment_id, release, owner, enqueued_at, heartbeat_at)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    environment, waiter.deploymentID.rawValue, waiter.release, try Self.json(waiter.owner),
+                    Self.millis(waiter.enqueuedAt), Self.millis(waiter.heartbeatAt),
+                ]
+            )
+        }
+    }
+
+    public func heartbeat(environment: String, deploymentID: DeploymentID, now: Date) async throws(StoreError) {
+        try write { db in
+            try db.execute(
+                sql: "UPDATE lock_queue SET heartbeat_at = ? WHERE environment = ? AND deployment_id = ?",
+                arguments: [Self.millis(now), environment, deploymentID.rawValue]
+            )
+        }
+    }
+
+    public func dequeue(environment: String, deploymentID: DeploymentID) async throws(StoreError) {
+        try write { db in
+            try db.execute(sql: "DELETE FROM lock_queue WHERE environment = ? AND deployment_id = ?", arguments: [environment, deploymentID.rawValue])
+        }
+    }
+
+    public func waiters(environment: String, liveSince: Date) async throws(StoreError) -> [LockWaiter] {
+        try read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM lock_queue WHERE environment = ? AND heartbeat_at >= ? ORDER BY enqueued_at, deployment_id",
+                arguments: [environment, Self.millis(liveSince)]
+            ).map(Self.waiter)
+        }
+    }
+
+    public func unfinishedDeployments(environment: String, excluding: DeploymentID?) async throws(StoreError) -> [DeploymentRecord] {
+        try read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM deployments WHERE environment = ? AND outcome IS NULL AND id != ? ORDER BY id",
+                arguments: [environment, excluding?.rawValue ?? ""]
+            ).map(Self.deployment)
         }
     }
 

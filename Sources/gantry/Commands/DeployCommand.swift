@@ -39,6 +39,9 @@ struct DeployCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The runner this deploy runs on (default: $GANTRY_RUNNER, then $RUNNER_NAME).", valueName: "name"))
     var runner: String?
 
+    @Option(help: ArgumentHelp("How long to wait for the environment's lock, in arrival order, before giving up with exit 3.", valueName: "duration"))
+    var wait = "10m"
+
     @Flag(help: "Print the result as JSON on standard output (progress goes to standard error).")
     var json = false
 
@@ -50,7 +53,7 @@ struct DeployCommand: AsyncParsableCommand {
         let request = DeploymentRequest(
             environment: environmentConfig, release: release, force: force, directory: config.directory,
             origin: context.origin(runner: runner), processEnvironment: context.environment,
-            targets: try context.targets(for: environmentConfig, in: config)
+            targets: try context.targets(for: environmentConfig, in: config), lockWait: try Context.wait(wait)
         )
         if dryRun {
             try await PlanPrinter.printPlan(request: request, config: config, context: context, json: json)

@@ -30,6 +30,9 @@ struct RollbackCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The runner this runs on (default: $GANTRY_RUNNER, then $RUNNER_NAME).", valueName: "name"))
     var runner: String?
 
+    @Option(help: ArgumentHelp("How long to wait for the environment's lock before giving up with exit 3.", valueName: "duration"))
+    var wait = "10m"
+
     @Flag(help: "Print the result as JSON on standard output (progress goes to standard error).")
     var json = false
 
@@ -51,7 +54,7 @@ struct RollbackCommand: AsyncParsableCommand {
         let request = DeploymentRequest(
             environment: environmentConfig, release: target!, force: force, directory: config.directory,
             origin: context.origin(runner: runner), processEnvironment: context.environment,
-            targets: try context.targets(for: environmentConfig, in: config), kind: .rollback
+            targets: try context.targets(for: environmentConfig, in: config), kind: .rollback, lockWait: try Context.wait(wait)
         )
         try await DeploymentSession(context: context, config: config, json: json).run(request)
     }

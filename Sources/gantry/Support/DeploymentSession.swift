@@ -15,7 +15,7 @@ struct DeploymentSession {
     let json: Bool
 
     func run(_ request: DeploymentRequest) async throws {
-        let what = request.kind == .rollback ? "rollback" : "deploy"
+        let what = request.kind == .deploy ? "deploy" : "rollback"
         do {
             _ = try request.deployInvocation(for: DeploymentPlanner.planID)
         } catch {
@@ -34,7 +34,7 @@ struct DeploymentSession {
         let interruption = InterruptionTrap()
         let runner = SubprocessCommandRunner()
         let outcome = await LiveProber.with(commandRunner: runner, directory: config.directory) { prober in
-            let engine = DeploymentEngine(store: store, runner: runner, prober: prober, observer: reporter)
+            let engine = DeploymentEngine(store: store, runner: runner, prober: prober, processes: LocalProcessControl(), observer: reporter)
             let task = Task { () async -> Result<DeploymentSummary, DeploymentError> in
                 do throws(DeploymentError) {
                     return .success(try await engine.run(request))

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GantryCore
+import GantryExec
 import GantryStore
 import GantryTerminal
 import Logging
@@ -136,10 +137,18 @@ struct Context {
             runURL = "\(server)/\(repository)/actions/runs/\(run)"
         }
         return Origin(
-            host: ProcessInfo.processInfo.hostName, pid: ProcessInfo.processInfo.processIdentifier,
+            host: ProcessInfoHost.name, pid: ProcessInfo.processInfo.processIdentifier,
             runner: runner ?? environment["GANTRY_RUNNER"] ?? environment["RUNNER_NAME"],
             actor: environment["GITHUB_ACTOR"] ?? environment["USER"], runURL: runURL, commit: environment["GITHUB_SHA"]
         )
+    }
+
+    /// Parses `--wait`: a duration such as 30s or 10m.
+    static func wait(_ text: String) throws(Failure) -> Duration {
+        guard let duration = DurationText.parse(text) else {
+            throw .usage("--wait '\(text)' is not a duration; write it with a unit: 30s, 10m, 0s")
+        }
+        return duration
     }
 
     /// Parses a release argument, refusing anything outside the allowed alphabet (exit 2).

@@ -1,0 +1,43 @@
+/// What the journal of a deployment that never finished says may have happened: recovery is
+/// a function of the journal, because every side effect was journaled before it started.
+public struct RecoveryAnalysis: Sendable, Hashable {
+    /// The last step the journal names.
+    public var lastStep: String?
+    /// A deploy or rollback command started, so hosts may have changed.
+    public var mayHaveChanged = false
+    /// The process group of a command that started and never finished: possibly an orphan
+    /// still working on production.
+    public var runningGroup: Int32?
+    /// The deployment decided its outcome but died before recording it.
+    public var decidedOutcome: Outcome?
+    public var decidedReason: String?
+    /// It was promoting its release when it died (verification had passed).
+    public var promoting = false
+
+    public static func analyze(_ journal: [JournalEntry]) -> RecoveryAnalysis {
+        var analysis = RecoveryAnalysis()
+        for entry in journal {
+            let event = entry.event
+            if let step = event.step { analysis.lastStep = step }
+            switch event.kind {
+            case .commandStarted:
+                if event.step == Step.deploy.rawValue || event.step == Step.rollback.rawValue || event.step == Step.recover.rawValue {
+                    analysis.mayHaveChanged = true
+                }
+            case .commandSpawned:
+                analysis.runningGroup = event.pid
+            case .commandFinished:
+                analysis.runningGroup = nil
+            case .promoting:
+                analysis.promoting = true
+                analysis.lastStep = Step.promote.rawValue
+            case .deploymentFinished:
+                analysis.decidedOutcome = event.outcome
+                analysis.decidedReason = event.message
+            default:
+                break
+            }
+        }
+        return analysis
+    }
+}

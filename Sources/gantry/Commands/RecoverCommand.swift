@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import GantryCore
+
+struct RecoverCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "recover",
+        abstract: "Finish or undo deployments of an environment that were killed half-way.",
+        discussion: """
+            A deployment killed outright (SIGKILL, a lost runner, power loss) leaves no outcome. \
+            'gantry recover' takes the environment's lock, reads each such deployment's journal, \
+            stops a command it left running on this host, and, when hosts may have been changed, \
+            rolls back to the last good release and verifies it. The next 'gantry deploy' does the \
+            same before anything else; this command does it now.
+
+            Exit codes: 0 recovered or nothing to do; 3 the lock could not be had; 4 recovery \
+            failed: a person is needed.
+            """
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "The environment, as named in gantry.yml.")
+    var environment: String
+
+    @Option(help: ArgumentHelp("How long to wait for the environment's lock before giving up with exit 3.", valueName: "duration"))
+    var wait = "10m"
+
+    @Flag(help: "Print the result as JSON on standard output (progress goes to standard error).")
+    var json = false
+
+    func run() async throws {
+        let context = Context(options: global)
+        let config = try context.loadConfig()
+        let environmentConfig = try context.environment(environment, in: config)
+        var current: String?
+        if let store = try context.openStore(config: config, create: false) {
+            do { current = try await store.environmentState(environment).current } catch { throw Failure.store(error) }
+        }
+        let request = DeploymentRequest(
+            environment: environmentConfig, release: try Context.release(current ?? "none"), force: false, directory: config.directory,
+            origin: context.origin(runner: nil), processEnvironment: context.environment,
+            targets: try context.targets(for: environmentConfig, in: config), kind: .recover, lockWait: try Context.wait(wait)
+        )
+        try await DeploymentSession(context: context, config: config, json: json).run(request)
+    }
+}
