@@ -1,6 +1,7 @@
 public import GantryCore
 import Subprocess
 import SystemPackage
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -130,10 +131,10 @@ enum ProcessGroupReaper {
     static func reap(_ group: pid_t, grace: Duration) async {
         await Task.detached {
             let deadline = ContinuousClock.now + grace
-            while kill(-group, 0) == 0, ContinuousClock.now < deadline {
+            while ProcessTable.groupIsRunning(group), ContinuousClock.now < deadline {
                 try? await Task.sleep(for: .milliseconds(25))
             }
-            if kill(-group, 0) == 0 { kill(-group, SIGKILL) }
+            if ProcessTable.groupIsRunning(group) { kill(-group, SIGKILL) }
         }.value
     }
 }
@@ -146,14 +147,31 @@ public struct LocalProcessControl: ProcessControl {
 
     public func isAlive(_ pid: Int32) -> Bool {
         guard pid > 0 else { return false }
-        if kill(pid, 0) == 0 { return true }
-        return errno == EPERM
+        return ProcessTable.isRunning(pid)
     }
 
     public func stopGroup(_ group: Int32, grace: Duration) async {
-        guard group > 1, kill(-group, 0) == 0 else { return }
+        guard group > 1, ProcessTable.groupIsRunning(group) else { return }
         kill(-group, SIGTERM)
         await ProcessGroupReaper.reap(group, grace: grace)
+    }
+
+    public func stopProcesses(ofDeployment deployment: String, grace: Duration) async -> Int {
+        let marker = Array("GANTRY_DEPLOYMENT_ID=\(deployment)".utf8)
+        let me = getpid()
+        var found: [pid_t] = []
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
+            guard let pid = pid_t(entry), pid != me, let environ = FileManager.default.contents(atPath: "/proc/\(pid)/environ") else { continue }
+            if environ.split(separator: 0).contains(where: { Array($0) == marker }) { found.append(pid) }
+        }
+        guard !found.isEmpty else { return 0 }
+        for pid in found { kill(pid, SIGTERM) }
+        let deadline = ContinuousClock.now + grace
+        while found.contains(where: ProcessTable.isRunning), ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(25))
+        }
+        for pid in found where ProcessTable.isRunning(pid) { kill(pid, SIGKILL) }
+        return found.count
     }
 }
 

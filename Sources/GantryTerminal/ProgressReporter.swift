@@ -58,7 +58,7 @@ public actor ProgressReporter: DeploymentObserver {
             }
             return
         }
-        if step == .deploy || step == .rollback, !traits.quiet {
+        if step == .deploy || step == .rollback || step == .recover, !traits.quiet {
             await emit("\(style.cyan("▸")) \(style.bold(label(step))) \(style.dim(detail))\n")
         }
         live = (step, detail, ContinuousClock.now)

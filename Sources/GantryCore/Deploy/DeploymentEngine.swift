@@ -414,6 +414,12 @@ private struct Run {
             let lastStep = analysis.lastStep ?? "start"
             await engine.observer.observe(.stepStarted(.recover, detail: "deployment \(record.id) of \(record.release) never finished (last step: \(lastStep))"))
             try await journal(JournalEvent(kind: .recovery, step: Step.recover.rawValue, message: "recovering deployment \(record.id) of \(record.release), killed during \(lastStep)"))
+            if analysis.commandRunning, record.origin.host == engine.processes.hostName {
+                let stray = await engine.processes.stopProcesses(ofDeployment: record.id.rawValue, grace: request.environment.deploy.grace)
+                if stray > 0 {
+                    try await journal(JournalEvent(kind: .note, step: Step.recover.rawValue, message: "stopped \(stray) process(es) still running for deployment \(record.id)"))
+                }
+            }
             if let group = analysis.runningGroup {
                 if record.origin.host == engine.processes.hostName {
                     let grace = request.environment.deploy.grace

@@ -8,6 +8,9 @@ public struct RecoveryAnalysis: Sendable, Hashable {
     /// The process group of a command that started and never finished: possibly an orphan
     /// still working on production.
     public var runningGroup: Int32?
+    /// A command started and its end was never journaled (its process id may not have been
+    /// journaled either, if gantry died right after spawning it).
+    public var commandRunning = false
     /// The deployment decided its outcome but died before recording it.
     public var decidedOutcome: Outcome?
     public var decidedReason: String?
@@ -24,10 +27,12 @@ public struct RecoveryAnalysis: Sendable, Hashable {
                 if event.step == Step.deploy.rawValue || event.step == Step.rollback.rawValue || event.step == Step.recover.rawValue {
                     analysis.mayHaveChanged = true
                 }
+                analysis.commandRunning = true
             case .commandSpawned:
                 analysis.runningGroup = event.pid
             case .commandFinished:
                 analysis.runningGroup = nil
+                analysis.commandRunning = false
             case .promoting:
                 analysis.promoting = true
                 analysis.lastStep = Step.promote.rawValue

@@ -91,4 +91,8 @@ public protocol ProcessControl: Sendable {
     func isAlive(_ pid: Int32) -> Bool
     /// SIGTERM to the group, `grace`, then SIGKILL to whatever is left.
     func stopGroup(_ group: Int32, grace: Duration) async
+    /// Stops every process on this host whose environment says it belongs to `deployment`
+    /// (`GANTRY_DEPLOYMENT_ID`): catches an orphan even when its gantry died before it could
+    /// journal the process group. Returns how many were found.
+    func stopProcesses(ofDeployment deployment: String, grace: Duration) async -> Int
 }

@@ -26,6 +26,8 @@ struct Failure: Error {
     static func store(_ error: StoreError) -> Failure {
         switch error.code {
         case .busy: return .refused("state store busy: \(error)")
+        case .staleToken:
+            return Failure(kind: .failed(ExitStatus.needsPerson), message: "this deployment lost its lease while it was stopped or cut off: \(error); another deployment has taken over the environment and recovered it; see 'gantry status' and 'gantry history'")
         default: return .usage("state store: \(error)")
         }
     }

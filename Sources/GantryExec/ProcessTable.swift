@@ -1,0 +1,38 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Reads /proc to tell running processes from zombies. An orphan that exits becomes a zombie
+/// until init reaps it, and `kill(pid, 0)` still succeeds on it; waiting for such a process
+/// to "die" would wait out the whole grace period for nothing.
+enum ProcessTable {
+    /// The state letter (R, S, Z, …) and process group of `pid`, from /proc/PID/stat.
+    static func stat(_ pid: pid_t) -> (state: Character, group: pid_t)? {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = text.lastIndex(of: ")") else { return nil }
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        guard fields.count > 3, let state = fields[0].first, let group = pid_t(fields[2]) else { return nil }
+        return (state, group)
+    }
+
+    /// Whether `pid` exists and is not a zombie.
+    static func isRunning(_ pid: pid_t) -> Bool {
+        guard kill(pid, 0) == 0 || errno == EPERM else { return false }
+        guard let stat = stat(pid) else { return kill(pid, 0) == 0 }
+        return stat.state != "Z"
+    }
+
+    /// Whether any process of the group is running (zombies do not count).
+    static func groupIsRunning(_ group: pid_t) -> Bool {
+        guard kill(-group, 0) == 0 else { return false }
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return true }
+        for entry in entries {
+            guard let pid = pid_t(entry), let stat = stat(pid), stat.group == group else { continue }
+            if stat.state != "Z" { return true }
+        }
+        return false
+    }
+}
