@@ -54,7 +54,11 @@ public final class SQLiteStateStore: StateStore {
                                      hint: "the next 'gantry deploy' upgrades it")
                 }
             }
-            if !readOnly { try migrator.migrate(queue) }
+            if !readOnly {
+                // Many gantry processes may open a new database at once; one migrates, the
+                // others wait for it and find the schema up to date.
+                try MigrationLock.holding(path + ".lock") { try migrator.migrate(queue) }
+            }
         } catch let error as StoreError {
             throw error
         } catch {
