@@ -19,7 +19,8 @@ struct Gantry: AsyncParsableCommand {
         version: GantryVersion.current,
         subcommands: [
             InitCommand.self, ValidateCommand.self, DeployCommand.self, RollbackCommand.self, RecoverCommand.self, PlanCommand.self, CheckCommand.self,
-            StatusCommand.self, HistoryCommand.self, ShowCommand.self,
+            StatusCommand.self, HistoryCommand.self, ShowCommand.self, LockCommand.self, UnlockCommand.self,
+            FreezeCommand.self, UnfreezeCommand.self,
         ]
     )
 }

@@ -59,6 +59,21 @@ actor MemoryStateStore: StateStore {
         records.values.filter { $0.environment == environment && $0.outcome == nil && $0.id != excluding }.sorted { $0.id < $1.id }
     }
 
+    func setFreeze(environment: String, freeze: EnvironmentState.Freeze?, at: Date) throws(StoreError) {
+        var state = environments[environment] ?? EnvironmentState(name: environment)
+        state.freeze = freeze
+        if freeze == nil { state.breakerResetAt = at }
+        environments[environment] = state
+    }
+
+    func holdLock(environment: String, token: FencingToken, reason: String) throws(StoreError) {
+        guard var lock = locks[environment], lock.held, lock.lease.token == token else { return }
+        lock.lease.deploymentID = nil
+        lock.lease.reason = reason
+        lock.lease.expiresAt = .distantFuture
+        locks[environment] = lock
+    }
+
     func releaseLock(environment: String, token: FencingToken) throws(StoreError) {
         if let existing = locks[environment], existing.lease.token == token { locks[environment] = (existing.lease, false) }
     }

@@ -18,7 +18,7 @@ final class EnvironmentParser {
     func parse(_ node: Node) -> EnvironmentConfig? {
         guard let fields = reader.fields(node, at: path) else { return nil }
         fields.notYetSupported(
-            ["preflight", "rollout", "protect", "verify_on_skip"],
+            ["preflight", "rollout", "verify_on_skip"],
             note: "planned; remove it for now"
         )
         let inventory = fields.string("inventory")
@@ -56,6 +56,23 @@ final class EnvironmentParser {
             default: reader.fail(node, path.key("on_interrupt"), "'\(text)' is not rollback or leave")
             }
         }
+        var freezeWindows: [FreezeWindow] = []
+        var circuitBreaker: Int?
+        var lockAfterRollback = false
+        if let protect = fields.fields("protect") {
+            protect.notYetSupported(["block_on_alerts"], note: "planned; remove it for now")
+            if let texts = protect.stringList("freeze_windows"), let node = protect.node("freeze_windows") {
+                for (offset, text) in texts.enumerated() {
+                    switch FreezeWindow.parse(text) {
+                    case .success(let window): freezeWindows.append(window)
+                    case .failure(let error): reader.fail(node.sequence?[offset] ?? node, protect.path.key("freeze_windows").index(offset), error.message)
+                    }
+                }
+            }
+            circuitBreaker = protect.int("circuit_breaker", range: 1...100)
+            lockAfterRollback = protect.bool("lock_after_rollback") ?? false
+            protect.finish()
+        }
         var defaults = CheckTiming.defaults
         if let defaultFields = fields.fields("check_defaults") {
             defaults = CheckParser.timing(defaultFields).merged(over: .defaults)
@@ -76,12 +93,16 @@ final class EnvironmentParser {
         }
         fields.finish()
         guard let deploy else { return nil }
-        return EnvironmentConfig(
+        var environment = EnvironmentConfig(
             name: name, inventory: inventory, targets: targets, secrets: secrets, deploy: deploy, rollback: rollback,
             checks: checks, checkDefaults: defaults, verifyTimeout: verifyTimeout, checkConcurrency: concurrency,
             lease: lease, supersede: supersede, retry: retry, rollbackOnInterrupt: rollbackOnInterrupt,
             credentialVariables: credentialVariables, credentialURLs: credentialURLs
         )
+        environment.freezeWindows = freezeWindows
+        environment.circuitBreaker = circuitBreaker
+        environment.lockAfterRollback = lockAfterRollback
+        return environment
     }
 
     /// `retry: { attempts, backoff, max_backoff, jitter, retry_on }`.

@@ -50,6 +50,13 @@ public struct EnvironmentConfig: Sendable {
     public var verifyTimeout: Duration
     /// How many probes run at once.
     public var checkConcurrency: Int
+    /// Times when deploys are refused.
+    public var freezeWindows: [FreezeWindow] = []
+    /// Refuse deploys after this many consecutive failed or rolled-back ones.
+    public var circuitBreaker: Int?
+    /// After an automatic rollback, keep the environment locked by hand, with the failure as
+    /// the reason, so the next push does not walk into the same failure.
+    public var lockAfterRollback = false
     /// How long a lease lasts without renewal; the holder renews it every third of that.
     public var lease: Duration
     /// A waiting deployment gives up when a newer one queues behind it.

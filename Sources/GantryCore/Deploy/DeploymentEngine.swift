@@ -106,6 +106,15 @@ private struct Run {
     var environment: String { request.environment.name }
 
     mutating func perform() async throws(StoreError) -> DeploymentSummary {
+        if request.kind == .deploy, let refusal = try await protection() {
+            if let override = request.override {
+                pendingNotes.append("override of a refusal (\(refusal)) by \(request.origin.actor ?? request.origin.host): \(override)")
+            } else {
+                _ = machine.handle(.interrupted)
+                await engine.observer.observe(.stepFinished(.lock, .failed, elapsed: .zero, detail: refusal))
+                return try await recordRefusal(reason: "\(refusal); nothing was changed (--override --reason TEXT deploys anyway)")
+            }
+        }
         let lockStart = engine.clock.now()
         await engine.observer.observe(.stepStarted(.lock, detail: "taking the \(environment) lease"))
         let lease: Lease
@@ -141,12 +150,26 @@ private struct Run {
                 return summary
             }
             let summary = try await drive(from: machine.handle(.lockAcquired))
+            if summary.outcome == .rolledBack, request.environment.lockAfterRollback, let token {
+                renewer.cancel()
+                try await store.holdLock(environment: environment, token: token, reason: "held after an automatic rollback: \(summary.reason); 'gantry unlock \(environment)' releases it")
+                return summary
+            }
             try? await release()
             return summary
         } catch {
             try? await release()
             throw error
         }
+    }
+
+    /// Why this deployment may not start: frozen, inside a freeze window, or the circuit
+    /// breaker is open.
+    private func protection() async throws(StoreError) -> String? {
+        let config = request.environment
+        let state = try await store.environmentState(environment)
+        let recent = config.circuitBreaker == nil ? [] : try await store.deployments(environment: environment, limit: 100)
+        return Protection.refusal(state: state, recent: recent, windows: config.freezeWindows, circuitBreaker: config.circuitBreaker, now: engine.clock.now())
     }
 
     enum LockOutcome {
@@ -172,6 +195,9 @@ private struct Run {
             lockRequest.waitersLiveSince = now.addingTimeInterval(-DeploymentEngine.waiterStaleness.seconds)
             let current = try await store.lease(environment: environment)
             lockRequest.breaking = nil
+            if let current, current.expiresAt > now, current.deploymentID == nil {
+                return .refused("\(environment) is held by hand by \(current.owner.actor ?? current.owner.host) since \(Timestamp.format(current.acquiredAt)): \(current.reason ?? "no reason given"); 'gantry unlock \(environment)' releases it")
+            }
             if let current, current.expiresAt > now, current.owner.host == engine.processes.hostName, !engine.processes.isAlive(current.owner.pid) {
                 lockRequest.breaking = current.token
             }

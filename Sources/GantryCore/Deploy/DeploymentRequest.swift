@@ -14,6 +14,9 @@ public struct DeploymentRequest: Sendable {
     public var kind: DeploymentRecord.Kind
     /// How long to wait for the environment's lock before giving up (`refused`).
     public var lockWait: Duration
+    /// `--override --reason T`: deploy despite a freeze, a freeze window or an open circuit
+    /// breaker; the reason is journaled.
+    public var override: String?
 
     public init(
         environment: EnvironmentConfig, release: Release, force: Bool, directory: String, origin: Origin,

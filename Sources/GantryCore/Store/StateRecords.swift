@@ -10,8 +10,30 @@ public struct EnvironmentState: Sendable, Hashable, Codable {
     /// The deployment that set `current`.
     public var currentDeploymentID: DeploymentID?
     public var updatedAt: Date?
+    /// Set while someone has frozen the environment by hand.
+    public var freeze: Freeze?
+    /// `gantry unfreeze` resets the circuit breaker: failures before this do not count.
+    public var breakerResetAt: Date?
 
-    public init(name: String, current: String? = nil, lastGood: String? = nil, currentDeploymentID: DeploymentID? = nil, updatedAt: Date? = nil) {
+    /// A hold on deploys, by hand, with why.
+    public struct Freeze: Sendable, Hashable, Codable {
+        public var reason: String
+        public var by: String
+        public var at: Date
+
+        public init(reason: String, by: String, at: Date) {
+            self.reason = reason
+            self.by = by
+            self.at = at
+        }
+    }
+
+    public init(
+        name: String, current: String? = nil, lastGood: String? = nil, currentDeploymentID: DeploymentID? = nil, updatedAt: Date? = nil,
+        freeze: Freeze? = nil, breakerResetAt: Date? = nil
+    ) {
+        self.freeze = freeze
+        self.breakerResetAt = breakerResetAt
         self.name = name
         self.current = current
         self.lastGood = lastGood

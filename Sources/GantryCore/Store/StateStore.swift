@@ -37,6 +37,13 @@ public protocol StateStore: Sendable {
     /// Ends a deployment. With `promote`, atomically makes its release current and last good.
     func finishDeployment(_ id: DeploymentID, outcome: Outcome, reason: String?, at: Date, promote: Bool, token: FencingToken?) async throws(StoreError)
 
+    /// Freezes the environment (`freeze` set) or lifts the freeze and resets the circuit
+    /// breaker (`freeze` nil).
+    func setFreeze(environment: String, freeze: EnvironmentState.Freeze?, at: Date) async throws(StoreError)
+    /// Turns a held deployment lease into a hold by hand (no expiry), for
+    /// `protect.lock_after_rollback`.
+    func holdLock(environment: String, token: FencingToken, reason: String) async throws(StoreError)
+
     /// Recent deployments, newest first, of one environment or all.
     func deployments(environment: String?, limit: Int) async throws(StoreError) -> [DeploymentRecord]
     /// The newest deployment of the environment that ran or is running (not skipped or

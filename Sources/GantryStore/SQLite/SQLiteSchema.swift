@@ -61,6 +61,14 @@ enum SQLiteSchema {
                 CREATE INDEX deployments_unfinished ON deployments (environment) WHERE outcome IS NULL;
                 """)
         }
+        migrator.registerMigration("3-protect") { db in
+            try db.execute(sql: """
+                ALTER TABLE environments ADD COLUMN frozen_reason TEXT;
+                ALTER TABLE environments ADD COLUMN frozen_by TEXT;
+                ALTER TABLE environments ADD COLUMN frozen_at INTEGER;
+                ALTER TABLE environments ADD COLUMN breaker_reset_at INTEGER;
+                """)
+        }
         return migrator
     }
 }

@@ -69,7 +69,11 @@ extension SQLiteStateStore {
         EnvironmentState(
             name: row["name"], current: row["current_release"], lastGood: row["last_good_release"],
             currentDeploymentID: (row["current_deployment_id"] as String?).map(DeploymentID.init(rawValue:)),
-            updatedAt: (row["updated_at"] as Int64?).map(date)
+            updatedAt: (row["updated_at"] as Int64?).map(date),
+            freeze: (row["frozen_reason"] as String?).map {
+                EnvironmentState.Freeze(reason: $0, by: row["frozen_by"] ?? "?", at: date(row["frozen_at"] ?? 0))
+            },
+            breakerResetAt: (row["breaker_reset_at"] as Int64?).map(date)
         )
     }
 

@@ -251,6 +251,32 @@ public final class SQLiteStateStore: StateStore {
         }
     }
 
+    public func setFreeze(environment: String, freeze: EnvironmentState.Freeze?, at: Date) async throws(StoreError) {
+        try write { db in
+            try db.execute(sql: "INSERT OR IGNORE INTO environments (name) VALUES (?)", arguments: [environment])
+            if let freeze {
+                try db.execute(
+                    sql: "UPDATE environments SET frozen_reason = ?, frozen_by = ?, frozen_at = ? WHERE name = ?",
+                    arguments: [freeze.reason, freeze.by, Self.millis(freeze.at), environment]
+                )
+            } else {
+                try db.execute(
+                    sql: "UPDATE environments SET frozen_reason = NULL, frozen_by = NULL, frozen_at = NULL, breaker_reset_at = ? WHERE name = ?",
+                    arguments: [Self.millis(at), environment]
+                )
+            }
+        }
+    }
+
+    public func holdLock(environment: String, token: FencingToken, reason: String) async throws(StoreError) {
+        try write { db in
+            try db.execute(
+                sql: "UPDATE locks SET deployment_id = NULL, reason = ?, expires_at = ? WHERE environment = ? AND token = ? AND held = 1",
+                arguments: [reason, Self.millis(Date.distantFuture), environment, token.value]
+            )
+        }
+    }
+
     public func deployments(environment: String?, limit: Int) async throws(StoreError) -> [DeploymentRecord] {
         try read { db in
             if let environment {

@@ -42,6 +42,17 @@ struct DeployCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("How long to wait for the environment's lock, in arrival order, before giving up with exit 3.", valueName: "duration"))
     var wait = "10m"
 
+    @Flag(help: "Deploy despite a freeze, a freeze window or an open circuit breaker (needs --reason; recorded).")
+    var override = false
+
+    @Option(help: "Why the override is needed; recorded in the journal.")
+    var reason: String?
+
+    func validate() throws {
+        if override, reason?.trimmingWhitespace().isEmpty ?? true { throw ValidationError("--override needs --reason TEXT, which is recorded") }
+        if reason != nil, !override { throw ValidationError("--reason is only used with --override") }
+    }
+
     @Flag(help: "Print the result as JSON on standard output (progress goes to standard error).")
     var json = false
 
@@ -50,11 +61,12 @@ struct DeployCommand: AsyncParsableCommand {
         let release = try Context.release(release)
         let config = try context.loadConfig()
         let environmentConfig = try context.environment(environment, in: config)
-        let request = DeploymentRequest(
+        var request = DeploymentRequest(
             environment: environmentConfig, release: release, force: force, directory: config.directory,
             origin: context.origin(runner: runner), processEnvironment: context.environment,
             targets: try context.targets(for: environmentConfig, in: config), lockWait: try Context.wait(wait)
         )
+        request.override = override ? reason : nil
         if dryRun {
             try await PlanPrinter.printPlan(request: request, config: config, context: context, json: json)
             return

@@ -36,6 +36,10 @@ struct StatusCommand: AsyncParsableCommand {
                     view.lastGood = state.lastGood
                     view.updatedAt = state.updatedAt
                     if let lease = try await store.lease(environment: name), lease.expiresAt > now { view.lock = LeaseView(lease) }
+                    view.frozen = state.freeze.map { FreezeView(reason: $0.reason, by: $0.by, at: $0.at) }
+                    view.waiting = try await store.waiters(environment: name, liveSince: now.addingTimeInterval(-10)).map {
+                        WaiterView(deploymentId: $0.deploymentID.rawValue, release: $0.release, host: $0.owner.host, pid: $0.owner.pid, enqueuedAt: $0.enqueuedAt)
+                    }
                     view.lastDeployment = try await store.deployments(environment: name, limit: 1).first.map(DeploymentView.init)
                 } catch {
                     throw Failure.store(error)
@@ -59,6 +63,12 @@ struct StatusCommand: AsyncParsableCommand {
             } else {
                 text += "  lock:       free\n"
             }
+            if let frozen = view.frozen {
+                text += "  frozen:     \(style.yellow("yes")) by \(frozen.by) since \(Timestamp.format(frozen.at)): \(frozen.reason)\n"
+            }
+            if !view.waiting.isEmpty {
+                text += "  waiting:    \(view.waiting.map { "\($0.release) (\($0.deploymentId))" }.joined(separator: ", "))\n"
+            }
             if let last = view.lastDeployment {
                 text += "  last:       \(last.release) \(last.outcome ?? "running") at \(Timestamp.format(last.startedAt)) (\(last.id))\n"
             } else {
@@ -80,6 +90,8 @@ struct EnvironmentStatusView: Encodable {
     var lastGood: String?
     var updatedAt: Date?
     var lock: LeaseView?
+    var frozen: FreezeView?
+    var waiting: [WaiterView] = []
     var lastDeployment: DeploymentView?
 
     init(environment: String) {
@@ -87,7 +99,7 @@ struct EnvironmentStatusView: Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case environment, current, lastGood, updatedAt, lock, lastDeployment
+        case environment, current, lastGood, updatedAt, lock, frozen, waiting, lastDeployment
     }
 
     /// Absent values are written as null, so consumers can rely on every key being there.
@@ -98,6 +110,22 @@ struct EnvironmentStatusView: Encodable {
         try container.encode(lastGood, forKey: .lastGood)
         try container.encode(updatedAt, forKey: .updatedAt)
         try container.encode(lock, forKey: .lock)
+        try container.encode(frozen, forKey: .frozen)
+        try container.encode(waiting, forKey: .waiting)
         try container.encode(lastDeployment, forKey: .lastDeployment)
     }
+}
+
+struct FreezeView: Encodable {
+    var reason: String
+    var by: String
+    var at: Date
+}
+
+struct WaiterView: Encodable {
+    var deploymentId: String
+    var release: String
+    var host: String
+    var pid: Int32
+    var enqueuedAt: Date
 }
