@@ -90,7 +90,7 @@ struct DeploymentEngineTests {
     func lockHeld() async throws {
         let store = MemoryStateStore()
         let clock = TestClock()
-        _ = try await store.tryAcquireLock(environment: "production", owner: Origin(host: "other", pid: 7, runner: "secondary"), deploymentID: nil, reason: "held by hand", ttl: .seconds(60), now: clock.now())
+        _ = try await store.tryAcquireLock(environment: "production", owner: Origin(host: "other", pid: 7, runner: "secondary"), deploymentID: DeploymentID(rawValue: "20261129-000000.000-0other"), reason: "held by hand", ttl: .seconds(60), now: clock.now())
         let runner = ScriptedRunner([])
         let summary = try await DeploymentEngine(store: store, runner: runner, prober: ScriptedProber(), processes: FakeProcesses(), clock: clock).run(request("1.0"))
         #expect(summary.outcome == .refused)
@@ -204,7 +204,7 @@ struct DeploymentEngineTests {
     func lockWaitTimesOut() async throws {
         let store = MemoryStateStore()
         let clock = TestClock()
-        _ = try await store.tryAcquireLock(environment: "production", owner: Origin(host: "other-host", pid: 7, runner: "secondary"), deploymentID: nil, reason: "held by hand", ttl: .seconds(3600), now: clock.now())
+        _ = try await store.tryAcquireLock(environment: "production", owner: Origin(host: "other-host", pid: 7, runner: "secondary"), deploymentID: DeploymentID(rawValue: "20261129-000000.000-0other"), reason: "held by hand", ttl: .seconds(3600), now: clock.now())
         var deploy = try request("1.0")
         deploy.lockWait = .seconds(2)
         let runner = ScriptedRunner([])
@@ -222,7 +222,7 @@ struct DeploymentEngineTests {
         let clock = TestClock()
         let processes = FakeProcesses()
         processes.dead = [999]
-        _ = try await store.tryAcquireLock(environment: "production", owner: Origin(host: "ci-1", pid: 999), deploymentID: nil, reason: "deploying 0.9", ttl: .seconds(3600), now: clock.now())
+        _ = try await store.tryAcquireLock(environment: "production", owner: Origin(host: "ci-1", pid: 999), deploymentID: DeploymentID(rawValue: "20261129-000000.000-00dead"), reason: "deploying 0.9", ttl: .seconds(3600), now: clock.now())
         let summary = try await DeploymentEngine(store: store, runner: ScriptedRunner([.success(([], .exited(0)))]), prober: ScriptedProber(), processes: processes, clock: clock).run(request("1.0"))
         #expect(summary.outcome == .succeeded)
         let notes = try await store.journal(summary.id).filter { $0.event.kind == .note }.compactMap(\.event.message)
