@@ -155,6 +155,47 @@ def check_benchmark():
             stop_nginx(directory)
 
 
+def handoff_benchmark(rounds=3, deployers=20):
+    """20 deploys started at once queue for one environment's lock. The deploy command logs
+    the time it starts and ends; the hand-off is the gap between one command's end and the
+    next one's start (the holder finishes, records and releases; the next waiter notices,
+    takes the lease, records its start and spawns its command)."""
+    script = 'echo "start $(date +%s%N)" >> times.log; echo "end $(date +%s%N)" >> times.log'
+    gaps, totals = [], []
+    for _ in range(rounds):
+        with tempfile.TemporaryDirectory() as project:
+            with open(os.path.join(project, "gantry.yml"), "w") as f:
+                f.write("version: 1\nenvironments:\n  bench:\n")
+                f.write(f"    deploy: {{ command: [/bin/sh, -c, '{script}'] }}\n")
+            subprocess.run([GANTRY, "deploy", "bench", "--release", "warm"], cwd=project, stdout=subprocess.DEVNULL, check=True)
+            os.remove(os.path.join(project, "times.log"))
+            start = time.perf_counter()
+            procs = [subprocess.Popen([GANTRY, "deploy", "bench", "--release", f"q{i}", "--wait", "5m"], cwd=project,
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for i in range(deployers)]
+            codes = [p.wait() for p in procs]
+            totals.append((time.perf_counter() - start) * 1000)
+            if any(codes):
+                sys.exit(f"queued deploys failed: {codes}")
+            events = []
+            with open(os.path.join(project, "times.log")) as f:
+                for line in f:
+                    kind, stamp = line.split()
+                    events.append((int(stamp), kind))
+            events.sort()
+            ends = [t for t, k in events if k == "end"]
+            starts = [t for t, k in events if k == "start"]
+            for end, following in zip(ends, starts[1:]):
+                gaps.append((following - end) / 1e6)
+    gaps.sort()
+    median = statistics.median(gaps)
+    p99 = gaps[min(len(gaps) - 1, int(len(gaps) * 0.99))]
+    ok = median < 50
+    print(f"lock hand-off, {deployers} queued deployers (SQLite)   median {median:7.1f} ms   p99 {p99:7.1f} ms   (n={len(gaps)})"
+          f"  target median < 50 ms: {'met' if ok else 'MISSED'}")
+    print(f"{deployers} queued no-op deploys, total (SQLite)      median {statistics.median(totals):7.1f} ms   (n={rounds})")
+    return ok
+
+
 def main():
     print(f"binary: {GANTRY}")
     print(f"machine: {os.cpu_count()} cores; {os.uname().sysname} {os.uname().release}")
@@ -167,6 +208,7 @@ def main():
         scenario("gantry deploy (release already live: skip)", lambda i: [GANTRY, "deploy", "bench", "--release", f"r{RUNS}"], project)
         scenario("gantry status", lambda i: [GANTRY, "status"], project)
         scenario("gantry history (20 rows)", lambda i: [GANTRY, "history", "bench"], project)
+    ok &= handoff_benchmark()
     ok &= check_benchmark()
     sys.exit(0 if ok else 1)
 
