@@ -95,4 +95,32 @@ struct ProtectTests {
         #expect(try project.gantry("unlock", "production").status == 0)
         #expect(try project.gantry("deploy", "production", "--release", "2.1").status == 0)
     }
+
+    @Test("a lease outlives its length while the holder renews it")
+    func renewal() throws {
+        let project = try Project(config: "version: 1\nenvironments:\n  production:\n    lock: { lease: 3s }\n    deploy: { command: [/bin/sh, -c, \"touch started; sleep 5\"] }\n")
+        let holder = try GantryBinary.start(["deploy", "production", "--release", "1.0"], in: project.directory)
+        let deadline = Date().addingTimeInterval(10)
+        while !project.exists("started"), Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        Thread.sleep(forTimeInterval: 3.5)
+        let refused = try project.gantry("deploy", "production", "--release", "2.0", "--wait", "0s")
+        #expect(refused.status == 3, "the lease expired although its holder was alive: \(refused.output)")
+        #expect(holder.wait().status == 0)
+    }
+
+    @Test("with supersede, a waiting deployment gives up when a newer one queues behind it")
+    func supersede() throws {
+        let project = try Project(config: "version: 1\nenvironments:\n  production:\n    lock: { supersede: true }\n    deploy: { command: [/bin/sh, -c, \"touch started-$1; sleep 1.5\", deploy, \"{release}\"] }\n")
+        let first = try GantryBinary.start(["deploy", "production", "--release", "1"], in: project.directory)
+        let deadline = Date().addingTimeInterval(10)
+        while !project.exists("started-1"), Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        let second = try GantryBinary.start(["deploy", "production", "--release", "2"], in: project.directory)
+        Thread.sleep(forTimeInterval: 0.4)
+        let third = try GantryBinary.start(["deploy", "production", "--release", "3"], in: project.directory)
+        let results = [first.wait(), second.wait(), third.wait()]
+        #expect(results.map(\.status) == [0, 3, 0], "\(results.map(\.output))")
+        #expect(results[1].stdout.contains("superseded by deployment"))
+        #expect(!project.exists("started-2"))
+        #expect(project.exists("started-3"))
+    }
 }
