@@ -156,6 +156,18 @@ public struct LocalProcessControl: ProcessControl {
         await ProcessGroupReaper.reap(group, grace: grace)
     }
 
+    public func findExecutable(_ name: String, path: String) -> String? {
+        if name.contains("/") { return access(name, X_OK) == 0 ? name : nil }
+        for directory in path.split(separator: ":") where !directory.isEmpty {
+            let candidate = "\(directory)/\(name)"
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory), !isDirectory.boolValue, access(candidate, X_OK) == 0 {
+                return candidate
+            }
+        }
+        return nil
+    }
+
     public func stopProcesses(ofDeployment deployment: String, grace: Duration) async -> Int {
         let marker = Array("GANTRY_DEPLOYMENT_ID=\(deployment)".utf8)
         let me = getpid()

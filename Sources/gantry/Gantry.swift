@@ -18,7 +18,7 @@ struct Gantry: AsyncParsableCommand {
             """,
         version: GantryVersion.current,
         subcommands: [
-            InitCommand.self, ValidateCommand.self, DeployCommand.self, RollbackCommand.self, RecoverCommand.self, PlanCommand.self, CheckCommand.self,
+            InitCommand.self, ValidateCommand.self, DeployCommand.self, RollbackCommand.self, RecoverCommand.self, PlanCommand.self, CheckCommand.self, PreflightCommand.self,
             StatusCommand.self, HistoryCommand.self, ShowCommand.self, LockCommand.self, UnlockCommand.self,
             FreezeCommand.self, UnfreezeCommand.self,
         ]

@@ -23,7 +23,7 @@ struct DeploymentEngineTests {
         #expect(state.current == "1.0")
         #expect(state.lastGood == "1.0")
         let kinds = try await store.journal(summary.id).map(\.event.kind)
-        #expect(kinds == [.deploymentStarted, .decision, .commandStarted, .commandSpawned, .output, .commandFinished, .verificationStarted, .promoting, .deploymentFinished])
+        #expect(kinds == [.deploymentStarted, .decision, .checkResult, .commandStarted, .commandSpawned, .output, .commandFinished, .verificationStarted, .promoting, .deploymentFinished])
         #expect(try await store.lease(environment: "production") == nil)
     }
 
@@ -135,7 +135,7 @@ struct DeploymentEngineTests {
         ]
         let good = try await DeploymentEngine(store: store, runner: ScriptedRunner([.success(([], .exited(0)))]), prober: ScriptedProber(), processes: FakeProcesses(), clock: TestClock()).run(deploy)
         #expect(good.outcome == .succeeded)
-        let results = try await store.journal(good.id).filter { $0.event.kind == .checkResult }
+        let results = try await store.journal(good.id).filter { $0.event.kind == .checkResult && $0.event.step == "verify" }
         #expect(results.map { $0.event.target } == ["h1", "h2", nil])
         #expect(results.allSatisfy { $0.event.passed == true })
 
@@ -192,8 +192,13 @@ struct DeploymentEngineTests {
         deploy.release = try Release("2.0")
         let runner = ScriptedRunner([.success(([], .cancelled)), .success(([], .exited(0)))])
         let engine = DeploymentEngine(store: store, runner: runner, prober: ScriptedProber(), processes: FakeProcesses(), clock: TestClock())
+        let box = LockedBox<Task<DeploymentSummary, any Error>?>(nil)
+        runner.onRun = {
+            while box.get() == nil { await Task.yield() }
+            box.get()?.cancel()
+        }
         let task = Task { try await engine.run(deploy) }
-        task.cancel()
+        box.set(task)
         let summary = try await task.value
         #expect(summary.outcome == .interrupted)
         #expect(summary.reason.hasSuffix("rolled back to 1.0 and verified"))

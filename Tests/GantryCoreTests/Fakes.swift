@@ -223,4 +223,5 @@ final class FakeProcesses: ProcessControl, @unchecked Sendable {
     func isAlive(_ pid: Int32) -> Bool { lock.withLock { !dead.contains(pid) } }
     func stopGroup(_ group: Int32, grace: Duration) async { lock.withLock { stopped.append(group) } }
     func stopProcesses(ofDeployment deployment: String, grace: Duration) async -> Int { 0 }
+    func findExecutable(_ name: String, path: String) -> String? { name == "missing-tool" ? nil : "/usr/bin/\(name)" }
 }

@@ -15,6 +15,7 @@ struct StateMachineTests {
         var machine = DeploymentStateMachine(release: release, force: false, policy: policy, random: { 0.5 })
         _ = machine.handle(.lockAcquired)
         _ = machine.handle(.stateRead(EnvironmentState(name: "p", current: current, lastGood: current), lastDeployment: current.map { record($0, .succeeded) }))
+        if policy.kind == .deploy { _ = machine.handle(.preflightDone(failures: [])) }
         return machine
     }
 
@@ -27,7 +28,8 @@ struct StateMachineTests {
     func happyPath() {
         var machine = DeploymentStateMachine(release: "2.0", force: false)
         #expect(machine.handle(.lockAcquired) == .readState)
-        #expect(machine.handle(.stateRead(EnvironmentState(name: "p", current: "1.0"), lastDeployment: record("1.0", .succeeded))) == .runDeploy(attempt: 1, after: .zero))
+        #expect(machine.handle(.stateRead(EnvironmentState(name: "p", current: "1.0"), lastDeployment: record("1.0", .succeeded))) == .preflight)
+        #expect(machine.handle(.preflightDone(failures: [])) == .runDeploy(attempt: 1, after: .zero))
         #expect(machine.handle(.commandFinished(.exited(0))) == .verify)
         #expect(machine.handle(.verified(failures: [], checked: 2)) == .finish(.succeeded, reason: "release 2.0 deployed and verified (2 checks passed)", promote: true))
         #expect(machine.handle(.finished) == .none)
@@ -57,10 +59,22 @@ struct StateMachineTests {
         }
         var afterFailure = DeploymentStateMachine(release: "1.0", force: false)
         _ = afterFailure.handle(.lockAcquired)
-        #expect(afterFailure.handle(.stateRead(EnvironmentState(name: "p", current: "1.0"), lastDeployment: record("1.1", .failed))) == .runDeploy(attempt: 1, after: .zero))
+        #expect(afterFailure.handle(.stateRead(EnvironmentState(name: "p", current: "1.0"), lastDeployment: record("1.1", .failed))) == .preflight)
         var forced = DeploymentStateMachine(release: "1.0", force: true)
         _ = forced.handle(.lockAcquired)
-        #expect(forced.handle(.stateRead(EnvironmentState(name: "p", current: "1.0"), lastDeployment: record("1.0", .succeeded))) == .runDeploy(attempt: 1, after: .zero))
+        #expect(forced.handle(.stateRead(EnvironmentState(name: "p", current: "1.0"), lastDeployment: record("1.0", .succeeded))) == .preflight)
+    }
+
+    @Test("failed preflight refuses: nothing was changed")
+    func preflightFails() {
+        var machine = DeploymentStateMachine(release: "2.0", force: false)
+        _ = machine.handle(.lockAcquired)
+        _ = machine.handle(.stateRead(EnvironmentState(name: "p"), lastDeployment: nil))
+        guard case .finish(.refused, let reason, false) = machine.handle(.preflightDone(failures: ["secret (TOKEN): TOKEN is not set or empty"])) else {
+            Issue.record("expected refused")
+            return
+        }
+        #expect(reason == "preflight failed: secret (TOKEN): TOKEN is not set or empty; nothing was changed")
     }
 
     @Test("a failed command rolls back to the last good release, verifies it, and ends rolled_back", arguments: [

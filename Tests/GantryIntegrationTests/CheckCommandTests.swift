@@ -82,9 +82,9 @@ struct CheckCommandTests {
         let id = try #require(((try project.json("history", "production"))["deployments"] as? [[String: Any]])?.first?["id"] as? String)
         let shown = try project.gantry("show", id)
         #expect(shown.stdout.contains("checks"))
-        #expect(shown.stdout.contains("api     —       FAIL"))
+        #expect(shown.stdout.split(separator: "\n").contains { $0.hasPrefix("api ") && $0.contains(" FAIL ") })
         let journal = try #require((try project.json("show", id))["journal"] as? [[String: Any]])
-        #expect(journal.filter { $0["kind"] as? String == "check_result" }.count == 2)
+        #expect(journal.filter { $0["kind"] as? String == "check_result" && $0["step"] as? String == "verify" }.count == 2)
     }
 
     @Test("a header secret read through ${VAR} is sent, and masked in every message")

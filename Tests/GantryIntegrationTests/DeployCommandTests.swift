@@ -177,7 +177,7 @@ struct DeployCommandTests {
 
     @Test("on GitHub Actions: masks first, a group per step, output fenced by stop-commands, an error and a summary")
     func githubActions() throws {
-        let project = try Project(config: shellConfig("echo '::error::forged by the deploy script'; exit 2"))
+        let project = try Project(config: shellConfig("echo '::error::forged by the deploy script'; exit 2", secrets: true))
         let summary = project.directory.appendingPathComponent("summary.md").path
         let result = try project.gantry("deploy", "production", "--release", "1.0", environment: [
             "GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": summary, "DEPLOY_TOKEN": "abc%def",

@@ -112,13 +112,13 @@ final class Project: @unchecked Sendable {
 }
 
 /// A config whose deploy command is `script` run by /bin/sh (as an argv, not a shell line).
-func shellConfig(_ script: String, timeout: String = "30s", grace: String = "1s", extra: String = "") -> String {
+func shellConfig(_ script: String, timeout: String = "30s", grace: String = "1s", extra: String = "", secrets: Bool = false) -> String {
     """
     version: 1
     environments:
       production:
         targets: [127.0.0.1]
-        secrets: [DEPLOY_TOKEN]
+        secrets: [\(secrets ? "DEPLOY_TOKEN" : "")]
     \(extra)
         deploy:
           command: [/bin/sh, -c, \(jsonString(script)), deploy, "{release}"]

@@ -18,7 +18,7 @@ final class EnvironmentParser {
     func parse(_ node: Node) -> EnvironmentConfig? {
         guard let fields = reader.fields(node, at: path) else { return nil }
         fields.notYetSupported(
-            ["preflight", "rollout", "verify_on_skip"],
+            ["rollout", "verify_on_skip"],
             note: "planned; remove it for now"
         )
         let inventory = fields.string("inventory")
@@ -55,6 +55,15 @@ final class EnvironmentParser {
             case "leave": rollbackOnInterrupt = false
             default: reader.fail(node, path.key("on_interrupt"), "'\(text)' is not rollback or leave")
             }
+        }
+        var preflight = PreflightConfig()
+        if let block = fields.fields("preflight") {
+            preflight.reachablePort = block.int("reachable_port", range: 1...65_535)
+            preflight.tools = block.stringList("tools") ?? []
+            preflight.minFreeDisk = block.size("min_free_disk", allowPercent: true)
+            preflight.timeout = block.duration("timeout") ?? preflight.timeout
+            preflight.requireRollback = block.bool("require_rollback") ?? false
+            block.finish()
         }
         var freezeWindows: [FreezeWindow] = []
         var circuitBreaker: Int?
@@ -99,6 +108,7 @@ final class EnvironmentParser {
             lease: lease, supersede: supersede, retry: retry, rollbackOnInterrupt: rollbackOnInterrupt,
             credentialVariables: credentialVariables, credentialURLs: credentialURLs
         )
+        environment.preflight = preflight
         environment.freezeWindows = freezeWindows
         environment.circuitBreaker = circuitBreaker
         environment.lockAfterRollback = lockAfterRollback

@@ -50,6 +50,8 @@ public struct EnvironmentConfig: Sendable {
     public var verifyTimeout: Duration
     /// How many probes run at once.
     public var checkConcurrency: Int
+    /// What preflight checks before the deploy command runs.
+    public var preflight = PreflightConfig()
     /// Times when deploys are refused.
     public var freezeWindows: [FreezeWindow] = []
     /// Refuse deploys after this many consecutive failed or rolled-back ones.

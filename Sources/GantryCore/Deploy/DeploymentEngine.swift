@@ -278,6 +278,8 @@ private struct Run {
                 action = try await runCommand(step: .deploy, attempt: attempt, invocation: invocation)
             case .verify:
                 action = try await verify(step: machine.verificationStep)
+            case .preflight:
+                action = try await preflight()
             case .runRollback(let target):
                 let rollback: CommandInvocation
                 do {
@@ -380,6 +382,26 @@ private struct Run {
             await engine.observer.observe(.stepFinished(step, status, elapsed: result.duration, detail: "command \(result.termination)"))
         }
         return outcome
+    }
+
+    /// Runs preflight, journals each item, and tells the state machine what failed.
+    private mutating func preflight() async throws(StoreError) -> DeploymentStateMachine.Action {
+        let start = engine.clock.now()
+        await engine.observer.observe(.stepStarted(.preflight, detail: "secrets, inventory, tools, disk, reachability, a way back"))
+        let observer = engine.observer
+        let lastGood = machine.lastGood
+        let results = await PreflightRunner(prober: engine.prober, processes: engine.processes).run(
+            environment: request.environment, targets: request.targets, directory: request.directory,
+            processEnvironment: request.processEnvironment, lastGood: lastGood, onResult: { await observer.observe(.checkFinished($0)) }
+        )
+        for result in results { try await journal(.checkResult(result, step: .preflight)) }
+        let failures = results.filter { !$0.passed }.map { "\($0.label): \($0.message)" }
+        await engine.observer.observe(.stepFinished(
+            .preflight, failures.isEmpty ? .ok : .failed, elapsed: elapsed(since: start),
+            detail: failures.isEmpty ? "\(results.count) passed" : "\(failures.count) of \(results.count) failed"
+        ))
+        if Task.isCancelled { return machine.handle(.interrupted) }
+        return machine.handle(.preflightDone(failures: failures))
     }
 
     /// Verifies and tells the state machine the verdict.

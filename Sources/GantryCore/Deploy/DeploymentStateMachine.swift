@@ -9,6 +9,7 @@ public struct DeploymentStateMachine: Sendable {
     public enum State: Sendable, Hashable {
         case waitingForLock
         case deciding
+        case preflight
         case deploying(attempt: Int)
         case verifying
         case rollingBack(to: String)
@@ -22,6 +23,8 @@ public struct DeploymentStateMachine: Sendable {
         case lockHeld(Lease)
         /// What the store says the environment runs and how its last real deployment ended.
         case stateRead(EnvironmentState, lastDeployment: DeploymentRecord?)
+        /// Preflight ended; `failures` lists what failed (empty: go).
+        case preflightDone(failures: [String])
         case commandFinished(CommandTermination)
         case commandFailedToStart(String)
         /// Verification ended; `failures` names the failing checks (empty: all passed).
@@ -36,6 +39,8 @@ public struct DeploymentStateMachine: Sendable {
         case refuse(reason: String)
         /// Read the environment's state, then send `stateRead`.
         case readState
+        /// Run preflight, then send `preflightDone`.
+        case preflight
         /// Run the command of this deployment (the deploy command, or the rollback command of
         /// a `gantry rollback`), after waiting `after`.
         case runDeploy(attempt: Int, after: Duration)
@@ -108,8 +113,22 @@ public struct DeploymentStateMachine: Sendable {
                 state = .finishing(.skipped)
                 return .finish(.skipped, reason: reason, promote: false)
             }
+            if policy.kind == .deploy {
+                state = .preflight
+                return .preflight
+            }
             state = .deploying(attempt: 1)
             return .runDeploy(attempt: 1, after: .zero)
+        case (.preflight, .preflightDone(let failures)):
+            if failures.isEmpty {
+                state = .deploying(attempt: 1)
+                return .runDeploy(attempt: 1, after: .zero)
+            }
+            state = .finishing(.refused)
+            return .finish(.refused, reason: "preflight failed: \(failures.joined(separator: "; ")); nothing was changed", promote: false)
+        case (.preflight, .interrupted):
+            state = .finishing(.refused)
+            return .finish(.refused, reason: "interrupted during preflight; nothing was changed", promote: false)
         case (.deploying(let attempt), .commandFinished(let termination)):
             switch termination {
             case .exited(0):

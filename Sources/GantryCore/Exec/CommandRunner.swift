@@ -95,4 +95,6 @@ public protocol ProcessControl: Sendable {
     /// (`GANTRY_DEPLOYMENT_ID`): catches an orphan even when its gantry died before it could
     /// journal the process group. Returns how many were found.
     func stopProcesses(ofDeployment deployment: String, grace: Duration) async -> Int
+    /// The full path of the executable `name` on `path` (a PATH value), or nil.
+    func findExecutable(_ name: String, path: String) -> String?
 }

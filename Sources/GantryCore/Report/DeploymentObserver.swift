@@ -3,6 +3,7 @@ public enum Step: String, Sendable, Hashable, Codable, CaseIterable {
     case lock
     case recover
     case decide
+    case preflight
     case deploy
     case verify
     case rollback

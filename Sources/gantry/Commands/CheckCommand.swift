@@ -86,7 +86,8 @@ enum CheckTable {
             headers: ["CHECK", "TARGET", "RESULT", "TRIES", "TOOK", "DETAIL"],
             rows: results.map { result in
                 [
-                    result.name, result.target ?? "—", result.passed ? "pass" : (result.outcome == .noData ? "no data" : "FAIL"),
+                    result.name, result.target ?? "—",
+                    result.passed ? (result.outcome == .noData ? "warn" : "pass") : (result.outcome == .noData ? "no data" : "FAIL"),
                     String(result.attempts), DurationText.format(.milliseconds(result.latencyMilliseconds)), result.message,
                 ]
             }

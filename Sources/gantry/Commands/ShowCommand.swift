@@ -56,7 +56,8 @@ struct ShowCommand: AsyncParsableCommand {
         if let commit = record.origin.commit { text += "  commit:      \(commit)\n" }
         let checks = entries.filter { $0.event.kind == .checkResult }.map { entry in
             CheckResult(
-                name: entry.event.check ?? "?", kind: "", target: entry.event.target, passed: entry.event.passed ?? false,
+                name: entry.event.step == Step.verify.rawValue ? (entry.event.check ?? "?") : "\(entry.event.step ?? "?"): \(entry.event.check ?? "?")",
+                kind: "", target: entry.event.target, passed: entry.event.passed ?? false,
                 outcome: entry.event.passed == true ? .pass : .fail, attempts: entry.event.attempt ?? 0,
                 latencyMilliseconds: entry.event.durationMilliseconds ?? 0, message: entry.event.message ?? ""
             )
