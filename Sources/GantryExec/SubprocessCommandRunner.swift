@@ -38,6 +38,7 @@ public struct SubprocessCommandRunner: CommandRunner {
         let timeout = invocation.timeout
         let grace = invocation.grace
         let started = StartFlag()
+        let deadlinePassed = Flag()
         do {
             let result = try await Subprocess.run(
                 executable, arguments: Arguments(Array(invocation.argv.dropFirst())),
@@ -55,17 +56,18 @@ public struct SubprocessCommandRunner: CommandRunner {
                     }
                     group.addTask {
                         do { try await Task.sleep(for: timeout) } catch { return .timerCancelled }
+                        // Marked before the signal: the output may end before this task's
+                        // result is seen, and the timeout must still be reported.
+                        await deadlinePassed.raise()
                         try? execution.send(signal: .terminate, toProcessGroup: true)
                         return .timedOut
                     }
-                    var timedOut = false
                     while let event = try await group.next() {
                         switch event {
                         case .outputEnded:
                             group.cancelAll()
-                            return timedOut
+                            return await deadlinePassed.isRaised
                         case .timedOut:
-                            timedOut = true
                             group.addTask {
                                 do { try await Task.sleep(for: grace) } catch { return .timerCancelled }
                                 try? execution.send(signal: .kill, toProcessGroup: true)
@@ -75,7 +77,7 @@ public struct SubprocessCommandRunner: CommandRunner {
                             continue
                         }
                     }
-                    return timedOut
+                    return await deadlinePassed.isRaised
                 }
             }
             if result.closureResult || Task.isCancelled, let group = await started.processGroup {
@@ -122,6 +124,12 @@ public struct SubprocessCommandRunner: CommandRunner {
 private actor StartFlag {
     private(set) var processGroup: pid_t?
     func set(_ pid: pid_t) { processGroup = pid }
+}
+
+/// A flag raised once, read later: whether the timeout fired.
+private actor Flag {
+    private(set) var isRaised = false
+    func raise() { isRaised = true }
 }
 
 /// Makes sure nothing of a stopped command's process group survives: processes that ignore
