@@ -61,7 +61,7 @@ let package = Package(
         .target(
             name: "GantryProbes",
             dependencies: [
-                "GantryCore",
+                "GantryCore", "GantryExec",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

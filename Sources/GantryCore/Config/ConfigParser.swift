@@ -31,7 +31,8 @@ public enum ConfigParser {
 
     private static func parseRoot(_ root: Node, reader: YAMLReader, file: String, directory: String) -> GantryConfig? {
         guard let fields = reader.fields(root, at: .root) else { return nil }
-        fields.notYetSupported(["runners", "notify", "metrics"], note: "planned; remove it for now")
+        fields.notYetSupported(["notify", "metrics"], note: "planned; remove it for now")
+        let runners = fields.value("runners").map { RunnerParser(reader: reader).parse($0, at: ConfigKeyPath.root.key("runners")) } ?? []
         let version = fields.int("version", required: true)
         if let version, version != supportedVersion, let node = fields.node("version") {
             reader.fail(node, ConfigKeyPath.root.key("version"), "version \(version) is not supported", hint: "this gantry reads version: 1")
@@ -59,7 +60,9 @@ public enum ConfigParser {
         }
         fields.finish()
         guard let version else { return nil }
-        return GantryConfig(version: version, file: file, directory: directory, state: state, environments: environments)
+        var config = GantryConfig(version: version, file: file, directory: directory, state: state, environments: environments)
+        config.runners = runners
+        return config
     }
 
     private static func syntaxIssue(_ error: YamlError, file: String) -> ConfigIssue {

@@ -14,6 +14,8 @@ public struct GantryConfig: Sendable {
     public var state: String
     /// Environments in the order the file lists them.
     public var environments: [EnvironmentConfig]
+    /// The machines that can run deploys.
+    public var runners: [RunnerConfig] = []
 
     public init(version: Int, file: String, directory: String, state: String, environments: [EnvironmentConfig]) {
         self.version = version

@@ -1,0 +1,81 @@
+/// One runner's verdict and how it was reached.
+public struct RunnerHealth: Sendable, Hashable {
+    public var runner: RunnerConfig
+    public var healthy: Bool
+    public var sources: [SourceVerdict]
+
+    /// Why it is (not) healthy, in a line.
+    public var reason: String {
+        let relevant = healthy ? sources : sources.filter { $0.state != .healthy }
+        return relevant.map { "\($0.source): \($0.message)" }.joined(separator: "; ")
+    }
+}
+
+/// Judges runners and picks one. Pure: the probing is done before.
+public enum RunnerSelection {
+    public static func judge(_ runner: RunnerConfig, _ verdicts: [SourceVerdict]) -> RunnerHealth {
+        let healthy: Bool
+        if verdicts.isEmpty {
+            healthy = true
+        } else if runner.requireAll {
+            healthy = verdicts.allSatisfy { $0.state == .healthy }
+        } else {
+            healthy = verdicts.contains { $0.state == .healthy }
+        }
+        return RunnerHealth(runner: runner, healthy: healthy, sources: verdicts)
+    }
+
+    /// The runners that may deploy `environment`: those carrying it as a label, or all when
+    /// none does.
+    public static func eligible(_ runners: [RunnerConfig], for environment: String?) -> [RunnerConfig] {
+        guard let environment else { return runners }
+        let labelled = runners.filter { $0.labels.contains(environment) }
+        return labelled.isEmpty ? runners : labelled
+    }
+
+    /// The healthy runner with the best priority (ties by name), and whether that is a
+    /// failover: the first choice by priority was not healthy.
+    public static func select(_ health: [RunnerHealth]) -> (chosen: RunnerHealth?, failoverFrom: RunnerHealth?) {
+        let ordered = health.sorted { ($0.runner.priority, $0.runner.name) < ($1.runner.priority, $1.runner.name) }
+        let chosen = ordered.first { $0.healthy }
+        let first = ordered.first
+        let failover = (chosen != nil && first != nil && first!.runner.name != chosen!.runner.name) ? first : nil
+        return (chosen, failover)
+    }
+}
+
+/// Probes every source of every runner at once, each bounded by its own timeout, so a
+/// decision takes the slowest timeout, never their sum.
+public struct RunnerHealthCheck: Sendable {
+    let prober: any RunnerProber
+
+    public init(prober: any RunnerProber) {
+        self.prober = prober
+    }
+
+    public func run(_ runners: [RunnerConfig], thisMachine: String?, environment: [String: String]) async -> [RunnerHealth] {
+        let prober = prober
+        let verdicts = await withTaskGroup(of: (Int, Int, SourceVerdict).self) { group in
+            for (runnerIndex, runner) in runners.enumerated() {
+                for (sourceIndex, source) in runner.sources.enumerated() {
+                    group.addTask {
+                        let started = ContinuousClock.now
+                        var verdict = await Deadline.run(source.timeout) {
+                            await prober.probe(source, runner: runner, isThisMachine: runner.name == thisMachine, environment: environment)
+                        } ?? SourceVerdict(source: source.kind, state: source.kind == "http" ? .unhealthy : .unknown, message: "no answer within \(DurationText.format(source.timeout))")
+                        verdict.latencyMilliseconds = (ContinuousClock.now - started).milliseconds
+                        return (runnerIndex, sourceIndex, verdict)
+                    }
+                }
+            }
+            var collected: [Int: [(Int, SourceVerdict)]] = [:]
+            for await (runnerIndex, sourceIndex, verdict) in group {
+                collected[runnerIndex, default: []].append((sourceIndex, verdict))
+            }
+            return collected
+        }
+        return runners.enumerated().map { index, runner in
+            RunnerSelection.judge(runner, (verdicts[index] ?? []).sorted { $0.0 < $1.0 }.map(\.1))
+        }
+    }
+}

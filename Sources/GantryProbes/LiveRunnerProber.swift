@@ -1,0 +1,112 @@
+import AsyncHTTPClient
+import Foundation
+public import GantryCore
+import GantryExec
+import NIOCore
+import NIOHTTP1
+
+/// Asks Prometheus, a health endpoint, GitHub's API or the machine itself whether a runner
+/// can take a deploy.
+extension LiveProber: RunnerProber {
+    public func probe(_ source: RunnerSource, runner: RunnerConfig, isThisMachine: Bool, environment: [String: String]) async -> SourceVerdict {
+        switch source {
+        case .prometheus(let config, let timeout):
+            let verdict = await HTTPProbe(clients: http).prometheus(config, timeout: timeout)
+            switch verdict.outcome {
+            case .pass: return SourceVerdict(source: "prometheus", state: .healthy, message: verdict.message)
+            case .noData: return SourceVerdict(source: "prometheus", state: .unknown, message: "no data: \(verdict.message)")
+            case .fail:
+                // A wrong value is a verdict; Prometheus not answering is not.
+                let judged = verdict.message.hasPrefix("value ")
+                return SourceVerdict(source: "prometheus", state: judged ? .unhealthy : .unknown, message: verdict.message)
+            }
+        case .http(let url, let timeout):
+            let key = HTTPClients.Key(caFile: nil, insecure: false, followRedirects: false)
+            switch await HTTPProbe(clients: http).fetch(url: url, key: key, timeout: timeout) {
+            case .success(let answer):
+                let ok = (200...299).contains(answer.status)
+                return SourceVerdict(source: "http", state: ok ? .healthy : .unhealthy, message: "HTTP \(answer.status)")
+            case .failure(let failure):
+                return SourceVerdict(source: "http", state: .unhealthy, message: failure.message)
+            }
+        case .github(let github):
+            return await GitHubRunnerProbe(clients: http).run(github, environment: environment)
+        case .local(let local):
+            guard isThisMachine else {
+                return SourceVerdict(source: "local", state: .unknown, message: "local checks judge only the runner gantry runs on")
+            }
+            var problems: [String] = []
+            var notes: [String] = []
+            if let minimum = local.minFreeDisk {
+                var disk = DiskProbeConfig(path: local.diskPath)
+                disk.minFree = minimum
+                let verdict = SystemProbes.disk(disk)
+                if verdict.outcome == .pass { notes.append(verdict.message) } else { problems.append(verdict.message) }
+            }
+            if let minimum = local.minAvailableMemory {
+                let verdict = SystemProbes.memory(MemoryProbeConfig(minAvailable: minimum))
+                if verdict.outcome == .pass { notes.append(verdict.message) } else { problems.append(verdict.message) }
+            }
+            let path = environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+            for tool in local.tools where LocalProcessControl().findExecutable(tool, path: path) == nil {
+                problems.append("\(tool) is not on PATH")
+            }
+            if problems.isEmpty {
+                return SourceVerdict(source: "local", state: .healthy, message: notes.isEmpty ? "tools present" : notes.joined(separator: "; "))
+            }
+            return SourceVerdict(source: "local", state: .unhealthy, message: problems.joined(separator: "; "))
+        }
+    }
+}
+
+/// Pages through GitHub's list of self-hosted runners, authenticated with the token from the
+/// named variable, and reports the rate limit left. 401, 403 (rate limit or permissions),
+/// 5xx and timeouts make the verdict unknown with the reason, never healthy.
+struct GitHubRunnerProbe {
+    let clients: HTTPClients
+    static let maxPages = 10
+
+    func run(_ source: GitHubRunnerSource, environment: [String: String]) async -> SourceVerdict {
+        guard let token = environment[source.tokenEnv], !token.isEmpty else {
+            return SourceVerdict(source: "github", state: .unknown, message: "\(source.tokenEnv) is not set: a token is needed to list runners")
+        }
+        let client = await clients.client(for: HTTPClients.Key(caFile: nil, insecure: false, followRedirects: false))
+        var found: [GitHubRunnersResponse.Runner] = []
+        var remaining: String?
+        for page in 1...Self.maxPages {
+            var request = HTTPClientRequest(url: source.listURL(page: page))
+            request.headers.add(name: "Authorization", value: "Bearer \(token)")
+            request.headers.add(name: "Accept", value: "application/vnd.github+json")
+            request.headers.add(name: "X-GitHub-Api-Version", value: "2022-11-28")
+            request.headers.add(name: "User-Agent", value: "gantry")
+            do {
+                let response = try await client.execute(request, deadline: .now() + .milliseconds(source.timeout.milliseconds))
+                let body = Array((try await response.body.collect(upTo: 4 * 1024 * 1024)).readableBytesView)
+                remaining = response.headers.first(name: "x-ratelimit-remaining") ?? remaining
+                switch response.status.code {
+                case 200:
+                    guard let parsed = GitHubRunnersResponse.parse(body) else {
+                        return SourceVerdict(source: "github", state: .unknown, message: "GitHub's answer is not a list of runners")
+                    }
+                    found += parsed.runners
+                    if found.contains(where: { $0.name == source.runner }) || found.count >= parsed.totalCount || parsed.runners.isEmpty {
+                        return GitHubRunnersResponse.verdict(for: source.runner, in: found, rateRemaining: remaining)
+                    }
+                case 401:
+                    return SourceVerdict(source: "github", state: .unknown, message: "GitHub rejected the token in \(source.tokenEnv) (401)")
+                case 403, 429:
+                    if response.headers.first(name: "x-ratelimit-remaining") == "0" {
+                        let reset = response.headers.first(name: "x-ratelimit-reset").flatMap(Double.init).map { Timestamp.format(Date(timeIntervalSince1970: $0)) } ?? "later"
+                        return SourceVerdict(source: "github", state: .unknown, message: "GitHub API rate limit exhausted until \(reset)")
+                    }
+                    return SourceVerdict(source: "github", state: .unknown, message: "GitHub refused (\(response.status.code)): the token needs read access to self-hosted runners (repository Administration: read, or organization Self-hosted runners: read)")
+                default:
+                    return SourceVerdict(source: "github", state: .unknown, message: "GitHub answered \(response.status.code)")
+                }
+            } catch {
+                return SourceVerdict(source: "github", state: .unknown, message: ErrorText.describe(error, target: "the GitHub API"))
+            }
+        }
+        return GitHubRunnersResponse.verdict(for: source.runner, in: found, rateRemaining: remaining)
+    }
+}

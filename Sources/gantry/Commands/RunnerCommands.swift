@@ -1,0 +1,171 @@
+import ArgumentParser
+import Foundation
+import GantryCore
+import GantryExec
+import GantryProbes
+import GantryTerminal
+
+/// Probes every configured runner; shared by `runners` and `select-runner`.
+enum RunnerProbing {
+    static func health(_ runners: [RunnerConfig], context: Context, runner: String?, config: GantryConfig) async -> [RunnerHealth] {
+        let thisMachine = runner ?? context.environment["GANTRY_RUNNER"] ?? context.environment["RUNNER_NAME"]
+            ?? runners.first { $0.name == ProcessInfoHost.name }?.name
+        return await LiveProber.with(commandRunner: SubprocessCommandRunner(), directory: config.directory) { prober in
+            await RunnerHealthCheck(prober: prober).run(runners, thisMachine: thisMachine, environment: context.environment)
+        }
+    }
+
+    static func table(_ health: [RunnerHealth]) -> TextTable {
+        var rows: [[String]] = []
+        for entry in health {
+            let verdict = entry.healthy ? "healthy" : "UNHEALTHY"
+            if entry.sources.isEmpty {
+                rows.append([entry.runner.name, String(entry.runner.priority), verdict, "—", "—", "", "no health sources: assumed healthy"])
+            }
+            for source in entry.sources {
+                rows.append([
+                    entry.runner.name, String(entry.runner.priority), verdict, source.source, source.state.rawValue,
+                    DurationText.format(.milliseconds(source.latencyMilliseconds)), source.message,
+                ])
+            }
+        }
+        return TextTable(headers: ["RUNNER", "PRIORITY", "VERDICT", "SOURCE", "STATE", "TOOK", "DETAIL"], rows: rows)
+    }
+}
+
+struct RunnersCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "runners",
+        abstract: "Show the health of every runner and how it was judged.",
+        discussion: "All runners and all their sources are probed at once, each within its own timeout. Exit 0 when at least one runner is healthy, 3 when none is."
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: ArgumentHelp("The runner gantry runs on, for local checks (default: $GANTRY_RUNNER, $RUNNER_NAME, or the host name).", valueName: "name"))
+    var runner: String?
+
+    @Flag(help: "Print the verdicts as JSON.")
+    var json = false
+
+    func run() async throws {
+        let context = Context(options: global)
+        let config = try context.loadConfig()
+        guard !config.runners.isEmpty else { throw Failure.usage("\(config.file) defines no runners: add a runners: list") }
+        let health = await RunnerProbing.health(config.runners, context: context, runner: runner, config: config)
+        if json {
+            JSONOutput.print(RunnersView(runners: health.map(RunnerView.init)))
+        } else {
+            let style = Style(enabled: context.console().traits.color)
+            Console.write(RunnerProbing.table(health).render(style: style), to: STDOUT_FILENO)
+        }
+        if !health.contains(where: \.healthy) { throw ArgumentParser.ExitCode(ExitStatus.refused) }
+    }
+}
+
+struct SelectRunnerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "select-runner",
+        abstract: "Print the label of the healthiest runner for an environment.",
+        discussion: """
+            Runners carrying the environment's name as a label are eligible (all runners when none \\
+            does). The healthy one with the best priority wins; when it is not the first choice, \\
+            the failover is reported. On GitHub Actions, runner=<label>, runner-name=<name> and \\
+            labels=<JSON list> are appended to $GITHUB_OUTPUT, and the step summary names the \\
+            choice. Exit 3, with every runner's reason, when none is healthy.
+            """
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "The environment, as named in gantry.yml.")
+    var environment: String
+
+    @Flag(help: "Print the choice and every verdict as JSON.")
+    var json = false
+
+    func run() async throws {
+        let context = Context(options: global)
+        let config = try context.loadConfig()
+        _ = try context.environment(environment, in: config)
+        let eligible = RunnerSelection.eligible(config.runners, for: environment)
+        guard !eligible.isEmpty else { throw Failure.usage("\(config.file) defines no runners: add a runners: list") }
+        let health = await RunnerProbing.health(eligible, context: context, runner: nil, config: config)
+        let (chosen, failoverFrom) = RunnerSelection.select(health)
+        let github = context.environment["GITHUB_ACTIONS"] == "true"
+        if json {
+            JSONOutput.print(SelectionView(
+                environment: environment, runner: chosen?.runner.name, label: chosen?.runner.selectionLabel,
+                labels: chosen?.runner.labels, failoverFrom: failoverFrom?.runner.name, runners: health.map(RunnerView.init)
+            ))
+        }
+        guard let chosen else {
+            let reasons = health.map { "\($0.runner.name): \($0.reason)" }.joined(separator: "; ")
+            if github { Console.write(GitHubActions.error(reasons, title: "no healthy runner for \(environment)"), to: STDERR_FILENO) }
+            throw Failure.refused("no healthy runner for \(environment): \(reasons)")
+        }
+        if let from = failoverFrom {
+            Console.write("gantry: failover: \(from.runner.name) is unhealthy (\(from.reason)); choosing \(chosen.runner.name)\n", to: STDERR_FILENO)
+        }
+        if !json { Console.write(chosen.runner.selectionLabel + "\n", to: STDOUT_FILENO) }
+        if github {
+            if let path = context.environment["GITHUB_OUTPUT"], !path.isEmpty {
+                let labels = String(decoding: (try? JSONEncoder().encode(chosen.runner.labels)) ?? Data("[]".utf8), as: UTF8.self)
+                try? GitHubOutput.append("runner=\(chosen.runner.selectionLabel)\nrunner-name=\(chosen.runner.name)\nlabels=\(labels)\n", path: path)
+            }
+            if let path = context.environment["GITHUB_STEP_SUMMARY"], !path.isEmpty {
+                var text = "### gantry select-runner \(environment): \(chosen.runner.name)\n\n"
+                if let from = failoverFrom { text += "**Failover:** \(from.runner.name) is unhealthy: \(from.reason)\n\n" }
+                text += RunnerProbing.table(health).markdown() + "\n"
+                try? GitHubActions.appendSummary(text, path: path)
+            }
+        }
+    }
+}
+
+/// Appends `key=value` lines to the file named by `$GITHUB_OUTPUT`.
+enum GitHubOutput {
+    static func append(_ text: String, path: String) throws {
+        if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        defer { try? handle.close() }
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(text.utf8))
+    }
+}
+
+struct RunnersView: Encodable {
+    var runners: [RunnerView]
+}
+
+struct RunnerView: Encodable {
+    var name: String
+    var labels: [String]
+    var priority: Int
+    var healthy: Bool
+    var sources: [SourceView]
+
+    struct SourceView: Encodable {
+        var source: String
+        var state: String
+        var message: String
+        var latencySeconds: Double
+    }
+
+    init(_ health: RunnerHealth) {
+        name = health.runner.name
+        labels = health.runner.labels
+        priority = health.runner.priority
+        healthy = health.healthy
+        sources = health.sources.map { SourceView(source: $0.source, state: $0.state.rawValue, message: $0.message, latencySeconds: Double($0.latencyMilliseconds) / 1000) }
+    }
+}
+
+struct SelectionView: Encodable {
+    var environment: String
+    var runner: String?
+    var label: String?
+    var labels: [String]?
+    var failoverFrom: String?
+    var runners: [RunnerView]
+}

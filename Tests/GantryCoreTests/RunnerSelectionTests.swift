@@ -1,0 +1,78 @@
+import GantryCore
+import Testing
+
+@Suite("runner selection")
+struct RunnerSelectionTests {
+    func runner(_ name: String, _ priority: Int, labels: [String] = [], all: Bool = true) -> RunnerConfig {
+        RunnerConfig(name: name, labels: labels.isEmpty ? ["self-hosted", name] : labels, priority: priority, requireAll: all, sources: [])
+    }
+
+    func verdict(_ state: SourceVerdict.State) -> SourceVerdict { SourceVerdict(source: "http", state: state, message: state.rawValue) }
+
+    @Test("all sources must pass by default; with require: any, one is enough; unknown is not healthy")
+    func judging() {
+        #expect(RunnerSelection.judge(runner("a", 1), [verdict(.healthy), verdict(.healthy)]).healthy)
+        #expect(!RunnerSelection.judge(runner("a", 1), [verdict(.healthy), verdict(.unknown)]).healthy)
+        #expect(RunnerSelection.judge(runner("a", 1, all: false), [verdict(.unhealthy), verdict(.healthy)]).healthy)
+        #expect(!RunnerSelection.judge(runner("a", 1, all: false), [verdict(.unknown), verdict(.unhealthy)]).healthy)
+    }
+
+    @Test("the healthy runner with the best priority wins; passing over the first choice is a failover")
+    func selecting() {
+        let primary = RunnerSelection.judge(runner("primary", 1), [verdict(.unhealthy)])
+        let secondary = RunnerSelection.judge(runner("secondary", 2), [verdict(.healthy)])
+        let tertiary = RunnerSelection.judge(runner("tertiary", 3), [verdict(.healthy)])
+        let (chosen, from) = RunnerSelection.select([tertiary, primary, secondary])
+        #expect(chosen?.runner.name == "secondary")
+        #expect(from?.runner.name == "primary")
+        #expect(chosen?.runner.selectionLabel == "secondary")
+        let healthyPrimary = RunnerSelection.judge(runner("primary", 1), [verdict(.healthy)])
+        #expect(RunnerSelection.select([secondary, healthyPrimary]).failoverFrom == nil)
+        #expect(RunnerSelection.select([primary]).chosen == nil)
+    }
+
+    @Test("runners labelled with the environment are the eligible ones")
+    func eligibility() {
+        let runners = [runner("a", 1, labels: ["self-hosted", "production"]), runner("b", 2, labels: ["self-hosted", "staging"])]
+        #expect(RunnerSelection.eligible(runners, for: "production").map(\.name) == ["a"])
+        #expect(RunnerSelection.eligible(runners, for: "qa").map(\.name) == ["a", "b"])
+    }
+
+    @Test("GitHub's runner list: online is healthy, offline and missing are not, busy is reported")
+    func github() throws {
+        let body = Array(#"{"total_count":2,"runners":[{"id":1,"name":"primary-01","os":"linux","status":"offline","busy":false,"labels":[{"id":1,"name":"self-hosted","type":"read-only"}]},{"id":2,"name":"secondary-01","os":"linux","status":"online","busy":true,"labels":[]}]}"#.utf8)
+        let parsed = try #require(GitHubRunnersResponse.parse(body))
+        #expect(GitHubRunnersResponse.verdict(for: "secondary-01", in: parsed.runners, rateRemaining: "4999").message == "secondary-01 is online, busy with a job; 4999 API calls left this hour")
+        #expect(GitHubRunnersResponse.verdict(for: "primary-01", in: parsed.runners, rateRemaining: nil).state == .unhealthy)
+        #expect(GitHubRunnersResponse.verdict(for: "nope", in: parsed.runners, rateRemaining: nil).message == "GitHub lists no runner named nope")
+    }
+
+    @Test("runners parse with their sources; mistakes are reported with positions")
+    func parsing() throws {
+        let config = try ConfigParser.parse(text: """
+            version: 1
+            runners:
+              - name: primary
+                labels: [self-hosted, production, primary]
+                priority: 1
+                health:
+                  - prometheus: { url: "http://127.0.0.1:9090", query: 'up{job="runner"}' }
+                  - http: { url: "http://127.0.0.1:9102/healthz", timeout: 500ms }
+              - name: secondary
+                require: any
+                health: [ { github: { repo: acme/app, runner: secondary-01, token_env: GH_TOKEN } }, { local: { min_free_disk: 1GiB, tools: [sh] } } ]
+            environments:
+              production:
+                deploy: { command: [x] }
+            """, file: "gantry.yml", directory: "/")
+        #expect(config.runners.map(\.name) == ["primary", "secondary"])
+        #expect(config.runners[0].sources.map(\.kind) == ["prometheus", "http"])
+        #expect(config.runners[0].sources[1].timeout == .milliseconds(500))
+        #expect(!config.runners[1].requireAll)
+        #expect {
+            _ = try ConfigParser.parse(text: "version: 1\nrunners:\n  - name: a\n    health: [ { github: { runner: x, token_env: \"ghp_literal\" } } ]\nenvironments:\n  p:\n    deploy: { command: [x] }\n", file: "gantry.yml", directory: "/")
+        } throws: { error in
+            (error as? ConfigError)?.issues.contains { $0.keyPath == "runners[0].health[0].github" } == true
+        }
+    }
+}
