@@ -196,6 +196,40 @@ def handoff_benchmark(rounds=3, deployers=20):
     return ok
 
 
+def select_runner_benchmark(runs=10):
+    """select-runner with a primary that accepts and never answers and a healthy secondary,
+    each source with a 500 ms timeout: the failover must not wait longer than that."""
+    hanging = socket.socket()
+    hanging.bind(("127.0.0.1", 0))
+    hanging.listen(64)
+    port = free_port()
+    with tempfile.TemporaryDirectory() as directory:
+        start_nginx(directory, ["127.0.0.1"], port)
+        try:
+            project = os.path.join(directory, "project")
+            os.makedirs(project)
+            with open(os.path.join(project, "gantry.yml"), "w") as f:
+                f.write(f"""version: 1
+runners:
+  - {{ name: primary, priority: 1, health: [ {{ http: {{ url: "http://127.0.0.1:{hanging.getsockname()[1]}/healthz", timeout: 500ms }} }} ] }}
+  - {{ name: secondary, priority: 2, health: [ {{ http: {{ url: "http://127.0.0.1:{port}/health", timeout: 500ms }} }} ] }}
+environments:
+  bench:
+    deploy: {{ command: ["true"] }}
+""")
+            argv = [GANTRY, "select-runner", "bench"]
+            timed(argv, project)
+            samples = sorted(timed(argv, project) for _ in range(runs))
+        finally:
+            stop_nginx(directory)
+            hanging.close()
+    median = statistics.median(samples)
+    ok = median < 700
+    print(f"select-runner, primary hangs, 500 ms timeout   median {median:7.1f} ms   max {samples[-1]:7.1f} ms   (n={runs})"
+          f"  target < 700 ms: {'met' if ok else 'MISSED'}")
+    return ok
+
+
 def main():
     print(f"binary: {GANTRY}")
     print(f"machine: {os.cpu_count()} cores; {os.uname().sysname} {os.uname().release}")
@@ -209,6 +243,7 @@ def main():
         scenario("gantry status", lambda i: [GANTRY, "status"], project)
         scenario("gantry history (20 rows)", lambda i: [GANTRY, "history", "bench"], project)
     ok &= handoff_benchmark()
+    ok &= select_runner_benchmark()
     ok &= check_benchmark()
     sys.exit(0 if ok else 1)
 

@@ -44,20 +44,28 @@ public final class SQLiteStateStore: StateStore {
         do {
             queue = try DatabaseQueue(path: path, configuration: configuration)
             let migrator = SQLiteSchema.migrator
-            try queue.read { db in
-                if try migrator.hasBeenSuperseded(db) {
-                    throw StoreError(.tooNew, "the state database \(path) was written by a newer gantry",
-                                     hint: "upgrade gantry on this runner; an older binary must not change newer state")
-                }
-                if readOnly, try !migrator.hasCompletedMigrations(db) {
-                    throw StoreError(.unavailable, "the state database \(path) has an older schema",
-                                     hint: "the next 'gantry deploy' upgrades it")
+            let queue = queue
+            let check = {
+                try queue.read { db in
+                    if try migrator.hasBeenSuperseded(db) {
+                        throw StoreError(.tooNew, "the state database \(path) was written by a newer gantry",
+                                         hint: "upgrade gantry on this runner; an older binary must not change newer state")
+                    }
+                    if readOnly, try !migrator.hasCompletedMigrations(db) {
+                        throw StoreError(.unavailable, "the state database \(path) has an older schema",
+                                         hint: "the next 'gantry deploy' upgrades it")
+                    }
                 }
             }
-            if !readOnly {
-                // Many gantry processes may open a new database at once; one migrates, the
-                // others wait for it and find the schema up to date.
-                try MigrationLock.holding(path + ".lock") { try migrator.migrate(queue) }
+            if readOnly {
+                try check()
+            } else {
+                // Many gantry processes may open a new database at once; one checks and
+                // migrates, the others wait for it and find the schema up to date.
+                try MigrationLock.holding(path + ".lock") {
+                    try check()
+                    try migrator.migrate(queue)
+                }
             }
         } catch let error as StoreError {
             throw error
