@@ -126,7 +126,7 @@ def check_benchmark():
             with open(os.path.join(project, "gantry.yml"), "w") as f:
                 f.write("version: 1\nenvironments:\n  bench:\n    deploy: { command: [\"true\"] }\n")
                 f.write(f"    targets: [{', '.join(hosts)}]\n")
-                f.write("    check_concurrency: 256\n")
+                f.write("    check_concurrency: 512\n")
                 f.write(f"    checks: [ {{ name: web, http: {{ url: \"http://{{host}}:{port}/health\", expect_json: {{ status: UP }} }}, timeout: 5s, retries: 0 }} ]\n")
             argv = [GANTRY, "check", "bench", "--json"]
             peak_rss_of(argv, project)  # warm-up
