@@ -4,12 +4,16 @@ import GantryCore
 import GantryExec
 import GantryTerminal
 
-/// Opens the state store for a command that changes it, or fails.
-private func writableStore(_ context: Context, _ config: GantryConfig) throws -> any StateStore {
+/// What a hold command works on: the context, the environment's name, and the state store
+/// opened for writing.
+private func holdTarget(_ global: GlobalOptions, _ environment: String) throws -> (context: Context, name: String, store: any StateStore) {
+    let context = Context(options: global)
+    let config = try context.loadConfig()
+    let name = try context.environment(environment, in: config).name
     guard let store = try context.openStore(config: config, create: true) else {
         throw Failure.usage("the state store could not be created")
     }
-    return store
+    return (context, name, store)
 }
 
 struct LockCommand: AsyncParsableCommand {
@@ -28,10 +32,7 @@ struct LockCommand: AsyncParsableCommand {
     var reason: String
 
     func run() async throws {
-        let context = Context(options: global)
-        let config = try context.loadConfig()
-        let name = try context.environment(environment, in: config).name
-        let store = try writableStore(context, config)
+        let (context, name, store) = try holdTarget(global, environment)
         let origin = context.origin(runner: nil)
         do {
             let attempt = try await store.tryAcquireLock(
@@ -68,17 +69,15 @@ struct UnlockCommand: AsyncParsableCommand {
     var force = false
 
     func run() async throws {
-        let context = Context(options: global)
-        let config = try context.loadConfig()
-        let name = try context.environment(environment, in: config).name
-        let store = try writableStore(context, config)
+        let (_, name, store) = try holdTarget(global, environment)
         do {
             guard let lease = try await store.lease(environment: name) else {
                 Console.write("\(name) is not locked\n", to: STDOUT_FILENO)
                 return
             }
+            let processes = LocalProcessControl()
             let running = lease.deploymentID != nil && lease.expiresAt > Date()
-                && !(lease.owner.host == LocalProcessControl().hostName && !LocalProcessControl().isAlive(lease.owner.pid))
+                && !(lease.owner.host == processes.hostName && !processes.isAlive(lease.owner.pid))
             if running, !force {
                 throw Failure.refused("\(name) is held by running deployment \(lease.deploymentID!) (\(lease.owner.summary)); it releases the lock when it ends; --force releases it now and fences that deployment out")
             }
@@ -106,10 +105,7 @@ struct FreezeCommand: AsyncParsableCommand {
     var reason: String
 
     func run() async throws {
-        let context = Context(options: global)
-        let config = try context.loadConfig()
-        let name = try context.environment(environment, in: config).name
-        let store = try writableStore(context, config)
+        let (context, name, store) = try holdTarget(global, environment)
         let origin = context.origin(runner: nil)
         let who = origin.actor ?? origin.host
         do {
@@ -133,10 +129,7 @@ struct UnfreezeCommand: AsyncParsableCommand {
     var environment: String
 
     func run() async throws {
-        let context = Context(options: global)
-        let config = try context.loadConfig()
-        let name = try context.environment(environment, in: config).name
-        let store = try writableStore(context, config)
+        let (_, name, store) = try holdTarget(global, environment)
         do {
             try await store.setFreeze(environment: name, freeze: nil, at: Date())
         } catch {
