@@ -75,4 +75,26 @@ struct RunnerSelectionTests {
             (error as? ConfigError)?.issues.contains { $0.keyPath == "runners[0].health[0].github" } == true
         }
     }
+
+    @Test("deploy identifies its runner: an explicit name must exist, RUNNER_NAME may be GitHub's name, else the host name")
+    func identity() throws {
+        var github = GitHubRunnerSource(repo: "acme/app", org: nil, runner: "gh-primary-01", tokenEnv: "T")
+        github.timeout = .seconds(1)
+        let runners = [
+            RunnerConfig(name: "primary", labels: ["primary"], priority: 1, sources: [.github(github), .local(LocalRunnerSource())]),
+            RunnerConfig(name: "build-host", labels: ["secondary"], priority: 2, sources: []),
+        ]
+        #expect(try RunnerIdentity.identify(runners, flag: "primary", environment: ["GANTRY_RUNNER": "build-host"], hostName: "x")?.via == "--runner")
+        #expect(try RunnerIdentity.identify(runners, flag: nil, environment: ["GANTRY_RUNNER": "build-host"], hostName: "x")?.runner.name == "build-host")
+        let unknown = #expect(throws: RunnerIdentity.Unknown.self) {
+            try RunnerIdentity.identify(runners, flag: nil, environment: ["GANTRY_RUNNER": "primray"], hostName: "x")
+        }
+        #expect(unknown?.description == "GANTRY_RUNNER names runner 'primray', but gantry.yml defines only 'primary', 'build-host'")
+        #expect(try RunnerIdentity.identify(runners, flag: nil, environment: ["RUNNER_NAME": "gh-primary-01"], hostName: "x")?.runner.name == "primary")
+        #expect(try RunnerIdentity.identify(runners, flag: nil, environment: ["RUNNER_NAME": "unknown"], hostName: "build-host")?.via == "host name")
+        #expect(try RunnerIdentity.identify(runners, flag: nil, environment: [:], hostName: "elsewhere") == nil)
+        #expect(try RunnerIdentity.identify([], flag: "anything", environment: [:], hostName: "x") == nil)
+        #expect(runners[0].localGate?.sources.count == 1)
+        #expect(runners[1].localGate == nil)
+    }
 }

@@ -149,4 +149,28 @@ struct RunnerTests {
         #expect(missing.status == 3)
         #expect(missing.stderr.contains("GH_TOKEN is not set"))
     }
+
+    @Test("deploy runs its runner's local checks before the lock: unfit refuses with exit 3 and changes nothing")
+    func deployGate() throws {
+        let project = try project(runners: """
+              - { name: primary, priority: 1, health: [ { local: { tools: [sh, no-such-deploy-tool], min_free_disk: 1MiB } } ] }
+              - { name: secondary, priority: 2, health: [ { local: { tools: [sh], min_free_disk: 1MiB } } ] }
+            """)
+        let refused = try project.gantry("deploy", "production", "--release", "1.0.0", environment: ["GANTRY_RUNNER": "primary"])
+        #expect(refused.status == 3, "\(refused.output)")
+        #expect(refused.stderr.contains("runner primary (identified by GANTRY_RUNNER) is not fit to deploy: local: no-such-deploy-tool is not on PATH"))
+        #expect(!project.exists(".gantry/state.db"), "a refused gate must not touch the state")
+        let typo = try project.gantry("deploy", "production", "--release", "1.0.0", "--runner", "primray")
+        #expect(typo.status == 2)
+        #expect(typo.stderr.contains("--runner names runner 'primray', but gantry.yml defines only 'primary', 'secondary'"))
+        let fit = try project.gantry("deploy", "production", "--release", "1.0.0", "--runner", "secondary")
+        #expect(fit.status == 0, "\(fit.output)")
+        #expect(fit.stderr.contains("runner gate: secondary passes its local checks"))
+        let history = try project.json("history", "production")
+        let deployments = try #require(history["deployments"] as? [[String: Any]])
+        #expect(deployments.first?["runner"] as? String == "secondary")
+        let unknownHost = try project.gantry("deploy", "production", "--release", "1.0.1")
+        #expect(unknownHost.status == 0, "\(unknownHost.output)")
+        #expect(unknownHost.stderr.contains("runner gate skipped"))
+    }
 }

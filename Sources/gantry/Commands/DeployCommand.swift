@@ -17,7 +17,7 @@ struct DeployCommand: AsyncParsableCommand {
             records the outcome. Every step is journaled before it starts.
 
             Exit codes: 0 succeeded or skipped; 2 bad input; 3 refused before any change \
-            (environment locked, command could not start); 4 failed and not restored; \
+            (runner unfit, preflight failed, environment locked, command could not start); 4 failed and not restored; \
             130/143 interrupted.
             """
     )
@@ -36,7 +36,7 @@ struct DeployCommand: AsyncParsableCommand {
     @Flag(help: "Print the plan and change nothing: no state, no lock, no process.")
     var dryRun = false
 
-    @Option(help: ArgumentHelp("The runner this deploy runs on (default: $GANTRY_RUNNER, then $RUNNER_NAME).", valueName: "name"))
+    @Option(help: ArgumentHelp("The runner this deploy runs on, whose local checks must pass first (default: $GANTRY_RUNNER, then $RUNNER_NAME, then the host name).", valueName: "name"))
     var runner: String?
 
     @Option(help: ArgumentHelp("How long to wait for the environment's lock, in arrival order, before giving up with exit 3.", valueName: "duration"))
@@ -61,10 +61,13 @@ struct DeployCommand: AsyncParsableCommand {
         let release = try Context.release(release)
         let config = try context.loadConfig()
         let environmentConfig = try context.environment(environment, in: config)
+        let targets = try context.targets(for: environmentConfig, in: config)
+        let wait = try Context.wait(wait)
+        let runnerName = dryRun ? runner : try await RunnerGate.run(config: config, context: context, flag: runner)
         var request = DeploymentRequest(
             environment: environmentConfig, release: release, force: force, directory: config.directory,
-            origin: context.origin(runner: runner), processEnvironment: context.environment,
-            targets: try context.targets(for: environmentConfig, in: config), lockWait: try Context.wait(wait)
+            origin: context.origin(runner: runnerName ?? runner), processEnvironment: context.environment,
+            targets: targets, lockWait: wait
         )
         request.override = override ? reason : nil
         if dryRun {
