@@ -100,8 +100,10 @@ struct GitHubRunnerProbe {
                         return SourceVerdict(source: "github", state: .unknown, message: "GitHub API rate limit exhausted until \(reset)")
                     }
                     return SourceVerdict(source: "github", state: .unknown, message: "GitHub refused (\(response.status.code)): the token needs read access to self-hosted runners (repository Administration: read, or organization Self-hosted runners: read)")
+                case 500...599:
+                    return SourceVerdict(source: "github", state: .unknown, message: "GitHub's API failed (HTTP \(response.status.code)): the runner's state is unknown")
                 default:
-                    return SourceVerdict(source: "github", state: .unknown, message: "GitHub answered \(response.status.code)")
+                    return SourceVerdict(source: "github", state: .unknown, message: "GitHub answered HTTP \(response.status.code) to \(source.listURL(page: page))")
                 }
             } catch {
                 return SourceVerdict(source: "github", state: .unknown, message: ErrorText.describe(error, target: "the GitHub API"))

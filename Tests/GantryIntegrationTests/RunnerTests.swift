@@ -4,53 +4,6 @@ import Testing
 import Glibc
 #endif
 
-/// A stand-in for GitHub's REST API (which cannot run here), answering the documented shape
-/// of the list-runners endpoint, checking the token and the API version header.
-final class FakeGitHub: @unchecked Sendable {
-    let process = Process()
-    let port: Int
-
-    init(runners: String) throws {
-        let script = """
-            import http.server, json, sys
-            RUNNERS = json.loads(sys.argv[1])
-            class H(http.server.BaseHTTPRequestHandler):
-                def log_message(self, *a): pass
-                def do_GET(self):
-                    if self.headers.get("Authorization") != "Bearer t0k-secret":
-                        self.send_response(401); self.end_headers(); self.wfile.write(b'{"message":"Bad credentials"}'); return
-                    if self.headers.get("X-GitHub-Api-Version") != "2022-11-28" or not self.path.startswith("/repos/acme/app/actions/runners"):
-                        self.send_response(404); self.end_headers(); return
-                    body = json.dumps({"total_count": len(RUNNERS), "runners": RUNNERS}).encode()
-                    self.send_response(200)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("X-RateLimit-Remaining", "4321")
-                    self.end_headers(); self.wfile.write(body)
-            server = http.server.HTTPServer(("127.0.0.1", 0), H)
-            with open(sys.argv[2] + ".tmp", "w") as f: f.write(str(server.server_address[1]))
-            import os; os.rename(sys.argv[2] + ".tmp", sys.argv[2])
-            server.serve_forever()
-            """
-        let portFile = FileManager.default.temporaryDirectory.appendingPathComponent("fake-github-\(UUID().uuidString)").path
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, runners, portFile]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let deadline = Date().addingTimeInterval(10)
-        var text: String?
-        while text == nil, Date() < deadline {
-            text = try? String(contentsOfFile: portFile, encoding: .utf8)
-            if text == nil { Thread.sleep(forTimeInterval: 0.02) }
-        }
-        try? FileManager.default.removeItem(atPath: portFile)
-        port = try #require(Int(text ?? ""), "the fake GitHub API did not start")
-    }
-
-    /// SIGKILL: a test process may run with SIGTERM ignored, and children inherit that.
-    deinit { kill(process.processIdentifier, SIGKILL) }
-}
-
 @Suite("runner health and failover", .serialized)
 struct RunnerTests {
     func project(runners: String) throws -> Project {
@@ -133,18 +86,32 @@ struct RunnerTests {
         let fake = try FakeGitHub(runners: #"[{"id":1,"name":"primary-01","os":"linux","status":"offline","busy":false,"labels":[]},{"id":2,"name":"secondary-01","os":"linux","status":"online","busy":true,"labels":[]}]"#)
         let api = "http://127.0.0.1:\(fake.port)"
         let project = try project(runners: """
-              - { name: primary, priority: 1, health: [ { github: { repo: acme/app, runner: primary-01, token_env: GH_TOKEN, api_url: "\(api)" } } ] }
-              - { name: secondary, priority: 2, health: [ { github: { repo: acme/app, runner: secondary-01, token_env: GH_TOKEN, api_url: "\(api)" } } ] }
+              - { name: primary, priority: 1, health: [ { github: { repo: acme/app, runner: primary-01, token_env: GH_TOKEN, api_url: "\(api)", timeout: 1s } } ] }
+              - { name: secondary, priority: 2, health: [ { github: { repo: acme/app, runner: secondary-01, token_env: GH_TOKEN, api_url: "\(api)", timeout: 1s } } ] }
             """)
         let good = try project.gantry("select-runner", "production", environment: ["GH_TOKEN": "t0k-secret"])
         #expect(good.stdout == "secondary\n", "\(good.output)")
         let table = try project.gantry("runners", environment: ["GH_TOKEN": "t0k-secret"])
         #expect(table.stdout.contains("primary-01 is offline; 4321 API calls left this hour"))
-        #expect(table.stdout.contains("secondary-01 is online, busy with a job"))
+        #expect(table.stdout.contains("secondary-01 is online, busy with a job; 4320 API calls left this hour"), "the secondary is on page 2")
         let bad = try project.gantry("runners", "--json", environment: ["GH_TOKEN": "wrong"])
         #expect(bad.status == 3)
         #expect(bad.stdout.contains("rejected the token in GH_TOKEN (401)"))
         #expect(!bad.output.contains("wrong\""))
+        let answers = [
+            ("t0k-ratelimited", "GitHub API rate limit exhausted until 2030-01-01"),
+            ("t0k-noperm", "GitHub refused (403): the token needs read access to self-hosted runners"),
+            ("t0k-boom", "GitHub's API failed (HTTP 502): the runner's state is unknown"),
+            ("t0k-slow", "no answer within 1.0s"),
+        ]
+        for (token, reason) in answers {
+            let started = Date()
+            let refused = try project.gantry("select-runner", "production", environment: ["GH_TOKEN": token])
+            #expect(refused.status == 3, "\(token): \(refused.output)")
+            #expect(refused.stderr.contains("primary: github: \(reason)"), "\(token): \(refused.stderr)")
+            #expect(!refused.output.contains(token), "the token must never be printed")
+            #expect(Date().timeIntervalSince(started) < 3, "\(token) took too long")
+        }
         let missing = try project.gantry("select-runner", "production")
         #expect(missing.status == 3)
         #expect(missing.stderr.contains("GH_TOKEN is not set"))
@@ -172,5 +139,41 @@ struct RunnerTests {
         let unknownHost = try project.gantry("deploy", "production", "--release", "1.0.1")
         #expect(unknownHost.status == 0, "\(unknownHost.output)")
         #expect(unknownHost.stderr.contains("runner gate skipped"))
+    }
+
+    @Test("Prometheus scrapes two runner exporters; when the primary's stops, select-runner fails over to the secondary",
+          .enabled(if: ProcessInfo.processInfo.environment["GANTRY_TEST_PROMETHEUS_TARGETS"] != nil || ProcessInfo.processInfo.environment["CI"] == "true"))
+    func prometheusFailover() throws {
+        let url = try #require(ProcessInfo.processInfo.environment["GANTRY_TEST_PROMETHEUS_URL"])
+        let targets = try #require(ProcessInfo.processInfo.environment["GANTRY_TEST_PROMETHEUS_TARGETS"])
+        let primary = try runnerExporter()
+        let secondary = try runnerExporter()
+        let scenario = UUID().uuidString.lowercased()
+        let file = "\(targets)/\(scenario).json"
+        let list = #"[{"targets":["127.0.0.1:\#(primary.port)"],"labels":{"runner":"primary","scenario":"\#(scenario)"}},"# +
+            #"{"targets":["127.0.0.1:\#(secondary.port)"],"labels":{"runner":"secondary","scenario":"\#(scenario)"}}]"#
+        try Data(list.utf8).write(to: URL(fileURLWithPath: file + ".tmp"))
+        try FileManager.default.moveItem(atPath: file + ".tmp", toPath: file)
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let project = try project(runners: """
+              - { name: primary, labels: [self-hosted, production, primary], priority: 1, health: [ { prometheus: { url: "\(url)", query: 'up{job="runners",scenario="\(scenario)",runner="primary"}' } } ] }
+              - { name: secondary, labels: [self-hosted, production, secondary], priority: 2, health: [ { prometheus: { url: "\(url)", query: 'up{job="runners",scenario="\(scenario)",runner="secondary"}' } } ] }
+            """)
+        func choice(until expected: String) throws -> GantryBinary.Result {
+            let deadline = Date().addingTimeInterval(20)
+            var result = try project.gantry("select-runner", "production")
+            while result.stdout != expected + "\n", Date() < deadline {
+                Thread.sleep(forTimeInterval: 0.25)
+                result = try project.gantry("select-runner", "production")
+            }
+            return result
+        }
+        let before = try choice(until: "primary")
+        #expect(before.stdout == "primary\n", "Prometheus never saw both exporters up: \(before.output)")
+        primary.stop()
+        let after = try choice(until: "secondary")
+        #expect(after.stdout == "secondary\n", "\(after.output)")
+        #expect(after.stderr.contains("failover: primary is unhealthy (prometheus: value 0"), "\(after.stderr)")
+        _ = secondary.port
     }
 }

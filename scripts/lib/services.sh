@@ -124,12 +124,16 @@ start_prometheus() {
   command -v prometheus >/dev/null || { service_failed "Prometheus: not found (package prometheus)"; return; }
   local dir="$SERVICES_DIR/prometheus" port
   port=$(free_port)
-  mkdir -p "$dir/data"
+  mkdir -p "$dir/data" "$dir/targets"
+  # The runners job reads its targets from files the tests write (file_sd): a test starts
+  # stand-in runner exporters, lists them there, and stops one to see failover.
   cat > "$dir/prometheus.yml" <<CONF
-global: { scrape_interval: 1s, evaluation_interval: 1s }
+global: { scrape_interval: 1s, evaluation_interval: 1s, scrape_timeout: 500ms }
 scrape_configs:
   - job_name: prometheus
     static_configs: [ { targets: ["127.0.0.1:$port"] } ]
+  - job_name: runners
+    file_sd_configs: [ { files: ["$dir/targets/*.json"], refresh_interval: 1s } ]
 CONF
   prometheus --config.file="$dir/prometheus.yml" --web.listen-address="127.0.0.1:$port" \
     --storage.tsdb.path="$dir/data" >"$dir/prometheus.log" 2>&1 &
@@ -141,6 +145,7 @@ CONF
     sleep 0.1
   done
   export GANTRY_TEST_PROMETHEUS_URL="http://127.0.0.1:$port"
+  export GANTRY_TEST_PROMETHEUS_TARGETS="$dir/targets"
   echo "    prometheus on 127.0.0.1:$port"
 }
 
