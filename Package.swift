@@ -31,6 +31,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // The pure core: configuration model, plan, state machine, policies, masking.
@@ -78,11 +83,35 @@ let package = Package(
             dependencies: ["GantryCore"],
             swiftSettings: strict
         ),
+        // Metrics: the snapshot of what the store and the probes know, exposed through
+        // swift-metrics and swift-prometheus; the textfile writer; dashboard and alert rules.
+        .target(
+            name: "GantryTelemetry",
+            dependencies: [
+                "GantryCore",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: strict
+        ),
+        // `gantry serve`: the exporter, the status API and page, the polling loops.
+        .target(
+            name: "GantryServe",
+            dependencies: [
+                "GantryCore", "GantryTelemetry",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Templates")],
+            swiftSettings: strict
+        ),
         // The thin command line: parses, wires adapters into the core, prints.
         .executableTarget(
             name: "gantry",
             dependencies: [
-                "GantryCore", "GantryStore", "GantryExec", "GantryProbes", "GantryTerminal",
+                "GantryCore", "GantryStore", "GantryExec", "GantryProbes", "GantryTerminal", "GantryTelemetry", "GantryServe",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -102,6 +131,19 @@ let package = Package(
         .testTarget(
             name: "GantryProbesTests",
             dependencies: ["GantryCore", "GantryProbes", "GantryExec"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "GantryTelemetryTests",
+            dependencies: ["GantryCore", "GantryTelemetry"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "GantryServeTests",
+            dependencies: [
+                "GantryCore", "GantryTelemetry", "GantryServe",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

@@ -7,6 +7,28 @@ actor MemoryStateStore: StateStore {
     var records: [DeploymentID: DeploymentRecord] = [:]
     var journals: [DeploymentID: [JournalEntry]] = [:]
     var locks: [String: (lease: Lease, held: Bool)] = [:]
+    var latest: [String: Observation] = [:]
+    var failoverLog: [RunnerFailover] = []
+
+    func record(_ observations: [Observation]) throws(StoreError) {
+        for observation in observations {
+            let key = "\(observation.subject)/\(observation.environment)/\(observation.name)"
+            if let old = latest[key], old.at > observation.at { continue }
+            latest[key] = observation
+        }
+    }
+
+    func observations() throws(StoreError) -> [Observation] { latest.values.sorted { ($0.subject.rawValue, $0.environment, $0.name) < ($1.subject.rawValue, $1.environment, $1.name) } }
+
+    func recordFailover(_ failover: RunnerFailover) throws(StoreError) { failoverLog.append(failover) }
+
+    func failoverCounts() throws(StoreError) -> [FailoverCount] {
+        Dictionary(grouping: failoverLog) { [$0.environment, $0.from, $0.to] }
+            .map { FailoverCount(environment: $0.key[0], from: $0.key[1], to: $0.key[2], count: $0.value.count) }
+            .sorted { ($0.environment, $0.from, $0.to) < ($1.environment, $1.from, $1.to) }
+    }
+
+    func failovers(limit: Int) throws(StoreError) -> [RunnerFailover] { Array(failoverLog.reversed().prefix(limit)) }
 
     func environmentState(_ environment: String) throws(StoreError) -> EnvironmentState {
         environments[environment] ?? EnvironmentState(name: environment)

@@ -239,6 +239,49 @@ struct StoreQueueContractTests {
     }
 }
 
+@Suite("state store contract: observations and failovers")
+struct StoreObservationContractTests {
+    let t0 = Date(timeIntervalSince1970: 1_795_000_000)
+
+    @Test("the newest observation per runner or check wins; an older one never replaces it", arguments: StoreFactory.all)
+    func latestWins(factory: StoreFactory) async throws {
+        let store = try factory.make()
+        let runner = Observation(subject: .runner, name: "primary", healthy: true, durationMilliseconds: 12, message: "http: HTTP 200", at: t0)
+        let check = Observation(subject: .check, environment: "production", name: "web", healthy: false, durationMilliseconds: 340, message: "HTTP 503", at: t0)
+        try await store.record([runner, check])
+        #expect(try await store.observations() == [check, runner])
+        var later = runner
+        later.healthy = false
+        later.message = "http: connection refused"
+        later.at = t0.addingTimeInterval(5)
+        try await store.record([later])
+        var stale = runner
+        stale.at = t0.addingTimeInterval(1)
+        try await store.record([stale])
+        #expect(try await store.observations() == [check, later])
+        var otherEnvironment = check
+        otherEnvironment.environment = "staging"
+        try await store.record([otherEnvironment])
+        #expect(try await store.observations().count == 3)
+    }
+
+    @Test("failovers are counted per environment and pair of runners, and listed newest first", arguments: StoreFactory.all)
+    func failovers(factory: StoreFactory) async throws {
+        let store = try factory.make()
+        #expect(try await store.failoverCounts().isEmpty)
+        for (n, (environment, from, to)) in [("production", "primary", "secondary"), ("production", "primary", "secondary"), ("staging", "primary", "tertiary")].enumerated() {
+            try await store.recordFailover(RunnerFailover(environment: environment, from: from, to: to, reason: "http: refused", at: t0.addingTimeInterval(Double(n))))
+        }
+        #expect(try await store.failoverCounts() == [
+            FailoverCount(environment: "production", from: "primary", to: "secondary", count: 2),
+            FailoverCount(environment: "staging", from: "primary", to: "tertiary", count: 1),
+        ])
+        let newest = try await store.failovers(limit: 2)
+        #expect(newest.map(\.environment) == ["staging", "production"])
+        #expect(newest.first == RunnerFailover(environment: "staging", from: "primary", to: "tertiary", reason: "http: refused", at: t0.addingTimeInterval(2)))
+    }
+}
+
 @Suite("sqlite store")
 struct SQLiteStoreTests {
     func temporaryPath() -> String {

@@ -53,6 +53,18 @@ public protocol StateStore: Sendable {
     /// Deployments of the environment that started and never recorded an outcome: killed.
     func unfinishedDeployments(environment: String, excluding: DeploymentID?) async throws(StoreError) -> [DeploymentRecord]
     func journal(_ id: DeploymentID) async throws(StoreError) -> [JournalEntry]
+
+    /// Keeps the latest observation per subject, environment and name (newer replaces older;
+    /// an observation older than the stored one is ignored).
+    func record(_ observations: [Observation]) async throws(StoreError)
+    /// The latest observation of every runner and check that has one.
+    func observations() async throws(StoreError) -> [Observation]
+    /// Remembers a failover, for `gantry_runner_failovers_total` and the status page.
+    func recordFailover(_ failover: RunnerFailover) async throws(StoreError)
+    /// Failovers counted per environment and pair of runners.
+    func failoverCounts() async throws(StoreError) -> [FailoverCount]
+    /// The newest failovers, newest first.
+    func failovers(limit: Int) async throws(StoreError) -> [RunnerFailover]
 }
 
 extension StateStore {

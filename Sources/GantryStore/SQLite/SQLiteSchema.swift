@@ -69,6 +69,28 @@ enum SQLiteSchema {
                 ALTER TABLE environments ADD COLUMN breaker_reset_at INTEGER;
                 """)
         }
+        migrator.registerMigration("4-observations") { db in
+            try db.execute(sql: """
+                CREATE TABLE observations (
+                    subject TEXT NOT NULL,
+                    environment TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    healthy INTEGER NOT NULL,
+                    duration_ms INTEGER NOT NULL,
+                    message TEXT NOT NULL,
+                    at INTEGER NOT NULL,
+                    PRIMARY KEY (subject, environment, name)
+                );
+                CREATE TABLE failovers (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    environment TEXT NOT NULL,
+                    from_runner TEXT NOT NULL,
+                    to_runner TEXT NOT NULL,
+                    reason TEXT NOT NULL,
+                    at INTEGER NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }
