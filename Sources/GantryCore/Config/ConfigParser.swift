@@ -31,7 +31,12 @@ public enum ConfigParser {
 
     private static func parseRoot(_ root: Node, reader: YAMLReader, file: String, directory: String) -> GantryConfig? {
         guard let fields = reader.fields(root, at: .root) else { return nil }
-        fields.notYetSupported(["notify", "metrics"], note: "planned; remove it for now")
+        fields.notYetSupported(["notify"], note: "planned; remove it for now")
+        let metrics = fields.fields("metrics").map { metrics in
+            defer { metrics.finish() }
+            return MetricsConfig(textfile: metrics.string("textfile"))
+        } ?? MetricsConfig()
+        let serve = fields.fields("serve").map { parseServe($0, reader: reader) } ?? ServeConfig()
         let runners = fields.value("runners").map { RunnerParser(reader: reader).parse($0, at: ConfigKeyPath.root.key("runners")) } ?? []
         let version = fields.int("version", required: true)
         if let version, version != supportedVersion, let node = fields.node("version") {
@@ -62,7 +67,28 @@ public enum ConfigParser {
         guard let version else { return nil }
         var config = GantryConfig(version: version, file: file, directory: directory, state: state, environments: environments)
         config.runners = runners
+        config.metrics = metrics
+        config.serve = serve
         return config
+    }
+
+    private static func parseServe(_ fields: YAMLFields, reader: YAMLReader) -> ServeConfig {
+        defer { fields.finish() }
+        var serve = ServeConfig()
+        if let listen = fields.string("listen") {
+            if ListenAddress(listen) == nil, let node = fields.node("listen") {
+                reader.fail(node, fields.path.key("listen"), "'\(listen)' is not host:port", hint: "e.g. 127.0.0.1:9464")
+            } else {
+                serve.listen = listen
+            }
+        }
+        serve.tokenEnv = fields.string("token_env")
+        serve.runnerInterval = fields.duration("runner_interval") ?? serve.runnerInterval
+        serve.checkInterval = fields.duration("check_interval") ?? serve.checkInterval
+        serve.storeInterval = fields.duration("store_interval") ?? serve.storeInterval
+        serve.unhealthyAfter = fields.int("unhealthy_after", range: 1...100) ?? serve.unhealthyAfter
+        serve.healthyAfter = fields.int("healthy_after", range: 1...100) ?? serve.healthyAfter
+        return serve
     }
 
     private static func syntaxIssue(_ error: YamlError, file: String) -> ConfigIssue {

@@ -16,6 +16,10 @@ public struct GantryConfig: Sendable {
     public var environments: [EnvironmentConfig]
     /// The machines that can run deploys.
     public var runners: [RunnerConfig] = []
+    /// Where one-shot commands write their metrics.
+    public var metrics = MetricsConfig()
+    /// How `gantry serve` listens and polls.
+    public var serve = ServeConfig()
 
     public init(version: Int, file: String, directory: String, state: String, environments: [EnvironmentConfig]) {
         self.version = version

@@ -42,7 +42,7 @@ public struct DeploymentEngine: Sendable {
     static let lockPollInterval: Duration = .milliseconds(20)
     /// How often a waiter says it is alive; one silent for `waiterStaleness` is skipped.
     static let waiterHeartbeat: Duration = .seconds(1)
-    static let waiterStaleness: Duration = .seconds(10)
+    public static let waiterStaleness: Duration = .seconds(10)
 
     public init(
         store: any StateStore, runner: any CommandRunner, prober: any Prober, processes: any ProcessControl,

@@ -37,7 +37,7 @@ struct StatusCommand: AsyncParsableCommand {
                     view.updatedAt = state.updatedAt
                     if let lease = try await store.lease(environment: name), lease.expiresAt > now { view.lock = LeaseView(lease) }
                     view.frozen = state.freeze.map { FreezeView(reason: $0.reason, by: $0.by, at: $0.at) }
-                    view.waiting = try await store.waiters(environment: name, liveSince: now.addingTimeInterval(-10)).map {
+                    view.waiting = try await store.waiters(environment: name, liveSince: now.addingTimeInterval(-DeploymentEngine.waiterStaleness.seconds)).map {
                         WaiterView(deploymentId: $0.deploymentID.rawValue, release: $0.release, host: $0.owner.host, pid: $0.owner.pid, enqueuedAt: $0.enqueuedAt)
                     }
                     view.lastDeployment = try await store.deployments(environment: name, limit: 1).first.map(DeploymentView.init)

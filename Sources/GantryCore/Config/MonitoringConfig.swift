@@ -1,0 +1,30 @@
+/// Where one-shot commands leave their metrics: a file for node_exporter's textfile
+/// collector (written whole, then renamed into place).
+public struct MetricsConfig: Sendable, Hashable {
+    /// Absolute, or relative to the config directory; nil writes no textfile.
+    public var textfile: String?
+
+    public init(textfile: String? = nil) {
+        self.textfile = textfile
+    }
+}
+
+/// How `gantry serve` listens and polls.
+public struct ServeConfig: Sendable, Hashable {
+    /// `host:port`; loopback by default, so exposing the page is a decision.
+    public var listen: String = "127.0.0.1:9464"
+    /// The environment variable holding a bearer token every route but /healthz requires.
+    public var tokenEnv: String?
+    /// How often runners are probed.
+    public var runnerInterval: Duration = .seconds(30)
+    /// How often each environment's checks run.
+    public var checkInterval: Duration = .seconds(60)
+    /// How often the state store is read for deployments, locks and releases.
+    public var storeInterval: Duration = .seconds(5)
+    /// Consecutive failed probes before a healthy runner or check is reported down.
+    public var unhealthyAfter: Int = 2
+    /// Consecutive passed probes before a down runner or check is reported up again.
+    public var healthyAfter: Int = 2
+
+    public init() {}
+}

@@ -1,0 +1,106 @@
+public import Foundation
+public import GantryCore
+
+/// Everything the metrics, the status API and the status page show, read from the state
+/// store at one moment. Built the same way by a one-shot command (for its textfile) and by
+/// `gantry serve` (on every poll), so both tell the same story about deployments made by any
+/// process that shares the store.
+public struct MonitoringState: Sendable {
+    /// One configured environment and what the store knows about it.
+    public struct Environment: Sendable {
+        public var name: String
+        public var state: EnvironmentState
+        public var lease: Lease?
+        public var waiters: [LockWaiter]
+        /// The check names of the config: the only label values `gantry_check_*` may carry.
+        public var checks: [String]
+        /// The newest deployments, newest first.
+        public var recent: [DeploymentRecord]
+
+        public init(name: String, state: EnvironmentState, lease: Lease?, waiters: [LockWaiter], checks: [String], recent: [DeploymentRecord]) {
+            self.name = name
+            self.state = state
+            self.lease = lease
+            self.waiters = waiters
+            self.checks = checks
+            self.recent = recent
+        }
+    }
+
+    public var now: Date
+    public var environments: [Environment]
+    /// The configured runners' names: the only label values `gantry_runner_*` may carry.
+    public var runners: [String]
+    /// Every deployment in the store, for the counters and the duration histogram.
+    public var deployments: [DeploymentRecord]
+    public var observations: [Observation]
+    public var failoverCounts: [FailoverCount]
+    public var recentFailovers: [RunnerFailover]
+
+    public init(
+        now: Date, environments: [Environment], runners: [String], deployments: [DeploymentRecord] = [],
+        observations: [Observation] = [], failoverCounts: [FailoverCount] = [], recentFailovers: [RunnerFailover] = []
+    ) {
+        self.now = now
+        self.environments = environments
+        self.runners = runners
+        self.deployments = deployments
+        self.observations = observations
+        self.failoverCounts = failoverCounts
+        self.recentFailovers = recentFailovers
+    }
+
+    /// Reads the state of every configured environment. A missing store (nothing deployed
+    /// yet) reads as empty.
+    public static func load(config: GantryConfig, store: (any StateStore)?, now: Date, recent: Int = 10) async throws(StoreError) -> MonitoringState {
+        var environments: [Environment] = []
+        for environment in config.environments {
+            var view = Environment(
+                name: environment.name, state: EnvironmentState(name: environment.name), lease: nil, waiters: [],
+                checks: environment.checks.map(\.name), recent: []
+            )
+            if let store {
+                view.state = try await store.environmentState(environment.name)
+                view.lease = try await store.lease(environment: environment.name)
+                view.waiters = try await store.waiters(environment: environment.name, liveSince: now.addingTimeInterval(-DeploymentEngine.waiterStaleness.seconds))
+                view.recent = try await store.deployments(environment: environment.name, limit: recent)
+            }
+            environments.append(view)
+        }
+        var state = MonitoringState(now: now, environments: environments, runners: config.runners.map(\.name))
+        if let store {
+            let configured = Set(config.environments.map(\.name))
+            state.deployments = try await store.deployments(environment: nil, limit: Int(Int32.max)).filter { configured.contains($0.environment) }
+            state.observations = try await store.observations()
+            state.failoverCounts = try await store.failoverCounts().filter { configured.contains($0.environment) }
+            state.recentFailovers = try await store.failovers(limit: recent)
+        }
+        return state
+    }
+
+    /// Adds fresher observations (a serve loop's own probes) over those from the store.
+    public mutating func merge(_ fresh: [Observation]) {
+        var byKey: [String: Observation] = [:]
+        for observation in observations + fresh {
+            let key = "\(observation.subject.rawValue)\u{0}\(observation.environment)\u{0}\(observation.name)"
+            if let existing = byKey[key], existing.at > observation.at { continue }
+            byKey[key] = observation
+        }
+        observations = byKey.values.sorted { ($0.subject.rawValue, $0.environment, $0.name) < ($1.subject.rawValue, $1.environment, $1.name) }
+    }
+
+    /// The latest observation of a configured runner.
+    public func runner(_ name: String) -> Observation? {
+        observations.first { $0.subject == .runner && $0.name == name }
+    }
+
+    /// The latest observation of a configured check.
+    public func check(_ name: String, environment: String) -> Observation? {
+        observations.first { $0.subject == .check && $0.environment == environment && $0.name == name }
+    }
+}
+
+extension Lease {
+    /// Whether the lease still holds the environment at `now` (a hold by hand never expires).
+    public func isLive(at now: Date) -> Bool { expiresAt > now }
+}
