@@ -98,3 +98,26 @@ struct RunnerSelectionTests {
         #expect(runners[1].localGate == nil)
     }
 }
+
+/// Answers every source by its kind: http healthy, local unhealthy.
+struct KindProber: RunnerProber {
+    func probe(_ source: RunnerSource, runner: RunnerConfig, isThisMachine: Bool, environment: [String: String]) async -> SourceVerdict {
+        SourceVerdict(source: source.kind, state: source.kind == "local" ? .unhealthy : .healthy, message: isThisMachine ? "here" : "elsewhere")
+    }
+}
+
+@Suite("runner health check")
+struct RunnerHealthCheckTests {
+    @Test("local sources count only for the machine gantry runs on")
+    func localOnlyHere() async {
+        let sources: [RunnerSource] = [.http(url: "http://127.0.0.1:1/", timeout: .seconds(1)), .local(LocalRunnerSource())]
+        let runners = [
+            RunnerConfig(name: "primary", labels: [], priority: 1, sources: sources),
+            RunnerConfig(name: "secondary", labels: [], priority: 2, sources: sources),
+        ]
+        let health = await RunnerHealthCheck(prober: KindProber()).run(runners, thisMachine: "primary", environment: [:])
+        #expect(health.map(\.healthy) == [false, true])
+        #expect(health[0].sources.map(\.source) == ["http", "local"])
+        #expect(health[1].sources.map(\.source) == ["http"])
+    }
+}

@@ -46,6 +46,10 @@ public enum RunnerSelection {
 
 /// Probes every source of every runner at once, each bounded by its own timeout, so a
 /// decision takes the slowest timeout, never their sum.
+///
+/// A `local` source can only be judged on its own machine: for every other runner it is
+/// left out of the verdict (that runner's own `gantry deploy` gate runs it), so a gate job
+/// running on the primary can still fail over to a secondary that has local checks.
 public struct RunnerHealthCheck: Sendable {
     let prober: any RunnerProber
 
@@ -55,6 +59,12 @@ public struct RunnerHealthCheck: Sendable {
 
     public func run(_ runners: [RunnerConfig], thisMachine: String?, environment: [String: String]) async -> [RunnerHealth] {
         let prober = prober
+        let runners = runners.map { runner in
+            guard runner.name != thisMachine else { return runner }
+            var remote = runner
+            remote.sources = runner.sources.filter { if case .local = $0 { false } else { true } }
+            return remote
+        }
         let verdicts = await withTaskGroup(of: (Int, Int, SourceVerdict).self) { group in
             for (runnerIndex, runner) in runners.enumerated() {
                 for (sourceIndex, source) in runner.sources.enumerated() {

@@ -3,6 +3,7 @@ import Foundation
 import GantryCore
 import GantryExec
 import GantryProbes
+import GantryTelemetry
 import GantryTerminal
 
 struct CheckCommand: AsyncParsableCommand {
@@ -54,6 +55,7 @@ struct CheckCommand: AsyncParsableCommand {
             )
         }
         let elapsed = ContinuousClock.now - started
+        await MetricsPublisher(context: context, config: config).publish(observations: Observations.checks(results, environment: environment, at: Date()))
         let failed = results.filter { !$0.passed }
         if json {
             JSONOutput.print(CheckReportView(environment: environment, passed: failed.isEmpty, durationSeconds: elapsed.seconds, checks: results.map(CheckResultView.init)))

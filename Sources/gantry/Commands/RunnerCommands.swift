@@ -3,6 +3,7 @@ import Foundation
 import GantryCore
 import GantryExec
 import GantryProbes
+import GantryTelemetry
 import GantryTerminal
 
 /// Probes every configured runner; shared by `runners` and `select-runner`.
@@ -53,6 +54,7 @@ struct RunnersCommand: AsyncParsableCommand {
         let config = try context.loadConfig()
         guard !config.runners.isEmpty else { throw Failure.usage("\(config.file) defines no runners: add a runners: list") }
         let health = await RunnerProbing.health(config.runners, context: context, runner: runner, config: config)
+        await MetricsPublisher(context: context, config: config).publish(observations: Observations.runners(health, at: Date()))
         if json {
             JSONOutput.print(RunnersView(runners: health.map(RunnerView.init)))
         } else {
@@ -92,6 +94,10 @@ struct SelectRunnerCommand: AsyncParsableCommand {
         guard !eligible.isEmpty else { throw Failure.usage("\(config.file) defines no runners: add a runners: list") }
         let health = await RunnerProbing.health(eligible, context: context, runner: nil, config: config)
         let (chosen, failoverFrom) = RunnerSelection.select(health)
+        let failover = chosen.flatMap { chosen in
+            failoverFrom.map { RunnerFailover(environment: environment, from: $0.runner.name, to: chosen.runner.name, reason: $0.reason, at: Date()) }
+        }
+        await MetricsPublisher(context: context, config: config).publish(observations: Observations.runners(health, at: Date()), failover: failover)
         let github = context.environment["GITHUB_ACTIONS"] == "true"
         if json {
             JSONOutput.print(SelectionView(

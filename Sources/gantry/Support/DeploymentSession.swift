@@ -59,6 +59,7 @@ struct DeploymentSession {
             exitCode = ExitStatus.interrupted(by: signal)
         }
         await OutcomePrinter(console: console, json: json).print(summary, exitCode: exitCode)
+        await MetricsPublisher(context: context, config: config).publish()
         context.logger.debug("deployment finished", metadata: [
             "id": "\(summary.id)", "outcome": "\(summary.outcome.rawValue)", "exit": "\(exitCode)",
         ])
