@@ -89,6 +89,7 @@ let package = Package(
             name: "GantryTelemetry",
             dependencies: [
                 "GantryCore",
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
