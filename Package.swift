@@ -105,7 +105,6 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            resources: [.copy("Templates")],
             swiftSettings: strict
         ),
         // The thin command line: parses, wires adapters into the core, prints.

@@ -1,0 +1,120 @@
+import Foundation
+import GantryCore
+import GantryTelemetry
+
+/// `GET /api/v1/status`: environments with their releases, lock, freeze, checks and newest
+/// deployments; runners with their latest verdicts; recent failovers. Every text in it was
+/// masked before it was stored or observed; no secret value reaches this document.
+struct StatusDocument: Encodable {
+    var generatedAt: Date
+    var version: String
+    /// Set when the state store could not be read at the last poll.
+    var storeError: String?
+    var environments: [EnvironmentView]
+    var runners: [ObservationView]
+    var failovers: [FailoverView]
+
+    struct EnvironmentView: Encodable {
+        var name: String
+        var current: String?
+        var lastGood: String?
+        var deploying: Bool
+        var lock: LockView?
+        var waiting: Int
+        var frozen: FreezeView?
+        var checks: [ObservationView]
+        var deployments: [DeploymentView]
+    }
+
+    struct LockView: Encodable {
+        var holder: String
+        var runner: String?
+        var deploymentId: String?
+        var reason: String?
+        var since: Date
+        var expiresAt: Date?
+    }
+
+    struct FreezeView: Encodable {
+        var reason: String
+        var by: String
+        var at: Date
+    }
+
+    struct ObservationView: Encodable {
+        var name: String
+        var healthy: Bool
+        var message: String
+        var durationSeconds: Double
+        var checkedAt: Date
+
+        init(_ observation: Observation) {
+            name = observation.name
+            healthy = observation.healthy
+            message = observation.message
+            durationSeconds = Double(observation.durationMilliseconds) / 1000
+            checkedAt = observation.at
+        }
+    }
+
+    struct DeploymentView: Encodable {
+        var id: String
+        var kind: String
+        var release: String
+        var outcome: String?
+        var reason: String?
+        var startedAt: Date
+        var finishedAt: Date?
+        var durationSeconds: Double?
+        var runner: String?
+        var actor: String?
+        var runUrl: String?
+    }
+
+    struct FailoverView: Encodable {
+        var environment: String
+        var from: String
+        var to: String
+        var reason: String
+        var at: Date
+    }
+
+    init(_ state: MonitoringState, version: String, storeError: String?) {
+        generatedAt = state.now
+        self.version = version
+        self.storeError = storeError
+        environments = state.environments.map { environment in
+            let lease = environment.lease.flatMap { $0.isLive(at: state.now) ? $0 : nil }
+            return EnvironmentView(
+                name: environment.name, current: environment.state.current, lastGood: environment.state.lastGood,
+                deploying: lease?.deploymentID != nil,
+                lock: lease.map {
+                    LockView(
+                        holder: $0.owner.summary, runner: $0.owner.runner, deploymentId: $0.deploymentID?.rawValue, reason: $0.reason,
+                        since: $0.acquiredAt, expiresAt: $0.expiresAt > state.now.addingTimeInterval(10 * 365 * 86400) ? nil : $0.expiresAt
+                    )
+                },
+                waiting: environment.waiters.count,
+                frozen: environment.state.freeze.map { FreezeView(reason: $0.reason, by: $0.by, at: $0.at) },
+                checks: environment.checks.compactMap { state.check($0, environment: environment.name) }.map(ObservationView.init),
+                deployments: environment.recent.map {
+                    DeploymentView(
+                        id: $0.id.rawValue, kind: $0.kind.rawValue, release: $0.release, outcome: $0.outcome?.rawValue, reason: $0.reason,
+                        startedAt: $0.startedAt, finishedAt: $0.finishedAt, durationSeconds: $0.duration?.seconds, runner: $0.origin.runner,
+                        actor: $0.origin.actor, runUrl: $0.origin.runURL
+                    )
+                }
+            )
+        }
+        runners = state.runners.compactMap { state.runner($0) }.map(ObservationView.init)
+        failovers = state.recentFailovers.map { FailoverView(environment: $0.environment, from: $0.from, to: $0.to, reason: $0.reason, at: $0.at) }
+    }
+
+    func encoded() -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return Array((try? encoder.encode(self)) ?? Data("{}".utf8)) + [0x0A]
+    }
+}

@@ -1,0 +1,114 @@
+import ArgumentParser
+import Foundation
+import GantryCore
+import GantryExec
+import GantryProbes
+import GantryServe
+import GantryStore
+import GantryTelemetry
+import GantryTerminal
+import Logging
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve metrics, a status API and a status page; poll runners and checks.",
+        discussion: """
+            Routes: /metrics (Prometheus text), /healthz, /api/v1/status (JSON) and / (the status \
+            page). Deployments, locks and releases are read from the state store every \
+            serve.store_interval, so deploys made by any process that shares the store show up. \
+            Runners are probed every serve.runner_interval and each environment's checks run every \
+            serve.check_interval; a verdict changes only after serve.unhealthy_after failures or \
+            serve.healthy_after passes in a row. With serve.token_env set, every route but \
+            /healthz needs 'Authorization: Bearer <token>'. SIGTERM or SIGINT stops it cleanly.
+            """
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: ArgumentHelp("host:port to listen on (default: serve.listen, else 127.0.0.1:9464).", valueName: "address"))
+    var listen: String?
+
+    func run() async throws {
+        let context = Context(options: global)
+        let config = try context.loadConfig()
+        let text = listen ?? config.serve.listen
+        guard let address = ListenAddress(text) else { throw Failure.usage("--listen '\(text)' is not host:port, e.g. 127.0.0.1:9464") }
+        var token: String?
+        if let name = config.serve.tokenEnv {
+            guard let value = context.environment[name], !value.isEmpty else {
+                throw Failure.usage("serve.token_env names \(name), which is not set: set it, or remove token_env to serve without a token")
+            }
+            token = value
+        }
+        var targets: [String: [TargetHost]] = [:]
+        for environment in config.environments where !environment.checks.isEmpty {
+            targets[environment.name] = try context.targets(for: environment, in: config)
+        }
+        let source = StoreReader(context: context, config: config)
+        let initial = await source.read()
+        let board = StatusBoard(
+            initial: initial.state, version: GantryVersion.current,
+            downAfter: config.serve.unhealthyAfter, upAfter: config.serve.healthyAfter, refreshSeconds: 15
+        )
+        if let error = initial.error { await board.storeFailed(error) }
+        var logger = Logger(label: "gantry.serve") { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = global.verbose ? .debug : .notice
+        let serveConfig = config.serve
+        let environment = context.environment
+        let thisMachine = try? RunnerIdentity.identify(config.runners, flag: nil, environment: environment, hostName: ProcessInfoHost.name)?.runner.name
+        try await LiveProber.with(commandRunner: SubprocessCommandRunner(), directory: config.directory) { prober in
+            var pollers = [PollingService(name: "store", interval: serveConfig.storeInterval) {
+                let read = await source.read()
+                if let error = read.error { await board.storeFailed(error) } else { await board.update(read.state) }
+            }]
+            if !config.runners.isEmpty {
+                pollers.append(PollingService(name: "runners", interval: serveConfig.runnerInterval) {
+                    let health = await RunnerHealthCheck(prober: prober).run(config.runners, thisMachine: thisMachine, environment: environment)
+                    await board.observe(Observations.runners(health, at: Date()))
+                })
+            }
+            for environmentConfig in config.environments where !environmentConfig.checks.isEmpty {
+                let hosts = targets[environmentConfig.name] ?? []
+                let masker = SecretMasker.forEnvironment(environmentConfig, processEnvironment: environment)
+                pollers.append(PollingService(name: "checks-\(environmentConfig.name)", interval: serveConfig.checkInterval) {
+                    let results = await CheckRunner(prober: prober).run(
+                        environmentConfig.checks, targets: hosts, environment: environment, masker: masker,
+                        concurrency: environmentConfig.checkConcurrency, deadline: environmentConfig.verifyTimeout
+                    )
+                    await board.observe(Observations.checks(results, environment: environmentConfig.name, at: Date()))
+                })
+            }
+            do {
+                try await StatusServer.run(board: board, listen: address, token: token, pollers: pollers, logger: logger) { bound in
+                    Console.write("gantry serve: listening on http://\(bound.replacingOccurrences(of: "[IPv4]", with: "").components(separatedBy: "/").last ?? bound)\n", to: STDERR_FILENO)
+                }
+            } catch {
+                throw Failure.refused("cannot serve on \(address): \(error)")
+            }
+        }
+    }
+}
+
+/// Reads the state store for `serve`, opening it read-only when it first exists (a store
+/// nothing has deployed to yet reads as empty) and keeping it open after.
+actor StoreReader {
+    let context: Context
+    let config: GantryConfig
+    var store: (any StateStore)?
+
+    init(context: Context, config: GantryConfig) {
+        self.context = context
+        self.config = config
+    }
+
+    func read() async -> (state: MonitoringState, error: String?) {
+        do {
+            if store == nil { store = try context.openStore(config: config, create: false) }
+            return (try await MonitoringState.load(config: config, store: store, now: Date()), nil)
+        } catch {
+            let empty = (try? await MonitoringState.load(config: config, store: nil, now: Date())) ?? MonitoringState(now: Date(), environments: [], runners: [])
+            return (empty, "\(error)")
+        }
+    }
+}
