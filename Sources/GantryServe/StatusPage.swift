@@ -60,16 +60,21 @@ struct StatusPage {
                     ["name": check.name, "tone": check.healthy ? "good" : "bad", "state": check.healthy ? "up" : "DOWN", "message": check.message, "when": ago(check.checkedAt)]
                 },
                 "deployments": environment.deployments.prefix(5).map { deployment in
-                    [
+                    // Keys are left out rather than empty: mustache counts "" as present.
+                    var row = [
                         "release": deployment.release, "kind": deployment.kind == "deploy" ? "" : deployment.kind,
                         "outcome": deployment.outcome ?? "running", "tone": tone(deployment.outcome),
-                        "when": ago(deployment.finishedAt ?? deployment.startedAt), "runner": deployment.runner ?? "",
-                        "reason": deployment.reason ?? "",
+                        "when": ago(deployment.finishedAt ?? deployment.startedAt),
                     ]
+                    if let runner = deployment.runner, !runner.isEmpty { row["runner"] = runner }
+                    if let reason = deployment.reason, !reason.isEmpty { row["reason"] = reason }
+                    return row
                 },
             ]
             if let lock = environment.lock {
-                model["lock"] = ["holder": lock.holder, "reason": lock.reason ?? "", "since": ago(lock.since)]
+                var view = ["holder": lock.holder, "since": ago(lock.since)]
+                if let reason = lock.reason, !reason.isEmpty { view["reason"] = reason }
+                model["lock"] = view
             }
             if let freeze = environment.frozen {
                 model["frozen"] = ["reason": freeze.reason, "by": freeze.by, "since": ago(freeze.at)]

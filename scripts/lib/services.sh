@@ -124,7 +124,7 @@ start_prometheus() {
   command -v prometheus >/dev/null || { service_failed "Prometheus: not found (package prometheus)"; return; }
   local dir="$SERVICES_DIR/prometheus" port
   port=$(free_port)
-  mkdir -p "$dir/data" "$dir/targets"
+  mkdir -p "$dir/data" "$dir/targets" "$dir/gantry-targets"
   # The runners job reads its targets from files the tests write (file_sd): a test starts
   # stand-in runner exporters, lists them there, and stops one to see failover.
   cat > "$dir/prometheus.yml" <<CONF
@@ -134,6 +134,8 @@ scrape_configs:
     static_configs: [ { targets: ["127.0.0.1:$port"] } ]
   - job_name: runners
     file_sd_configs: [ { files: ["$dir/targets/*.json"], refresh_interval: 1s } ]
+  - job_name: gantry
+    file_sd_configs: [ { files: ["$dir/gantry-targets/*.json"], refresh_interval: 1s } ]
 CONF
   prometheus --config.file="$dir/prometheus.yml" --web.listen-address="127.0.0.1:$port" \
     --storage.tsdb.path="$dir/data" >"$dir/prometheus.log" 2>&1 &
@@ -146,6 +148,7 @@ CONF
   done
   export GANTRY_TEST_PROMETHEUS_URL="http://127.0.0.1:$port"
   export GANTRY_TEST_PROMETHEUS_TARGETS="$dir/targets"
+  export GANTRY_TEST_PROMETHEUS_GANTRY_TARGETS="$dir/gantry-targets"
   echo "    prometheus on 127.0.0.1:$port"
 }
 
