@@ -230,6 +230,60 @@ environments:
     return ok
 
 
+WRK_RATE = """-- About 1,000 requests per second in all: each of 10 connections waits 10 ms between
+-- requests (wrk's delay()), so latency is measured at that rate, not at saturation.
+function delay()
+  return 10
+end
+"""
+
+
+def serve_benchmark(history=200, seconds=10):
+    """`/metrics` of `gantry serve` under about 1,000 requests per second from wrk, over a
+    store holding `history` deployments; then the server's resident memory."""
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is not installed (Debian package wrk)")
+    with tempfile.TemporaryDirectory() as project:
+        port = free_port()
+        with open(os.path.join(project, "gantry.yml"), "w") as f:
+            f.write(CONFIG + f"serve: {{ listen: 127.0.0.1:{port}, store_interval: 1s }}\n")
+        for i in range(history):
+            timed([GANTRY, "deploy", "bench", "--release", f"h{i}"], project)
+        server = subprocess.Popen([GANTRY, "serve"], cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            url = f"http://127.0.0.1:{port}/metrics"
+            for _ in range(100):
+                if subprocess.run(["curl", "-sf", "-o", "/dev/null", url]).returncode == 0:
+                    break
+                time.sleep(0.1)
+            script = os.path.join(project, "rate.lua")
+            with open(script, "w") as f:
+                f.write(WRK_RATE)
+            out = subprocess.run(["wrk", "-t2", "-c10", f"-d{seconds}s", "--latency", "-s", script, url],
+                                 capture_output=True, text=True, check=True).stdout
+            with open(f"/proc/{server.pid}/status") as f:
+                rss_kib = next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+    def latency(label):
+        for line in out.splitlines():
+            parts = line.split()
+            if parts and parts[0] == label:
+                value = parts[1]
+                for unit, factor in (("us", 0.001), ("ms", 1.0), ("s", 1000.0)):
+                    if value.endswith(unit):
+                        return float(value[: -len(unit)]) * factor
+        return float("nan")
+    rate = next((float(l.split()[1]) for l in out.splitlines() if l.startswith("Requests/sec:")), 0.0)
+    p50, p99 = latency("50%"), latency("99%")
+    rss = rss_kib / 1024
+    ok = p99 < 5 and rss < 40
+    print(f"serve /metrics at {rate:6.0f} req/s ({history} deployments)   p50 {p50:5.2f} ms   p99 {p99:5.2f} ms   RSS {rss:5.1f} MiB"
+          f"  target p99 < 5 ms, RSS < 40 MB: {'met' if ok else 'MISSED'}")
+    return ok
+
+
 def main():
     print(f"binary: {GANTRY}")
     print(f"machine: {os.cpu_count()} cores; {os.uname().sysname} {os.uname().release}")
@@ -245,6 +299,7 @@ def main():
     ok &= handoff_benchmark()
     ok &= select_runner_benchmark()
     ok &= check_benchmark()
+    ok &= serve_benchmark()
     sys.exit(0 if ok else 1)
 
 
