@@ -48,7 +48,13 @@ let package = Package(
         // State stores behind the core's `StateStore` protocol.
         .target(
             name: "GantryStore",
-            dependencies: ["GantryCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "GantryCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         // Runs the user's commands: argv, process groups, timeouts, masked streaming.
@@ -120,7 +126,11 @@ let package = Package(
         .testTarget(name: "GantryCoreTests", dependencies: ["GantryCore"], swiftSettings: strict),
         .testTarget(
             name: "GantryStoreTests",
-            dependencies: ["GantryCore", "GantryStore"],
+            dependencies: [
+                "GantryCore", "GantryStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

@@ -71,29 +71,3 @@ enum PostgresProbe {
         return ErrorText.describe(error, target: target)
     }
 }
-
-/// The parts of a `postgres://user:password@host:port/database?sslmode=…` URL.
-struct PostgresURL {
-    var user: String
-    var password: String?
-    var host: String
-    var port: Int
-    var database: String?
-    var sslMode: String?
-
-    struct Invalid: Error {
-        var message: String
-    }
-
-    static func parse(_ text: String) throws(Invalid) -> PostgresURL {
-        guard let components = URLComponents(string: text), ["postgres", "postgresql"].contains(components.scheme ?? ""),
-              let host = components.host, !host.isEmpty
-        else { throw Invalid(message: "'\(URLPassword.extract(from: text).map { text.replacingOccurrences(of: $0, with: "***") } ?? text)' is not a postgres://user@host/db URL") }
-        let database = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
-        return PostgresURL(
-            user: components.user?.removingPercentEncoding ?? "postgres", password: components.password?.removingPercentEncoding,
-            host: host, port: components.port ?? 5432, database: database.isEmpty ? nil : database,
-            sslMode: components.queryItems?.first { $0.name == "sslmode" }?.value
-        )
-    }
-}

@@ -1,5 +1,5 @@
 public import GantryCore
-import Foundation
+public import Foundation
 
 /// Where the state lives, parsed from `state:` in the config, `--state` or `GANTRY_STATE`.
 public enum StoreLocation: Sendable, Hashable, CustomStringConvertible {
@@ -30,14 +30,30 @@ public enum StoreLocation: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Opens the store. With `create: false` a missing SQLite file yields nil: read-only
-    /// commands report empty state instead of creating a database.
-    public func open(create: Bool) throws(StoreError) -> (any StateStore)? {
+    /// commands report empty state instead of creating a database. A PostgreSQL URL's
+    /// `${VAR}` references (the password) are read from `environment` now; its schema is
+    /// brought up to date on first use unless `GANTRY_MIGRATE=never`.
+    public func open(create: Bool, environment: [String: String] = ProcessInfo.processInfo.environment) throws(StoreError) -> (any StateStore)? {
         switch self {
         case .sqlite(let path):
             return try SQLiteStateStore.open(path: path, create: create)
-        case .postgres:
-            throw StoreError(.unavailable, "the PostgreSQL state store is not available in this version of gantry",
-                             hint: "use state: sqlite:.gantry/state.db")
+        case .postgres(let text):
+            return try PostgresStateStore(url: try Self.postgresURL(text, environment: environment), migrate: environment["GANTRY_MIGRATE"] != "never")
+        }
+    }
+
+    /// The PostgreSQL URL with its `${VAR}` references resolved.
+    public static func postgresURL(_ text: String, environment: [String: String]) throws(StoreError) -> PostgresURL {
+        let expanded: String
+        do {
+            expanded = try Interpolation.expand(text, environment: environment)
+        } catch {
+            throw StoreError(.unavailable, "state: \(error)", hint: "export the variable that holds the database password")
+        }
+        do {
+            return try PostgresURL.parse(expanded)
+        } catch {
+            throw StoreError(.unavailable, "state: \(error.message)")
         }
     }
 }

@@ -8,7 +8,10 @@ import Testing
 /// adding itself there.
 struct StoreFactory: CustomTestStringConvertible, Sendable {
     let name: String
-    let make: @Sendable () throws -> any StateStore
+    /// The store judges leases by its own clock (the database's), not the `now` it is given:
+    /// tests let real time pass instead of simulating it.
+    var ownClock = false
+    let make: @Sendable () async throws -> any StateStore
 
     var testDescription: String { name }
 
@@ -19,7 +22,34 @@ struct StoreFactory: CustomTestStringConvertible, Sendable {
         return store
     }
 
-    static let all: [StoreFactory] = [.sqlite]
+    /// A fresh database on the PostgreSQL that scripts/test starts, per test.
+    static let postgres = StoreFactory(name: "postgres", ownClock: true) {
+        try await PostgresTestDatabase.create()
+    }
+
+    /// SQLite always; PostgreSQL when scripts/test started one (always under CI=true, where
+    /// a missing server fails these tests instead of skipping them).
+    static let all: [StoreFactory] = {
+        let environment = ProcessInfo.processInfo.environment
+        return environment["GANTRY_TEST_STATE_POSTGRES_URL"] != nil || environment["CI"] == "true" ? [.sqlite, .postgres] : [.sqlite]
+    }()
+}
+
+/// Time as a store sees it: simulated from a fixed start for stores that take the caller's
+/// clock, real (with short sleeps) for stores that keep their own.
+struct TestTime {
+    let real: Bool
+    private(set) var simulated = Date(timeIntervalSince1970: 1_795_000_000)
+
+    init(_ factory: StoreFactory) {
+        real = factory.ownClock
+    }
+
+    var now: Date { real ? Date() : simulated }
+
+    mutating func advance(_ seconds: Double) async throws {
+        if real { try await Task.sleep(for: .milliseconds(Int64(seconds * 1000))) } else { simulated.addTimeInterval(seconds) }
+    }
 }
 
 @Suite("state store contract")
@@ -42,7 +72,7 @@ struct StoreContractTests {
 
     @Test("an unknown environment has empty state", arguments: StoreFactory.all)
     func emptyState(factory: StoreFactory) async throws {
-        let store = try factory.make()
+        let store = try await factory.make()
         #expect(try await store.environmentState("production") == EnvironmentState(name: "production"))
         #expect(try await store.environmentStates().isEmpty)
         #expect(try await store.deployments(environment: nil, limit: 10).isEmpty)
@@ -50,24 +80,27 @@ struct StoreContractTests {
 
     @Test("a lease is exclusive until released or expired, and tokens only grow", arguments: StoreFactory.all)
     func leases(factory: StoreFactory) async throws {
-        let store = try factory.make()
-        let first = try await acquire(store)
+        let store = try await factory.make()
+        var time = TestTime(factory)
+        let first = try await acquire(store, now: time.now)
         #expect(first.owner == origin)
-        guard case .held(let holder) = try await store.tryAcquireLock(environment: "production", owner: origin, deploymentID: nil, reason: nil, ttl: .seconds(60), now: t0.addingTimeInterval(30)) else {
+        try await time.advance(0.2)
+        guard case .held(let holder) = try await store.tryAcquireLock(environment: "production", owner: origin, deploymentID: nil, reason: nil, ttl: .seconds(60), now: time.now) else {
             Issue.record("a live lease was granted twice")
             return
         }
         #expect(holder.token == first.token)
         #expect(holder.reason == "test")
         // Other environments are independent.
-        _ = try await acquire(store, env: "staging")
+        _ = try await acquire(store, env: "staging", now: time.now)
         // Released: free again, with a larger token.
         try await store.releaseLock(environment: "production", token: first.token)
         #expect(try await store.lease(environment: "production") == nil)
-        let second = try await acquire(store, now: t0.addingTimeInterval(31))
+        let second = try await acquire(store, now: time.now, ttl: .seconds(1))
         #expect(second.token > first.token)
         // Expired: can be taken, with a larger token.
-        let third = try await acquire(store, now: t0.addingTimeInterval(200))
+        try await time.advance(1.3)
+        let third = try await acquire(store, now: time.now)
         #expect(third.token > second.token)
         // Releasing with an old token does nothing.
         try await store.releaseLock(environment: "production", token: second.token)
@@ -76,10 +109,12 @@ struct StoreContractTests {
 
     @Test("a deployment's writes are rejected once its token is stale", arguments: StoreFactory.all)
     func fencing(factory: StoreFactory) async throws {
-        let store = try factory.make()
-        let old = try await acquire(store, ttl: .seconds(1))
+        let store = try await factory.make()
+        var time = TestTime(factory)
+        let old = try await acquire(store, now: time.now, ttl: .seconds(1))
         try await store.beginDeployment(record(1), token: old.token)
-        let new = try await acquire(store, now: t0.addingTimeInterval(5))
+        try await time.advance(1.3)
+        let new = try await acquire(store, now: time.now)
         #expect(new.token > old.token)
         await #expect(throws: StoreError.self) {
             try await store.append(JournalEvent(kind: .output, message: "late"), to: id(1), at: t0, token: old.token)
@@ -96,7 +131,7 @@ struct StoreContractTests {
 
     @Test("finishing with promote makes the release current and last good, atomically", arguments: StoreFactory.all)
     func promote(factory: StoreFactory) async throws {
-        let store = try factory.make()
+        let store = try await factory.make()
         let lease = try await acquire(store)
         try await store.beginDeployment(record(1, release: "2.0"), token: lease.token)
         try await store.finishDeployment(id(1), outcome: .succeeded, reason: "ok", at: t0.addingTimeInterval(9), promote: true, token: lease.token)
@@ -114,7 +149,7 @@ struct StoreContractTests {
 
     @Test("a failed deployment does not touch current", arguments: StoreFactory.all)
     func failureKeepsCurrent(factory: StoreFactory) async throws {
-        let store = try factory.make()
+        let store = try await factory.make()
         let lease = try await acquire(store)
         try await store.beginDeployment(record(1, release: "1.0"), token: lease.token)
         try await store.finishDeployment(id(1), outcome: .succeeded, reason: nil, at: t0, promote: true, token: lease.token)
@@ -125,7 +160,7 @@ struct StoreContractTests {
 
     @Test("the journal keeps events in order, with every field", arguments: StoreFactory.all)
     func journal(factory: StoreFactory) async throws {
-        let store = try factory.make()
+        let store = try await factory.make()
         try await store.beginDeployment(record(1), token: nil)
         let events = [
             JournalEvent(kind: .deploymentStarted, release: "1.0"),
@@ -148,7 +183,7 @@ struct StoreContractTests {
 
     @Test("history is newest first, per environment, and limited", arguments: StoreFactory.all)
     func history(factory: StoreFactory) async throws {
-        let store = try factory.make()
+        let store = try await factory.make()
         for n in 1...5 { try await store.beginDeployment(record(n, env: n % 2 == 0 ? "staging" : "production"), token: nil) }
         #expect(try await store.deployments(environment: "production", limit: 10).map(\.id) == [id(5), id(3), id(1)])
         #expect(try await store.deployments(environment: nil, limit: 2).map(\.id) == [id(5), id(4)])
@@ -156,7 +191,7 @@ struct StoreContractTests {
 
     @Test("the last effective deployment ignores skipped and refused ones", arguments: StoreFactory.all)
     func lastEffective(factory: StoreFactory) async throws {
-        let store = try factory.make()
+        let store = try await factory.make()
         for (n, outcome) in [(1, Outcome.succeeded), (2, .failed), (3, .skipped), (4, .refused)] {
             try await store.beginDeployment(record(n), token: nil)
             try await store.finishDeployment(id(n), outcome: outcome, reason: nil, at: t0, promote: false, token: nil)
@@ -174,44 +209,49 @@ struct StoreQueueContractTests {
 
     func id(_ n: Int) -> DeploymentID { DeploymentID(rawValue: "20261129-000000.000-\(String(format: "%06x", n))") }
 
-    func waiter(_ n: Int, at offset: Double) -> LockWaiter {
-        LockWaiter(deploymentID: id(n), release: "r\(n)", owner: origin, enqueuedAt: t0.addingTimeInterval(offset), heartbeatAt: t0.addingTimeInterval(offset))
+    func waiter(_ n: Int, at date: Date) -> LockWaiter {
+        LockWaiter(deploymentID: id(n), release: "r\(n)", owner: origin, enqueuedAt: date, heartbeatAt: date)
     }
 
     @Test("waiters are served in arrival order; dead waiters are skipped", arguments: StoreFactory.all)
     func arrivalOrder(factory: StoreFactory) async throws {
-        let store = try factory.make()
-        try await store.enqueue(waiter(1, at: 0), environment: "p")
-        try await store.enqueue(waiter(2, at: 1), environment: "p")
-        let now = t0.addingTimeInterval(2)
+        let store = try await factory.make()
+        var time = TestTime(factory)
+        try await store.enqueue(waiter(1, at: time.now), environment: "p")
+        try await time.advance(1)
+        try await store.enqueue(waiter(2, at: time.now), environment: "p")
+        let now = time.now
         func attempt(_ n: Int, liveSince: Date) async throws -> LockAttempt {
             try await store.tryAcquireLock(LockRequest(environment: "p", owner: origin, deploymentID: id(n), reason: nil, ttl: .seconds(60), now: now, waiter: id(n), waitersLiveSince: liveSince))
         }
-        guard case .queuedBehind(let head) = try await attempt(2, liveSince: t0) else {
+        guard case .queuedBehind(let head) = try await attempt(2, liveSince: now.addingTimeInterval(-5)) else {
             Issue.record("the second waiter went first")
             return
         }
         #expect(head.deploymentID == id(1))
-        #expect(try await store.waiters(environment: "p", liveSince: t0).map(\.deploymentID) == [id(1), id(2)])
+        #expect(try await store.waiters(environment: "p", liveSince: now.addingTimeInterval(-5)).map(\.deploymentID) == [id(1), id(2)])
         // The first waiter stopped heartbeating: it no longer blocks the second.
-        guard case .acquired = try await attempt(2, liveSince: t0.addingTimeInterval(0.5)) else {
+        guard case .acquired = try await attempt(2, liveSince: now.addingTimeInterval(-0.5)) else {
             Issue.record("a dead waiter blocked the queue")
             return
         }
         try await store.dequeue(environment: "p", deploymentID: id(2))
-        try await store.heartbeat(environment: "p", deploymentID: id(1), now: now)
-        #expect(try await store.waiters(environment: "p", liveSince: now).map(\.deploymentID) == [id(1)])
+        try await store.heartbeat(environment: "p", deploymentID: id(1), now: time.now)
+        #expect(try await store.waiters(environment: "p", liveSince: time.now.addingTimeInterval(-0.5)).map(\.deploymentID) == [id(1)])
     }
 
     @Test("a held lease is renewed by its holder only, and broken only with its exact token", arguments: StoreFactory.all)
     func renewAndBreak(factory: StoreFactory) async throws {
-        let store = try factory.make()
-        guard case .acquired(let lease) = try await store.tryAcquireLock(environment: "p", owner: origin, deploymentID: id(1), reason: nil, ttl: .seconds(10), now: t0) else {
+        let store = try await factory.make()
+        var time = TestTime(factory)
+        guard case .acquired(let lease) = try await store.tryAcquireLock(environment: "p", owner: origin, deploymentID: id(1), reason: nil, ttl: .seconds(10), now: time.now) else {
             Issue.record("not acquired")
             return
         }
-        let renewed = try await store.renewLock(environment: "p", token: lease.token, ttl: .seconds(60), now: t0.addingTimeInterval(5))
-        #expect(renewed?.expiresAt == t0.addingTimeInterval(65))
+        try await time.advance(0.2)
+        let renewed = try await store.renewLock(environment: "p", token: lease.token, ttl: .seconds(60), now: time.now)
+        let expected = time.now.addingTimeInterval(60)
+        #expect(abs((renewed?.expiresAt ?? .distantPast).timeIntervalSince(expected)) < 2, "renewed until \(String(describing: renewed?.expiresAt)), expected about \(expected)")
         #expect(try await store.renewLock(environment: "p", token: FencingToken(lease.token.value + 7), ttl: .seconds(60), now: t0) == nil)
         var breaking = LockRequest(environment: "p", owner: origin, deploymentID: id(2), reason: nil, ttl: .seconds(60), now: t0.addingTimeInterval(6))
         breaking.breaking = FencingToken(lease.token.value + 1)
@@ -230,7 +270,7 @@ struct StoreQueueContractTests {
 
     @Test("deployments without an outcome are listed as unfinished", arguments: StoreFactory.all)
     func unfinished(factory: StoreFactory) async throws {
-        let store = try factory.make()
+        let store = try await factory.make()
         for n in 1...3 {
             try await store.beginDeployment(DeploymentRecord(id: id(n), environment: "p", release: "r", startedAt: t0, origin: origin), token: nil)
         }
@@ -245,7 +285,7 @@ struct StoreObservationContractTests {
 
     @Test("the newest observation per runner or check wins; an older one never replaces it", arguments: StoreFactory.all)
     func latestWins(factory: StoreFactory) async throws {
-        let store = try factory.make()
+        let store = try await factory.make()
         let runner = Observation(subject: .runner, name: "primary", healthy: true, durationMilliseconds: 12, message: "http: HTTP 200", at: t0)
         let check = Observation(subject: .check, environment: "production", name: "web", healthy: false, durationMilliseconds: 340, message: "HTTP 503", at: t0)
         try await store.record([runner, check])
@@ -267,7 +307,7 @@ struct StoreObservationContractTests {
 
     @Test("failovers are counted per environment and pair of runners, and listed newest first", arguments: StoreFactory.all)
     func failovers(factory: StoreFactory) async throws {
-        let store = try factory.make()
+        let store = try await factory.make()
         #expect(try await store.failoverCounts().isEmpty)
         for (n, (environment, from, to)) in [("production", "primary", "secondary"), ("production", "primary", "secondary"), ("staging", "primary", "tertiary")].enumerated() {
             try await store.recordFailover(RunnerFailover(environment: environment, from: from, to: to, reason: "http: refused", at: t0.addingTimeInterval(Double(n))))

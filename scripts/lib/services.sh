@@ -44,10 +44,19 @@ start_postgres() {
     -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null \
     || { service_failed "PostgreSQL: did not start (see $dir/server.log)"; return; }
   PGPASSWORD=superpw psql -h 127.0.0.1 -p "$port" -U postgres -d postgres -q -v ON_ERROR_STOP=1 \
-    -c "CREATE ROLE health LOGIN PASSWORD 'health-pw'" -c "CREATE DATABASE app OWNER health" >/dev/null \
-    || { service_failed "PostgreSQL: could not create the test role"; return; }
+    -c "CREATE ROLE health LOGIN PASSWORD 'health-pw'" -c "CREATE DATABASE app OWNER health" \
+    -c "CREATE ROLE gantry LOGIN CREATEDB PASSWORD 'gantry-pw'" -c "CREATE DATABASE gantry OWNER gantry" >/dev/null \
+    || { service_failed "PostgreSQL: could not create the test roles"; return; }
   PG_STOP=("${as_postgres[@]}" "$bin/pg_ctl" -D "$dir/data" -m immediate stop)
+  # For the test that restarts the server in the middle of a deployment.
+  printf '#!/bin/sh\nexec %s %s -D %s -m fast stop\n' "${as_postgres[*]}" "$bin/pg_ctl" "$dir/data" > "$dir/stop.sh"
+  printf '#!/bin/sh\nexec %s %s -D %s -l %s -w -o "-p %s -k %s -c listen_addresses=127.0.0.1 -c fsync=off" start\n' \
+    "${as_postgres[*]}" "$bin/pg_ctl" "$dir/data" "$dir/server.log" "$port" "$dir" > "$dir/start.sh"
+  chmod +x "$dir/stop.sh" "$dir/start.sh"
   export GANTRY_TEST_POSTGRES_URL="postgres://health:health-pw@127.0.0.1:$port/app"
+  # The state store's tests: a role that may create a fresh database per test.
+  export GANTRY_TEST_STATE_POSTGRES_URL="postgres://gantry:gantry-pw@127.0.0.1:$port/gantry?sslmode=disable"
+  export GANTRY_TEST_POSTGRES_STOP="$dir/stop.sh" GANTRY_TEST_POSTGRES_START="$dir/start.sh"
   echo "    postgres on 127.0.0.1:$port"
 }
 

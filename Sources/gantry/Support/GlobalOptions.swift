@@ -120,7 +120,7 @@ struct Context {
     func openStore(config: GantryConfig?, create: Bool) throws(Failure) -> (any StateStore)? {
         let location = try storeLocation(config: config)
         do {
-            let store = try location.open(create: create)
+            let store = try location.open(create: create, environment: environment)
             logger.debug("state store", metadata: [
                 "location": "\(location)", "mode": "\(create ? "read-write" : "read-only")", "exists": "\(store != nil)",
             ])

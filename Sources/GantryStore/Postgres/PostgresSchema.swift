@@ -1,0 +1,100 @@
+/// The versioned schema of the shared store. Migrations only ever append; each runs in the
+/// same transaction as the version bump, under a transaction-scoped advisory lock, so two
+/// runners starting together serialize and the second finds the schema up to date.
+enum PostgresSchema {
+    /// An arbitrary, fixed key for `pg_advisory_xact_lock`: "gantry" in ASCII.
+    static let advisoryKey: Int64 = 0x67616E747279
+
+    static let migrations: [(version: Int, sql: [String])] = [
+        (1, [
+            """
+            CREATE TABLE gantry_environments (
+                name TEXT PRIMARY KEY,
+                current_release TEXT,
+                last_good_release TEXT,
+                current_deployment_id TEXT,
+                updated_at TIMESTAMPTZ,
+                frozen_reason TEXT,
+                frozen_by TEXT,
+                frozen_at TIMESTAMPTZ,
+                breaker_reset_at TIMESTAMPTZ
+            )
+            """,
+            """
+            CREATE TABLE gantry_deployments (
+                id TEXT PRIMARY KEY,
+                environment TEXT NOT NULL,
+                release TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                outcome TEXT,
+                reason TEXT,
+                started_at TIMESTAMPTZ NOT NULL,
+                finished_at TIMESTAMPTZ,
+                forced BOOLEAN NOT NULL DEFAULT FALSE,
+                origin TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX gantry_deployments_by_environment ON gantry_deployments (environment, id)",
+            "CREATE INDEX gantry_deployments_unfinished ON gantry_deployments (environment) WHERE outcome IS NULL",
+            """
+            CREATE TABLE gantry_journal (
+                deployment_id TEXT NOT NULL REFERENCES gantry_deployments (id) ON DELETE CASCADE,
+                sequence INTEGER NOT NULL,
+                at TIMESTAMPTZ NOT NULL,
+                kind TEXT NOT NULL,
+                event TEXT NOT NULL,
+                PRIMARY KEY (deployment_id, sequence)
+            )
+            """,
+            // Fencing tokens come from one sequence: they only ever grow, whichever runner asks.
+            "CREATE SEQUENCE gantry_fencing_tokens",
+            """
+            CREATE TABLE gantry_locks (
+                environment TEXT PRIMARY KEY,
+                token BIGINT NOT NULL,
+                held BOOLEAN NOT NULL,
+                owner TEXT,
+                deployment_id TEXT,
+                reason TEXT,
+                acquired_at TIMESTAMPTZ,
+                expires_at TIMESTAMPTZ
+            )
+            """,
+            """
+            CREATE TABLE gantry_lock_queue (
+                environment TEXT NOT NULL,
+                deployment_id TEXT NOT NULL,
+                release TEXT NOT NULL,
+                owner TEXT NOT NULL,
+                enqueued_at TIMESTAMPTZ NOT NULL,
+                heartbeat_at TIMESTAMPTZ NOT NULL,
+                PRIMARY KEY (environment, deployment_id)
+            )
+            """,
+            """
+            CREATE TABLE gantry_observations (
+                subject TEXT NOT NULL,
+                environment TEXT NOT NULL,
+                name TEXT NOT NULL,
+                healthy BOOLEAN NOT NULL,
+                duration_ms BIGINT NOT NULL,
+                message TEXT NOT NULL,
+                at TIMESTAMPTZ NOT NULL,
+                PRIMARY KEY (subject, environment, name)
+            )
+            """,
+            """
+            CREATE TABLE gantry_failovers (
+                id BIGSERIAL PRIMARY KEY,
+                environment TEXT NOT NULL,
+                from_runner TEXT NOT NULL,
+                to_runner TEXT NOT NULL,
+                reason TEXT NOT NULL,
+                at TIMESTAMPTZ NOT NULL
+            )
+            """,
+        ]),
+    ]
+
+    static var latest: Int { migrations.map(\.version).max() ?? 0 }
+}

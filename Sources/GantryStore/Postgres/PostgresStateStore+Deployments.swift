@@ -1,0 +1,227 @@
+public import Foundation
+public import GantryCore
+import PostgresNIO
+
+/// Environments, deployments and journals. A write for a running deployment takes a share
+/// lock on its environment's lease row and checks the token in the same transaction, so a
+/// takeover (which updates that row) waits for the write or makes it fail as stale.
+extension PostgresStateStore {
+    public func environmentState(_ environment: String) async throws(StoreError) -> EnvironmentState {
+        let logger = logger
+        return try await transaction { connection in
+            try await Self.first(connection.query("SELECT * FROM gantry_environments WHERE name = \(environment)", logger: logger))
+                .map(Self.environment) ?? EnvironmentState(name: environment)
+        }
+    }
+
+    public func environmentStates() async throws(StoreError) -> [EnvironmentState] {
+        let logger = logger
+        return try await transaction { connection in
+            try await Self.all(connection.query("SELECT * FROM gantry_environments ORDER BY name", logger: logger)).map(Self.environment)
+        }
+    }
+
+    public func beginDeployment(_ record: DeploymentRecord, token: FencingToken?) async throws(StoreError) {
+        let origin = try json(record.origin)
+        let logger = logger
+        try await transaction { connection in
+            if let token { try await Self.requireToken(connection, environment: record.environment, token: token, logger: logger) }
+            try await connection.query(
+                """
+                INSERT INTO gantry_deployments (id, environment, release, kind, outcome, reason, started_at, finished_at, forced, origin)
+                VALUES (\(record.id.rawValue), \(record.environment), \(record.release), \(record.kind.rawValue), \(record.outcome?.rawValue),
+                        \(record.reason), \(record.startedAt), \(record.finishedAt), \(record.forced), \(origin))
+                """,
+                logger: logger
+            )
+        }
+    }
+
+    public func append(_ event: JournalEvent, to id: DeploymentID, at: Date, token: FencingToken?) async throws(StoreError) {
+        let text = try json(event)
+        let logger = logger
+        try await transaction { connection in
+            let environment = try await Self.environment(of: id, connection, logger: logger)
+            if let token { try await Self.requireToken(connection, environment: environment, token: token, logger: logger) }
+            try await connection.query(
+                """
+                INSERT INTO gantry_journal (deployment_id, sequence, at, kind, event)
+                SELECT \(id.rawValue), COALESCE(MAX(sequence), 0) + 1, \(at), \(event.kind.rawValue), \(text)
+                FROM gantry_journal WHERE deployment_id = \(id.rawValue)
+                """,
+                logger: logger
+            )
+        }
+    }
+
+    public func finishDeployment(_ id: DeploymentID, outcome: Outcome, reason: String?, at: Date, promote: Bool, token: FencingToken?) async throws(StoreError) {
+        let logger = logger
+        try await transaction { connection in
+            let environment = try await Self.environment(of: id, connection, logger: logger)
+            if let token { try await Self.requireToken(connection, environment: environment, token: token, logger: logger) }
+            try await connection.query(
+                "UPDATE gantry_deployments SET outcome = \(outcome.rawValue), reason = \(reason), finished_at = \(at) WHERE id = \(id.rawValue)",
+                logger: logger
+            )
+            guard promote else { return }
+            try await connection.query(
+                """
+                INSERT INTO gantry_environments (name, current_release, last_good_release, current_deployment_id, updated_at)
+                SELECT environment, release, release, id, \(at) FROM gantry_deployments WHERE id = \(id.rawValue)
+                ON CONFLICT (name) DO UPDATE SET current_release = excluded.current_release,
+                    last_good_release = excluded.last_good_release,
+                    current_deployment_id = excluded.current_deployment_id, updated_at = excluded.updated_at
+                """,
+                logger: logger
+            )
+        }
+    }
+
+    public func setFreeze(environment: String, freeze: EnvironmentState.Freeze?, at: Date) async throws(StoreError) {
+        let logger = logger
+        try await transaction { connection in
+            try await connection.query("INSERT INTO gantry_environments (name) VALUES (\(environment)) ON CONFLICT DO NOTHING", logger: logger)
+            if let freeze {
+                try await connection.query(
+                    "UPDATE gantry_environments SET frozen_reason = \(freeze.reason), frozen_by = \(freeze.by), frozen_at = \(freeze.at) WHERE name = \(environment)",
+                    logger: logger
+                )
+            } else {
+                try await connection.query(
+                    "UPDATE gantry_environments SET frozen_reason = NULL, frozen_by = NULL, frozen_at = NULL, breaker_reset_at = \(at) WHERE name = \(environment)",
+                    logger: logger
+                )
+            }
+        }
+    }
+
+    public func deployments(environment: String?, limit: Int) async throws(StoreError) -> [DeploymentRecord] {
+        let logger = logger
+        let limit = Int64(min(limit, Int(Int32.max)))
+        return try await transaction { connection in
+            if let environment {
+                return try await Self.all(connection.query(
+                    "SELECT * FROM gantry_deployments WHERE environment = \(environment) ORDER BY id DESC LIMIT \(limit)", logger: logger
+                )).map(Self.deployment)
+            }
+            return try await Self.all(connection.query("SELECT * FROM gantry_deployments ORDER BY id DESC LIMIT \(limit)", logger: logger)).map(Self.deployment)
+        }
+    }
+
+    public func lastEffectiveDeployment(environment: String, excluding: DeploymentID?) async throws(StoreError) -> DeploymentRecord? {
+        let logger = logger
+        return try await transaction { connection in
+            try await Self.first(connection.query(
+                """
+                SELECT * FROM gantry_deployments
+                WHERE environment = \(environment) AND id != \(excluding?.rawValue ?? "") AND (outcome IS NULL OR outcome NOT IN ('skipped', 'refused'))
+                ORDER BY id DESC LIMIT 1
+                """,
+                logger: logger
+            )).map(Self.deployment)
+        }
+    }
+
+    public func deployment(_ id: DeploymentID) async throws(StoreError) -> DeploymentRecord? {
+        let logger = logger
+        return try await transaction { connection in
+            try await Self.first(connection.query("SELECT * FROM gantry_deployments WHERE id = \(id.rawValue)", logger: logger)).map(Self.deployment)
+        }
+    }
+
+    public func unfinishedDeployments(environment: String, excluding: DeploymentID?) async throws(StoreError) -> [DeploymentRecord] {
+        let logger = logger
+        return try await transaction { connection in
+            try await Self.all(connection.query(
+                "SELECT * FROM gantry_deployments WHERE environment = \(environment) AND outcome IS NULL AND id != \(excluding?.rawValue ?? "") ORDER BY id",
+                logger: logger
+            )).map(Self.deployment)
+        }
+    }
+
+    public func journal(_ id: DeploymentID) async throws(StoreError) -> [JournalEntry] {
+        let logger = logger
+        return try await transaction { connection in
+            try await Self.all(connection.query("SELECT * FROM gantry_journal WHERE deployment_id = \(id.rawValue) ORDER BY sequence", logger: logger)).map { row in
+                JournalEntry(sequence: try row["sequence"].decode(Int.self), at: try row["at"].decode(Date.self), event: try StoreJSON.decode(JournalEvent.self, row["event"].decode(String.self)))
+            }
+        }
+    }
+
+    // MARK: observations and failovers
+
+    public func record(_ observations: [Observation]) async throws(StoreError) {
+        guard !observations.isEmpty else { return }
+        let logger = logger
+        try await transaction { connection in
+            for observation in observations {
+                try await connection.query(
+                    """
+                    INSERT INTO gantry_observations (subject, environment, name, healthy, duration_ms, message, at)
+                    VALUES (\(observation.subject.rawValue), \(observation.environment), \(observation.name), \(observation.healthy),
+                            \(observation.durationMilliseconds), \(observation.message), \(observation.at))
+                    ON CONFLICT (subject, environment, name) DO UPDATE SET healthy = excluded.healthy, duration_ms = excluded.duration_ms,
+                        message = excluded.message, at = excluded.at
+                    WHERE excluded.at >= gantry_observations.at
+                    """,
+                    logger: logger
+                )
+            }
+        }
+    }
+
+    public func observations() async throws(StoreError) -> [Observation] {
+        let logger = logger
+        return try await transaction { connection in
+            try await Self.all(connection.query("SELECT * FROM gantry_observations ORDER BY subject, environment, name", logger: logger)).map { row in
+                Observation(
+                    subject: Observation.Subject(rawValue: try row["subject"].decode(String.self)) ?? .check,
+                    environment: try row["environment"].decode(String.self), name: try row["name"].decode(String.self),
+                    healthy: try row["healthy"].decode(Bool.self), durationMilliseconds: try row["duration_ms"].decode(Int64.self),
+                    message: try row["message"].decode(String.self), at: try row["at"].decode(Date.self)
+                )
+            }
+        }
+    }
+
+    public func recordFailover(_ failover: RunnerFailover) async throws(StoreError) {
+        let logger = logger
+        try await transaction { connection in
+            try await connection.query(
+                "INSERT INTO gantry_failovers (environment, from_runner, to_runner, reason, at) VALUES (\(failover.environment), \(failover.from), \(failover.to), \(failover.reason), \(failover.at))",
+                logger: logger
+            )
+        }
+    }
+
+    public func failoverCounts() async throws(StoreError) -> [FailoverCount] {
+        let logger = logger
+        return try await transaction { connection in
+            try await Self.all(connection.query(
+                """
+                SELECT environment, from_runner, to_runner, COUNT(*)::BIGINT AS n FROM gantry_failovers
+                GROUP BY environment, from_runner, to_runner ORDER BY environment, from_runner, to_runner
+                """,
+                logger: logger
+            )).map {
+                FailoverCount(
+                    environment: try $0["environment"].decode(String.self), from: try $0["from_runner"].decode(String.self),
+                    to: try $0["to_runner"].decode(String.self), count: Int(try $0["n"].decode(Int64.self))
+                )
+            }
+        }
+    }
+
+    public func failovers(limit: Int) async throws(StoreError) -> [RunnerFailover] {
+        let logger = logger
+        let limit = Int64(limit)
+        return try await transaction { connection in
+            try await Self.all(connection.query("SELECT * FROM gantry_failovers ORDER BY id DESC LIMIT \(limit)", logger: logger)).map {
+                RunnerFailover(
+                    environment: try $0["environment"].decode(String.self), from: try $0["from_runner"].decode(String.self),
+                    to: try $0["to_runner"].decode(String.self), reason: try $0["reason"].decode(String.self), at: try $0["at"].decode(Date.self)
+                )
+            }
+        }
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import GantryCore
+import Logging
+import PostgresNIO
+
+/// Row mapping for the PostgreSQL store.
+extension PostgresStateStore {
+    func json(_ value: some Encodable) throws(StoreError) -> String {
+        do {
+            return try StoreJSON.encode(value)
+        } catch {
+            throw StoreError(.unavailable, "cannot encode a record for the state store: \(error)")
+        }
+    }
+
+    static func all(_ rows: PostgresRowSequence) async throws -> [PostgresRandomAccessRow] {
+        var result: [PostgresRandomAccessRow] = []
+        for try await row in rows { result.append(row.makeRandomAccess()) }
+        return result
+    }
+
+    static func first(_ rows: PostgresRowSequence) async throws -> PostgresRandomAccessRow? {
+        try await all(rows).first
+    }
+
+    /// Fails the transaction unless `token` is the environment's current, held lease; holds a
+    /// share lock on that row until the transaction ends.
+    static func requireToken(_ connection: PostgresConnection, environment: String, token: FencingToken, logger: Logger) async throws {
+        let row = try await first(connection.query("SELECT token, held FROM gantry_locks WHERE environment = \(environment) FOR SHARE", logger: logger))
+        let current = try row?["token"].decode(Int64.self)
+        let held = try row?["held"].decode(Bool.self) ?? false
+        guard let current, current == token.value, held else {
+            throw StoreError(
+                .staleToken,
+                "write to \(environment) rejected: lease \(token) is no longer current (current: \(current.map(String.init) ?? "none"))",
+                hint: "another deployment took over this environment's lease; this one must stop"
+            )
+        }
+    }
+
+    static func environment(of id: DeploymentID, _ connection: PostgresConnection, logger: Logger) async throws -> String {
+        guard let row = try await first(connection.query("SELECT environment FROM gantry_deployments WHERE id = \(id.rawValue)", logger: logger)) else {
+            throw StoreError(.notFound, "no deployment \(id)")
+        }
+        return try row["environment"].decode(String.self)
+    }
+
+    static func environment(_ row: PostgresRandomAccessRow) throws -> EnvironmentState {
+        EnvironmentState(
+            name: try row["name"].decode(String.self), current: try row["current_release"].decode(String?.self),
+            lastGood: try row["last_good_release"].decode(String?.self),
+            currentDeploymentID: try row["current_deployment_id"].decode(String?.self).map(DeploymentID.init(rawValue:)),
+            updatedAt: try row["updated_at"].decode(Date?.self),
+            freeze: try row["frozen_reason"].decode(String?.self).map {
+                EnvironmentState.Freeze(reason: $0, by: try row["frozen_by"].decode(String?.self) ?? "?", at: try row["frozen_at"].decode(Date?.self) ?? Date(timeIntervalSince1970: 0))
+            },
+            breakerResetAt: try row["breaker_reset_at"].decode(Date?.self)
+        )
+    }
+
+    static func deployment(_ row: PostgresRandomAccessRow) throws -> DeploymentRecord {
+        DeploymentRecord(
+            id: DeploymentID(rawValue: try row["id"].decode(String.self)), environment: try row["environment"].decode(String.self),
+            release: try row["release"].decode(String.self), kind: DeploymentRecord.Kind(rawValue: try row["kind"].decode(String.self)) ?? .deploy,
+            outcome: try row["outcome"].decode(String?.self).flatMap(Outcome.init(rawValue:)), reason: try row["reason"].decode(String?.self),
+            startedAt: try row["started_at"].decode(Date.self), finishedAt: try row["finished_at"].decode(Date?.self),
+            origin: try StoreJSON.decode(Origin.self, row["origin"].decode(String.self)), forced: try row["forced"].decode(Bool.self)
+        )
+    }
+
+    static func lease(_ row: PostgresRandomAccessRow) throws -> Lease? {
+        guard try row["held"].decode(Bool.self), let owner = try row["owner"].decode(String?.self),
+              let acquired = try row["acquired_at"].decode(Date?.self), let expires = try row["expires_at"].decode(Date?.self)
+        else { return nil }
+        return Lease(
+            environment: try row["environment"].decode(String.self), token: FencingToken(try row["token"].decode(Int64.self)),
+            owner: try StoreJSON.decode(Origin.self, owner), deploymentID: try row["deployment_id"].decode(String?.self).map(DeploymentID.init(rawValue:)),
+            reason: try row["reason"].decode(String?.self), acquiredAt: acquired, expiresAt: expires
+        )
+    }
+
+    static func waiter(_ row: PostgresRandomAccessRow) throws -> LockWaiter {
+        LockWaiter(
+            deploymentID: DeploymentID(rawValue: try row["deployment_id"].decode(String.self)), release: try row["release"].decode(String.self),
+            owner: try StoreJSON.decode(Origin.self, row["owner"].decode(String.self)),
+            enqueuedAt: try row["enqueued_at"].decode(Date.self), heartbeatAt: try row["heartbeat_at"].decode(Date.self)
+        )
+    }
+}

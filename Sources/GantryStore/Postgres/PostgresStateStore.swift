@@ -1,0 +1,188 @@
+import Foundation
+public import GantryCore
+import Logging
+import NIOSSL
+import PostgresNIO
+
+/// The shared state store: one PostgreSQL database that every runner of a team uses, so the
+/// lock, the current release and the history are the same whichever machine deploys.
+///
+/// Lease decisions use the database's clock (`now()`), never a runner's: the `now` a caller
+/// passes is ignored for expiry, so a runner whose clock is off can neither take a live lease
+/// nor keep an expired one. Fencing tokens come from one sequence. Every write made for a
+/// running deployment checks its token under a row lock on the environment's lease, in the
+/// same transaction as the write. Connections come from postgres-nio's pool, which
+/// reconnects after the server restarts.
+public final class PostgresStateStore: StateStore {
+    let client: PostgresClient
+    let runTask: Task<Void, Never>
+    let logger: Logger
+    /// `host:port/database`, for messages (never the password).
+    public let target: String
+    let schema: SchemaGate
+
+    /// - Parameter migrate: bring the schema up to date on first use (the default); when
+    ///   false, a database behind this binary is refused with a message to run `gantry migrate`.
+    public init(url: PostgresURL, migrate: Bool = true) throws(StoreError) {
+        target = "\(url.host):\(url.port)/\(url.database ?? url.user)"
+        var logger = Logger(label: "gantry.state.postgres")
+        logger.logLevel = .critical
+        self.logger = logger
+        let tls: PostgresClient.Configuration.TLS
+        do {
+            tls = try Self.tls(for: url.sslMode ?? "prefer")
+        } catch {
+            throw StoreError(.unavailable, "TLS setup for the PostgreSQL state store failed: \(error)")
+        }
+        var configuration = PostgresClient.Configuration(
+            host: url.host, port: url.port, username: url.user, password: url.password, database: url.database, tls: tls
+        )
+        configuration.options.connectTimeout = .seconds(5)
+        configuration.options.maximumConnections = 4
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.client = client
+        runTask = Task { await client.run() }
+        schema = SchemaGate(migrate: migrate)
+    }
+
+    deinit {
+        runTask.cancel()
+    }
+
+    /// libpq's sslmode values: disable/allow talk plain, prefer tries TLS, require encrypts
+    /// without checking the certificate, verify-ca checks it, verify-full also the host name.
+    static func tls(for mode: String) throws -> PostgresClient.Configuration.TLS {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        switch mode {
+        case "disable", "allow":
+            return .disable
+        case "prefer":
+            configuration.certificateVerification = .none
+            return .prefer(configuration)
+        case "require":
+            configuration.certificateVerification = .none
+            return .require(configuration)
+        case "verify-ca":
+            configuration.certificateVerification = .noHostnameVerification
+            return .require(configuration)
+        default:
+            return .require(configuration)
+        }
+    }
+
+    // MARK: plumbing
+
+    /// Runs `body` in one transaction, after the schema is known to be current.
+    @discardableResult
+    func transaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws(StoreError) -> T {
+        try await ensureSchema()
+        do {
+            return try await client.withTransaction(logger: logger) { connection in
+                try await body(connection)
+            }
+        } catch {
+            throw translate(error)
+        }
+    }
+
+    func ensureSchema() async throws(StoreError) {
+        do {
+            try await schema.ensure { [self] in try await migrateIfNeeded(apply: schema.migrate) }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw translate(error)
+        }
+    }
+
+    /// Applies missing migrations under an advisory lock; refuses a newer schema.
+    func migrateIfNeeded(apply: Bool) async throws {
+        try await client.withTransaction(logger: logger) { connection in
+            try await connection.query("SELECT pg_advisory_xact_lock(\(PostgresSchema.advisoryKey))", logger: logger)
+            try await connection.query("CREATE TABLE IF NOT EXISTS gantry_schema (version INTEGER NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())", logger: logger)
+            var current = 0
+            for try await version in try await connection.query("SELECT COALESCE(MAX(version), 0) FROM gantry_schema", logger: logger).decode(Int.self) {
+                current = version
+            }
+            if current > PostgresSchema.latest {
+                throw StoreError(.tooNew, "the PostgreSQL state store at \(target) has schema version \(current); this gantry knows up to \(PostgresSchema.latest)",
+                                 hint: "upgrade gantry on this runner; an older binary must not change newer state")
+            }
+            guard current < PostgresSchema.latest else { return }
+            guard apply else {
+                throw StoreError(.unavailable, "the PostgreSQL state store at \(target) has schema version \(current); this gantry needs \(PostgresSchema.latest)",
+                                 hint: "run 'gantry migrate' (automatic migration is turned off by GANTRY_MIGRATE=never)")
+            }
+            for migration in PostgresSchema.migrations where migration.version > current {
+                for statement in migration.sql {
+                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                }
+                try await connection.query("INSERT INTO gantry_schema (version) VALUES (\(migration.version))", logger: logger)
+            }
+        }
+    }
+
+    /// The schema version, and the version this binary brings; migrates first when asked.
+    public func migrate() async throws(StoreError) -> (from: Int, to: Int) {
+        do {
+            var before = 0
+            _ = try await client.withTransaction(logger: logger) { connection in
+                try await connection.query("CREATE TABLE IF NOT EXISTS gantry_schema (version INTEGER NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())", logger: logger)
+            }
+            for try await version in try await client.query("SELECT COALESCE(MAX(version), 0) FROM gantry_schema", logger: logger).decode(Int.self) {
+                before = version
+            }
+            try await migrateIfNeeded(apply: true)
+            return (before, max(before, PostgresSchema.latest))
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw translate(error)
+        }
+    }
+
+    func translate(_ error: any Error) -> StoreError {
+        var error = error
+        if let transaction = error as? PostgresTransactionError {
+            error = transaction.closureError ?? transaction.beginError ?? transaction.commitError ?? transaction.rollbackError ?? error
+        }
+        if let store = error as? StoreError { return store }
+        if let psql = error as? PSQLError {
+            if let server = psql.serverInfo, let message = server[.message] {
+                let state = server[.sqlState] ?? ""
+                if state == "28P01" || state == "28000" {
+                    return StoreError(.unavailable, "the PostgreSQL state store at \(target) rejected the login: \(message)",
+                                      hint: "check the user and the password variable in state:")
+                }
+                if state == "40001" || state == "40P01" || state == "55P03" {
+                    return StoreError(.busy, "the PostgreSQL state store at \(target) is busy: \(message) (SQLSTATE \(state))", hint: "retry")
+                }
+                return StoreError(.unavailable, "the PostgreSQL state store at \(target): \(message) (SQLSTATE \(state))")
+            }
+            if let underlying = psql.underlying {
+                return StoreError(.unavailable, "cannot reach the PostgreSQL state store at \(target): \(underlying)",
+                                  hint: "is the server up and reachable from this runner?")
+            }
+            return StoreError(.unavailable, "cannot use the PostgreSQL state store at \(target): \(psql.code)",
+                              hint: "is the server up and reachable from this runner?")
+        }
+        return StoreError(.unavailable, "the PostgreSQL state store at \(target): \(error)")
+    }
+}
+
+/// Makes sure the schema check (and any migration) runs once per process, and that callers
+/// racing on first use all wait for it.
+actor SchemaGate {
+    let migrate: Bool
+    private var done = false
+
+    init(migrate: Bool) {
+        self.migrate = migrate
+    }
+
+    func ensure(_ work: @Sendable () async throws -> Void) async throws {
+        guard !done else { return }
+        try await work()
+        done = true
+    }
+}
