@@ -13,3 +13,12 @@ enum StoreJSON {
         try JSONDecoder().decode(type, from: Data(text.utf8))
     }
 }
+
+extension Date {
+    /// The instant at the millisecond precision both stores keep. PostgreSQL keeps
+    /// microseconds, and a date written as a binary fraction can come back a microsecond
+    /// short (.415999 for .416); rounding on read keeps both stores telling the same time.
+    var millisecondPrecision: Date {
+        Date(timeIntervalSince1970: (timeIntervalSince1970 * 1000).rounded() / 1000)
+    }
+}

@@ -20,7 +20,7 @@ struct Gantry: AsyncParsableCommand {
         subcommands: [
             InitCommand.self, ValidateCommand.self, DeployCommand.self, RollbackCommand.self, RecoverCommand.self, PlanCommand.self, CheckCommand.self, PreflightCommand.self,
             StatusCommand.self, HistoryCommand.self, ShowCommand.self, LockCommand.self, UnlockCommand.self,
-            FreezeCommand.self, UnfreezeCommand.self, RunnersCommand.self, SelectRunnerCommand.self, ServeCommand.self, MonitoringCommand.self,
+            FreezeCommand.self, UnfreezeCommand.self, RunnersCommand.self, SelectRunnerCommand.self, ServeCommand.self, MonitoringCommand.self, MigrateCommand.self, StoreCommand.self,
         ]
     )
 }

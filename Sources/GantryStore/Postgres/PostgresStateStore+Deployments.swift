@@ -143,7 +143,7 @@ extension PostgresStateStore {
         let logger = logger
         return try await transaction { connection in
             try await Self.all(connection.query("SELECT * FROM gantry_journal WHERE deployment_id = \(id.rawValue) ORDER BY sequence", logger: logger)).map { row in
-                JournalEntry(sequence: try row["sequence"].decode(Int.self), at: try row["at"].decode(Date.self), event: try StoreJSON.decode(JournalEvent.self, row["event"].decode(String.self)))
+                JournalEntry(sequence: try row["sequence"].decode(Int.self), at: try row["at"].decode(Date.self).millisecondPrecision, event: try StoreJSON.decode(JournalEvent.self, row["event"].decode(String.self)))
             }
         }
     }
@@ -178,7 +178,7 @@ extension PostgresStateStore {
                     subject: Observation.Subject(rawValue: try row["subject"].decode(String.self)) ?? .check,
                     environment: try row["environment"].decode(String.self), name: try row["name"].decode(String.self),
                     healthy: try row["healthy"].decode(Bool.self), durationMilliseconds: try row["duration_ms"].decode(Int64.self),
-                    message: try row["message"].decode(String.self), at: try row["at"].decode(Date.self)
+                    message: try row["message"].decode(String.self), at: try row["at"].decode(Date.self).millisecondPrecision
                 )
             }
         }
@@ -219,7 +219,7 @@ extension PostgresStateStore {
             try await Self.all(connection.query("SELECT * FROM gantry_failovers ORDER BY id DESC LIMIT \(limit)", logger: logger)).map {
                 RunnerFailover(
                     environment: try $0["environment"].decode(String.self), from: try $0["from_runner"].decode(String.self),
-                    to: try $0["to_runner"].decode(String.self), reason: try $0["reason"].decode(String.self), at: try $0["at"].decode(Date.self)
+                    to: try $0["to_runner"].decode(String.self), reason: try $0["reason"].decode(String.self), at: try $0["at"].decode(Date.self).millisecondPrecision
                 )
             }
         }

@@ -15,7 +15,7 @@ extension PostgresStateStore {
             try await connection.query("INSERT INTO gantry_locks (environment, token, held) VALUES (\(request.environment), 0, FALSE) ON CONFLICT DO NOTHING", logger: logger)
             let row = try await Self.first(connection.query("SELECT *, now() AS db_now FROM gantry_locks WHERE environment = \(request.environment) FOR UPDATE", logger: logger))
             guard let row else { throw StoreError(.unavailable, "the lock row of \(request.environment) vanished") }
-            let now = try row["db_now"].decode(Date.self)
+            let now = try row["db_now"].decode(Date.self).millisecondPrecision
             if let lease = try Self.lease(row), lease.expiresAt > now, lease.token != request.breaking {
                 return .held(lease)
             }

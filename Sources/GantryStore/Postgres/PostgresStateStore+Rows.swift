@@ -50,11 +50,11 @@ extension PostgresStateStore {
             name: try row["name"].decode(String.self), current: try row["current_release"].decode(String?.self),
             lastGood: try row["last_good_release"].decode(String?.self),
             currentDeploymentID: try row["current_deployment_id"].decode(String?.self).map(DeploymentID.init(rawValue:)),
-            updatedAt: try row["updated_at"].decode(Date?.self),
+            updatedAt: try row["updated_at"].decode(Date?.self)?.millisecondPrecision,
             freeze: try row["frozen_reason"].decode(String?.self).map {
-                EnvironmentState.Freeze(reason: $0, by: try row["frozen_by"].decode(String?.self) ?? "?", at: try row["frozen_at"].decode(Date?.self) ?? Date(timeIntervalSince1970: 0))
+                EnvironmentState.Freeze(reason: $0, by: try row["frozen_by"].decode(String?.self) ?? "?", at: try row["frozen_at"].decode(Date?.self)?.millisecondPrecision ?? Date(timeIntervalSince1970: 0))
             },
-            breakerResetAt: try row["breaker_reset_at"].decode(Date?.self)
+            breakerResetAt: try row["breaker_reset_at"].decode(Date?.self)?.millisecondPrecision
         )
     }
 
@@ -63,14 +63,14 @@ extension PostgresStateStore {
             id: DeploymentID(rawValue: try row["id"].decode(String.self)), environment: try row["environment"].decode(String.self),
             release: try row["release"].decode(String.self), kind: DeploymentRecord.Kind(rawValue: try row["kind"].decode(String.self)) ?? .deploy,
             outcome: try row["outcome"].decode(String?.self).flatMap(Outcome.init(rawValue:)), reason: try row["reason"].decode(String?.self),
-            startedAt: try row["started_at"].decode(Date.self), finishedAt: try row["finished_at"].decode(Date?.self),
+            startedAt: try row["started_at"].decode(Date.self).millisecondPrecision, finishedAt: try row["finished_at"].decode(Date?.self)?.millisecondPrecision,
             origin: try StoreJSON.decode(Origin.self, row["origin"].decode(String.self)), forced: try row["forced"].decode(Bool.self)
         )
     }
 
     static func lease(_ row: PostgresRandomAccessRow) throws -> Lease? {
         guard try row["held"].decode(Bool.self), let owner = try row["owner"].decode(String?.self),
-              let acquired = try row["acquired_at"].decode(Date?.self), let expires = try row["expires_at"].decode(Date?.self)
+              let acquired = try row["acquired_at"].decode(Date?.self)?.millisecondPrecision, let expires = try row["expires_at"].decode(Date?.self)?.millisecondPrecision
         else { return nil }
         return Lease(
             environment: try row["environment"].decode(String.self), token: FencingToken(try row["token"].decode(Int64.self)),
@@ -83,7 +83,7 @@ extension PostgresStateStore {
         LockWaiter(
             deploymentID: DeploymentID(rawValue: try row["deployment_id"].decode(String.self)), release: try row["release"].decode(String.self),
             owner: try StoreJSON.decode(Origin.self, row["owner"].decode(String.self)),
-            enqueuedAt: try row["enqueued_at"].decode(Date.self), heartbeatAt: try row["heartbeat_at"].decode(Date.self)
+            enqueuedAt: try row["enqueued_at"].decode(Date.self).millisecondPrecision, heartbeatAt: try row["heartbeat_at"].decode(Date.self).millisecondPrecision
         )
     }
 }

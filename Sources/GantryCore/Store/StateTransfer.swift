@@ -1,0 +1,82 @@
+public import Foundation
+
+/// A whole state store as one JSON document, to move a team from the embedded SQLite store to
+/// the shared PostgreSQL one (or back): environments, every deployment with its journal,
+/// observations and failovers. Leases and the queue are not moved: they belong to processes
+/// that run now, and a move happens while nothing deploys.
+public struct StateExport: Codable, Sendable {
+    public static let format = "gantry-state"
+    public static let currentVersion = 1
+
+    public struct Deployment: Codable, Sendable {
+        public var record: DeploymentRecord
+        public var journal: [JournalEntry]
+    }
+
+    public var format: String
+    public var version: Int
+    public var exportedAt: Date
+    public var environments: [EnvironmentState]
+    public var deployments: [Deployment]
+    public var observations: [Observation]
+    public var failovers: [RunnerFailover]
+
+    /// Reads everything from `store`, oldest deployment first.
+    public static func read(from store: any StateStore, at now: Date) async throws(StoreError) -> StateExport {
+        var deployments: [Deployment] = []
+        for record in try await store.deployments(environment: nil, limit: Int(Int32.max)).reversed() {
+            deployments.append(Deployment(record: record, journal: try await store.journal(record.id)))
+        }
+        return StateExport(
+            format: format, version: currentVersion, exportedAt: now, environments: try await store.environmentStates(),
+            deployments: deployments, observations: try await store.observations(),
+            failovers: try await store.failovers(limit: Int(Int32.max)).reversed()
+        )
+    }
+
+    /// Why an export cannot be imported.
+    public struct Refusal: Error, Sendable, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Checks the document and the target before anything is written: the format must be
+    /// known and the target must hold no deployment, so an import never mixes two histories.
+    public func validate(target: any StateStore) async throws -> Void {
+        guard format == Self.format else { throw Refusal(description: "not a gantry state export (format '\(format)')") }
+        guard version <= Self.currentVersion else {
+            throw Refusal(description: "export version \(version) is newer than this gantry understands (\(Self.currentVersion)); upgrade gantry")
+        }
+        let existing = try await target.deployments(environment: nil, limit: 1)
+        guard existing.isEmpty else {
+            throw Refusal(description: "the target store already holds deployments; import only into an empty store")
+        }
+    }
+
+    /// Writes everything into `target` (which `validate` found empty).
+    public func write(to target: any StateStore) async throws(StoreError) {
+        let current = Set(environments.compactMap(\.currentDeploymentID))
+        for deployment in deployments {
+            var record = deployment.record
+            let outcome = record.outcome
+            let finishedAt = record.finishedAt
+            record.outcome = nil
+            record.finishedAt = nil
+            try await target.beginDeployment(record, token: nil)
+            for entry in deployment.journal {
+                try await target.append(entry.event, to: record.id, at: entry.at, token: nil)
+            }
+            if let outcome {
+                try await target.finishDeployment(
+                    record.id, outcome: outcome, reason: record.reason, at: finishedAt ?? record.startedAt,
+                    promote: current.contains(record.id), token: nil
+                )
+            }
+        }
+        for environment in environments {
+            if let reset = environment.breakerResetAt { try await target.setFreeze(environment: environment.name, freeze: nil, at: reset) }
+            if let freeze = environment.freeze { try await target.setFreeze(environment: environment.name, freeze: freeze, at: freeze.at) }
+        }
+        try await target.record(observations)
+        for failover in failovers { try await target.recordFailover(failover) }
+    }
+}
