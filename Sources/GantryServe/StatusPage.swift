@@ -20,10 +20,6 @@ struct StatusPage {
     }
 
     static func model(_ document: StatusDocument, refresh: Int) -> [String: Any] {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss 'UTC'"
         func ago(_ date: Date) -> String {
             let seconds = max(0, Int(document.generatedAt.timeIntervalSince(date)))
             if seconds < 90 { return "\(seconds)s ago" }
@@ -87,7 +83,8 @@ struct StatusPage {
         }
         return [
             "refresh": refresh,
-            "generated": formatter.string(from: document.generatedAt),
+            // Formatted by hand, not with DateFormatter: that would load ICU into the server.
+            "generated": Timestamp.format(document.generatedAt).prefix(19).replacingOccurrences(of: "T", with: " ") + " UTC",
             "version": document.version,
             "ok": problems.isEmpty,
             "problems": problems,

@@ -53,7 +53,18 @@ actor MemoryStateStore: StateStore {
         return .acquired(lease)
     }
 
+    /// Renewals to answer with an error first, as a database that is restarting would.
+    var failingRenewals = 0
+    var renewals = 0
+
+    func failRenewals(_ count: Int) { failingRenewals = count }
+
     func renewLock(environment: String, token: FencingToken, ttl: Duration, now: Date) throws(StoreError) -> Lease? {
+        renewals += 1
+        if failingRenewals > 0 {
+            failingRenewals -= 1
+            throw StoreError(.unavailable, "connection refused")
+        }
         guard var lock = locks[environment], lock.held, lock.lease.token == token else { return nil }
         lock.lease.expiresAt = now.addingTimeInterval(ttl.seconds)
         locks[environment] = lock
