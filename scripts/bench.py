@@ -308,22 +308,31 @@ def serve_benchmark(history=200, seconds=10):
 
 
 def main():
+    """BENCH_ONLY=handoff,postgres (names: basic, handoff, postgres, select, check, serve) runs a subset."""
+    only = set(filter(None, os.environ.get("BENCH_ONLY", "").split(",")))
+    wanted = lambda name: not only or name in only
     print(f"binary: {GANTRY}")
     print(f"machine: {os.cpu_count()} cores; {os.uname().sysname} {os.uname().release}")
     ok = True
-    with tempfile.TemporaryDirectory() as project:
-        with open(os.path.join(project, "gantry.yml"), "w") as f:
-            f.write(CONFIG)
-        ok &= scenario("gantry --help", lambda i: [GANTRY, "--help"], project)
-        ok &= scenario("gantry deploy (no-op command `true`)", lambda i: [GANTRY, "deploy", "bench", "--release", f"r{i + 1}"], project)
-        scenario("gantry deploy (release already live: skip)", lambda i: [GANTRY, "deploy", "bench", "--release", f"r{RUNS}"], project)
-        scenario("gantry status", lambda i: [GANTRY, "status"], project)
-        scenario("gantry history (20 rows)", lambda i: [GANTRY, "history", "bench"], project)
-    ok &= handoff_benchmark()
-    ok &= handoff_benchmark(postgres=True, target_ms=30)
-    ok &= select_runner_benchmark()
-    ok &= check_benchmark()
-    ok &= serve_benchmark()
+    if wanted("basic"):
+        with tempfile.TemporaryDirectory() as project:
+            with open(os.path.join(project, "gantry.yml"), "w") as f:
+                f.write(CONFIG)
+            ok &= scenario("gantry --help", lambda i: [GANTRY, "--help"], project)
+            ok &= scenario("gantry deploy (no-op command `true`)", lambda i: [GANTRY, "deploy", "bench", "--release", f"r{i + 1}"], project)
+            scenario("gantry deploy (release already live: skip)", lambda i: [GANTRY, "deploy", "bench", "--release", f"r{RUNS}"], project)
+            scenario("gantry status", lambda i: [GANTRY, "status"], project)
+            scenario("gantry history (20 rows)", lambda i: [GANTRY, "history", "bench"], project)
+    if wanted("handoff"):
+        ok &= handoff_benchmark()
+    if wanted("postgres"):
+        ok &= handoff_benchmark(postgres=True, target_ms=30)
+    if wanted("select"):
+        ok &= select_runner_benchmark()
+    if wanted("check"):
+        ok &= check_benchmark()
+    if wanted("serve"):
+        ok &= serve_benchmark()
     sys.exit(0 if ok else 1)
 
 

@@ -193,21 +193,29 @@ private struct Run {
             let now = clock.now()
             lockRequest.now = now
             lockRequest.waitersLiveSince = now.addingTimeInterval(-DeploymentEngine.waiterStaleness.seconds)
-            let current = try await store.lease(environment: environment)
             lockRequest.breaking = nil
-            if let current, current.expiresAt > now, current.deploymentID == nil {
-                return .refused("\(environment) is held by hand by \(current.owner.actor ?? current.owner.host) since \(Timestamp.format(current.acquiredAt)): \(current.reason ?? "no reason given"); 'gantry unlock \(environment)' releases it")
+            // One question per poll: the answer to the attempt carries the live lease, which
+            // is all the checks below need.
+            var attempt = try await store.tryAcquireLock(lockRequest)
+            var broken: Lease?
+            if case .held(let current) = attempt {
+                if current.deploymentID == nil {
+                    if enqueued { try? await store.dequeue(environment: environment, deploymentID: id) }
+                    return .refused("\(environment) is held by hand by \(current.owner.actor ?? current.owner.host) since \(Timestamp.format(current.acquiredAt)): \(current.reason ?? "no reason given"); 'gantry unlock \(environment)' releases it")
+                }
+                if current.owner.host == engine.processes.hostName, !engine.processes.isAlive(current.owner.pid) {
+                    lockRequest.breaking = current.token
+                    broken = current
+                    attempt = try await store.tryAcquireLock(lockRequest)
+                }
             }
-            if let current, current.expiresAt > now, current.owner.host == engine.processes.hostName, !engine.processes.isAlive(current.owner.pid) {
-                lockRequest.breaking = current.token
-            }
-            let attempt = try await store.tryAcquireLock(lockRequest)
             let blocker: String
+            var pause = DeploymentEngine.lockPollInterval
             switch attempt {
             case .acquired(let lease):
                 if enqueued { try? await store.dequeue(environment: environment, deploymentID: id) }
-                if let broken = lockRequest.breaking {
-                    try? await journalLater("broke lease \(broken): its holder, pid \(current?.owner.pid ?? 0) on \(engine.processes.hostName), is no longer running")
+                if let broken, lockRequest.breaking != nil {
+                    try? await journalLater("broke lease \(broken.token): its holder, pid \(broken.owner.pid) on \(engine.processes.hostName), is no longer running")
                 }
                 return .acquired(lease)
             case .held(let lease):
@@ -217,6 +225,8 @@ private struct Run {
                 blocker = "\(environment) is locked by \(holder) since \(Timestamp.format(lease.acquiredAt))"
             case .queuedBehind(let waiter):
                 blocker = "deployment \(waiter.deploymentID) (release \(waiter.release)) is ahead in the queue for \(environment)"
+                // Not next in line: look less often, leaving the store to the head of the queue.
+                pause = DeploymentEngine.lockPollInterval * 2
             }
             if now >= deadline {
                 if enqueued { try? await store.dequeue(environment: environment, deploymentID: id) }
@@ -244,7 +254,7 @@ private struct Run {
                 lastHeartbeat = now
             }
             do {
-                try await clock.sleep(for: DeploymentEngine.lockPollInterval)
+                try await clock.sleep(for: pause)
             } catch {
                 if enqueued { try? await store.dequeue(environment: environment, deploymentID: id) }
                 return .refused("interrupted while waiting for the lock: \(blocker); nothing was changed")

@@ -8,7 +8,7 @@ import PostgresNIO
 extension PostgresStateStore {
     public func environmentState(_ environment: String) async throws(StoreError) -> EnvironmentState {
         let logger = logger
-        return try await transaction { connection in
+        return try await read { connection in
             try await Self.first(connection.query("SELECT * FROM gantry_environments WHERE name = \(environment)", logger: logger))
                 .map(Self.environment) ?? EnvironmentState(name: environment)
         }
@@ -16,7 +16,7 @@ extension PostgresStateStore {
 
     public func environmentStates() async throws(StoreError) -> [EnvironmentState] {
         let logger = logger
-        return try await transaction { connection in
+        return try await read { connection in
             try await Self.all(connection.query("SELECT * FROM gantry_environments ORDER BY name", logger: logger)).map(Self.environment)
         }
     }
@@ -24,34 +24,54 @@ extension PostgresStateStore {
     public func beginDeployment(_ record: DeploymentRecord, token: FencingToken?) async throws(StoreError) {
         let origin = try json(record.origin)
         let logger = logger
-        try await transaction { connection in
-            if let token { try await Self.requireToken(connection, environment: record.environment, token: token, logger: logger) }
-            try await connection.query(
+        // One statement, one round trip: the token check (a share lock on the lease row) and
+        // the insert commit together or not at all.
+        let written = try await read { client in
+            try await Self.all(client.query(
                 """
                 INSERT INTO gantry_deployments (id, environment, release, kind, outcome, reason, started_at, finished_at, forced, origin)
-                VALUES (\(record.id.rawValue), \(record.environment), \(record.release), \(record.kind.rawValue), \(record.outcome?.rawValue),
-                        \(record.reason), \(record.startedAt), \(record.finishedAt), \(record.forced), \(origin))
+                SELECT \(record.id.rawValue), \(record.environment), \(record.release), \(record.kind.rawValue), \(record.outcome?.rawValue),
+                       \(record.reason), \(record.startedAt), \(record.finishedAt), \(record.forced), \(origin)
+                WHERE \(token == nil) OR EXISTS (
+                    SELECT 1 FROM gantry_locks WHERE environment = \(record.environment) AND token = \(token?.value ?? -1) AND held FOR SHARE)
+                RETURNING 1
                 """,
                 logger: logger
-            )
+            )).count
         }
+        if written == 0, let token { try await staleToken(environment: record.environment, token: token) }
     }
 
     public func append(_ event: JournalEvent, to id: DeploymentID, at: Date, token: FencingToken?) async throws(StoreError) {
         let text = try json(event)
         let logger = logger
-        try await transaction { connection in
-            let environment = try await Self.environment(of: id, connection, logger: logger)
-            if let token { try await Self.requireToken(connection, environment: environment, token: token, logger: logger) }
-            try await connection.query(
+        let written = try await read { client in
+            try await Self.all(client.query(
                 """
                 INSERT INTO gantry_journal (deployment_id, sequence, at, kind, event)
-                SELECT \(id.rawValue), COALESCE(MAX(sequence), 0) + 1, \(at), \(event.kind.rawValue), \(text)
-                FROM gantry_journal WHERE deployment_id = \(id.rawValue)
+                SELECT d.id, COALESCE((SELECT MAX(sequence) FROM gantry_journal WHERE deployment_id = d.id), 0) + 1,
+                       \(at), \(event.kind.rawValue), \(text)
+                FROM gantry_deployments d
+                WHERE d.id = \(id.rawValue) AND (\(token == nil) OR EXISTS (
+                    SELECT 1 FROM gantry_locks l WHERE l.environment = d.environment AND l.token = \(token?.value ?? -1) AND l.held FOR SHARE))
+                RETURNING 1
                 """,
                 logger: logger
-            )
+            )).count
         }
+        guard written == 0 else { return }
+        guard let record = try await deployment(id) else { throw StoreError(.notFound, "no deployment \(id)") }
+        if let token { try await staleToken(environment: record.environment, token: token) }
+    }
+
+    /// Explains a write that its token check refused.
+    func staleToken(environment: String, token: FencingToken) async throws(StoreError) -> Never {
+        let current = try await lease(environment: environment)?.token
+        throw StoreError(
+            .staleToken,
+            "write to \(environment) rejected: lease \(token) is no longer current (current: \(current.map(\.description) ?? "none"))",
+            hint: "another deployment took over this environment's lease; this one must stop"
+        )
     }
 
     public func finishDeployment(_ id: DeploymentID, outcome: Outcome, reason: String?, at: Date, promote: Bool, token: FencingToken?) async throws(StoreError) {
@@ -98,7 +118,7 @@ extension PostgresStateStore {
     public func deployments(environment: String?, limit: Int) async throws(StoreError) -> [DeploymentRecord] {
         let logger = logger
         let limit = Int64(min(limit, Int(Int32.max)))
-        return try await transaction { connection in
+        return try await read { connection in
             if let environment {
                 return try await Self.all(connection.query(
                     "SELECT * FROM gantry_deployments WHERE environment = \(environment) ORDER BY id DESC LIMIT \(limit)", logger: logger
@@ -110,7 +130,7 @@ extension PostgresStateStore {
 
     public func lastEffectiveDeployment(environment: String, excluding: DeploymentID?) async throws(StoreError) -> DeploymentRecord? {
         let logger = logger
-        return try await transaction { connection in
+        return try await read { connection in
             try await Self.first(connection.query(
                 """
                 SELECT * FROM gantry_deployments
@@ -124,14 +144,14 @@ extension PostgresStateStore {
 
     public func deployment(_ id: DeploymentID) async throws(StoreError) -> DeploymentRecord? {
         let logger = logger
-        return try await transaction { connection in
+        return try await read { connection in
             try await Self.first(connection.query("SELECT * FROM gantry_deployments WHERE id = \(id.rawValue)", logger: logger)).map(Self.deployment)
         }
     }
 
     public func unfinishedDeployments(environment: String, excluding: DeploymentID?) async throws(StoreError) -> [DeploymentRecord] {
         let logger = logger
-        return try await transaction { connection in
+        return try await read { connection in
             try await Self.all(connection.query(
                 "SELECT * FROM gantry_deployments WHERE environment = \(environment) AND outcome IS NULL AND id != \(excluding?.rawValue ?? "") ORDER BY id",
                 logger: logger
@@ -141,7 +161,7 @@ extension PostgresStateStore {
 
     public func journal(_ id: DeploymentID) async throws(StoreError) -> [JournalEntry] {
         let logger = logger
-        return try await transaction { connection in
+        return try await read { connection in
             try await Self.all(connection.query("SELECT * FROM gantry_journal WHERE deployment_id = \(id.rawValue) ORDER BY sequence", logger: logger)).map { row in
                 JournalEntry(sequence: try row["sequence"].decode(Int.self), at: try row["at"].decode(Date.self).millisecondPrecision, event: try StoreJSON.decode(JournalEvent.self, row["event"].decode(String.self)))
             }
@@ -172,7 +192,7 @@ extension PostgresStateStore {
 
     public func observations() async throws(StoreError) -> [Observation] {
         let logger = logger
-        return try await transaction { connection in
+        return try await read { connection in
             try await Self.all(connection.query("SELECT * FROM gantry_observations ORDER BY subject, environment, name", logger: logger)).map { row in
                 Observation(
                     subject: Observation.Subject(rawValue: try row["subject"].decode(String.self)) ?? .check,
@@ -196,7 +216,7 @@ extension PostgresStateStore {
 
     public func failoverCounts() async throws(StoreError) -> [FailoverCount] {
         let logger = logger
-        return try await transaction { connection in
+        return try await read { connection in
             try await Self.all(connection.query(
                 """
                 SELECT environment, from_runner, to_runner, COUNT(*)::BIGINT AS n FROM gantry_failovers
@@ -215,7 +235,7 @@ extension PostgresStateStore {
     public func failovers(limit: Int) async throws(StoreError) -> [RunnerFailover] {
         let logger = logger
         let limit = Int64(limit)
-        return try await transaction { connection in
+        return try await read { connection in
             try await Self.all(connection.query("SELECT * FROM gantry_failovers ORDER BY id DESC LIMIT \(limit)", logger: logger)).map {
                 RunnerFailover(
                     environment: try $0["environment"].decode(String.self), from: try $0["from_runner"].decode(String.self),

@@ -11,6 +11,15 @@ extension PostgresStateStore {
         let window = request.waitersLiveSince.map { Self.milliseconds(request.now.timeIntervalSince($0)) }
         let ttl = request.ttl.milliseconds
         let logger = logger
+        // Waiters poll often: a lease that is plainly held is answered from an unlocked
+        // read, so they do not queue on the row lock the holder's writes need.
+        let glance = try await read { client in
+            try await Self.first(client.query("SELECT *, now() AS db_now FROM gantry_locks WHERE environment = \(request.environment)", logger: logger))
+        }
+        if let glance, let lease = try Self.decoded({ try Self.lease(glance) }), lease.token != request.breaking,
+           lease.expiresAt > (try Self.decoded { try glance["db_now"].decode(Date.self) }) {
+            return .held(lease)
+        }
         return try await transaction { connection in
             try await connection.query("INSERT INTO gantry_locks (environment, token, held) VALUES (\(request.environment), 0, FALSE) ON CONFLICT DO NOTHING", logger: logger)
             let row = try await Self.first(connection.query("SELECT *, now() AS db_now FROM gantry_locks WHERE environment = \(request.environment) FOR UPDATE", logger: logger))
@@ -100,8 +109,8 @@ extension PostgresStateStore {
     public func waiters(environment: String, liveSince: Date) async throws(StoreError) -> [LockWaiter] {
         let window = Self.milliseconds(Date().timeIntervalSince(liveSince))
         let logger = logger
-        return try await transaction { connection in
-            try await Self.all(connection.query(
+        return try await read { client in
+            try await Self.all(client.query(
                 """
                 SELECT * FROM gantry_lock_queue WHERE environment = \(environment)
                 AND heartbeat_at >= now() - (\(window) * interval '1 millisecond') ORDER BY enqueued_at, deployment_id
@@ -120,8 +129,8 @@ extension PostgresStateStore {
 
     public func lease(environment: String) async throws(StoreError) -> Lease? {
         let logger = logger
-        return try await transaction { connection in
-            try await Self.first(connection.query("SELECT * FROM gantry_locks WHERE environment = \(environment)", logger: logger)).flatMap(Self.lease)
+        return try await read { client in
+            try await Self.first(client.query("SELECT * FROM gantry_locks WHERE environment = \(environment)", logger: logger)).flatMap(Self.lease)
         }
     }
 
@@ -133,6 +142,15 @@ extension PostgresStateStore {
                 "UPDATE gantry_locks SET deployment_id = NULL, reason = \(reason), expires_at = \(forever) WHERE environment = \(environment) AND token = \(token.value) AND held",
                 logger: logger
             )
+        }
+    }
+
+    /// Decodes a value, turning a decoding failure into a store error.
+    static func decoded<T>(_ body: () throws -> T) throws(StoreError) -> T {
+        do {
+            return try body()
+        } catch {
+            throw StoreError(.corrupt, "the PostgreSQL state store holds a lock row gantry cannot read: \(error)")
         }
     }
 

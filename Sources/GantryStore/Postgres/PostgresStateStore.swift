@@ -85,6 +85,16 @@ public final class PostgresStateStore: StateStore {
         }
     }
 
+    /// Runs a read in autocommit mode: one round trip, no transaction to begin and commit.
+    func read<T: Sendable>(_ body: @escaping @Sendable (PostgresClient) async throws -> T) async throws(StoreError) -> T {
+        try await ensureSchema()
+        do {
+            return try await body(client)
+        } catch {
+            throw translate(error)
+        }
+    }
+
     func ensureSchema() async throws(StoreError) {
         do {
             try await schema.ensure { [self] in try await migrateIfNeeded(apply: schema.migrate) }
@@ -95,8 +105,25 @@ public final class PostgresStateStore: StateStore {
         }
     }
 
-    /// Applies missing migrations under an advisory lock; refuses a newer schema.
+    /// The schema version, without a lock; 0 when the database has no gantry schema yet.
+    func schemaVersion() async throws -> Int {
+        var exists = false
+        for try await found in try await client.query("SELECT to_regclass('gantry_schema') IS NOT NULL", logger: logger).decode(Bool.self) {
+            exists = found
+        }
+        guard exists else { return 0 }
+        var version = 0
+        for try await value in try await client.query("SELECT COALESCE(MAX(version), 0) FROM gantry_schema", logger: logger).decode(Int.self) {
+            version = value
+        }
+        return version
+    }
+
+    /// Applies missing migrations under an advisory lock; refuses a newer schema. The common
+    /// case, a schema already current, is one unlocked read: runners starting together do
+    /// not queue on the migration lock for nothing.
     func migrateIfNeeded(apply: Bool) async throws {
+        if try await schemaVersion() == PostgresSchema.latest { return }
         try await client.withTransaction(logger: logger) { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(\(PostgresSchema.advisoryKey))", logger: logger)
             try await connection.query("CREATE TABLE IF NOT EXISTS gantry_schema (version INTEGER NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())", logger: logger)
