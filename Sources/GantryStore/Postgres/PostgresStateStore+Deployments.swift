@@ -8,7 +8,7 @@ import PostgresNIO
 extension PostgresStateStore {
     public func environmentState(_ environment: String) async throws(StoreError) -> EnvironmentState {
         let logger = logger
-        return try await read { connection in
+        return try await autocommit { connection in
             try await Self.first(connection.query("SELECT * FROM gantry_environments WHERE name = \(environment)", logger: logger))
                 .map(Self.environment) ?? EnvironmentState(name: environment)
         }
@@ -16,7 +16,7 @@ extension PostgresStateStore {
 
     public func environmentStates() async throws(StoreError) -> [EnvironmentState] {
         let logger = logger
-        return try await read { connection in
+        return try await autocommit { connection in
             try await Self.all(connection.query("SELECT * FROM gantry_environments ORDER BY name", logger: logger)).map(Self.environment)
         }
     }
@@ -26,7 +26,7 @@ extension PostgresStateStore {
         let logger = logger
         // One statement, one round trip: the token check (a share lock on the lease row) and
         // the insert commit together or not at all.
-        let written = try await read { client in
+        let written = try await autocommit { client in
             try await Self.all(client.query(
                 """
                 INSERT INTO gantry_deployments (id, environment, release, kind, outcome, reason, started_at, finished_at, forced, origin)
@@ -45,7 +45,7 @@ extension PostgresStateStore {
     public func append(_ event: JournalEvent, to id: DeploymentID, at: Date, token: FencingToken?) async throws(StoreError) {
         let text = try json(event)
         let logger = logger
-        let written = try await read { client in
+        let written = try await autocommit { client in
             try await Self.all(client.query(
                 """
                 INSERT INTO gantry_journal (deployment_id, sequence, at, kind, event)
@@ -76,25 +76,34 @@ extension PostgresStateStore {
 
     public func finishDeployment(_ id: DeploymentID, outcome: Outcome, reason: String?, at: Date, promote: Bool, token: FencingToken?) async throws(StoreError) {
         let logger = logger
-        try await transaction { connection in
-            let environment = try await Self.environment(of: id, connection, logger: logger)
-            if let token { try await Self.requireToken(connection, environment: environment, token: token, logger: logger) }
-            try await connection.query(
-                "UPDATE gantry_deployments SET outcome = \(outcome.rawValue), reason = \(reason), finished_at = \(at) WHERE id = \(id.rawValue)",
-                logger: logger
-            )
-            guard promote else { return }
-            try await connection.query(
+        // One statement: the token check, the outcome and (with promote) the new current
+        // release commit together.
+        let written = try await autocommit { client in
+            try await Self.all(client.query(
                 """
-                INSERT INTO gantry_environments (name, current_release, last_good_release, current_deployment_id, updated_at)
-                SELECT environment, release, release, id, \(at) FROM gantry_deployments WHERE id = \(id.rawValue)
-                ON CONFLICT (name) DO UPDATE SET current_release = excluded.current_release,
-                    last_good_release = excluded.last_good_release,
-                    current_deployment_id = excluded.current_deployment_id, updated_at = excluded.updated_at
+                WITH allowed AS (
+                    SELECT d.id FROM gantry_deployments d
+                    WHERE d.id = \(id.rawValue) AND (\(token == nil) OR EXISTS (
+                        SELECT 1 FROM gantry_locks l WHERE l.environment = d.environment AND l.token = \(token?.value ?? -1) AND l.held FOR SHARE))
+                ), finished AS (
+                    UPDATE gantry_deployments SET outcome = \(outcome.rawValue), reason = \(reason), finished_at = \(at)
+                    WHERE id IN (SELECT id FROM allowed) RETURNING id, environment, release
+                ), promoted AS (
+                    INSERT INTO gantry_environments (name, current_release, last_good_release, current_deployment_id, updated_at)
+                    SELECT environment, release, release, id, \(at) FROM finished WHERE \(promote)
+                    ON CONFLICT (name) DO UPDATE SET current_release = excluded.current_release,
+                        last_good_release = excluded.last_good_release,
+                        current_deployment_id = excluded.current_deployment_id, updated_at = excluded.updated_at
+                    RETURNING 1
+                )
+                SELECT id FROM finished
                 """,
                 logger: logger
-            )
+            )).count
         }
+        guard written == 0 else { return }
+        guard let record = try await deployment(id) else { throw StoreError(.notFound, "no deployment \(id)") }
+        if let token { try await staleToken(environment: record.environment, token: token) }
     }
 
     public func setFreeze(environment: String, freeze: EnvironmentState.Freeze?, at: Date) async throws(StoreError) {
@@ -118,7 +127,7 @@ extension PostgresStateStore {
     public func deployments(environment: String?, limit: Int) async throws(StoreError) -> [DeploymentRecord] {
         let logger = logger
         let limit = Int64(min(limit, Int(Int32.max)))
-        return try await read { connection in
+        return try await autocommit { connection in
             if let environment {
                 return try await Self.all(connection.query(
                     "SELECT * FROM gantry_deployments WHERE environment = \(environment) ORDER BY id DESC LIMIT \(limit)", logger: logger
@@ -130,7 +139,7 @@ extension PostgresStateStore {
 
     public func lastEffectiveDeployment(environment: String, excluding: DeploymentID?) async throws(StoreError) -> DeploymentRecord? {
         let logger = logger
-        return try await read { connection in
+        return try await autocommit { connection in
             try await Self.first(connection.query(
                 """
                 SELECT * FROM gantry_deployments
@@ -144,14 +153,14 @@ extension PostgresStateStore {
 
     public func deployment(_ id: DeploymentID) async throws(StoreError) -> DeploymentRecord? {
         let logger = logger
-        return try await read { connection in
+        return try await autocommit { connection in
             try await Self.first(connection.query("SELECT * FROM gantry_deployments WHERE id = \(id.rawValue)", logger: logger)).map(Self.deployment)
         }
     }
 
     public func unfinishedDeployments(environment: String, excluding: DeploymentID?) async throws(StoreError) -> [DeploymentRecord] {
         let logger = logger
-        return try await read { connection in
+        return try await autocommit { connection in
             try await Self.all(connection.query(
                 "SELECT * FROM gantry_deployments WHERE environment = \(environment) AND outcome IS NULL AND id != \(excluding?.rawValue ?? "") ORDER BY id",
                 logger: logger
@@ -161,7 +170,7 @@ extension PostgresStateStore {
 
     public func journal(_ id: DeploymentID) async throws(StoreError) -> [JournalEntry] {
         let logger = logger
-        return try await read { connection in
+        return try await autocommit { connection in
             try await Self.all(connection.query("SELECT * FROM gantry_journal WHERE deployment_id = \(id.rawValue) ORDER BY sequence", logger: logger)).map { row in
                 JournalEntry(sequence: try row["sequence"].decode(Int.self), at: try row["at"].decode(Date.self).millisecondPrecision, event: try StoreJSON.decode(JournalEvent.self, row["event"].decode(String.self)))
             }
@@ -192,7 +201,7 @@ extension PostgresStateStore {
 
     public func observations() async throws(StoreError) -> [Observation] {
         let logger = logger
-        return try await read { connection in
+        return try await autocommit { connection in
             try await Self.all(connection.query("SELECT * FROM gantry_observations ORDER BY subject, environment, name", logger: logger)).map { row in
                 Observation(
                     subject: Observation.Subject(rawValue: try row["subject"].decode(String.self)) ?? .check,
@@ -216,7 +225,7 @@ extension PostgresStateStore {
 
     public func failoverCounts() async throws(StoreError) -> [FailoverCount] {
         let logger = logger
-        return try await read { connection in
+        return try await autocommit { connection in
             try await Self.all(connection.query(
                 """
                 SELECT environment, from_runner, to_runner, COUNT(*)::BIGINT AS n FROM gantry_failovers
@@ -235,7 +244,7 @@ extension PostgresStateStore {
     public func failovers(limit: Int) async throws(StoreError) -> [RunnerFailover] {
         let logger = logger
         let limit = Int64(limit)
-        return try await read { connection in
+        return try await autocommit { connection in
             try await Self.all(connection.query("SELECT * FROM gantry_failovers ORDER BY id DESC LIMIT \(limit)", logger: logger)).map {
                 RunnerFailover(
                     environment: try $0["environment"].decode(String.self), from: try $0["from_runner"].decode(String.self),

@@ -13,7 +13,7 @@ extension PostgresStateStore {
         let logger = logger
         // Waiters poll often: a lease that is plainly held is answered from an unlocked
         // read, so they do not queue on the row lock the holder's writes need.
-        let glance = try await read { client in
+        let glance = try await autocommit { client in
             try await Self.first(client.query("SELECT *, now() AS db_now FROM gantry_locks WHERE environment = \(request.environment)", logger: logger))
         }
         if let glance, let lease = try Self.decoded({ try Self.lease(glance) }), lease.token != request.breaking,
@@ -75,7 +75,7 @@ extension PostgresStateStore {
     public func enqueue(_ waiter: LockWaiter, environment: String) async throws(StoreError) {
         let owner = try json(waiter.owner)
         let logger = logger
-        try await transaction { connection in
+        try await autocommit { connection in
             try await connection.query(
                 """
                 INSERT INTO gantry_lock_queue (environment, deployment_id, release, owner, enqueued_at, heartbeat_at)
@@ -89,7 +89,7 @@ extension PostgresStateStore {
 
     public func heartbeat(environment: String, deploymentID: DeploymentID, now: Date) async throws(StoreError) {
         let logger = logger
-        try await transaction { connection in
+        try await autocommit { connection in
             try await connection.query(
                 "UPDATE gantry_lock_queue SET heartbeat_at = now() WHERE environment = \(environment) AND deployment_id = \(deploymentID.rawValue)",
                 logger: logger
@@ -99,7 +99,7 @@ extension PostgresStateStore {
 
     public func dequeue(environment: String, deploymentID: DeploymentID) async throws(StoreError) {
         let logger = logger
-        try await transaction { connection in
+        try await autocommit { connection in
             try await connection.query("DELETE FROM gantry_lock_queue WHERE environment = \(environment) AND deployment_id = \(deploymentID.rawValue)", logger: logger)
         }
     }
@@ -109,7 +109,7 @@ extension PostgresStateStore {
     public func waiters(environment: String, liveSince: Date) async throws(StoreError) -> [LockWaiter] {
         let window = Self.milliseconds(Date().timeIntervalSince(liveSince))
         let logger = logger
-        return try await read { client in
+        return try await autocommit { client in
             try await Self.all(client.query(
                 """
                 SELECT * FROM gantry_lock_queue WHERE environment = \(environment)
@@ -122,14 +122,14 @@ extension PostgresStateStore {
 
     public func releaseLock(environment: String, token: FencingToken) async throws(StoreError) {
         let logger = logger
-        try await transaction { connection in
+        try await autocommit { connection in
             try await connection.query("UPDATE gantry_locks SET held = FALSE WHERE environment = \(environment) AND token = \(token.value)", logger: logger)
         }
     }
 
     public func lease(environment: String) async throws(StoreError) -> Lease? {
         let logger = logger
-        return try await read { client in
+        return try await autocommit { client in
             try await Self.first(client.query("SELECT * FROM gantry_locks WHERE environment = \(environment)", logger: logger)).flatMap(Self.lease)
         }
     }
@@ -137,7 +137,7 @@ extension PostgresStateStore {
     public func holdLock(environment: String, token: FencingToken, reason: String) async throws(StoreError) {
         let logger = logger
         let forever = Date.distantFuture
-        try await transaction { connection in
+        try await autocommit { connection in
             try await connection.query(
                 "UPDATE gantry_locks SET deployment_id = NULL, reason = \(reason), expires_at = \(forever) WHERE environment = \(environment) AND token = \(token.value) AND held",
                 logger: logger

@@ -85,8 +85,10 @@ public final class PostgresStateStore: StateStore {
         }
     }
 
-    /// Runs a read in autocommit mode: one round trip, no transaction to begin and commit.
-    func read<T: Sendable>(_ body: @escaping @Sendable (PostgresClient) async throws -> T) async throws(StoreError) -> T {
+    /// Runs one statement in autocommit mode: one round trip, no transaction to begin and
+    /// commit. A single statement is atomic on its own, locks included.
+    @discardableResult
+    func autocommit<T: Sendable>(_ body: @escaping @Sendable (PostgresClient) async throws -> T) async throws(StoreError) -> T {
         try await ensureSchema()
         do {
             return try await body(client)
