@@ -168,3 +168,29 @@ enum Spawn {
         return (status & 0x7f) == 0 ? (status >> 8) & 0xff : -1
     }
 }
+
+@Suite("shared state unreachable")
+struct PostgresUnreachableTests {
+    @Test("a PostgreSQL state store that does not answer is reported within seconds, exit 2, naming where")
+    func unreachable() throws {
+        let closed = try LoopbackListener()
+        let port = closed.port
+        closed.close()
+        let project = try Project(config: """
+            version: 1
+            state: "postgres://gantry:${PGPW}@127.0.0.1:\(port)/gantry"
+            environments:
+              production:
+                deploy: { command: ["true"] }
+            """)
+        let missing = try project.gantry("status")
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("environment variable PGPW is not set"))
+        let started = Date()
+        let result = try project.gantry("deploy", "production", "--release", "1.0", environment: ["PGPW": "pw-not-shown"])
+        #expect(result.status == 2, "\(result.output)")
+        #expect(result.stderr.contains("PostgreSQL state store at 127.0.0.1:\(port)/gantry"), "\(result.stderr)")
+        #expect(!result.output.contains("pw-not-shown"))
+        #expect(Date().timeIntervalSince(started) < 20)
+    }
+}

@@ -97,9 +97,24 @@ public final class PostgresStateStore: StateStore {
         }
     }
 
+    /// How long the first contact may take. The pool would keep retrying a server that is
+    /// not there for a minute; a command should say so sooner. Later calls rely on the
+    /// pool's reconnects, so a server restart during a deployment is ridden out.
+    static let firstContactTimeout: Duration = .seconds(10)
+
     func ensureSchema() async throws(StoreError) {
         do {
-            try await schema.ensure { [self] in try await migrateIfNeeded(apply: schema.migrate) }
+            let target = target
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { [self] in try await schema.ensure { [self] in try await migrateIfNeeded(apply: schema.migrate) } }
+                group.addTask {
+                    try await Task.sleep(for: Self.firstContactTimeout)
+                    throw StoreError(.unavailable, "no answer from the PostgreSQL state store at \(target) within \(Self.firstContactTimeout)",
+                                     hint: "is the server up and reachable from this runner?")
+                }
+                try await group.next()
+                group.cancelAll()
+            }
         } catch let error as StoreError {
             throw error
         } catch {
@@ -193,6 +208,10 @@ public final class PostgresStateStore: StateStore {
                                   hint: "is the server up and reachable from this runner?")
             }
             return StoreError(.unavailable, "cannot use the PostgreSQL state store at \(target): \(psql.code)",
+                              hint: "is the server up and reachable from this runner?")
+        }
+        if "\(type(of: error))".contains("ConnectionPoolError") {
+            return StoreError(.unavailable, "cannot reach the PostgreSQL state store at \(target): connections keep failing",
                               hint: "is the server up and reachable from this runner?")
         }
         return StoreError(.unavailable, "the PostgreSQL state store at \(target): \(error)")
