@@ -42,10 +42,7 @@ public actor StatusBoard {
 
     /// Raw verdicts of one poll (runners, or one environment's checks).
     public func observe(_ observations: [Observation]) {
-        let smoothed = hysteresis.smooth(observations)
-        var merged = MonitoringState(now: Date(), environments: [], runners: [], observations: live)
-        merged.merge(smoothed)
-        live = merged.observations
+        live = Observation.merge(live, hysteresis.smooth(observations))
         rerender()
     }
 

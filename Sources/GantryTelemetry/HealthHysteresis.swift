@@ -42,7 +42,7 @@ public struct HealthHysteresis: Sendable {
     /// Smooths a batch of observations; a held verdict says so in its message.
     public mutating func smooth(_ observations: [Observation]) -> [Observation] {
         observations.map { observation in
-            let key = "\(observation.subject.rawValue)\u{0}\(observation.environment)\u{0}\(observation.name)"
+            let key = observation.key
             let reported = observe(key, passed: observation.healthy)
             guard reported != observation.healthy else { return observation }
             var held = observation

@@ -80,13 +80,7 @@ public struct MonitoringState: Sendable {
 
     /// Adds fresher observations (a serve loop's own probes) over those from the store.
     public mutating func merge(_ fresh: [Observation]) {
-        var byKey: [String: Observation] = [:]
-        for observation in observations + fresh {
-            let key = "\(observation.subject.rawValue)\u{0}\(observation.environment)\u{0}\(observation.name)"
-            if let existing = byKey[key], existing.at > observation.at { continue }
-            byKey[key] = observation
-        }
-        observations = byKey.values.sorted { ($0.subject.rawValue, $0.environment, $0.name) < ($1.subject.rawValue, $1.environment, $1.name) }
+        observations = Observation.merge(observations, fresh)
     }
 
     /// The latest observation of a configured runner.

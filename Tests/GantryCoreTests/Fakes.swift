@@ -12,9 +12,8 @@ actor MemoryStateStore: StateStore {
 
     func record(_ observations: [Observation]) throws(StoreError) {
         for observation in observations {
-            let key = "\(observation.subject)/\(observation.environment)/\(observation.name)"
-            if let old = latest[key], old.at > observation.at { continue }
-            latest[key] = observation
+            if let old = latest[observation.key], old.at > observation.at { continue }
+            latest[observation.key] = observation
         }
     }
 

@@ -29,6 +29,20 @@ public struct Observation: Sendable, Hashable, Codable {
         self.message = message
         self.at = at
     }
+
+    /// What one observation is of: the same subject, environment and name replace each other.
+    public var key: String { "\(subject.rawValue)\u{0}\(environment)\u{0}\(name)" }
+
+    /// `older` overlaid with `newer`, keeping per key the observation made last; sorted by
+    /// subject, environment and name.
+    public static func merge(_ older: [Observation], _ newer: [Observation]) -> [Observation] {
+        var byKey: [String: Observation] = [:]
+        for observation in older + newer {
+            if let existing = byKey[observation.key], existing.at > observation.at { continue }
+            byKey[observation.key] = observation
+        }
+        return byKey.values.sorted { ($0.subject.rawValue, $0.environment, $0.name) < ($1.subject.rawValue, $1.environment, $1.name) }
+    }
 }
 
 /// `select-runner` chose a runner other than its first choice, because that one was unhealthy.

@@ -1,6 +1,5 @@
 import Foundation
 import GantryCore
-import Logging
 import PostgresNIO
 
 /// Row mapping for the PostgreSQL store.
@@ -21,28 +20,6 @@ extension PostgresStateStore {
 
     static func first(_ rows: PostgresRowSequence) async throws -> PostgresRandomAccessRow? {
         try await all(rows).first
-    }
-
-    /// Fails the transaction unless `token` is the environment's current, held lease; holds a
-    /// share lock on that row until the transaction ends.
-    static func requireToken(_ connection: PostgresConnection, environment: String, token: FencingToken, logger: Logger) async throws {
-        let row = try await first(connection.query("SELECT token, held FROM gantry_locks WHERE environment = \(environment) FOR SHARE", logger: logger))
-        let current = try row?["token"].decode(Int64.self)
-        let held = try row?["held"].decode(Bool.self) ?? false
-        guard let current, current == token.value, held else {
-            throw StoreError(
-                .staleToken,
-                "write to \(environment) rejected: lease \(token) is no longer current (current: \(current.map(String.init) ?? "none"))",
-                hint: "another deployment took over this environment's lease; this one must stop"
-            )
-        }
-    }
-
-    static func environment(of id: DeploymentID, _ connection: PostgresConnection, logger: Logger) async throws -> String {
-        guard let row = try await first(connection.query("SELECT environment FROM gantry_deployments WHERE id = \(id.rawValue)", logger: logger)) else {
-            throw StoreError(.notFound, "no deployment \(id)")
-        }
-        return try row["environment"].decode(String.self)
     }
 
     static func environment(_ row: PostgresRandomAccessRow) throws -> EnvironmentState {

@@ -169,13 +169,7 @@ public final class PostgresStateStore: StateStore {
     /// The schema version, and the version this binary brings; migrates first when asked.
     public func migrate() async throws(StoreError) -> (from: Int, to: Int) {
         do {
-            var before = 0
-            _ = try await client.withTransaction(logger: logger) { connection in
-                try await connection.query("CREATE TABLE IF NOT EXISTS gantry_schema (version INTEGER NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())", logger: logger)
-            }
-            for try await version in try await client.query("SELECT COALESCE(MAX(version), 0) FROM gantry_schema", logger: logger).decode(Int.self) {
-                before = version
-            }
+            let before = try await schemaVersion()
             try await migrateIfNeeded(apply: true)
             return (before, max(before, PostgresSchema.latest))
         } catch let error as StoreError {
