@@ -49,6 +49,7 @@ actor MemoryStateStore: StateStore {
         let token = FencingToken((locks[environment]?.lease.token.value ?? 0) + 1)
         let lease = Lease(environment: environment, token: token, owner: request.owner, deploymentID: request.deploymentID, reason: request.reason, acquiredAt: request.now, expiresAt: request.now.addingTimeInterval(request.ttl.seconds))
         locks[environment] = (lease, true)
+        if let waiter = request.waiter { queue[environment]?.removeAll { $0.deploymentID == waiter } }
         return .acquired(lease)
     }
 

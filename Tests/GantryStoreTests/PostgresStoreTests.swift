@@ -85,7 +85,7 @@ struct PostgresStoreTests {
         for try await version in try await connection.query("SELECT version FROM gantry_schema ORDER BY version", logger: logger).decode(Int.self) {
             versions.append(version)
         }
-        #expect(versions == [1], "each migration is applied exactly once")
+        #expect(versions == Array(1...2), "each migration is applied exactly once")
         try await connection.query("INSERT INTO gantry_schema (version) VALUES (999)", logger: logger)
         try await connection.close()
         let error = await #expect(throws: StoreError.self) { _ = try await PostgresStateStore(url: url).environmentStates() }
@@ -95,7 +95,55 @@ struct PostgresStoreTests {
         let forbidden = await #expect(throws: StoreError.self) { _ = try await PostgresStateStore(url: fresh, migrate: false).environmentStates() }
         #expect(forbidden?.hint?.contains("gantry migrate") == true)
         let migrated = try await PostgresStateStore(url: fresh).migrate()
-        #expect(migrated.from == 0 && migrated.to == 1)
+        #expect(migrated.from == 0 && migrated.to == 2)
         #expect(try await PostgresStateStore(url: fresh, migrate: false).environmentStates().isEmpty)
+    }
+
+    @Test("releasing a lease wakes the waiter next in line at once; a waiter further back sleeps on")
+    func releaseWakesHead() async throws {
+        let url = try await PostgresTestDatabase.createURL()
+        let holder = try PostgresStateStore(url: url)
+        let waiting = try PostgresStateStore(url: url)
+        let first = DeploymentID(rawValue: "20261129-000000.000-0000b1")
+        let second = DeploymentID(rawValue: "20261129-000000.000-0000b2")
+        guard case .acquired(let lease) = try await holder.tryAcquireLock(environment: "production", owner: alice, deploymentID: nil, reason: nil, ttl: .seconds(60), now: Date()) else {
+            Issue.record("not acquired")
+            return
+        }
+        try await waiting.enqueue(LockWaiter(deploymentID: first, release: "1", owner: bob, enqueuedAt: Date(), heartbeatAt: Date()), environment: "production")
+        try await waiting.enqueue(LockWaiter(deploymentID: second, release: "2", owner: bob, enqueuedAt: Date(), heartbeatAt: Date()), environment: "production")
+        // The first wait opens the listening connection; wait until the server has it.
+        try await waiting.awaitLockRelease(environment: "production", waiter: first, timeout: .milliseconds(1), clock: SystemClock())
+        try await Self.untilListening(url: url)
+
+        let clock = ContinuousClock()
+        let started = clock.now
+        let behind = Task { try await waiting.awaitLockRelease(environment: "production", waiter: second, timeout: .seconds(60), clock: SystemClock()) }
+        let head = Task { try await waiting.awaitLockRelease(environment: "production", waiter: first, timeout: .seconds(60), clock: SystemClock()) }
+        try await Task.sleep(for: .milliseconds(100))
+        try await holder.releaseLock(environment: "production", token: lease.token)
+        try await head.value
+        #expect(clock.now - started < .seconds(30), "the head of the queue was woken by the release, not by its 60 s timeout")
+        try await Task.sleep(for: .milliseconds(300))
+        behind.cancel()
+        await #expect(throws: CancellationError.self, "the waiter behind was still waiting when cancelled") { try await behind.value }
+    }
+
+    /// Waits until some session of the test role has sent `LISTEN` (the store's listener).
+    static func untilListening(url: PostgresURL) async throws {
+        let logger = Logger(label: "gantry.tests")
+        let connection = try await PostgresConnection.connect(
+            configuration: .init(host: url.host, port: url.port, username: url.user, password: url.password, database: url.database, tls: .disable), id: 1, logger: logger
+        )
+        defer { Task { try? await connection.close() } }
+        for _ in 0..<100 {
+            var listening = 0
+            for try await count in try await connection.query("SELECT count(*)::int FROM pg_stat_activity WHERE datname = current_database() AND query ILIKE 'LISTEN%'", logger: logger).decode(Int.self) {
+                listening = count
+            }
+            if listening > 0 { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        Issue.record("the store never started listening for lease releases")
     }
 }

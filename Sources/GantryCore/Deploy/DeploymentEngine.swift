@@ -213,7 +213,7 @@ private struct Run {
             var pause = DeploymentEngine.lockPollInterval
             switch attempt {
             case .acquired(let lease):
-                if enqueued { try? await store.dequeue(environment: environment, deploymentID: id) }
+                // Taking the lease as a queued waiter left the queue in the same write.
                 if let broken, lockRequest.breaking != nil {
                     try? await journalLater("broke lease \(broken.token): its holder, pid \(broken.owner.pid) on \(engine.processes.hostName), is no longer running")
                 }
@@ -254,7 +254,7 @@ private struct Run {
                 lastHeartbeat = now
             }
             do {
-                try await clock.sleep(for: pause)
+                try await store.awaitLockRelease(environment: environment, waiter: id, timeout: pause, clock: clock)
             } catch {
                 if enqueued { try? await store.dequeue(environment: environment, deploymentID: id) }
                 return .refused("interrupted while waiting for the lock: \(blocker); nothing was changed")

@@ -14,7 +14,8 @@ public protocol StateStore: Sendable {
 
     /// Takes the environment's lease when it is free or expired at `request.now`, when the
     /// request breaks a lease whose holder is known dead, and (for a queued waiter) only when
-    /// no live waiter queued earlier.
+    /// no live waiter queued earlier. A queued waiter that takes the lease leaves the queue in
+    /// the same write.
     func tryAcquireLock(_ request: LockRequest) async throws(StoreError) -> LockAttempt
     /// Extends a held lease; nil when `token` no longer holds it.
     func renewLock(environment: String, token: FencingToken, ttl: Duration, now: Date) async throws(StoreError) -> Lease?
@@ -29,6 +30,12 @@ public protocol StateStore: Sendable {
     func releaseLock(environment: String, token: FencingToken) async throws(StoreError)
     /// The live or expired lease of the environment, if it was not released.
     func lease(environment: String) async throws(StoreError) -> Lease?
+    /// Waits up to `timeout` between a waiter's polls, returning early when the store sees
+    /// the environment's lease released with `waiter` next in line. A waiter then asks at
+    /// once instead of sleeping out its poll interval, which is most of a hand-off's latency
+    /// when the store is across the network. Returning early for nothing is harmless: the
+    /// caller simply asks again. Throws `CancellationError` when the task is cancelled.
+    func awaitLockRelease(environment: String, waiter: DeploymentID, timeout: Duration, clock: any GantryClock) async throws
 
     /// Records the start of a deployment. With a token, only while that lease is current.
     func beginDeployment(_ record: DeploymentRecord, token: FencingToken?) async throws(StoreError)
@@ -68,6 +75,12 @@ public protocol StateStore: Sendable {
 }
 
 extension StateStore {
+    /// Stores that see no releases (SQLite: waiters on one host poll a local file, which
+    /// costs microseconds) wait the whole interval.
+    public func awaitLockRelease(environment: String, waiter: DeploymentID, timeout: Duration, clock: any GantryClock) async throws {
+        try await clock.sleep(for: timeout)
+    }
+
     /// Takes a free or expired lease, outside any queue.
     public func tryAcquireLock(environment: String, owner: Origin, deploymentID: DeploymentID?, reason: String?, ttl: Duration, now: Date) async throws(StoreError) -> LockAttempt {
         try await tryAcquireLock(LockRequest(environment: environment, owner: owner, deploymentID: deploymentID, reason: reason, ttl: ttl, now: now))

@@ -94,6 +94,27 @@ enum PostgresSchema {
             )
             """,
         ]),
+        // Releasing a lease tells the waiter next in line at once (LockReleaseListener), so a
+        // hand-off does not wait for the waiter's next poll. The head is the live waiter
+        // queued first, as tryAcquireLock orders them; "live" is the engine's waiter
+        // staleness (10 s). A missed or wrong hint only costs a poll interval.
+        (2, [
+            """
+            CREATE FUNCTION gantry_notify_lock_released() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                PERFORM pg_notify('gantry_lock_released', NEW.environment || E'\\n' || COALESCE((
+                    SELECT deployment_id FROM gantry_lock_queue
+                    WHERE environment = NEW.environment AND heartbeat_at >= now() - interval '10 seconds'
+                    ORDER BY enqueued_at, deployment_id LIMIT 1), ''));
+                RETURN NULL;
+            END
+            $$
+            """,
+            """
+            CREATE TRIGGER gantry_lock_released AFTER UPDATE ON gantry_locks
+            FOR EACH ROW WHEN (OLD.held AND NOT NEW.held) EXECUTE FUNCTION gantry_notify_lock_released()
+            """,
+        ]),
     ]
 
     static var latest: Int { migrations.map(\.version).max() ?? 0 }

@@ -8,41 +8,31 @@ import PostgresNIO
 extension PostgresStateStore {
     public func tryAcquireLock(_ request: LockRequest) async throws(StoreError) -> LockAttempt {
         let owner = try json(request.owner)
-        let window = request.waitersLiveSince.map { Self.milliseconds(request.now.timeIntervalSince($0)) }
+        let window = request.waitersLiveSince.map { Self.milliseconds(request.now.timeIntervalSince($0)) } ?? 0
         let ttl = request.ttl.milliseconds
         let logger = logger
-        // Waiters poll often: a lease that is plainly held is answered from an unlocked
-        // read, so they do not queue on the row lock the holder's writes need.
+        // Waiters poll often. Their usual answers, "held" and "someone queued earlier goes
+        // first", come from one unlocked read, so only the head of the queue ever takes the
+        // row lock: a free lease does not send every waiter into the locking transaction.
         let glance = try await autocommit { client in
-            try await Self.first(client.query("SELECT *, now() AS db_now FROM gantry_locks WHERE environment = \(request.environment)", logger: logger))
+            try await Self.first(client.query(Self.lockAndQueueHead(request.environment, window: window), logger: logger))
         }
-        if let glance, let lease = try Self.decoded({ try Self.lease(glance) }), lease.token != request.breaking,
-           lease.expiresAt > (try Self.decoded { try glance["db_now"].decode(Date.self) }) {
-            return .held(lease)
+        if let glance, let answer = try Self.decoded({ try Self.answerWithoutLocking(glance, request) }) {
+            return answer
         }
         return try await transaction { connection in
-            try await connection.query("INSERT INTO gantry_locks (environment, token, held) VALUES (\(request.environment), 0, FALSE) ON CONFLICT DO NOTHING", logger: logger)
-            let row = try await Self.first(connection.query("SELECT *, now() AS db_now FROM gantry_locks WHERE environment = \(request.environment) FOR UPDATE", logger: logger))
+            if glance == nil {
+                try await connection.query("INSERT INTO gantry_locks (environment, token, held) VALUES (\(request.environment), 0, FALSE) ON CONFLICT DO NOTHING", logger: logger)
+            }
+            let row = try await Self.first(connection.query(Self.lockAndQueueHead(request.environment, window: window, forUpdate: true), logger: logger))
             guard let row else { throw StoreError(.unavailable, "the lock row of \(request.environment) vanished") }
-            let now = try row["db_now"].decode(Date.self).millisecondPrecision
-            if let lease = try Self.lease(row), lease.expiresAt > now, lease.token != request.breaking {
-                return .held(lease)
-            }
-            if let waiter = request.waiter {
-                let head = try await Self.first(connection.query(
-                    """
-                    SELECT * FROM gantry_lock_queue WHERE environment = \(request.environment)
-                    AND heartbeat_at >= now() - (\(window ?? 0) * interval '1 millisecond')
-                    ORDER BY enqueued_at, deployment_id LIMIT 1
-                    """,
-                    logger: logger
-                ))
-                if let head, try head["deployment_id"].decode(String.self) != waiter.rawValue {
-                    return .queuedBehind(try Self.waiter(head))
-                }
-            }
+            if let answer = try Self.answerWithoutLocking(row, request) { return answer }
+            // A queued waiter leaves the queue in the same statement that hands it the lease.
             let updated = try await Self.first(connection.query(
                 """
+                WITH dequeued AS (
+                    DELETE FROM gantry_lock_queue WHERE environment = \(request.environment) AND deployment_id = \(request.waiter?.rawValue)
+                )
                 UPDATE gantry_locks SET token = nextval('gantry_fencing_tokens'), held = TRUE, owner = \(owner),
                     deployment_id = \(request.deploymentID?.rawValue), reason = \(request.reason),
                     acquired_at = now(), expires_at = now() + (\(ttl) * interval '1 millisecond')
@@ -53,6 +43,34 @@ extension PostgresStateStore {
             guard let updated, let lease = try Self.lease(updated) else { throw StoreError(.unavailable, "the lease of \(request.environment) was not written") }
             return .acquired(lease)
         }
+    }
+
+    /// The environment's lock row, the database's time and the live waiter at the head of its
+    /// queue (columns prefixed `queue_`), in one read.
+    static func lockAndQueueHead(_ environment: String, window: Int64, forUpdate: Bool = false) -> PostgresQuery {
+        """
+        SELECT l.*, now() AS db_now, q.deployment_id AS queue_deployment_id, q.release AS queue_release, q.owner AS queue_owner,
+            q.enqueued_at AS queue_enqueued_at, q.heartbeat_at AS queue_heartbeat_at
+        FROM gantry_locks l LEFT JOIN LATERAL (
+            SELECT * FROM gantry_lock_queue WHERE environment = l.environment
+            AND heartbeat_at >= now() - (\(window) * interval '1 millisecond')
+            ORDER BY enqueued_at, deployment_id LIMIT 1
+        ) q ON TRUE
+        WHERE l.environment = \(environment) \(unescaped: forUpdate ? "FOR UPDATE OF l" : "")
+        """
+    }
+
+    /// "Held" while the lease is live (and not the one being broken); "queued behind" when it
+    /// is free but a live waiter queued before this one; nil when the request may take it.
+    static func answerWithoutLocking(_ row: PostgresRandomAccessRow, _ request: LockRequest) throws -> LockAttempt? {
+        let now = try row["db_now"].decode(Date.self).millisecondPrecision
+        if let lease = try lease(row), lease.expiresAt > now, lease.token != request.breaking {
+            return .held(lease)
+        }
+        if let waiter = request.waiter, let head = try row["queue_deployment_id"].decode(String?.self), head != waiter.rawValue {
+            return .queuedBehind(try Self.waiter(row, prefix: "queue_"))
+        }
+        return nil
     }
 
     /// Extends a live lease only: one that has expired by the database's clock stays expired,
@@ -116,7 +134,7 @@ extension PostgresStateStore {
                 AND heartbeat_at >= now() - (\(window) * interval '1 millisecond') ORDER BY enqueued_at, deployment_id
                 """,
                 logger: logger
-            )).map(Self.waiter)
+            )).map { try Self.waiter($0) }
         }
     }
 
@@ -125,6 +143,12 @@ extension PostgresStateStore {
         try await autocommit { connection in
             try await connection.query("UPDATE gantry_locks SET held = FALSE WHERE environment = \(environment) AND token = \(token.value)", logger: logger)
         }
+    }
+
+    /// Woken by the release trigger's notification (LockReleaseListener); the poll interval
+    /// still bounds the wait when a notification is missed.
+    public func awaitLockRelease(environment: String, waiter: DeploymentID, timeout: Duration, clock: any GantryClock) async throws {
+        try await releases.wait(environment: environment, waiter: waiter.rawValue, timeout: timeout, clock: clock)
     }
 
     public func lease(environment: String) async throws(StoreError) -> Lease? {

@@ -56,11 +56,12 @@ extension PostgresStateStore {
         )
     }
 
-    static func waiter(_ row: PostgresRandomAccessRow) throws -> LockWaiter {
+    /// A queue row; `prefix` names its columns when they come joined to a lock row.
+    static func waiter(_ row: PostgresRandomAccessRow, prefix: String = "") throws -> LockWaiter {
         LockWaiter(
-            deploymentID: DeploymentID(rawValue: try row["deployment_id"].decode(String.self)), release: try row["release"].decode(String.self),
-            owner: try StoreJSON.decode(Origin.self, row["owner"].decode(String.self)),
-            enqueuedAt: try row["enqueued_at"].decode(Date.self).millisecondPrecision, heartbeatAt: try row["heartbeat_at"].decode(Date.self).millisecondPrecision
+            deploymentID: DeploymentID(rawValue: try row[prefix + "deployment_id"].decode(String.self)), release: try row[prefix + "release"].decode(String.self),
+            owner: try StoreJSON.decode(Origin.self, row[prefix + "owner"].decode(String.self)),
+            enqueuedAt: try row[prefix + "enqueued_at"].decode(Date.self).millisecondPrecision, heartbeatAt: try row[prefix + "heartbeat_at"].decode(Date.self).millisecondPrecision
         )
     }
 }

@@ -20,6 +20,7 @@ public final class PostgresStateStore: StateStore {
     /// `host:port/database`, for messages (never the password).
     public let target: String
     let schema: SchemaGate
+    let releases: LockReleaseListener
 
     /// - Parameter migrate: bring the schema up to date on first use (the default); when
     ///   false, a database behind this binary is refused with a message to run `gantry migrate`.
@@ -43,6 +44,7 @@ public final class PostgresStateStore: StateStore {
         self.client = client
         runTask = Task { await client.run() }
         schema = SchemaGate(migrate: migrate)
+        releases = LockReleaseListener(client: client, logger: logger)
     }
 
     deinit {

@@ -122,6 +122,9 @@ public final class SQLiteStateStore: StateStore {
                     Self.millis(request.now), Self.millis(expires),
                 ]
             )
+            if let waiter = request.waiter {
+                try db.execute(sql: "DELETE FROM lock_queue WHERE environment = ? AND deployment_id = ?", arguments: [request.environment, waiter.rawValue])
+            }
             return .acquired(Lease(
                 environment: request.environment, token: token, owner: request.owner, deploymentID: request.deploymentID,
                 reason: request.reason, acquiredAt: request.now, expiresAt: expires
