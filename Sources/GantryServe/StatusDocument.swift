@@ -35,12 +35,6 @@ struct StatusDocument: Encodable {
         var expiresAt: Date?
     }
 
-    struct FreezeView: Encodable {
-        var reason: String
-        var by: String
-        var at: Date
-    }
-
     struct ObservationView: Encodable {
         var name: String
         var healthy: Bool
@@ -55,20 +49,6 @@ struct StatusDocument: Encodable {
             durationSeconds = Double(observation.durationMilliseconds) / 1000
             checkedAt = observation.at
         }
-    }
-
-    struct DeploymentView: Encodable {
-        var id: String
-        var kind: String
-        var release: String
-        var outcome: String?
-        var reason: String?
-        var startedAt: Date
-        var finishedAt: Date?
-        var durationSeconds: Double?
-        var runner: String?
-        var actor: String?
-        var runUrl: String?
     }
 
     struct FailoverView: Encodable {
@@ -95,15 +75,9 @@ struct StatusDocument: Encodable {
                     )
                 },
                 waiting: environment.waiters.count,
-                frozen: environment.state.freeze.map { FreezeView(reason: $0.reason, by: $0.by, at: $0.at) },
+                frozen: environment.state.freeze.map(FreezeView.init),
                 checks: environment.checks.compactMap { state.check($0, environment: environment.name) }.map(ObservationView.init),
-                deployments: environment.recent.map {
-                    DeploymentView(
-                        id: $0.id.rawValue, kind: $0.kind.rawValue, release: $0.release, outcome: $0.outcome?.rawValue, reason: $0.reason,
-                        startedAt: $0.startedAt, finishedAt: $0.finishedAt, durationSeconds: $0.duration?.seconds, runner: $0.origin.runner,
-                        actor: $0.origin.actor, runUrl: $0.origin.runURL
-                    )
-                }
+                deployments: environment.recent.map(DeploymentView.init)
             )
         }
         runners = state.runners.compactMap { state.runner($0) }.map(ObservationView.init)
@@ -111,10 +85,6 @@ struct StatusDocument: Encodable {
     }
 
     func encoded() -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return Array((try? encoder.encode(self)) ?? Data("{}".utf8)) + [0x0A]
+        Array(JSONDocument.encode(self)) + [0x0A]
     }
 }

@@ -61,14 +61,10 @@ struct DeployCommand: AsyncParsableCommand {
         let release = try Context.release(release)
         let config = try context.loadConfig()
         let environmentConfig = try context.environment(environment, in: config)
-        let targets = try context.targets(for: environmentConfig, in: config)
-        let wait = try Context.wait(wait)
-        let runnerName = dryRun ? runner : try await RunnerGate.run(config: config, context: context, flag: runner)
-        var request = DeploymentRequest(
-            environment: environmentConfig, release: release, force: force, directory: config.directory,
-            origin: context.origin(runner: runnerName ?? runner), processEnvironment: context.environment,
-            targets: targets, lockWait: wait
-        )
+        var request = try context.request(for: environmentConfig, in: config, release: release, force: force, runner: runner, lockWait: try Context.wait(wait))
+        if !dryRun, let gated = try await RunnerGate.run(config: config, context: context, flag: runner) {
+            request.origin = context.origin(runner: gated)
+        }
         request.override = override ? reason : nil
         if dryRun {
             try await PlanPrinter.printPlan(request: request, config: config, context: context, json: json)
@@ -104,11 +100,7 @@ struct PlanCommand: AsyncParsableCommand {
         let release = try Context.release(release)
         let config = try context.loadConfig()
         let environmentConfig = try context.environment(environment, in: config)
-        let request = DeploymentRequest(
-            environment: environmentConfig, release: release, force: force, directory: config.directory,
-            origin: context.origin(runner: nil), processEnvironment: context.environment,
-            targets: try context.targets(for: environmentConfig, in: config)
-        )
+        let request = try context.request(for: environmentConfig, in: config, release: release, force: force)
         try await PlanPrinter.printPlan(request: request, config: config, context: context, json: json)
     }
 }

@@ -30,10 +30,7 @@ struct PreflightCommand: AsyncParsableCommand {
         let config = try context.loadConfig()
         let environmentConfig = try context.environment(environment, in: config)
         let targets = try context.targets(for: environmentConfig, in: config)
-        var lastGood: String?
-        if let store = try context.openStore(config: config, create: false) {
-            do { lastGood = try await store.environmentState(environment).lastGood } catch { throw Failure.store(error) }
-        }
+        let lastGood = try await context.storedState(of: environment, config: config).lastGood
         let started = ContinuousClock.now
         let results = await LiveProber.with(commandRunner: SubprocessCommandRunner(), directory: config.directory) { prober in
             await PreflightRunner(prober: prober, processes: LocalProcessControl()).run(

@@ -33,14 +33,9 @@ struct RecoverCommand: AsyncParsableCommand {
         let context = Context(options: global)
         let config = try context.loadConfig()
         let environmentConfig = try context.environment(environment, in: config)
-        var current: String?
-        if let store = try context.openStore(config: config, create: false) {
-            do { current = try await store.environmentState(environment).current } catch { throw Failure.store(error) }
-        }
-        let request = DeploymentRequest(
-            environment: environmentConfig, release: try Context.release(current ?? "none"), force: false, directory: config.directory,
-            origin: context.origin(runner: nil), processEnvironment: context.environment,
-            targets: try context.targets(for: environmentConfig, in: config), kind: .recover, lockWait: try Context.wait(wait)
+        let current = try await context.storedState(of: environment, config: config).current
+        let request = try context.request(
+            for: environmentConfig, in: config, release: try Context.release(current ?? "none"), kind: .recover, lockWait: try Context.wait(wait)
         )
         try await DeploymentSession(context: context, config: config, json: json).run(request)
     }

@@ -40,21 +40,17 @@ struct RollbackCommand: AsyncParsableCommand {
         let context = Context(options: global)
         let config = try context.loadConfig()
         let environmentConfig = try context.environment(environment, in: config)
-        var target = try to.map(Context.release)
-        if target == nil {
-            var state = EnvironmentState(name: environment)
-            if let store = try context.openStore(config: config, create: false) {
-                do { state = try await store.environmentState(environment) } catch { throw Failure.store(error) }
-            }
-            guard let lastGood = state.lastGood else {
+        let target: Release
+        if let to {
+            target = try Context.release(to)
+        } else {
+            guard let lastGood = try await context.storedState(of: environment, config: config).lastGood else {
                 throw Failure.usage("\(environment) has no last good release to roll back to; name one with --to RELEASE")
             }
             target = try Context.release(lastGood)
         }
-        let request = DeploymentRequest(
-            environment: environmentConfig, release: target!, force: force, directory: config.directory,
-            origin: context.origin(runner: runner), processEnvironment: context.environment,
-            targets: try context.targets(for: environmentConfig, in: config), kind: .rollback, lockWait: try Context.wait(wait)
+        let request = try context.request(
+            for: environmentConfig, in: config, release: target, kind: .rollback, force: force, runner: runner, lockWait: try Context.wait(wait)
         )
         try await DeploymentSession(context: context, config: config, json: json).run(request)
     }

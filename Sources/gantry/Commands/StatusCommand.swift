@@ -36,7 +36,7 @@ struct StatusCommand: AsyncParsableCommand {
                     view.lastGood = state.lastGood
                     view.updatedAt = state.updatedAt
                     if let lease = try await store.lease(environment: name), lease.expiresAt > now { view.lock = LeaseView(lease) }
-                    view.frozen = state.freeze.map { FreezeView(reason: $0.reason, by: $0.by, at: $0.at) }
+                    view.frozen = state.freeze.map(FreezeView.init)
                     view.waiting = try await store.waiters(environment: name, liveSince: now.addingTimeInterval(-DeploymentEngine.waiterStaleness.seconds)).map {
                         WaiterView(deploymentId: $0.deploymentID.rawValue, release: $0.release, host: $0.owner.host, pid: $0.owner.pid, enqueuedAt: $0.enqueuedAt)
                     }
@@ -114,12 +114,6 @@ struct EnvironmentStatusView: Encodable {
         try container.encode(waiting, forKey: .waiting)
         try container.encode(lastDeployment, forKey: .lastDeployment)
     }
-}
-
-struct FreezeView: Encodable {
-    var reason: String
-    var by: String
-    var at: Date
 }
 
 struct WaiterView: Encodable {

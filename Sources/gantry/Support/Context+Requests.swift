@@ -1,0 +1,28 @@
+import GantryCore
+
+extension Context {
+    /// The request `deploy`, `plan`, `rollback` and `recover` all build the same way: the
+    /// environment's configuration and hosts (the inventory is read here), who runs it, and the
+    /// process environment its commands see. One place, so the four cannot drift apart.
+    func request(
+        for environment: EnvironmentConfig, in config: GantryConfig, release: Release, kind: DeploymentRecord.Kind = .deploy,
+        force: Bool = false, runner: String? = nil, lockWait: Duration = .zero
+    ) throws(Failure) -> DeploymentRequest {
+        DeploymentRequest(
+            environment: environment, release: release, force: force, directory: config.directory,
+            origin: origin(runner: runner), processEnvironment: self.environment,
+            targets: try targets(for: environment, in: config), kind: kind, lockWait: lockWait
+        )
+    }
+
+    /// What the store knows of an environment, read without creating the store: a project
+    /// that never deployed has an empty state, not an error.
+    func storedState(of environment: String, config: GantryConfig) async throws(Failure) -> EnvironmentState {
+        guard let store = try openStore(config: config, create: false) else { return EnvironmentState(name: environment) }
+        do {
+            return try await store.environmentState(environment)
+        } catch {
+            throw .store(error)
+        }
+    }
+}
