@@ -99,6 +99,36 @@ struct PostgresStoreTests {
         #expect(try await PostgresStateStore(url: fresh, migrate: false).environmentStates().isEmpty)
     }
 
+    @Test("a store opened only to read never creates or migrates the shared schema")
+    func readersDoNotMigrate() async throws {
+        let url = try await PostgresTestDatabase.createURL()
+        let text = "postgres://\(url.user):\(url.password ?? "")@\(url.host):\(url.port)/\(url.database ?? "")?sslmode=disable"
+        let location = StoreLocation.postgres(url: text)
+        let reader = try #require(try location.open(create: false, environment: [:]))
+        let refused = await #expect(throws: StoreError.self) { _ = try await reader.environmentStates() }
+        #expect(refused?.message.contains("no gantry schema") == true)
+        #expect(refused?.hint?.contains("gantry migrate") == true && refused?.hint?.contains("only read") == true)
+        #expect(try await Self.schemaTableExists(url) == false, "a reader created the schema table")
+
+        let writer = try #require(try location.open(create: true, environment: [:]))
+        #expect(try await writer.environmentStates().isEmpty)
+        #expect(try await Self.schemaTableExists(url))
+        #expect(try await location.open(create: false, environment: [:])?.environmentStates().isEmpty == true, "a reader reads a current schema")
+    }
+
+    static func schemaTableExists(_ url: PostgresURL) async throws -> Bool {
+        let logger = Logger(label: "gantry.tests")
+        let connection = try await PostgresConnection.connect(
+            configuration: .init(host: url.host, port: url.port, username: url.user, password: url.password, database: url.database, tls: .disable), id: 1, logger: logger
+        )
+        var exists = false
+        for try await found in try await connection.query("SELECT to_regclass('gantry_schema') IS NOT NULL", logger: logger).decode(Bool.self) {
+            exists = found
+        }
+        try await connection.close()
+        return exists
+    }
+
     @Test("releasing a lease wakes the waiter next in line at once; a waiter further back sleeps on")
     func releaseWakesHead() async throws {
         let url = try await PostgresTestDatabase.createURL()
@@ -120,7 +150,8 @@ struct PostgresStoreTests {
         let started = clock.now
         let behind = Task { try await waiting.awaitLockRelease(environment: "production", waiter: second, timeout: .seconds(60), clock: SystemClock()) }
         let head = Task { try await waiting.awaitLockRelease(environment: "production", waiter: first, timeout: .seconds(60), clock: SystemClock()) }
-        try await Task.sleep(for: .milliseconds(100))
+        for _ in 0..<1500 where waiting.parkedLockWaiters < 2 { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(waiting.parkedLockWaiters == 2, "both waiters are parked before the release")
         try await holder.releaseLock(environment: "production", token: lease.token)
         try await head.value
         #expect(clock.now - started < .seconds(30), "the head of the queue was woken by the release, not by its 60 s timeout")

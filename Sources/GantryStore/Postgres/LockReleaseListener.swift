@@ -92,6 +92,11 @@ final class LockReleaseListener: Sendable {
         }
     }
 
+    /// How many waiters are parked here now.
+    var parked: Int {
+        state.withLock { $0.entries.count }
+    }
+
     /// A notification's payload is `environment`, a newline and the deployment id at the head
     /// of the queue (empty when nobody was queued).
     func deliver(_ payload: String) {

@@ -151,6 +151,10 @@ extension PostgresStateStore {
         try await releases.wait(environment: environment, waiter: waiter.rawValue, timeout: timeout, clock: clock)
     }
 
+    /// Waiters of this process parked in `awaitLockRelease`, for tests that must not release
+    /// a lease before the waiter is listening.
+    package var parkedLockWaiters: Int { releases.parked }
+
     public func lease(environment: String) async throws(StoreError) -> Lease? {
         let logger = logger
         return try await autocommit { client in

@@ -22,9 +22,12 @@ public final class PostgresStateStore: StateStore {
     let schema: SchemaGate
     let releases: LockReleaseListener
 
-    /// - Parameter migrate: bring the schema up to date on first use (the default); when
-    ///   false, a database behind this binary is refused with a message to run `gantry migrate`.
-    public init(url: PostgresURL, migrate: Bool = true) throws(StoreError) {
+    /// - Parameters:
+    ///   - migrate: bring the schema up to date on first use (the default); when false the
+    ///     schema is never changed, not even created, and a database behind this binary is
+    ///     refused with a message to run `gantry migrate`.
+    ///   - noMigrationReason: why migration is off, for that message.
+    public init(url: PostgresURL, migrate: Bool = true, noMigrationReason: String = "automatic migration is turned off by GANTRY_MIGRATE=never") throws(StoreError) {
         target = "\(url.host):\(url.port)/\(url.database ?? url.user)"
         var logger = Logger(label: "gantry.state.postgres")
         logger.logLevel = .critical
@@ -43,7 +46,7 @@ public final class PostgresStateStore: StateStore {
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.client = client
         runTask = Task { await client.run() }
-        schema = SchemaGate(migrate: migrate)
+        schema = SchemaGate(migrate: migrate, noMigrationReason: noMigrationReason)
         releases = LockReleaseListener(client: client, logger: logger)
     }
 
@@ -142,7 +145,15 @@ public final class PostgresStateStore: StateStore {
     /// case, a schema already current, is one unlocked read: runners starting together do
     /// not queue on the migration lock for nothing.
     func migrateIfNeeded(apply: Bool) async throws {
-        if try await schemaVersion() == PostgresSchema.latest { return }
+        let version = try await schemaVersion()
+        if version == PostgresSchema.latest { return }
+        if version > PostgresSchema.latest { throw tooNew(version) }
+        guard apply else {
+            throw StoreError(.unavailable, version == 0
+                ? "the PostgreSQL state store at \(target) holds no gantry schema yet; this gantry needs version \(PostgresSchema.latest)"
+                : "the PostgreSQL state store at \(target) has schema version \(version); this gantry needs \(PostgresSchema.latest)",
+                hint: "run 'gantry migrate' (\(schema.noMigrationReason))")
+        }
         try await client.withTransaction(logger: logger) { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(\(PostgresSchema.advisoryKey))", logger: logger)
             try await connection.query("CREATE TABLE IF NOT EXISTS gantry_schema (version INTEGER NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())", logger: logger)
@@ -150,15 +161,8 @@ public final class PostgresStateStore: StateStore {
             for try await version in try await connection.query("SELECT COALESCE(MAX(version), 0) FROM gantry_schema", logger: logger).decode(Int.self) {
                 current = version
             }
-            if current > PostgresSchema.latest {
-                throw StoreError(.tooNew, "the PostgreSQL state store at \(target) has schema version \(current); this gantry knows up to \(PostgresSchema.latest)",
-                                 hint: "upgrade gantry on this runner; an older binary must not change newer state")
-            }
+            if current > PostgresSchema.latest { throw tooNew(current) }
             guard current < PostgresSchema.latest else { return }
-            guard apply else {
-                throw StoreError(.unavailable, "the PostgreSQL state store at \(target) has schema version \(current); this gantry needs \(PostgresSchema.latest)",
-                                 hint: "run 'gantry migrate' (automatic migration is turned off by GANTRY_MIGRATE=never)")
-            }
             for migration in PostgresSchema.migrations where migration.version > current {
                 for statement in migration.sql {
                     try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
@@ -166,6 +170,11 @@ public final class PostgresStateStore: StateStore {
                 try await connection.query("INSERT INTO gantry_schema (version) VALUES (\(migration.version))", logger: logger)
             }
         }
+    }
+
+    func tooNew(_ version: Int) -> StoreError {
+        StoreError(.tooNew, "the PostgreSQL state store at \(target) has schema version \(version); this gantry knows up to \(PostgresSchema.latest)",
+                   hint: "upgrade gantry on this runner; an older binary must not change newer state")
     }
 
     /// The schema version, and the version this binary brings; migrates first when asked.
@@ -218,10 +227,12 @@ public final class PostgresStateStore: StateStore {
 /// racing on first use all wait for it.
 actor SchemaGate {
     let migrate: Bool
+    nonisolated let noMigrationReason: String
     private var done = false
 
-    init(migrate: Bool) {
+    init(migrate: Bool, noMigrationReason: String) {
         self.migrate = migrate
+        self.noMigrationReason = noMigrationReason
     }
 
     func ensure(_ work: @Sendable () async throws -> Void) async throws {

@@ -33,7 +33,7 @@ struct RecoverCommand: AsyncParsableCommand {
         let context = Context(options: global)
         let config = try context.loadConfig()
         let environmentConfig = try context.environment(environment, in: config)
-        let current = try await context.storedState(of: environment, config: config).current
+        let current = try await context.storedState(of: environment, config: config, migrate: true).current
         let request = try context.request(
             for: environmentConfig, in: config, release: try Context.release(current ?? "none"), kind: .recover, lockWait: try Context.wait(wait)
         )

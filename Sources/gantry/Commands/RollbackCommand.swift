@@ -44,7 +44,7 @@ struct RollbackCommand: AsyncParsableCommand {
         if let to {
             target = try Context.release(to)
         } else {
-            guard let lastGood = try await context.storedState(of: environment, config: config).lastGood else {
+            guard let lastGood = try await context.storedState(of: environment, config: config, migrate: true).lastGood else {
                 throw Failure.usage("\(environment) has no last good release to roll back to; name one with --to RELEASE")
             }
             target = try Context.release(lastGood)

@@ -16,9 +16,10 @@ extension Context {
     }
 
     /// What the store knows of an environment, read without creating the store: a project
-    /// that never deployed has an empty state, not an error.
-    func storedState(of environment: String, config: GantryConfig) async throws(Failure) -> EnvironmentState {
-        guard let store = try openStore(config: config, create: false) else { return EnvironmentState(name: environment) }
+    /// that never deployed has an empty state, not an error. `migrate` for the commands that
+    /// go on to change state (rollback, recover), which may bring a shared schema up to date.
+    func storedState(of environment: String, config: GantryConfig, migrate: Bool = false) async throws(Failure) -> EnvironmentState {
+        guard let store = try openStore(config: config, create: false, migrate: migrate) else { return EnvironmentState(name: environment) }
         do {
             return try await store.environmentState(environment)
         } catch {

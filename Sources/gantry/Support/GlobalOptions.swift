@@ -116,11 +116,13 @@ struct Context {
         }
     }
 
-    /// Opens the store; nil when it does not exist yet and `create` is false.
-    func openStore(config: GantryConfig?, create: Bool) throws(Failure) -> (any StateStore)? {
+    /// Opens the store; nil when it does not exist yet and `create` is false. A shared
+    /// schema is migrated only by stores opened to change state (`migrate`, by default
+    /// `create`); see `StoreLocation.open`.
+    func openStore(config: GantryConfig?, create: Bool, migrate: Bool? = nil) throws(Failure) -> (any StateStore)? {
         let location = try storeLocation(config: config)
         do {
-            let store = try location.open(create: create, environment: environment)
+            let store = try location.open(create: create, migrate: migrate, environment: environment)
             logger.debug("state store", metadata: [
                 "location": "\(location)", "mode": "\(create ? "read-write" : "read-only")", "exists": "\(store != nil)",
             ])
