@@ -152,7 +152,7 @@ public final class PostgresStateStore: StateStore {
             throw StoreError(.unavailable, version == 0
                 ? "the PostgreSQL state store at \(target) holds no gantry schema yet; this gantry needs version \(PostgresSchema.latest)"
                 : "the PostgreSQL state store at \(target) has schema version \(version); this gantry needs \(PostgresSchema.latest)",
-                hint: "run 'gantry migrate' (\(schema.noMigrationReason))")
+                hint: "run 'gantry migrate'; \(schema.noMigrationReason)")
         }
         try await client.withTransaction(logger: logger) { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(\(PostgresSchema.advisoryKey))", logger: logger)
