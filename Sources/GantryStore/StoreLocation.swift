@@ -29,25 +29,27 @@ public enum StoreLocation: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// Opens the store. With `create: false` a missing SQLite file yields nil: read-only
-    /// commands report empty state instead of creating a database. A PostgreSQL URL's
-    /// `${VAR}` references (the password) are read from `environment` now.
+    /// Opens the store. With `create: false` a missing SQLite file, or a PostgreSQL database
+    /// without a gantry schema, yields nil: read-only commands report empty state instead of
+    /// creating a database. A PostgreSQL URL's `${VAR}` references (the password) are read
+    /// from `environment` now.
     ///
     /// `migrate` (by default: `create`) says whether a PostgreSQL schema behind this binary
     /// is brought up to date on first use; `GANTRY_MIGRATE=never` turns that off everywhere.
     /// Commands that only read never migrate: a newer gantry on someone's laptop running
     /// `gantry status` must not move the shared schema past the runners' binaries, which
     /// would then refuse every deploy.
-    public func open(create: Bool, migrate: Bool? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) throws(StoreError) -> (any StateStore)? {
+    public func open(create: Bool, migrate: Bool? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) async throws(StoreError) -> (any StateStore)? {
         switch self {
         case .sqlite(let path):
             return try SQLiteStateStore.open(path: path, create: create)
         case .postgres(let text):
             let url = try Self.postgresURL(text, environment: environment)
-            if environment["GANTRY_MIGRATE"] == "never" {
-                return try PostgresStateStore(url: url, migrate: false)
-            }
-            return try PostgresStateStore(url: url, migrate: migrate ?? create, noMigrationReason: "commands that only read never change the shared schema")
+            let store = environment["GANTRY_MIGRATE"] == "never"
+                ? try PostgresStateStore(url: url, migrate: false)
+                : try PostgresStateStore(url: url, migrate: migrate ?? create, noMigrationReason: "commands that only read never change the shared schema")
+            if !create, try await !store.hasSchema() { return nil }
+            return store
         }
     }
 

@@ -99,21 +99,47 @@ struct PostgresStoreTests {
         #expect(try await PostgresStateStore(url: fresh, migrate: false).environmentStates().isEmpty)
     }
 
-    @Test("a store opened only to read never creates or migrates the shared schema")
+    @Test("a store opened only to read never creates or migrates the shared schema; an empty database reads as no store")
     func readersDoNotMigrate() async throws {
         let url = try await PostgresTestDatabase.createURL()
         let text = "postgres://\(url.user):\(url.password ?? "")@\(url.host):\(url.port)/\(url.database ?? "")?sslmode=disable"
         let location = StoreLocation.postgres(url: text)
-        let reader = try #require(try location.open(create: false, environment: [:]))
-        let refused = await #expect(throws: StoreError.self) { _ = try await reader.environmentStates() }
-        #expect(refused?.message.contains("no gantry schema") == true)
-        #expect(refused?.hint?.contains("gantry migrate") == true && refused?.hint?.contains("only read") == true)
+        #expect(try await location.open(create: false, environment: [:]) == nil, "a database without a gantry schema is a store nothing has deployed to")
         #expect(try await Self.schemaTableExists(url) == false, "a reader created the schema table")
 
-        let writer = try #require(try location.open(create: true, environment: [:]))
+        let writer = try #require(try await location.open(create: true, environment: [:]))
         #expect(try await writer.environmentStates().isEmpty)
-        #expect(try await Self.schemaTableExists(url))
         #expect(try await location.open(create: false, environment: [:])?.environmentStates().isEmpty == true, "a reader reads a current schema")
+
+        // This binary is newer than the database: a reader refuses and leaves the schema as it is.
+        try await Self.execute(url, "DELETE FROM gantry_schema WHERE version = (SELECT MAX(version) FROM gantry_schema)")
+        let behind = try await Self.schemaVersions(url)
+        let reader = try #require(try await location.open(create: false, environment: [:]))
+        let refused = await #expect(throws: StoreError.self) { _ = try await reader.environmentStates() }
+        #expect(refused?.hint?.contains("gantry migrate") == true && refused?.hint?.contains("only read") == true)
+        #expect(try await Self.schemaVersions(url) == behind, "a reader migrated the schema")
+    }
+
+    static func execute(_ url: PostgresURL, _ sql: String) async throws {
+        let logger = Logger(label: "gantry.tests")
+        let connection = try await PostgresConnection.connect(
+            configuration: .init(host: url.host, port: url.port, username: url.user, password: url.password, database: url.database, tls: .disable), id: 1, logger: logger
+        )
+        try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)
+        try await connection.close()
+    }
+
+    static func schemaVersions(_ url: PostgresURL) async throws -> [Int] {
+        let logger = Logger(label: "gantry.tests")
+        let connection = try await PostgresConnection.connect(
+            configuration: .init(host: url.host, port: url.port, username: url.user, password: url.password, database: url.database, tls: .disable), id: 1, logger: logger
+        )
+        var versions: [Int] = []
+        for try await version in try await connection.query("SELECT version FROM gantry_schema ORDER BY version", logger: logger).decode(Int.self) {
+            versions.append(version)
+        }
+        try await connection.close()
+        return versions
     }
 
     static func schemaTableExists(_ url: PostgresURL) async throws -> Bool {

@@ -108,17 +108,33 @@ public final class PostgresStateStore: StateStore {
     static let firstContactTimeout: Duration = .seconds(10)
 
     func ensureSchema() async throws(StoreError) {
+        try await withFirstContactTimeout { [self] in
+            try await schema.ensure { [self] in try await migrateIfNeeded(apply: schema.migrate) }
+        }
+    }
+
+    /// Whether the database holds a gantry schema at all, of any version. Readers take a
+    /// database without one for a store nothing has deployed to yet, as they take a missing
+    /// SQLite file; this never creates anything.
+    public func hasSchema() async throws(StoreError) -> Bool {
+        try await withFirstContactTimeout { [self] in try await schemaVersion() > 0 }
+    }
+
+    /// Runs `body`, failing with a clear message when the server gives no answer within
+    /// `firstContactTimeout`.
+    func withFirstContactTimeout<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws(StoreError) -> T {
         do {
             let target = target
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { [self] in try await schema.ensure { [self] in try await migrateIfNeeded(apply: schema.migrate) } }
+            return try await withThrowingTaskGroup(of: T.self) { group in
+                group.addTask { try await body() }
                 group.addTask {
                     try await Task.sleep(for: Self.firstContactTimeout)
                     throw StoreError(.unavailable, "no answer from the PostgreSQL state store at \(target) within \(Self.firstContactTimeout)",
                                      hint: "is the server up and reachable from this runner?")
                 }
-                try await group.next()
-                group.cancelAll()
+                defer { group.cancelAll() }
+                guard let first = try await group.next() else { throw CancellationError() }
+                return first
             }
         } catch let error as StoreError {
             throw error

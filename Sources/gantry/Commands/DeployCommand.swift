@@ -111,7 +111,7 @@ enum PlanPrinter {
         var state = EnvironmentState(name: request.environment.name)
         var last: DeploymentRecord?
         var lease: Lease?
-        if let store = try context.openStore(config: config, create: false) {
+        if let store = try await context.openStore(config: config, create: false) {
             do {
                 state = try await store.environmentState(request.environment.name)
                 last = try await store.lastEffectiveDeployment(environment: request.environment.name, excluding: nil)

@@ -29,7 +29,7 @@ struct HistoryCommand: AsyncParsableCommand {
         let config = try context.loadConfig()
         let name = try context.environment(environment, in: config).name
         var records: [DeploymentRecord] = []
-        if let store = try context.openStore(config: config, create: false) {
+        if let store = try await context.openStore(config: config, create: false) {
             do {
                 records = try await store.deployments(environment: name, limit: limit)
             } catch {

@@ -6,11 +6,11 @@ import GantryTerminal
 
 /// What a hold command works on: the context, the environment's name, and the state store
 /// opened for writing.
-private func holdTarget(_ global: GlobalOptions, _ environment: String) throws -> (context: Context, name: String, store: any StateStore) {
+private func holdTarget(_ global: GlobalOptions, _ environment: String) async throws -> (context: Context, name: String, store: any StateStore) {
     let context = Context(options: global)
     let config = try context.loadConfig()
     let name = try context.environment(environment, in: config).name
-    guard let store = try context.openStore(config: config, create: true) else {
+    guard let store = try await context.openStore(config: config, create: true) else {
         throw Failure.usage("the state store could not be created")
     }
     return (context, name, store)
@@ -32,7 +32,7 @@ struct LockCommand: AsyncParsableCommand {
     var reason: String
 
     func run() async throws {
-        let (context, name, store) = try holdTarget(global, environment)
+        let (context, name, store) = try await holdTarget(global, environment)
         let origin = context.origin(runner: nil)
         do {
             let attempt = try await store.tryAcquireLock(
@@ -69,7 +69,7 @@ struct UnlockCommand: AsyncParsableCommand {
     var force = false
 
     func run() async throws {
-        let (_, name, store) = try holdTarget(global, environment)
+        let (_, name, store) = try await holdTarget(global, environment)
         do {
             guard let lease = try await store.lease(environment: name) else {
                 Console.write("\(name) is not locked\n", to: STDOUT_FILENO)
@@ -105,7 +105,7 @@ struct FreezeCommand: AsyncParsableCommand {
     var reason: String
 
     func run() async throws {
-        let (context, name, store) = try holdTarget(global, environment)
+        let (context, name, store) = try await holdTarget(global, environment)
         let origin = context.origin(runner: nil)
         let who = origin.actor ?? origin.host
         do {
@@ -129,7 +129,7 @@ struct UnfreezeCommand: AsyncParsableCommand {
     var environment: String
 
     func run() async throws {
-        let (_, name, store) = try holdTarget(global, environment)
+        let (_, name, store) = try await holdTarget(global, environment)
         do {
             try await store.setFreeze(environment: name, freeze: nil, at: Date())
         } catch {

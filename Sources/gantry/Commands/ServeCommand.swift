@@ -104,7 +104,7 @@ actor StoreReader {
 
     func read() async -> (state: MonitoringState, error: String?) {
         do {
-            if store == nil { store = try context.openStore(config: config, create: false) }
+            if store == nil { store = try await context.openStore(config: config, create: false) }
             return (try await MonitoringState.load(config: config, store: store, now: Date()), nil)
         } catch {
             let empty = (try? await MonitoringState.load(config: config, store: nil, now: Date())) ?? MonitoringState(now: Date(), environments: [], runners: [])

@@ -25,7 +25,7 @@ struct ShowCommand: AsyncParsableCommand {
         let context = Context(options: global)
         let config = try context.loadConfig()
         let deploymentID = DeploymentID(rawValue: id)
-        guard let store = try context.openStore(config: config, create: false) else {
+        guard let store = try await context.openStore(config: config, create: false) else {
             throw Failure.usage("no deployment \(id): nothing has been deployed with this state store yet")
         }
         let record: DeploymentRecord

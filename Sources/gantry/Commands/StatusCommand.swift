@@ -24,7 +24,7 @@ struct StatusCommand: AsyncParsableCommand {
         if let environment {
             names = [try context.environment(environment, in: config).name]
         }
-        let store = try context.openStore(config: config, create: false)
+        let store = try await context.openStore(config: config, create: false)
         var views: [EnvironmentStatusView] = []
         let now = Date()
         for name in names {

@@ -26,7 +26,7 @@ struct MigrateCommand: AsyncParsableCommand {
         let location = try context.storeLocation(config: config)
         switch location {
         case .sqlite:
-            _ = try context.openStore(config: config, create: true)
+            _ = try await context.openStore(config: config, create: true)
             Console.write("\(location): schema up to date\n", to: STDOUT_FILENO)
         case .postgres(let text):
             do {
@@ -83,8 +83,8 @@ struct ExportCommand: AsyncParsableCommand {
     func run() async throws {
         let context = Context(options: global)
         let config = try? context.loadConfig()
-        guard let store = try context.openStore(config: config, create: false) else {
-            throw Failure.usage("\(try context.storeLocation(config: config)) does not exist: there is nothing to export")
+        guard let store = try await context.openStore(config: config, create: false) else {
+            throw Failure.usage("\(try context.storeLocation(config: config)) holds no gantry state: there is nothing to export")
         }
         let export: StateExport
         do {
@@ -128,7 +128,7 @@ struct ImportCommand: AsyncParsableCommand {
         } catch {
             throw Failure.usage("\(file) is not a gantry state export: \(error)")
         }
-        guard let store = try context.openStore(config: config, create: true) else { throw Failure.usage("the state store could not be created") }
+        guard let store = try await context.openStore(config: config, create: true) else { throw Failure.usage("the state store could not be created") }
         do {
             try await export.validate(target: store)
         } catch let refusal as StateExport.Refusal {

@@ -19,7 +19,7 @@ extension Context {
     /// that never deployed has an empty state, not an error. `migrate` for the commands that
     /// go on to change state (rollback, recover), which may bring a shared schema up to date.
     func storedState(of environment: String, config: GantryConfig, migrate: Bool = false) async throws(Failure) -> EnvironmentState {
-        guard let store = try openStore(config: config, create: false, migrate: migrate) else { return EnvironmentState(name: environment) }
+        guard let store = try await openStore(config: config, create: false, migrate: migrate) else { return EnvironmentState(name: environment) }
         do {
             return try await store.environmentState(environment)
         } catch {

@@ -27,7 +27,7 @@ struct DeploymentSession {
             // on stderr with --json, so standard output stays one JSON document.
             Console.write(GitHubActions.maskCommands(for: request.masker.values), to: json ? STDERR_FILENO : STDOUT_FILENO)
         }
-        guard let store = try context.openStore(config: config, create: true) else {
+        guard let store = try await context.openStore(config: config, create: true) else {
             throw Failure.usage("the state store could not be created")
         }
         let reporter = ProgressReporter(console: console, toStandardError: json)

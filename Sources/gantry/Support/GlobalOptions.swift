@@ -119,10 +119,10 @@ struct Context {
     /// Opens the store; nil when it does not exist yet and `create` is false. A shared
     /// schema is migrated only by stores opened to change state (`migrate`, by default
     /// `create`); see `StoreLocation.open`.
-    func openStore(config: GantryConfig?, create: Bool, migrate: Bool? = nil) throws(Failure) -> (any StateStore)? {
+    func openStore(config: GantryConfig?, create: Bool, migrate: Bool? = nil) async throws(Failure) -> (any StateStore)? {
         let location = try storeLocation(config: config)
         do {
-            let store = try location.open(create: create, migrate: migrate, environment: environment)
+            let store = try await location.open(create: create, migrate: migrate, environment: environment)
             logger.debug("state store", metadata: [
                 "location": "\(location)", "mode": "\(create ? "read-write" : "read-only")", "exists": "\(store != nil)",
             ])

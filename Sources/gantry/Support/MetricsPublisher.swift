@@ -18,9 +18,9 @@ struct MetricsPublisher {
         var store: (any StateStore)?
         if !observations.isEmpty || failover != nil {
             do {
-                let exists = try context.openStore(config: config, create: false) != nil
+                let exists = try await context.openStore(config: config, create: false) != nil
                 if exists || config.metrics.textfile != nil {
-                    store = try context.openStore(config: config, create: true)
+                    store = try await context.openStore(config: config, create: true)
                     try await store?.record(observations)
                     if let failover { try await store?.recordFailover(failover) }
                 }
@@ -31,7 +31,7 @@ struct MetricsPublisher {
         guard let textfile = config.metrics.textfile else { return }
         let path = PathText.join(config.directory, textfile)
         do {
-            if store == nil { store = try context.openStore(config: config, create: false) }
+            if store == nil { store = try await context.openStore(config: config, create: false) }
             let state = try await MonitoringState.load(config: config, store: store, now: Date())
             try TextfileWriter.write(PrometheusExposition.render(MetricsSnapshot(state, version: GantryVersion.current)), to: path)
         } catch {
