@@ -22,6 +22,15 @@ public enum StoreLocation: Sendable, Hashable, CustomStringConvertible {
         throw StoreError(.unavailable, "'\(text)' is not a state store URL", hint: "write sqlite:PATH or postgres://user@host/db")
     }
 
+    /// Whether state may already live here without opening anything: an SQLite file that
+    /// exists, or any PostgreSQL database (a shared store is set up on purpose).
+    public var mayHoldState: Bool {
+        switch self {
+        case .sqlite(let path): FileManager.default.fileExists(atPath: path)
+        case .postgres: true
+        }
+    }
+
     public var description: String {
         switch self {
         case .sqlite(let path): "sqlite:\(path)"

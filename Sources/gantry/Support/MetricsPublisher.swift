@@ -1,5 +1,6 @@
 import Foundation
 import GantryCore
+import GantryStore
 import GantryTelemetry
 import GantryTerminal
 
@@ -18,8 +19,7 @@ struct MetricsPublisher {
         var store: (any StateStore)?
         if !observations.isEmpty || failover != nil {
             do {
-                let exists = try await context.openStore(config: config, create: false) != nil
-                if exists || config.metrics.textfile != nil {
+                if try context.storeLocation(config: config).mayHoldState || config.metrics.textfile != nil {
                     store = try await context.openStore(config: config, create: true)
                     try await store?.record(observations)
                     if let failover { try await store?.recordFailover(failover) }
