@@ -35,6 +35,7 @@ struct CheckCommandTests {
         #expect(all.stdout.contains("health  127.0.0.1  pass"))
         #expect(all.stdout.contains("HTTP 503, expected 2xx: Service Unavailable: maintenance window (after 2 attempts)"))
         #expect(all.stdout.contains("1 of 3 failed"))
+        #expect(!project.exists(".gantry"), "check in a project that never deployed leaves no state store behind")
 
         let only = try project.gantry("check", "production", "--only", "health", "--only", "status")
         #expect(only.status == 0, "\(only.output)")
