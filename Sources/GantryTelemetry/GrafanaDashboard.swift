@@ -78,22 +78,22 @@ public enum GrafanaDashboard {
             for (key, value) in extra { panel[key] = value }
             return panel
         }
-        let upDown: [String: Any] = [
-            "fieldConfig": ["defaults": [
-                "mappings": [["type": "value", "options": ["0": ["text": "DOWN", "color": "red"], "1": ["text": "UP", "color": "green"]]]],
-                "thresholds": ["mode": "absolute", "steps": [["color": "red", "value": NSNull()], ["color": "green", "value": 1]]],
-                "color": ["mode": "thresholds"],
-            ], "overrides": [] as [Any]],
-            "options": ["showValue": "auto", "mergeValues": true, "rowHeight": 0.9],
-        ]
-        let yesNo: [String: Any] = [
-            "fieldConfig": ["defaults": [
-                "mappings": [["type": "value", "options": ["0": ["text": "no", "color": "green"], "1": ["text": "yes", "color": "orange"]]]],
-                "thresholds": ["mode": "absolute", "steps": [["color": "green", "value": NSNull()], ["color": "orange", "value": 1]]],
-                "color": ["mode": "thresholds"],
-            ], "overrides": [] as [Any]],
-            "options": ["colorMode": "background", "graphMode": "none", "textMode": "value_and_name", "reduceOptions": ["calcs": ["lastNotNull"]]],
-        ]
+        /// A 0/1 series shown as two named, coloured states.
+        func states(zero: (text: String, color: String), one: (text: String, color: String), options: [String: Any]) -> [String: Any] {
+            [
+                "fieldConfig": ["defaults": [
+                    "mappings": [["type": "value", "options": ["0": ["text": zero.text, "color": zero.color], "1": ["text": one.text, "color": one.color]]]],
+                    "thresholds": ["mode": "absolute", "steps": [["color": zero.color, "value": NSNull()], ["color": one.color, "value": 1]]],
+                    "color": ["mode": "thresholds"],
+                ], "overrides": [] as [Any]],
+                "options": options,
+            ]
+        }
+        let upDown = states(zero: ("DOWN", "red"), one: ("UP", "green"), options: ["showValue": "auto", "mergeValues": true, "rowHeight": 0.9])
+        let yesNo = states(
+            zero: ("no", "green"), one: ("yes", "orange"),
+            options: ["colorMode": "background", "graphMode": "none", "textMode": "value_and_name", "reduceOptions": ["calcs": ["lastNotNull"]]]
+        )
         return [
             panel(
                 "table", "Current release", "The release each environment runs, as last verified (gantry_release_info)", x: 0, y: 0, w: 8, h: 6,
