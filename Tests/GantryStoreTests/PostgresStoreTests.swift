@@ -77,10 +77,7 @@ struct PostgresStoreTests {
             for store in stores { group.addTask { _ = try await store.environmentStates() } }
             try await group.waitForAll()
         }
-        let logger = Logger(label: "gantry.tests")
-        let connection = try await PostgresConnection.connect(
-            configuration: .init(host: url.host, port: url.port, username: url.user, password: url.password, database: url.database, tls: .disable), id: 1, logger: logger
-        )
+        let (connection, logger) = try await PostgresTestDatabase.connect(url)
         var versions: [Int] = []
         for try await version in try await connection.query("SELECT version FROM gantry_schema ORDER BY version", logger: logger).decode(Int.self) {
             versions.append(version)
@@ -121,19 +118,13 @@ struct PostgresStoreTests {
     }
 
     static func execute(_ url: PostgresURL, _ sql: String) async throws {
-        let logger = Logger(label: "gantry.tests")
-        let connection = try await PostgresConnection.connect(
-            configuration: .init(host: url.host, port: url.port, username: url.user, password: url.password, database: url.database, tls: .disable), id: 1, logger: logger
-        )
+        let (connection, logger) = try await PostgresTestDatabase.connect(url)
         try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)
         try await connection.close()
     }
 
     static func schemaVersions(_ url: PostgresURL) async throws -> [Int] {
-        let logger = Logger(label: "gantry.tests")
-        let connection = try await PostgresConnection.connect(
-            configuration: .init(host: url.host, port: url.port, username: url.user, password: url.password, database: url.database, tls: .disable), id: 1, logger: logger
-        )
+        let (connection, logger) = try await PostgresTestDatabase.connect(url)
         var versions: [Int] = []
         for try await version in try await connection.query("SELECT version FROM gantry_schema ORDER BY version", logger: logger).decode(Int.self) {
             versions.append(version)
@@ -143,10 +134,7 @@ struct PostgresStoreTests {
     }
 
     static func schemaTableExists(_ url: PostgresURL) async throws -> Bool {
-        let logger = Logger(label: "gantry.tests")
-        let connection = try await PostgresConnection.connect(
-            configuration: .init(host: url.host, port: url.port, username: url.user, password: url.password, database: url.database, tls: .disable), id: 1, logger: logger
-        )
+        let (connection, logger) = try await PostgresTestDatabase.connect(url)
         var exists = false
         for try await found in try await connection.query("SELECT to_regclass('gantry_schema') IS NOT NULL", logger: logger).decode(Bool.self) {
             exists = found
@@ -188,10 +176,7 @@ struct PostgresStoreTests {
 
     /// Waits until some session of the test role has sent `LISTEN` (the store's listener).
     static func untilListening(url: PostgresURL) async throws {
-        let logger = Logger(label: "gantry.tests")
-        let connection = try await PostgresConnection.connect(
-            configuration: .init(host: url.host, port: url.port, username: url.user, password: url.password, database: url.database, tls: .disable), id: 1, logger: logger
-        )
+        let (connection, logger) = try await PostgresTestDatabase.connect(url)
         defer { Task { try? await connection.close() } }
         for _ in 0..<100 {
             var listening = 0

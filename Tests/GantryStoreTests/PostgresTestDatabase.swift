@@ -33,6 +33,15 @@ enum PostgresTestDatabase {
         return url
     }
 
+    /// A plain connection to the database at `url`, for looking behind the store's back.
+    static func connect(_ url: PostgresURL) async throws -> (PostgresConnection, Logger) {
+        let logger = Logger(label: "gantry.tests")
+        let configuration = PostgresConnection.Configuration(
+            host: url.host, port: url.port, username: url.user, password: url.password, database: url.database, tls: .disable
+        )
+        return (try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger), logger)
+    }
+
     static func create() async throws -> PostgresStateStore {
         try PostgresStateStore(url: try await createURL())
     }
