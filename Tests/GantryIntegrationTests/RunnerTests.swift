@@ -61,7 +61,9 @@ struct RunnerTests {
         let result = try project.gantry("select-runner", "production")
         let elapsed = Date().timeIntervalSince(started)
         #expect(result.stdout == "secondary\n", "\(result.output)")
-        #expect(elapsed < 1.5, "failover took \(elapsed)s")
+        // Without the timeout this would hang for good; the bound leaves room for a loaded
+        // machine starting a debug binary (the speed itself is measured in scripts/bench).
+        #expect(elapsed < 3, "failover took \(elapsed)s")
         _ = hanging.port
     }
 
