@@ -149,9 +149,11 @@ let package = Package(
             dependencies: ["GantryCore", "GantryExec"],
             swiftSettings: strict
         ),
+        // What several test targets need: loopback peers that accept and never answer.
+        .target(name: "GantryTestSupport", path: "Tests/GantryTestSupport", swiftSettings: strict),
         .testTarget(
             name: "GantryProbesTests",
-            dependencies: ["GantryCore", "GantryProbes", "GantryExec"],
+            dependencies: ["GantryCore", "GantryProbes", "GantryExec", "GantryTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(
@@ -169,7 +171,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GantryIntegrationTests",
-            dependencies: ["GantryCore", "GantryStore"],
+            dependencies: ["GantryCore", "GantryStore", "GantryTestSupport"],
             swiftSettings: strict
         ),
     ]

@@ -1,4 +1,5 @@
 import Foundation
+import GantryTestSupport
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -70,34 +71,4 @@ struct PreflightTests {
         #expect(empty.status == 3)
         #expect(empty.stdout.contains("the inventory names no hosts"))
     }
-}
-
-/// A listening TCP socket on 127.0.0.1: the kernel completes connections from its backlog,
-/// so it "accepts" without any code serving it.
-final class LoopbackListener: @unchecked Sendable {
-    let port: Int
-    private var descriptor: Int32
-
-    init() throws {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        self.descriptor = descriptor
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) } }
-        guard bound == 0, listen(descriptor, 64) == 0 else {
-            Glibc.close(descriptor)
-            throw POSIXError(.EADDRINUSE)
-        }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) } }
-        port = Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    func close() {
-        if descriptor >= 0 { Glibc.close(descriptor) }
-        descriptor = -1
-    }
-
-    deinit { close() }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import GantryTestSupport
 import Testing
 #if canImport(Glibc)
 import Glibc

@@ -2,6 +2,7 @@ import Foundation
 import GantryCore
 import GantryExec
 import GantryProbes
+import GantryTestSupport
 import Testing
 
 /// Runs one probe through the real adapter (and, where timing matters, through the check
@@ -91,7 +92,7 @@ struct HTTPProbeTests {
 
     @Test("a peer that never answers ends at the timeout")
     func silentPeer() async throws {
-        let peer = try SilentPeer()
+        let peer = try LoopbackListener()
         let (result, elapsed) = await check(.http(HTTPProbeConfig(url: "http://127.0.0.1:\(peer.port)/health")), timeout: .milliseconds(500))
         #expect(!result.passed)
         #expect(elapsed < .seconds(2), "took \(elapsed)")
@@ -162,7 +163,7 @@ struct PostgresProbeTests {
     func unreachable() async throws {
         let refused = await probe(.postgres(PostgresProbeConfig(url: try url(port: try closedPort()))))
         #expect(refused.message.contains("connection refused"), "\(refused.message)")
-        let peer = try SilentPeer()
+        let peer = try LoopbackListener()
         let (result, elapsed) = await check(.postgres(PostgresProbeConfig(url: try url(port: peer.port))), timeout: .milliseconds(500))
         #expect(!result.passed)
         #expect(elapsed < .seconds(2), "took \(elapsed)")
@@ -199,7 +200,7 @@ struct RedisProbeTests {
     func unreachable() async throws {
         let refused = await probe(.redis(try config(password: nil, port: try closedPort())))
         #expect(refused.message.contains("connection refused"), "\(refused.message)")
-        let peer = try SilentPeer()
+        let peer = try LoopbackListener()
         let (result, elapsed) = await check(.redis(try config(password: "x", port: peer.port)), timeout: .milliseconds(500))
         #expect(!result.passed)
         #expect(elapsed < .seconds(2), "took \(elapsed)")
