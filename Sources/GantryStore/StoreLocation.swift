@@ -54,9 +54,10 @@ public enum StoreLocation: Sendable, Hashable, CustomStringConvertible {
             return try SQLiteStateStore.open(path: path, create: create)
         case .postgres(let text):
             let url = try Self.postgresURL(text, environment: environment)
+            let reason = create ? "this command does not change the shared schema" : "commands that only read never change the shared schema"
             let store = environment["GANTRY_MIGRATE"] == "never"
                 ? try PostgresStateStore(url: url, migrate: false)
-                : try PostgresStateStore(url: url, migrate: migrate ?? create, noMigrationReason: "commands that only read never change the shared schema")
+                : try PostgresStateStore(url: url, migrate: migrate ?? create, noMigrationReason: reason)
             if !create, try await !store.hasSchema() { return nil }
             return store
         }

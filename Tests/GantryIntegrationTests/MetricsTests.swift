@@ -14,9 +14,7 @@ struct MetricsTests {
 
     @Test("deploy, check and select-runner keep the textfile whole and current, failovers counted")
     func textfile() throws {
-        let closed = try LoopbackListener()
-        let closedPort = closed.port
-        closed.close()
+        let closedPort = try GantryTestSupport.closedPort()
         let project = try Project(config: shellConfig("echo deployed", extra: """
                 checks:
                   - { name: api, tcp: { host: 127.0.0.1, port: \(closedPort) }, timeout: 300ms, retries: 0 }

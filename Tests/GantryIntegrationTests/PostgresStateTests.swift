@@ -174,9 +174,7 @@ enum Spawn {
 struct PostgresUnreachableTests {
     @Test("a PostgreSQL state store that does not answer is reported within seconds, exit 2, naming where")
     func unreachable() throws {
-        let closed = try LoopbackListener()
-        let port = closed.port
-        closed.close()
+        let port = try closedPort()
         let project = try Project(config: """
             version: 1
             state: "postgres://gantry:${PGPW}@127.0.0.1:\(port)/gantry"

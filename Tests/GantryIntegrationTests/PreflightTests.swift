@@ -10,9 +10,7 @@ struct PreflightTests {
     /// A loopback port nothing listens on, and one that accepts (a listener kept open).
     func ports() throws -> (closed: Int, open: Int, keep: LoopbackListener) {
         let listener = try LoopbackListener()
-        let closed = try LoopbackListener()
-        let closedPort = closed.port
-        closed.close()
+        let closedPort = try GantryTestSupport.closedPort()
         return (closedPort, listener.port, listener)
     }
 

@@ -25,9 +25,7 @@ struct RunnerTests {
     @Test("a dead primary fails over to the secondary; GITHUB_OUTPUT and the summary say so; none healthy is exit 3",
           .enabled(if: ProcessInfo.processInfo.environment["GANTRY_TEST_NGINX_URL"] != nil || ProcessInfo.processInfo.environment["CI"] == "true"))
     func httpFailover() throws {
-        let closed = try LoopbackListener()
-        let closedPort = closed.port
-        closed.close()
+        let closedPort = try GantryTestSupport.closedPort()
         let project = try project(runners: """
               - { name: primary, labels: [self-hosted, production, primary], priority: 1, health: [ { http: { url: "http://127.0.0.1:\(closedPort)/healthz", timeout: 500ms } } ] }
               - { name: secondary, labels: [self-hosted, production, secondary], priority: 2, health: [ { http: { url: "\(try nginx())/health" } } ] }

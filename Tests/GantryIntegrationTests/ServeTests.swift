@@ -12,9 +12,7 @@ final class ServeProcess: @unchecked Sendable {
     var url: String { "http://127.0.0.1:\(port)" }
 
     init(project: Project, environment: [String: String] = [:]) throws {
-        let probe = try LoopbackListener()
-        port = probe.port
-        probe.close()
+        port = try closedPort()
         running = try GantryBinary.start(["serve", "--listen", "127.0.0.1:\(port)"], in: project.directory, environment: environment)
         let deadline = Date().addingTimeInterval(15)
         while Date() < deadline {
@@ -91,9 +89,7 @@ struct ServeTests {
 
     @Test("no secret value appears in any response; SIGTERM drains and exits 0")
     func secretsAndShutdown() throws {
-        let closed = try LoopbackListener()
-        let port = closed.port
-        closed.close()
+        let port = try closedPort()
         let project = try project(extra: """
                 checks:
                   - { name: db, postgres: { url: "postgres://app:${DB_PASSWORD}@127.0.0.1:\(port)/app" }, timeout: 300ms, retries: 0 }

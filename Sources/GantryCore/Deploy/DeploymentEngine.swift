@@ -214,7 +214,7 @@ private struct Run {
             switch attempt {
             case .acquired(let lease):
                 // Taking the lease as a queued waiter left the queue in the same write.
-                if let broken, lockRequest.breaking != nil {
+                if let broken {
                     try? await journalLater("broke lease \(broken.token): its holder, pid \(broken.owner.pid) on \(engine.processes.hostName), is no longer running")
                 }
                 return .acquired(lease)

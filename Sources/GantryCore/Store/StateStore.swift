@@ -32,9 +32,9 @@ public protocol StateStore: Sendable {
     func lease(environment: String) async throws(StoreError) -> Lease?
     /// Waits up to `timeout` between a waiter's polls, returning early when the store sees
     /// the environment's lease released with `waiter` next in line. A waiter then asks at
-    /// once instead of sleeping out its poll interval, which is most of a hand-off's latency
-    /// when the store is across the network. Returning early for nothing is harmless: the
-    /// caller simply asks again. Throws `CancellationError` when the task is cancelled.
+    /// once instead of sleeping out its poll interval. Returning early for nothing is
+    /// harmless: the caller simply asks again. Throws `CancellationError` when the task is
+    /// cancelled.
     func awaitLockRelease(environment: String, waiter: DeploymentID, timeout: Duration, clock: any GantryClock) async throws
 
     /// Records the start of a deployment. With a token, only while that lease is current.

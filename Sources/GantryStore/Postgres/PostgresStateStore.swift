@@ -115,9 +115,14 @@ public final class PostgresStateStore: StateStore {
 
     /// Whether the database holds a gantry schema at all, of any version. Readers take a
     /// database without one for a store nothing has deployed to yet, as they take a missing
-    /// SQLite file; this never creates anything.
+    /// SQLite file; this never creates anything. A current schema seen here is not read
+    /// again before the first query.
     public func hasSchema() async throws(StoreError) -> Bool {
-        try await withFirstContactTimeout { [self] in try await schemaVersion() > 0 }
+        try await withFirstContactTimeout { [self] in
+            let version = try await schemaVersion()
+            if version == PostgresSchema.latest { await schema.markCurrent() }
+            return version > 0
+        }
     }
 
     /// Runs `body`, failing with a clear message when the server gives no answer within
@@ -254,6 +259,11 @@ actor SchemaGate {
     func ensure(_ work: @Sendable () async throws -> Void) async throws {
         guard !done else { return }
         try await work()
+        done = true
+    }
+
+    /// The schema was seen current by other means (`hasSchema`).
+    func markCurrent() {
         done = true
     }
 }

@@ -20,7 +20,8 @@ struct MetricsPublisher {
         if !observations.isEmpty || failover != nil {
             do {
                 if try context.storeLocation(config: config).mayHoldState || config.metrics.textfile != nil {
-                    store = try await context.openStore(config: config, create: true)
+                    // Observations are best effort: never worth moving a shared schema.
+                    store = try await context.openStore(config: config, create: true, migrate: false)
                     try await store?.record(observations)
                     if let failover { try await store?.recordFailover(failover) }
                 }
