@@ -18,6 +18,16 @@ enum ProcessTable {
         return (state, group)
     }
 
+    /// The start time of `pid` in clock ticks since boot (field 22 of /proc/PID/stat).
+    static func startTime(_ pid: pid_t) -> UInt64? {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = text.lastIndex(of: ")") else { return nil }
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        // Fields after the name start at 3 (state); the start time is field 22.
+        guard fields.count > 19 else { return nil }
+        return UInt64(fields[19])
+    }
+
     /// Whether `pid` exists and is not a zombie.
     static func isRunning(_ pid: pid_t) -> Bool {
         guard kill(pid, 0) == 0 || errno == EPERM else { return false }

@@ -2,6 +2,7 @@ public import GantryCore
 import Subprocess
 import SystemPackage
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -14,18 +15,45 @@ import Darwin
 ///
 /// Standard error is merged into standard output and streamed line by line; nothing is
 /// buffered without bound.
+///
+/// A command with a `leaseGuard` runs under the lease guard (`LeaseGuardProcess`, started
+/// from `guardExecutable`): its standard input carries the lease's heartbeats.
 public struct SubprocessCommandRunner: CommandRunner {
     /// Longest line delivered whole; longer lines arrive in pieces.
     static let maxLineLength = 64 * 1024
 
-    public init() {}
+    /// The gantry binary that runs `__lease-guard`; nil runs guarded commands unguarded
+    /// (tests of the runner alone).
+    let guardExecutable: String?
+
+    public init(guardExecutable: String? = nil) {
+        self.guardExecutable = guardExecutable
+    }
+
+    /// This very binary, for the guard: `/proc/self/exe` still names it after an upgrade
+    /// replaced the file on disk.
+    public static var ownExecutable: String { "/proc/self/exe" }
 
     public func run(
         _ invocation: CommandInvocation, onStart: @escaping @Sendable (Int32) async -> Void,
         output: @escaping @Sendable (String) async -> Void
     ) async throws(CommandLaunchError) -> CommandResult {
         let program = invocation.argv[0]
-        let executable: Executable = program.contains("/") ? .path(FilePath(program)) : .name(program)
+        var executable: Executable = program.contains("/") ? .path(FilePath(program)) : .name(program)
+        var arguments = Array(invocation.argv.dropFirst())
+        let guarded = guardExecutable.flatMap { path in invocation.leaseGuard.map { (path, $0) } }
+        if let (guardPath, spec) = guarded {
+            // Resolved here, so a missing program is still "could not start" (nothing ran)
+            // rather than a guard that exits.
+            let path = invocation.environment["PATH"] ?? ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+            guard let resolved = LocalProcessControl().findExecutable(program, path: path) else {
+                let reason = program.contains("/") ? (FileManager.default.fileExists(atPath: program) ? "permission denied (is it executable?)" : "no such file") : "not found on PATH"
+                throw CommandLaunchError(program: program, reason: reason)
+            }
+            executable = .path(FilePath(guardPath))
+            arguments = LeaseGuardProcess.arguments(timing: spec.timing, sentAt: spec.watch.lastConfirmed, grace: invocation.grace, program: resolved, arguments: arguments)
+        }
+        let beats = guarded?.1.watch
         var options = PlatformOptions()
         options.createSession = true
         options.teardownSequence = [.gracefulShutDown(toProcessGroup: true, allowedDurationToNextStep: invocation.grace)]
@@ -41,13 +69,33 @@ public struct SubprocessCommandRunner: CommandRunner {
         let deadlinePassed = Flag()
         do {
             let result = try await Subprocess.run(
-                executable, arguments: Arguments(Array(invocation.argv.dropFirst())),
+                executable, arguments: Arguments(arguments),
                 environment: .inherit.updating(updates), workingDirectory: FilePath(invocation.workingDirectory),
-                platformOptions: options, input: .none, output: .sequence, error: .combinedWithOutput
+                platformOptions: options, input: .inputWriter, output: .sequence, error: .combinedWithOutput
             ) { execution in
                 await started.set(execution.processIdentifier.value)
+                // Registered until the process is reaped: after an interruption the body
+                // returns while Subprocess still tears the command down.
+                ActiveCommands.add(execution.processIdentifier.value)
                 await onStart(execution.processIdentifier.value)
+                let writer = execution.standardInputWriter
                 return try await withThrowingTaskGroup(of: Race.self) { group in
+                    if let beats {
+                        group.addTask {
+                            // Heartbeats to the guard until the command ends; a write that
+                            // fails means the guard is gone, and so is the command.
+                            for await beat in beats.beats() {
+                                let line = switch beat {
+                                case .renewed(let sentAt): "R \(sentAt)\n"
+                                case .lost: "L\n"
+                                }
+                                do { _ = try await writer.write(line) } catch { break }
+                            }
+                            return .timerCancelled
+                        }
+                    } else {
+                        try? await writer.finish()
+                    }
                     group.addTask {
                         for try await line in execution.standardOutput.strings(bufferingPolicy: .maxLineLength(Self.maxLineLength)) {
                             await output(line.hasSuffix("\n") ? String(line.dropLast()) : line)
@@ -66,6 +114,7 @@ public struct SubprocessCommandRunner: CommandRunner {
                         switch event {
                         case .outputEnded:
                             group.cancelAll()
+                            try? await writer.finish()
                             return await deadlinePassed.isRaised
                         case .timedOut:
                             group.addTask {
@@ -80,6 +129,7 @@ public struct SubprocessCommandRunner: CommandRunner {
                     return await deadlinePassed.isRaised
                 }
             }
+            if let group = await started.processGroup { ActiveCommands.remove(group) }
             if result.closureResult || Task.isCancelled, let group = await started.processGroup {
                 await ProcessGroupReaper.reap(group, grace: grace)
             }
@@ -93,6 +143,7 @@ public struct SubprocessCommandRunner: CommandRunner {
         } catch {
             if let group = await started.processGroup {
                 await ProcessGroupReaper.reap(group, grace: grace)
+                ActiveCommands.remove(group)
                 return CommandResult(termination: Task.isCancelled ? .cancelled : .signaled(9), duration: clock.now - start)
             }
             throw CommandLaunchError(program: program, reason: Self.launchReason(error, program: program))
@@ -115,6 +166,20 @@ public struct SubprocessCommandRunner: CommandRunner {
             return "permission denied (is it executable?)"
         }
         return text
+    }
+}
+
+/// The process groups of the commands running now, so a second interruption can kill them
+/// all at once (`killAll`), from a signal handler's thread.
+public enum ActiveCommands {
+    private static let groups = Mutex<Set<pid_t>>([])
+
+    static func add(_ group: pid_t) { groups.withLock { _ = $0.insert(group) } }
+    static func remove(_ group: pid_t) { groups.withLock { _ = $0.remove(group) } }
+
+    /// SIGKILL to every running command's process group (guards included).
+    public static func killAll() {
+        for group in groups.withLock({ $0 }) where group > 1 { kill(-group, SIGKILL) }
     }
 }
 
@@ -153,9 +218,25 @@ public struct LocalProcessControl: ProcessControl {
 
     public var hostName: String { ProcessInfoHost.name }
 
-    public func isAlive(_ pid: Int32) -> Bool {
-        guard pid > 0 else { return false }
-        return ProcessTable.isRunning(pid)
+    public var identity: ProcessIdentity { LocalIdentity.current }
+
+    public func isRunning(pid: Int32, startTime: UInt64?) -> Bool {
+        guard pid > 0, ProcessTable.isRunning(pid) else { return false }
+        guard let startTime, let actual = ProcessTable.startTime(pid) else { return true }
+        return actual == startTime
+    }
+
+    public func startTime(of pid: Int32) -> UInt64? { ProcessTable.startTime(pid) }
+
+    public func groupLeaderMatches(_ group: Int32, startTime: UInt64?) -> Bool {
+        guard group > 1 else { return false }
+        // A live leader must be the spawned process itself; a pid reused by another process
+        // has another start time. With the leader gone, the kernel does not hand its pid to
+        // a new process while members of its group remain, so the group is still the one.
+        if let actual = ProcessTable.startTime(group), ProcessTable.isRunning(group) {
+            return startTime == nil || actual == startTime
+        }
+        return true
     }
 
     public func stopGroup(_ group: Int32, grace: Duration) async {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GantryCore
+import GantryExec
 import GantryTerminal
 
 /// The `gantry` command: parses arguments, maps every failure to DESIGN.md's exit codes.
@@ -33,6 +34,10 @@ enum GantryVersion {
 @main
 enum Entry {
     static func main() async {
+        let arguments = CommandLine.arguments
+        if arguments.count > 1, arguments[1] == LeaseGuardProcess.mode {
+            LeaseGuardProcess.main(Array(arguments.dropFirst(2)))
+        }
         do {
             var command = try Gantry.parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

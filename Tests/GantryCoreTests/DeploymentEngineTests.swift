@@ -4,7 +4,7 @@ import Testing
 
 @Suite("deployment engine")
 struct DeploymentEngineTests {
-    let origin = Origin(host: "ci-1", pid: 42)
+    let origin = Origin(host: "ci-1", pid: 42, process: FakeProcesses.here)
 
     func request(_ release: String, force: Bool = false, secrets: [String] = [], env: [String: String] = [:]) throws -> DeploymentRequest {
         let environment = EnvironmentConfig(name: "production", targets: ["web-1"], secrets: secrets, deploy: CommandConfig(argv: ["./deploy.sh", "{release}"]))
@@ -227,7 +227,7 @@ struct DeploymentEngineTests {
         let clock = TestClock()
         let processes = FakeProcesses()
         processes.dead = [999]
-        _ = try await store.tryAcquireLock(environment: "production", owner: Origin(host: "ci-1", pid: 999), deploymentID: DeploymentID(rawValue: "20261129-000000.000-00dead"), reason: "deploying 0.9", ttl: .seconds(3600), now: clock.now())
+        _ = try await store.tryAcquireLock(environment: "production", owner: Origin(host: "ci-1", pid: 999, process: FakeProcesses.here), deploymentID: DeploymentID(rawValue: "20261129-000000.000-00dead"), reason: "deploying 0.9", ttl: .seconds(3600), now: clock.now())
         let summary = try await DeploymentEngine(store: store, runner: ScriptedRunner([.success(([], .exited(0)))]), prober: ScriptedProber(), processes: processes, clock: clock).run(request("1.0"))
         #expect(summary.outcome == .succeeded)
         let notes = try await store.journal(summary.id).filter { $0.event.kind == .note }.compactMap(\.event.message)
@@ -242,7 +242,7 @@ struct DeploymentEngineTests {
         deploy.environment.rollback = CommandConfig(argv: ["./rollback.sh", "{release}"])
         _ = try await DeploymentEngine(store: store, runner: ScriptedRunner([.success(([], .exited(0)))]), prober: ScriptedProber(), processes: processes, clock: TestClock()).run(deploy)
         // A deployment of 2.0 that died with its command running: no outcome, lease left behind.
-        let dead = DeploymentRecord(id: DeploymentID(rawValue: "20261129-000000.000-00dead"), environment: "production", release: "2.0", startedAt: Date(), origin: Origin(host: "ci-1", pid: 31337))
+        let dead = DeploymentRecord(id: DeploymentID(rawValue: "20261129-000000.000-00dead"), environment: "production", release: "2.0", startedAt: Date(), origin: Origin(host: "ci-1", pid: 31337, process: FakeProcesses.here))
         try await store.beginDeployment(dead, token: nil)
         try await store.append(JournalEvent(kind: .commandStarted, step: "deploy", attempt: 1, command: ["./deploy.sh", "2.0"]), to: dead.id, at: Date(), token: nil)
         try await store.append(JournalEvent(kind: .commandSpawned, step: "deploy", attempt: 1, pid: 4545), to: dead.id, at: Date(), token: nil)
@@ -303,4 +303,108 @@ final class LockedBox<Value>: @unchecked Sendable {
     init(_ value: Value) { self.value = value }
     func get() -> Value { lock.withLock { value } }
     func set(_ newValue: Value) { lock.withLock { value = newValue } }
+}
+
+@Suite("deployment engine across hosts and signals")
+struct CrossHostEngineTests {
+    let here = Origin(host: "ci-1", pid: 42, process: FakeProcesses.here)
+
+    func request(_ release: String, lease: Duration = .seconds(60)) throws -> DeploymentRequest {
+        var environment = EnvironmentConfig(name: "production", targets: ["web-1"], deploy: CommandConfig(argv: ["./deploy.sh", "{release}"]))
+        environment.rollback = CommandConfig(argv: ["./rollback.sh", "{release}"])
+        environment.lease = lease
+        return DeploymentRequest(environment: environment, release: try Release(release), force: false, directory: "/srv/app", origin: here, processEnvironment: [:])
+    }
+
+    @Test("deploy and rollback commands run under the lease guard; the guard's deadlines come from the lease")
+    func guarded() async throws {
+        let runner = ScriptedRunner([.success(([], .exited(0)))])
+        _ = try await DeploymentEngine(store: MemoryStateStore(), runner: runner, prober: ScriptedProber(), processes: FakeProcesses(), clock: TestClock()).run(request("1.0", lease: .seconds(6)))
+        let spec = try #require(runner.invocations.first?.leaseGuard)
+        #expect(spec.timing == LeaseGuardTiming(lease: .seconds(6), grace: CommandConfig.defaultGrace))
+        #expect(spec.watch.lastConfirmed > 0)
+    }
+
+    @Test("a dead deployment of another PID namespace is not signalled; recovery waits the guard's margin before its rollback")
+    func foreignRecovery() async throws {
+        let store = MemoryStateStore()
+        let processes = FakeProcesses()
+        let clock = TestClock()
+        _ = try await DeploymentEngine(store: store, runner: ScriptedRunner([.success(([], .exited(0)))]), prober: ScriptedProber(), processes: processes, clock: clock).run(request("1.0"))
+        var elsewhere = FakeProcesses.here
+        elsewhere.pidNamespace = 4026532999
+        let dead = DeploymentRecord(id: DeploymentID(rawValue: "20261129-000000.000-00dead"), environment: "production", release: "2.0", startedAt: Date(), origin: Origin(host: "ci-1", pid: 31337, process: elsewhere))
+        clock.advance(.seconds(1))
+        try await store.beginDeployment(dead, token: nil)
+        try await store.append(JournalEvent(kind: .commandStarted, step: "deploy", attempt: 1, command: ["./deploy.sh", "2.0"]), to: dead.id, at: Date(), token: nil)
+        try await store.append(JournalEvent(kind: .commandSpawned, step: "deploy", attempt: 1, pid: 4545), to: dead.id, at: Date(), token: nil)
+        let runner = ScriptedRunner([.success(([], .exited(0))), .success(([], .exited(0)))])
+        let summary = try await DeploymentEngine(store: store, runner: runner, prober: ScriptedProber(), processes: processes, clock: clock).run(request("3.0"))
+        #expect(summary.outcome == .succeeded)
+        #expect(processes.stopped.isEmpty, "a group in another PID namespace was signalled")
+        #expect(clock.slept.contains { $0 > .seconds(5) && $0 <= .seconds(6) }, "recovery did not wait the margin: \(clock.slept)")
+        let notes = try await store.journal(summary.id).compactMap(\.event.message)
+        #expect(notes.contains { $0.contains("cannot be signalled from here") })
+        #expect(try await store.deployment(dead.id)?.outcome == .interrupted)
+    }
+
+    @Test("a second interruption during the deploy command: no rollback, interrupted recorded, the lease released; the next recover rolls back once")
+    func escalated() async throws {
+        let store = MemoryStateStore()
+        let clock = TestClock()
+        _ = try await DeploymentEngine(store: store, runner: ScriptedRunner([.success(([], .exited(0)))]), prober: ScriptedProber(), processes: FakeProcesses(), clock: clock).run(request("1.0"))
+        clock.advance(.seconds(1))
+        let escalation = Escalation()
+        let runner = ScriptedRunner([.success(([], .signaled(9)))])
+        runner.onRun = { escalation.raise() }
+        let summary = try await DeploymentEngine(store: store, runner: runner, prober: ScriptedProber(), processes: FakeProcesses(), clock: clock, escalation: escalation).run(request("2.0"))
+        #expect(summary.outcome == .interrupted)
+        #expect(summary.reason.contains("interrupted twice"))
+        #expect(runner.invocations.count == 1, "a rollback ran after the second interruption")
+        #expect(try await store.lease(environment: "production") == nil)
+        #expect(try await store.journal(summary.id).contains { $0.event.kind == .abandoned })
+        var recover = try request("1.0")
+        recover.kind = .recover
+        clock.advance(.seconds(1))
+        let recovering = ScriptedRunner([.success(([], .exited(0)))])
+        let recovered = try await DeploymentEngine(store: store, runner: recovering, prober: ScriptedProber(), processes: FakeProcesses(), clock: clock).run(recover)
+        #expect(recovered.outcome == .succeeded, "\(recovered.reason)")
+        #expect(recovering.invocations.map(\.argv) == [["/srv/app/rollback.sh", "1.0"]])
+        let again = ScriptedRunner([])
+        clock.advance(.seconds(1))
+        _ = try await DeploymentEngine(store: store, runner: again, prober: ScriptedProber(), processes: FakeProcesses(), clock: clock).run(recover)
+        #expect(again.invocations.isEmpty)
+    }
+
+    @Test("a second interruption before any command: refused, nothing changed")
+    func escalatedEarly() async throws {
+        let escalation = Escalation()
+        escalation.raise()
+        let runner = ScriptedRunner([])
+        let summary = try await DeploymentEngine(store: MemoryStateStore(), runner: runner, prober: ScriptedProber(), processes: FakeProcesses(), clock: TestClock(), escalation: escalation).run(request("1.0"))
+        #expect(summary.outcome == .refused)
+        #expect(runner.invocations.isEmpty)
+    }
+
+    @Test("a store failure after a command ran says production may have changed")
+    func storeFailureAfterChange() async throws {
+        let store = MemoryStateStore()
+        let runner = ScriptedRunner([.success(([], .exited(0)))])
+        runner.onRun = { await store.stealLock("production") }
+        let engine = DeploymentEngine(store: store, runner: runner, prober: ScriptedProber(), processes: FakeProcesses(), clock: TestClock())
+        let deploy = try request("1.0")
+        let outcome: Result<DeploymentSummary, DeploymentError>
+        do throws(DeploymentError) {
+            outcome = .success(try await engine.run(deploy))
+        } catch {
+            outcome = .failure(error)
+        }
+        guard case .failure(.store(let error, let changed, let restored)) = outcome else {
+            Issue.record("a deployment whose lease was taken over did not fail with a store error: \(outcome)")
+            return
+        }
+        #expect(error.code == .staleToken)
+        #expect(changed)
+        #expect(!restored)
+    }
 }

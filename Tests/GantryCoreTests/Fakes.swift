@@ -181,7 +181,7 @@ final class ScriptedRunner: CommandRunner, @unchecked Sendable {
     func run(_ invocation: CommandInvocation, onStart: @escaping @Sendable (Int32) async -> Void, output: @escaping @Sendable (String) async -> Void) async throws(CommandLaunchError) -> CommandResult {
         let next: Result<(lines: [String], termination: CommandTermination), CommandLaunchError> = lock.withLock {
             invocations.append(invocation)
-            return script.removeFirst()
+            return script.isEmpty ? .failure(CommandLaunchError(program: invocation.argv[0], reason: "the test scripted no more runs")) : script.removeFirst()
         }
         await onRun?()
         if case .success = next { await onStart(4242) }
@@ -253,7 +253,12 @@ final class FakeProcesses: ProcessControl, @unchecked Sendable {
     var dead: Set<Int32> = []
     private(set) var stopped: [Int32] = []
 
-    func isAlive(_ pid: Int32) -> Bool { lock.withLock { !dead.contains(pid) } }
+    /// This fake machine's identity; origins recorded "here" carry it.
+    static let here = ProcessIdentity(machine: "machine-1", boot: "boot-1", pidNamespace: 4026531836, startTime: 100)
+    var identity: ProcessIdentity { Self.here }
+    func isRunning(pid: Int32, startTime: UInt64?) -> Bool { lock.withLock { !dead.contains(pid) } }
+    func startTime(of pid: Int32) -> UInt64? { 100 }
+    func groupLeaderMatches(_ group: Int32, startTime: UInt64?) -> Bool { true }
     func stopGroup(_ group: Int32, grace: Duration) async { lock.withLock { stopped.append(group) } }
     func stopProcesses(ofDeployment deployment: String, grace: Duration) async -> Int { 0 }
     func findExecutable(_ name: String, path: String) -> String? { name == "missing-tool" ? nil : "/usr/bin/\(name)" }

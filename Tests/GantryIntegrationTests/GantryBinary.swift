@@ -38,10 +38,17 @@ struct GantryBinary {
         }
     }
 
-    static func start(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws -> Running {
+    /// - Parameter wrapper: an argv that runs gantry (appended with its arguments), such as
+    ///   a new namespace for a simulated host.
+    static func start(_ arguments: [String], in directory: URL, environment: [String: String] = [:], wrapper: [String] = []) throws -> Running {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
+        if let program = wrapper.first {
+            process.executableURL = URL(fileURLWithPath: program)
+            process.arguments = Array(wrapper.dropFirst()) + [path] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: path)
+            process.arguments = arguments
+        }
         process.currentDirectoryURL = directory
         var env = ProcessInfo.processInfo.environment
         for key in env.keys where key.hasPrefix("GITHUB_") || key.hasPrefix("GANTRY_") || key == "RUNNER_NAME" { env[key] = nil }

@@ -23,6 +23,20 @@ public enum Deadline {
             race.finish(nil)
         }
     }
+
+    /// The work's result, or nil once `stop` returns first; the same guarantees as `run`,
+    /// with an event instead of a timer.
+    public static func first<T: Sendable>(_ work: @escaping @Sendable () async -> T, or stop: @escaping @Sendable () async -> Void) async -> T? {
+        let race = Race<T>()
+        return await withCheckedContinuation { (continuation: CheckedContinuation<T?, Never>) in
+            race.install(continuation)
+            race.adopt(Task { race.finish(await work()) })
+            race.adopt(Task {
+                await stop()
+                race.finish(nil)
+            })
+        }
+    }
 }
 
 /// The first of several results wins; the losers' tasks are cancelled.

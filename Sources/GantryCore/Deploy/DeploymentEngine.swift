@@ -20,11 +20,14 @@ public struct DeploymentSummary: Sendable, Hashable, Codable {
     }
 }
 
-/// Why the engine could not run a deployment at all.
+/// Why the engine could not run a deployment to its end.
 public enum DeploymentError: Error, Sendable {
     /// A `${VAR}` the deploy command needs is not set; nothing was changed.
     case missingVariable(Interpolation.MissingVariable)
-    case store(StoreError)
+    /// The store failed. `changed` says whether a deploy or rollback command had started
+    /// (production may be changed, so this is never "nothing changed"); `restored` whether
+    /// a rollback had then been verified.
+    case store(StoreError, changed: Bool, restored: Bool)
 }
 
 /// Runs one deployment: performs the state machine's actions against the store, the command
@@ -37,6 +40,7 @@ public struct DeploymentEngine: Sendable {
     let observer: any DeploymentObserver
     let clock: any GantryClock
     let random: @Sendable () -> UInt32
+    let escalation: Escalation
 
     /// How often a waiter looks at the lock; short, so a freed lock is taken quickly.
     static let lockPollInterval: Duration = .milliseconds(20)
@@ -47,8 +51,10 @@ public struct DeploymentEngine: Sendable {
     public init(
         store: any StateStore, runner: any CommandRunner, prober: any Prober, processes: any ProcessControl,
         observer: any DeploymentObserver = SilentObserver(),
-        clock: any GantryClock = SystemClock(), random: @escaping @Sendable () -> UInt32 = { UInt32.random(in: 0...UInt32.max) }
+        clock: any GantryClock = SystemClock(), random: @escaping @Sendable () -> UInt32 = { UInt32.random(in: 0...UInt32.max) },
+        escalation: Escalation = Escalation()
     ) {
+        self.escalation = escalation
         self.store = store
         self.runner = runner
         self.prober = prober
@@ -72,7 +78,7 @@ public struct DeploymentEngine: Sendable {
         do throws(StoreError) {
             return try await run.perform()
         } catch {
-            throw .store(error)
+            throw .store(error, changed: run.changed, restored: run.restored)
         }
     }
 }
@@ -91,6 +97,14 @@ private struct Run {
     var attempts = 0
     let pendingNotes = NoteBuffer()
     var recoveryReport: String?
+    /// The lease's link to the guards of the commands this deployment runs.
+    var watch: LeaseWatch?
+    /// When the lease was taken, on the machine's boot-time clock.
+    var acquiredAt: UInt64 = 0
+    /// A deploy or rollback command has started: production may have changed.
+    var changed = false
+    /// A rollback after a change passed verification.
+    var restored = false
 
     init(engine: DeploymentEngine, request: DeploymentRequest, id: DeploymentID, masker: SecretMasker, invocation: CommandInvocation, startedAt: Date) {
         self.engine = engine
@@ -119,8 +133,10 @@ private struct Run {
         await engine.observer.observe(.stepStarted(.lock, detail: "taking the \(environment) lease"))
         let lease: Lease
         switch try await acquireLock() {
-        case .acquired(let acquired):
+        case .acquired(let acquired, let sentAt):
             lease = acquired
+            acquiredAt = engine.clock.monotonicNanoseconds()
+            watch = LeaseWatch(sentAt: sentAt, timing: LeaseGuardTiming(lease: request.environment.lease, grace: request.environment.deploy.grace))
         case .refused(let reason):
             _ = machine.handle(.interrupted)
             await engine.observer.observe(.stepFinished(.lock, .failed, elapsed: elapsed(since: lockStart), detail: reason))
@@ -128,7 +144,7 @@ private struct Run {
         }
         token = lease.token
         await engine.observer.observe(.stepFinished(.lock, .ok, elapsed: elapsed(since: lockStart), detail: "lease \(lease.token) taken"))
-        let renewer = LeaseRenewer.start(store: store, environment: environment, token: lease.token, lease: request.environment.lease, clock: engine.clock)
+        let renewer = LeaseRenewer.start(store: store, environment: environment, token: lease.token, lease: request.environment.lease, clock: engine.clock, watch: watch)
         defer { renewer.cancel() }
         do {
             try await store.beginDeployment(
@@ -173,7 +189,8 @@ private struct Run {
     }
 
     enum LockOutcome {
-        case acquired(Lease)
+        /// The lease, and when the request that took it was sent (boot-time clock, ns).
+        case acquired(Lease, sentAt: UInt64)
         case refused(String)
     }
 
@@ -196,6 +213,7 @@ private struct Run {
             lockRequest.breaking = nil
             // One question per poll: the answer to the attempt carries the live lease, which
             // is all the checks below need.
+            var sentAt = clock.monotonicNanoseconds()
             var attempt = try await store.tryAcquireLock(lockRequest)
             var broken: Lease?
             if case .held(let current) = attempt {
@@ -203,9 +221,10 @@ private struct Run {
                     if enqueued { try? await store.dequeue(environment: environment, deploymentID: id) }
                     return .refused("\(environment) is held by hand by \(current.owner.actor ?? current.owner.host) since \(Timestamp.format(current.acquiredAt)): \(current.reason ?? "no reason given"); 'gantry unlock \(environment)' releases it")
                 }
-                if current.owner.host == engine.processes.hostName, !engine.processes.isAlive(current.owner.pid) {
+                if HolderLiveness.isProvablyDead(current.owner, processes: engine.processes) {
                     lockRequest.breaking = current.token
                     broken = current
+                    sentAt = clock.monotonicNanoseconds()
                     attempt = try await store.tryAcquireLock(lockRequest)
                 }
             }
@@ -217,7 +236,7 @@ private struct Run {
                 if let broken {
                     try? await journalLater("broke lease \(broken.token): its holder, pid \(broken.owner.pid) on \(engine.processes.hostName), is no longer running")
                 }
-                return .acquired(lease)
+                return .acquired(lease, sentAt: sentAt)
             case .held(let lease):
                 var holder = lease.owner.summary
                 if let deployment = lease.deploymentID { holder += ", deployment \(deployment)" }
@@ -270,6 +289,11 @@ private struct Run {
     private mutating func drive(from first: DeploymentStateMachine.Action) async throws(StoreError) -> DeploymentSummary {
         var action = first
         while true {
+            if engine.escalation.isRaised, action.startsWork {
+                action = machine.handle(.stoppedAtOnce(changed: changed))
+                if case .finish = action { try await journal(JournalEvent(kind: .abandoned, message: "stopped at once by a second interruption")) }
+                continue
+            }
             switch action {
             case .readState:
                 action = try await decide()
@@ -333,7 +357,13 @@ private struct Run {
 
     /// Runs the deploy or rollback command once and tells the state machine how it ended.
     private mutating func runCommand(step: Step, attempt: Int, invocation: CommandInvocation) async throws(StoreError) -> DeploymentStateMachine.Action {
-        switch try await execute(step: step, attempt: attempt, invocation: invocation) {
+        changed = true
+        let outcome = try await execute(step: step, attempt: attempt, invocation: invocation)
+        if engine.escalation.isRaised {
+            try await journal(JournalEvent(kind: .abandoned, message: "stopped at once by a second interruption"))
+            return machine.handle(.stoppedAtOnce(changed: true))
+        }
+        switch outcome {
         case .failure(let error): return machine.handle(.commandFailedToStart(masker.mask(error.description)))
         case .success(let result): return machine.handle(.commandFinished(result.termination))
         }
@@ -343,6 +373,11 @@ private struct Run {
     /// runs (so recovery can stop an orphan). After an interruption it runs shielded from the
     /// cancellation, so a rollback can still happen.
     private func execute(step: Step, attempt: Int, invocation: CommandInvocation) async throws(StoreError) -> Result<CommandResult, CommandLaunchError> {
+        var guarded = invocation
+        if let watch {
+            guarded.leaseGuard = LeaseGuardSpec(watch: watch, timing: LeaseGuardTiming(lease: request.environment.lease, grace: invocation.grace))
+        }
+        let invocation = guarded
         let stepStart = engine.clock.now()
         try await journal(JournalEvent(kind: .commandStarted, step: step.rawValue, attempt: attempt, command: invocation.display))
         await engine.observer.observe(.stepStarted(step, detail: invocation.display.joined(separator: " ")))
@@ -354,12 +389,13 @@ private struct Run {
         let id = id
         let token = token
         let clock = engine.clock
+        let processes = engine.processes
         let work: @Sendable () async -> Result<CommandResult, CommandLaunchError> = {
             do throws(CommandLaunchError) {
                 return .success(try await runner.run(invocation, onStart: { pid in
-                    try? await store.append(
-                        JournalEvent(kind: .commandSpawned, step: step.rawValue, attempt: attempt, pid: pid), to: id, at: clock.now(), token: token
-                    )
+                    var spawned = JournalEvent(kind: .commandSpawned, step: step.rawValue, attempt: attempt, pid: pid)
+                    spawned.processStart = processes.startTime(of: pid)
+                    try? await store.append(spawned, to: id, at: clock.now(), token: token)
                 }, output: { line in
                     let masked = masker.mask(line)
                     await observer.observe(.output(masked))
@@ -417,8 +453,13 @@ private struct Run {
     /// Verifies and tells the state machine the verdict.
     private mutating func verify(step: Step) async throws(StoreError) -> DeploymentStateMachine.Action {
         let results = try await runChecks(step: step)
+        if engine.escalation.isRaised {
+            if changed { try await journal(JournalEvent(kind: .abandoned, message: "stopped at once by a second interruption")) }
+            return machine.handle(.stoppedAtOnce(changed: changed))
+        }
         if Task.isCancelled, step == .verify { return machine.handle(.interrupted) }
         let failures = results.filter { !$0.passed }.map { "\($0.label): \($0.message)" }
+        if step == .verifyRollback, failures.isEmpty { restored = true }
         return machine.handle(.verified(failures: failures, checked: results.count))
     }
 
@@ -444,7 +485,9 @@ private struct Run {
             )
         }
         let shielded = Task.isCancelled && step != .verify
-        let results = shielded ? await Task { await work() }.value : await work()
+        let escalation = engine.escalation
+        let guarded: @Sendable () async -> [CheckResult] = { await escalation.unlessRaised(work) ?? [] }
+        let results = shielded ? await Task { await guarded() }.value : await guarded()
         for result in results {
             try await journal(.checkResult(result, step: step))
         }
@@ -472,20 +515,8 @@ private struct Run {
             let lastStep = analysis.lastStep ?? "start"
             await engine.observer.observe(.stepStarted(.recover, detail: "deployment \(record.id) of \(record.release) never finished (last step: \(lastStep))"))
             try await journal(JournalEvent(kind: .recovery, step: Step.recover.rawValue, message: "recovering deployment \(record.id) of \(record.release), killed during \(lastStep)"))
-            if analysis.commandRunning, record.origin.host == engine.processes.hostName {
-                let stray = await engine.processes.stopProcesses(ofDeployment: record.id.rawValue, grace: request.environment.deploy.grace)
-                if stray > 0 {
-                    try await journal(JournalEvent(kind: .note, step: Step.recover.rawValue, message: "stopped \(stray) process(es) still running for deployment \(record.id)"))
-                }
-            }
-            if let group = analysis.runningGroup {
-                if record.origin.host == engine.processes.hostName {
-                    let grace = request.environment.deploy.grace
-                    try await journal(JournalEvent(kind: .note, step: Step.recover.rawValue, message: "stopping its command's process group \(group) (SIGTERM, \(DurationText.format(grace)), SIGKILL)", pid: group))
-                    await engine.processes.stopGroup(group, grace: grace)
-                } else {
-                    try await journal(JournalEvent(kind: .note, step: Step.recover.rawValue, message: "its command (process group \(group)) ran on \(record.origin.host) and cannot be stopped from here"))
-                }
+            if analysis.commandRunning {
+                try await stopOrphans(of: record, analysis: analysis)
             }
             let now = engine.clock.now()
             var report: String
@@ -512,13 +543,74 @@ private struct Run {
             reports.append(report)
             if let failure { return failure }
         }
+        if let failure = try await restoreLeftUnrestored(reports: &reports) { return failure }
         recoveryReport = reports.isEmpty ? nil : reports.joined(separator: "; ")
         return nil
     }
 
+    /// Rolls back a deployment that a second interruption stopped at once, after it may
+    /// have changed production: it recorded `interrupted` but left the hosts as they were.
+    /// Only the newest deployment that ran counts; once anything ran after it, it is history.
+    private mutating func restoreLeftUnrestored(reports: inout [String]) async throws(StoreError) -> String? {
+        guard let last = try await store.lastEffectiveDeployment(environment: environment, excluding: id), last.outcome == .interrupted else { return nil }
+        let analysis = RecoveryAnalysis.analyze(try await store.journal(last.id))
+        guard analysis.leftUnrestored else { return nil }
+        let start = engine.clock.now()
+        await engine.observer.observe(.stepStarted(.recover, detail: "deployment \(last.id) of \(last.release) was stopped at once and left production unrestored"))
+        try await journal(JournalEvent(kind: .recovery, step: Step.recover.rawValue, message: "restoring after deployment \(last.id) of \(last.release), stopped at once by a second interruption"))
+        let state = try await store.environmentState(environment)
+        var report: String
+        var failure: String?
+        if request.environment.rollback != nil, let lastGood = state.lastGood {
+            (report, failure) = try await rollBackAbandoned(last, to: lastGood, lastStep: analysis.lastStep ?? "deploy", recorded: true)
+        } else {
+            let why = request.environment.rollback == nil ? "no rollback command is configured" : "there is no last good release"
+            report = "deployment \(last.id) left production unrestored; \(why), so nothing was rolled back"
+        }
+        try await journal(JournalEvent(kind: .recovery, step: Step.recover.rawValue, message: report))
+        await engine.observer.observe(.stepFinished(.recover, failure == nil ? .ok : .failed, elapsed: elapsed(since: start), detail: report))
+        reports.append(report)
+        return failure
+    }
+
+    /// Stops what may still run of a dead deployment's command. Here (same machine and PID
+    /// namespace) recovery stops it itself, signalling a journaled process group only when
+    /// its leader is provably the one that was spawned. A command that ran elsewhere cannot
+    /// be reached: its lease guard stopped it before its lease expired, and this deployment
+    /// waits the guard's margin on top before it runs any command of its own.
+    private mutating func stopOrphans(of record: DeploymentRecord, analysis: RecoveryAnalysis) async throws(StoreError) {
+        let processes = engine.processes
+        let grace = request.environment.deploy.grace
+        if HolderLiveness.isLocal(record.origin, processes: processes) {
+            let stray = await processes.stopProcesses(ofDeployment: record.id.rawValue, grace: grace)
+            if stray > 0 {
+                try await journal(JournalEvent(kind: .note, step: Step.recover.rawValue, message: "stopped \(stray) process(es) still running for deployment \(record.id)"))
+            }
+            if let group = analysis.runningGroup {
+                if HolderLiveness.maySignal(group: group, leaderStart: analysis.runningGroupStart, of: record.origin, processes: processes) {
+                    try await journal(JournalEvent(kind: .note, step: Step.recover.rawValue, message: "stopping its command's process group \(group) (SIGTERM, \(DurationText.format(grace)), SIGKILL)", pid: group))
+                    await processes.stopGroup(group, grace: grace)
+                } else {
+                    try await journal(JournalEvent(kind: .note, step: Step.recover.rawValue, message: "its command's process group \(group) is gone (its id now names another process, or the machine rebooted); nothing to stop", pid: group))
+                }
+            }
+            return
+        }
+        let margin = LeaseGuardTiming(lease: request.environment.lease, grace: grace).margin
+        let waited = Duration.nanoseconds(Int64(engine.clock.monotonicNanoseconds() &- acquiredAt))
+        let rest = margin - waited
+        let note = "its command ran on \(record.origin.host) (another machine or PID namespace) and cannot be signalled from here; its lease guard stopped it before the lease expired; waiting \(DurationText.format(max(rest, .zero))) more (the guard's margin) before running anything"
+        try await journal(JournalEvent(kind: .note, step: Step.recover.rawValue, message: note))
+        await engine.observer.observe(.stepStarted(.recover, detail: note))
+        if rest > .zero {
+            let clock = engine.clock
+            try? await Task { try await clock.sleep(for: rest) }.value
+        }
+    }
+
     /// Rolls production back to `target` for a deployment that died while it may have been
     /// changing hosts, verifies it, and records the dead deployment `interrupted`.
-    private mutating func rollBackAbandoned(_ record: DeploymentRecord, to target: String, lastStep: String) async throws(StoreError) -> (String, String?) {
+    private mutating func rollBackAbandoned(_ record: DeploymentRecord, to target: String, lastStep: String, recorded: Bool = false) async throws(StoreError) -> (String, String?) {
         let invocation: CommandInvocation
         do {
             var rollbackRequest = request
@@ -526,10 +618,11 @@ private struct Run {
             invocation = try rollbackRequest.rollbackInvocation(to: target, for: id)
         } catch {
             let why = "the rollback command needs \(error)"
-            try await store.finishDeployment(record.id, outcome: .interrupted, reason: "killed during \(lastStep); recovery could not roll back: \(why)", at: engine.clock.now(), promote: false, token: token)
+            if !recorded { try await store.finishDeployment(record.id, outcome: .interrupted, reason: "killed during \(lastStep); recovery could not roll back: \(why)", at: engine.clock.now(), promote: false, token: token) }
             return (why, "recovering deployment \(record.id) failed: \(why); production may be partly changed and needs a person")
         }
         var failure: String?
+        changed = true
         switch try await execute(step: .recover, attempt: 1, invocation: invocation) {
         case .failure(let error):
             failure = "its rollback to \(target) could not start: \(masker.mask(error.description))"
@@ -543,10 +636,11 @@ private struct Run {
         }
         let now = engine.clock.now()
         if let failure {
-            try await store.finishDeployment(record.id, outcome: .interrupted, reason: "killed during \(lastStep); recovery by \(id) failed: \(failure)", at: now, promote: false, token: token)
+            if !recorded { try await store.finishDeployment(record.id, outcome: .interrupted, reason: "killed during \(lastStep); recovery by \(id) failed: \(failure)", at: now, promote: false, token: token) }
             return ("deployment \(record.id): \(failure)", "recovering deployment \(record.id) (killed during \(lastStep)) failed: \(failure); production needs a person")
         }
-        try await store.finishDeployment(record.id, outcome: .interrupted, reason: "killed during \(lastStep); recovered by \(id): rolled back to \(target) and verified", at: now, promote: false, token: token)
+        if !recorded { try await store.finishDeployment(record.id, outcome: .interrupted, reason: "killed during \(lastStep); recovered by \(id): rolled back to \(target) and verified", at: now, promote: false, token: token) }
+        restored = true
         return ("deployment \(record.id) was killed during \(lastStep); rolled back to \(target) and verified", nil)
     }
 
@@ -600,5 +694,15 @@ private struct Run {
             previousRelease: previous, startedAt: startedAt, finishedAt: finishedAt, attempts: attempts,
             rolledBackTo: machine.rolledBackTo
         )
+    }
+}
+
+extension DeploymentStateMachine.Action {
+    /// Whether performing the action starts work a second interruption must not start.
+    var startsWork: Bool {
+        switch self {
+        case .preflight, .runDeploy, .verify, .runRollback: true
+        case .readState, .finish, .refuse, .none: false
+        }
     }
 }

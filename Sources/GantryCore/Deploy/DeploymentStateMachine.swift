@@ -31,6 +31,9 @@ public struct DeploymentStateMachine: Sendable {
         case verified(failures: [String], checked: Int)
         /// The deployment was interrupted outside a command (while waiting or verifying).
         case interrupted
+        /// A second interruption: stop everything now, start nothing new. `changed` says
+        /// whether a deploy or rollback command had started.
+        case stoppedAtOnce(changed: Bool)
         case finished
     }
 
@@ -182,6 +185,20 @@ public struct DeploymentStateMachine: Sendable {
             return needsPerson("rolled back to \(target), but its verification failed: \(failures.joined(separator: "; "))")
         case (.verifyingRollback(let target), .interrupted), (.verifyingRollback(let target), .commandFinished(.cancelled)):
             return needsPerson("interrupted while verifying the rollback to \(target)")
+        case (.finishing, .stoppedAtOnce), (.finished, .stoppedAtOnce):
+            return .none
+        case (_, .stoppedAtOnce(let changed)):
+            guard changed else {
+                state = .finishing(.refused)
+                return .finish(.refused, reason: "interrupted twice before any command ran; nothing was changed", promote: false)
+            }
+            state = .finishing(.interrupted)
+            let before = failure.map { "\($0); " } ?? ""
+            return .finish(
+                .interrupted,
+                reason: "\(before)interrupted twice: the \(commandName)'s process group was killed at once and no rollback ran, so production may be partly changed; 'gantry recover' rolls it back to the last good release",
+                promote: false
+            )
         case (.finishing(let outcome), .finished):
             state = .finished(outcome)
             return .none

@@ -8,6 +8,8 @@ public struct RecoveryAnalysis: Sendable, Hashable {
     /// The process group of a command that started and never finished: possibly an orphan
     /// still working on production.
     public var runningGroup: Int32?
+    /// The start time of that group's leader, when it was journaled.
+    public var runningGroupStart: UInt64?
     /// A command started and its end was never journaled (its process id may not have been
     /// journaled either, if gantry died right after spawning it).
     public var commandRunning = false
@@ -16,6 +18,9 @@ public struct RecoveryAnalysis: Sendable, Hashable {
     public var decidedReason: String?
     /// It was promoting its release when it died (verification had passed).
     public var promoting = false
+    /// It recorded `interrupted` after a second interruption stopped it without rolling
+    /// back, while a command may have changed production.
+    public var leftUnrestored = false
 
     public static func analyze(_ journal: [JournalEntry]) -> RecoveryAnalysis {
         var analysis = RecoveryAnalysis()
@@ -30,12 +35,16 @@ public struct RecoveryAnalysis: Sendable, Hashable {
                 analysis.commandRunning = true
             case .commandSpawned:
                 analysis.runningGroup = event.pid
+                analysis.runningGroupStart = event.processStart
             case .commandFinished:
                 analysis.runningGroup = nil
+                analysis.runningGroupStart = nil
                 analysis.commandRunning = false
             case .promoting:
                 analysis.promoting = true
                 analysis.lastStep = Step.promote.rawValue
+            case .abandoned:
+                analysis.leftUnrestored = analysis.mayHaveChanged
             case .deploymentFinished:
                 analysis.decidedOutcome = event.outcome
                 analysis.decidedReason = event.message

@@ -9,14 +9,22 @@ public struct CommandInvocation: Sendable, Hashable {
     public var workingDirectory: String
     public var timeout: Duration
     public var grace: Duration
+    /// Set for commands that change production under a lease (deploy, rollback, recovery):
+    /// the command then runs under a guard process that stops it when the holder stops
+    /// confirming renewals, even if gantry itself is frozen or killed.
+    public var leaseGuard: LeaseGuardSpec?
 
-    public init(argv: [String], display: [String], environment: [String: String], workingDirectory: String, timeout: Duration, grace: Duration) {
+    public init(
+        argv: [String], display: [String], environment: [String: String], workingDirectory: String, timeout: Duration, grace: Duration,
+        leaseGuard: LeaseGuardSpec? = nil
+    ) {
         self.argv = argv
         self.display = display
         self.environment = environment
         self.workingDirectory = workingDirectory
         self.timeout = timeout
         self.grace = grace
+        self.leaseGuard = leaseGuard
     }
 }
 
@@ -86,9 +94,18 @@ extension CommandRunner {
 /// What Gantry may know and do about processes on this host: whether the process holding a
 /// lease is still alive, and stopping the process group of a command whose gantry died.
 public protocol ProcessControl: Sendable {
-    /// This machine's name, as recorded in leases.
+    /// This machine's name, as recorded in leases (for people: containers share it).
     var hostName: String { get }
-    func isAlive(_ pid: Int32) -> Bool
+    /// This process's machine, boot, PID namespace and start time.
+    var identity: ProcessIdentity { get }
+    /// Whether `pid` runs (not a zombie) here and, when `startTime` is given, is the process
+    /// that started then rather than a later one that reused the pid.
+    func isRunning(pid: Int32, startTime: UInt64?) -> Bool
+    /// The start time of process `pid` here, if it runs.
+    func startTime(of pid: Int32) -> UInt64?
+    /// Whether process group `group` may still be the one whose leader started at
+    /// `startTime`: its leader runs with that start time, or is gone while members remain.
+    func groupLeaderMatches(_ group: Int32, startTime: UInt64?) -> Bool
     /// SIGTERM to the group, `grace`, then SIGKILL to whatever is left.
     func stopGroup(_ group: Int32, grace: Duration) async
     /// Stops every process on this host whose environment says it belongs to `deployment`

@@ -17,6 +17,9 @@ public struct JournalEvent: Sendable, Hashable, Codable {
         case checkResult = "check_result"
         case promoting
         case deploymentFinished = "deployment_finished"
+        /// The deployment stopped at once (a second interruption) after a command may have
+        /// changed production, without rolling back: recovery rolls it back.
+        case abandoned
     }
 
     public var kind: Kind
@@ -39,6 +42,9 @@ public struct JournalEvent: Sendable, Hashable, Codable {
     public var passed: Bool?
     /// The process (and process group) id of a spawned command.
     public var pid: Int32?
+    /// The spawned process's start time (clock ticks since boot), so recovery never signals
+    /// a group whose id was reused.
+    public var processStart: UInt64?
 
     public init(
         kind: Kind, step: String? = nil, attempt: Int? = nil, message: String? = nil, command: [String]? = nil,

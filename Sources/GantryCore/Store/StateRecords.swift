@@ -96,14 +96,22 @@ public struct Origin: Sendable, Hashable, Codable {
     /// A link to the CI run, when there is one.
     public var runURL: String?
     public var commit: String?
+    /// Which machine, boot and PID namespace the process ran in, and when it started: what
+    /// tells a dead holder from a live one in another container with the same host name, and
+    /// a reused pid from the original process. Nil in records of older versions.
+    public var process: ProcessIdentity?
 
-    public init(host: String, pid: Int32, runner: String? = nil, actor: String? = nil, runURL: String? = nil, commit: String? = nil) {
+    public init(
+        host: String, pid: Int32, runner: String? = nil, actor: String? = nil, runURL: String? = nil, commit: String? = nil,
+        process: ProcessIdentity? = nil
+    ) {
         self.host = host
         self.pid = pid
         self.runner = runner
         self.actor = actor
         self.runURL = runURL
         self.commit = commit
+        self.process = process
     }
 
     /// `runner primary (host ci-01, pid 4242, by alice)`.

@@ -80,13 +80,12 @@ public final class PostgresStateStore: StateStore {
     /// Runs `body` in one transaction, after the schema is known to be current.
     @discardableResult
     func transaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws(StoreError) -> T {
-        try await ensureSchema()
-        do {
-            return try await client.withTransaction(logger: logger) { connection in
+        let client = client
+        let logger = logger
+        return try await shielded {
+            try await client.withTransaction(logger: logger) { connection in
                 try await body(connection)
             }
-        } catch {
-            throw translate(error)
         }
     }
 
@@ -94,12 +93,43 @@ public final class PostgresStateStore: StateStore {
     /// commit. A single statement is atomic on its own, locks included.
     @discardableResult
     func autocommit<T: Sendable>(_ body: @escaping @Sendable (PostgresClient) async throws -> T) async throws(StoreError) -> T {
-        try await ensureSchema()
-        do {
-            return try await body(client)
-        } catch {
-            throw translate(error)
-        }
+        let client = client
+        return try await shielded { try await body(client) }
+    }
+
+    /// How long one store call may take before it is abandoned with an error: a connection
+    /// that silently drops packets must not hang a deployment or its lease renewer.
+    static let callTimeout: Duration = .seconds(10)
+
+    /// Runs a store call in a task of its own, so that it is neither refused nor cut short
+    /// when the deployment's task was cancelled by SIGINT/SIGTERM (postgres-nio leases no
+    /// connection to a cancelled task, and the journal, the rollback's records, the outcome
+    /// and the lease release must still be written), and bounds it by `callTimeout`.
+    func shielded<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) async throws(StoreError) -> T {
+        let outcome = await Task { [self] () async -> Result<T, StoreError> in
+            do throws(StoreError) {
+                try await ensureSchema()
+            } catch {
+                return .failure(error)
+            }
+            let answer = await Deadline.run(Self.callTimeout) { () async -> Result<T, any Error> in
+                do {
+                    return .success(try await work())
+                } catch {
+                    return .failure(error)
+                }
+            }
+            switch answer {
+            case .none:
+                return .failure(StoreError(.unavailable, "no answer from the PostgreSQL state store at \(target) within \(DurationText.format(Self.callTimeout))",
+                                           hint: "is the server up and reachable from this runner?"))
+            case .failure(let error):
+                return .failure(translate(error))
+            case .success(let value):
+                return .success(value)
+            }
+        }.value
+        return try outcome.get()
     }
 
     /// How long the first contact may take. The pool would keep retrying a server that is

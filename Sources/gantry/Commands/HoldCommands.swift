@@ -75,9 +75,8 @@ struct UnlockCommand: AsyncParsableCommand {
                 Console.write("\(name) is not locked\n", to: STDOUT_FILENO)
                 return
             }
-            let processes = LocalProcessControl()
             let running = lease.deploymentID != nil && lease.expiresAt > Date()
-                && !(lease.owner.host == processes.hostName && !processes.isAlive(lease.owner.pid))
+                && !HolderLiveness.isProvablyDead(lease.owner, processes: LocalProcessControl())
             if running, !force {
                 throw Failure.refused("\(name) is held by running deployment \(lease.deploymentID!) (\(lease.owner.summary)); it releases the lock when it ends; --force releases it now and fences that deployment out")
             }

@@ -32,9 +32,12 @@ struct DeploymentSession {
         }
         let reporter = ProgressReporter(console: console, toStandardError: json)
         let interruption = InterruptionTrap()
-        let runner = SubprocessCommandRunner()
-        let outcome = await LiveProber.with(commandRunner: runner, directory: config.directory) { prober in
-            let engine = DeploymentEngine(store: store, runner: runner, prober: prober, processes: LocalProcessControl(), observer: reporter)
+        let escalation = Escalation()
+        let runner = SubprocessCommandRunner(guardExecutable: SubprocessCommandRunner.ownExecutable)
+        let outcome = await LiveProber.with(commandRunner: SubprocessCommandRunner(), directory: config.directory) { prober in
+            let engine = DeploymentEngine(
+                store: store, runner: runner, prober: prober, processes: LocalProcessControl(), observer: reporter, escalation: escalation
+            )
             let task = Task { () async -> Result<DeploymentSummary, DeploymentError> in
                 do throws(DeploymentError) {
                     return .success(try await engine.run(request))
@@ -42,7 +45,7 @@ struct DeploymentSession {
                     return .failure(error)
                 }
             }
-            interruption.install { task.cancel() }
+            interruption.install(onInterrupt: { task.cancel() }, onEscalate: { escalation.raise() })
             return await task.value
         }
         let summary: DeploymentSummary
@@ -51,8 +54,8 @@ struct DeploymentSession {
             summary = value
         case .failure(.missingVariable(let missing)):
             throw Failure.usage("\(missing), but the \(what) command of \(request.environment.name) uses it")
-        case .failure(.store(let storeError)):
-            throw Failure.store(storeError)
+        case .failure(.store(let storeError, let changed, let restored)):
+            throw changed ? Failure.storeAfterChange(storeError, restored: restored, environment: request.environment.name) : Failure.store(storeError)
         }
         var exitCode = summary.outcome.exitCode
         if summary.outcome == .interrupted, let signal = interruption.signal {

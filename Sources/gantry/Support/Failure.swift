@@ -32,6 +32,18 @@ struct Failure: Error {
         }
     }
 
+    /// The store failed after a deploy or rollback command had started: production may be
+    /// changed and the record is incomplete, so this is never "usage" or "nothing changed".
+    /// Exit 1 only when a rollback had been verified; otherwise a person is needed (4).
+    static func storeAfterChange(_ error: StoreError, restored: Bool, environment: String) -> Failure {
+        if error.code == .staleToken { return store(error) }
+        let state = restored ? "production was rolled back and verified, but" : "production may be partly changed and"
+        return Failure(
+            kind: .failed(restored ? ExitStatus.restored : ExitStatus.needsPerson),
+            message: "state store failed during the deployment: \(error); \(state) the outcome could not be recorded; 'gantry recover \(environment)' finishes the record from the journal once the store answers"
+        )
+    }
+
     var exitCode: Int32 {
         switch kind {
         case .usage: ExitStatus.usage

@@ -141,7 +141,8 @@ struct Context {
         return Origin(
             host: ProcessInfoHost.name, pid: ProcessInfo.processInfo.processIdentifier,
             runner: runner ?? environment["GANTRY_RUNNER"] ?? environment["RUNNER_NAME"],
-            actor: environment["GITHUB_ACTOR"] ?? environment["USER"], runURL: runURL, commit: environment["GITHUB_SHA"]
+            actor: environment["GITHUB_ACTOR"] ?? environment["USER"], runURL: runURL, commit: environment["GITHUB_SHA"],
+            process: LocalIdentity.current
         )
     }
 

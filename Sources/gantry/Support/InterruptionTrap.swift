@@ -1,32 +1,53 @@
 import Dispatch
 import Foundation
+import GantryCore
+import GantryExec
 import Synchronization
 
-/// Turns SIGINT and SIGTERM into cancellation of the running deployment, so the command's
-/// process group is stopped (SIGTERM, grace, SIGKILL), the outcome `interrupted` recorded and
-/// the lease released before gantry exits. A second signal exits at once.
+/// Turns SIGINT and SIGTERM into the two steps of an interruption, the way CI sends them
+/// (GitHub cancels a job with SIGINT, SIGTERM about 7.5 s later, then SIGKILL):
+///
+/// 1. The first signal cancels the running deployment: the command's process group gets
+///    SIGTERM, the grace period, SIGKILL; then the rollback runs per policy, the outcome
+///    `interrupted` is recorded and the lease released.
+/// 2. A second signal escalates: SIGKILL at once to every running command's group (and its
+///    lease guard); the engine starts nothing new, records `interrupted` and releases the
+///    lease. If that has not happened within `backstop`, gantry exits anyway; the journal
+///    then lets `gantry recover` finish the record.
 final class InterruptionTrap: Sendable {
-    private let received = Mutex<Int32?>(nil)
+    private let received = Mutex<[Int32]>([])
     /// Written only by `install`, before any signal can be delivered; kept so the sources live.
     nonisolated(unsafe) private var sources: [any DispatchSourceSignal] = []
+    /// How long an escalated gantry may take to record the outcome before it exits anyway.
+    static let backstop: Duration = .seconds(2)
 
-    var signal: Int32? { received.withLock { $0 } }
+    /// The latest signal received, for the exit status.
+    var signal: Int32? { received.withLock { $0.last } }
 
-    func install(onInterrupt: @escaping @Sendable () -> Void) {
+    func install(onInterrupt: @escaping @Sendable () -> Void, onEscalate: @escaping @Sendable () -> Void) {
         for number in [SIGINT, SIGTERM] {
             Foundation.signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler { [self] in
-                let first = received.withLock { previous -> Bool in
-                    guard previous == nil else { return false }
-                    previous = number
-                    return true
+                let count = received.withLock { signals -> Int in
+                    signals.append(number)
+                    return signals.count
                 }
-                if first {
-                    Console.writeError("gantry: received signal \(number); stopping the deploy command and recording the interruption (send it again to exit at once)\n")
+                switch count {
+                case 1:
+                    Console.writeError("gantry: received signal \(number); stopping the deploy command and recording the interruption (a second signal stops everything at once)\n")
                     onInterrupt()
-                } else {
-                    exit(128 + number)
+                case 2:
+                    Console.writeError("gantry: received signal \(number) again; killing the command's process group and recording the interruption now\n")
+                    ActiveCommands.killAll()
+                    onEscalate()
+                    DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(Int(Self.backstop.milliseconds))) {
+                        ActiveCommands.killAll()
+                        Console.writeError("gantry: the outcome could not be recorded within \(Self.backstop); exiting; 'gantry recover' finishes the record from the journal\n")
+                        exit(128 + number)
+                    }
+                default:
+                    ActiveCommands.killAll()
                 }
             }
             source.resume()

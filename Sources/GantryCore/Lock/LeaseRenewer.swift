@@ -1,0 +1,66 @@
+import Foundation
+
+/// Keeps a held lease alive: renews it every third of its length until cancelled, and tells
+/// the lease guards of running commands (through `watch`) about every renewal the store
+/// confirmed, or that the lease is lost.
+///
+/// A renewal the store could not answer (a database restart, a dropped connection) is
+/// retried every second: giving up at the first error would let the lease lapse under a
+/// running deploy and a waiting one take over. Each attempt is bounded by a third of the
+/// lease, so a connection that silently drops packets cannot hold the renewals up. Only an
+/// answer that the lease is gone (taken over, or expired by the store's clock) ends them.
+///
+/// It runs as an unstructured task on purpose: it must outlive the cancellation of the
+/// deployment task (an interrupted deployment still rolls back under its lease) and is
+/// cancelled explicitly when the deployment releases the lock.
+package enum LeaseRenewer {
+    package static func start(
+        store: any StateStore, environment: String, token: FencingToken, lease: Duration, clock: any GantryClock, watch: LeaseWatch? = nil
+    ) -> Task<Void, Never> {
+        Task {
+            var wait = lease / 3
+            while true {
+                do {
+                    try await Task.sleep(for: wait)
+                } catch {
+                    return
+                }
+                let sentAt = clock.monotonicNanoseconds()
+                let answer: Result<Lease?, StoreError>? = await Deadline.run(lease / 3) {
+                    do throws(StoreError) {
+                        return .success(try await store.renewLock(environment: environment, token: token, ttl: lease, now: clock.now()))
+                    } catch {
+                        return .failure(error)
+                    }
+                }
+                if Task.isCancelled { return }
+                switch answer {
+                case .success(.some):
+                    watch?.confirm(sentAt: sentAt)
+                    wait = lease / 3
+                case .success(.none):
+                    watch?.lose()
+                    return
+                case .failure, .none:
+                    wait = min(.seconds(1), lease / 3)
+                }
+            }
+        }
+    }
+}
+
+/// Lines to journal once the deployment's record exists.
+final class NoteBuffer: @unchecked Sendable {
+    private let lock = NSLock()
+    private var notes: [String] = []
+
+    func append(_ note: String) { lock.withLock { notes.append(note) } }
+
+    func drain() -> [String] {
+        lock.withLock {
+            let drained = notes
+            notes = []
+            return drained
+        }
+    }
+}

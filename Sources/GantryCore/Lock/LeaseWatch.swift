@@ -1,0 +1,95 @@
+import Foundation
+import Synchronization
+
+/// What a running command's lease guard hears from its holder: when the last renewal that
+/// the store confirmed was sent, or that the lease is gone.
+public enum LeaseBeat: Sendable, Hashable {
+    /// A renewal sent at this reading of the monotonic clock (nanoseconds) was confirmed.
+    case renewed(sentAt: UInt64)
+    /// The store says the lease belongs to someone else now: stop the command at once.
+    case lost
+}
+
+/// The link between a deployment's lease renewer and the guards of the commands it runs.
+///
+/// The renewer reports each confirmed renewal; every guard currently running gets it as a
+/// heartbeat. A guard that stops hearing (the holder is frozen, cut off from the store, or
+/// dead) stops its command on its own, which is what makes a lost lease safe.
+public final class LeaseWatch: Sendable {
+    private struct State {
+        var sentAt: UInt64
+        var lost = false
+        var listeners: [UUID: AsyncStream<LeaseBeat>.Continuation] = [:]
+    }
+
+    private let state: Mutex<State>
+    /// When the guard stops a command that stopped hearing renewals.
+    public let timing: LeaseGuardTiming
+
+    /// - Parameter sentAt: when the request that took the lease was sent (monotonic ns).
+    public init(sentAt: UInt64, timing: LeaseGuardTiming) {
+        state = Mutex(State(sentAt: sentAt))
+        self.timing = timing
+    }
+
+    /// The newest confirmed renewal's send time (monotonic ns).
+    public var lastConfirmed: UInt64 { state.withLock { $0.sentAt } }
+    public var isLost: Bool { state.withLock { $0.lost } }
+
+    /// Reports a confirmed renewal; older reports than the newest known are ignored.
+    public func confirm(sentAt: UInt64) {
+        let listeners: [AsyncStream<LeaseBeat>.Continuation] = state.withLock { state in
+            guard !state.lost, sentAt > state.sentAt else { return [] }
+            state.sentAt = sentAt
+            return Array(state.listeners.values)
+        }
+        for listener in listeners { listener.yield(.renewed(sentAt: sentAt)) }
+    }
+
+    /// Reports that the lease is gone; every guard stops its command.
+    public func lose() {
+        let listeners: [AsyncStream<LeaseBeat>.Continuation] = state.withLock { state in
+            guard !state.lost else { return [] }
+            state.lost = true
+            return Array(state.listeners.values)
+        }
+        for listener in listeners { listener.yield(.lost) }
+    }
+
+    /// Beats from now on, starting with the current state, until the stream is dropped.
+    public func beats() -> AsyncStream<LeaseBeat> {
+        let (stream, continuation) = AsyncStream<LeaseBeat>.makeStream(bufferingPolicy: .bufferingNewest(8))
+        let key = UUID()
+        let current: LeaseBeat = state.withLock { state in
+            state.listeners[key] = continuation
+            return state.lost ? .lost : .renewed(sentAt: state.sentAt)
+        }
+        continuation.yield(current)
+        continuation.onTermination = { [weak self] _ in
+            self?.state.withLock { _ = $0.listeners.removeValue(forKey: key) }
+        }
+        return stream
+    }
+}
+
+/// A command run under a lease guard: the guard hears `watch` and stops the command when
+/// renewals stop arriving in time.
+public struct LeaseGuardSpec: Sendable, Hashable {
+    public let watch: LeaseWatch
+    /// The guard's deadlines, from the lease and this command's grace period.
+    public let timing: LeaseGuardTiming
+
+    public init(watch: LeaseWatch, timing: LeaseGuardTiming) {
+        self.watch = watch
+        self.timing = timing
+    }
+
+    public static func == (lhs: LeaseGuardSpec, rhs: LeaseGuardSpec) -> Bool {
+        lhs.watch === rhs.watch && lhs.timing == rhs.timing
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(ObjectIdentifier(watch))
+        hasher.combine(timing)
+    }
+}

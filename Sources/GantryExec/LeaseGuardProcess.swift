@@ -1,0 +1,200 @@
+import GantryCore
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The lease guard: a small process between gantry and a command that changes production.
+///
+/// gantry starts it (`gantry __lease-guard …`, an internal mode of the same binary) in the
+/// command's new session; it starts the command in its own process group and then only
+/// listens. Standard input is a pipe from the holder carrying heartbeats: `R <ns>` when a
+/// renewal sent at that boot-time-clock reading was confirmed, `L` when the lease is lost.
+/// Counting from the newest confirmed send it sends SIGTERM to the group at `term` and
+/// SIGKILL at `kill` (see `LeaseGuardTiming`), so the command stops before the lease can
+/// expire even when gantry is frozen or cut off from the store. When the pipe closes (gantry
+/// died) it sends SIGTERM at once and SIGKILL after the grace period, still no later than
+/// `kill`. It ignores SIGINT and SIGTERM itself, so a signal to the group reaches the
+/// command while the guard keeps watching, and it exits with the command's status.
+///
+/// If the guard itself is killed (SIGKILL to it alone), the command runs on unguarded until
+/// it ends or gantry stops its group; gantry's own timeout and interruption still apply, and
+/// recovery still finds it by its process group and deployment id.
+public enum LeaseGuardProcess {
+    /// The argument that selects this mode.
+    public static let mode = "__lease-guard"
+
+    /// The guard's arguments before `--` and the command.
+    static func arguments(timing: LeaseGuardTiming, sentAt: UInt64, grace: Duration, program: String, arguments: [String]) -> [String] {
+        [mode, String(timing.term.milliseconds), String(timing.kill.milliseconds), String(sentAt), String(grace.milliseconds), "--", program] + arguments
+    }
+
+    /// Exit status when the deadline had passed before the command could start.
+    static let tooLate: Int32 = 75
+
+    /// Runs the guard with the process's arguments (after the mode word); never returns.
+    public static func main(_ arguments: [String]) -> Never {
+        guard arguments.count >= 6, arguments[4] == "--",
+              let term = UInt64(arguments[0]), let kill = UInt64(arguments[1]), let sentAt = UInt64(arguments[2]), let grace = UInt64(arguments[3]) else {
+            say("gantry: \(mode) is internal: \(mode) TERM_MS KILL_MS SENT_AT_NS GRACE_MS -- PROGRAM [ARGS...]")
+            exit(2)
+        }
+        var watch = Watch(sentAt: sentAt, term: term * 1_000_000, kill: kill * 1_000_000, grace: grace * 1_000_000)
+        if MachineClock.nanoseconds() >= watch.termAt {
+            say("gantry: the lease was not renewed in time; the command was not started")
+            exit(tooLate)
+        }
+        for number in [SIGINT, SIGTERM, SIGHUP, SIGPIPE] { signal(number, SIG_IGN) }
+        let wake = installChildWake()
+        let child = spawn(Array(arguments.dropFirst(5)))
+        var input: Int32 = STDIN_FILENO
+        var pending = ""
+        while true {
+            if let status = reap(child) { finish(status) }
+            let now = MachineClock.nanoseconds()
+            if now >= watch.killAt {
+                Glibc.kill(0, SIGKILL)
+            }
+            if now >= watch.termAt, !watch.termSent {
+                watch.termSent = true
+                Glibc.kill(0, SIGTERM)
+            }
+            let next = watch.termSent ? watch.killAt : watch.termAt
+            let timeout = Int32(clamping: (next - min(next, now) + 999_999) / 1_000_000)
+            var fds = [pollfd(fd: wake, events: Int16(POLLIN), revents: 0)]
+            if input >= 0 { fds.append(pollfd(fd: input, events: Int16(POLLIN), revents: 0)) }
+            let ready = poll(&fds, nfds_t(fds.count), max(timeout, 1))
+            guard ready > 0 else { continue }
+            if fds[0].revents != 0 { drain(wake) }
+            if fds.count > 1, fds[1].revents != 0 {
+                var buffer = [UInt8](repeating: 0, count: 4096)
+                let count = read(input, &buffer, buffer.count)
+                if count <= 0 {
+                    if count == 0 || (errno != EINTR && errno != EAGAIN) {
+                        input = -1
+                        watch.holderGone(at: MachineClock.nanoseconds())
+                    }
+                    continue
+                }
+                pending += String(decoding: buffer[0..<count], as: UTF8.self)
+                while let newline = pending.firstIndex(of: "\n") {
+                    let line = pending[..<newline]
+                    pending = String(pending[pending.index(after: newline)...])
+                    if line == "L" {
+                        watch.lost(at: MachineClock.nanoseconds())
+                    } else if line.hasPrefix("R "), let confirmed = UInt64(line.dropFirst(2)) {
+                        watch.renewed(sentAt: confirmed)
+                    }
+                }
+            }
+        }
+    }
+
+    /// The guard's deadlines; they only ever move earlier once SIGTERM is sent.
+    struct Watch {
+        var sentAt: UInt64
+        let term: UInt64
+        let kill: UInt64
+        let grace: UInt64
+        var termSent = false
+        var earliestTerm = UInt64.max
+        var earliestKill = UInt64.max
+
+        init(sentAt: UInt64, term: UInt64, kill: UInt64, grace: UInt64) {
+            self.sentAt = sentAt
+            self.term = term
+            self.kill = kill
+            self.grace = grace
+        }
+
+        var termAt: UInt64 { min(sentAt + term, earliestTerm) }
+        var killAt: UInt64 { min(sentAt + kill, earliestKill) }
+
+        mutating func renewed(sentAt confirmed: UInt64) {
+            guard !termSent else { return }
+            sentAt = max(sentAt, confirmed)
+        }
+
+        mutating func holderGone(at now: UInt64) {
+            earliestTerm = min(earliestTerm, now)
+            earliestKill = min(earliestKill, now + grace)
+        }
+
+        mutating func lost(at now: UInt64) { holderGone(at: now) }
+    }
+
+    private static func say(_ text: String) {
+        let line = text + "\n"
+        _ = line.withCString { write(STDERR_FILENO, $0, strlen($0)) }
+    }
+
+    /// Starts the command in the guard's process group with default signal handling and
+    /// /dev/null as its standard input (the guard's own is the heartbeat pipe).
+    private static func spawn(_ argv: [String]) -> pid_t {
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for number in [SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGQUIT, SIGCHLD] { sigaddset(&defaults, number) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        var mask = sigset_t()
+        sigemptyset(&mask)
+        posix_spawnattr_setsigmask(&attributes, &mask)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0)
+        var pid: pid_t = 0
+        let cArguments = argv.map { strdup($0) } + [nil]
+        let result = posix_spawnp(&pid, argv[0], &actions, &attributes, cArguments, environ)
+        if result != 0 {
+            say("gantry: could not start '\(argv[0])': \(String(cString: strerror(result)))")
+            exit(127)
+        }
+        return pid
+    }
+
+    /// Whether the command ended, and how.
+    private static func reap(_ child: pid_t) -> Int32? {
+        var status: Int32 = 0
+        let result = waitpid(child, &status, WNOHANG)
+        return result == child ? status : nil
+    }
+
+    /// Leaves the way the command left: its exit status, or the same signal.
+    private static func finish(_ status: Int32) -> Never {
+        let signalled = status & 0x7f
+        if signalled == 0 { exit((status >> 8) & 0xff) }
+        signal(signalled, SIG_DFL)
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        sigaddset(&unblock, signalled)
+        sigprocmask(SIG_UNBLOCK, &unblock, nil)
+        Glibc.kill(getpid(), signalled)
+        exit(128 + signalled)
+    }
+
+    /// A pipe that SIGCHLD writes to, so the poll wakes when the command ends.
+    private static func installChildWake() -> Int32 {
+        var ends: [Int32] = [0, 0]
+        pipe(&ends)
+        for end in ends {
+            _ = fcntl(end, F_SETFD, FD_CLOEXEC)
+            _ = fcntl(end, F_SETFL, fcntl(end, F_GETFL) | O_NONBLOCK)
+        }
+        childWake = ends[1]
+        signal(SIGCHLD) { _ in
+            var byte: UInt8 = 1
+            _ = write(childWake, &byte, 1)
+        }
+        return ends[0]
+    }
+
+    private static func drain(_ fd: Int32) {
+        var buffer = [UInt8](repeating: 0, count: 64)
+        while read(fd, &buffer, buffer.count) > 0 {}
+    }
+}
+
+/// The write end of the guard's SIGCHLD pipe; set once before the handler is installed.
+nonisolated(unsafe) private var childWake: Int32 = -1
