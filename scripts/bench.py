@@ -210,6 +210,43 @@ def handoff_benchmark(rounds=3, deployers=20, postgres=False, target_ms=50):
     return ok
 
 
+def guard_benchmark(runs=200, target_ms=5.0):
+    """What the lease guard adds to every deploy and rollback command: starting the guard
+    (this same binary, in its internal mode) and having it start the command and pass on its
+    exit, against starting the command directly. Both sides are whole processes started the
+    same way; the difference of their medians is the guard's own cost."""
+    true = shutil.which("true")
+
+    def once(argv):
+        start = time.perf_counter()
+        proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc.wait()
+        elapsed = (time.perf_counter() - start) * 1000
+        proc.stdin.close()
+        if proc.returncode != 0:
+            sys.exit(f"{argv} failed with {proc.returncode}")
+        return elapsed
+
+    def guarded():
+        sent = time.clock_gettime_ns(time.CLOCK_BOOTTIME)
+        return [GANTRY, "__lease-guard", "40000", "54000", str(sent), "10000", "--", true]
+
+    for _ in range(10):
+        once([true])
+        once(guarded())
+    direct, through = [], []
+    for _ in range(runs):
+        direct.append(once([true]))
+        through.append(once(guarded()))
+    overhead = statistics.median(through) - statistics.median(direct)
+    through.sort()
+    p90 = through[int(len(through) * 0.9) - 1] - statistics.median(direct)
+    ok = overhead < target_ms
+    print(f"lease guard overhead per command              median {overhead:7.2f} ms   p90 {p90:7.2f} ms   (n={runs}; `true` alone {statistics.median(direct):.2f} ms)"
+          f"  target median < {target_ms:.0f} ms: {'met' if ok else 'MISSED'}")
+    return ok
+
+
 def select_runner_benchmark(runs=10):
     """select-runner with a primary that accepts and never answers and a healthy secondary,
     each source with a 500 ms timeout: the failover must not wait longer than that."""
@@ -307,7 +344,7 @@ def serve_benchmark(history=200, seconds=10):
 
 
 def main():
-    """BENCH_ONLY=handoff,postgres (names: basic, handoff, postgres, select, check, serve) runs a subset."""
+    """BENCH_ONLY=handoff,postgres (names: basic, guard, handoff, postgres, select, check, serve) runs a subset."""
     only = set(filter(None, os.environ.get("BENCH_ONLY", "").split(",")))
     wanted = lambda name: not only or name in only
     print(f"binary: {GANTRY}")
@@ -322,6 +359,8 @@ def main():
             scenario("gantry deploy (release already live: skip)", lambda i: [GANTRY, "deploy", "bench", "--release", f"r{RUNS}"], project)
             scenario("gantry status", lambda i: [GANTRY, "status"], project)
             scenario("gantry history (20 rows)", lambda i: [GANTRY, "history", "bench"], project)
+    if wanted("guard"):
+        ok &= guard_benchmark()
     if wanted("handoff"):
         ok &= handoff_benchmark()
     if wanted("postgres"):

@@ -19,7 +19,7 @@ import Darwin
 /// A command with a `leaseGuard` runs under the lease guard (`LeaseGuardProcess`, started
 /// from `guardExecutable`): its standard input carries the lease's heartbeats.
 public struct SubprocessCommandRunner: CommandRunner {
-    /// Longest line delivered whole; longer lines arrive in pieces.
+    /// Longest line delivered whole; longer lines arrive in pieces (`OutputPiece.continues`).
     static let maxLineLength = 64 * 1024
 
     /// The gantry binary that runs `__lease-guard`; nil runs guarded commands unguarded
@@ -36,7 +36,7 @@ public struct SubprocessCommandRunner: CommandRunner {
 
     public func run(
         _ invocation: CommandInvocation, onStart: @escaping @Sendable (Int32) async -> Void,
-        output: @escaping @Sendable (String) async -> Void
+        output: @escaping @Sendable (OutputPiece) async -> Void
     ) async throws(CommandLaunchError) -> CommandResult {
         let program = invocation.argv[0]
         var executable: Executable = program.contains("/") ? .path(FilePath(program)) : .name(program)
@@ -97,9 +97,14 @@ public struct SubprocessCommandRunner: CommandRunner {
                         try? await writer.finish()
                     }
                     group.addTask {
-                        for try await line in execution.standardOutput.strings(bufferingPolicy: .maxLineLength(Self.maxLineLength)) {
-                            await output(line.hasSuffix("\n") ? String(line.dropLast()) : line)
+                        // Lines of any length: pieces of at most 64 KiB (swift-subprocess's
+                        // own line splitting throws past its limit and would end the command).
+                        var lines = OutputLines(pieceBytes: Self.maxLineLength)
+                        for try await buffer in execution.standardOutput {
+                            let pieces = buffer.withUnsafeBytes { lines.feed($0) }
+                            for piece in pieces { await output(piece) }
                         }
+                        if let last = lines.finish() { await output(last) }
                         return .outputEnded
                     }
                     group.addTask {

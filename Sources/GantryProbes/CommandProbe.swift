@@ -15,7 +15,7 @@ enum CommandProbe {
         )
         let tail = OutputTail(limit: keptLines)
         do {
-            let result = try await runner.run(invocation) { await tail.add($0) }
+            let result = try await runner.run(invocation) { await tail.add($0.text) }
             let output = await tail.text
             let suffix = output.isEmpty ? "" : ": \(output)"
             return result.termination.succeeded ? .pass("exit 0\(suffix)") : .fail("command \(result.termination)\(suffix)")

@@ -178,7 +178,7 @@ final class ScriptedRunner: CommandRunner, @unchecked Sendable {
         self.script = script
     }
 
-    func run(_ invocation: CommandInvocation, onStart: @escaping @Sendable (Int32) async -> Void, output: @escaping @Sendable (String) async -> Void) async throws(CommandLaunchError) -> CommandResult {
+    func run(_ invocation: CommandInvocation, onStart: @escaping @Sendable (Int32) async -> Void, output: @escaping @Sendable (OutputPiece) async -> Void) async throws(CommandLaunchError) -> CommandResult {
         let next: Result<(lines: [String], termination: CommandTermination), CommandLaunchError> = lock.withLock {
             invocations.append(invocation)
             return script.isEmpty ? .failure(CommandLaunchError(program: invocation.argv[0], reason: "the test scripted no more runs")) : script.removeFirst()
@@ -187,7 +187,7 @@ final class ScriptedRunner: CommandRunner, @unchecked Sendable {
         if case .success = next { await onStart(4242) }
         switch next {
         case .success(let step):
-            for line in step.lines { await output(line) }
+            for line in step.lines { await output(OutputPiece(line)) }
             return CommandResult(termination: step.termination, duration: .milliseconds(5))
         case .failure(let error):
             throw error

@@ -13,7 +13,7 @@ struct SubprocessCommandRunnerTests {
 
     func collect(_ invocation: CommandInvocation) async throws -> (CommandResult, [String]) {
         let lines = LineCollector()
-        let result = try await runner.run(invocation) { await lines.add($0) }
+        let result = try await runner.run(invocation) { await lines.add($0.text) }
         return (result, await lines.lines)
     }
 
@@ -22,6 +22,14 @@ struct SubprocessCommandRunnerTests {
         let (result, lines) = try await collect(invocation(["/bin/sh", "-c", "echo one; echo two >&2; printf 'no newline'; exit 3"]))
         #expect(result.termination == .exited(3))
         #expect(lines == ["one", "two", "no newline"])
+    }
+
+    @Test("a line longer than 64 KiB passes in pieces and the command runs to its end")
+    func longLine() async throws {
+        let (result, lines) = try await collect(invocation(["/bin/sh", "-c", "head -c 70000 /dev/zero | tr '\\000' x; echo; sleep 0.1; echo finished"]))
+        #expect(result.termination == .exited(0))
+        #expect(lines.last == "finished")
+        #expect(lines.dropLast().joined().count == 70000)
     }
 
     @Test("arguments pass through untouched, with no shell")

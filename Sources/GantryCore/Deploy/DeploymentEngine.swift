@@ -390,14 +390,15 @@ private struct Run {
         let token = token
         let clock = engine.clock
         let processes = engine.processes
+        let streamMasker = PieceMasker(masker)
         let work: @Sendable () async -> Result<CommandResult, CommandLaunchError> = {
             do throws(CommandLaunchError) {
                 return .success(try await runner.run(invocation, onStart: { pid in
                     var spawned = JournalEvent(kind: .commandSpawned, step: step.rawValue, attempt: attempt, pid: pid)
                     spawned.processStart = processes.startTime(of: pid)
                     try? await store.append(spawned, to: id, at: clock.now(), token: token)
-                }, output: { line in
-                    let masked = masker.mask(line)
+                }, output: { piece in
+                    guard let masked = await streamMasker.mask(piece) else { return }
                     await observer.observe(.output(masked))
                     await recorder.add(masked)
                 }))
