@@ -46,3 +46,18 @@ struct OutputStreamTests {
         #expect(shown == String(repeating: "ab *** c", count: 30))
     }
 }
+
+@Suite("visible text and shell scripts")
+struct VisibleTextTests {
+    @Test("control characters other than tab are written out; text and tabs stay")
+    func render() {
+        #expect(VisibleText.render("plain\ttext ü") == "plain\ttext ü")
+        #expect(VisibleText.render("a\u{1b}[31mb\u{07}\u{08}\r\u{7f}\u{9b}") == #"a\x1b[31mb\x07\x08\x0d\x7f\x9b"#)
+    }
+
+    @Test("a shell script keeps ${VAR} for the shell; $${ is the shell's literal; a missing variable is an error")
+    func shellScript() throws {
+        #expect(try Interpolation.shellScript("echo ${A} $${B} $HOME", environment: ["A": "x; rm -rf /"]) == #"echo ${A} \${B} $HOME"#)
+        #expect(throws: Interpolation.MissingVariable.self) { try Interpolation.shellScript("echo ${NOPE}", environment: [:]) }
+    }
+}

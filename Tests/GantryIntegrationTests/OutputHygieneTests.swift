@@ -22,3 +22,61 @@ struct OutputHygieneTests {
         }
     }
 }
+
+/// `${VAR}` values: masked wherever they are read unless declared public, and never shell
+/// syntax.
+@Suite("variables in commands")
+struct VariableHygieneTests {
+    func config(_ command: String, extra: String = "") -> String {
+        """
+        version: 1
+        \(extra)
+        environments:
+          production:
+            deploy: { \(command) }
+        """
+    }
+
+    @Test("a ${VAR} in a command's argv is masked in the terminal, in show and in the state file, without being listed as a secret")
+    func argvVariableMasked() throws {
+        let project = try Project(config: config(#"command: [/bin/sh, -c, 'echo ok $0', '${DEPLOY_TOKEN}']"#))
+        let result = try project.gantry("deploy", "production", "--release", "1.0", environment: ["DEPLOY_TOKEN": "tok123secret"])
+        #expect(result.status == 0, "\(result.output)")
+        #expect(result.stdout.contains("ok ***"))
+        let id = try #require((try project.json("history", "production")["deployments"] as? [[String: Any]])?.first?["id"] as? String)
+        let shown = try project.gantry("show", id)
+        for text in [result.output, shown.output, String(decoding: project.stateBytes(), as: UTF8.self)] {
+            #expect(!text.contains("tok123secret"))
+        }
+    }
+
+    @Test("a variable declared in public_variables is shown as it is")
+    func publicVariable() throws {
+        let project = try Project(config: config(#"command: [/bin/sh, -c, 'echo branch $0', '${BRANCH}']"#, extra: "public_variables: [BRANCH]"))
+        let result = try project.gantry("deploy", "production", "--release", "1.0", environment: ["BRANCH": "feature-x"])
+        #expect(result.status == 0, "\(result.output)")
+        #expect(result.stdout.contains("branch feature-x"))
+    }
+
+    @Test("with shell: true a ${VAR} value is never shell syntax")
+    func shellInjection() throws {
+        let project = try Project(config: config(#"command: "echo built ${BRANCH}", shell: true"#, extra: "public_variables: [BRANCH]"))
+        let result = try project.gantry("deploy", "production", "--release", "1.0", environment: ["BRANCH": "x; touch pwned"])
+        #expect(result.status == 0, "\(result.output)")
+        #expect(!project.exists("pwned"), "the variable's value ran as a command")
+        #expect(result.stdout.contains("built x; touch pwned"))
+    }
+
+    @Test("terminal control sequences in command output are shown as text, live and in show")
+    func controlSequences() throws {
+        let project = try Project(config: config(#"command: [/usr/bin/printf, 'a\033[2Jb\033]52;c;ZXZpbA==\007c\033]8;;http://x\033\\link\n']"#))
+        let result = try project.gantry("deploy", "production", "--release", "1.0")
+        #expect(result.status == 0, "\(result.output)")
+        let id = try #require((try project.json("history", "production")["deployments"] as? [[String: Any]])?.first?["id"] as? String)
+        let shown = try project.gantry("show", id)
+        for text in [result.stdout, shown.stdout] {
+            #expect(text.contains(#"a\x1b[2Jb\x1b]52;c;ZXZpbA==\x07c\x1b]8;;http://x\x1b\link"#), "\(text)")
+            #expect(!text.contains("\u{1b}]") && !text.contains("\u{07}"))
+        }
+    }
+}

@@ -38,6 +38,7 @@ public enum ConfigParser {
         } ?? MetricsConfig()
         let serve = fields.fields("serve").map { parseServe($0, reader: reader) } ?? ServeConfig()
         let runners = fields.value("runners").map { RunnerParser(reader: reader).parse($0, at: ConfigKeyPath.root.key("runners")) } ?? []
+        let publicVariables = variableNames(fields, key: "public_variables", reader: reader)
         let version = fields.int("version", required: true)
         if let version, version != supportedVersion, let node = fields.node("version") {
             reader.fail(node, ConfigKeyPath.root.key("version"), "version \(version) is not supported", hint: "this gantry reads version: 1")
@@ -57,7 +58,15 @@ public enum ConfigParser {
                 if !EnvironmentName.isValid(name) {
                     reader.fail(node, path, "'\(name)' is not a valid environment name", hint: EnvironmentName.rule)
                 }
-                if let environment = EnvironmentParser(reader: reader, name: name, path: path).parse(node) {
+                if var environment = EnvironmentParser(reader: reader, name: name, path: path, publicVariables: publicVariables).parse(node) {
+                    // Values gantry itself reads are masked in what every command prints too:
+                    // commands inherit the environment they live in.
+                    environment.credentialVariables.formUnion(Interpolation.references(in: state))
+                    if URLPassword.extract(from: state) != nil || !Interpolation.references(in: state).isEmpty { environment.credentialURLs.append(state) }
+                    if let token = serve.tokenEnv { environment.credentialVariables.insert(token) }
+                    for runner in runners {
+                        for case .github(let source) in runner.sources { environment.credentialVariables.insert(source.tokenEnv) }
+                    }
                     environments.append(environment)
                 }
             }
@@ -70,6 +79,17 @@ public enum ConfigParser {
         config.metrics = metrics
         config.serve = serve
         return config
+    }
+
+    /// A list of environment variable names under `key`, each checked.
+    static func variableNames(_ fields: YAMLFields, key: String, reader: YAMLReader) -> Set<String> {
+        let names = fields.stringList(key) ?? []
+        if let node = fields.node(key) {
+            for (offset, name) in names.enumerated() where !Interpolation.isValidName(name) {
+                reader.fail(node.sequence?[offset] ?? node, fields.path.key(key).index(offset), "'\(name)' is not an environment variable name", hint: "list variable names, never values")
+            }
+        }
+        return Set(names)
     }
 
     private static func parseServe(_ fields: YAMLFields, reader: YAMLReader) -> ServeConfig {

@@ -1,18 +1,21 @@
 import Yams
 
-/// Reads one entry of `environments:`. Keeps track of the variables read into credential
-/// fields so the masker can hide their values later.
+/// Reads one entry of `environments:`. Keeps track of every variable read through `${VAR}`
+/// so the masker can hide its value later, unless the config declares it public.
 final class EnvironmentParser {
     let reader: YAMLReader
     let name: String
     let path: ConfigKeyPath
+    /// Variables the config says are not secret (top level and this environment).
+    private var publicVariables: Set<String>
     private var credentialVariables: Set<String> = []
     private var credentialURLs: [String] = []
 
-    init(reader: YAMLReader, name: String, path: ConfigKeyPath) {
+    init(reader: YAMLReader, name: String, path: ConfigKeyPath, publicVariables: Set<String> = []) {
         self.reader = reader
         self.name = name
         self.path = path
+        self.publicVariables = publicVariables
     }
 
     func parse(_ node: Node) -> EnvironmentConfig? {
@@ -21,6 +24,7 @@ final class EnvironmentParser {
             ["rollout", "verify_on_skip"],
             note: "planned; remove it for now"
         )
+        publicVariables.formUnion(ConfigParser.variableNames(fields, key: "public_variables", reader: reader))
         let inventory = fields.string("inventory")
         let targets = fields.stringList("targets") ?? []
         let secrets = fields.stringList("secrets") ?? []
@@ -197,17 +201,17 @@ final class EnvironmentParser {
         return CommandConfig(argv: argv, shell: shell, timeout: timeout, grace: grace, environment: environment)
     }
 
-    /// Checks the `${VAR}` syntax of `text`; in credential fields, remembers the variables so
-    /// their values are masked, and a URL so its password part is masked.
+    /// Checks the `${VAR}` syntax of `text` and remembers the variables it reads so their
+    /// values are masked: every variable, unless it is declared in `public_variables` (a
+    /// credential field masks even those), and a credential URL so its password part is.
     func validateInterpolation(_ text: String, node: Node, path: ConfigKeyPath, credential: Bool, isURL: Bool = false) {
         switch Interpolation.pieces(of: text) {
         case .failure(let error):
             reader.fail(node, path, error.message, hint: "write ${NAME}, or $${ for a literal '${'")
         case .success:
-            if credential {
-                credentialVariables.formUnion(Interpolation.references(in: text))
-                if isURL { credentialURLs.append(text) }
-            }
+            let references = Interpolation.references(in: text)
+            credentialVariables.formUnion(credential ? references : references.filter { !publicVariables.contains($0) })
+            if credential, isURL { credentialURLs.append(text) }
         }
     }
 }

@@ -74,8 +74,9 @@ public struct EnvironmentConfig: Sendable {
     /// After SIGINT/SIGTERM: roll back to the last good release (the default), or leave
     /// production as the interrupted command left it.
     public var rollbackOnInterrupt: Bool
-    /// Names of variables read through `${VAR}` into credential fields (passwords, tokens,
-    /// header values, URLs); their values are masked like declared secrets.
+    /// Names of variables read through `${VAR}` anywhere in the environment (and into the
+    /// state URL, `serve.token_env` and the runners' `token_env`), except those declared in
+    /// `public_variables`; their values are masked like declared secrets.
     public var credentialVariables: Set<String>
     /// URLs as written in credential fields; their `user:password@` part is masked.
     public var credentialURLs: [String]

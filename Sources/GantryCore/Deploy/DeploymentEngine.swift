@@ -399,8 +399,9 @@ private struct Run {
                     try? await store.append(spawned, to: id, at: clock.now(), token: token)
                 }, output: { piece in
                     guard let masked = await streamMasker.mask(piece) else { return }
-                    await observer.observe(.output(masked))
-                    await recorder.add(masked)
+                    let visible = VisibleText.render(masked)
+                    await observer.observe(.output(visible))
+                    await recorder.add(visible)
                 }))
             } catch {
                 return .failure(error)

@@ -34,7 +34,8 @@ public struct PlaceholderValues: Sendable, Hashable {
 /// Turns a configured command into an invocation.
 ///
 /// Placeholders are substituted inside each argument, never by building a shell line; with
-/// `shell: true` each substituted value is shell-quoted, so a value can never become syntax.
+/// `shell: true` each placeholder value is shell-quoted and each `${VAR}` is left for the
+/// shell to expand from the environment, so no value can ever become syntax.
 public enum CommandResolver {
     public static func resolve(
         _ command: CommandConfig, values: PlaceholderValues, directory: String,
@@ -42,7 +43,7 @@ public enum CommandResolver {
     ) throws(Interpolation.MissingVariable) -> CommandInvocation {
         var argv: [String] = []
         if command.shell {
-            let script = try Interpolation.expand(substitute(command.argv[0], values, quote: true), environment: processEnvironment)
+            let script = try Interpolation.shellScript(substitute(command.argv[0], values, quote: true), environment: processEnvironment)
             argv = ["/bin/sh", "-c", script]
         } else {
             for argument in command.argv {

@@ -29,6 +29,7 @@ public struct OutputLines: Sendable {
         var pieces: [OutputPiece] = []
         for byte in bytes {
             if byte == UInt8(ascii: "\n") {
+                if pending.last == UInt8(ascii: "\r") { pending.removeLast() }
                 pieces.append(OutputPiece(Self.text(pending)))
                 pending.removeAll(keepingCapacity: true)
             } else {

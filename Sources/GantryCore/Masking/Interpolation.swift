@@ -81,6 +81,25 @@ public enum Interpolation {
         return result
     }
 
+    /// A `shell: true` script with its references left for the shell to expand from the
+    /// environment the command inherits, never spliced into the script: a value (a branch
+    /// name, a PR title) can then never become shell syntax. Every variable must still be
+    /// set; `$${` becomes `\${`, the shell's own literal `${`.
+    public static func shellScript(_ text: String, environment: [String: String]) throws(MissingVariable) -> String {
+        guard case .success(let pieces) = pieces(of: text) else { return text }
+        var result = ""
+        for piece in pieces {
+            switch piece {
+            case .literal(let literal):
+                result += literal.replacingAll("${", with: "\\${")
+            case .variable(let name):
+                guard environment[name] != nil else { throw MissingVariable(name: name) }
+                result += "${\(name)}"
+            }
+        }
+        return result
+    }
+
     /// Whether `name` is a portable environment variable name.
     public static func isValidName(_ name: String) -> Bool {
         guard let first = name.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic) else {

@@ -73,7 +73,7 @@ struct ShowCommand: AsyncParsableCommand {
             switch event.kind {
             case .output:
                 for line in (event.message ?? "").split(separator: "\n", omittingEmptySubsequences: false) {
-                    text += style.dim("  │ ") + line + "\n"
+                    text += style.dim("  │ ") + VisibleText.render(String(line)) + "\n"
                 }
             case .commandStarted:
                 text += prefix + "\(event.step ?? "command") attempt \(event.attempt ?? 1): $ \((event.command ?? []).map(PlanPrinter.shellDisplay).joined(separator: " "))\n"
