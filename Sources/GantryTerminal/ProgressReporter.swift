@@ -3,16 +3,20 @@ public import GantryCore
 /// Shows a deployment as it happens.
 ///
 /// On a terminal: one line per step with a live elapsed-time status line below the
-/// command's output. Elsewhere: plain lines, one per event. On GitHub Actions: a log group
-/// per step, and the deploy command's output wrapped in `::stop-commands::` so nothing it
-/// prints can act as a workflow command. With `quiet`, only the command output is dropped
-/// from the terminal (it is still journaled).
+/// command's output. Elsewhere: plain lines, one per event. On GitHub Actions: one log group
+/// at a time per step, and the output of every command that changes production (deploy,
+/// rollback, recovery) wrapped in `::stop-commands::` so nothing it prints can act as a
+/// workflow command. At most one stop is in force at a time, and it is resumed with its own
+/// token before gantry writes any command of its own (a group, an annotation), on every
+/// path: call `close()` before the outcome is printed. With `quiet`, only the command output
+/// is dropped from the terminal (it is still journaled).
 public actor ProgressReporter: DeploymentObserver {
     private let console: Console
     private let traits: ConsoleTraits
     private let style: Style
     private let toStandardError: Bool
     private var stopToken: String?
+    private var groupOpen = false
     private var live: (step: Step, detail: String, started: ContinuousClock.Instant)?
     private var ticker: Task<Void, Never>?
     private var statusShown = false
@@ -48,10 +52,34 @@ public actor ProgressReporter: DeploymentObserver {
         }
     }
 
+    /// Resumes workflow commands and closes the open group: what must happen before gantry
+    /// prints its outcome and annotations, whichever way the deployment ended.
+    public func close() async {
+        ticker?.cancel()
+        ticker = nil
+        await clearStatus()
+        guard traits.githubActions else { return }
+        await resumeCommands()
+        if groupOpen {
+            await emit(GitHubActions.endGroup)
+            groupOpen = false
+        }
+    }
+
+    private func resumeCommands() async {
+        guard let token = stopToken else { return }
+        stopToken = nil
+        await emit(GitHubActions.resumeCommands(token))
+    }
+
     private func stepStarted(_ step: Step, _ detail: String) async {
         if traits.githubActions {
+            // Groups do not nest: a step that starts while another is open (a retry's
+            // announcement, then its command) closes it first.
+            await close()
             await emit(GitHubActions.group("\(step.rawValue): \(detail)"))
-            if step == .deploy || step == .rollback {
+            groupOpen = true
+            if step == .deploy || step == .rollback || step == .recover {
                 let token = GitHubActions.stopToken()
                 stopToken = token
                 await emit(GitHubActions.stopCommands(token))
@@ -74,12 +102,12 @@ public actor ProgressReporter: DeploymentObserver {
         await clearStatus()
         live = nil
         if traits.githubActions {
-            if let token = stopToken, step == .deploy || step == .rollback {
-                await emit(GitHubActions.resumeCommands(token))
-                stopToken = nil
-            }
+            await resumeCommands()
             await emit("\(symbol(status)) \(step.rawValue) \(DurationText.format(elapsed)) \(detail)\n")
-            await emit(GitHubActions.endGroup)
+            if groupOpen {
+                await emit(GitHubActions.endGroup)
+                groupOpen = false
+            }
             return
         }
         guard !traits.quiet || status == .failed else { return }

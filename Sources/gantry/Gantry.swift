@@ -38,6 +38,10 @@ enum Entry {
         if arguments.count > 1, arguments[1] == LeaseGuardProcess.mode {
             LeaseGuardProcess.main(Array(arguments.dropFirst(2)))
         }
+        // A lease guard that exits (its command ended) while a heartbeat is being written to
+        // it must cost an EPIPE, not gantry. Commands get the default back (swift-subprocess
+        // resets signal dispositions in the child).
+        signal(SIGPIPE, SIG_IGN)
         do {
             var command = try Gantry.parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

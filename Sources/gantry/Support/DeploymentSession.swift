@@ -48,6 +48,8 @@ struct DeploymentSession {
             interruption.install(onInterrupt: { task.cancel() }, onEscalate: { escalation.raise() })
             return await task.value
         }
+        // Workflow commands back on and the group closed before any outcome or error line.
+        await reporter.close()
         let summary: DeploymentSummary
         switch outcome {
         case .success(let value):
