@@ -15,4 +15,22 @@ public enum MetricName {
     public static let lockHeld = "gantry_lock_held"
     public static let lockWait = "gantry_lock_wait_seconds"
     public static let buildInfo = "gantry_build_info"
+
+    /// The `# HELP` text of each metric: `promtool check metrics` wants one for every family.
+    public static let help: [String: String] = [
+        deploymentsTotal: "Deployments that ended, by environment and outcome.",
+        deploymentDuration: "How long deployments took from start to outcome, by environment and outcome.",
+        deploymentInProgress: "1 while a deployment of the environment holds its lease.",
+        lastDeploymentTimestamp: "When the environment's last deployment with this outcome ended (Unix seconds).",
+        releaseInfo: "The release the environment runs (last verified), as a label; the value is always 1.",
+        rollbacksTotal: "Rollbacks, automatic (after a failed deploy) or manual (gantry rollback).",
+        runnerUp: "1 when the runner was judged healthy by its sources, 0 when not.",
+        runnerProbeDuration: "How long judging the runner took.",
+        runnerFailoversTotal: "Times the runner gate chose another runner than the first in priority.",
+        checkUp: "1 when the check passed at its last run, 0 when it failed.",
+        checkDuration: "How long the check's last run took.",
+        lockHeld: "1 while the environment's lease is held (by a deployment or by hand).",
+        lockWait: "How long the oldest deployment queued for the environment's lease has waited.",
+        buildInfo: "The gantry version, as a label; the value is always 1.",
+    ]
 }
