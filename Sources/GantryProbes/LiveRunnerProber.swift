@@ -10,7 +10,11 @@ import NIOHTTP1
 extension LiveProber: RunnerProber {
     public func probe(_ source: RunnerSource, runner: RunnerConfig, isThisMachine: Bool, environment: [String: String]) async -> SourceVerdict {
         switch source {
-        case .prometheus(let config, let timeout):
+        case .prometheus(var config, let timeout):
+            guard let url = try? Interpolation.expand(config.url, environment: environment) else {
+                return SourceVerdict(source: "prometheus", state: .unknown, message: "a ${VAR} in its url is not set")
+            }
+            config.url = url
             let verdict = await HTTPProbe(clients: http).prometheus(config, timeout: timeout)
             switch verdict.outcome {
             case .pass: return SourceVerdict(source: "prometheus", state: .healthy, message: verdict.message)
@@ -20,7 +24,10 @@ extension LiveProber: RunnerProber {
                 let judged = verdict.message.hasPrefix("value ")
                 return SourceVerdict(source: "prometheus", state: judged ? .unhealthy : .unknown, message: verdict.message)
             }
-        case .http(let url, let timeout):
+        case .http(let written, let timeout):
+            guard let url = try? Interpolation.expand(written, environment: environment) else {
+                return SourceVerdict(source: "http", state: .unknown, message: "a ${VAR} in its url is not set")
+            }
             let key = HTTPClients.Key(caFile: nil, insecure: false, followRedirects: false)
             switch await HTTPProbe(clients: http).fetch(url: url, key: key, timeout: timeout) {
             case .success(let answer):

@@ -80,3 +80,45 @@ struct VariableHygieneTests {
         }
     }
 }
+
+/// A whole `${VAR}` where a URL is expected: teams keep a connection string as one secret.
+@Suite("whole-value variables in URL fields")
+struct DeferredURLTests {
+    let config = """
+        version: 1
+        state: "${DATABASE_URL}"
+        environments:
+          production:
+            deploy: { command: ["true"] }
+            checks:
+              - { name: db, postgres: { url: "${CHECK_DB_URL}" }, timeout: 1s, retries: 0 }
+        """
+
+    @Test("state and a check URL as a whole ${VAR}: validate names them, a good value works")
+    func accepted() throws {
+        let project = try Project(config: config)
+        let validate = try project.gantry("validate")
+        #expect(validate.status == 0, "\(validate.output)")
+        #expect(validate.stdout.contains("state is ${DATABASE_URL}: checked when it is read"))
+        let database = try #require(ProcessInfo.processInfo.environment["GANTRY_TEST_POSTGRES_URL"] ?? (ProcessInfo.processInfo.environment["CI"] == "true" ? nil : "postgres://127.0.0.1:1/none"))
+        let deploy = try project.gantry("deploy", "production", "--release", "1.0", environment: ["DATABASE_URL": "sqlite:shared/state.db", "CHECK_DB_URL": database])
+        #expect(deploy.status == (ProcessInfo.processInfo.environment["GANTRY_TEST_POSTGRES_URL"] == nil ? 4 : 0), "\(deploy.output)")
+        #expect(project.exists("shared/state.db"))
+        let status = try project.json("status", environment: ["DATABASE_URL": "sqlite:shared/state.db"])
+        #expect((status["environments"] as? [[String: Any]])?.first?["environment"] as? String == "production")
+    }
+
+    @Test("a value of the wrong form is exit 2 naming the field and the variable, the value masked, nothing changed")
+    func refused() throws {
+        let project = try Project(config: config)
+        let environment = ["DATABASE_URL": "mysql://app:hunter2pw@db/app", "CHECK_DB_URL": "http://not-postgres/x"]
+        let result = try project.gantry("deploy", "production", "--release", "1.0", environment: environment)
+        #expect(result.status == 2, "\(result.output)")
+        #expect(result.stderr.contains("state: ${DATABASE_URL} holds ***"), "\(result.stderr)")
+        #expect(result.stderr.contains("environments.production.checks[0].postgres.url: ${CHECK_DB_URL} holds ***"), "\(result.stderr)")
+        #expect(!result.output.contains("hunter2pw") && !result.output.contains("mysql") && !result.output.contains("not-postgres"))
+        #expect(!project.exists(".gantry"))
+        let validate = try project.gantry("validate", environment: environment)
+        #expect(validate.status == 0, "validate needs no values: \(validate.output)")
+    }
+}

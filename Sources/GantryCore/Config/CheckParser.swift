@@ -58,6 +58,10 @@ struct CheckParser {
     private func url(_ fields: YAMLFields, _ key: String = "url", schemes: [String]) -> String? {
         guard let url = fields.string(key, required: true), let node = fields.node(key) else { return nil }
         environment.validateInterpolation(url, node: node, path: fields.path.key(key), credential: true, isURL: true)
+        if let variable = DeferredURL.variable(in: url) {
+            reader.deferredURLs.append(DeferredURL(keyPath: "\(fields.path.key(key))", variable: variable, prefixes: schemes.map { "\($0)://" }))
+            return url
+        }
         guard schemes.contains(where: { url.hasPrefix("\($0)://") }) else {
             reader.fail(node, fields.path.key(key), "'\(url)' does not start with \(schemes.map { "\($0)://" }.joined(separator: " or "))")
             return nil

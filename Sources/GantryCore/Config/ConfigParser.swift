@@ -44,8 +44,11 @@ public enum ConfigParser {
             reader.fail(node, ConfigKeyPath.root.key("version"), "version \(version) is not supported", hint: "this gantry reads version: 1")
         }
         let state = fields.string("state") ?? GantryConfig.defaultState
-        if let node = fields.node("state"), !state.hasPrefix("sqlite:"), !state.hasPrefix("postgres://"), !state.hasPrefix("postgresql://") {
-            reader.fail(node, ConfigKeyPath.root.key("state"), "'\(state)' is not a state store URL", hint: "write sqlite:PATH or postgres://user@host/db")
+        var deferred: [DeferredURL] = []
+        if let variable = DeferredURL.variable(in: state) {
+            deferred.append(DeferredURL(keyPath: "state", variable: variable, prefixes: ["sqlite:", "postgres://", "postgresql://"]))
+        } else if let node = fields.node("state"), !state.hasPrefix("sqlite:"), !state.hasPrefix("postgres://"), !state.hasPrefix("postgresql://") {
+            reader.fail(node, ConfigKeyPath.root.key("state"), "'\(state)' is not a state store URL", hint: "write sqlite:PATH or postgres://user@host/db, or a whole ${VAR} that holds one")
         }
         var environments: [EnvironmentConfig] = []
         if let envFields = fields.fields("environments", required: true) {
@@ -78,6 +81,7 @@ public enum ConfigParser {
         config.runners = runners
         config.metrics = metrics
         config.serve = serve
+        config.deferredURLs = deferred + reader.deferredURLs
         return config
     }
 

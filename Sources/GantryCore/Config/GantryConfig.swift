@@ -4,6 +4,8 @@
 /// needs a secret: `gantry validate` and `gantry status` work on a machine that holds none.
 /// References are resolved when a command or probe actually runs.
 public struct GantryConfig: Sendable {
+    /// URL fields written as one whole `${VAR}`, whose form is checked when the value is read.
+    public var deferredURLs: [DeferredURL] = []
     /// The schema version; only `1` exists.
     public var version: Int
     /// The path the configuration was read from, as given.

@@ -59,6 +59,7 @@ struct RunnerParser {
             let url = body.string("url", required: true)
             let query = body.string("query", required: true)
             guard let url, let query else { return nil }
+            deferIfWhole(url, body, schemes: ["http://", "https://"])
             var config = PrometheusProbeConfig(url: url, query: query)
             config.min = body.double("min")
             config.max = body.double("max")
@@ -67,6 +68,7 @@ struct RunnerParser {
             return .prometheus(config, timeout: timeout)
         case "http":
             guard let url = body.string("url", required: true) else { return nil }
+            deferIfWhole(url, body, schemes: ["http://", "https://"])
             return .http(url: url, timeout: timeout)
         case "github":
             let repo = body.string("repo")
@@ -93,5 +95,11 @@ struct RunnerParser {
             local.tools = body.stringList("tools") ?? []
             return .local(local)
         }
+    }
+
+    /// A source URL written as one whole `${VAR}`: its form is checked when it is read.
+    private func deferIfWhole(_ url: String, _ body: YAMLFields, schemes: [String]) {
+        guard let variable = DeferredURL.variable(in: url) else { return }
+        reader.deferredURLs.append(DeferredURL(keyPath: "\(body.path.key("url"))", variable: variable, prefixes: schemes))
     }
 }

@@ -6,6 +6,8 @@ import Yams
 final class YAMLReader {
     let file: String
     private(set) var issues: [ConfigIssue] = []
+    /// URL fields written as one whole `${VAR}`, checked when the value is read.
+    var deferredURLs: [DeferredURL] = []
 
     init(file: String) {
         self.file = file

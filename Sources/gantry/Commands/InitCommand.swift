@@ -42,14 +42,21 @@ struct ValidateCommand: ParsableCommand {
 
     func run() throws {
         let context = Context(options: global)
-        let result = Result { () throws(Failure) -> GantryConfig in try context.loadConfig() }
+        let result = Result { () throws(Failure) -> GantryConfig in try context.loadConfig(checkDeferred: false) }
         switch result {
         case .success(let config):
             if json {
-                JSONOutput.print(ValidationView(valid: true, file: config.file, environments: config.environments.map(\.name), errors: []))
+                JSONOutput.print(ValidationView(
+                    valid: true, file: config.file, environments: config.environments.map(\.name), errors: [],
+                    checkedAtRunTime: config.deferredURLs.map { RunTimeCheckView(keyPath: $0.keyPath, variable: $0.variable, prefixes: $0.prefixes) }
+                ))
             } else {
                 let names = config.environments.map(\.name).joined(separator: ", ")
-                Console.write("\(config.file) is valid: \(config.environments.count) environment(s): \(names)\n", to: STDOUT_FILENO)
+                var text = "\(config.file) is valid: \(config.environments.count) environment(s): \(names)\n"
+                for url in config.deferredURLs {
+                    text += "  \(url.keyPath) is ${\(url.variable)}: checked when it is read (must start with \(url.prefixes.joined(separator: " or ")))\n"
+                }
+                Console.write(text, to: STDOUT_FILENO)
             }
         case .failure(let failure):
             guard json else { throw failure }
@@ -65,4 +72,12 @@ struct ValidationView: Encodable {
     var file: String
     var environments: [String]
     var errors: [String]
+    /// URL fields written as a whole `${VAR}`, whose form is checked when they are read.
+    var checkedAtRunTime: [RunTimeCheckView] = []
+}
+
+struct RunTimeCheckView: Encodable {
+    var keyPath: String
+    var variable: String
+    var prefixes: [String]
 }

@@ -48,7 +48,9 @@ struct Context {
     }
 
     /// Reads and validates the configuration, or fails with every problem listed (exit 2).
-    func loadConfig() throws(Failure) -> GantryConfig {
+    /// URL fields written as a whole `${VAR}` are checked now, against the values this
+    /// process sees (`checkDeferred`; `validate` only lists them).
+    func loadConfig(checkDeferred: Bool = true) throws(Failure) -> GantryConfig {
         let path = PathText.join(workingDirectory, configPath)
         guard FileManager.default.fileExists(atPath: path) else {
             throw .usage("no configuration at \(configPath) (looked in \(PathText.directory(of: path))); run 'gantry init' to write an example, or pass -c FILE")
@@ -59,15 +61,20 @@ struct Context {
         guard let text = String(validating: data, as: UTF8.self) else {
             throw .usage("\(configPath) is not UTF-8 text")
         }
+        let config: GantryConfig
         do {
-            let config = try ConfigParser.parse(text: text, file: configPath, directory: PathText.directory(of: path))
-            logger.debug("config loaded", metadata: [
-                "file": "\(path)", "environments": "\(config.environments.map(\.name).joined(separator: ","))",
-            ])
-            return config
+            config = try ConfigParser.parse(text: text, file: configPath, directory: PathText.directory(of: path))
         } catch {
             throw .config(error)
         }
+        logger.debug("config loaded", metadata: [
+            "file": "\(path)", "environments": "\(config.environments.map(\.name).joined(separator: ","))",
+        ])
+        let problems = checkDeferred ? DeferredURL.problems(config.deferredURLs, environment: environment) : []
+        if !problems.isEmpty {
+            throw .usage("\(configPath): " + problems.joined(separator: "; ") + "; nothing was changed")
+        }
+        return config
     }
 
     /// The environment called `name`, or a usage failure naming the ones that exist.
@@ -110,9 +117,20 @@ struct Context {
             if let url = options.state ?? environment["GANTRY_STATE"] {
                 return try StoreLocation.parse(url, relativeTo: workingDirectory)
             }
-            return try StoreLocation.parse(config?.state ?? GantryConfig.defaultState, relativeTo: config?.directory ?? workingDirectory)
-        } catch {
+            var state = config?.state ?? GantryConfig.defaultState
+            if let variable = DeferredURL.variable(in: state) {
+                guard let value = environment[variable] else {
+                    throw Failure.usage("state: ${\(variable)} is not set; export the variable that holds the state store URL")
+                }
+                state = value
+            }
+            return try StoreLocation.parse(state, relativeTo: config?.directory ?? workingDirectory)
+        } catch let failure as Failure {
+            throw failure
+        } catch let error as StoreError {
             throw .store(error)
+        } catch {
+            throw .usage("state: \(error)")
         }
     }
 
