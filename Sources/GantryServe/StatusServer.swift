@@ -1,5 +1,6 @@
 public import GantryCore
 public import Hummingbird
+import HummingbirdCore
 public import Logging
 import ServiceLifecycle
 
@@ -36,14 +37,19 @@ public enum StatusServer {
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
-    /// Serves until SIGTERM or SIGINT; `onListening` is told the bound address.
+    /// Serves until SIGTERM or SIGINT; `onListening` is told the bound address. Connections
+    /// idle for `idleTimeout` are closed and at most `maxConnections` are open at once.
     public static func run(
-        board: StatusBoard, listen: ListenAddress, token: String?, pollers: [PollingService], logger: Logger,
-        onListening: @escaping @Sendable (String) -> Void
+        board: StatusBoard, listen: ListenAddress, token: String?, idleTimeout: Duration, maxConnections: Int,
+        pollers: [PollingService], logger: Logger, onListening: @escaping @Sendable (String) -> Void
     ) async throws {
         let app = Application(
             router: router(board: board, token: token),
-            configuration: .init(address: .hostname(listen.host, port: listen.port), serverName: "gantry"),
+            server: .http1(configuration: .init(idleTimeout: .milliseconds(idleTimeout.milliseconds))),
+            configuration: .init(
+                address: .hostname(listen.host, port: listen.port), serverName: "gantry",
+                availableConnectionsDelegate: MaximumAvailableConnections(maxConnections)
+            ),
             services: pollers,
             onServerRunning: { channel in onListening(channel.localAddress.map { "\($0)" } ?? "\(listen)") },
             logger: logger

@@ -33,10 +33,10 @@ enum ServeError: Error {
 
 /// GETs with curl (installed by scripts/test): status and body.
 enum HTTP {
-    static func get(_ url: String, headers: [String] = []) throws -> (status: Int, body: String) {
+    static func get(_ url: String, headers: [String] = [], timeout: Int = 5) throws -> (status: Int, body: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["curl", "-s", "-m", "5", "-w", "\n%{http_code}"] + headers.flatMap { ["-H", $0] } + [url]
+        process.arguments = ["curl", "-s", "-m", String(timeout), "-w", "\n%{http_code}"] + headers.flatMap { ["-H", $0] } + [url]
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice

@@ -112,6 +112,9 @@ public enum ConfigParser {
         serve.storeInterval = fields.duration("store_interval") ?? serve.storeInterval
         serve.unhealthyAfter = fields.int("unhealthy_after", range: 1...100) ?? serve.unhealthyAfter
         serve.healthyAfter = fields.int("healthy_after", range: 1...100) ?? serve.healthyAfter
+        serve.idleTimeout = fields.duration("idle_timeout") ?? serve.idleTimeout
+        serve.maxConnections = fields.int("max_connections", range: 1...100_000) ?? serve.maxConnections
+        serve.requireToken = fields.bool("require_token") ?? serve.requireToken
         return serve
     }
 

@@ -25,6 +25,14 @@ public struct ServeConfig: Sendable, Hashable {
     public var unhealthyAfter: Int = 2
     /// Consecutive passed probes before a down runner or check is reported up again.
     public var healthyAfter: Int = 2
+    /// A connection that sends nothing for this long is closed, so idle sockets cannot pile up.
+    public var idleTimeout: Duration = .seconds(10)
+    /// At most this many connections at once; more wait in the listen backlog. `serve`
+    /// raises its descriptor limit to fit and keeps the cap below it, so a flood of idle
+    /// sockets can neither exhaust descriptors nor keep `/healthz` waiting.
+    public var maxConnections: Int = 4096
+    /// Refuse to start without a token (`token_env` set and non-empty).
+    public var requireToken = false
 
     public init() {}
 }

@@ -41,6 +41,12 @@ struct ServeCommand: AsyncParsableCommand {
             }
             token = value
         }
+        if token == nil, config.serve.requireToken {
+            throw Failure.usage("serve.require_token is set, but no token is configured: set serve.token_env to a variable that holds one")
+        }
+        if token == nil, !address.isLoopback {
+            Console.write("gantry serve: warning: listening on \(address), which is not a loopback address, without a token: anyone who can reach it reads the status and metrics; set serve.token_env (and serve.require_token: true)\n", to: STDERR_FILENO)
+        }
         var targets: [String: [TargetHost]] = [:]
         for environment in config.environments where !environment.checks.isEmpty {
             targets[environment.name] = try context.targets(for: environment, in: config)
@@ -80,7 +86,11 @@ struct ServeCommand: AsyncParsableCommand {
                 })
             }
             do {
-                try await StatusServer.run(board: board, listen: address, token: token, pollers: pollers, logger: logger) { bound in
+                try await StatusServer.run(
+                    board: board, listen: address, token: token, idleTimeout: serveConfig.idleTimeout,
+                    maxConnections: DescriptorLimit.connectionCap(wanted: serveConfig.maxConnections),
+                    pollers: pollers, logger: logger
+                ) { bound in
                     Console.write("gantry serve: listening on http://\(bound.replacingOccurrences(of: "[IPv4]", with: "").components(separatedBy: "/").last ?? bound)\n", to: STDERR_FILENO)
                 }
             } catch {
