@@ -29,6 +29,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "gantry", targets: ["gantry"]),
+        .executable(name: "gantry-lease-guard", targets: ["gantry-lease-guard"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -67,11 +68,20 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The lease guard: stops a command when its holder stops confirming the lease. No
+        // Foundation, so the small executable below starts in about a millisecond.
+        .target(name: "GantryLeaseGuard", swiftSettings: strict),
+        .executableTarget(
+            name: "gantry-lease-guard",
+            dependencies: ["GantryLeaseGuard"],
+            swiftSettings: strict,
+            linkerSettings: releaseLinking
+        ),
         // Runs the user's commands: argv, process groups, timeouts, masked streaming.
         .target(
             name: "GantryExec",
             dependencies: [
-                "GantryCore",
+                "GantryCore", "GantryLeaseGuard",
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ],

@@ -2,6 +2,7 @@ public import GantryCore
 import Subprocess
 import SystemPackage
 import Foundation
+import GantryLeaseGuard
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -16,23 +17,30 @@ import Darwin
 /// Standard error is merged into standard output and streamed line by line; nothing is
 /// buffered without bound.
 ///
-/// A command with a `leaseGuard` runs under the lease guard (`LeaseGuardProcess`, started
-/// from `guardExecutable`): its standard input carries the lease's heartbeats.
+/// A command with a `leaseGuard` runs under the lease guard (`LeaseGuardProcess`, started as
+/// `guardCommand` says): its standard input carries the lease's heartbeats.
 public struct SubprocessCommandRunner: CommandRunner {
     /// Longest line delivered whole; longer lines arrive in pieces (`OutputPiece.continues`).
     static let maxLineLength = 64 * 1024
 
-    /// The gantry binary that runs `__lease-guard`; nil runs guarded commands unguarded
-    /// (tests of the runner alone).
-    let guardExecutable: String?
+    /// How the lease guard is started: the program, and the words before its own arguments.
+    /// Nil runs guarded commands unguarded (tests of the runner alone).
+    let guardCommand: (program: String, prefix: [String])?
 
-    public init(guardExecutable: String? = nil) {
-        self.guardExecutable = guardExecutable
+    public init(guardCommand: (program: String, prefix: [String])? = nil) {
+        self.guardCommand = guardCommand
     }
 
-    /// This very binary, for the guard: `/proc/self/exe` still names it after an upgrade
-    /// replaced the file on disk.
-    public static var ownExecutable: String { "/proc/self/exe" }
+    /// The guard as gantry starts it: `gantry-lease-guard` beside this binary (small, so it
+    /// starts fast), else this very binary in its internal mode (`/proc/self/exe` still
+    /// names it after an upgrade replaced the file on disk).
+    public static var installedGuard: (program: String, prefix: [String]) {
+        if let own = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+            let sibling = PathText.join(PathText.directory(of: own), LeaseGuardProcess.executableName)
+            if access(sibling, X_OK) == 0 { return (sibling, []) }
+        }
+        return ("/proc/self/exe", [LeaseGuardProcess.mode])
+    }
 
     public func run(
         _ invocation: CommandInvocation, onStart: @escaping @Sendable (Int32) async -> Void,
@@ -41,8 +49,8 @@ public struct SubprocessCommandRunner: CommandRunner {
         let program = invocation.argv[0]
         var executable: Executable = program.contains("/") ? .path(FilePath(program)) : .name(program)
         var arguments = Array(invocation.argv.dropFirst())
-        let guarded = guardExecutable.flatMap { path in invocation.leaseGuard.map { (path, $0) } }
-        if let (guardPath, spec) = guarded {
+        let guarded = guardCommand.flatMap { command in invocation.leaseGuard.map { (command, $0) } }
+        if let (command, spec) = guarded {
             // Resolved here, so a missing program is still "could not start" (nothing ran)
             // rather than a guard that exits.
             let path = invocation.environment["PATH"] ?? ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
@@ -50,8 +58,11 @@ public struct SubprocessCommandRunner: CommandRunner {
                 let reason = program.contains("/") ? (FileManager.default.fileExists(atPath: program) ? "permission denied (is it executable?)" : "no such file") : "not found on PATH"
                 throw CommandLaunchError(program: program, reason: reason)
             }
-            executable = .path(FilePath(guardPath))
-            arguments = LeaseGuardProcess.arguments(timing: spec.timing, sentAt: spec.watch.lastConfirmed, grace: invocation.grace, program: resolved, arguments: arguments)
+            executable = .path(FilePath(command.program))
+            arguments = command.prefix + LeaseGuardProcess.arguments(
+                termMilliseconds: spec.timing.term.milliseconds, killMilliseconds: spec.timing.kill.milliseconds,
+                sentAt: spec.watch.lastConfirmed, graceMilliseconds: invocation.grace.milliseconds, program: resolved, arguments: arguments
+            )
         }
         let beats = guarded?.1.watch
         var options = PlatformOptions()

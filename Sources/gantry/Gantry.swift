@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GantryCore
 import GantryExec
+import GantryLeaseGuard
 import GantryTerminal
 
 /// The `gantry` command: parses arguments, maps every failure to DESIGN.md's exit codes.

@@ -105,6 +105,9 @@ private struct Run {
     var changed = false
     /// A rollback after a change passed verification.
     var restored = false
+    /// The newest deployment that ran before this one, when recovery read it and changed
+    /// nothing since (`.some(nil)`: there is none).
+    var lastEffective: DeploymentRecord??
 
     init(engine: DeploymentEngine, request: DeploymentRequest, id: DeploymentID, masker: SecretMasker, invocation: CommandInvocation, startedAt: Date) {
         self.engine = engine
@@ -337,7 +340,12 @@ private struct Run {
         let decideStart = engine.clock.now()
         await engine.observer.observe(.stepStarted(.decide, detail: "is \(request.release) already live?"))
         let state = try await store.environmentState(environment)
-        let last = try await store.lastEffectiveDeployment(environment: environment, excluding: id)
+        let last: DeploymentRecord?
+        if let known = lastEffective {
+            last = known
+        } else {
+            last = try await store.lastEffectiveDeployment(environment: environment, excluding: id)
+        }
         previous = state.current
         let action = machine.handle(.stateRead(state, lastDeployment: last))
         let detail: String
@@ -554,7 +562,11 @@ private struct Run {
     /// have changed production: it recorded `interrupted` but left the hosts as they were.
     /// Only the newest deployment that ran counts; once anything ran after it, it is history.
     private mutating func restoreLeftUnrestored(reports: inout [String]) async throws(StoreError) -> String? {
-        guard let last = try await store.lastEffectiveDeployment(environment: environment, excluding: id), last.outcome == .interrupted else { return nil }
+        let found = try await store.lastEffectiveDeployment(environment: environment, excluding: id)
+        // Nothing recovered and nothing to restore: decide() may reuse the answer (one round
+        // trip less on a hand-off's critical path).
+        if reports.isEmpty, found?.outcome != .interrupted { lastEffective = .some(found) }
+        guard let last = found, last.outcome == .interrupted else { return nil }
         let analysis = RecoveryAnalysis.analyze(try await store.journal(last.id))
         guard analysis.leftUnrestored else { return nil }
         let start = engine.clock.now()

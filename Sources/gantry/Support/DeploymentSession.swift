@@ -33,7 +33,7 @@ struct DeploymentSession {
         let reporter = ProgressReporter(console: console, toStandardError: json)
         let interruption = InterruptionTrap()
         let escalation = Escalation()
-        let runner = SubprocessCommandRunner(guardExecutable: SubprocessCommandRunner.ownExecutable)
+        let runner = SubprocessCommandRunner(guardCommand: SubprocessCommandRunner.installedGuard)
         let outcome = await LiveProber.with(commandRunner: SubprocessCommandRunner(), directory: config.directory) { prober in
             let engine = DeploymentEngine(
                 store: store, runner: runner, prober: prober, processes: LocalProcessControl(), observer: reporter, escalation: escalation

@@ -1,12 +1,11 @@
-import GantryCore
-import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// The lease guard: a small process between gantry and a command that changes production.
 ///
-/// gantry starts it (`gantry __lease-guard …`, an internal mode of the same binary) in the
+/// gantry starts it (the small `gantry-lease-guard` beside the gantry binary, or
+/// `gantry __lease-guard …`, an internal mode of gantry itself, where that is missing) in the
 /// command's new session; it starts the command in its own process group and then only
 /// listens. Standard input is a pipe from the holder carrying heartbeats: `R <ns>` when a
 /// renewal sent at that boot-time-clock reading was confirmed, `L` when the lease is lost.
@@ -24,9 +23,13 @@ public enum LeaseGuardProcess {
     /// The argument that selects this mode.
     public static let mode = "__lease-guard"
 
-    /// The guard's arguments before `--` and the command.
-    static func arguments(timing: LeaseGuardTiming, sentAt: UInt64, grace: Duration, program: String, arguments: [String]) -> [String] {
-        [mode, String(timing.term.milliseconds), String(timing.kill.milliseconds), String(sentAt), String(grace.milliseconds), "--", program] + arguments
+    /// The small executable that runs only the guard: it starts in a fraction of the time the
+    /// whole gantry binary needs, which keeps the guard off a lock hand-off's critical path.
+    public static let executableName = "gantry-lease-guard"
+
+    /// The guard's arguments (after the mode word) before `--` and the command.
+    public static func arguments(termMilliseconds: Int64, killMilliseconds: Int64, sentAt: UInt64, graceMilliseconds: Int64, program: String, arguments: [String]) -> [String] {
+        [String(termMilliseconds), String(killMilliseconds), String(sentAt), String(graceMilliseconds), "--", program] + arguments
     }
 
     /// Exit status when the deadline had passed before the command could start.
@@ -40,10 +43,13 @@ public enum LeaseGuardProcess {
             exit(2)
         }
         var watch = Watch(sentAt: sentAt, term: term * 1_000_000, kill: kill * 1_000_000, grace: grace * 1_000_000)
-        if MachineClock.nanoseconds() >= watch.termAt {
+        if bootClock() >= watch.termAt {
             say("gantry: the lease was not renewed in time; the command was not started")
             exit(tooLate)
         }
+        // The guard signals its own process group: make sure that group is its own (gantry
+        // starts it as a session leader; anyone else gets one made here).
+        if getpgrp() != getpid() { _ = setpgid(0, 0) }
         for number in [SIGINT, SIGTERM, SIGHUP, SIGPIPE] { signal(number, SIG_IGN) }
         let wake = installChildWake()
         let child = spawn(Array(arguments.dropFirst(5)))
@@ -51,7 +57,7 @@ public enum LeaseGuardProcess {
         var pending = ""
         while true {
             if let status = reap(child) { finish(status) }
-            let now = MachineClock.nanoseconds()
+            let now = bootClock()
             if now >= watch.killAt {
                 Glibc.kill(0, SIGKILL)
             }
@@ -72,7 +78,7 @@ public enum LeaseGuardProcess {
                 if count <= 0 {
                     if count == 0 || (errno != EINTR && errno != EAGAIN) {
                         input = -1
-                        watch.holderGone(at: MachineClock.nanoseconds())
+                        watch.holderGone(at: bootClock())
                     }
                     continue
                 }
@@ -81,7 +87,7 @@ public enum LeaseGuardProcess {
                     let line = pending[..<newline]
                     pending = String(pending[pending.index(after: newline)...])
                     if line == "L" {
-                        watch.lost(at: MachineClock.nanoseconds())
+                        watch.lost(at: bootClock())
                     } else if line.hasPrefix("R "), let confirmed = UInt64(line.dropFirst(2)) {
                         watch.renewed(sentAt: confirmed)
                     }
@@ -121,6 +127,14 @@ public enum LeaseGuardProcess {
         }
 
         mutating func lost(at now: UInt64) { holderGone(at: now) }
+    }
+
+    /// `CLOCK_BOOTTIME` in nanoseconds: the clock gantry's heartbeats are read on
+    /// (`MachineClock` in the core; this target stays free of Foundation to start fast).
+    static func bootClock() -> UInt64 {
+        var spec = timespec()
+        clock_gettime(CLOCK_BOOTTIME, &spec)
+        return UInt64(spec.tv_sec) * 1_000_000_000 + UInt64(spec.tv_nsec)
     }
 
     private static func say(_ text: String) {
