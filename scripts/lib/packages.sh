@@ -31,3 +31,19 @@ ensure_actionlint() {
   fi
   echo "$binary"
 }
+
+# Installs ansible-core from PyPI into a virtualenv under .build/test-tools, once, and prints
+# the directory that holds ansible-inventory and ansible-playbook.
+ensure_ansible() {
+  local version=2.19.14
+  local dir=.build/test-tools/ansible-core-$version
+  if [ ! -x "$dir/bin/ansible-inventory" ]; then
+    rm -rf "$dir"
+    if ! python3 -m venv "$dir" >&2 2>/dev/null; then
+      ensure_packages python3-venv >&2
+      python3 -m venv "$dir" >&2 || return 1
+    fi
+    PIP_ROOT_USER_ACTION=ignore "$dir/bin/pip" install --quiet --disable-pip-version-check "ansible-core==$version" >&2 || return 1
+  fi
+  echo "$PWD/$dir/bin"
+}

@@ -50,6 +50,9 @@ public struct Inventory: Sendable, Hashable {
 
     public func isGroup(_ name: String) -> Bool { name == "all" || groupHosts[name] != nil }
 
+    /// Every group the inventory names (not `all`).
+    public var groupNames: [String] { groupHosts.keys.filter { $0 != "all" }.sorted() }
+
     /// Every host of `group`, through its children, in inventory order. `all` is every host.
     public func hosts(inGroup group: String) -> [TargetHost] {
         if group == "all" { return hosts }

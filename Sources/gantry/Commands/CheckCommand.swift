@@ -41,7 +41,7 @@ struct CheckCommand: AsyncParsableCommand {
             }
             checks = checks.filter { only.contains($0.name) }
         }
-        let targets = try context.targets(for: environmentConfig, in: config)
+        let targets = try await context.targets(for: environmentConfig, in: config)
         let masker = SecretMasker.forEnvironment(environmentConfig, processEnvironment: context.environment)
         let console = context.console()
         if console.traits.githubActions {

@@ -61,7 +61,7 @@ struct DeployCommand: AsyncParsableCommand {
         let release = try Context.release(release)
         let config = try context.loadConfig()
         let environmentConfig = try context.environment(environment, in: config)
-        var request = try context.request(for: environmentConfig, in: config, release: release, force: force, runner: runner, lockWait: try Context.wait(wait))
+        var request = try await context.request(for: environmentConfig, in: config, release: release, force: force, runner: runner, lockWait: try Context.wait(wait))
         if !dryRun, let gated = try await RunnerGate.run(config: config, context: context, flag: runner) {
             request.origin = context.origin(runner: gated)
         }
@@ -100,7 +100,7 @@ struct PlanCommand: AsyncParsableCommand {
         let release = try Context.release(release)
         let config = try context.loadConfig()
         let environmentConfig = try context.environment(environment, in: config)
-        let request = try context.request(for: environmentConfig, in: config, release: release, force: force)
+        let request = try await context.request(for: environmentConfig, in: config, release: release, force: force)
         try await PlanPrinter.printPlan(request: request, config: config, context: context, json: json)
     }
 }

@@ -29,7 +29,8 @@ struct PreflightCommand: AsyncParsableCommand {
         let context = Context(options: global)
         let config = try context.loadConfig()
         let environmentConfig = try context.environment(environment, in: config)
-        let targets = try context.targets(for: environmentConfig, in: config)
+        let targets = try await context.targets(for: environmentConfig, in: config)
+        let reading = try await context.inventory(of: environmentConfig, in: config)
         let lastGood = try await context.storedState(of: environment, config: config).lastGood
         let started = ContinuousClock.now
         let results = await LiveProber.with(commandRunner: SubprocessCommandRunner(), directory: config.directory) { prober in
@@ -44,7 +45,12 @@ struct PreflightCommand: AsyncParsableCommand {
             JSONOutput.print(CheckReportView(environment: environment, passed: failed.isEmpty, durationSeconds: (ContinuousClock.now - started).seconds, checks: results.map(CheckResultView.init)))
         } else {
             let style = Style(enabled: console.traits.color)
-            var text = CheckTable.make(results, style: style).render(style: style)
+            var text = ""
+            if let reading {
+                text += "inventory \(environmentConfig.inventory ?? ""): read by \(reading.reader), \(reading.inventory.hosts.count) host(s)\n"
+                for note in reading.notes { text += style.yellow("warning: ") + note + "\n" }
+            }
+            text += CheckTable.make(results, style: style).render(style: style)
             text += failed.isEmpty ? "\(environment): preflight passed\n" : "\(environment): preflight failed: \(failed.count) of \(results.count)\n"
             await console.out(text)
         }

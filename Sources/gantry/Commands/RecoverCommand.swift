@@ -34,7 +34,7 @@ struct RecoverCommand: AsyncParsableCommand {
         let config = try context.loadConfig()
         let environmentConfig = try context.environment(environment, in: config)
         let current = try await context.storedState(of: environment, config: config, migrate: true).current
-        let request = try context.request(
+        let request = try await context.request(
             for: environmentConfig, in: config, release: try Context.release(current ?? "none"), kind: .recover, lockWait: try Context.wait(wait)
         )
         try await DeploymentSession(context: context, config: config, json: json).run(request)

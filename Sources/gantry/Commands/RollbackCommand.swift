@@ -49,7 +49,7 @@ struct RollbackCommand: AsyncParsableCommand {
             }
             target = try Context.release(lastGood)
         }
-        let request = try context.request(
+        let request = try await context.request(
             for: environmentConfig, in: config, release: target, kind: .rollback, force: force, runner: runner, lockWait: try Context.wait(wait)
         )
         try await DeploymentSession(context: context, config: config, json: json).run(request)

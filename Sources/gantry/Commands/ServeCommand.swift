@@ -49,7 +49,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         var targets: [String: [TargetHost]] = [:]
         for environment in config.environments where !environment.checks.isEmpty {
-            targets[environment.name] = try context.targets(for: environment, in: config)
+            targets[environment.name] = try await context.targets(for: environment, in: config)
         }
         let source = StoreReader(context: context, config: config)
         let initial = await source.read()

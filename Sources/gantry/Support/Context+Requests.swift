@@ -7,11 +7,11 @@ extension Context {
     func request(
         for environment: EnvironmentConfig, in config: GantryConfig, release: Release, kind: DeploymentRecord.Kind = .deploy,
         force: Bool = false, runner: String? = nil, lockWait: Duration = .zero
-    ) throws(Failure) -> DeploymentRequest {
+    ) async throws(Failure) -> DeploymentRequest {
         DeploymentRequest(
             environment: environment, release: release, force: force, directory: config.directory,
             origin: origin(runner: runner), processEnvironment: self.environment,
-            targets: try targets(for: environment, in: config), kind: kind, lockWait: lockWait
+            targets: try await targets(for: environment, in: config), kind: kind, lockWait: lockWait
         )
     }
 
