@@ -210,13 +210,15 @@ private struct Run {
         var lastHeartbeat = started
         var lockRequest = LockRequest(environment: environment, owner: request.origin, deploymentID: id, reason: reason, ttl: request.environment.lease, now: started, waiter: id)
         while true {
+            // Sent-time first, then the time the lease is measured from: a lease's expiry is
+            // never earlier than its send time plus its length, which the guard relies on.
+            var sentAt = clock.monotonicNanoseconds()
             let now = clock.now()
             lockRequest.now = now
             lockRequest.waitersLiveSince = now.addingTimeInterval(-DeploymentEngine.waiterStaleness.seconds)
             lockRequest.breaking = nil
             // One question per poll: the answer to the attempt carries the live lease, which
             // is all the checks below need.
-            var sentAt = clock.monotonicNanoseconds()
             var attempt = try await store.tryAcquireLock(lockRequest)
             var broken: Lease?
             if case .held(let current) = attempt {
@@ -228,6 +230,7 @@ private struct Run {
                     lockRequest.breaking = current.token
                     broken = current
                     sentAt = clock.monotonicNanoseconds()
+                    lockRequest.now = clock.now()
                     attempt = try await store.tryAcquireLock(lockRequest)
                 }
             }

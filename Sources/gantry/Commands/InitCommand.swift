@@ -42,17 +42,19 @@ struct ValidateCommand: AsyncParsableCommand {
 
     func run() async throws {
         let context = Context(options: global)
-        var result = Result { () throws(Failure) -> GantryConfig in try context.loadConfig(checkDeferred: false) }
+        let result = Result { () throws(Failure) -> GantryConfig in try context.loadConfig(checkDeferred: false) }
         var inventories: [InventoryView] = []
         if case .success(let config) = result {
             for environment in config.environments {
+                // The inventory is read to say who reads it and what it holds; one that cannot
+                // be read now (not checked out here, generated at deploy time) is a warning:
+                // the commands that use it fail on it then, with exit 2.
                 do throws(Failure) {
                     if let reading = try await context.inventory(of: environment, in: config) {
                         inventories.append(InventoryView(environment: environment.name, path: environment.inventory ?? "", reading: reading))
                     }
                 } catch {
-                    result = .failure(error)
-                    break
+                    inventories.append(InventoryView(environment: environment.name, path: environment.inventory ?? "", unreadable: error.message))
                 }
             }
         }
@@ -111,6 +113,16 @@ struct InventoryView: Encodable {
         var name: String
         var address: String
         var port: Int?
+    }
+
+    init(environment: String, path: String, unreadable: String) {
+        self.environment = environment
+        self.path = path
+        reader = "none: not readable now"
+        hosts = 0
+        notes = [unreadable]
+        addresses = []
+        groups = [:]
     }
 
     init(environment: String, path: String, reading: ReadInventory) {
