@@ -56,7 +56,7 @@ public enum LeaseGuardProcess {
         var input: Int32 = STDIN_FILENO
         var pending = ""
         while true {
-            if let status = reap(child) { finish(status) }
+            if let status = reap(child) { finish(status, sweepingUntil: watch) }
             let now = bootClock()
             if now >= watch.killAt {
                 Glibc.kill(0, SIGKILL)
@@ -173,6 +173,53 @@ public enum LeaseGuardProcess {
         var status: Int32 = 0
         let result = waitpid(child, &status, WNOHANG)
         return result == child ? status : nil
+    }
+
+    /// Once the command's own process has ended, what it left in the group (a background
+    /// job, a child that outlived it) gets SIGTERM, then SIGKILL after the grace period, and
+    /// never later than the kill deadline: nothing of the command runs on unguarded.
+    private static func finish(_ status: Int32, sweepingUntil watch: Watch) -> Never {
+        var left = groupMembers()
+        if !left.isEmpty {
+            for pid in left { Glibc.kill(pid, SIGTERM) }
+            let deadline = min(bootClock() + watch.grace, watch.killAt)
+            while !left.isEmpty, bootClock() < deadline {
+                var pause = timespec(tv_sec: 0, tv_nsec: 20_000_000)
+                nanosleep(&pause, nil)
+                left = groupMembers()
+            }
+            for pid in left { Glibc.kill(pid, SIGKILL) }
+        }
+        finish(status)
+    }
+
+    /// The processes of the guard's group other than the guard, not zombies, from /proc.
+    static func groupMembers() -> [pid_t] {
+        let me = getpid()
+        let group = getpgrp()
+        guard let directory = opendir("/proc") else { return [] }
+        defer { closedir(directory) }
+        var members: [pid_t] = []
+        var buffer = [UInt8](repeating: 0, count: 512)
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            guard let pid = pid_t(name), pid != me else { continue }
+            let fd = open("/proc/\(pid)/stat", O_RDONLY)
+            guard fd >= 0 else { continue }
+            let count = read(fd, &buffer, buffer.count)
+            close(fd)
+            guard count > 0 else { continue }
+            // After the last ')': state, ppid, pgrp.
+            let text = buffer[0..<count]
+            guard let close = text.lastIndex(of: UInt8(ascii: ")")) else { continue }
+            let fields = text[(close + 1)...].split(separator: UInt8(ascii: " "))
+            guard fields.count > 3, fields[0].first != UInt8(ascii: "Z"),
+                  let pgrp = pid_t(String(decoding: fields[2], as: UTF8.self)), pgrp == group else { continue }
+            members.append(pid)
+        }
+        return members
     }
 
     /// Leaves the way the command left: its exit status, or the same signal.

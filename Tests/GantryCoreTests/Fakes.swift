@@ -65,7 +65,7 @@ actor MemoryStateStore: StateStore {
             failingRenewals -= 1
             throw StoreError(.unavailable, "connection refused")
         }
-        guard var lock = locks[environment], lock.held, lock.lease.token == token else { return nil }
+        guard var lock = locks[environment], lock.held, lock.lease.token == token, lock.lease.deploymentID != nil else { return nil }
         lock.lease.expiresAt = now.addingTimeInterval(ttl.seconds)
         locks[environment] = lock
         return lock.lease

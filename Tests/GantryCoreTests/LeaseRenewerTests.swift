@@ -10,7 +10,7 @@ struct LeaseRenewerTests {
     func retriesAfterErrors() async throws {
         let store = MemoryStateStore()
         let origin = Origin(host: "ci-1", pid: 1)
-        guard case .acquired(let lease) = try await store.tryAcquireLock(environment: "p", owner: origin, deploymentID: nil, reason: nil, ttl: .milliseconds(300), now: Date()) else {
+        guard case .acquired(let lease) = try await store.tryAcquireLock(environment: "p", owner: origin, deploymentID: DeploymentID(rawValue: "20261201-000000.000-000001"), reason: nil, ttl: .milliseconds(300), now: Date()) else {
             Issue.record("not acquired")
             return
         }

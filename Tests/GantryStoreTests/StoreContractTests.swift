@@ -240,6 +240,22 @@ struct StoreQueueContractTests {
         #expect(try await store.waiters(environment: "p", liveSince: time.now.addingTimeInterval(-0.5)).map(\.deploymentID) == [id(1)])
     }
 
+    @Test("a lease turned into a hold by hand is never renewed: a renewal still in flight cannot give it an expiry", arguments: StoreFactory.all)
+    func holdIsNotRenewed(factory: StoreFactory) async throws {
+        let store = try await factory.make()
+        guard case .acquired(let lease) = try await store.tryAcquireLock(
+            environment: "p", owner: Origin(host: "ci-1", pid: 1), deploymentID: DeploymentID(rawValue: "20261201-000000.000-00hold"), reason: nil, ttl: .seconds(60), now: Date()
+        ) else {
+            Issue.record("not acquired")
+            return
+        }
+        try await store.holdLock(environment: "p", token: lease.token, reason: "held after a rollback")
+        #expect(try await store.renewLock(environment: "p", token: lease.token, ttl: .seconds(60), now: Date()) == nil)
+        let held = try #require(try await store.lease(environment: "p"))
+        #expect(held.expiresAt > Date().addingTimeInterval(365 * 24 * 3600), "the hold by hand got an expiry: \(held.expiresAt)")
+        #expect(held.deploymentID == nil)
+    }
+
     @Test("a held lease is renewed by its holder only, and broken only with its exact token", arguments: StoreFactory.all)
     func renewAndBreak(factory: StoreFactory) async throws {
         let store = try await factory.make()

@@ -108,6 +108,8 @@ private struct Run {
     /// The newest deployment that ran before this one, when recovery read it and changed
     /// nothing since (`.some(nil)`: there is none).
     var lastEffective: DeploymentRecord??
+    /// Deployments this run recovered (they are not restored a second time).
+    var recovered: Set<DeploymentID> = []
 
     init(engine: DeploymentEngine, request: DeploymentRequest, id: DeploymentID, masker: SecretMasker, invocation: CommandInvocation, startedAt: Date) {
         self.engine = engine
@@ -520,6 +522,7 @@ private struct Run {
             try await journal(JournalEvent(kind: .note, message: note))
         }
         let abandoned = try await store.unfinishedDeployments(environment: environment, excluding: id)
+        recovered = Set(abandoned.map(\.id))
         var reports: [String] = []
         for record in abandoned {
             let entries = try await store.journal(record.id)
@@ -569,7 +572,7 @@ private struct Run {
         // Nothing recovered and nothing to restore: decide() may reuse the answer (one round
         // trip less on a hand-off's critical path).
         if reports.isEmpty, found?.outcome != .interrupted { lastEffective = .some(found) }
-        guard let last = found, last.outcome == .interrupted else { return nil }
+        guard let last = found, last.outcome == .interrupted, !recovered.contains(last.id) else { return nil }
         let analysis = RecoveryAnalysis.analyze(try await store.journal(last.id))
         guard analysis.leftUnrestored else { return nil }
         let start = engine.clock.now()
@@ -585,6 +588,11 @@ private struct Run {
             report = "deployment \(last.id) left production unrestored; \(why), so nothing was rolled back"
         }
         try await journal(JournalEvent(kind: .recovery, step: Step.recover.rawValue, message: report))
+        if failure == nil {
+            // Said in its own journal too, so no later run restores it again, whatever this
+            // run's own outcome.
+            try await store.append(JournalEvent(kind: .recovery, step: Step.recover.rawValue, message: "restored by \(id): \(report)"), to: last.id, at: engine.clock.now(), token: token)
+        }
         await engine.observer.observe(.stepFinished(.recover, failure == nil ? .ok : .failed, elapsed: elapsed(since: start), detail: report))
         reports.append(report)
         return failure
@@ -639,15 +647,20 @@ private struct Run {
             return (why, "recovering deployment \(record.id) failed: \(why); production may be partly changed and needs a person")
         }
         var failure: String?
-        changed = true
-        switch try await execute(step: .recover, attempt: 1, invocation: invocation) {
+        if engine.escalation.isRaised {
+            failure = "interrupted twice before its rollback to \(target) could start"
+        }
+        changed = changed || failure == nil
+        switch failure == nil ? try await execute(step: .recover, attempt: 1, invocation: invocation) : .failure(CommandLaunchError(program: "rollback", reason: "not started")) {
         case .failure(let error):
-            failure = "its rollback to \(target) could not start: \(masker.mask(error.description))"
+            failure = failure ?? "its rollback to \(target) could not start: \(masker.mask(error.description))"
         case .success(let result) where !result.termination.succeeded:
             failure = "its rollback to \(target) \(result.termination)"
         case .success:
             let failed = try await runChecks(step: .verifyRollback).filter { !$0.passed }
-            if !failed.isEmpty {
+            if engine.escalation.isRaised {
+                failure = "rolled back to \(target), but a second interruption stopped its verification"
+            } else if !failed.isEmpty {
                 failure = "rolled back to \(target), but verification failed: \(failed.map { "\($0.label): \($0.message)" }.joined(separator: "; "))"
             }
         }

@@ -45,6 +45,9 @@ public struct RecoveryAnalysis: Sendable, Hashable {
                 analysis.lastStep = Step.promote.rawValue
             case .abandoned:
                 analysis.leftUnrestored = analysis.mayHaveChanged
+            case .recovery:
+                // Written into an abandoned deployment's journal once it was restored.
+                analysis.leftUnrestored = false
             case .deploymentFinished:
                 analysis.decidedOutcome = event.outcome
                 analysis.decidedReason = event.message

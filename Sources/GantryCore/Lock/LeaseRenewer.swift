@@ -18,13 +18,18 @@ package enum LeaseRenewer {
         store: any StateStore, environment: String, token: FencingToken, lease: Duration, clock: any GantryClock, watch: LeaseWatch? = nil
     ) -> Task<Void, Never> {
         Task {
-            var wait = lease / 3
+            // Renewals are due every third of the lease counted from each one's *send*, so a
+            // slow store does not push the next one later; an attempt is abandoned after a
+            // third of the lease, and a failed one is retried within a second.
+            let machine = ContinuousClock()
+            var next = machine.now + lease / 3
             while true {
                 do {
-                    try await Task.sleep(for: wait)
+                    try await Task.sleep(until: next, clock: machine)
                 } catch {
                     return
                 }
+                let started = machine.now
                 let sentAt = clock.monotonicNanoseconds()
                 let answer: Result<Lease?, StoreError>? = await Deadline.run(lease / 3) {
                     do throws(StoreError) {
@@ -37,12 +42,12 @@ package enum LeaseRenewer {
                 switch answer {
                 case .success(.some):
                     watch?.confirm(sentAt: sentAt)
-                    wait = lease / 3
+                    next = started + lease / 3
                 case .success(.none):
                     watch?.lose()
                     return
                 case .failure, .none:
-                    wait = min(.seconds(1), lease / 3)
+                    next = min(started + lease / 3, machine.now + min(.seconds(1), lease / 3))
                 }
             }
         }

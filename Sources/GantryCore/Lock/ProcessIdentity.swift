@@ -1,6 +1,6 @@
 /// Where a process runs, precisely enough to judge it from another process: the host name is
 /// for people, but containers started with `--network host` and cloned VMs share one, so a
-/// process is "here" only when the machine *and* the PID namespace are the same.
+/// process is "here" only when the machine, the boot *and* the PID namespace are the same.
 public struct ProcessIdentity: Sendable, Hashable, Codable {
     /// `/etc/machine-id`, or the boot id where there is none.
     public var machine: String
@@ -19,9 +19,12 @@ public struct ProcessIdentity: Sendable, Hashable, Codable {
         self.startTime = startTime
     }
 
-    /// Whether a process of `other` can be seen and signalled from here.
+    /// Whether a process of `other` can be seen and signalled from here: the same machine,
+    /// boot and PID namespace. The boot counts because cloned VMs can share a machine id, and
+    /// every machine's initial PID namespace has the same inode: a process of another boot
+    /// may be a live holder on another machine, not a dead one on this.
     public func sharesProcesses(with other: ProcessIdentity) -> Bool {
-        machine == other.machine && pidNamespace == other.pidNamespace
+        machine == other.machine && boot == other.boot && pidNamespace == other.pidNamespace
     }
 }
 
@@ -35,11 +38,11 @@ public enum HolderLiveness {
         return processes.identity.sharesProcesses(with: theirs)
     }
 
-    /// Provably dead: a process of this machine and PID namespace that ran in an earlier
-    /// boot, or whose pid no longer runs the process that started at the recorded time.
+    /// Provably dead: a process of this machine, boot and PID namespace whose pid no longer
+    /// runs the process that started at the recorded time. (After a reboot its lease simply
+    /// expires: a cloned VM's holder looks like a process of an earlier boot.)
     public static func isProvablyDead(_ origin: Origin, processes: any ProcessControl) -> Bool {
         guard let theirs = origin.process, processes.identity.sharesProcesses(with: theirs) else { return false }
-        if theirs.boot != processes.identity.boot { return true }
         return !processes.isRunning(pid: origin.pid, startTime: theirs.startTime)
     }
 
@@ -47,7 +50,7 @@ public enum HolderLiveness {
     /// of this machine, PID namespace and boot, so a group id reused after a reboot or seen
     /// from another container is never signalled.
     public static func maySignal(group: Int32, leaderStart: UInt64?, of origin: Origin, processes: any ProcessControl) -> Bool {
-        guard group > 1, let theirs = origin.process, processes.identity.sharesProcesses(with: theirs), theirs.boot == processes.identity.boot else {
+        guard group > 1, let theirs = origin.process, processes.identity.sharesProcesses(with: theirs) else {
             return false
         }
         return processes.groupLeaderMatches(group, startTime: leaderStart)

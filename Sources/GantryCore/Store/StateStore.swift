@@ -17,7 +17,8 @@ public protocol StateStore: Sendable {
     /// no live waiter queued earlier. A queued waiter that takes the lease leaves the queue in
     /// the same write.
     func tryAcquireLock(_ request: LockRequest) async throws(StoreError) -> LockAttempt
-    /// Extends a held lease; nil when `token` no longer holds it.
+    /// Extends a deployment's held lease; nil when `token` no longer holds it, or when the
+    /// lease became a hold by hand (a renewal still in flight must not give it an expiry).
     func renewLock(environment: String, token: FencingToken, ttl: Duration, now: Date) async throws(StoreError) -> Lease?
     /// Joins the environment's queue of deployments waiting for the lease.
     func enqueue(_ waiter: LockWaiter, environment: String) async throws(StoreError)

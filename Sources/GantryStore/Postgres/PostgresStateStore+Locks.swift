@@ -82,7 +82,7 @@ extension PostgresStateStore {
             let row = try await Self.first(connection.query(
                 """
                 UPDATE gantry_locks SET expires_at = now() + (\(milliseconds) * interval '1 millisecond')
-                WHERE environment = \(environment) AND token = \(token.value) AND held AND expires_at > now() RETURNING *
+                WHERE environment = \(environment) AND token = \(token.value) AND held AND deployment_id IS NOT NULL AND expires_at > now() RETURNING *
                 """,
                 logger: logger
             ))

@@ -135,7 +135,7 @@ public final class SQLiteStateStore: StateStore {
     public func renewLock(environment: String, token: FencingToken, ttl: Duration, now: Date) async throws(StoreError) -> Lease? {
         try write { db in
             try db.execute(
-                sql: "UPDATE locks SET expires_at = ? WHERE environment = ? AND token = ? AND held = 1",
+                sql: "UPDATE locks SET expires_at = ? WHERE environment = ? AND token = ? AND held = 1 AND deployment_id IS NOT NULL",
                 arguments: [Self.millis(now.addingTimeInterval(ttl.seconds)), environment, token.value]
             )
             guard db.changesCount > 0 else { return nil }

@@ -29,24 +29,30 @@ final class InterruptionTrap: Sendable {
             Foundation.signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler { [self] in
+                // A dispatch source merges signals that arrive together (a double Ctrl-C):
+                // its data says how many there were.
+                let arrived = max(1, Int(source.data))
                 let count = received.withLock { signals -> Int in
-                    signals.append(number)
+                    for _ in 0..<arrived { signals.append(number) }
                     return signals.count
                 }
-                switch count {
-                case 1:
+                let before = count - arrived
+                if count == 1 {
                     Console.writeError("gantry: received signal \(number); stopping the deploy command and recording the interruption (a second signal stops everything at once)\n")
                     onInterrupt()
-                case 2:
+                } else if before < 2 {
                     Console.writeError("gantry: received signal \(number) again; killing the command's process group and recording the interruption now\n")
-                    ActiveCommands.killAll()
+                    // Raised before the kill, so the engine never sees a killed command
+                    // without knowing it must start nothing new.
+                    onInterrupt()
                     onEscalate()
+                    ActiveCommands.killAll()
                     DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(Int(Self.backstop.milliseconds))) {
                         ActiveCommands.killAll()
                         Console.writeError("gantry: the outcome could not be recorded within \(Self.backstop); exiting; 'gantry recover' finishes the record from the journal\n")
                         exit(128 + number)
                     }
-                default:
+                } else {
                     ActiveCommands.killAll()
                 }
             }
