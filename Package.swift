@@ -70,7 +70,8 @@ let package = Package(
         ),
         // The lease guard: stops a command when its holder stops confirming the lease. No
         // Foundation, so the small executable below starts in about a millisecond.
-        .target(name: "GantryLeaseGuard", swiftSettings: strict),
+        .target(name: "CGantryGuard"),
+        .target(name: "GantryLeaseGuard", dependencies: ["CGantryGuard"], swiftSettings: strict),
         .executableTarget(
             name: "gantry-lease-guard",
             dependencies: ["GantryLeaseGuard"],

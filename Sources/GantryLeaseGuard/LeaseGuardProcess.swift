@@ -1,3 +1,4 @@
+import CGantryGuard
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -51,12 +52,13 @@ public enum LeaseGuardProcess {
         // starts it as a session leader; anyone else gets one made here).
         if getpgrp() != getpid() { _ = setpgid(0, 0) }
         for number in [SIGINT, SIGTERM, SIGHUP, SIGPIPE] { signal(number, SIG_IGN) }
+        let subreaper = gantry_become_subreaper() == 0
         let wake = installChildWake()
         let child = spawn(Array(arguments.dropFirst(5)))
         var input: Int32 = STDIN_FILENO
         var pending = ""
         while true {
-            if let status = reap(child) { finish(status, sweepingUntil: watch) }
+            if let status = reap(child) { finish(status, sweepingUntil: watch, subreaper: subreaper) }
             let now = bootClock()
             if now >= watch.killAt {
                 Glibc.kill(0, SIGKILL)
@@ -178,7 +180,10 @@ public enum LeaseGuardProcess {
     /// Once the command's own process has ended, what it left in the group (a background
     /// job, a child that outlived it) gets SIGTERM, then SIGKILL after the grace period, and
     /// never later than the kill deadline: nothing of the command runs on unguarded.
-    private static func finish(_ status: Int32, sweepingUntil watch: Watch) -> Never {
+    private static func finish(_ status: Int32, sweepingUntil watch: Watch, subreaper: Bool) -> Never {
+        // As a subreaper the guard inherits whatever the command left: no child left means
+        // nothing to sweep, known without reading /proc (the usual case, on every hand-off).
+        if subreaper, !descendantsRemain() { finish(status) }
         var left = groupMembers()
         if !left.isEmpty {
             for pid in left { Glibc.kill(pid, SIGTERM) }
@@ -186,11 +191,22 @@ public enum LeaseGuardProcess {
             while !left.isEmpty, bootClock() < deadline {
                 var pause = timespec(tv_sec: 0, tv_nsec: 20_000_000)
                 nanosleep(&pause, nil)
+                _ = descendantsRemain()
                 left = groupMembers()
             }
             for pid in left { Glibc.kill(pid, SIGKILL) }
         }
         finish(status)
+    }
+
+    /// Reaps descendants that ended; whether any still run.
+    static func descendantsRemain() -> Bool {
+        var status: Int32 = 0
+        while true {
+            let reaped = waitpid(-1, &status, WNOHANG)
+            if reaped > 0 { continue }
+            return reaped == 0
+        }
     }
 
     /// The processes of the guard's group other than the guard, not zombies, from /proc.
