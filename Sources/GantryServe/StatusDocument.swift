@@ -71,7 +71,7 @@ struct StatusDocument: Encodable {
                 lock: lease.map {
                     LockView(
                         holder: $0.owner.summary, runner: $0.owner.runner, deploymentId: $0.deploymentID?.rawValue, reason: $0.reason,
-                        since: $0.acquiredAt, expiresAt: $0.expiresAt > state.now.addingTimeInterval(10 * 365 * 86400) ? nil : $0.expiresAt
+                        since: $0.acquiredAt, expiresAt: $0.shownExpiry
                     )
                 },
                 waiting: environment.waiters.count,

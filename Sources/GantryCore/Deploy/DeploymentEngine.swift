@@ -224,7 +224,7 @@ private struct Run {
             var attempt = try await store.tryAcquireLock(lockRequest)
             var broken: Lease?
             if case .held(let current) = attempt {
-                if current.deploymentID == nil {
+                if current.isHeldByHand {
                     if enqueued { try? await store.dequeue(environment: environment, deploymentID: id) }
                     return .refused("\(environment) is held by hand by \(current.owner.actor ?? current.owner.host) since \(Timestamp.format(current.acquiredAt)): \(current.reason ?? "no reason given"); 'gantry unlock \(environment)' releases it")
                 }

@@ -136,6 +136,18 @@ public struct Lease: Sendable, Hashable, Codable {
     public var acquiredAt: Date
     public var expiresAt: Date
 
+    /// How long a hold by hand (`gantry lock`) is taken for: in effect forever, but a length
+    /// every store can add to its clock. `holdLock` (after an automatic rollback) stores
+    /// `Date.distantFuture` instead; both read as "held by hand" through `isHeldByHand`.
+    public static let handHoldLength: Duration = .seconds(100 * 365 * 86_400)
+
+    /// A hold by hand (`gantry lock`, `protect.lock_after_rollback`): no deployment holds it,
+    /// it never expires, and only `gantry unlock` releases it.
+    public var isHeldByHand: Bool { deploymentID == nil }
+
+    /// The expiry worth showing: nil for a hold by hand.
+    public var shownExpiry: Date? { isHeldByHand ? nil : expiresAt }
+
     public init(environment: String, token: FencingToken, owner: Origin, deploymentID: DeploymentID?, reason: String?, acquiredAt: Date, expiresAt: Date) {
         self.environment = environment
         self.token = token

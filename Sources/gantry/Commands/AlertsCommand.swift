@@ -4,32 +4,6 @@ import GantryCore
 import GantryTelemetry
 import GantryTerminal
 
-/// `gantry monitoring`: the Grafana dashboard and the Prometheus alert rules, generated from
-/// the metric names the code emits.
-struct MonitoringCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "monitoring",
-        abstract: "Print the Grafana dashboard or the Prometheus alert rules for gantry's metrics.",
-        subcommands: [DashboardCommand.self, AlertsCommand.self]
-    )
-}
-
-struct DashboardCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "dashboard",
-        abstract: "Print a Grafana dashboard (JSON) for gantry's metrics.",
-        discussion: """
-            Import it in Grafana (Dashboards → New → Import; pick the Prometheus data source when \
-            asked) or provision it from a file: panels use the dashboard's data source variable, \
-            which defaults to your default Prometheus, so neither path ends in "datasource not found".
-            """
-    )
-
-    func run() throws {
-        Console.write(GrafanaDashboard.render(), to: STDOUT_FILENO)
-    }
-}
-
 struct AlertsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "alerts",

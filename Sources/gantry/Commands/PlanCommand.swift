@@ -1,0 +1,86 @@
+import ArgumentParser
+import Foundation
+import GantryCore
+import GantryExec
+import GantryProbes
+import GantryStore
+import GantryTerminal
+import Logging
+
+struct PlanCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Print what 'gantry deploy' would do, and change nothing.",
+        discussion: "The same as 'gantry deploy --dry-run': reads the state (if any) to decide whether the deploy would be skipped, resolves the commands with secrets masked, and starts no process."
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "The environment, as named in gantry.yml.")
+    var environment: String
+
+    @Option(name: .long, help: ArgumentHelp("The release that would be deployed.", valueName: "release"))
+    var release: String
+
+    @Flag(help: "Plan as if --force were given.")
+    var force = false
+
+    @Flag(help: "Print the plan as JSON.")
+    var json = false
+
+    func run() async throws {
+        let context = Context(options: global)
+        let release = try Context.release(release)
+        let config = try context.loadConfig()
+        let environmentConfig = try context.environment(environment, in: config)
+        let request = try await context.request(for: environmentConfig, in: config, release: release, force: force)
+        try await PlanPrinter.printPlan(request: request, config: config, context: context, json: json)
+    }
+}
+
+/// Prints a plan; shared by `plan` and `deploy --dry-run`.
+enum PlanPrinter {
+    static func printPlan(request: DeploymentRequest, config: GantryConfig, context: Context, json: Bool) async throws {
+        var state = EnvironmentState(name: request.environment.name)
+        var last: DeploymentRecord?
+        var lease: Lease?
+        if let store = try await context.openStore(config: config, create: false) {
+            do {
+                state = try await store.environmentState(request.environment.name)
+                last = try await store.lastEffectiveDeployment(environment: request.environment.name, excluding: nil)
+                lease = try await store.lease(environment: request.environment.name)
+            } catch {
+                throw Failure.store(error)
+            }
+        }
+        let plan: DeploymentPlan
+        do {
+            plan = try DeploymentPlanner.plan(request, state: state, lastDeployment: last, lease: lease, now: Date())
+        } catch {
+            throw Failure.usage("\(error), but the deploy command of \(request.environment.name) uses it")
+        }
+        if json {
+            JSONOutput.print(plan)
+            return
+        }
+        let style = Style(enabled: context.console().traits.color)
+        var text = style.bold("Plan: deploy \(plan.release) to \(plan.environment)") + style.dim("  (dry run: nothing runs, nothing changes)") + "\n"
+        for (index, item) in plan.items.enumerated() {
+            text += "  \(index + 1). \(item.step.rawValue.padding(toLength: 8)) \(item.action)\n"
+            if let command = item.command {
+                text += "     \(style.cyan("$")) \(command.map(shellDisplay).joined(separator: " "))"
+                if let timeout = item.timeout { text += style.dim("   (timeout \(timeout))") }
+                text += "\n"
+            }
+        }
+        Console.write(text, to: STDOUT_FILENO)
+    }
+
+    /// An argument as a person would type it, quoted only when needed.
+    static func shellDisplay(_ argument: String) -> String {
+        let safe = argument.unicodeScalars.allSatisfy {
+            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || "-_./=:,+@%".unicodeScalars.contains($0)
+        }
+        return safe && !argument.isEmpty ? argument : CommandResolver.shellQuote(argument)
+    }
+}

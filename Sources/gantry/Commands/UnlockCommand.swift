@@ -1,0 +1,40 @@
+import ArgumentParser
+import Foundation
+import GantryCore
+import GantryExec
+import GantryTerminal
+
+struct UnlockCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "unlock",
+        abstract: "Release an environment's lock.",
+        discussion: "Releases a lock held by hand or left by an automatic rollback. A running deployment's live lease is only released with --force (its remaining writes are then rejected)."
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "The environment, as named in gantry.yml.")
+    var environment: String
+
+    @Flag(help: "Release even the live lease of a running deployment.")
+    var force = false
+
+    func run() async throws {
+        let (_, name, store) = try await holdTarget(global, environment)
+        do {
+            guard let lease = try await store.lease(environment: name) else {
+                Console.write("\(name) is not locked\n", to: STDOUT_FILENO)
+                return
+            }
+            let running = lease.deploymentID != nil && lease.expiresAt > Date()
+                && !HolderLiveness.isProvablyDead(lease.owner, processes: LocalProcessControl())
+            if running, !force {
+                throw Failure.refused("\(name) is held by running deployment \(lease.deploymentID!) (\(lease.owner.summary)); it releases the lock when it ends; --force releases it now and fences that deployment out")
+            }
+            try await store.releaseLock(environment: name, token: lease.token)
+            Console.write("\(name) is unlocked (was: \(lease.reason ?? lease.owner.summary))\n", to: STDOUT_FILENO)
+        } catch let error as StoreError {
+            throw Failure.store(error)
+        }
+    }
+}
