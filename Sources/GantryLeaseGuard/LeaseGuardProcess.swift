@@ -89,7 +89,7 @@ public enum LeaseGuardProcess {
                     let line = pending[..<newline]
                     pending = String(pending[pending.index(after: newline)...])
                     if line == "L" {
-                        watch.lost(at: bootClock())
+                        watch.holderGone(at: bootClock())
                     } else if line.hasPrefix("R "), let confirmed = UInt64(line.dropFirst(2)) {
                         watch.renewed(sentAt: confirmed)
                     }
@@ -123,12 +123,13 @@ public enum LeaseGuardProcess {
             sentAt = max(sentAt, confirmed)
         }
 
+        /// The holder is gone (the pipe closed) or says the lease is lost: SIGTERM now,
+        /// SIGKILL after the grace period, never later than the kill deadline.
         mutating func holderGone(at now: UInt64) {
             earliestTerm = min(earliestTerm, now)
             earliestKill = min(earliestKill, now + grace)
         }
 
-        mutating func lost(at now: UInt64) { holderGone(at: now) }
     }
 
     /// `CLOCK_BOOTTIME` in nanoseconds: the clock gantry's heartbeats are read on

@@ -23,7 +23,7 @@ struct LeaseGuardTests {
 
     @Test("a watch passes on newer confirmations only, and loss once, to every listener")
     func watch() async {
-        let watch = LeaseWatch(sentAt: 100, timing: LeaseGuardTiming(lease: .seconds(6), grace: .seconds(1)))
+        let watch = LeaseWatch(sentAt: 100)
         var first = watch.beats().makeAsyncIterator()
         #expect(await first.next() == .renewed(sentAt: 100))
         watch.confirm(sentAt: 90)

@@ -108,6 +108,16 @@ struct CrossHostTests {
         #expect(record["outcome"] as? String == "interrupted")
     }
 
+    @Test("what a command leaves in its process group is stopped when it ends, even a job that ignores SIGTERM")
+    func straggler() throws {
+        let script = "(trap '' TERM; exec sleep 30 >/dev/null 2>&1) & echo $! > straggler.pid; echo started"
+        let project = try Project(config: shellConfig(script, grace: "1s"))
+        let result = try project.gantry("deploy", "production", "--release", "1.0")
+        #expect(result.status == 0, "\(result.output)")
+        let pid = try #require(Int32(project.read("straggler.pid")?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""))
+        #expect(processIsGone(pid), "the background job outlived its command")
+    }
+
     @Test("two hosts with the same host name never break each other's live lease", arguments: SharedStore.available)
     func sameHostName(store: SharedStore) throws {
         let (state, environment) = try store.make()

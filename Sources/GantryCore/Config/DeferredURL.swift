@@ -31,7 +31,7 @@ public struct DeferredURL: Sendable, Hashable {
         return "\(keyPath): ${\(variable)} holds \(shown), which does not start with \(prefixes.joined(separator: " or "))"
     }
 
-    /// The first problem among `urls`, for a usage error.
+    /// Every problem among `urls`, for one usage error.
     public static func problems(_ urls: [DeferredURL], environment: [String: String]) -> [String] {
         urls.compactMap { $0.problem(environment: environment) }
     }

@@ -141,7 +141,7 @@ private struct Run {
         case .acquired(let acquired, let sentAt):
             lease = acquired
             acquiredAt = engine.clock.monotonicNanoseconds()
-            watch = LeaseWatch(sentAt: sentAt, timing: LeaseGuardTiming(lease: request.environment.lease, grace: request.environment.deploy.grace))
+            watch = LeaseWatch(sentAt: sentAt)
         case .refused(let reason):
             _ = machine.handle(.interrupted)
             await engine.observer.observe(.stepFinished(.lock, .failed, elapsed: elapsed(since: lockStart), detail: reason))

@@ -23,13 +23,10 @@ public final class LeaseWatch: Sendable {
     }
 
     private let state: Mutex<State>
-    /// When the guard stops a command that stopped hearing renewals.
-    public let timing: LeaseGuardTiming
 
-    /// - Parameter sentAt: when the request that took the lease was sent (monotonic ns).
-    public init(sentAt: UInt64, timing: LeaseGuardTiming) {
+    /// - Parameter sentAt: when the request that took the lease was sent (boot-time clock, ns).
+    public init(sentAt: UInt64) {
         state = Mutex(State(sentAt: sentAt))
-        self.timing = timing
     }
 
     /// The newest confirmed renewal's send time (monotonic ns).
