@@ -325,6 +325,23 @@ struct CrossHostEngineTests {
         #expect(spec.watch.lastConfirmed > 0)
     }
 
+    @Test("an acquisition that took longer than a third of the lease is renewed before the command starts, so its guard does not stop it")
+    func slowAcquisitionRenewedFirst() async throws {
+        let clock = SlowStartClock(acquisitionTook: .seconds(30))
+        let runner = ScriptedRunner([.success(([], .exited(0)))])
+        let ages = LockedBox<[UInt64]>([])
+        runner.onRun = { [runner] in
+            guard let spec = runner.lock.withLock({ runner.invocations.last?.leaseGuard }) else { return }
+            ages.set(ages.get() + [clock.monotonicNanoseconds() - spec.watch.lastConfirmed])
+        }
+        let store = MemoryStateStore()
+        let summary = try await DeploymentEngine(store: store, runner: runner, prober: ScriptedProber(), processes: FakeProcesses(), clock: clock).run(request("1.0", lease: .seconds(60)))
+        #expect(summary.outcome == .succeeded)
+        let age = try #require(ages.get().first)
+        #expect(age < 20_000_000_000, "the command started with a confirmation \(age / 1_000_000) ms old")
+        #expect(await store.renewals >= 1)
+    }
+
     @Test("a dead deployment of another PID namespace is not signalled; recovery waits the guard's margin before its rollback")
     func foreignRecovery() async throws {
         let store = MemoryStateStore()
@@ -406,5 +423,28 @@ struct CrossHostEngineTests {
         #expect(error.code == .staleToken)
         #expect(changed)
         #expect(!restored)
+    }
+}
+
+/// A clock whose boot-time reading jumps ahead after its first read: the deployment's lease
+/// request is sent at that first reading, and everything after it happens as if taking the
+/// lease had taken `acquisitionTook`.
+final class SlowStartClock: GantryClock, @unchecked Sendable {
+    private let lock = NSLock()
+    private let jump: UInt64
+    private var reads = 0
+
+    init(acquisitionTook: Duration) {
+        jump = UInt64(acquisitionTook.milliseconds) * 1_000_000
+    }
+
+    func now() -> Date { Date(timeIntervalSince1970: 1_795_000_000) }
+    func sleep(for duration: Duration) async throws { try Task.checkCancellation() }
+    func monotonicNanoseconds() -> UInt64 {
+        let first = lock.withLock { () -> Bool in
+            reads += 1
+            return reads == 1
+        }
+        return MachineClock.nanoseconds() + (first ? 0 : jump)
     }
 }

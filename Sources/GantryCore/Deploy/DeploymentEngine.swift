@@ -382,12 +382,45 @@ private struct Run {
         }
     }
 
+    /// Renews the lease before a command starts when a renewal is due (the newest confirmed
+    /// send is more than a third of the lease old): a deployment slowed down by a loaded
+    /// machine or store then starts its command with most of a lease ahead of it, instead
+    /// of having the command's guard stop it, or refuse to start it, for a staleness that
+    /// one renewal clears. An answer that the lease is gone tells the guards so; a store
+    /// that does not answer within a third of the lease leaves the judgement to the guard.
+    private func freshenLease(_ watch: LeaseWatch) async {
+        guard !watch.isLost, let token else { return }
+        let lease = request.environment.lease
+        let clock = engine.clock
+        let now = clock.monotonicNanoseconds()
+        guard now &- min(watch.lastConfirmed, now) > UInt64(clamping: (lease / 3).milliseconds) * 1_000_000 else { return }
+        let store = store
+        let environment = environment
+        let renewal: @Sendable () async -> Void = {
+            let sentAt = clock.monotonicNanoseconds()
+            let answer: Result<Lease?, StoreError>? = await Deadline.run(lease / 3) {
+                do throws(StoreError) {
+                    return .success(try await store.renewLock(environment: environment, token: token, ttl: lease, now: clock.now()))
+                } catch {
+                    return .failure(error)
+                }
+            }
+            switch answer {
+            case .success(.some): watch.confirm(sentAt: sentAt)
+            case .success(.none): watch.lose()
+            case .failure, .none: break
+            }
+        }
+        if Task.isCancelled { await Task { await renewal() }.value } else { await renewal() }
+    }
+
     /// Runs a command, journaled before it starts and again with its process group once it
     /// runs (so recovery can stop an orphan). After an interruption it runs shielded from the
     /// cancellation, so a rollback can still happen.
     private func execute(step: Step, attempt: Int, invocation: CommandInvocation) async throws(StoreError) -> Result<CommandResult, CommandLaunchError> {
         var guarded = invocation
         if let watch {
+            await freshenLease(watch)
             guarded.leaseGuard = LeaseGuardSpec(watch: watch, timing: LeaseGuardTiming(lease: request.environment.lease, grace: invocation.grace))
         }
         let invocation = guarded

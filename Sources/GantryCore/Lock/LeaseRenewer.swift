@@ -21,8 +21,13 @@ package enum LeaseRenewer {
             // Renewals are due every third of the lease counted from each one's *send*, so a
             // slow store does not push the next one later; an attempt is abandoned after a
             // third of the lease, and a failed one is retried within a second.
+            // The first is due a third of the lease after the request that took it was sent,
+            // not after that request came back: a slow acquisition must not leave the guards
+            // counting from an old send while the renewer waits a whole third.
             let machine = ContinuousClock()
-            var next = machine.now + lease / 3
+            let now = clock.monotonicNanoseconds()
+            let age = watch.map { Duration.nanoseconds(Int64(clamping: now &- min($0.lastConfirmed, now))) } ?? .zero
+            var next = machine.now + max(.zero, lease / 3 - age)
             while true {
                 do {
                     try await Task.sleep(until: next, clock: machine)
