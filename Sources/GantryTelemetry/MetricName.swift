@@ -7,6 +7,7 @@ public enum MetricName {
     public static let lastDeploymentTimestamp = "gantry_last_deployment_timestamp_seconds"
     public static let releaseInfo = "gantry_release_info"
     public static let rollbacksTotal = "gantry_rollbacks_total"
+    public static let failuresTotal = "gantry_failures_total"
     public static let runnerUp = "gantry_runner_up"
     public static let runnerProbeDuration = "gantry_runner_probe_duration_seconds"
     public static let runnerFailoversTotal = "gantry_runner_failovers_total"
@@ -24,6 +25,7 @@ public enum MetricName {
         lastDeploymentTimestamp: "When the environment's last deployment with this outcome ended (Unix seconds).",
         releaseInfo: "The release the environment runs (last verified), as a label; the value is always 1.",
         rollbacksTotal: "Rollbacks, automatic (after a failed deploy) or manual (gantry rollback).",
+        failuresTotal: "Deployments, rollbacks and recoveries that did not succeed, by reason code (docs/runbooks.md).",
         runnerUp: "1 when the runner was judged healthy by its sources, 0 when not.",
         runnerProbeDuration: "How long judging the runner took.",
         runnerFailoversTotal: "Times the runner gate chose another runner than the first in priority.",

@@ -73,6 +73,13 @@ public struct MetricsSnapshot: Sendable, Equatable {
             for (reason, count) in [(RollbackReason.automatic, automatic), (.manual, manual)] {
                 counters.append(Sample(name: MetricName.rollbacksTotal, labels: [env, Label("reason", reason.rawValue)], value: Double(count)))
             }
+            // Every code, zeros included: a series that appears only with its first failure
+            // hides that failure from increase() and rate().
+            var failures = Dictionary(uniqueKeysWithValues: ReasonCode.allCases.map { ($0, 0) })
+            for record in history { if let code = record.reasonCode { failures[code, default: 0] += 1 } }
+            for code in ReasonCode.allCases {
+                counters.append(Sample(name: MetricName.failuresTotal, labels: [env, Label("code", code.rawValue)], value: Double(failures[code] ?? 0)))
+            }
             let live = environment.lease.map { $0.isLive(at: state.now) } ?? false
             gauges.append(Sample(name: MetricName.lockHeld, labels: [env], value: live ? 1 : 0))
             let deploying = live && environment.lease?.deploymentID != nil

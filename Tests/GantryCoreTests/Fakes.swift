@@ -133,11 +133,12 @@ actor MemoryStateStore: StateStore {
         journals[id, default: []].append(JournalEntry(sequence: (journals[id]?.count ?? 0) + 1, at: at, event: event))
     }
 
-    func finishDeployment(_ id: DeploymentID, outcome: Outcome, reason: String?, at: Date, promote: Bool, token: FencingToken?) throws(StoreError) {
+    func finishDeployment(_ id: DeploymentID, outcome: Outcome, reason: String?, code: ReasonCode?, at: Date, promote: Bool, token: FencingToken?) throws(StoreError) {
         guard var record = records[id] else { throw StoreError(.notFound, "no \(id)") }
         try check(record.environment, token)
         record.outcome = outcome
         record.reason = reason
+        record.reasonCode = code
         record.finishedAt = at
         records[id] = record
         if promote {

@@ -120,7 +120,7 @@ struct RunnerTests {
         #expect(missing.stderr.contains("GH_TOKEN is not set"))
     }
 
-    @Test("deploy runs its runner's local checks before the lock: unfit refuses with exit 3 and changes nothing")
+    @Test("deploy runs its runner's local checks before the lock: unfit refuses with exit 3, recorded as runner_unfit, and changes nothing")
     func deployGate() throws {
         let project = try project(runners: """
               - { name: primary, priority: 1, health: [ { local: { tools: [sh, no-such-deploy-tool], min_free_disk: 1MiB } } ] }
@@ -128,8 +128,13 @@ struct RunnerTests {
             """)
         let refused = try project.gantry("deploy", "production", "--release", "1.0.0", environment: ["GANTRY_RUNNER": "primary"])
         #expect(refused.status == 3, "\(refused.output)")
-        #expect(refused.stderr.contains("runner primary (identified by GANTRY_RUNNER) is not fit to deploy: local: no-such-deploy-tool is not on PATH"))
-        #expect(!project.exists(".gantry/state.db"), "a refused gate must not touch the state")
+        #expect(refused.output.contains("runner primary (identified by GANTRY_RUNNER) is not fit to deploy: local: no-such-deploy-tool is not on PATH"))
+        let untouched = try #require((try project.json("status")["environments"] as? [[String: Any]])?.first)
+        #expect(untouched["current"] is NSNull && untouched["lock"] is NSNull, "a refused gate deploys nothing: \(untouched)")
+        let recorded = try #require((try project.json("history", "production")["deployments"] as? [[String: Any]])?.first)
+        #expect(recorded["outcome"] as? String == "refused")
+        #expect(recorded["reason_code"] as? String == "runner_unfit")
+        #expect(recorded["runner"] as? String == "primary")
         let typo = try project.gantry("deploy", "production", "--release", "1.0.0", "--runner", "primray")
         #expect(typo.status == 2)
         #expect(typo.stderr.contains("--runner names runner 'primray', but gantry.yml defines only 'primary', 'secondary'"))

@@ -154,8 +154,10 @@ struct StoreContractTests {
         try await store.beginDeployment(record(1, release: "1.0"), token: lease.token)
         try await store.finishDeployment(id(1), outcome: .succeeded, reason: nil, at: t0, promote: true, token: lease.token)
         try await store.beginDeployment(record(2, release: "2.0"), token: lease.token)
-        try await store.finishDeployment(id(2), outcome: .failed, reason: "exit 3", at: t0, promote: false, token: lease.token)
+        try await store.finishDeployment(id(2), outcome: .failed, reason: "exit 3", code: .rollbackFailed, at: t0, promote: false, token: lease.token)
         #expect(try await store.environmentState("production").current == "1.0")
+        #expect(try await store.deployment(id(2))?.reasonCode == .rollbackFailed)
+        #expect(try await store.deployment(id(1))?.reasonCode == nil)
     }
 
     @Test("the journal keeps events in order, with every field", arguments: StoreFactory.all)

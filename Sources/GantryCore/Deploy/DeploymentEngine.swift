@@ -14,6 +14,8 @@ public struct DeploymentSummary: Sendable, Hashable, Codable {
     public var attempts: Int
     /// The release a rollback went back to, when one ran.
     public var rolledBackTo: String?
+    /// Why it did not succeed, as a code; nil when it did (or was skipped).
+    public var reasonCode: ReasonCode?
 
     public var duration: Duration {
         .milliseconds(Int64((finishedAt.timeIntervalSince(startedAt) * 1000).rounded()))
@@ -125,13 +127,18 @@ private struct Run {
     var environment: String { request.environment.name }
 
     mutating func perform() async throws(StoreError) -> DeploymentSummary {
+        if let refusal = request.refusal {
+            _ = machine.handle(.interrupted)
+            await engine.observer.observe(.stepFinished(refusal.code == .runnerUnfit ? .runner : .lock, .failed, elapsed: .zero, detail: refusal.text))
+            return try await recordRefusal(reason: "\(refusal); nothing was changed", code: refusal.code)
+        }
         if request.kind == .deploy, let refusal = try await protection() {
             if let override = request.override {
                 pendingNotes.append("override of a refusal (\(refusal)) by \(request.origin.actor ?? request.origin.host): \(override)")
             } else {
                 _ = machine.handle(.interrupted)
-                await engine.observer.observe(.stepFinished(.lock, .failed, elapsed: .zero, detail: refusal))
-                return try await recordRefusal(reason: "\(refusal); nothing was changed (--override --reason TEXT deploys anyway)")
+                await engine.observer.observe(.stepFinished(.lock, .failed, elapsed: .zero, detail: refusal.text))
+                return try await recordRefusal(reason: "\(refusal); nothing was changed (--override --reason TEXT deploys anyway)", code: refusal.code)
             }
         }
         let lockStart = engine.clock.now()
@@ -142,10 +149,10 @@ private struct Run {
             lease = acquired
             acquiredAt = engine.clock.monotonicNanoseconds()
             watch = LeaseWatch(sentAt: sentAt)
-        case .refused(let reason):
+        case .refused(let refusal):
             _ = machine.handle(.interrupted)
-            await engine.observer.observe(.stepFinished(.lock, .failed, elapsed: elapsed(since: lockStart), detail: reason))
-            return try await recordRefusal(reason: reason)
+            await engine.observer.observe(.stepFinished(.lock, .failed, elapsed: elapsed(since: lockStart), detail: refusal.text))
+            return try await recordRefusal(reason: refusal.text, code: refusal.code)
         }
         token = lease.token
         await engine.observer.observe(.stepFinished(.lock, .ok, elapsed: elapsed(since: lockStart), detail: "lease \(lease.token) taken"))
@@ -161,7 +168,7 @@ private struct Run {
             )
             try await journal(JournalEvent(kind: .deploymentStarted, message: request.force ? "forced" : nil, release: request.release.value))
             if let failure = try await recoverAbandoned() {
-                let summary = try await finish(.failed, reason: failure, promote: false)
+                let summary = try await finish(.failed, reason: failure, promote: false, code: .rollbackFailed)
                 try? await release()
                 return summary
             }
@@ -186,7 +193,7 @@ private struct Run {
 
     /// Why this deployment may not start: frozen, inside a freeze window, or the circuit
     /// breaker is open.
-    private func protection() async throws(StoreError) -> String? {
+    private func protection() async throws(StoreError) -> Refusal? {
         let config = request.environment
         let state = try await store.environmentState(environment)
         let recent = config.circuitBreaker == nil ? [] : try await store.deployments(environment: environment, limit: 100)
@@ -196,7 +203,7 @@ private struct Run {
     enum LockOutcome {
         /// The lease, and when the request that took it was sent (boot-time clock, ns).
         case acquired(Lease, sentAt: UInt64)
-        case refused(String)
+        case refused(Refusal)
     }
 
     /// Waits for the environment's lease in arrival order, up to `request.lockWait`. A lease
@@ -226,7 +233,7 @@ private struct Run {
             if case .held(let current) = attempt {
                 if current.isHeldByHand {
                     if enqueued { try? await store.dequeue(environment: environment, deploymentID: id) }
-                    return .refused("\(environment) is held by hand by \(current.owner.actor ?? current.owner.host) since \(Timestamp.format(current.acquiredAt)): \(current.reason ?? "no reason given"); 'gantry unlock \(environment)' releases it")
+                    return .refused(Refusal(.lockHeldByHand, "\(environment) is held by hand by \(current.owner.actor ?? current.owner.host) since \(Timestamp.format(current.acquiredAt)): \(current.reason ?? "no reason given"); 'gantry unlock \(environment)' releases it"))
                 }
                 if HolderLiveness.isProvablyDead(current.owner, processes: engine.processes) {
                     lockRequest.breaking = current.token
@@ -258,7 +265,7 @@ private struct Run {
             if now >= deadline {
                 if enqueued { try? await store.dequeue(environment: environment, deploymentID: id) }
                 let waited = request.lockWait > .zero ? " after waiting \(DurationText.format(request.lockWait))" : ""
-                return .refused("\(blocker)\(waited)")
+                return .refused(Refusal(.lockWaitTimeout, "\(blocker)\(waited)"))
             }
             if !enqueued {
                 try await store.enqueue(LockWaiter(deploymentID: id, release: request.release.value, owner: request.origin, enqueuedAt: now, heartbeatAt: now), environment: environment)
@@ -273,7 +280,7 @@ private struct Run {
                 if let mine = waiters.firstIndex(where: { $0.deploymentID == id }), mine < waiters.count - 1 {
                     let newer = waiters[waiters.count - 1]
                     try? await store.dequeue(environment: environment, deploymentID: id)
-                    return .refused("superseded by deployment \(newer.deploymentID) (release \(newer.release)), queued behind it")
+                    return .refused(Refusal(.superseded, "superseded by deployment \(newer.deploymentID) (release \(newer.release)), queued behind it"))
                 }
             }
             if now.timeIntervalSince(lastHeartbeat) >= DeploymentEngine.waiterHeartbeat.seconds {
@@ -284,7 +291,7 @@ private struct Run {
                 try await store.awaitLockRelease(environment: environment, waiter: id, timeout: pause, clock: clock)
             } catch {
                 if enqueued { try? await store.dequeue(environment: environment, deploymentID: id) }
-                return .refused("interrupted while waiting for the lock: \(blocker); nothing was changed")
+                return .refused(Refusal(.interrupted, "interrupted while waiting for the lock: \(blocker); nothing was changed"))
             }
         }
     }
@@ -332,9 +339,9 @@ private struct Run {
                 }
                 action = try await runCommand(step: .rollback, attempt: 1, invocation: rollback)
             case .finish(let outcome, let reason, let promote):
-                return try await finish(outcome, reason: reason, promote: promote)
+                return try await finish(outcome, reason: reason, promote: promote, code: machine.reasonCode)
             case .refuse(let reason):
-                return try await recordRefusal(reason: reason)
+                return try await recordRefusal(reason: reason, code: machine.reasonCode ?? .lockWaitTimeout)
             case .none:
                 throw StoreError(.notFound, "deployment \(id) reached no decision")
             }
@@ -378,7 +385,7 @@ private struct Run {
         }
         switch outcome {
         case .failure(let error): return machine.handle(.commandFailedToStart(masker.mask(error.description)))
-        case .success(let result): return machine.handle(.commandFinished(result.termination))
+        case .success(let result): return machine.handle(.commandFinished(result.termination, recognized: result.recognized ?? leaseStopped(result.termination)))
         }
     }
 
@@ -414,6 +421,18 @@ private struct Run {
         if Task.isCancelled { await Task { await renewal() }.value } else { await renewal() }
     }
 
+    /// Whether a command that ended this way was stopped by its lease guard for a lease that
+    /// was lost or not renewed in time (`lease_lost`), rather than failing on its own.
+    private func leaseStopped(_ termination: CommandTermination) -> ReasonCode? {
+        guard let watch else { return nil }
+        let stale = engine.clock.monotonicNanoseconds() &- min(watch.lastConfirmed, engine.clock.monotonicNanoseconds())
+            >= UInt64(clamping: (request.environment.lease * 2 / 3).milliseconds) * 1_000_000
+        switch termination {
+        case .signaled, .exited(LeaseGuardTiming.tooLateStatus): return watch.isLost || stale ? .leaseLost : nil
+        default: return nil
+        }
+    }
+
     /// Runs a command, journaled before it starts and again with its process group once it
     /// runs (so recovery can stop an orphan). After an interruption it runs shielded from the
     /// cancellation, so a rollback can still happen.
@@ -437,6 +456,7 @@ private struct Run {
         let clock = engine.clock
         let processes = engine.processes
         let streamMasker = PieceMasker(masker)
+        let recognition = FirstRecognized()
         let work: @Sendable () async -> Result<CommandResult, CommandLaunchError> = {
             do throws(CommandLaunchError) {
                 return .success(try await runner.run(invocation, onStart: { pid in
@@ -446,6 +466,7 @@ private struct Run {
                 }, output: { piece in
                     guard let masked = await streamMasker.mask(piece) else { return }
                     let visible = VisibleText.render(masked)
+                    recognition.scan(visible)
                     await observer.observe(.output(visible))
                     await recorder.add(visible)
                 }))
@@ -453,7 +474,11 @@ private struct Run {
                 return .failure(error)
             }
         }
-        let outcome = Task.isCancelled ? await Task { await work() }.value : await work()
+        var outcome = Task.isCancelled ? await Task { await work() }.value : await work()
+        if case .success(var result) = outcome, !result.termination.succeeded {
+            result.recognized = recognition.code
+            outcome = .success(result)
+        }
         try await recorder.finish()
         switch outcome {
         case .failure(let error):
@@ -495,7 +520,7 @@ private struct Run {
             detail: failures.isEmpty ? "\(results.count) passed" : "\(failures.count) of \(results.count) failed"
         ))
         if Task.isCancelled { return machine.handle(.interrupted) }
-        return machine.handle(.preflightDone(failures: failures))
+        return machine.handle(.preflightDone(failures: failures, code: ReasonCode.preflight(results.filter { !$0.passed })))
     }
 
     /// Verifies and tells the state machine the verdict.
@@ -508,7 +533,7 @@ private struct Run {
         if Task.isCancelled, step == .verify { return machine.handle(.interrupted) }
         let failures = results.filter { !$0.passed }.map { "\($0.label): \($0.message)" }
         if step == .verifyRollback, failures.isEmpty { restored = true }
-        return machine.handle(.verified(failures: failures, checked: results.count))
+        return machine.handle(.verified(failures: failures, checked: results.count, code: ReasonCode.checks(results.filter { !$0.passed })))
     }
 
     /// Runs the environment's checks and journals every verdict; shielded from an earlier
@@ -573,10 +598,10 @@ private struct Run {
             if let decided = analysis.decidedOutcome {
                 let promote = analysis.promoting && decided == .succeeded
                 report = "deployment \(record.id) had ended \(decided.rawValue) but was killed before recording it; recorded now"
-                try await store.finishDeployment(record.id, outcome: decided, reason: (analysis.decidedReason ?? decided.rawValue) + " (recorded by recovery, \(id))", at: now, promote: promote, token: token)
+                try await store.finishDeployment(record.id, outcome: decided, reason: (analysis.decidedReason ?? decided.rawValue) + " (recorded by recovery, \(id))", code: analysis.decidedCode, at: now, promote: promote, token: token)
             } else if !analysis.mayHaveChanged {
                 report = "deployment \(record.id) was killed during \(lastStep), before changing anything"
-                try await store.finishDeployment(record.id, outcome: .interrupted, reason: "killed during \(lastStep), before changing anything; recovered by \(id)", at: now, promote: false, token: token)
+                try await store.finishDeployment(record.id, outcome: .interrupted, reason: "killed during \(lastStep), before changing anything; recovered by \(id)", code: .interrupted, at: now, promote: false, token: token)
             } else {
                 let state = try await store.environmentState(environment)
                 if request.environment.rollback != nil, let lastGood = state.lastGood {
@@ -584,7 +609,7 @@ private struct Run {
                 } else {
                     let why = request.environment.rollback == nil ? "no rollback command is configured" : "there is no last good release"
                     report = "deployment \(record.id) was killed during \(lastStep) and may have changed production; \(why), so it was not rolled back"
-                    try await store.finishDeployment(record.id, outcome: .interrupted, reason: "killed during \(lastStep); \(why): production may be partly changed; recovered by \(id)", at: now, promote: false, token: token)
+                    try await store.finishDeployment(record.id, outcome: .interrupted, reason: "killed during \(lastStep); \(why): production may be partly changed; recovered by \(id)", code: .interrupted, at: now, promote: false, token: token)
                 }
             }
             try await journal(JournalEvent(kind: .recovery, step: Step.recover.rawValue, message: report))
@@ -676,7 +701,7 @@ private struct Run {
             invocation = try rollbackRequest.rollbackInvocation(to: target, for: id)
         } catch {
             let why = "the rollback command needs \(error)"
-            if !recorded { try await store.finishDeployment(record.id, outcome: .interrupted, reason: "killed during \(lastStep); recovery could not roll back: \(why)", at: engine.clock.now(), promote: false, token: token) }
+            if !recorded { try await store.finishDeployment(record.id, outcome: .interrupted, reason: "killed during \(lastStep); recovery could not roll back: \(why)", code: .interrupted, at: engine.clock.now(), promote: false, token: token) }
             return (why, "recovering deployment \(record.id) failed: \(why); production may be partly changed and needs a person")
         }
         var failure: String?
@@ -699,36 +724,40 @@ private struct Run {
         }
         let now = engine.clock.now()
         if let failure {
-            if !recorded { try await store.finishDeployment(record.id, outcome: .interrupted, reason: "killed during \(lastStep); recovery by \(id) failed: \(failure)", at: now, promote: false, token: token) }
+            if !recorded { try await store.finishDeployment(record.id, outcome: .interrupted, reason: "killed during \(lastStep); recovery by \(id) failed: \(failure)", code: .interrupted, at: now, promote: false, token: token) }
             return ("deployment \(record.id): \(failure)", "recovering deployment \(record.id) (killed during \(lastStep)) failed: \(failure); production needs a person")
         }
-        if !recorded { try await store.finishDeployment(record.id, outcome: .interrupted, reason: "killed during \(lastStep); recovered by \(id): rolled back to \(target) and verified", at: now, promote: false, token: token) }
+        if !recorded { try await store.finishDeployment(record.id, outcome: .interrupted, reason: "killed during \(lastStep); recovered by \(id): rolled back to \(target) and verified", code: .interrupted, at: now, promote: false, token: token) }
         restored = true
         return ("deployment \(record.id) was killed during \(lastStep); rolled back to \(target) and verified", nil)
     }
 
-    private mutating func finish(_ outcome: Outcome, reason: String, promote: Bool) async throws(StoreError) -> DeploymentSummary {
+    private mutating func finish(_ outcome: Outcome, reason: String, promote: Bool, code: ReasonCode? = nil) async throws(StoreError) -> DeploymentSummary {
         let maskedReason = masker.mask(reason)
+        let code = outcome == .succeeded || outcome == .skipped ? nil : code
         let finishStart = engine.clock.now()
         if promote {
             await engine.observer.observe(.stepStarted(.promote, detail: "recording \(request.release) as current and last good"))
             try await journal(JournalEvent(kind: .promoting, release: request.release.value))
         }
-        try await journal(JournalEvent(kind: .deploymentFinished, message: maskedReason, outcome: outcome))
+        var finished = JournalEvent(kind: .deploymentFinished, message: maskedReason, outcome: outcome)
+        finished.reasonCode = code
+        finished.causeCode = code == nil ? nil : machine.causeCode
+        try await journal(finished)
         let finishedAt = engine.clock.now()
-        try await store.finishDeployment(id, outcome: outcome, reason: maskedReason, at: finishedAt, promote: promote, token: token)
+        try await store.finishDeployment(id, outcome: outcome, reason: maskedReason, code: code, at: finishedAt, promote: promote, token: token)
         if promote {
             await engine.observer.observe(.stepFinished(.promote, .ok, elapsed: elapsed(since: finishStart), detail: "\(environment) runs \(request.release)"))
         }
         _ = machine.handle(.finished)
-        return summary(outcome: outcome, reason: maskedReason, finishedAt: finishedAt)
+        return summary(outcome: outcome, reason: maskedReason, code: code, finishedAt: finishedAt)
     }
 
     private func journal(_ event: JournalEvent) async throws(StoreError) {
         try await store.append(event, to: id, at: engine.clock.now(), token: token)
     }
 
-    private func recordRefusal(reason: String) async throws(StoreError) -> DeploymentSummary {
+    private func recordRefusal(reason: String, code: ReasonCode) async throws(StoreError) -> DeploymentSummary {
         let masked = masker.mask(reason)
         let now = engine.clock.now()
         try await store.beginDeployment(
@@ -738,9 +767,11 @@ private struct Run {
             ),
             token: nil
         )
-        try await store.append(JournalEvent(kind: .deploymentFinished, message: masked, outcome: .refused), to: id, at: now, token: nil)
-        try await store.finishDeployment(id, outcome: .refused, reason: masked, at: now, promote: false, token: nil)
-        return summary(outcome: .refused, reason: masked, finishedAt: now)
+        var finished = JournalEvent(kind: .deploymentFinished, message: masked, outcome: .refused)
+        finished.reasonCode = code
+        try await store.append(finished, to: id, at: now, token: nil)
+        try await store.finishDeployment(id, outcome: .refused, reason: masked, code: code, at: now, promote: false, token: nil)
+        return summary(outcome: .refused, reason: masked, code: code, finishedAt: now)
     }
 
     private func release() async throws(StoreError) {
@@ -751,11 +782,11 @@ private struct Run {
         .milliseconds(Int64((engine.clock.now().timeIntervalSince(start) * 1000).rounded()))
     }
 
-    private func summary(outcome: Outcome, reason: String, finishedAt: Date) -> DeploymentSummary {
+    private func summary(outcome: Outcome, reason: String, code: ReasonCode?, finishedAt: Date) -> DeploymentSummary {
         DeploymentSummary(
             id: id, environment: environment, release: request.release.value, outcome: outcome, reason: reason,
             previousRelease: previous, startedAt: startedAt, finishedAt: finishedAt, attempts: attempts,
-            rolledBackTo: machine.rolledBackTo
+            rolledBackTo: machine.rolledBackTo, reasonCode: code
         )
     }
 }

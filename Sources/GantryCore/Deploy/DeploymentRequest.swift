@@ -17,6 +17,9 @@ public struct DeploymentRequest: Sendable {
     /// `--override --reason T`: deploy despite a freeze, a freeze window or an open circuit
     /// breaker; the reason is journaled.
     public var override: String?
+    /// A refusal found before the engine ran (the runner gate's `runner_unfit`): the engine
+    /// records a refused deployment with it and runs nothing.
+    public var refusal: Refusal?
 
     public init(
         environment: EnvironmentConfig, release: Release, force: Bool, directory: String, origin: Origin,

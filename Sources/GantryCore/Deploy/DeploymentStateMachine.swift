@@ -23,12 +23,14 @@ public struct DeploymentStateMachine: Sendable {
         case lockHeld(Lease)
         /// What the store says the environment runs and how its last real deployment ended.
         case stateRead(EnvironmentState, lastDeployment: DeploymentRecord?)
-        /// Preflight ended; `failures` lists what failed (empty: go).
-        case preflightDone(failures: [String])
-        case commandFinished(CommandTermination)
+        /// Preflight ended; `failures` lists what failed (empty: go), `code` says why.
+        case preflightDone(failures: [String], code: ReasonCode? = nil)
+        /// A command ended; `recognized` is what its output showed (`disk_full`, …), if anything.
+        case commandFinished(CommandTermination, recognized: ReasonCode? = nil)
         case commandFailedToStart(String)
-        /// Verification ended; `failures` names the failing checks (empty: all passed).
-        case verified(failures: [String], checked: Int)
+        /// Verification ended; `failures` names the failing checks (empty: all passed), `code`
+        /// says why they failed (`ReasonCode.checks`).
+        case verified(failures: [String], checked: Int, code: ReasonCode? = nil)
         /// The deployment was interrupted outside a command (while waiting or verifying).
         case interrupted
         /// A second interruption: stop everything now, start nothing new. `changed` says
@@ -84,6 +86,11 @@ public struct DeploymentStateMachine: Sendable {
     public private(set) var lastGood: String?
     /// Why the deployment is being rolled back.
     private var failure: String?
+    /// The code of the first failure: what went wrong before any rollback.
+    public private(set) var causeCode: ReasonCode?
+    /// The code of the outcome, when it is not a success: the cause, or what then stopped
+    /// the way back (`rollback_failed`, `no_rollback_path`).
+    public private(set) var reasonCode: ReasonCode?
     private var interrupted = false
     private var rollbackTarget: String?
 
@@ -103,12 +110,14 @@ public struct DeploymentStateMachine: Sendable {
             return .readState
         case (.waitingForLock, .lockHeld(let lease)):
             state = .finished(.refused)
+            reasonCode = lease.isHeldByHand ? .lockHeldByHand : .lockWaitTimeout
             var holder = lease.owner.summary
             if let id = lease.deploymentID { holder += ", deployment \(id)" }
             if let reason = lease.reason { holder += ": \(reason)" }
             return .refuse(reason: "\(lease.environment) is locked by \(holder)")
         case (.waitingForLock, .interrupted):
             state = .finished(.refused)
+            reasonCode = .interrupted
             return .refuse(reason: "interrupted while waiting for the lock; nothing was changed")
         case (.deciding, .stateRead(let environment, let last)):
             lastGood = environment.lastGood
@@ -122,17 +131,20 @@ public struct DeploymentStateMachine: Sendable {
             }
             state = .deploying(attempt: 1)
             return .runDeploy(attempt: 1, after: .zero)
-        case (.preflight, .preflightDone(let failures)):
+        case (.preflight, .preflightDone(let failures, let code)):
             if failures.isEmpty {
                 state = .deploying(attempt: 1)
                 return .runDeploy(attempt: 1, after: .zero)
             }
             state = .finishing(.refused)
+            reasonCode = code ?? .commandNotStarted
             return .finish(.refused, reason: "preflight failed: \(failures.joined(separator: "; ")); nothing was changed", promote: false)
         case (.preflight, .interrupted):
             state = .finishing(.refused)
+            reasonCode = .interrupted
             return .finish(.refused, reason: "interrupted during preflight; nothing was changed", promote: false)
-        case (.deploying(let attempt), .commandFinished(let termination)):
+        case (.deploying(let attempt), .commandFinished(let termination, let recognized)):
+            if let code = ReasonCode.command(termination) { causeCode = code.refined(by: recognized) }
             switch termination {
             case .exited(0):
                 state = .verifying
@@ -148,15 +160,18 @@ public struct DeploymentStateMachine: Sendable {
                 return fallBack(because: "\(commandName) \(termination) (attempt \(attempt) of \(policy.retry.attempts))")
             }
         case (.deploying(let attempt), .commandFailedToStart(let why)):
+            causeCode = .commandNotStarted
             if attempt == 1 {
                 state = .finishing(.refused)
+                reasonCode = .commandNotStarted
                 return .finish(.refused, reason: "\(why); nothing was changed", promote: false)
             }
             return fallBack(because: "\(why) (attempt \(attempt))")
         case (.deploying(let attempt), .interrupted):
             interrupted = true
+            causeCode = .interrupted
             return fallBack(because: "interrupted before attempt \(attempt) of the \(commandName)")
-        case (.verifying, .verified(let failures, let checked)):
+        case (.verifying, .verified(let failures, let checked, let code)):
             if failures.isEmpty {
                 state = .finishing(.succeeded)
                 let what = policy.kind == .rollback ? "rolled back to \(release)" : "release \(release) deployed"
@@ -165,34 +180,39 @@ public struct DeploymentStateMachine: Sendable {
                     : "\(what) and verified (\(checked) check\(checked == 1 ? "" : "s") passed)"
                 return .finish(.succeeded, reason: reason, promote: true)
             }
+            causeCode = code ?? .checkFailed
             return fallBack(because: "release \(release) failed verification: \(failures.joined(separator: "; "))")
-        case (.verifying, .interrupted), (.verifying, .commandFinished(.cancelled)):
+        case (.verifying, .interrupted), (.verifying, .commandFinished(.cancelled, _)):
             interrupted = true
+            causeCode = .interrupted
             return fallBack(because: "interrupted while verifying release \(release)")
-        case (.rollingBack(let target), .commandFinished(.exited(0))):
+        case (.rollingBack(let target), .commandFinished(.exited(0), _)):
             state = .verifyingRollback(to: target)
             return .verify
-        case (.rollingBack(let target), .commandFinished(let termination)):
+        case (.rollingBack(let target), .commandFinished(let termination, _)):
             return needsPerson("the rollback to \(target) \(termination)")
         case (.rollingBack(let target), .commandFailedToStart(let why)):
             return needsPerson("the rollback to \(target) could not start: \(why)")
-        case (.verifyingRollback(let target), .verified(let failures, _)):
+        case (.verifyingRollback(let target), .verified(let failures, _, _)):
             if failures.isEmpty {
                 let outcome: Outcome = interrupted ? .interrupted : .rolledBack
                 state = .finishing(outcome)
+                reasonCode = interrupted ? .interrupted : causeCode
                 return .finish(outcome, reason: "\(failure ?? "deploy failed"); rolled back to \(target) and verified", promote: false)
             }
             return needsPerson("rolled back to \(target), but its verification failed: \(failures.joined(separator: "; "))")
-        case (.verifyingRollback(let target), .interrupted), (.verifyingRollback(let target), .commandFinished(.cancelled)):
+        case (.verifyingRollback(let target), .interrupted), (.verifyingRollback(let target), .commandFinished(.cancelled, _)):
             return needsPerson("interrupted while verifying the rollback to \(target)")
         case (.finishing, .stoppedAtOnce), (.finished, .stoppedAtOnce):
             return .none
         case (_, .stoppedAtOnce(let changed)):
             guard changed else {
                 state = .finishing(.refused)
+                reasonCode = .interrupted
                 return .finish(.refused, reason: "interrupted twice before any command ran; nothing was changed", promote: false)
             }
             state = .finishing(.interrupted)
+            reasonCode = .interrupted
             let before = failure.map { "\($0); " } ?? ""
             return .finish(
                 .interrupted,
@@ -213,6 +233,7 @@ public struct DeploymentStateMachine: Sendable {
         failure = reason
         if interrupted, !policy.rollbackOnInterrupt {
             state = .finishing(.interrupted)
+            reasonCode = .interrupted
             return .finish(.interrupted, reason: "\(reason); on_interrupt: leave, so production may be partly changed", promote: false)
         }
         let obstacle: String? = if policy.kind != .deploy {
@@ -225,19 +246,21 @@ public struct DeploymentStateMachine: Sendable {
             nil
         }
         if let obstacle {
-            guard interrupted else { return needsPerson(obstacle) }
+            guard interrupted else { return needsPerson(obstacle, code: policy.kind == .deploy ? .noRollbackPath : .rollbackFailed) }
             state = .finishing(.interrupted)
+            reasonCode = .interrupted
             return .finish(.interrupted, reason: "\(reason); \(obstacle), so production may be partly changed", promote: false)
         }
-        guard let target = lastGood else { return needsPerson("there is no last good release to roll back to") }
+        guard let target = lastGood else { return needsPerson("there is no last good release to roll back to", code: .noRollbackPath) }
         state = .rollingBack(to: target)
         rollbackTarget = target
         return .runRollback(to: target)
     }
 
     /// Ends `failed`: production may run an unverified release and a person must look.
-    private mutating func needsPerson(_ why: String) -> Action {
+    private mutating func needsPerson(_ why: String, code: ReasonCode = .rollbackFailed) -> Action {
         state = .finishing(.failed)
+        reasonCode = code
         return .finish(
             .failed,
             reason: "\(failure ?? "deploy failed"); \(why): production may run an unverified release and needs a person",

@@ -16,6 +16,7 @@ public struct RecoveryAnalysis: Sendable, Hashable {
     /// The deployment decided its outcome but died before recording it.
     public var decidedOutcome: Outcome?
     public var decidedReason: String?
+    public var decidedCode: ReasonCode?
     /// It was promoting its release when it died (verification had passed).
     public var promoting = false
     /// It recorded `interrupted` after a second interruption stopped it without rolling
@@ -51,6 +52,7 @@ public struct RecoveryAnalysis: Sendable, Hashable {
             case .deploymentFinished:
                 analysis.decidedOutcome = event.outcome
                 analysis.decidedReason = event.message
+                analysis.decidedCode = event.reasonCode
             default:
                 break
             }

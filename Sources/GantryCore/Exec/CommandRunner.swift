@@ -52,6 +52,9 @@ public enum CommandTermination: Sendable, Hashable, CustomStringConvertible {
 public struct CommandResult: Sendable, Hashable {
     public var termination: CommandTermination
     public var duration: Duration
+    /// What the command's output showed (`OutputSignatures`), set by the engine that read
+    /// it; runners leave it nil.
+    public var recognized: ReasonCode?
 
     public init(termination: CommandTermination, duration: Duration) {
         self.termination = termination

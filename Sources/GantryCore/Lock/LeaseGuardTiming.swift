@@ -25,6 +25,10 @@ public struct LeaseGuardTiming: Sendable, Hashable {
     /// took over an expired foreign lease waits before it runs a command.
     public var margin: Duration
 
+    /// The guard's exit status when the deadline had passed before the command could start
+    /// (`LeaseGuardProcess.tooLate`; that target stays free of this module to start fast).
+    public static let tooLateStatus: Int32 = 75
+
     public init(lease: Duration, grace: Duration) {
         margin = lease / 10
         kill = lease - margin

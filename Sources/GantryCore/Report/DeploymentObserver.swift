@@ -1,5 +1,7 @@
 /// The named steps of a deployment, in the order they run.
 public enum Step: String, Sendable, Hashable, Codable, CaseIterable {
+    /// The runner gate: this runner's own local checks, before anything else.
+    case runner
     case lock
     case recover
     case decide

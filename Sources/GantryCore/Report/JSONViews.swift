@@ -25,6 +25,8 @@ public struct DeploymentView: Encodable, Sendable {
     public var kind: String
     public var outcome: String?
     public var reason: String?
+    /// Why it did not succeed, as a stable code (`ReasonCatalog`); absent when it did.
+    public var reasonCode: String?
     public var startedAt: Date
     public var finishedAt: Date?
     public var durationSeconds: Double?
@@ -43,6 +45,7 @@ public struct DeploymentView: Encodable, Sendable {
         kind = record.kind.rawValue
         outcome = record.outcome?.rawValue
         reason = record.reason
+        reasonCode = record.reasonCode?.rawValue
         startedAt = record.startedAt
         finishedAt = record.finishedAt
         durationSeconds = record.duration?.seconds

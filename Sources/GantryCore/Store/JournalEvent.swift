@@ -45,6 +45,10 @@ public struct JournalEvent: Sendable, Hashable, Codable {
     /// The spawned process's start time (clock ticks since boot), so recovery never signals
     /// a group whose id was reused.
     public var processStart: UInt64?
+    /// `deployment_finished`: why it did not succeed, and what first went wrong (they differ
+    /// when a rollback failed after a failed deploy).
+    public var reasonCode: ReasonCode?
+    public var causeCode: ReasonCode?
 
     public init(
         kind: Kind, step: String? = nil, attempt: Int? = nil, message: String? = nil, command: [String]? = nil,

@@ -59,6 +59,9 @@ public struct DeploymentRecord: Sendable, Hashable, Codable {
     public var outcome: Outcome?
     /// Why it ended the way it did, in a sentence (masked).
     public var reason: String?
+    /// Why it did not succeed, as a code (`ReasonCatalog`); nil while it runs, when it
+    /// succeeded or was skipped, and in records of versions before codes.
+    public var reasonCode: ReasonCode?
     public var startedAt: Date
     public var finishedAt: Date?
     /// Who ran it: host, process, runner, CI context.
@@ -67,8 +70,9 @@ public struct DeploymentRecord: Sendable, Hashable, Codable {
 
     public init(
         id: DeploymentID, environment: String, release: String, kind: Kind = .deploy, outcome: Outcome? = nil,
-        reason: String? = nil, startedAt: Date, finishedAt: Date? = nil, origin: Origin, forced: Bool = false
+        reason: String? = nil, reasonCode: ReasonCode? = nil, startedAt: Date, finishedAt: Date? = nil, origin: Origin, forced: Bool = false
     ) {
+        self.reasonCode = reasonCode
         self.id = id
         self.environment = environment
         self.release = release

@@ -43,7 +43,7 @@ public protocol StateStore: Sendable {
     /// Appends to a deployment's journal.
     func append(_ event: JournalEvent, to id: DeploymentID, at: Date, token: FencingToken?) async throws(StoreError)
     /// Ends a deployment. With `promote`, atomically makes its release current and last good.
-    func finishDeployment(_ id: DeploymentID, outcome: Outcome, reason: String?, at: Date, promote: Bool, token: FencingToken?) async throws(StoreError)
+    func finishDeployment(_ id: DeploymentID, outcome: Outcome, reason: String?, code: ReasonCode?, at: Date, promote: Bool, token: FencingToken?) async throws(StoreError)
 
     /// Freezes the environment (`freeze` set) or lifts the freeze and resets the circuit
     /// breaker (`freeze` nil).
@@ -78,6 +78,11 @@ public protocol StateStore: Sendable {
 extension StateStore {
     /// Stores that see no releases (SQLite: waiters on one host poll a local file, which
     /// costs microseconds) wait the whole interval.
+    /// `finishDeployment` without a reason code: a success, or a record of an older version.
+    public func finishDeployment(_ id: DeploymentID, outcome: Outcome, reason: String?, at: Date, promote: Bool, token: FencingToken?) async throws(StoreError) {
+        try await finishDeployment(id, outcome: outcome, reason: reason, code: nil, at: at, promote: promote, token: token)
+    }
+
     public func awaitLockRelease(environment: String, waiter: DeploymentID, timeout: Duration, clock: any GantryClock) async throws {
         try await clock.sleep(for: timeout)
     }

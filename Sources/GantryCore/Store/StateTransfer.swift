@@ -67,7 +67,7 @@ public struct StateExport: Codable, Sendable {
             }
             if let outcome {
                 try await target.finishDeployment(
-                    record.id, outcome: outcome, reason: record.reason, at: finishedAt ?? record.startedAt,
+                    record.id, outcome: outcome, reason: record.reason, code: record.reasonCode, at: finishedAt ?? record.startedAt,
                     promote: current.contains(record.id), token: nil
                 )
             }

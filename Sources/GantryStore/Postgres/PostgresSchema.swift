@@ -115,6 +115,10 @@ enum PostgresSchema {
             FOR EACH ROW WHEN (OLD.held AND NOT NEW.held) EXECUTE FUNCTION gantry_notify_lock_released()
             """,
         ]),
+        // Why a deployment did not succeed, as a code (`ReasonCatalog`).
+        (3, [
+            "ALTER TABLE gantry_deployments ADD COLUMN reason_code TEXT",
+        ]),
     ]
 
     static var latest: Int { migrations.map(\.version).max() ?? 0 }

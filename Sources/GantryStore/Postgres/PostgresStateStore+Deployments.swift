@@ -29,9 +29,9 @@ extension PostgresStateStore {
         let written = try await autocommit { client in
             try await Self.all(client.query(
                 """
-                INSERT INTO gantry_deployments (id, environment, release, kind, outcome, reason, started_at, finished_at, forced, origin)
+                INSERT INTO gantry_deployments (id, environment, release, kind, outcome, reason, reason_code, started_at, finished_at, forced, origin)
                 SELECT \(record.id.rawValue), \(record.environment), \(record.release), \(record.kind.rawValue), \(record.outcome?.rawValue),
-                       \(record.reason), \(record.startedAt), \(record.finishedAt), \(record.forced), \(origin)
+                       \(record.reason), \(record.reasonCode?.rawValue), \(record.startedAt), \(record.finishedAt), \(record.forced), \(origin)
                 WHERE \(token == nil) OR EXISTS (
                     SELECT 1 FROM gantry_locks WHERE environment = \(record.environment) AND token = \(token?.value ?? -1) AND held FOR SHARE)
                 RETURNING 1
@@ -74,7 +74,7 @@ extension PostgresStateStore {
         )
     }
 
-    public func finishDeployment(_ id: DeploymentID, outcome: Outcome, reason: String?, at: Date, promote: Bool, token: FencingToken?) async throws(StoreError) {
+    public func finishDeployment(_ id: DeploymentID, outcome: Outcome, reason: String?, code: ReasonCode?, at: Date, promote: Bool, token: FencingToken?) async throws(StoreError) {
         let logger = logger
         // One statement: the token check, the outcome and (with promote) the new current
         // release commit together.
@@ -86,7 +86,7 @@ extension PostgresStateStore {
                     WHERE d.id = \(id.rawValue) AND (\(token == nil) OR EXISTS (
                         SELECT 1 FROM gantry_locks l WHERE l.environment = d.environment AND l.token = \(token?.value ?? -1) AND l.held FOR SHARE))
                 ), finished AS (
-                    UPDATE gantry_deployments SET outcome = \(outcome.rawValue), reason = \(reason), finished_at = \(at)
+                    UPDATE gantry_deployments SET outcome = \(outcome.rawValue), reason = \(reason), reason_code = \(code?.rawValue), finished_at = \(at)
                     WHERE id IN (SELECT id FROM allowed) RETURNING id, environment, release
                 ), promoted AS (
                     INSERT INTO gantry_environments (name, current_release, last_good_release, current_deployment_id, updated_at)

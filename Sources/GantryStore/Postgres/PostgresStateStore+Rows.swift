@@ -40,6 +40,7 @@ extension PostgresStateStore {
             id: DeploymentID(rawValue: try row["id"].decode(String.self)), environment: try row["environment"].decode(String.self),
             release: try row["release"].decode(String.self), kind: DeploymentRecord.Kind(rawValue: try row["kind"].decode(String.self)) ?? .deploy,
             outcome: try row["outcome"].decode(String?.self).flatMap(Outcome.init(rawValue:)), reason: try row["reason"].decode(String?.self),
+            reasonCode: row.contains("reason_code") ? try row["reason_code"].decode(String?.self).flatMap(ReasonCode.init(rawValue:)) : nil,
             startedAt: try row["started_at"].decode(Date.self).millisecondPrecision, finishedAt: try row["finished_at"].decode(Date?.self)?.millisecondPrecision,
             origin: try StoreJSON.decode(Origin.self, row["origin"].decode(String.self)), forced: try row["forced"].decode(Bool.self)
         )

@@ -91,6 +91,10 @@ enum SQLiteSchema {
                 );
                 """)
         }
+        // Why a deployment did not succeed, as a code (`ReasonCatalog`).
+        migrator.registerMigration("5-reason-code") { db in
+            try db.execute(sql: "ALTER TABLE deployments ADD COLUMN reason_code TEXT")
+        }
         return migrator
     }
 }

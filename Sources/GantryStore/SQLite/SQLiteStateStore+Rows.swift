@@ -82,6 +82,7 @@ extension SQLiteStateStore {
             id: DeploymentID(rawValue: row["id"]), environment: row["environment"], release: row["release"],
             kind: DeploymentRecord.Kind(rawValue: row["kind"]) ?? .deploy,
             outcome: (row["outcome"] as String?).flatMap(Outcome.init(rawValue:)), reason: row["reason"],
+            reasonCode: row.hasColumn("reason_code") ? (row["reason_code"] as String?).flatMap(ReasonCode.init(rawValue:)) : nil,
             startedAt: date(row["started_at"]), finishedAt: (row["finished_at"] as Int64?).map(date),
             origin: try decode(Origin.self, row["origin"]), forced: row["forced"]
         )

@@ -213,12 +213,12 @@ public final class SQLiteStateStore: StateStore {
             if let token { try Self.requireToken(db, environment: record.environment, token: token) }
             try db.execute(
                 sql: """
-                    INSERT INTO deployments (id, environment, release, kind, outcome, reason, started_at, finished_at, forced, origin)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO deployments (id, environment, release, kind, outcome, reason, reason_code, started_at, finished_at, forced, origin)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     record.id.rawValue, record.environment, record.release, record.kind.rawValue, record.outcome?.rawValue,
-                    record.reason, Self.millis(record.startedAt), record.finishedAt.map(Self.millis), record.forced,
+                    record.reason, record.reasonCode?.rawValue, Self.millis(record.startedAt), record.finishedAt.map(Self.millis), record.forced,
                     try Self.json(record.origin),
                 ]
             )
@@ -238,14 +238,14 @@ public final class SQLiteStateStore: StateStore {
     }
 
     public func finishDeployment(
-        _ id: DeploymentID, outcome: Outcome, reason: String?, at: Date, promote: Bool, token: FencingToken?
+        _ id: DeploymentID, outcome: Outcome, reason: String?, code: ReasonCode?, at: Date, promote: Bool, token: FencingToken?
     ) async throws(StoreError) {
         try write { db in
             let environment = try Self.environment(of: id, db)
             if let token { try Self.requireToken(db, environment: environment, token: token) }
             try db.execute(
-                sql: "UPDATE deployments SET outcome = ?, reason = ?, finished_at = ? WHERE id = ?",
-                arguments: [outcome.rawValue, reason, Self.millis(at), id.rawValue]
+                sql: "UPDATE deployments SET outcome = ?, reason = ?, reason_code = ?, finished_at = ? WHERE id = ?",
+                arguments: [outcome.rawValue, reason, code?.rawValue, Self.millis(at), id.rawValue]
             )
             guard promote else { return }
             let release = try String.fetchOne(db, sql: "SELECT release FROM deployments WHERE id = ?", arguments: [id.rawValue])

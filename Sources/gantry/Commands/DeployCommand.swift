@@ -62,8 +62,14 @@ struct DeployCommand: AsyncParsableCommand {
         let config = try context.loadConfig()
         let environmentConfig = try context.environment(environment, in: config)
         var request = try await context.request(for: environmentConfig, in: config, release: release, force: force, runner: runner, lockWait: try Context.wait(wait))
-        if !dryRun, let gated = try await RunnerGate.run(config: config, context: context, flag: runner) {
-            request.origin = context.origin(runner: gated)
+        if !dryRun {
+            switch try await RunnerGate.run(config: config, context: context, flag: runner) {
+            case .passed(let gated):
+                if let gated { request.origin = context.origin(runner: gated) }
+            case .unfit(let gated, let refusal):
+                request.origin = context.origin(runner: gated)
+                request.refusal = refusal
+            }
         }
         request.override = override ? reason : nil
         if dryRun {

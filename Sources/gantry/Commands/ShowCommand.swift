@@ -50,6 +50,7 @@ struct ShowCommand: AsyncParsableCommand {
         text += "  environment: \(record.environment)\n  release:     \(record.release)\(record.forced ? " (forced)" : "")\n"
         text += "  outcome:     \(record.outcome?.rawValue ?? "running")\n"
         if let reason = record.reason { text += "  reason:      \(reason)\n" }
+        if let code = record.reasonCode { text += "  code:        \(code.rawValue) (gantry diagnose \(record.id) explains it)\n" }
         text += "  started:     \(Timestamp.format(record.startedAt))\n"
         if let duration = record.duration { text += "  took:        \(DurationText.format(duration))\n" }
         text += "  by:          \(record.origin.summary)\n"

@@ -70,7 +70,7 @@ struct StatusCommand: AsyncParsableCommand {
                 text += "  waiting:    \(view.waiting.map { "\($0.release) (\($0.deploymentId))" }.joined(separator: ", "))\n"
             }
             if let last = view.lastDeployment {
-                text += "  last:       \(last.release) \(last.outcome ?? "running") at \(Timestamp.format(last.startedAt)) (\(last.id))\n"
+                text += "  last:       \(last.release) \(last.outcome ?? "running")\(last.reasonCode.map { " [\($0)]" } ?? "") at \(Timestamp.format(last.startedAt)) (\(last.id))\n"
             } else {
                 text += "  last:       no deployments yet\n"
             }

@@ -8,8 +8,16 @@ import GantryTerminal
 /// pass its `local` checks (free disk, memory, tools), so a sick runner refuses (exit 3)
 /// before anything changes instead of failing half-way through a release.
 enum RunnerGate {
-    /// Returns the configured runner this process runs on, if it could be identified.
-    static func run(config: GantryConfig, context: Context, flag: String?) async throws(Failure) -> String? {
+    /// The gate's verdict on this machine.
+    enum Verdict {
+        /// The configured runner this process runs on, if it could be identified, passed
+        /// (or has no local checks).
+        case passed(runner: String?)
+        /// The runner failed its local checks: the deploy is refused (`runner_unfit`).
+        case unfit(runner: String, refusal: Refusal)
+    }
+
+    static func run(config: GantryConfig, context: Context, flag: String?) async throws(Failure) -> Verdict {
         let match: RunnerIdentity.Match?
         do {
             match = try RunnerIdentity.identify(config.runners, flag: flag, environment: context.environment, hostName: ProcessInfoHost.name)
@@ -20,15 +28,15 @@ enum RunnerGate {
             if config.runners.contains(where: { $0.localGate != nil }) {
                 Console.write("gantry: runner gate skipped: this machine (\(ProcessInfoHost.name)) matches no runner in \(config.file); set GANTRY_RUNNER or --runner to run its local checks\n", to: STDERR_FILENO)
             }
-            return nil
+            return .passed(runner: nil)
         }
-        guard let gate = match.runner.localGate else { return match.runner.name }
+        guard let gate = match.runner.localGate else { return .passed(runner: match.runner.name) }
         let health = await RunnerProbing.health([gate], context: context, runner: gate.name, config: config)
         guard let verdict = health.first, verdict.healthy else {
             let reason = health.first?.reason ?? "no verdict"
-            throw .refused("runner \(match.runner.name) (identified by \(match.via)) is not fit to deploy: \(reason)")
+            return .unfit(runner: match.runner.name, refusal: Refusal(.runnerUnfit, "runner \(match.runner.name) (identified by \(match.via)) is not fit to deploy: \(reason)"))
         }
         Console.write("gantry: runner gate: \(match.runner.name) passes its local checks (\(verdict.reason))\n", to: STDERR_FILENO)
-        return match.runner.name
+        return .passed(runner: match.runner.name)
     }
 }

@@ -1,0 +1,315 @@
+/// The one table of reason codes: for each, its group, whose fault it usually is, and its
+/// runbook (what it means, how to confirm it, how to fix it, what never to do).
+///
+/// `gantry monitoring runbook` renders docs/runbooks.md from it, `gantry diagnose` quotes it,
+/// and a test fails when the checked-in runbook and the table disagree.
+public enum ReasonCatalog {
+    /// Whose fault a finding usually is: who should act on it.
+    public enum Blame: String, Sendable, Hashable, Codable, CaseIterable {
+        /// The CI runner machine or the runner service.
+        case runner
+        /// A target host.
+        case host
+        /// The release or the deploy code being shipped.
+        case change
+        /// Something shared: the network, DNS, the state store, monitoring.
+        case infrastructure
+        /// A person's decision or setting: a freeze, a lock by hand, a missing secret.
+        case `operator`
+    }
+
+    public enum Group: String, Sendable, Hashable, CaseIterable {
+        case lock, protection, runner, preflight, command, checks, rollback, other
+        case recognized = "recognized in output or on the machine"
+        case runnerLogs = "recognized in the runner's logs"
+    }
+
+    public struct Entry: Sendable, Hashable {
+        public let code: ReasonCode
+        public let group: Group
+        public let blame: Blame
+        /// One line, for lists and annotations.
+        public let title: String
+        public let means: String
+        public let confirm: String
+        public let fix: String
+        public let never: String
+
+        /// The runbook section's anchor: the code itself.
+        public var anchor: String { code.rawValue }
+    }
+
+    public static func entry(_ code: ReasonCode) -> Entry {
+        guard let found = entries.first(where: { $0.code == code }) else {
+            preconditionFailure("reason code \(code.rawValue) has no catalog entry")
+        }
+        return found
+    }
+
+    public static let entries: [Entry] = [
+        Entry(
+            code: .lockWaitTimeout, group: .lock, blame: .infrastructure,
+            title: "another deployment held the environment's lease for longer than --wait",
+            means: "Another deployment (or a queue ahead of this one) held the lease for the whole wait. Nothing was changed by this deployment.",
+            confirm: "`gantry status ENV` shows the holder, its host, pid and deployment; `gantry show ID` of that deployment shows what it is doing.",
+            fix: "Wait for it and deploy again, or raise `--wait`. If the holder is stuck, let its lease expire: a live holder renews it, a dead one stops renewing.",
+            never: "Never `gantry unlock ENV --force` a lease whose holder may still be running: two deploys would change production at once."
+        ),
+        Entry(
+            code: .lockHeldByHand, group: .lock, blame: .operator,
+            title: "the environment is locked by hand",
+            means: "Someone ran `gantry lock ENV`; deploys are refused until it is released. Nothing was changed.",
+            confirm: "`gantry status ENV` names who locked it, when and why.",
+            fix: "Ask the person who locked it; `gantry unlock ENV` releases it once the reason is gone.",
+            never: "Never release someone else's hand lock without asking: it usually guards maintenance in progress."
+        ),
+        Entry(
+            code: .superseded, group: .lock, blame: .operator,
+            title: "a newer deployment queued behind this one, so it gave up (supersede: true)",
+            means: "With `supersede: true` a waiting deployment yields to a newer one. Nothing was changed; the newer release goes out instead.",
+            confirm: "`gantry history ENV` shows the newer deployment queued after this one.",
+            fix: "Nothing to fix: this is the configured behaviour. Turn `supersede` off if every release must be deployed.",
+            never: "Never re-run the superseded release by hand after the newer one: it would move production backwards."
+        ),
+        Entry(
+            code: .frozen, group: .protection, blame: .operator,
+            title: "the environment is frozen",
+            means: "`gantry freeze ENV` is in force; deploys are refused. Nothing was changed.",
+            confirm: "`gantry status ENV` shows who froze it and why.",
+            fix: "`gantry unfreeze ENV` once the reason is gone, or `gantry deploy --override --reason TEXT` for an emergency fix.",
+            never: "Never override a freeze without a reason a reviewer can read later."
+        ),
+        Entry(
+            code: .freezeWindow, group: .protection, blame: .operator,
+            title: "a configured freeze window is open",
+            means: "The time is inside one of the environment's `freeze_windows`. Nothing was changed.",
+            confirm: "`gantry plan ENV --release R` names the window and when it closes.",
+            fix: "Deploy after the window closes, or `--override --reason TEXT` for an emergency fix.",
+            never: "Never edit the window out of gantry.yml to get a deploy through: use an override, which is recorded."
+        ),
+        Entry(
+            code: .circuitOpen, group: .protection, blame: .change,
+            title: "the circuit breaker is open after repeated failures",
+            means: "The last deployments of the environment failed in a row, as many as `circuit_breaker` allows. Deploys are refused until a person looks.",
+            confirm: "`gantry history ENV` shows the failures; `gantry diagnose ENV` explains the newest.",
+            fix: "Fix the cause, then `gantry unfreeze ENV` resets the breaker.",
+            never: "Never reset the breaker without reading why the deploys failed."
+        ),
+        Entry(
+            code: .runnerUnfit, group: .runner, blame: .runner,
+            title: "this runner failed its own health checks",
+            means: "The runner's local checks (disk, memory, tools) failed before the lock was taken. Nothing was changed.",
+            confirm: "`gantry runners` shows each source's verdict and reason.",
+            fix: "Free disk or memory on the runner, install the missing tool, or let `gantry select-runner` move the job to a healthy runner.",
+            never: "Never disable the runner gate to get a deploy through on a sick machine."
+        ),
+        Entry(
+            code: .preflightSecretMissing, group: .preflight, blame: .operator,
+            title: "a secret the environment needs is not set",
+            means: "A name listed under `secrets:` is empty or missing in the deploy step's environment. Nothing was changed.",
+            confirm: "`gantry show ID` lists the missing names (never values); check the workflow's `env:` and the repository or environment secrets.",
+            fix: "Add the secret to the CI environment and map it into the step's `env:`.",
+            never: "Never paste the secret's value into gantry.yml or a command line."
+        ),
+        Entry(
+            code: .preflightHostUnreachable, group: .preflight, blame: .host,
+            title: "a target host did not accept a connection",
+            means: "Preflight's reachability probe could not connect to a target's port. Nothing was changed.",
+            confirm: "`gantry show ID` names the host and the error; try `ssh` or `nc -z HOST PORT` from the runner.",
+            fix: "Bring the host or its sshd back, or take it out of the inventory.",
+            never: "Never turn the reachability check off to deploy to part of the fleet silently."
+        ),
+        Entry(
+            code: .preflightToolMissing, group: .preflight, blame: .runner,
+            title: "a tool the deploy needs is not on the runner's PATH",
+            means: "A program listed under `preflight.tools` was not found. Nothing was changed.",
+            confirm: "`gantry show ID` names it; `command -v TOOL` on the runner.",
+            fix: "Install it on the runner image, or fix PATH in the workflow.",
+            never: "Never install tools by hand on one runner only: the next job may land elsewhere."
+        ),
+        Entry(
+            code: .preflightDiskLow, group: .preflight, blame: .runner,
+            title: "the runner has less free disk than preflight requires",
+            means: "Free space in the project directory is below `preflight.min_free_disk`. Nothing was changed.",
+            confirm: "`df -h DIR` on the runner; `gantry diagnose ID` reports free space and inodes.",
+            fix: "Clean the runner's work directories (`_work`, docker images, caches) or grow its disk.",
+            never: "Never delete the runner's `_diag` logs to make room before reading them."
+        ),
+        Entry(
+            code: .preflightInventoryEmpty, group: .preflight, blame: .operator,
+            title: "the inventory names no hosts for the environment",
+            means: "The environment's inventory resolved to no targets. Nothing was changed.",
+            confirm: "`gantry validate` and `ansible-inventory -i INVENTORY --list`.",
+            fix: "Fix the inventory or the group the environment points at.",
+            never: "Never point the environment at `all` to make the error go away."
+        ),
+        Entry(
+            code: .commandFailed, group: .command, blame: .change,
+            title: "the deploy command exited with an error",
+            means: "The deploy (or rollback) command ended with a non-zero status. Production may have changed; gantry rolled back if it could.",
+            confirm: "`gantry diagnose ID` shows the failing task and host (from Ansible's `fatal:` lines) and the command's last lines.",
+            fix: "Fix the playbook or the release; deploy again.",
+            never: "Never re-run the same release with `--force` before knowing why it failed."
+        ),
+        Entry(
+            code: .commandTimeout, group: .command, blame: .host,
+            title: "the deploy command ran past its timeout and was stopped",
+            means: "gantry stopped the command's process group after `deploy.timeout`. Production may be partly changed; gantry rolled back if it could.",
+            confirm: "`gantry show ID` shows the last lines before the stop; look for a task waiting on a host or a lock.",
+            fix: "Find what hung (a host, a package mirror, a prompt) and fix it; raise the timeout only if the deploy is genuinely slower.",
+            never: "Never set an unlimited timeout: a hung deploy then holds the environment forever."
+        ),
+        Entry(
+            code: .commandNotStarted, group: .command, blame: .runner,
+            title: "the deploy command could not be started",
+            means: "The program was missing or not executable, or the lease guard refused to start it. Nothing ran.",
+            confirm: "`gantry show ID` has the launch error.",
+            fix: "Install the program or fix the path in gantry.yml.",
+            never: "Never work around a guard refusal by running the command by hand: the lease was not safe."
+        ),
+        Entry(
+            code: .commandKilled, group: .command, blame: .runner,
+            title: "the deploy command was killed by a signal",
+            means: "The command died from a signal gantry did not send for a timeout: the kernel (memory), the lease guard, or someone on the runner.",
+            confirm: "`gantry diagnose ID` checks the kernel log for the OOM killer and the journal for the lease guard.",
+            fix: "Follow the finding: memory on the runner, a store the runner could not reach, or a person who killed it.",
+            never: "Never assume production is unchanged after a kill: verify or roll back."
+        ),
+        Entry(
+            code: .checkFailed, group: .checks, blame: .change,
+            title: "a check failed after the deploy",
+            means: "The release was deployed but a health check failed; gantry rolled back to the last good release if it could.",
+            confirm: "`gantry show ID` lists every check's verdict and message; `gantry check ENV` re-runs them now.",
+            fix: "Fix the release; if the check itself is wrong, fix the check and deploy again.",
+            never: "Never remove a failing check to get a release through."
+        ),
+        Entry(
+            code: .checkNoData, group: .checks, blame: .infrastructure,
+            title: "a check had no data to judge",
+            means: "A query returned no samples (`on_no_data: fail`): gantry could not tell whether the release is healthy, so it did not call it healthy.",
+            confirm: "Run the check's query in Prometheus; look for a renamed metric, a missing label or a stopped scrape.",
+            fix: "Fix the query or the scrape; `on_no_data: pass` only where no data truly means healthy.",
+            never: "Never treat no data as a pass by default."
+        ),
+        Entry(
+            code: .verifyTimeout, group: .checks, blame: .host,
+            title: "verification did not finish before its deadline",
+            means: "At least one check had not given a verdict when `verify_timeout` passed.",
+            confirm: "`gantry show ID` lists the checks that never finished; probe their targets by hand.",
+            fix: "Fix the slow dependency, lower check retries, or raise `verify_timeout` if checks are legitimately slow.",
+            never: "Never raise the deadline past the lease length's worth of patience without a reason."
+        ),
+        Entry(
+            code: .rollbackFailed, group: .rollback, blame: .host,
+            title: "the rollback failed or its verification failed",
+            means: "After a failed deploy the rollback command or its checks failed: production may run an unverified or mixed release. A person is needed.",
+            confirm: "`gantry diagnose ID` shows the first failure and the rollback's; check what the hosts serve.",
+            fix: "Restore service by hand or with `gantry rollback ENV --to RELEASE`, then fix the rollback path.",
+            never: "Never deploy a new release on top before knowing what production runs."
+        ),
+        Entry(
+            code: .noRollbackPath, group: .rollback, blame: .operator,
+            title: "there was no way back: no rollback command or no last good release",
+            means: "The deploy failed and gantry could not roll back: no `rollback:` is configured, there is no verified release yet, or a rollback itself failed.",
+            confirm: "`gantry status ENV` shows the last good release; gantry.yml shows whether `rollback:` exists.",
+            fix: "Configure a rollback command; restore production by a new deploy of a known good release.",
+            never: "Never leave production on a failed release while investigating."
+        ),
+        Entry(
+            code: .leaseLost, group: .other, blame: .infrastructure,
+            title: "the lease was lost while the deployment ran",
+            means: "The runner could not renew its lease in time (frozen, cut off from the store) or the store gave it to another runner; the lease guard stopped the command.",
+            confirm: "`gantry diagnose ID` shows the guard's stop and the store's view; look for network trouble between runner and store.",
+            fix: "Fix the runner's path to the state store; `gantry recover ENV` finishes what was left.",
+            never: "Never lengthen the lease to hide store outages: it only delays the takeover of a dead runner."
+        ),
+        Entry(
+            code: .storeUnavailable, group: .other, blame: .infrastructure,
+            title: "the state store could not be reached",
+            means: "gantry could not read or write its state (SQLite file or PostgreSQL).",
+            confirm: "`gantry status` on the same runner; `pg_isready` for PostgreSQL.",
+            fix: "Bring the store back; then `gantry recover ENV` records and undoes what was left.",
+            never: "Never point runners at different stores for one environment: the lock would no longer serialize them."
+        ),
+        Entry(
+            code: .interrupted, group: .other, blame: .operator,
+            title: "the deployment was interrupted (SIGINT/SIGTERM, a cancelled CI job)",
+            means: "gantry was asked to stop; it stopped the command and rolled back when it could.",
+            confirm: "The CI job's log shows the cancel; `gantry show ID` shows where it stopped.",
+            fix: "Deploy again when ready; after a hard kill `gantry recover ENV` finishes the cleanup.",
+            never: "Never kill gantry with SIGKILL on purpose: the rollback cannot run."
+        ),
+        Entry(
+            code: .diskFull, group: .recognized, blame: .runner,
+            title: "a disk filled up (No space left on device)",
+            means: "A command or the machine reported ENOSPC.",
+            confirm: "`gantry diagnose ID` quotes the line and reports free space and inodes of the paths in use.",
+            fix: "Free space on the runner or the host named in the line; prune old releases.",
+            never: "Never delete the newest release directories first: they are the way back."
+        ),
+        Entry(
+            code: .oomKilled, group: .recognized, blame: .runner,
+            title: "the kernel's OOM killer killed the command",
+            means: "The machine ran out of memory and the kernel killed a process of the deploy.",
+            confirm: "The kernel log line (`dmesg`, `journalctl -k`) quoted by `gantry diagnose ID`; memory pressure in `/proc/pressure/memory`.",
+            fix: "Give the runner more memory or run fewer jobs on it at once (`ansible-playbook --forks`).",
+            never: "Never disable the OOM killer on a runner."
+        ),
+        Entry(
+            code: .hostUnreachable, group: .recognized, blame: .host,
+            title: "a target host could not be reached over SSH",
+            means: "Ansible reported `UNREACHABLE!` or ssh could not connect (refused or timed out).",
+            confirm: "`gantry diagnose ID` names the host; `ssh HOST true` from the runner.",
+            fix: "Bring the host or its sshd back, or remove it from the inventory, then deploy again.",
+            never: "Never leave a host out silently: it would keep an old release."
+        ),
+        Entry(
+            code: .authFailed, group: .recognized, blame: .operator,
+            title: "authentication failed (SSH key, vault password)",
+            means: "ssh said `Permission denied (publickey)` or Ansible could not decrypt the vault.",
+            confirm: "`gantry diagnose ID` quotes the line; check the key or vault secret the workflow passes.",
+            fix: "Rotate or restore the key or vault password in the CI secrets.",
+            never: "Never print a key or a vault password to debug this."
+        ),
+        Entry(
+            code: .dnsFailure, group: .recognized, blame: .infrastructure,
+            title: "a host name could not be resolved",
+            means: "A command could not resolve a name (`Could not resolve hostname`, `Name or service not known`).",
+            confirm: "`getent hosts NAME` on the runner.",
+            fix: "Fix DNS or the inventory's host names.",
+            never: "Never hard-code addresses in the playbook to work around DNS."
+        ),
+        Entry(
+            code: .runnerShutdown, group: .runnerLogs, blame: .runner,
+            title: "the GitHub Actions runner received a shutdown signal",
+            means: "The runner service was stopped (machine shutdown, scale-in, a restart) while the job ran.",
+            confirm: "The `Runner_*.log` line quoted by `gantry diagnose`; the machine's shutdown log.",
+            fix: "Keep runners that deploy out of autoscaling scale-in while a job runs; `gantry recover ENV` cleans up.",
+            never: "Never restart runner services during deploy windows."
+        ),
+        Entry(
+            code: .runnerSessionConflict, group: .runnerLogs, blame: .runner,
+            title: "two listeners run for one runner registration",
+            means: "A second runner process connected with the same registration; GitHub gives jobs to one of them at random.",
+            confirm: "`A session for this runner already exists` in `Runner_*.log`; `ps` for two `Runner.Listener` processes or two machines cloned from one image.",
+            fix: "Stop the duplicate; register cloned machines with their own names.",
+            never: "Never clone a configured runner directory onto another machine."
+        ),
+        Entry(
+            code: .runnerRegistrationDeleted, group: .runnerLogs, blame: .operator,
+            title: "the runner's registration was deleted in GitHub",
+            means: "The runner cannot create a session: it was removed from the repository or organization, or its token expired.",
+            confirm: "`Failed to create a session. The runner registration has been deleted` in `Runner_*.log`; the runner is missing in the repository's Settings → Actions → Runners.",
+            fix: "Register the runner again (`./config.sh --url … --token …`) with a fresh token.",
+            never: "Never copy another runner's `.runner` and `.credentials` files to revive it."
+        ),
+        Entry(
+            code: .runnerNetworkTimeout, group: .runnerLogs, blame: .infrastructure,
+            title: "the runner lost its connection to GitHub while the job ran",
+            means: "The runner's calls to GitHub timed out; the job may be cancelled by GitHub or its logs lost.",
+            confirm: "Timeouts in `Worker_*.log` or `Runner_*.log` quoted by `gantry diagnose`; the runner's egress (proxy, firewall).",
+            fix: "Fix the runner's network path to github.com; `gantry recover ENV` if the job died.",
+            never: "Never retry a deploy in a loop while the runner cannot reach GitHub: its results may never be reported."
+        ),
+    ]
+}

@@ -1,0 +1,93 @@
+/// Why a deployment did not succeed, as a stable snake_case code: what history, status,
+/// metrics, alerts and `gantry diagnose` all speak, so a dashboard, a script or a runbook can
+/// key on it while the sentence beside it stays free to improve.
+///
+/// Codes are only ever added. Each has one entry in `ReasonCatalog`, which holds its group,
+/// whose fault it usually is and its runbook; docs/runbooks.md is generated from that table.
+public enum ReasonCode: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
+    // The lock.
+    case lockWaitTimeout = "lock_wait_timeout"
+    case lockHeldByHand = "lock_held_by_hand"
+    case superseded
+    // Protection.
+    case frozen
+    case freezeWindow = "freeze_window"
+    case circuitOpen = "circuit_open"
+    // The runner.
+    case runnerUnfit = "runner_unfit"
+    // Preflight.
+    case preflightSecretMissing = "preflight_secret_missing"
+    case preflightHostUnreachable = "preflight_host_unreachable"
+    case preflightToolMissing = "preflight_tool_missing"
+    case preflightDiskLow = "preflight_disk_low"
+    case preflightInventoryEmpty = "preflight_inventory_empty"
+    // The command.
+    case commandFailed = "command_failed"
+    case commandTimeout = "command_timeout"
+    case commandNotStarted = "command_not_started"
+    case commandKilled = "command_killed"
+    // Checks.
+    case checkFailed = "check_failed"
+    case checkNoData = "check_no_data"
+    case verifyTimeout = "verify_timeout"
+    // The rollback.
+    case rollbackFailed = "rollback_failed"
+    case noRollbackPath = "no_rollback_path"
+    // Other.
+    case leaseLost = "lease_lost"
+    case storeUnavailable = "store_unavailable"
+    case interrupted
+    // Recognized in what a command printed, or on the machine.
+    case diskFull = "disk_full"
+    case oomKilled = "oom_killed"
+    case hostUnreachable = "host_unreachable"
+    case authFailed = "auth_failed"
+    case dnsFailure = "dns_failure"
+    // Recognized in the GitHub Actions runner's own logs.
+    case runnerShutdown = "runner_shutdown"
+    case runnerSessionConflict = "runner_session_conflict"
+    case runnerRegistrationDeleted = "runner_registration_deleted"
+    case runnerNetworkTimeout = "runner_network_timeout"
+
+    public static func < (lhs: ReasonCode, rhs: ReasonCode) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    /// The table entry: group, usual blame, runbook.
+    public var entry: ReasonCatalog.Entry { ReasonCatalog.entry(self) }
+
+    /// The code a failed command's termination gives, before its output is read.
+    public static func command(_ termination: CommandTermination) -> ReasonCode? {
+        switch termination {
+        case .exited(0): nil
+        case .exited: .commandFailed
+        case .timedOut: .commandTimeout
+        case .signaled: .commandKilled
+        case .cancelled: .interrupted
+        }
+    }
+
+    /// The code of failed checks: a check that never finished inside verification's deadline
+    /// is `verify_timeout`; checks that all failed for lack of data are `check_no_data`.
+    public static func checks(_ failing: [CheckResult]) -> ReasonCode? {
+        guard !failing.isEmpty else { return nil }
+        if failing.contains(where: { $0.attempts == 0 }) { return .verifyTimeout }
+        if failing.allSatisfy({ $0.outcome == .noData }) { return .checkNoData }
+        return .checkFailed
+    }
+
+    /// The code of a failed preflight item, by its name (`PreflightRunner`'s items).
+    public static func preflight(_ failing: [CheckResult]) -> ReasonCode? {
+        let order: [(String, ReasonCode)] = [
+            ("secret", .preflightSecretMissing), ("inventory", .preflightInventoryEmpty), ("tool", .preflightToolMissing),
+            ("disk", .preflightDiskLow), ("reachable", .preflightHostUnreachable), ("way back", .noRollbackPath),
+        ]
+        for (name, code) in order where failing.contains(where: { $0.name == name }) { return code }
+        return failing.isEmpty ? nil : .commandNotStarted
+    }
+
+    /// A generic command code made specific by what the command printed (`disk_full`,
+    /// `host_unreachable`, …); anything else stays as it is.
+    public func refined(by recognized: ReasonCode?) -> ReasonCode {
+        guard let recognized, [.commandFailed, .commandKilled, .commandNotStarted].contains(self) else { return self }
+        return recognized
+    }
+}
