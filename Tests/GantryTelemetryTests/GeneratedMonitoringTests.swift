@@ -8,7 +8,7 @@ struct GeneratedMonitoringTests {
     static let names = [
         MetricName.deploymentsTotal, MetricName.deploymentDuration, MetricName.deploymentInProgress, MetricName.lastDeploymentTimestamp,
         MetricName.releaseInfo, MetricName.rollbacksTotal, MetricName.runnerUp, MetricName.runnerProbeDuration, MetricName.runnerFailoversTotal,
-        MetricName.checkUp, MetricName.checkDuration, MetricName.lockHeld, MetricName.lockWait, MetricName.buildInfo,
+        MetricName.checkUp, MetricName.checkDuration, MetricName.lockHeld, MetricName.lockWait, MetricName.buildInfo, MetricName.failuresTotal,
     ]
 
     /// Every `gantry_…` identifier in a PromQL expression (histogram suffixes stripped).
@@ -59,7 +59,20 @@ struct GeneratedMonitoringTests {
         let runbooks = try String(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("docs/runbooks.md"), encoding: .utf8)
         for alert in text.matches(of: /alert: (\w+)/).map({ String($0.output.1) }) {
             #expect(text.contains("runbook_url: https://wiki/runbooks#\(alert.lowercased())"))
-            #expect(runbooks.contains("## \(alert)"), "docs/runbooks.md has no section for \(alert)")
+            #expect(runbooks.contains("### \(alert)\n"), "docs/runbooks.md has no section for \(alert)")
+            #expect(AlertRunbook.all.contains { $0.alert == alert }, "no runbook entry for \(alert)")
+        }
+        let alerts = Set(text.matches(of: /alert: (\w+)/).map { String($0.output.1) })
+        #expect(Set(AlertRunbook.all.map(\.alert)) == alerts, "runbook entries for alerts that do not exist")
+    }
+
+    @Test("docs/runbooks.md is what 'gantry monitoring runbook' prints, with a section for every reason code")
+    func runbookFile() throws {
+        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("docs/runbooks.md")
+        let checkedIn = try String(contentsOf: file, encoding: .utf8)
+        #expect(checkedIn == RunbookDocument.markdown() + "\n", "docs/runbooks.md is stale: run 'gantry monitoring runbook > docs/runbooks.md'")
+        for code in ReasonCode.allCases {
+            #expect(checkedIn.contains("\n#### \(code.rawValue)\n"), "no section for \(code.rawValue)")
         }
     }
 }

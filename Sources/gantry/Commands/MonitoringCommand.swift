@@ -9,7 +9,7 @@ import GantryTerminal
 struct MonitoringCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "monitoring",
-        abstract: "Print the Grafana dashboard or the Prometheus alert rules for gantry's metrics.",
-        subcommands: [DashboardCommand.self, AlertsCommand.self]
+        abstract: "Print the Grafana dashboard, the Prometheus alert rules or the runbooks for gantry's metrics and reason codes.",
+        subcommands: [DashboardCommand.self, AlertsCommand.self, RunbookCommand.self]
     )
 }
