@@ -17,6 +17,7 @@ struct RunnerParser {
             }
             let labels = fields.stringList("labels") ?? []
             let priority = fields.int("priority", range: 0...1000) ?? 100
+            let diag = fields.string("diag")
             var requireAll = true
             if let require = fields.string("require"), let requireNode = fields.node("require") {
                 switch require {
@@ -32,7 +33,7 @@ struct RunnerParser {
                 }
             }
             fields.finish()
-            if let name { runners.append(RunnerConfig(name: name, labels: labels, priority: priority, requireAll: requireAll, sources: sources)) }
+            if let name { runners.append(RunnerConfig(name: name, labels: labels, priority: priority, requireAll: requireAll, sources: sources, diag: diag)) }
         }
         return runners
     }

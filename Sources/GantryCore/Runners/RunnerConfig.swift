@@ -8,8 +8,12 @@ public struct RunnerConfig: Sendable, Hashable {
     /// Healthy when all sources pass (the default), or when any does.
     public var requireAll: Bool
     public var sources: [RunnerSource]
+    /// The runner's `_diag` directory (`Runner_*.log`, `Worker_*.log`), which `gantry
+    /// diagnose` reads; relative to the config's directory.
+    public var diag: String?
 
-    public init(name: String, labels: [String], priority: Int, requireAll: Bool = true, sources: [RunnerSource]) {
+    public init(name: String, labels: [String], priority: Int, requireAll: Bool = true, sources: [RunnerSource], diag: String? = nil) {
+        self.diag = diag
         self.name = name
         self.labels = labels
         self.priority = priority

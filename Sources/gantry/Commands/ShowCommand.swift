@@ -113,6 +113,8 @@ struct JournalEntryView: Encodable {
     var check: String?
     var target: String?
     var passed: Bool?
+    var reasonCode: String?
+    var causeCode: String?
 
     init(_ entry: JournalEntry) {
         sequence = entry.sequence
@@ -131,5 +133,7 @@ struct JournalEntryView: Encodable {
         check = entry.event.check
         target = entry.event.target
         passed = entry.event.passed
+        reasonCode = entry.event.reasonCode?.rawValue
+        causeCode = entry.event.causeCode?.rawValue
     }
 }

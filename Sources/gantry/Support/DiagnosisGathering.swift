@@ -1,0 +1,84 @@
+import Foundation
+import GantryCore
+import GantryExec
+import GantryProbes
+import GantryStore
+
+/// Gathers what `gantry diagnose` judges: the deployment and its journal from the store, the
+/// lease, queue and latest verdicts, the runner's `_diag` logs and the machine's state.
+struct DiagnosisGathering {
+    let context: Context
+    let config: GantryConfig
+    let store: any StateStore
+
+    /// The deployment `target` names: an id, or an environment (its newest deployment that did
+    /// not succeed), or nil (the newest such deployment of any environment).
+    func deployment(_ target: String?) async throws -> DeploymentRecord {
+        if let target, DeploymentID.isWellFormed(target) {
+            guard let record = try await store.deployment(DeploymentID(rawValue: target)) else {
+                throw Failure.usage("no deployment \(target) in the state store; see 'gantry history ENV'")
+            }
+            return record
+        }
+        if let target, config.environments.first(where: { $0.name == target }) == nil {
+            throw Failure.usage("'\(target)' is neither a deployment id nor an environment of \(config.file) (environments: \(config.environments.map(\.name).joined(separator: ", ")))")
+        }
+        let recent = try await store.deployments(environment: target, limit: 500)
+        let live = Set(try await leases(for: target).compactMap(\.deploymentID))
+        guard let record = recent.first(where: { record in
+            guard let outcome = record.outcome else { return !live.contains(record.id) }
+            return outcome != .succeeded && outcome != .skipped
+        }) else {
+            throw NothingToDiagnose(scope: target)
+        }
+        return record
+    }
+
+    private func leases(for environment: String?) async throws -> [Lease] {
+        var leases: [Lease] = []
+        for name in environment.map({ [$0] }) ?? config.environments.map(\.name) {
+            if let lease = try await store.lease(environment: name) { leases.append(lease) }
+        }
+        return leases
+    }
+
+    /// Everything about `record`, with the runner's logs from `runnerLogs` (or the runner's
+    /// `diag:` in the config).
+    func input(for record: DeploymentRecord, runnerLogs: String?, runner: String?) async throws -> DiagnosisInput {
+        let environmentConfig = config.environments.first(where: { $0.name == record.environment })
+        let masker = environmentConfig.map { SecretMasker.forEnvironment($0, processEnvironment: context.environment) } ?? SecretMasker(values: [])
+        var input = DiagnosisInput(record: record, journal: try await store.journal(record.id), masker: masker, now: Date())
+        let lease = try await store.lease(environment: record.environment)
+        input.lease = lease
+        input.waiters = try await store.waiters(environment: record.environment, liveSince: Date().addingTimeInterval(-DeploymentEngine.waiterStaleness.seconds))
+        input.observations = try await store.observations()
+        input.lastGood = try await store.environmentState(record.environment).lastGood
+        if let lease, !lease.isHeldByHand {
+            input.holderProvablyDead = HolderLiveness.isProvablyDead(lease.owner, processes: LocalProcessControl())
+        }
+        var paths = [config.directory, NSTemporaryDirectory()]
+        if let directory = logDirectory(runnerLogs: runnerLogs, runner: runner ?? record.origin.runner) {
+            paths.append(directory)
+            do {
+                input.runnerLogs = try RunnerLogReader.read(directory: directory, since: record.startedAt.addingTimeInterval(-86_400))
+            } catch let error as RunnerLogError {
+                throw Failure.usage(error.description)
+            }
+        }
+        if case .sqlite(let path) = try context.storeLocation(config: config) { paths.append(PathText.directory(of: path)) }
+        input.machine = MachineEvidence.read(paths: paths)
+        return input
+    }
+
+    /// `--runner-logs`, else the `diag:` of the named runner, made absolute.
+    func logDirectory(runnerLogs: String?, runner: String?) -> String? {
+        if let runnerLogs { return PathText.join(context.workingDirectory, runnerLogs) }
+        guard let runner, let diag = config.runners.first(where: { $0.name == runner })?.diag else { return nil }
+        return PathText.join(config.directory, diag)
+    }
+}
+
+/// No deployment in scope failed: nothing to diagnose.
+struct NothingToDiagnose: Error {
+    let scope: String?
+}
