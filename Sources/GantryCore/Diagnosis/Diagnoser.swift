@@ -217,7 +217,7 @@ public enum Diagnoser {
         // MARK: The runner's logs
 
         mutating func runnerLogs() {
-            let hits = RunnerLogSignatures.scan(input.runnerLogs, from: windowStart, until: windowEnd)
+            let hits = RunnerLogSignatures.scan(input.runnerLogs, from: windowStart, until: windowEnd, recoveredBy: input.record.finishedAt ?? input.now)
             for hit in hits {
                 let evidence = Evidence(source: "runner_log:\(hit.file)", at: hit.at, line: input.masker.mask(hit.line))
                 let confidence: Double = switch hit.code {

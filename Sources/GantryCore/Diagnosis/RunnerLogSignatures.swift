@@ -28,7 +28,7 @@ public struct RunnerLogHit: Sendable, Hashable {
 /// listener rode out is not why a deployment failed.
 public enum RunnerLogSignatures {
     static let table: [(code: ReasonCode, fragments: [String])] = [
-        (.runnerShutdown, ["received a shutdown signal"]),
+        (.runnerShutdown, ["received a shutdown signal", "Runner will be shutdown for", "Received Ctrl-C signal", "Operating system is shutting down"]),
         (.runnerSessionConflict, ["A session for this runner already exists", "The session for this runner already exists"]),
         (.runnerRegistrationDeleted, ["The runner registration has been deleted from the server"]),
         (.diskFull, ["No space left on device"]),
@@ -41,7 +41,10 @@ public enum RunnerLogSignatures {
     /// The signatures in `files` between `from` and `until` that no recovery cancelled, in
     /// time order. Lines without a readable timestamp count only when nothing in their file
     /// has one (a log of another format).
-    public static func scan(_ files: [RunnerLogFile], from: Date, until: Date) -> [RunnerLogHit] {
+    /// `recoveredBy`: a recovery counts only up to then (the deployment's end): a runner that
+    /// restarted after the failure does not undo what stopped it.
+    public static func scan(_ files: [RunnerLogFile], from: Date, until: Date, recoveredBy: Date? = nil) -> [RunnerLogHit] {
+        let recoveredBy = recoveredBy ?? until
         var hits: [RunnerLogHit] = []
         for file in files {
             let scan = TextScan(file.bytes)
@@ -58,7 +61,7 @@ public enum RunnerLogSignatures {
                         let text = scan.text(line)
                         let at = timestamp(scan, line)
                         if let at, at < from || at > until { continue }
-                        if let at, recoveredAt.contains(where: { $0 > at && $0 <= until }) { continue }
+                        if let at, recoveredAt.contains(where: { $0 > at && $0 <= recoveredBy }) { continue }
                         hits.append(RunnerLogHit(code: code, file: file.name, at: at, line: text))
                     }
                 }
@@ -69,7 +72,7 @@ public enum RunnerLogSignatures {
                 guard text.contains("Conflict") else { continue }
                 let at = timestamp(scan, line)
                 if let at, at < from || at > until { continue }
-                if let at, recoveredAt.contains(where: { $0 > at && $0 <= until }) { continue }
+                if let at, recoveredAt.contains(where: { $0 > at && $0 <= recoveredBy }) { continue }
                 hits.append(RunnerLogHit(code: .runnerSessionConflict, file: file.name, at: at, line: text))
             }
         }
