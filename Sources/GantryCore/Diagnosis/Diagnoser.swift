@@ -37,6 +37,23 @@ public enum Diagnoser {
     /// Evidence lines kept per finding.
     static let evidenceLimit = 6
 
+    /// Absolute paths named by the command output's "No space left on device" lines
+    /// (`dd: error writing '/srv/releases/app.bin': …`), so the machine's evidence includes
+    /// the filesystem that actually filled up.
+    public static func pathsOutOfSpace(_ journal: [JournalEntry]) -> [String] {
+        var paths: [String] = []
+        for entry in journal where entry.event.kind == .output {
+            guard let message = entry.event.message, message.contains("No space left on device") else { continue }
+            for line in message.split(separator: "\n") where line.contains("No space left on device") {
+                for token in line.split(whereSeparator: { $0 == " " || $0 == "'" || $0 == "\"" || $0 == "`" }) {
+                    let path = token.hasSuffix(":") ? token.dropLast() : token
+                    if path.hasPrefix("/"), !paths.contains(String(path)) { paths.append(String(path)) }
+                }
+            }
+        }
+        return Array(paths.prefix(8))
+    }
+
     public static func diagnose(_ input: DiagnosisInput) -> [Finding] {
         let record = input.record
         if record.outcome == .succeeded || record.outcome == .skipped { return [] }
@@ -113,7 +130,9 @@ public enum Diagnoser {
             switch code.entry.group {
             case .lock, .protection, .runner, .preflight: 0.95
             case .recognized, .runnerLogs: 0.85
-            case .rollback: code == .rollbackFailed ? 0.8 : 0.75
+            // Facts, but about the way back, not the cause: any source that names the cause
+            // more precisely ranks above them.
+            case .rollback: code == .rollbackFailed ? 0.6 : 0.5
             case .other: code == .leaseLost ? 0.85 : 0.7
             case .checks: 0.7
             case .command: code == .commandTimeout ? 0.75 : 0.55

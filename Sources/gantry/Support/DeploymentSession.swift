@@ -63,11 +63,24 @@ struct DeploymentSession {
         if summary.outcome == .interrupted, let signal = interruption.signal {
             exitCode = ExitStatus.interrupted(by: signal)
         }
-        await OutcomePrinter(console: console, json: json).print(summary, exitCode: exitCode)
+        var finding: Finding?
+        if console.traits.githubActions, summary.outcome != .succeeded, summary.outcome != .skipped {
+            finding = await topFinding(summary, store: store)
+        }
+        await OutcomePrinter(console: console, json: json).print(summary, exitCode: exitCode, finding: finding)
         await MetricsPublisher(context: context, config: config).publish()
         context.logger.debug("deployment finished", metadata: [
             "id": "\(summary.id)", "outcome": "\(summary.outcome.rawValue)", "exit": "\(exitCode)",
         ])
         if exitCode != 0 { throw ArgumentParser.ExitCode(exitCode) }
+    }
+
+    /// What `gantry diagnose` would rank first for this deployment; nil when the store cannot
+    /// say (the outcome line is printed all the same).
+    private func topFinding(_ summary: DeploymentSummary, store: any StateStore) async -> Finding? {
+        let gathering = DiagnosisGathering(context: context, config: config, store: store)
+        guard let record = try? await store.deployment(summary.id),
+              let input = try? await gathering.input(for: record, runnerLogs: nil, runner: nil) else { return nil }
+        return Diagnoser.diagnose(input).first
     }
 }

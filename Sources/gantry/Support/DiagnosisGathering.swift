@@ -66,8 +66,19 @@ struct DiagnosisGathering {
             }
         }
         if case .sqlite(let path) = try context.storeLocation(config: config) { paths.append(PathText.directory(of: path)) }
+        paths += Diagnoser.pathsOutOfSpace(input.journal).compactMap(Self.existingAncestor)
         input.machine = MachineEvidence.read(paths: paths)
         return input
+    }
+
+    /// The path itself if it exists, else its nearest existing parent directory.
+    static func existingAncestor(_ path: String) -> String? {
+        var candidate = path
+        while !candidate.isEmpty, candidate != "/" {
+            if FileManager.default.fileExists(atPath: candidate) { return candidate }
+            candidate = PathText.directory(of: candidate)
+        }
+        return nil
     }
 
     /// `--runner-logs`, else the `diag:` of the named runner, made absolute.

@@ -3,12 +3,13 @@ import GantryCore
 import GantryTerminal
 
 /// The last words of a deploy: a one-line verdict on the terminal, JSON for machines, and on
-/// GitHub Actions an error annotation and a step summary table.
+/// GitHub Actions an error annotation and a step summary table, both leading with the top
+/// finding of `gantry diagnose` (code, summary, next step) when the deploy did not succeed.
 struct OutcomePrinter {
     let console: Console
     let json: Bool
 
-    func print(_ summary: DeploymentSummary, exitCode: Int32) async {
+    func print(_ summary: DeploymentSummary, exitCode: Int32, finding: Finding? = nil) async {
         let traits = console.traits
         if json {
             JSONOutput.print(DeployResultView(summary, exitCode: exitCode))
@@ -35,16 +36,18 @@ struct OutcomePrinter {
         }
         if traits.githubActions {
             if summary.outcome != .succeeded, summary.outcome != .skipped {
-                let annotation = GitHubActions.error(summary.reason, title: "gantry deploy \(summary.environment) \(summary.release): \(summary.outcome.rawValue)")
+                let code = (finding?.code ?? summary.reasonCode).map { " [\($0.rawValue)]" } ?? ""
+                let message = finding.map { "\($0.summary). Next: \($0.next). (\(summary.reason))" } ?? summary.reason
+                let annotation = GitHubActions.error(message, title: "gantry deploy \(summary.environment) \(summary.release): \(summary.outcome.rawValue)\(code)")
                 Console.write(annotation, to: json ? STDERR_FILENO : STDOUT_FILENO)
             }
             if let path = ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"], !path.isEmpty {
-                try? GitHubActions.appendSummary(markdown(summary), path: path)
+                try? GitHubActions.appendSummary(markdown(summary, finding: finding), path: path)
             }
         }
     }
 
-    func markdown(_ summary: DeploymentSummary) -> String {
+    func markdown(_ summary: DeploymentSummary, finding: Finding? = nil) -> String {
         let table = TextTable(
             headers: ["environment", "release", "outcome", "duration", "previous", "deployment"],
             rows: [[
@@ -52,7 +55,12 @@ struct OutcomePrinter {
                 summary.previousRelease ?? "—", "`\(summary.id)`",
             ]]
         )
+        var cause = ""
+        if let finding {
+            cause = "**Likely cause:** `\(finding.code.rawValue)` (confidence \(String(format: "%.2f", finding.confidence)), blame \(finding.blame.rawValue)): \(finding.summary)\n\n"
+                + "**Next:** \(finding.next)\n\n**Runbook:** \(finding.runbook) · `gantry diagnose \(summary.id)` for every finding\n\n"
+        }
         return "### gantry deploy: \(summary.environment) \(summary.release) \(summary.outcome.rawValue)\n\n"
-            + table.markdown() + "\n\(summary.reason)\n\n"
+            + table.markdown() + "\n\(summary.reason)\n\n" + cause
     }
 }
