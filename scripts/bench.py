@@ -348,8 +348,51 @@ def serve_benchmark(history=200, seconds=10):
     return ok
 
 
+def diagnose_benchmark(runs=10, target_ms=1000.0):
+    """`gantry diagnose` of a failed deployment with 4 MiB of journaled output (Ansible-like
+    lines with one fatal task near the end) and 50 MiB of runner _diag logs (ordinary trace
+    lines with a session conflict inside the deployment's window): whole process, median."""
+    with tempfile.TemporaryDirectory() as project:
+        diag = os.path.join(project, "_diag")
+        os.makedirs(diag)
+        script = os.path.join(project, "play.py")
+        with open(script, "w") as f:
+            f.write("import sys\n"
+                    "line = 'ok: [web-%d] => {\"changed\": false, \"msg\": \"' + 'x' * 150 + '\"}\\n'\n"
+                    "out = sys.stdout\n"
+                    "for i in range(24000):\n"
+                    "    if i % 40 == 0: out.write('TASK [step %d] ' % i + '*' * 60 + '\\n')\n"
+                    "    out.write(line % (i % 30))\n"
+                    "out.write('TASK [switch the current symlink] ****\\n')\n"
+                    "out.write('fatal: [web-7]: FAILED! => {\"changed\": false, \"msg\": \"src file does not exist\"}\\n')\n"
+                    "out.write('PLAY RECAP ****\\nweb-7 : ok=3 changed=1 unreachable=0 failed=1 skipped=0\\n')\n"
+                    "sys.exit(2)\n")
+        with open(os.path.join(project, "gantry.yml"), "w") as f:
+            f.write(f"version: 1\nrunners:\n  - {{ name: primary, diag: _diag }}\nenvironments:\n  bench:\n    deploy: {{ command: [python3, {script}] }}\n")
+        env = dict(os.environ, NO_COLOR="1", GANTRY_RUNNER="primary")
+        subprocess.run([GANTRY, "deploy", "bench", "--release", "1.0"], cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        stamp = time.strftime("%Y-%m-%d %H:%M:%SZ", time.gmtime())
+        filler = f"[{stamp} INFO JobDispatcher] Successfully renew job request 1234, job is valid till {stamp}\n"
+        with open(os.path.join(diag, "Runner_20261201-000000-utc.log"), "w") as f:
+            per_file = 25 * 1024 * 1024
+            f.write(filler * (per_file // len(filler)))
+            f.write(f"[{stamp} ERR  Terminal] WRITE ERROR: A session for this runner already exists.\n")
+        with open(os.path.join(diag, "Worker_20261201-000000-utc.log"), "w") as f:
+            f.write(filler * (25 * 1024 * 1024 // len(filler)))
+        logs = sum(os.path.getsize(os.path.join(diag, n)) for n in os.listdir(diag)) / (1 << 20)
+        shown = subprocess.run([GANTRY, "show", "--json", subprocess.run([GANTRY, "history", "bench", "--json"], cwd=project, env=env, capture_output=True, text=True).stdout.split('"id" : "')[1].split('"')[0]], cwd=project, env=env, capture_output=True, text=True).stdout
+        output = sum(len(line) for line in shown.splitlines() if '"message"' in line) / (1 << 20)
+        result = subprocess.run([GANTRY, "diagnose", "bench", "--json"], cwd=project, env=env, capture_output=True, text=True)
+        codes = [line.split('"')[3] for line in result.stdout.splitlines() if line.strip().startswith('"code"')]
+        samples = sorted(timed([GANTRY, "diagnose", "bench", "--json"], project) for _ in range(runs))
+        median = statistics.median(samples)
+        met = median < target_ms
+        print(f"gantry diagnose ({output:.1f} MiB journaled output, {logs:.0f} MiB runner logs)  median {median:7.1f} ms   max {samples[-1]:7.1f} ms   (n={runs})  findings {codes[:3]}  target < {target_ms:.0f} ms: {'met' if met else 'MISSED'}")
+        return met
+
+
 def main():
-    """BENCH_ONLY=handoff,postgres (names: basic, guard, handoff, postgres, select, check, serve) runs a subset."""
+    """BENCH_ONLY=handoff,postgres (names: basic, guard, handoff, postgres, select, check, serve, diagnose) runs a subset."""
     only = set(filter(None, os.environ.get("BENCH_ONLY", "").split(",")))
     wanted = lambda name: not only or name in only
     print(f"binary: {GANTRY}")
@@ -376,6 +419,8 @@ def main():
         ok &= check_benchmark()
     if wanted("serve"):
         ok &= serve_benchmark()
+    if wanted("diagnose"):
+        ok &= diagnose_benchmark()
     sys.exit(0 if ok else 1)
 
 

@@ -448,3 +448,25 @@ final class SlowStartClock: GantryClock, @unchecked Sendable {
         return MachineClock.nanoseconds() + (first ? 0 : jump)
     }
 }
+
+@Suite("journaled output")
+struct JournaledOutputTests {
+    @Test("past 4 MiB the journal keeps the first 3 MiB and the last 1 MiB, so the failure at the end survives")
+    func headAndTail() async throws {
+        let filler = String(repeating: "x", count: 999)
+        var lines = (0..<6_000).map { "line \($0) \(filler)" }
+        lines.append("fatal: [web-2]: FAILED! => {\"msg\": \"the end\"}")
+        let store = MemoryStateStore()
+        var environment = EnvironmentConfig(name: "production", deploy: CommandConfig(argv: ["./deploy.sh"]))
+        environment.rollback = nil
+        let request = DeploymentRequest(environment: environment, release: try Release("1.0"), force: false, directory: "/srv", origin: Origin(host: "ci-1", pid: 1), processEnvironment: [:])
+        let summary = try await DeploymentEngine(store: store, runner: ScriptedRunner([.success((lines, .exited(2)))]), prober: ScriptedProber(), processes: FakeProcesses(), clock: TestClock()).run(request)
+        let journal = try await store.journal(summary.id)
+        let output = journal.filter { $0.event.kind == .output }.compactMap(\.event.message).joined(separator: "\n")
+        #expect(output.hasPrefix("line 0 "))
+        #expect(output.hasSuffix("fatal: [web-2]: FAILED! => {\"msg\": \"the end\"}"), "\(output.suffix(120))")
+        #expect(output.contains("lines not kept here; the journal keeps the first 3 MiB and the last 1 MiB of each attempt]"))
+        #expect(output.utf8.count <= 4 * 1024 * 1024 + 200)
+        #expect(output.utf8.count > 4 * 1024 * 1024 - 4096, "the kept head and tail fill the budget but for less than two lines")
+    }
+}
