@@ -175,7 +175,7 @@ struct DeployCommandTests {
         #expect((status["environments"] as? [[String: Any]])?.first?["lock"] is NSNull)
     }
 
-    @Test("on GitHub Actions: masks first, a group per step, output fenced by stop-commands, an error and a summary")
+    @Test("on GitHub Actions: masks first, a group per step, output fenced by stop-commands, an error and a summary with the top finding")
     func githubActions() throws {
         let project = try Project(config: shellConfig("echo '::error::forged by the deploy script'; exit 2", secrets: true))
         let summary = project.directory.appendingPathComponent("summary.md").path
@@ -192,9 +192,13 @@ struct DeployCommandTests {
         let forged = try #require(lines.firstIndex { $0.hasSuffix(" ::error::forged by the deploy script") && !$0.hasPrefix("::") })
         let resume = try #require(lines.firstIndex(of: "::\(token)::"))
         #expect(stop < forged && forged < resume)
-        #expect(lines.contains { $0.hasPrefix("::error title=gantry deploy production 1.0%3A failed::") })
+        // The annotation and the summary lead with diagnose's top finding: code, summary, next step.
+        let annotation = try #require(lines.first { $0.hasPrefix("::error title=gantry deploy production 1.0%3A failed [command_failed]::") }, "\(result.stdout)")
+        #expect(annotation.contains("Next: gantry show "))
         let markdown = try String(contentsOfFile: summary, encoding: .utf8)
         #expect(markdown.contains("| production | 1.0 | failed |"))
+        #expect(markdown.contains("**Likely cause:** `command_failed`"))
+        #expect(markdown.contains("**Next:** gantry show "))
     }
 }
 
