@@ -148,11 +148,11 @@ let package = Package(
             swiftSettings: strict,
             linkerSettings: releaseLinking
         ),
-        .testTarget(name: "GantryCoreTests", dependencies: ["GantryCore"], swiftSettings: strict),
+        .testTarget(name: "GantryCoreTests", dependencies: ["GantryCore", "GantryTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "GantryStoreTests",
             dependencies: [
-                "GantryCore", "GantryStore",
+                "GantryCore", "GantryStore", "GantryTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -163,8 +163,9 @@ let package = Package(
             dependencies: ["GantryCore", "GantryExec"],
             swiftSettings: strict
         ),
-        // What several test targets need: loopback peers that accept and never answer.
-        .target(name: "GantryTestSupport", path: "Tests/GantryTestSupport", swiftSettings: strict),
+        // What several test targets need: loopback peers that accept and never answer, and
+        // the in-memory state store (run through the store contract suite).
+        .target(name: "GantryTestSupport", dependencies: ["GantryCore"], path: "Tests/GantryTestSupport", swiftSettings: strict),
         .testTarget(
             name: "GantryProbesTests",
             dependencies: ["GantryCore", "GantryProbes", "GantryExec", "GantryTestSupport"],

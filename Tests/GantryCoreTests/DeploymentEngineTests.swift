@@ -1,5 +1,6 @@
 import Foundation
 import GantryCore
+import GantryTestSupport
 import Testing
 
 @Suite("deployment engine")

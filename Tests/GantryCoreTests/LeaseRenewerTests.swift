@@ -1,5 +1,6 @@
 import Foundation
 import GantryCore
+import GantryTestSupport
 import Testing
 
 /// These wait for what the renewer does, never for a fixed time: on a loaded machine the

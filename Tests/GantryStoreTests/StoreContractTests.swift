@@ -1,6 +1,7 @@
 import Foundation
 import GantryCore
 import GantryStore
+import GantryTestSupport
 import Testing
 
 /// A way to get a fresh, empty store of one implementation. The contract below runs
@@ -27,11 +28,15 @@ struct StoreFactory: CustomTestStringConvertible, Sendable {
         try await PostgresTestDatabase.create()
     }
 
-    /// SQLite always; PostgreSQL when scripts/test started one (always under CI=true, where
+    /// The in-memory store the engine tests use: held to the same contract, so it cannot
+    /// drift from the real stores.
+    static let memory = StoreFactory(name: "memory") { MemoryStateStore() }
+
+    /// Memory and SQLite always; PostgreSQL when scripts/test started one (always under CI=true, where
     /// a missing server fails these tests instead of skipping them).
     static let all: [StoreFactory] = {
         let environment = ProcessInfo.processInfo.environment
-        return environment["GANTRY_TEST_STATE_POSTGRES_URL"] != nil || environment["CI"] == "true" ? [.sqlite, .postgres] : [.sqlite]
+        return environment["GANTRY_TEST_STATE_POSTGRES_URL"] != nil || environment["CI"] == "true" ? [.memory, .sqlite, .postgres] : [.memory, .sqlite]
     }()
 }
 

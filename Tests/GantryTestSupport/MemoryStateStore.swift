@@ -1,0 +1,172 @@
+public import Foundation
+public import GantryCore
+
+/// A state store in memory with the same fencing and queue rules as the real ones, for
+/// engine tests that need no files or servers. It runs through the store contract suite
+/// beside SQLite and PostgreSQL, so it cannot drift from them unnoticed.
+public actor MemoryStateStore: StateStore {
+    public init() {}
+
+    public private(set) var environments: [String: EnvironmentState] = [:]
+    public private(set) var records: [DeploymentID: DeploymentRecord] = [:]
+    public private(set) var journals: [DeploymentID: [JournalEntry]] = [:]
+    public private(set) var locks: [String: (lease: Lease, held: Bool)] = [:]
+    public private(set) var latest: [String: Observation] = [:]
+    public private(set) var failoverLog: [RunnerFailover] = []
+
+    public func record(_ observations: [Observation]) throws(StoreError) {
+        for observation in observations {
+            if let old = latest[observation.key], old.at > observation.at { continue }
+            latest[observation.key] = observation
+        }
+    }
+
+    public func observations() throws(StoreError) -> [Observation] { latest.values.sorted { ($0.subject.rawValue, $0.environment, $0.name) < ($1.subject.rawValue, $1.environment, $1.name) } }
+
+    public func recordFailover(_ failover: RunnerFailover) throws(StoreError) { failoverLog.append(failover) }
+
+    public func failoverCounts() throws(StoreError) -> [FailoverCount] {
+        Dictionary(grouping: failoverLog) { [$0.environment, $0.from, $0.to] }
+            .map { FailoverCount(environment: $0.key[0], from: $0.key[1], to: $0.key[2], count: $0.value.count) }
+            .sorted { ($0.environment, $0.from, $0.to) < ($1.environment, $1.from, $1.to) }
+    }
+
+    public func failovers(limit: Int) throws(StoreError) -> [RunnerFailover] { Array(failoverLog.reversed().prefix(limit)) }
+
+    public func environmentState(_ environment: String) throws(StoreError) -> EnvironmentState {
+        environments[environment] ?? EnvironmentState(name: environment)
+    }
+
+    public func environmentStates() throws(StoreError) -> [EnvironmentState] { Array(environments.values) }
+
+    public private(set) var queue: [String: [LockWaiter]] = [:]
+
+    public func tryAcquireLock(_ request: LockRequest) throws(StoreError) -> LockAttempt {
+        let environment = request.environment
+        if let existing = locks[environment], existing.held, existing.lease.expiresAt > request.now, existing.lease.token != request.breaking {
+            return .held(existing.lease)
+        }
+        if let waiter = request.waiter {
+            let live = (queue[environment] ?? []).filter { $0.heartbeatAt >= (request.waitersLiveSince ?? .distantPast) }
+            if let head = live.first, head.deploymentID != waiter { return .queuedBehind(head) }
+        }
+        let token = FencingToken((locks[environment]?.lease.token.value ?? 0) + 1)
+        let lease = Lease(environment: environment, token: token, owner: request.owner, deploymentID: request.deploymentID, reason: request.reason, acquiredAt: request.now, expiresAt: request.now.addingTimeInterval(request.ttl.seconds))
+        locks[environment] = (lease, true)
+        if let waiter = request.waiter { queue[environment]?.removeAll { $0.deploymentID == waiter } }
+        return .acquired(lease)
+    }
+
+    /// Renewals to answer with an error first, as a database that is restarting would.
+    private var failingRenewals = 0
+    public private(set) var renewals = 0
+
+    public func failRenewals(_ count: Int) { failingRenewals = count }
+
+    public func renewLock(environment: String, token: FencingToken, ttl: Duration, now: Date) throws(StoreError) -> Lease? {
+        renewals += 1
+        if failingRenewals > 0 {
+            failingRenewals -= 1
+            throw StoreError(.unavailable, "connection refused")
+        }
+        guard var lock = locks[environment], lock.held, lock.lease.token == token, lock.lease.deploymentID != nil else { return nil }
+        lock.lease.expiresAt = now.addingTimeInterval(ttl.seconds)
+        locks[environment] = lock
+        return lock.lease
+    }
+
+    public func enqueue(_ waiter: LockWaiter, environment: String) throws(StoreError) {
+        queue[environment, default: []].removeAll { $0.deploymentID == waiter.deploymentID }
+        queue[environment, default: []].append(waiter)
+    }
+
+    public func heartbeat(environment: String, deploymentID: DeploymentID, now: Date) throws(StoreError) {
+        if let index = queue[environment]?.firstIndex(where: { $0.deploymentID == deploymentID }) { queue[environment]![index].heartbeatAt = now }
+    }
+
+    public func dequeue(environment: String, deploymentID: DeploymentID) throws(StoreError) {
+        queue[environment]?.removeAll { $0.deploymentID == deploymentID }
+    }
+
+    public func waiters(environment: String, liveSince: Date) throws(StoreError) -> [LockWaiter] {
+        (queue[environment] ?? []).filter { $0.heartbeatAt >= liveSince }
+    }
+
+    public func unfinishedDeployments(environment: String, excluding: DeploymentID?) throws(StoreError) -> [DeploymentRecord] {
+        records.values.filter { $0.environment == environment && $0.outcome == nil && $0.id != excluding }.sorted { $0.id < $1.id }
+    }
+
+    public func setFreeze(environment: String, freeze: EnvironmentState.Freeze?, at: Date) throws(StoreError) {
+        var state = environments[environment] ?? EnvironmentState(name: environment)
+        state.freeze = freeze
+        if freeze == nil { state.breakerResetAt = at }
+        environments[environment] = state
+    }
+
+    public func holdLock(environment: String, token: FencingToken, reason: String) throws(StoreError) {
+        guard var lock = locks[environment], lock.held, lock.lease.token == token else { return }
+        lock.lease.deploymentID = nil
+        lock.lease.reason = reason
+        lock.lease.expiresAt = .distantFuture
+        locks[environment] = lock
+    }
+
+    public func releaseLock(environment: String, token: FencingToken) throws(StoreError) {
+        if let existing = locks[environment], existing.lease.token == token { locks[environment] = (existing.lease, false) }
+    }
+
+    public func lease(environment: String) throws(StoreError) -> Lease? {
+        locks[environment].flatMap { $0.held ? $0.lease : nil }
+    }
+
+    private func check(_ environment: String, _ token: FencingToken?) throws(StoreError) {
+        guard let token else { return }
+        guard let lock = locks[environment], lock.held, lock.lease.token == token else {
+            throw StoreError(.staleToken, "stale token \(token)")
+        }
+    }
+
+    public func beginDeployment(_ record: DeploymentRecord, token: FencingToken?) throws(StoreError) {
+        try check(record.environment, token)
+        records[record.id] = record
+    }
+
+    public func append(_ event: JournalEvent, to id: DeploymentID, at: Date, token: FencingToken?) throws(StoreError) {
+        guard let record = records[id] else { throw StoreError(.notFound, "no \(id)") }
+        try check(record.environment, token)
+        journals[id, default: []].append(JournalEntry(sequence: (journals[id]?.count ?? 0) + 1, at: at, event: event))
+    }
+
+    public func finishDeployment(_ id: DeploymentID, outcome: Outcome, reason: String?, code: ReasonCode?, at: Date, promote: Bool, token: FencingToken?) throws(StoreError) {
+        guard var record = records[id] else { throw StoreError(.notFound, "no \(id)") }
+        try check(record.environment, token)
+        record.outcome = outcome
+        record.reason = reason
+        record.reasonCode = code
+        record.finishedAt = at
+        records[id] = record
+        if promote {
+            environments[record.environment] = EnvironmentState(name: record.environment, current: record.release, lastGood: record.release, currentDeploymentID: id, updatedAt: at)
+        }
+    }
+
+    public func deployments(environment: String?, limit: Int) throws(StoreError) -> [DeploymentRecord] {
+        Array(records.values.filter { environment == nil || $0.environment == environment }.sorted { $0.id > $1.id }.prefix(limit))
+    }
+
+    public func lastEffectiveDeployment(environment: String, excluding: DeploymentID?) throws(StoreError) -> DeploymentRecord? {
+        try deployments(environment: environment, limit: .max).first { $0.id != excluding && $0.outcome != .skipped && $0.outcome != .refused }
+    }
+
+    public func deployment(_ id: DeploymentID) throws(StoreError) -> DeploymentRecord? { records[id] }
+
+    public func journal(_ id: DeploymentID) throws(StoreError) -> [JournalEntry] { journals[id] ?? [] }
+
+    /// Lets a test take over a lease, as another process would after expiry.
+    public func stealLock(_ environment: String) {
+        guard let existing = locks[environment] else { return }
+        var lease = existing.lease
+        lease.token = FencingToken(lease.token.value + 1)
+        locks[environment] = (lease, true)
+    }
+}
