@@ -1,7 +1,7 @@
 /// The small part of Redis' RESP protocol a health check needs: commands out, simple
 /// replies (`+OK`, `+PONG`, `-ERR …`) in.
-public enum RedisProtocol {
-    public enum Reply: Sendable, Hashable {
+enum RedisProtocol {
+    enum Reply: Sendable, Hashable {
         case simple(String)
         case error(String)
         /// A reply of another type (bulk, integer, array), kept by its type byte.
@@ -9,7 +9,7 @@ public enum RedisProtocol {
     }
 
     /// A command as a RESP array of bulk strings.
-    public static func command(_ words: [String]) -> [UInt8] {
+    static func command(_ words: [String]) -> [UInt8] {
         var bytes = Array("*\(words.count)\r\n".utf8)
         for word in words {
             let utf8 = Array(word.utf8)
@@ -19,7 +19,7 @@ public enum RedisProtocol {
     }
 
     /// The complete one-line replies at the start of `buffer`, and how many bytes they used.
-    public static func replies(in buffer: [UInt8]) -> (replies: [Reply], consumed: Int) {
+    static func replies(in buffer: [UInt8]) -> (replies: [Reply], consumed: Int) {
         var replies: [Reply] = []
         var start = 0
         while start < buffer.count {
