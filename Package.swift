@@ -95,7 +95,7 @@ let package = Package(
         .target(
             name: "GantryProbes",
             dependencies: [
-                "GantryCore", "GantryExec",
+                "GantryCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

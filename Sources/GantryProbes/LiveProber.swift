@@ -8,12 +8,14 @@ public import Logging
 public final class LiveProber: Prober {
     let http: HTTPClients
     let commandRunner: any CommandRunner
+    let processes: any ProcessControl
     let directory: String
     let logger: Logger
 
-    init(commandRunner: any CommandRunner, directory: String, logger: Logger) {
+    init(commandRunner: any CommandRunner, processes: any ProcessControl, directory: String, logger: Logger) {
         http = HTTPClients()
         self.commandRunner = commandRunner
+        self.processes = processes
         self.directory = directory
         self.logger = logger
     }
@@ -21,12 +23,14 @@ public final class LiveProber: Prober {
     /// Runs `body` with a prober whose resources are released afterwards.
     /// - Parameters:
     ///   - commandRunner: runs `command` checks.
+    ///   - processes: finds the tools a runner's `local` source requires.
     ///   - directory: the working directory of `command` checks (the config's directory).
     public static func with<T>(
-        commandRunner: any CommandRunner, directory: String, logger: Logger = Logger(label: "gantry.probes") { _ in SwiftLogNoOpLogHandler() },
+        commandRunner: any CommandRunner, processes: any ProcessControl, directory: String,
+        logger: Logger = Logger(label: "gantry.probes") { _ in SwiftLogNoOpLogHandler() },
         _ body: (LiveProber) async throws -> T
     ) async rethrows -> T {
-        let prober = LiveProber(commandRunner: commandRunner, directory: directory, logger: logger)
+        let prober = LiveProber(commandRunner: commandRunner, processes: processes, directory: directory, logger: logger)
         do {
             let result = try await body(prober)
             await prober.http.shutdown()

@@ -1,7 +1,6 @@
 import AsyncHTTPClient
 import Foundation
 public import GantryCore
-import GantryExec
 import NIOCore
 import NIOHTTP1
 
@@ -55,7 +54,7 @@ extension LiveProber: RunnerProber {
                 if verdict.outcome == .pass { notes.append(verdict.message) } else { problems.append(verdict.message) }
             }
             let path = environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
-            for tool in local.tools where LocalProcessControl().findExecutable(tool, path: path) == nil {
+            for tool in local.tools where processes.findExecutable(tool, path: path) == nil {
                 problems.append("\(tool) is not on PATH")
             }
             if problems.isEmpty {

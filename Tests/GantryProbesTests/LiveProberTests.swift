@@ -8,14 +8,14 @@ import Testing
 /// Runs one probe through the real adapter (and, where timing matters, through the check
 /// runner that enforces deadlines).
 func probe(_ config: ProbeConfig, timeout: Duration = .seconds(3)) async -> ProbeVerdict {
-    await LiveProber.with(commandRunner: SubprocessCommandRunner(), directory: "/") { prober in
+    await LiveProber.with(commandRunner: SubprocessCommandRunner(), processes: LocalProcessControl(), directory: "/") { prober in
         await prober.probe(config, timeout: timeout)
     }
 }
 
 func check(_ config: ProbeConfig, timeout: Duration) async -> (CheckResult, Duration) {
     let started = ContinuousClock.now
-    let results = await LiveProber.with(commandRunner: SubprocessCommandRunner(), directory: "/") { prober in
+    let results = await LiveProber.with(commandRunner: SubprocessCommandRunner(), processes: LocalProcessControl(), directory: "/") { prober in
         await CheckRunner(prober: prober).run(
             [CheckConfig(name: "c", probe: config, timing: CheckTiming(timeout: timeout, retries: 0, interval: .zero, startPeriod: .zero))],
             targets: [], environment: [:], masker: .none, concurrency: 1, deadline: .seconds(30)

@@ -48,7 +48,7 @@ struct CheckCommand: AsyncParsableCommand {
             Console.write(GitHubActions.maskCommands(for: masker.values), to: json ? STDERR_FILENO : STDOUT_FILENO)
         }
         let started = ContinuousClock.now
-        let results = await LiveProber.with(commandRunner: SubprocessCommandRunner(), directory: config.directory) { prober in
+        let results = await context.withProber(config: config) { prober in
             await CheckRunner(prober: prober).run(
                 checks, targets: targets, environment: context.environment, masker: masker,
                 concurrency: environmentConfig.checkConcurrency, deadline: environmentConfig.verifyTimeout

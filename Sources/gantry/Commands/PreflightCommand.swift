@@ -33,7 +33,7 @@ struct PreflightCommand: AsyncParsableCommand {
         let reading = try await context.inventory(of: environmentConfig, in: config)
         let lastGood = try await context.storedState(of: environment, config: config).lastGood
         let started = ContinuousClock.now
-        let results = await LiveProber.with(commandRunner: SubprocessCommandRunner(), directory: config.directory) { prober in
+        let results = await context.withProber(config: config) { prober in
             await PreflightRunner(prober: prober, processes: LocalProcessControl()).run(
                 environment: environmentConfig, targets: targets, directory: config.directory,
                 processEnvironment: context.environment, lastGood: lastGood

@@ -11,7 +11,7 @@ enum RunnerProbing {
     static func health(_ runners: [RunnerConfig], context: Context, runner: String?, config: GantryConfig) async -> [RunnerHealth] {
         let thisMachine = runner ?? context.environment["GANTRY_RUNNER"] ?? context.environment["RUNNER_NAME"]
             ?? runners.first { $0.name == ProcessInfoHost.name }?.name
-        return await LiveProber.with(commandRunner: SubprocessCommandRunner(), directory: config.directory) { prober in
+        return await context.withProber(config: config) { prober in
             await RunnerHealthCheck(prober: prober).run(runners, thisMachine: thisMachine, environment: context.environment)
         }
     }

@@ -63,7 +63,7 @@ struct ServeCommand: AsyncParsableCommand {
         let serveConfig = config.serve
         let environment = context.environment
         let thisMachine = try? RunnerIdentity.identify(config.runners, flag: nil, environment: environment, hostName: ProcessInfoHost.name)?.runner.name
-        try await LiveProber.with(commandRunner: SubprocessCommandRunner(), directory: config.directory) { prober in
+        try await context.withProber(config: config) { prober in
             var pollers = [PollingService(name: "store", interval: serveConfig.storeInterval) {
                 let read = await source.read()
                 if let error = read.error { await board.storeFailed(error) } else { await board.update(read.state) }

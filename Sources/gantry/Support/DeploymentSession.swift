@@ -34,7 +34,7 @@ struct DeploymentSession {
         let interruption = InterruptionTrap()
         let escalation = Escalation()
         let runner = SubprocessCommandRunner(guardCommand: SubprocessCommandRunner.installedGuard)
-        let outcome = await LiveProber.with(commandRunner: SubprocessCommandRunner(), directory: config.directory) { prober in
+        let outcome = await context.withProber(config: config) { prober in
             let engine = DeploymentEngine(
                 store: store, runner: runner, prober: prober, processes: LocalProcessControl(), observer: reporter, escalation: escalation
             )
