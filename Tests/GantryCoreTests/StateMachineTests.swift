@@ -209,11 +209,21 @@ struct StateMachineTests {
         #expect(reason(bad.handle(.commandFinished(.exited(1)))).contains("nothing to fall back on"))
     }
 
-    @Test("events out of order are ignored")
+    @Test("an event a state does not expect changes nothing and is named as unexpected")
     func outOfOrder() {
         var machine = DeploymentStateMachine(release: "2.0", force: false)
-        #expect(machine.handle(.commandFinished(.exited(0))) == .none)
+        #expect(machine.handle(.commandFinished(.exited(0))) == .unexpected("commandFinished(exited with status 0, recognized: nil) is not expected while waitingForLock"))
         #expect(machine.state == .waitingForLock)
+        var finished = deploying()
+        _ = finished.handle(.commandFinished(.exited(0)))
+        _ = finished.handle(.verified(failures: [], checked: 1))
+        #expect(finished.handle(.finished) == .none)
+        guard case .unexpected = finished.handle(.lockAcquired) else {
+            Issue.record("a finished deployment must not take events")
+            return
+        }
+        #expect(finished.outcome == .succeeded)
+        #expect(finished.handle(.stoppedAtOnce(changed: true)) == .none, "a second interruption while recording changes nothing")
     }
 
     @Test("outcomes map to DESIGN.md exit codes")

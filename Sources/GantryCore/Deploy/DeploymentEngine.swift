@@ -344,6 +344,14 @@ private struct Run {
                 return try await recordRefusal(reason: reason, code: machine.reasonCode ?? .lockWaitTimeout)
             case .none:
                 throw StoreError(.notFound, "deployment \(id) reached no decision")
+            case .unexpected(let what):
+                // A bug: loud in debug builds; in release the journal keeps it and the
+                // deployment ends saying whether production may have changed.
+                assertionFailure(what)
+                try await journal(JournalEvent(kind: .note, message: "internal error: \(what)"))
+                let outcome: Outcome = changed ? .failed : .refused
+                let consequence = changed ? "production may be partly changed; 'gantry recover' rolls it back" : "nothing was changed"
+                return try await finish(outcome, reason: "gantry met an internal error (\(what)); \(consequence)", promote: false, code: .internalError)
             }
         }
     }
@@ -796,7 +804,7 @@ extension DeploymentStateMachine.Action {
     var startsWork: Bool {
         switch self {
         case .preflight, .runDeploy, .verify, .runRollback: true
-        case .readState, .finish, .refuse, .none: false
+        case .readState, .finish, .refuse, .none, .unexpected: false
         }
     }
 }

@@ -6,6 +6,7 @@
 ///
 /// The invariant it keeps: only a release that passed verification is promoted to current.
 public struct DeploymentStateMachine: Sendable {
+    /// Where a deployment is; each state's handler below documents what it can move to.
     public enum State: Sendable, Hashable {
         case waitingForLock
         case deciding
@@ -55,7 +56,10 @@ public struct DeploymentStateMachine: Sendable {
         case runRollback(to: String)
         /// Record the outcome; with `promote`, the release becomes current and last good.
         case finish(Outcome, reason: String, promote: Bool)
+        /// Nothing to do: the event was expected and needs no action.
         case none
+        /// The event is not one this state expects (a bug in the caller): nothing changed.
+        case unexpected(String)
     }
 
     /// What the configuration allows this deployment to do.
@@ -103,23 +107,61 @@ public struct DeploymentStateMachine: Sendable {
 
     private var commandName: String { policy.kind == .rollback ? "rollback command" : "deploy command" }
 
+    /// The one entry point: each state decides on the events it expects and names every
+    /// other event as unexpected (no `default:`), so a new event or state cannot slip through
+    /// unhandled. An unexpected event changes nothing and comes back as `.unexpected`, which
+    /// the engine asserts on in debug builds and journals in release ones.
     public mutating func handle(_ event: Event) -> Action {
-        switch (state, event) {
-        case (.waitingForLock, .lockAcquired):
+        if case .stoppedAtOnce(let changed) = event { return stopAtOnce(changed: changed) }
+        switch state {
+        case .waitingForLock: return waitingForLock(event)
+        case .deciding: return deciding(event)
+        case .preflight: return preflight(event)
+        case .deploying(let attempt): return deploying(attempt: attempt, event)
+        case .verifying: return verifying(event)
+        case .rollingBack(let target): return rollingBack(to: target, event)
+        case .verifyingRollback(let target): return verifyingRollback(to: target, event)
+        case .finishing(let outcome):
+            switch event {
+            case .finished:
+                state = .finished(outcome)
+                return .none
+            case .lockAcquired, .lockHeld, .stateRead, .preflightDone, .commandFinished, .commandFailedToStart, .verified, .interrupted, .stoppedAtOnce:
+                return unexpected(event)
+            }
+        case .finished:
+            return unexpected(event)
+        }
+    }
+
+    /// Waiting for the lease: to `deciding` once it is held; to `finished(refused)` when it is
+    /// held by someone else or the wait is interrupted.
+    private mutating func waitingForLock(_ event: Event) -> Action {
+        switch event {
+        case .lockAcquired:
             state = .deciding
             return .readState
-        case (.waitingForLock, .lockHeld(let lease)):
+        case .lockHeld(let lease):
             state = .finished(.refused)
             reasonCode = lease.isHeldByHand ? .lockHeldByHand : .lockWaitTimeout
             var holder = lease.owner.summary
             if let id = lease.deploymentID { holder += ", deployment \(id)" }
             if let reason = lease.reason { holder += ": \(reason)" }
             return .refuse(reason: "\(lease.environment) is locked by \(holder)")
-        case (.waitingForLock, .interrupted):
+        case .interrupted:
             state = .finished(.refused)
             reasonCode = .interrupted
             return .refuse(reason: "interrupted while waiting for the lock; nothing was changed")
-        case (.deciding, .stateRead(let environment, let last)):
+        case .stateRead, .preflightDone, .commandFinished, .commandFailedToStart, .verified, .stoppedAtOnce, .finished:
+            return unexpected(event)
+        }
+    }
+
+    /// Reading what production runs: to `finishing(skipped)` when the release is live, else
+    /// to `preflight` (a deploy) or `deploying` (a rollback).
+    private mutating func deciding(_ event: Event) -> Action {
+        switch event {
+        case .stateRead(let environment, let last):
             lastGood = environment.lastGood
             if let reason = skipReason(environment, last) {
                 state = .finishing(.skipped)
@@ -131,7 +173,16 @@ public struct DeploymentStateMachine: Sendable {
             }
             state = .deploying(attempt: 1)
             return .runDeploy(attempt: 1, after: .zero)
-        case (.preflight, .preflightDone(let failures, let code)):
+        case .lockAcquired, .lockHeld, .preflightDone, .commandFinished, .commandFailedToStart, .verified, .interrupted, .stoppedAtOnce, .finished:
+            return unexpected(event)
+        }
+    }
+
+    /// Preflight: to `deploying(1)` when it passed, to `finishing(refused)` when it failed or
+    /// was interrupted (nothing has changed yet).
+    private mutating func preflight(_ event: Event) -> Action {
+        switch event {
+        case .preflightDone(let failures, let code):
             if failures.isEmpty {
                 state = .deploying(attempt: 1)
                 return .runDeploy(attempt: 1, after: .zero)
@@ -139,11 +190,20 @@ public struct DeploymentStateMachine: Sendable {
             state = .finishing(.refused)
             reasonCode = code ?? .commandNotStarted
             return .finish(.refused, reason: "preflight failed: \(failures.joined(separator: "; ")); nothing was changed", promote: false)
-        case (.preflight, .interrupted):
+        case .interrupted:
             state = .finishing(.refused)
             reasonCode = .interrupted
             return .finish(.refused, reason: "interrupted during preflight; nothing was changed", promote: false)
-        case (.deploying(let attempt), .commandFinished(let termination, let recognized)):
+        case .lockAcquired, .lockHeld, .stateRead, .commandFinished, .commandFailedToStart, .verified, .stoppedAtOnce, .finished:
+            return unexpected(event)
+        }
+    }
+
+    /// The deploy (or a `gantry rollback`'s) command: to `verifying` on success, to
+    /// `deploying(n + 1)` for a retry, else falls back (`rollingBack`, or `finishing`).
+    private mutating func deploying(attempt: Int, _ event: Event) -> Action {
+        switch event {
+        case .commandFinished(let termination, let recognized):
             if let code = ReasonCode.command(termination) { causeCode = code.refined(by: recognized) }
             switch termination {
             case .exited(0):
@@ -152,14 +212,14 @@ public struct DeploymentStateMachine: Sendable {
             case .cancelled:
                 interrupted = true
                 return fallBack(because: "interrupted while the \(commandName) ran (attempt \(attempt))")
-            default:
+            case .exited, .signaled, .timedOut:
                 if policy.retry.shouldRetry(after: termination, attempt: attempt) {
                     state = .deploying(attempt: attempt + 1)
                     return .runDeploy(attempt: attempt + 1, after: policy.retry.delay(before: attempt + 1, random: random()))
                 }
                 return fallBack(because: "\(commandName) \(termination) (attempt \(attempt) of \(policy.retry.attempts))")
             }
-        case (.deploying(let attempt), .commandFailedToStart(let why)):
+        case .commandFailedToStart(let why):
             causeCode = .commandNotStarted
             if attempt == 1 {
                 state = .finishing(.refused)
@@ -167,11 +227,20 @@ public struct DeploymentStateMachine: Sendable {
                 return .finish(.refused, reason: "\(why); nothing was changed", promote: false)
             }
             return fallBack(because: "\(why) (attempt \(attempt))")
-        case (.deploying(let attempt), .interrupted):
+        case .interrupted:
             interrupted = true
             causeCode = .interrupted
             return fallBack(because: "interrupted before attempt \(attempt) of the \(commandName)")
-        case (.verifying, .verified(let failures, let checked, let code)):
+        case .lockAcquired, .lockHeld, .stateRead, .preflightDone, .verified, .stoppedAtOnce, .finished:
+            return unexpected(event)
+        }
+    }
+
+    /// The checks after a deploy: to `finishing(succeeded)` (promote) when they pass, else
+    /// falls back.
+    private mutating func verifying(_ event: Event) -> Action {
+        switch event {
+        case .verified(let failures, let checked, let code):
             if failures.isEmpty {
                 state = .finishing(.succeeded)
                 let what = policy.kind == .rollback ? "rolled back to \(release)" : "release \(release) deployed"
@@ -182,18 +251,36 @@ public struct DeploymentStateMachine: Sendable {
             }
             causeCode = code ?? .checkFailed
             return fallBack(because: "release \(release) failed verification: \(failures.joined(separator: "; "))")
-        case (.verifying, .interrupted), (.verifying, .commandFinished(.cancelled, _)):
+        case .interrupted, .commandFinished(.cancelled, _):
             interrupted = true
             causeCode = .interrupted
             return fallBack(because: "interrupted while verifying release \(release)")
-        case (.rollingBack(let target), .commandFinished(.exited(0), _)):
+        case .lockAcquired, .lockHeld, .stateRead, .preflightDone, .commandFinished, .commandFailedToStart, .stoppedAtOnce, .finished:
+            return unexpected(event)
+        }
+    }
+
+    /// The rollback command: to `verifyingRollback` when it succeeded, else to
+    /// `finishing(failed)`: production needs a person.
+    private mutating func rollingBack(to target: String, _ event: Event) -> Action {
+        switch event {
+        case .commandFinished(.exited(0), _):
             state = .verifyingRollback(to: target)
             return .verify
-        case (.rollingBack(let target), .commandFinished(let termination, _)):
+        case .commandFinished(let termination, _):
             return needsPerson("the rollback to \(target) \(termination)")
-        case (.rollingBack(let target), .commandFailedToStart(let why)):
+        case .commandFailedToStart(let why):
             return needsPerson("the rollback to \(target) could not start: \(why)")
-        case (.verifyingRollback(let target), .verified(let failures, _, _)):
+        case .lockAcquired, .lockHeld, .stateRead, .preflightDone, .verified, .interrupted, .stoppedAtOnce, .finished:
+            return unexpected(event)
+        }
+    }
+
+    /// The checks after a rollback: to `finishing(rolled_back)` (or `interrupted`) when they
+    /// pass, else to `finishing(failed)`.
+    private mutating func verifyingRollback(to target: String, _ event: Event) -> Action {
+        switch event {
+        case .verified(let failures, _, _):
             if failures.isEmpty {
                 let outcome: Outcome = interrupted ? .interrupted : .rolledBack
                 state = .finishing(outcome)
@@ -201,11 +288,21 @@ public struct DeploymentStateMachine: Sendable {
                 return .finish(outcome, reason: "\(failure ?? "deploy failed"); rolled back to \(target) and verified", promote: false)
             }
             return needsPerson("rolled back to \(target), but its verification failed: \(failures.joined(separator: "; "))")
-        case (.verifyingRollback(let target), .interrupted), (.verifyingRollback(let target), .commandFinished(.cancelled, _)):
+        case .interrupted, .commandFinished(.cancelled, _):
             return needsPerson("interrupted while verifying the rollback to \(target)")
-        case (.finishing, .stoppedAtOnce), (.finished, .stoppedAtOnce):
+        case .lockAcquired, .lockHeld, .stateRead, .preflightDone, .commandFinished, .commandFailedToStart, .stoppedAtOnce, .finished:
+            return unexpected(event)
+        }
+    }
+
+    /// A second interruption, from any state: nothing new starts. Before any command the
+    /// deployment is refused; after one it ends `interrupted` without a rollback. Once an
+    /// outcome is being recorded it changes nothing.
+    private mutating func stopAtOnce(changed: Bool) -> Action {
+        switch state {
+        case .finishing, .finished:
             return .none
-        case (_, .stoppedAtOnce(let changed)):
+        case .waitingForLock, .deciding, .preflight, .deploying, .verifying, .rollingBack, .verifyingRollback:
             guard changed else {
                 state = .finishing(.refused)
                 reasonCode = .interrupted
@@ -219,12 +316,12 @@ public struct DeploymentStateMachine: Sendable {
                 reason: "\(before)interrupted twice: the \(commandName)'s process group was killed at once and no rollback ran, so production may be partly changed; 'gantry recover' rolls it back to the last good release",
                 promote: false
             )
-        case (.finishing(let outcome), .finished):
-            state = .finished(outcome)
-            return .none
-        default:
-            return .none
         }
+    }
+
+    /// An event this state does not expect: nothing changes.
+    private func unexpected(_ event: Event) -> Action {
+        .unexpected("\(event) is not expected while \(state)")
     }
 
     /// After a failure: roll back to the last good release when that is possible and wanted,

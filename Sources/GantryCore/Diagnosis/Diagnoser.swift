@@ -321,6 +321,7 @@ public enum Diagnoser {
                 return "restore production by deploying a known good release, then configure a rollback command"
             case .leaseLost, .storeUnavailable: return "fix the runner's path to the state store; \(recover.isEmpty ? "gantry recover \(env) if anything was left" : "gantry recover \(env)")"
             case .interrupted: return input.record.outcome == nil ? "gantry recover \(env)" : "\(redeploy) when ready"
+            case .internalError: return "gantry recover \(env) if production may have changed; report gantry show \(input.record.id)"
             case .authFailed: return "restore the SSH key or vault password in the CI secrets, then \(redeploy)"
             case .dnsFailure: return "getent hosts \(host ?? "NAME") on the runner; fix DNS or the inventory's names"
             case .runnerShutdown: return "keep deploying runners out of scale-in while jobs run; \(input.record.outcome == nil ? "gantry recover \(env)" : redeploy)"

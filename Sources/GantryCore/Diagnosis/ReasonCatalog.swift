@@ -240,6 +240,14 @@ public enum ReasonCatalog {
             never: "Never kill gantry with SIGKILL on purpose: the rollback cannot run."
         ),
         Entry(
+            code: .internalError, group: .other, blame: .infrastructure,
+            title: "gantry met a state it does not expect (a bug in gantry)",
+            means: "The deployment's decisions received an event its current step does not expect. It stopped and said whether production may have changed.",
+            confirm: "`gantry show ID` has a journal note starting with 'internal error:'.",
+            fix: "`gantry recover ENV` if production may have changed; report the journal note with the gantry version.",
+            never: "Never retry in a loop: the same input will meet the same bug."
+        ),
+        Entry(
             code: .diskFull, group: .recognized, blame: .runner,
             title: "a disk filled up (No space left on device)",
             means: "A command or the machine reported ENOSPC.",

@@ -37,6 +37,7 @@ public enum ReasonCode: String, Sendable, Hashable, Codable, CaseIterable, Compa
     case leaseLost = "lease_lost"
     case storeUnavailable = "store_unavailable"
     case interrupted
+    case internalError = "internal_error"
     // Recognized in what a command printed, or on the machine.
     case diskFull = "disk_full"
     case oomKilled = "oom_killed"
