@@ -8,10 +8,10 @@ struct MetricsSnapshotTests {
     let t0 = Date(timeIntervalSince1970: 1_795_000_000)
     let origin = Origin(host: "ci-1", pid: 1, runner: "primary")
 
-    func record(_ n: Int, _ outcome: Outcome?, kind: DeploymentRecord.Kind = .deploy, seconds: Double = 30, environment: String = "production") -> DeploymentRecord {
+    func record(_ n: Int, _ outcome: Outcome?, kind: DeploymentRecord.Kind = .deploy, seconds: Double = 30, environment: String = "production", code: ReasonCode? = nil) -> DeploymentRecord {
         DeploymentRecord(
             id: DeploymentID(rawValue: "20261129-000000.000-\(String(format: "%06x", n))"), environment: environment, release: "1.\(n)", kind: kind,
-            outcome: outcome, startedAt: t0.addingTimeInterval(Double(n) * 100), finishedAt: outcome == nil ? nil : t0.addingTimeInterval(Double(n) * 100 + seconds), origin: origin
+            outcome: outcome, reasonCode: code, startedAt: t0.addingTimeInterval(Double(n) * 100), finishedAt: outcome == nil ? nil : t0.addingTimeInterval(Double(n) * 100 + seconds), origin: origin
         )
     }
 
@@ -26,8 +26,8 @@ struct MetricsSnapshotTests {
         return MonitoringState(
             now: t0.addingTimeInterval(1045), environments: [production, staging], runners: ["primary", "secondary"],
             deployments: [
-                record(1, .succeeded, seconds: 42), record(2, .succeeded, seconds: 70), record(3, .rolledBack, seconds: 400), record(4, .skipped, seconds: 0.01),
-                record(5, .succeeded, kind: .rollback), record(6, .refused, kind: .rollback), record(9, nil),
+                record(1, .succeeded, seconds: 42), record(2, .succeeded, seconds: 70), record(3, .rolledBack, seconds: 400, code: .checkFailed), record(4, .skipped, seconds: 0.01),
+                record(5, .succeeded, kind: .rollback), record(6, .refused, kind: .rollback, code: .lockWaitTimeout), record(9, nil),
             ],
             observations: [
                 Observation(subject: .check, environment: "production", name: "web", healthy: true, durationMilliseconds: 120, message: "HTTP 200", at: t0),
@@ -62,6 +62,10 @@ struct MetricsSnapshotTests {
         #expect(value(snapshot.gauges, "gantry_runner_up", ["runner": "primary"]) == 0)
         #expect(value(snapshot.counters, "gantry_runner_failovers_total", ["environment": "production", "from": "primary", "to": "secondary"]) == 3)
         #expect(value(snapshot.gauges, "gantry_build_info", ["version": "0.2.0"]) == 1)
+        #expect(value(snapshot.counters, "gantry_failures_total", ["environment": "production", "code": "check_failed"]) == 1)
+        #expect(value(snapshot.counters, "gantry_failures_total", ["environment": "production", "code": "lock_wait_timeout"]) == 1)
+        #expect(value(snapshot.counters, "gantry_failures_total", ["environment": "staging", "code": "disk_full"]) == 0, "every code is present from 0")
+        #expect(snapshot.counters.filter { $0.name == "gantry_failures_total" }.count == ReasonCode.allCases.count * 2)
         let labels = (snapshot.counters + snapshot.gauges).flatMap(\.labels).map(\.value)
         #expect(!labels.contains("gone") && !labels.contains("decommissioned") && !labels.contains("old"), "labels outside the config")
         let durations = snapshot.histograms.first { $0.labels.contains(MetricsSnapshot.Label("outcome", "succeeded")) }?.values
