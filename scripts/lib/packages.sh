@@ -32,6 +32,22 @@ ensure_actionlint() {
   echo "$binary"
 }
 
+# Installs check-jsonschema from PyPI into a virtualenv under .build/test-tools, once, and
+# prints the path of its executable (the schema tests validate configs with it).
+ensure_check_jsonschema() {
+  local version=0.39.0
+  local dir=.build/test-tools/check-jsonschema-$version
+  if [ ! -x "$dir/bin/check-jsonschema" ]; then
+    rm -rf "$dir"
+    if ! python3 -m venv "$dir" >&2 2>/dev/null; then
+      ensure_packages python3-venv >&2
+      python3 -m venv "$dir" >&2 || return 1
+    fi
+    PIP_ROOT_USER_ACTION=ignore "$dir/bin/pip" install --quiet --disable-pip-version-check "check-jsonschema==$version" >&2 || return 1
+  fi
+  echo "$PWD/$dir/bin/check-jsonschema"
+}
+
 # Installs ansible-core from PyPI into a virtualenv under .build/test-tools, once, and prints
 # the directory that holds ansible-inventory and ansible-playbook.
 ensure_ansible() {

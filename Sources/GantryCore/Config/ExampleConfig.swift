@@ -2,6 +2,7 @@
 /// test holds it to that.
 public enum ExampleConfig {
     public static let text = """
+    # yaml-language-server: $schema=\(ConfigSchema.fileName)
     # gantry.yml: how Gantry deploys this project.
     # Durations are written with a unit (200ms, 30s, 5m, 1h); sizes as 512MiB, 2GiB or 10%.
     # Relative paths resolve against this file's directory, which is also the working

@@ -24,6 +24,11 @@ struct InitCommand: ParsableCommand {
         guard FileManager.default.createFile(atPath: path, contents: Data((ExampleConfig.text + "\n").utf8)) else {
             throw Failure.usage("cannot write \(context.configPath): check the directory exists and is writable")
         }
-        Console.write("wrote \(context.configPath); edit it, then run 'gantry validate'\n", to: STDOUT_FILENO)
+        // The schema beside it, which the first line points editors at (yaml-language-server).
+        let schema = PathText.join(PathText.directory(of: path), ConfigSchema.fileName)
+        guard FileManager.default.createFile(atPath: schema, contents: Data(ConfigSchema.json().utf8)) else {
+            throw Failure.usage("cannot write \(ConfigSchema.fileName) beside \(context.configPath)")
+        }
+        Console.write("wrote \(context.configPath) and \(ConfigSchema.fileName) (its JSON Schema, for editors); edit it, then run 'gantry validate'\n", to: STDOUT_FILENO)
     }
 }

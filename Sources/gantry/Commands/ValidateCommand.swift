@@ -55,7 +55,10 @@ struct ValidateCommand: AsyncParsableCommand {
             }
         case .failure(let failure):
             guard json else { throw failure }
-            JSONOutput.print(ValidationView(valid: false, file: context.configPath, environments: [], errors: [failure.message]))
+            let errors = failure.issues.isEmpty
+                ? [ConfigErrorView(file: context.configPath, line: nil, column: nil, keyPath: "", message: failure.message, hint: nil)]
+                : failure.issues.map(ConfigErrorView.init)
+            JSONOutput.print(ValidationView(valid: false, file: context.configPath, environments: [], errors: errors))
             throw Failure(kind: .usage, message: "")
         }
     }
@@ -66,7 +69,8 @@ struct ValidationView: Encodable {
     var valid: Bool
     var file: String
     var environments: [String]
-    var errors: [String]
+    /// Each problem with where it is and what to write instead.
+    var errors: [ConfigErrorView]
     /// URL fields written as a whole `${VAR}`, whose form is checked when they are read.
     var checkedAtRunTime: [RunTimeCheckView] = []
     /// Each environment's inventory, and what read it.
@@ -112,6 +116,29 @@ struct InventoryView: Encodable {
             groups[group] = reading.inventory.hosts(inGroup: group).map(\.name).sorted()
         }
         self.groups = groups
+    }
+}
+
+/// One configuration error as `validate --json` lists it.
+struct ConfigErrorView: Encodable {
+    var file: String
+    var line: Int?
+    var column: Int?
+    var keyPath: String
+    var message: String
+    var hint: String?
+
+    init(file: String, line: Int?, column: Int?, keyPath: String, message: String, hint: String?) {
+        self.file = file
+        self.line = line
+        self.column = column
+        self.keyPath = keyPath
+        self.message = message
+        self.hint = hint
+    }
+
+    init(_ issue: ConfigIssue) {
+        self.init(file: issue.file, line: issue.position?.line, column: issue.position?.column, keyPath: issue.keyPath, message: issue.message, hint: issue.hint)
     }
 }
 

@@ -17,11 +17,13 @@ struct Failure: Error {
 
     var kind: Kind
     var message: String
+    /// The configuration's problems, one by one, when that is what failed.
+    var issues: [ConfigIssue] = []
 
     static func usage(_ message: String) -> Failure { Failure(kind: .usage, message: message) }
     static func refused(_ message: String) -> Failure { Failure(kind: .refused, message: message) }
 
-    static func config(_ error: ConfigError) -> Failure { .usage(error.description) }
+    static func config(_ error: ConfigError) -> Failure { Failure(kind: .usage, message: error.description, issues: error.issues) }
 
     static func store(_ error: StoreError) -> Failure {
         switch error.code {

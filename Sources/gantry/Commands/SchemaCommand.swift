@@ -1,0 +1,17 @@
+import ArgumentParser
+import Foundation
+import GantryCore
+import GantryTerminal
+
+/// `gantry schema`: the JSON Schema of gantry.yml, for editors and CI linters.
+struct SchemaCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "schema",
+        abstract: "Print the JSON Schema of gantry.yml (draft 2020-12).",
+        discussion: "'gantry init' writes it beside the config as gantry.schema.json and points editors at it with a yaml-language-server comment. The schema rejects unknown keys, as gantry does; 'gantry validate' remains the authority on everything else."
+    )
+
+    func run() throws {
+        Console.write(ConfigSchema.json(), to: STDOUT_FILENO)
+    }
+}
