@@ -146,3 +146,38 @@ struct SchemaTests {
         #expect((nothing["errors"] as? [[String: Any]])?.first?["file"] as? String == "nope.yml")
     }
 }
+
+@Suite("gantry config ENV")
+struct ResolvedConfigTests {
+    @Test("the resolved environment: defaults filled in, paths absolute, secret values masked")
+    func resolved() throws {
+        let project = try Project(config: """
+            version: 1
+            environments:
+              production:
+                inventory: hosts.ini
+                secrets: [DEPLOY_TOKEN]
+                deploy: { command: [./deploy.sh, "{release}"], env: { COPY: "abc-secret-1" } }
+                checks:
+                  - { name: web, http: { url: "http://{host}/health" }, retries: 1 }
+            """)
+        let result = try project.gantry("config", "production", "--json", environment: ["DEPLOY_TOKEN": "abc-secret-1"])
+        #expect(result.status == 0, "\(result.output)")
+        #expect(!result.output.contains("abc-secret-1"))
+        let tree = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect((tree["inventory"] as? String)?.hasSuffix("/hosts.ini") == true && (tree["inventory"] as? String)?.hasPrefix("/") == true)
+        #expect((tree["state"] as? String)?.hasPrefix("sqlite:/") == true, "\(tree["state"] ?? "")")
+        let deploy = try #require(tree["deploy"] as? [String: Any])
+        #expect(deploy["timeout"] as? String != nil && deploy["grace"] as? String != nil, "defaults filled in: \(deploy)")
+        #expect((deploy["env"] as? [String: String])?["COPY"] == "***")
+        #expect(tree["rollback"] as? String == "none: a failed deploy cannot be rolled back automatically")
+        #expect((tree["lock"] as? [String: Any])?["lease"] != nil)
+        let check = try #require((tree["checks"] as? [[String: Any]])?.first)
+        #expect((check["timing"] as? [String: Any])?["retries"] as? Int == 1)
+        #expect((check["timing"] as? [String: Any])?["timeout"] != nil, "the check's timing is merged over the defaults")
+        #expect(((check["http"] as? [String: Any])?["url"] as? String) == "http://{host}/health")
+        let yaml = try project.gantry("config", "production", environment: ["DEPLOY_TOKEN": "abc-secret-1"])
+        #expect(yaml.status == 0 && yaml.stdout.contains("on_interrupt: rollback") && !yaml.stdout.contains("abc-secret-1"), "\(yaml.output)")
+        #expect(try project.gantry("config", "nope").status == 2)
+    }
+}
