@@ -5,8 +5,14 @@ import Glibc
 import Darwin
 #endif
 
-/// Where text goes and how it may look: colour only on a terminal and never with
-/// `NO_COLOR`; GitHub Actions workflow commands only when `GITHUB_ACTIONS=true`.
+/// When to colour output: `auto` on a terminal without `NO_COLOR`, and on GitHub Actions,
+/// whose log viewer renders ANSI colour; `always`; `never`.
+public enum ColorMode: String, Sendable, Hashable, CaseIterable {
+    case auto, always, never
+}
+
+/// Where text goes and how it may look: colour by `ColorMode`; GitHub Actions workflow
+/// commands only when `GITHUB_ACTIONS=true`.
 public struct ConsoleTraits: Sendable, Hashable {
     public var isTerminal: Bool
     public var color: Bool
@@ -23,13 +29,16 @@ public struct ConsoleTraits: Sendable, Hashable {
     }
 
     /// Reads the traits of this process's standard output and environment.
-    public static func detect(environment: [String: String], quiet: Bool, verbose: Bool) -> ConsoleTraits {
+    public static func detect(environment: [String: String], quiet: Bool, verbose: Bool, color mode: ColorMode = .auto) -> ConsoleTraits {
         let terminal = isatty(STDOUT_FILENO) == 1 && environment["TERM"] != "dumb"
         let noColor = environment["NO_COLOR"].map { !$0.isEmpty } ?? false
-        return ConsoleTraits(
-            isTerminal: terminal, color: terminal && !noColor, githubActions: environment["GITHUB_ACTIONS"] == "true",
-            quiet: quiet, verbose: verbose
-        )
+        let githubActions = environment["GITHUB_ACTIONS"] == "true"
+        let color = switch mode {
+        case .always: true
+        case .never: false
+        case .auto: !noColor && (terminal || githubActions)
+        }
+        return ConsoleTraits(isTerminal: terminal, color: color, githubActions: githubActions, quiet: quiet, verbose: verbose)
     }
 }
 

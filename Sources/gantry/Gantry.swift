@@ -44,7 +44,7 @@ enum Entry {
         // resets signal dispositions in the child).
         signal(SIGPIPE, SIG_IGN)
         do {
-            var command = try Gantry.parseAsRoot()
+            var command = try Gantry.parseAsRoot(GlobalArguments.reorder(Array(arguments.dropFirst())))
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {

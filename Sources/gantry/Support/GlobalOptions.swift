@@ -19,6 +19,16 @@ struct GlobalOptions: ParsableArguments {
 
     @Flag(name: [.short, .long], help: "Print what gantry reads and decides (config, state store, lease) to standard error.")
     var verbose = false
+
+    @Option(help: ArgumentHelp("auto (a terminal without NO_COLOR, or GitHub Actions), always or never.", valueName: "when"))
+    var color: ColorChoice = .auto
+}
+
+/// `--color`'s values, as the terminal module's `ColorMode`.
+enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
+    case auto, always, never
+
+    var mode: ColorMode { ColorMode(rawValue: rawValue) ?? .auto }
 }
 
 /// What a command works with: the process environment, the loaded configuration, the
@@ -44,7 +54,7 @@ struct Context {
     }
 
     func console(json: Bool = false) -> Console {
-        Console(traits: ConsoleTraits.detect(environment: environment, quiet: options.quiet, verbose: options.verbose))
+        Console(traits: ConsoleTraits.detect(environment: environment, quiet: options.quiet, verbose: options.verbose, color: options.color.mode))
     }
 
     /// Reads and validates the configuration, or fails with every problem listed (exit 2).
