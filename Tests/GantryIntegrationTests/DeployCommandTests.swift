@@ -179,8 +179,9 @@ struct DeployCommandTests {
     func githubActions() throws {
         let project = try Project(config: shellConfig("echo '::error::forged by the deploy script'; exit 2", secrets: true))
         let summary = project.directory.appendingPathComponent("summary.md").path
+        let outputs = project.directory.appendingPathComponent("outputs.txt").path
         let result = try project.gantry("deploy", "production", "--release", "1.0", environment: [
-            "GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": summary, "DEPLOY_TOKEN": "abc%def",
+            "GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": summary, "GITHUB_OUTPUT": outputs, "DEPLOY_TOKEN": "abc%def",
         ])
         #expect(result.status == 4)
         let lines = result.stdout.split(separator: "\n").map(String.init)
@@ -199,6 +200,9 @@ struct DeployCommandTests {
         #expect(markdown.contains("| production | 1.0 | failed |"))
         #expect(markdown.contains("**Likely cause:** `command_failed`"))
         #expect(markdown.contains("**Next:** gantry show "))
+        let written = try String(contentsOfFile: outputs, encoding: .utf8).split(separator: "\n").map(String.init)
+        #expect(written.contains("outcome=failed") && written.contains("reason-code=no_rollback_path") && written.contains("exit-code=4"), "\(written)")
+        #expect(written.contains { $0.hasPrefix("deployment-id=") && $0.count > 20 })
     }
 }
 

@@ -44,6 +44,11 @@ struct OutcomePrinter {
             if let path = ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"], !path.isEmpty {
                 try? GitHubActions.appendSummary(markdown(summary, finding: finding), path: path)
             }
+            // The step's outputs (the gantry action forwards them): all single-line values.
+            if let path = ProcessInfo.processInfo.environment["GITHUB_OUTPUT"], !path.isEmpty {
+                let outputs = "deployment-id=\(summary.id)\noutcome=\(summary.outcome.rawValue)\nreason-code=\(summary.reasonCode?.rawValue ?? "")\nexit-code=\(exitCode)\n"
+                try? GitHubOutput.append(outputs, path: path)
+            }
         }
     }
 
