@@ -32,4 +32,20 @@ struct GlobalOptionsTests {
         #expect(try project.gantry("status", environment: ["GITHUB_ACTIONS": "true", "NO_COLOR": ""]).stdout.contains(escape), "auto: GitHub's log viewer renders colour")
         #expect(!(try project.gantry("status", environment: ["GITHUB_ACTIONS": "true", "NO_COLOR": "1"]).stdout.contains(escape)))
     }
+
+    @Test("completions: scripts for bash, zsh and fish; environment names come from the config the command line names")
+    func completions() throws {
+        let project = try Project(config: "version: 1\nenvironments:\n  production: { deploy: { command: [\"true\"] } }\n  preview: { deploy: { command: [\"true\"] } }\n  staging: { deploy: { command: [\"true\"] } }\n")
+        try project.write("other.yml", "version: 1\nenvironments:\n  prod-eu: { deploy: { command: [\"true\"] } }\n")
+        for shell in ["bash", "zsh", "fish"] {
+            let script = try project.gantry("--generate-completion-script", shell)
+            #expect(script.status == 0 && script.stdout.contains("---completion deploy"), "\(shell): \(script.output.prefix(300))")
+        }
+        let names = try project.gantry("---completion", "deploy", "--", "positional@0", "2", "1", "gantry", "deploy", "p")
+        #expect(names.stdout.split(separator: "\n").map(String.init) == ["production", "preview"], "\(names.output)")
+        let other = try project.gantry("---completion", "deploy", "--", "positional@0", "4", "1", "gantry", "deploy", "-c", "other.yml", "p")
+        #expect(other.stdout.split(separator: "\n").map(String.init) == ["prod-eu"], "\(other.output)")
+        let bash = try project.gantry("--generate-completion-script", "bash")
+        #expect(bash.stdout.contains("yml") && bash.stdout.contains("yaml"), "-c completes config files")
+    }
 }

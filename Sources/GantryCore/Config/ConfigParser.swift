@@ -6,6 +6,13 @@ public enum ConfigParser {
     public static let supportedVersion = 1
 
     /// Parses `text`, read from `file`; relative paths will resolve against `directory`.
+    /// The names under `environments:`, in file order, without validating anything else:
+    /// what shell completion offers. Empty when the text is not YAML.
+    public static func environmentNames(text: String) -> [String] {
+        guard let node = try? Yams.compose(yaml: text), let environments = node.mapping?["environments"]?.mapping else { return [] }
+        return environments.keys.compactMap(\.string)
+    }
+
     public static func parse(text: String, file: String, directory: String) throws(ConfigError) -> GantryConfig {
         let reader = YAMLReader(file: file)
         let root: Node?

@@ -20,7 +20,7 @@ struct CheckCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "The environment, as named in gantry.yml.")
+    @Argument(help: "The environment, as named in gantry.yml.", completion: .custom(EnvironmentCompletion.complete))
     var environment: String
 
     @Option(name: .long, help: ArgumentHelp("Run only the check with this name (repeatable).", valueName: "name"))

@@ -13,7 +13,7 @@ struct ConfigCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "The environment.")
+    @Argument(help: "The environment.", completion: .custom(EnvironmentCompletion.complete))
     var environment: String
 
     @Flag(help: "Print it as JSON instead of YAML.")

@@ -24,7 +24,7 @@ struct DeployCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "The environment to deploy to, as named in gantry.yml.")
+    @Argument(help: "The environment to deploy to, as named in gantry.yml.", completion: .custom(EnvironmentCompletion.complete))
     var environment: String
 
     @Option(name: .long, help: ArgumentHelp("The release to deploy (letters, digits, '.', '_', '+', '-').", valueName: "release"))

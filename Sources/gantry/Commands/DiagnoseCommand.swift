@@ -23,7 +23,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: ArgumentHelp("A deployment id, or an environment.", valueName: "id-or-environment"))
+    @Argument(help: ArgumentHelp("A deployment id, or an environment.", valueName: "id-or-environment"), completion: .custom(EnvironmentCompletion.complete))
     var target: String?
 
     @Option(help: ArgumentHelp("The runner's _diag directory (Runner_*.log, Worker_*.log).", valueName: "dir"))

@@ -11,7 +11,7 @@ struct HistoryCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "The environment, as named in gantry.yml.")
+    @Argument(help: "The environment, as named in gantry.yml.", completion: .custom(EnvironmentCompletion.complete))
     var environment: String
 
     @Option(help: "How many deployments to list.")

@@ -13,7 +13,7 @@ struct LockCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "The environment, as named in gantry.yml.")
+    @Argument(help: "The environment, as named in gantry.yml.", completion: .custom(EnvironmentCompletion.complete))
     var environment: String
 
     @Option(help: "Why deploys are held; shown to everyone who is refused.")

@@ -16,7 +16,7 @@ struct PlanCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "The environment, as named in gantry.yml.")
+    @Argument(help: "The environment, as named in gantry.yml.", completion: .custom(EnvironmentCompletion.complete))
     var environment: String
 
     @Option(name: .long, help: ArgumentHelp("The release that would be deployed.", valueName: "release"))

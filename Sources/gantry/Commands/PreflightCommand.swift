@@ -19,7 +19,7 @@ struct PreflightCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "The environment, as named in gantry.yml.")
+    @Argument(help: "The environment, as named in gantry.yml.", completion: .custom(EnvironmentCompletion.complete))
     var environment: String
 
     @Flag(help: "Print the results as JSON.")

@@ -20,7 +20,7 @@ struct RecoverCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "The environment, as named in gantry.yml.")
+    @Argument(help: "The environment, as named in gantry.yml.", completion: .custom(EnvironmentCompletion.complete))
     var environment: String
 
     @Option(help: ArgumentHelp("How long to wait for the environment's lock before giving up with exit 3.", valueName: "duration"))

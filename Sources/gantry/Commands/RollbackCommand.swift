@@ -18,7 +18,7 @@ struct RollbackCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "The environment, as named in gantry.yml.")
+    @Argument(help: "The environment, as named in gantry.yml.", completion: .custom(EnvironmentCompletion.complete))
     var environment: String
 
     @Option(name: .long, help: ArgumentHelp("The release to go back to (default: the last good release).", valueName: "release"))

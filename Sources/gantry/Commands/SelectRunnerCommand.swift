@@ -21,7 +21,7 @@ struct SelectRunnerCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "The environment, as named in gantry.yml.")
+    @Argument(help: "The environment, as named in gantry.yml.", completion: .custom(EnvironmentCompletion.complete))
     var environment: String
 
     @Flag(help: "Print the choice and every verdict as JSON.")

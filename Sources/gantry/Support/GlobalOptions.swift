@@ -8,7 +8,7 @@ import Logging
 
 /// Options every command takes.
 struct GlobalOptions: ParsableArguments {
-    @Option(name: [.customShort("c"), .long], help: ArgumentHelp("The configuration file (default: gantry.yml, or $GANTRY_CONFIG).", valueName: "file"))
+    @Option(name: [.customShort("c"), .long], help: ArgumentHelp("The configuration file (default: gantry.yml, or $GANTRY_CONFIG).", valueName: "file"), completion: .file(extensions: ["yml", "yaml"]))
     var config: String?
 
     @Option(name: .long, help: ArgumentHelp("The state store URL, overriding the config's state: (or $GANTRY_STATE).", valueName: "url"))
