@@ -18,6 +18,13 @@ struct ShowCommand: AsyncParsableCommand {
     @Flag(help: "Print the deployment and its journal as JSON.")
     var json = false
 
+    @Flag(help: "Follow a deployment another process runs, through the shared store: print its journal as it grows and exit with its exit code when it ends.")
+    var follow = false
+
+    func validate() throws {
+        if follow, json { throw ValidationError("--follow prints the journal as it grows; use it without --json") }
+    }
+
     func run() async throws {
         guard DeploymentID.isWellFormed(id) else {
             throw Failure.usage("'\(id)' is not a deployment id; ids look like 20261129-031541.123-9f2c1a (see 'gantry history ENV')")
@@ -45,6 +52,10 @@ struct ShowCommand: AsyncParsableCommand {
             JSONOutput.print(ShowView(deployment: DeploymentView(record), journal: entries.map(JournalEntryView.init)))
             return
         }
+        if follow {
+            try await Self.follow(record, store: store, style: Style(enabled: context.console().traits.color))
+            return
+        }
         let style = Style(enabled: context.console().traits.color)
         var text = style.bold("deployment \(record.id)") + "\n"
         text += "  environment: \(record.environment)\n  release:     \(record.release)\(record.forced ? " (forced)" : "")\n"
@@ -68,25 +79,65 @@ struct ShowCommand: AsyncParsableCommand {
         }
         text += "\n" + style.bold("journal") + "\n"
         for entry in entries where entry.event.kind != .checkResult {
-            let offset = DurationText.format(.milliseconds(Int64((entry.at.timeIntervalSince(record.startedAt) * 1000).rounded())))
-            let event = entry.event
-            let prefix = "  +\(offset.padding(toLength: 7)) "
-            switch event.kind {
-            case .output:
-                for line in (event.message ?? "").split(separator: "\n", omittingEmptySubsequences: false) {
-                    text += style.dim("  │ ") + VisibleText.render(String(line)) + "\n"
-                }
-            case .commandStarted:
-                text += prefix + "\(event.step ?? "command") attempt \(event.attempt ?? 1): $ \((event.command ?? []).map(PlanPrinter.shellDisplay).joined(separator: " "))\n"
-            case .commandFinished:
-                let took = event.durationMilliseconds.map { " after \(DurationText.format(.milliseconds($0)))" } ?? ""
-                text += prefix + "\(event.step ?? "command") \(event.message ?? "finished")\(took)\n"
-            default:
-                let detail = [event.message, event.release, event.outcome?.rawValue].compactMap { $0 }.joined(separator: " ")
-                text += prefix + "\(event.kind.rawValue.replacingOccurrences(of: "_", with: " "))\(detail.isEmpty ? "" : ": \(detail)")\n"
-            }
+            text += Self.line(entry, startedAt: record.startedAt, style: style)
         }
         Console.write(text, to: STDOUT_FILENO)
+    }
+
+    /// One journal entry as `show` prints it.
+    static func line(_ entry: JournalEntry, startedAt: Date, style: Style) -> String {
+        let offset = DurationText.format(.milliseconds(Int64((entry.at.timeIntervalSince(startedAt) * 1000).rounded())))
+        let event = entry.event
+        let prefix = "  +\(offset.padding(toLength: 7)) "
+        switch event.kind {
+        case .output:
+            return (event.message ?? "").split(separator: "\n", omittingEmptySubsequences: false).map {
+                style.dim("  │ ") + VisibleText.render(String($0)) + "\n"
+            }.joined()
+        case .commandStarted:
+            return prefix + "\(event.step ?? "command") attempt \(event.attempt ?? 1): $ \((event.command ?? []).map(PlanPrinter.shellDisplay).joined(separator: " "))\n"
+        case .commandFinished:
+            let took = event.durationMilliseconds.map { " after \(DurationText.format(.milliseconds($0)))" } ?? ""
+            return prefix + "\(event.step ?? "command") \(event.message ?? "finished")\(took)\n"
+        case .checkResult:
+            let verdict = event.passed == true ? "passed" : "failed"
+            return prefix + "check \(event.check ?? "?")\(event.target.map { " (\($0))" } ?? "") \(verdict): \(event.message ?? "")\n"
+        default:
+            let detail = [event.message, event.release, event.outcome?.rawValue].compactMap { $0 }.joined(separator: " ")
+            return prefix + "\(event.kind.rawValue.replacingOccurrences(of: "_", with: " "))\(detail.isEmpty ? "" : ": \(detail)")\n"
+        }
+    }
+
+    /// Prints the journal from its start, then each entry as it arrives, until the deployment records its
+    /// outcome, then exits with the outcome's exit code (0 succeeded or skipped, 1 rolled
+    /// back, …). Polls the store twice a second: followers never hold a lock or a connection
+    /// a deployment needs.
+    static func follow(_ record: DeploymentRecord, store: any StateStore, style: Style) async throws {
+        var last = 0
+        var current = record
+        Console.write(style.bold("following \(record.id)") + " (\(record.environment) \(record.release)); Ctrl-C stops following, not the deployment\n", to: STDOUT_FILENO)
+        while true {
+            let entries: [JournalEntry]
+            do {
+                entries = try await store.journal(record.id)
+                current = try await store.deployment(record.id) ?? current
+            } catch {
+                throw Failure.store(error)
+            }
+            var text = ""
+            for entry in entries where entry.sequence > last {
+                text += line(entry, startedAt: record.startedAt, style: style)
+                last = entry.sequence
+            }
+            if !text.isEmpty { Console.write(text, to: STDOUT_FILENO) }
+            if let outcome = current.outcome {
+                let code = current.reasonCode.map { " [\($0.rawValue)]" } ?? ""
+                Console.write("\(current.environment) \(current.release): \(outcome.rawValue)\(code) — \(current.reason ?? "")\n", to: STDOUT_FILENO)
+                if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
+                return
+            }
+            try? await Task.sleep(for: .milliseconds(500))
+        }
     }
 }
 

@@ -17,6 +17,12 @@ struct StatusCommand: AsyncParsableCommand {
     @Flag(help: "Print the status as JSON.")
     var json = false
 
+    @Flag(help: "Keep printing the status, every --interval, until interrupted: follows deployments other runners make through the shared store.")
+    var watch = false
+
+    @Option(help: ArgumentHelp("How often --watch reads the store.", valueName: "duration"))
+    var interval = "2s"
+
     func run() async throws {
         let context = Context(options: global)
         let config = try context.loadConfig()
@@ -24,7 +30,27 @@ struct StatusCommand: AsyncParsableCommand {
         if let environment {
             names = [try context.environment(environment, in: config).name]
         }
-        let store = try await context.openStore(config: config, create: false)
+        guard watch else {
+            let store = try await context.openStore(config: config, create: false)
+            Console.write(try await render(names, store: store, context: context), to: STDOUT_FILENO)
+            return
+        }
+        guard let pause = DurationText.parse(interval), pause >= .milliseconds(100) else {
+            throw Failure.usage("--interval '\(interval)' is not a duration of at least 100ms, such as 2s")
+        }
+        let terminal = context.console().traits.isTerminal && !json
+        var store = try await context.openStore(config: config, create: false)
+        while true {
+            // The store may appear once the first deployment creates it.
+            if store == nil { store = try await context.openStore(config: config, create: false) }
+            let text = try await render(names, store: store, context: context)
+            Console.write((terminal ? "\u{1B}[H\u{1B}[2J" : "") + text + (terminal || json ? "" : "\n"), to: STDOUT_FILENO)
+            try? await Task.sleep(for: pause)
+        }
+    }
+
+    /// The status of `names`, as text or (with --json) one JSON document.
+    func render(_ names: [String], store: (any StateStore)?, context: Context) async throws -> String {
         var views: [EnvironmentStatusView] = []
         let now = Date()
         for name in names {
@@ -48,8 +74,7 @@ struct StatusCommand: AsyncParsableCommand {
             views.append(view)
         }
         if json {
-            JSONOutput.print(StatusView(environments: views))
-            return
+            return JSONOutput.encode(StatusView(environments: views))
         }
         let style = Style(enabled: context.console().traits.color)
         var text = ""
@@ -75,7 +100,7 @@ struct StatusCommand: AsyncParsableCommand {
                 text += "  last:       no deployments yet\n"
             }
         }
-        Console.write(text, to: STDOUT_FILENO)
+        return text
     }
 }
 
