@@ -61,3 +61,33 @@ struct ProtectionTests {
         #expect(Protection.refusal(state: reset, recent: failures, windows: [], circuitBreaker: 3, now: now) == nil)
     }
 }
+
+@Suite("the incident gate")
+struct AlertGateUnitTests {
+    let gate = AlertGateConfig(url: "http://am:9093/", matchers: ["severity=\"critical\"", "env=~\"prod|stage+\""])
+
+    @Test("matchers in Alertmanager's syntax; the query asks for active, unsilenced, uninhibited alerts matching all")
+    func query() {
+        for good in ["severity=\"critical\"", "env!=\"dev\"", "job=~\"api.*\"", "team!~\"x\\\"y\""] { #expect(AlertGateConfig.isMatcher(good), "\(good)") }
+        for bad in ["severity=critical", "=\"x\"", "a b=\"c\"", "severity==\"critical\""] { #expect(!AlertGateConfig.isMatcher(bad), "\(bad)") }
+        let query = gate.query(baseURL: gate.url)
+        #expect(query == "http://am:9093/api/v2/alerts?active=true&silenced=false&inhibited=false&filter=severity%3D%22critical%22&filter=env%3D~%22prod%7Cstage%2B%22")
+    }
+
+    @Test("the API's answer: active alerts counted and named; a body of another shape is no answer")
+    func answers() throws {
+        let body = Data(#"[{"labels":{"alertname":"HighErrorRate","env":"production"},"annotations":{"summary":"5xx"},"status":{"state":"active"},"startsAt":"2026-12-01T10:00:00.000Z"},{"labels":{"alertname":"Old"},"status":{"state":"suppressed"}}]"#.utf8)
+        let alerts = try ActiveAlert.parse(body)
+        #expect(alerts.map(\.name) == ["HighErrorRate"])
+        #expect(alerts.first?.startsAt != nil)
+        #expect(throws: AlertAnswerError.self) { try ActiveAlert.parse(Data("{\"error\":1}".utf8)) }
+        let refusal = try #require(gate.judge(.alerts(alerts), environment: "production").refusal)
+        #expect(refusal.code == .activeAlerts && refusal.text.contains("HighErrorRate (5xx)"))
+        #expect(gate.judge(.alerts([]), environment: "production").refusal == nil)
+        #expect(gate.judge(.unreachable("refused"), environment: "production").refusal?.code == .alertGateUnreachable)
+        var allow = gate
+        allow.onUnreachable = .allow
+        let verdict = allow.judge(.unreachable("refused"), environment: "production")
+        #expect(verdict.refusal == nil && verdict.note?.contains("on_unreachable: allow") == true)
+    }
+}

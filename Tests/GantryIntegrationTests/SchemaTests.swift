@@ -64,7 +64,11 @@ struct SchemaTests {
             lock: { lease: 30s, supersede: true }
             on_interrupt: rollback
             preflight: { reachable_port: 22, tools: [ansible-playbook], min_free_disk: 10%, timeout: 3s, require_rollback: true }
-            protect: { freeze_windows: ["Fri 16:00-Mon 08:00 Europe/Berlin"], circuit_breaker: 3, lock_after_rollback: true }
+            protect:
+              freeze_windows: ["Fri 16:00-Mon 08:00 Europe/Berlin"]
+              circuit_breaker: 3
+              lock_after_rollback: true
+              alertmanager: { url: "http://127.0.0.1:9093", matchers: ['severity="critical"', 'env=~"prod.*"'], on_unreachable: allow, timeout: 3s }
             checks:
               - { name: web, http: { url: "https://{host}/health", method: GET, expect_status: [200, 204], expect_body: ok, expect_json: { status: up }, headers: { Authorization: "Bearer ${DEPLOY_TOKEN}" }, ca_file: ca.pem, insecure: false, follow_redirects: true }, timeout: 3s, retries: 5, interval: 1s, start_period: 5s }
               - { name: ssh, tcp: { host: "{host}", port: 22 } }

@@ -161,6 +161,25 @@ CONF
   echo "    prometheus on 127.0.0.1:$port"
 }
 
+start_alertmanager() {
+  local binary
+  binary=$(command -v prometheus-alertmanager || command -v alertmanager) || { service_failed "Alertmanager: not found (package prometheus-alertmanager)"; return; }
+  local dir="$SERVICES_DIR/alertmanager" port
+  port=$(free_port)
+  mkdir -p "$dir/data"
+  cat > "$dir/alertmanager.yml" <<CONF
+route: { receiver: "null", group_wait: 0s, group_interval: 1s, repeat_interval: 1h }
+receivers: [ { name: "null" } ]
+CONF
+  # No cluster: a single test instance on loopback only.
+  "$binary" --config.file="$dir/alertmanager.yml" --storage.path="$dir/data" \
+    --web.listen-address="127.0.0.1:$port" --cluster.listen-address="" >"$dir/alertmanager.log" 2>&1 &
+  echo $! > "$dir/alertmanager.pid"
+  wait_for_port "$port" || { service_failed "Alertmanager: not listening on $port (see $dir/alertmanager.log)"; return; }
+  export GANTRY_TEST_ALERTMANAGER_URL="http://127.0.0.1:$port"
+  echo "    alertmanager on 127.0.0.1:$port"
+}
+
 start_services() {
   SERVICES_DIR=$(mktemp -d /tmp/gantry-services.XXXXXX)
   chmod 755 "$SERVICES_DIR"
@@ -169,6 +188,7 @@ start_services() {
   start_redis
   start_nginx
   start_prometheus
+  start_alertmanager
   if [ ${#SERVICE_FAILURES[@]} -gt 0 ] && [ "${CI:-}" = "true" ]; then
     echo "!!! CI=true and ${#SERVICE_FAILURES[@]} service(s) could not start: failing the run" >&2
     return 1
@@ -182,6 +202,7 @@ stop_services() {
   [ -f "$SERVICES_DIR/redis/redis.pid" ] && kill "$(cat "$SERVICES_DIR/redis/redis.pid")" 2>/dev/null
   [ -f "$SERVICES_DIR/nginx/nginx.pid" ] && kill "$(cat "$SERVICES_DIR/nginx/nginx.pid")" 2>/dev/null
   [ -f "$SERVICES_DIR/prometheus/prometheus.pid" ] && kill "$(cat "$SERVICES_DIR/prometheus/prometheus.pid")" 2>/dev/null
+  [ -f "$SERVICES_DIR/alertmanager/alertmanager.pid" ] && kill "$(cat "$SERVICES_DIR/alertmanager/alertmanager.pid")" 2>/dev/null
   sleep 0.2
   rm -rf "$SERVICES_DIR"
   SERVICES_DIR=""

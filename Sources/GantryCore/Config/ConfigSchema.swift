@@ -106,6 +106,13 @@ public enum ConfigSchema {
                 "freeze_windows": ["type": "array", "description": "Windows when deploys are refused, e.g. 'Fri 16:00-Mon 08:00 Europe/Berlin'.", "items": ["type": "string"]],
                 "circuit_breaker": integer("Refuse deploys after this many failures in a row.", minimum: 1, maximum: 100),
                 "lock_after_rollback": bool("Keep the environment locked after an automatic rollback."),
+                "alertmanager": object([
+                    "url": string("Alertmanager's base URL, or a whole ${VAR}."),
+                    "matchers": ["type": "array", "minItems": 1, "description": "Label matchers an alert must all match to block deploys, e.g. severity=\"critical\".",
+                                 "items": ["type": "string", "pattern": "^[a-zA-Z_][a-zA-Z0-9_]*(=|!=|=~|!~)\".*\"$"]],
+                    "on_unreachable": ["enum": ["block", "allow"], "description": "What a deploy does when Alertmanager cannot be asked (default block)."],
+                    "timeout": ref("duration"),
+                ], required: ["url", "matchers"]),
             ]),
         ], required: ["deploy"])
     }

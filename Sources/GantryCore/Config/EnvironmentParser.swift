@@ -72,6 +72,7 @@ final class EnvironmentParser {
         var freezeWindows: [FreezeWindow] = []
         var circuitBreaker: Int?
         var lockAfterRollback = false
+        var alertGate: AlertGateConfig?
         if let protect = fields.fields("protect") {
             protect.notYetSupported(["block_on_alerts"], note: "planned; remove it for now")
             if let texts = protect.stringList("freeze_windows"), let node = protect.node("freeze_windows") {
@@ -84,6 +85,10 @@ final class EnvironmentParser {
             }
             circuitBreaker = protect.int("circuit_breaker", range: 1...100)
             lockAfterRollback = protect.bool("lock_after_rollback") ?? false
+            if let gate = protect.fields("alertmanager") {
+                alertGate = alertGateConfig(gate)
+                gate.finish()
+            }
             protect.finish()
         }
         var defaults = CheckTiming.defaults
@@ -114,6 +119,7 @@ final class EnvironmentParser {
         )
         environment.preflight = preflight
         environment.freezeWindows = freezeWindows
+        environment.alertGate = alertGate
         environment.circuitBreaker = circuitBreaker
         environment.lockAfterRollback = lockAfterRollback
         return environment
@@ -204,6 +210,37 @@ final class EnvironmentParser {
     /// Checks the `${VAR}` syntax of `text` and remembers the variables it reads so their
     /// values are masked: every variable, unless it is declared in `public_variables` (a
     /// credential field masks even those), and a credential URL so its password part is.
+    /// `protect.alertmanager: { url, matchers, on_unreachable, timeout }`.
+    func alertGateConfig(_ fields: YAMLFields) -> AlertGateConfig? {
+        let url = fields.string("url", required: true)
+        if let url, let node = fields.node("url") {
+            validateInterpolation(url, node: node, path: fields.path.key("url"), credential: true, isURL: true)
+            if !url.hasPrefix("${"), !url.hasPrefix("http://"), !url.hasPrefix("https://") {
+                reader.fail(node, fields.path.key("url"), "'\(url)' does not start with http:// or https://")
+            }
+        }
+        let matchers = fields.stringList("matchers") ?? []
+        if let node = fields.node("matchers") {
+            if matchers.isEmpty {
+                reader.fail(node, fields.path.key("matchers"), "lists no matchers", hint: "e.g. ['severity=\"critical\"', 'env=\"production\"']: without one every alert would block deploys")
+            }
+            for (offset, matcher) in matchers.enumerated() where !AlertGateConfig.isMatcher(matcher) {
+                reader.fail(node.sequence?[offset] ?? node, fields.path.key("matchers").index(offset), "'\(matcher)' is not a label matcher", hint: "write name=\"value\", name!=\"value\", name=~\"regex\" or name!~\"regex\"")
+            }
+        } else if let node = fields.node("url") {
+            reader.fail(node, fields.path.key("matchers"), "is missing", hint: "name the alerts that block deploys, e.g. matchers: ['severity=\"critical\"']")
+        }
+        var onUnreachable = AlertGateConfig.OnUnreachable.block
+        if let text = fields.string("on_unreachable"), let node = fields.node("on_unreachable") {
+            if let value = AlertGateConfig.OnUnreachable(rawValue: text) { onUnreachable = value } else {
+                reader.fail(node, fields.path.key("on_unreachable"), "'\(text)' is not block or allow")
+            }
+        }
+        let timeout = fields.duration("timeout") ?? .seconds(5)
+        guard let url else { return nil }
+        return AlertGateConfig(url: url, matchers: matchers, onUnreachable: onUnreachable, timeout: timeout)
+    }
+
     func validateInterpolation(_ text: String, node: Node, path: ConfigKeyPath, credential: Bool, isURL: Bool = false) {
         switch Interpolation.pieces(of: text) {
         case .failure(let error):

@@ -67,6 +67,8 @@ public struct EnvironmentConfig: Sendable {
     /// After an automatic rollback, keep the environment locked by hand, with the failure as
     /// the reason, so the next push does not walk into the same failure.
     public var lockAfterRollback = false
+    /// `protect.alertmanager`: the incident gate, if configured.
+    public var alertGate: AlertGateConfig?
     /// How long a lease lasts without renewal; the holder renews it every third of that.
     public var lease: Duration
     /// A waiting deployment gives up when a newer one queues behind it.

@@ -38,6 +38,8 @@ public struct DeploymentEngine: Sendable {
     let store: any StateStore
     let runner: any CommandRunner
     let prober: any Prober
+    /// Where `protect.alertmanager` asks for active alerts.
+    let alerts: any AlertSource
     let processes: any ProcessControl
     let observer: any DeploymentObserver
     let clock: any GantryClock
@@ -54,8 +56,9 @@ public struct DeploymentEngine: Sendable {
         store: any StateStore, runner: any CommandRunner, prober: any Prober, processes: any ProcessControl,
         observer: any DeploymentObserver = SilentObserver(),
         clock: any GantryClock = SystemClock(), random: @escaping @Sendable () -> UInt32 = { UInt32.random(in: 0...UInt32.max) },
-        escalation: Escalation = Escalation()
+        escalation: Escalation = Escalation(), alerts: any AlertSource = NoAlertSource()
     ) {
+        self.alerts = alerts
         self.escalation = escalation
         self.store = store
         self.runner = runner
@@ -191,13 +194,26 @@ private struct Run {
         }
     }
 
-    /// Why this deployment may not start: frozen, inside a freeze window, or the circuit
-    /// breaker is open.
+    /// Why this deployment may not start: frozen, inside a freeze window, the circuit breaker
+    /// is open, or Alertmanager has matching alerts firing (`protect.alertmanager`).
     private func protection() async throws(StoreError) -> Refusal? {
         let config = request.environment
         let state = try await store.environmentState(environment)
         let recent = config.circuitBreaker == nil ? [] : try await store.deployments(environment: environment, limit: 100)
-        return Protection.refusal(state: state, recent: recent, windows: config.freezeWindows, circuitBreaker: config.circuitBreaker, now: engine.clock.now())
+        if let refusal = Protection.refusal(state: state, recent: recent, windows: config.freezeWindows, circuitBreaker: config.circuitBreaker, now: engine.clock.now()) {
+            return refusal
+        }
+        guard let gate = config.alertGate else { return nil }
+        let url: String
+        do {
+            url = try Interpolation.expand(gate.url, environment: request.processEnvironment)
+        } catch {
+            return gate.judge(.unreachable("a ${VAR} in its url is not set"), environment: environment).refusal
+        }
+        let answer = await engine.alerts.activeAlerts(gate, url: url, timeout: gate.timeout)
+        let verdict = gate.judge(answer, environment: environment)
+        if let note = verdict.note { pendingNotes.append(masker.mask(note)) }
+        return verdict.refusal.map { Refusal($0.code, masker.mask($0.text)) }
     }
 
     enum LockOutcome {

@@ -303,6 +303,8 @@ public enum Diagnoser {
             case .lockHeldByHand: return "ask who locked it (gantry status \(env)); gantry unlock \(env) once the reason is gone"
             case .superseded: return "nothing: the newer deployment goes out instead"
             case .frozen, .freezeWindow: return "wait, or \(redeploy) --override --reason TEXT for an urgent fix (recorded)"
+            case .activeAlerts: return "resolve or silence the alerts in Alertmanager, or \(redeploy) --override --reason TEXT for the incident's own fix"
+            case .alertGateUnreachable: return "curl the Alertmanager URL from the runner; fix it, then \(redeploy)"
             case .circuitOpen: return "gantry history \(env) and fix the cause, then gantry unfreeze \(env)"
             case .runnerUnfit: return "gantry runners; gantry select-runner picks a healthy runner for the job"
             case .preflightSecretMissing: return "map the missing secret into the step's env:, then \(redeploy)"

@@ -96,6 +96,22 @@ public enum ReasonCatalog {
             never: "Never reset the breaker without reading why the deploys failed."
         ),
         Entry(
+            code: .activeAlerts, group: .protection, blame: .infrastructure,
+            title: "Alertmanager has active alerts for the environment",
+            means: "`protect.alertmanager` found alerts matching its matchers that are firing, not silenced and not inhibited: production is in an incident, so no release goes out into it. Nothing was changed.",
+            confirm: "The refusal names the alerts; Alertmanager's UI or `amtool alert query` with the same matchers lists them.",
+            fix: "Resolve the incident, or silence the alerts that do not concern this deploy; `gantry deploy --override --reason TEXT` for the fix of the incident itself.",
+            never: "Never widen a silence to let a deploy through: it hides the incident from the people on call too."
+        ),
+        Entry(
+            code: .alertGateUnreachable, group: .protection, blame: .infrastructure,
+            title: "Alertmanager could not be asked, and on_unreachable is block",
+            means: "The incident gate got no usable answer from Alertmanager (down, unreachable, an HTTP error or a bad body). Nothing was changed.",
+            confirm: "`curl URL/api/v2/status` from the runner; the refusal says what failed.",
+            fix: "Bring Alertmanager back or fix the URL; `on_unreachable: allow` if deploys must not depend on it.",
+            never: "Never point the gate at a stub that always answers an empty list."
+        ),
+        Entry(
             code: .runnerUnfit, group: .runner, blame: .runner,
             title: "this runner failed its own health checks",
             means: "The runner's local checks (disk, memory, tools) failed before the lock was taken. Nothing was changed.",

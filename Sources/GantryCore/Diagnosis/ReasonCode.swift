@@ -13,6 +13,8 @@ public enum ReasonCode: String, Sendable, Hashable, Codable, CaseIterable, Compa
     case frozen
     case freezeWindow = "freeze_window"
     case circuitOpen = "circuit_open"
+    case activeAlerts = "active_alerts"
+    case alertGateUnreachable = "alert_gate_unreachable"
     // The runner.
     case runnerUnfit = "runner_unfit"
     // Preflight.

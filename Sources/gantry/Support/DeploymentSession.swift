@@ -36,7 +36,8 @@ struct DeploymentSession {
         let runner = SubprocessCommandRunner(guardCommand: SubprocessCommandRunner.installedGuard)
         let outcome = await context.withProber(config: config) { prober in
             let engine = DeploymentEngine(
-                store: store, runner: runner, prober: prober, processes: LocalProcessControl(), observer: reporter, escalation: escalation
+                store: store, runner: runner, prober: prober, processes: LocalProcessControl(), observer: reporter, escalation: escalation,
+                alerts: prober
             )
             let task = Task { () async -> Result<DeploymentSummary, DeploymentError> in
                 do throws(DeploymentError) {
