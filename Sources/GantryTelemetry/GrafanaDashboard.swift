@@ -153,6 +153,11 @@ public enum GrafanaDashboard {
                 ],
                 extra: ["fieldConfig": ["defaults": ["unit": "s"], "overrides": [] as [Any]]]
             ),
+            panel(
+                "timeseries", "Failures by reason code", "Deployments that did not succeed, by reason code (docs/runbooks.md; gantry diagnose explains each)", x: 0, y: 30, w: 24, h: 8,
+                targets: [("sum by (environment, code) (increase(\(MetricName.failuresTotal){\(env)}[$__interval])) > 0", "{{environment}}: {{code}}")],
+                extra: ["interval": "1h", "fieldConfig": ["defaults": ["custom": ["drawStyle": "bars", "stacking": ["mode": "normal"]]], "overrides": [] as [Any]]]
+            ),
         ]
     }
 }
