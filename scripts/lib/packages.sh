@@ -32,34 +32,31 @@ ensure_actionlint() {
   echo "$binary"
 }
 
-# Installs check-jsonschema from PyPI into a virtualenv under .build/test-tools, once, and
-# prints the path of its executable (the schema tests validate configs with it).
-ensure_check_jsonschema() {
-  local version=0.39.0
-  local dir=.build/test-tools/check-jsonschema-$version
-  if [ ! -x "$dir/bin/check-jsonschema" ]; then
+# Installs a PyPI package into its own virtualenv under .build/test-tools, once, and prints
+# the directory of the virtualenv's executables: ensure_pypi_tool NAME VERSION EXECUTABLE.
+ensure_pypi_tool() {
+  local name=$1 version=$2 executable=$3
+  local dir=.build/test-tools/$name-$version
+  if [ ! -x "$dir/bin/$executable" ]; then
     rm -rf "$dir"
     if ! python3 -m venv "$dir" >&2 2>/dev/null; then
       ensure_packages python3-venv >&2
       python3 -m venv "$dir" >&2 || return 1
     fi
-    PIP_ROOT_USER_ACTION=ignore "$dir/bin/pip" install --quiet --disable-pip-version-check "check-jsonschema==$version" >&2 || return 1
-  fi
-  echo "$PWD/$dir/bin/check-jsonschema"
-}
-
-# Installs ansible-core from PyPI into a virtualenv under .build/test-tools, once, and prints
-# the directory that holds ansible-inventory and ansible-playbook.
-ensure_ansible() {
-  local version=2.19.14
-  local dir=.build/test-tools/ansible-core-$version
-  if [ ! -x "$dir/bin/ansible-inventory" ]; then
-    rm -rf "$dir"
-    if ! python3 -m venv "$dir" >&2 2>/dev/null; then
-      ensure_packages python3-venv >&2
-      python3 -m venv "$dir" >&2 || return 1
-    fi
-    PIP_ROOT_USER_ACTION=ignore "$dir/bin/pip" install --quiet --disable-pip-version-check "ansible-core==$version" >&2 || return 1
+    PIP_ROOT_USER_ACTION=ignore "$dir/bin/pip" install --quiet --disable-pip-version-check "$name==$version" >&2 || return 1
   fi
   echo "$PWD/$dir/bin"
+}
+
+# check-jsonschema, for the schema tests: prints the path of its executable.
+ensure_check_jsonschema() {
+  local bin
+  bin=$(ensure_pypi_tool check-jsonschema 0.39.0 check-jsonschema) || return 1
+  echo "$bin/check-jsonschema"
+}
+
+# ansible-core, for the inventory, diagnosis and runner-role tests: prints the directory that
+# holds ansible-inventory and ansible-playbook.
+ensure_ansible() {
+  ensure_pypi_tool ansible-core 2.19.14 ansible-inventory
 }

@@ -428,19 +428,7 @@ private struct Run {
         let store = store
         let environment = environment
         let renewal: @Sendable () async -> Void = {
-            let sentAt = clock.monotonicNanoseconds()
-            let answer: Result<Lease?, StoreError>? = await Deadline.run(lease / 3) {
-                do throws(StoreError) {
-                    return .success(try await store.renewLock(environment: environment, token: token, ttl: lease, now: clock.now()))
-                } catch {
-                    return .failure(error)
-                }
-            }
-            switch answer {
-            case .success(.some): watch.confirm(sentAt: sentAt)
-            case .success(.none): watch.lose()
-            case .failure, .none: break
-            }
+            _ = await LeaseRenewer.renewOnce(store: store, environment: environment, token: token, lease: lease, clock: clock, watch: watch)
         }
         if Task.isCancelled { await Task { await renewal() }.value } else { await renewal() }
     }

@@ -35,26 +35,55 @@ package enum LeaseRenewer {
                     return
                 }
                 let started = machine.now
-                let sentAt = clock.monotonicNanoseconds()
-                let answer: Result<Lease?, StoreError>? = await Deadline.run(lease / 3) {
-                    do throws(StoreError) {
-                        return .success(try await store.renewLock(environment: environment, token: token, ttl: lease, now: clock.now()))
-                    } catch {
-                        return .failure(error)
-                    }
-                }
+                let answer = await renewOnce(store: store, environment: environment, token: token, lease: lease, clock: clock, watch: watch)
                 if Task.isCancelled { return }
                 switch answer {
-                case .success(.some):
-                    watch?.confirm(sentAt: sentAt)
+                case .confirmed:
                     next = started + lease / 3
-                case .success(.none):
-                    watch?.lose()
+                case .lost:
                     return
-                case .failure, .none:
+                case .noAnswer:
                     next = min(started + lease / 3, machine.now + min(.seconds(1), lease / 3))
                 }
             }
+        }
+    }
+}
+
+extension LeaseRenewer {
+    /// What one renewal came to.
+    package enum Renewal: Sendable {
+        /// The store extended the lease; the watch heard it.
+        case confirmed
+        /// The store says the lease is gone; the watch heard it.
+        case lost
+        /// No answer within a third of the lease, or an error: judge again later.
+        case noAnswer
+    }
+
+    /// One renewal, bounded by a third of the lease, reported to `watch` with the time it
+    /// was *sent*: what the renewer does every third of the lease, and what a deployment does
+    /// before a command starts on a stale confirmation.
+    package static func renewOnce(
+        store: any StateStore, environment: String, token: FencingToken, lease: Duration, clock: any GantryClock, watch: LeaseWatch?
+    ) async -> Renewal {
+        let sentAt = clock.monotonicNanoseconds()
+        let answer: Result<Lease?, StoreError>? = await Deadline.run(lease / 3) {
+            do throws(StoreError) {
+                return .success(try await store.renewLock(environment: environment, token: token, ttl: lease, now: clock.now()))
+            } catch {
+                return .failure(error)
+            }
+        }
+        switch answer {
+        case .success(.some):
+            watch?.confirm(sentAt: sentAt)
+            return .confirmed
+        case .success(.none):
+            watch?.lose()
+            return .lost
+        case .failure, .none:
+            return .noAnswer
         }
     }
 }
