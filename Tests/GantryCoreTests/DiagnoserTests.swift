@@ -105,6 +105,21 @@ struct DiagnoserTests {
         #expect(RunnerLogSignatures.scan([restartedAfter], from: started, until: finished.addingTimeInterval(120), recoveredBy: finished).map(\.code) == [.runnerShutdown, .runnerShutdown])
     }
 
+    @Test("a line without a timestamp (a stack trace, a wrapped message) takes the time of the entry above it")
+    func continuationLines() {
+        let log = """
+            [2026-11-30 08:00:00Z ERR  MessageListener] Catch exception during get next message.
+            System.Net.Http.HttpRequestException: Connection timed out
+            [2026-12-01 10:15:45Z ERR  MessageListener] Catch exception during get next message.
+            System.Net.Http.HttpRequestException: Connection timed out (api.github.com:443)
+            """
+        let hits = RunnerLogSignatures.scan([RunnerLogFile(name: "Runner_1.log", bytes: Array(log.utf8))], from: started, until: finished)
+        #expect(hits.count == 1, "\(hits)")
+        #expect(hits.first?.line.hasSuffix("(api.github.com:443)") == true)
+        let untimed = RunnerLogFile(name: "plain.log", bytes: Array("fatal: No space left on device\n".utf8))
+        #expect(RunnerLogSignatures.scan([untimed], from: started, until: finished).map(\.code) == [.diskFull], "a file without timestamps still counts")
+    }
+
     @Test("Ansible: the failed task and its host, an unreachable host, the recap as evidence")
     func ansible() throws {
         let failed = [
@@ -175,5 +190,26 @@ struct DiagnoserTests {
         let ansible = TextScan("TASK [one] **\nok\nTASK [two] **\nx\nfatal: [h]: FAILED!")
         let fatal = ansible.lines(containing: "fatal:")[0]
         #expect(ansible.previousLine(startingWith: "TASK [", before: fatal.lowerBound).map { ansible.text($0) } == "TASK [two] **")
+    }
+}
+
+@Suite("resolved configuration")
+struct ResolvedConfigUnitTests {
+    @Test("redaction cuts headers, env, credential keys and URL passwords, and keeps ${VAR} references")
+    func redaction() {
+        let tree: [String: Any] = [
+            "headers": ["Authorization": "Bearer literal"], "env": ["TOKEN_COPY": "abc"],
+            "password": "hunter2", "token_env": "GH_TOKEN", "api_token": "${API_TOKEN}",
+            "url": "postgres://app:s3cret@db/app", "other": "postgres://app:${PW}@db/app",
+            "checks": [["redis": ["password": "${REDIS_PASSWORD}"]]],
+        ]
+        let cut = ResolvedConfig.redacted(tree) as? [String: Any] ?? [:]
+        #expect((cut["headers"] as? [String: String])?["Authorization"] == "***")
+        #expect((cut["env"] as? [String: String])?["TOKEN_COPY"] == "***")
+        #expect(cut["password"] as? String == "***")
+        #expect(cut["token_env"] as? String == "GH_TOKEN")
+        #expect(cut["api_token"] as? String == "${API_TOKEN}")
+        #expect(cut["url"] as? String == "postgres://app:***@db/app")
+        #expect(cut["other"] as? String == "postgres://app:${PW}@db/app")
     }
 }

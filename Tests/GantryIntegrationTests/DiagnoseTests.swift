@@ -187,7 +187,12 @@ struct DiagnoseTests {
     @Test("the evidence bundle: manifest sums check, and no secret of the run appears anywhere in it")
     func bundle() throws {
         let secret = "tok-4c1e-b7aa-secret"
-        let project = try Project(config: shellConfig("echo \"calling the API with $DEPLOY_TOKEN\"; echo 'No space left on device'; exit 1", extra: "    rollback: { command: [\"true\"] }", secrets: true))
+        let extra = """
+                rollback: { command: ["true"] }
+                checks:
+                  - { name: api, http: { url: "http://127.0.0.1:1/health", headers: { Authorization: "Bearer literal-header-token" } } }
+            """
+        let project = try Project(config: shellConfig("echo \"calling the API with $DEPLOY_TOKEN\"; echo 'No space left on device'; exit 1", extra: extra, secrets: true))
         let environment = ["DEPLOY_TOKEN": secret]
         #expect(try project.gantry("deploy", "production", "--release", "1.0", environment: environment).status != 0)
         let result = try GantryBinary.run(["diagnose", "production", "--bundle", "evidence.tar.gz"], in: project.directory, environment: environment)
@@ -204,6 +209,7 @@ struct DiagnoseTests {
         for name in names {
             let text = try String(contentsOf: root.appendingPathComponent(name), encoding: .utf8)
             #expect(!text.contains(secret), "\(name) holds the secret")
+            #expect(!text.contains("literal-header-token"), "\(name) holds a header credential written in the config")
         }
         let output = try String(contentsOf: root.appendingPathComponent("output.txt"), encoding: .utf8)
         #expect(output.contains("calling the API with ***"))

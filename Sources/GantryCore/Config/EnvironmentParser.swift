@@ -207,9 +207,6 @@ final class EnvironmentParser {
         return CommandConfig(argv: argv, shell: shell, timeout: timeout, grace: grace, environment: environment)
     }
 
-    /// Checks the `${VAR}` syntax of `text` and remembers the variables it reads so their
-    /// values are masked: every variable, unless it is declared in `public_variables` (a
-    /// credential field masks even those), and a credential URL so its password part is.
     /// `protect.alertmanager: { url, matchers, on_unreachable, timeout }`.
     func alertGateConfig(_ fields: YAMLFields) -> AlertGateConfig? {
         let url = fields.string("url", required: true)
@@ -241,6 +238,9 @@ final class EnvironmentParser {
         return AlertGateConfig(url: url, matchers: matchers, onUnreachable: onUnreachable, timeout: timeout)
     }
 
+    /// Checks the `${VAR}` syntax of `text` and remembers the variables it reads so their
+    /// values are masked: every variable, unless it is declared in `public_variables` (a
+    /// credential field masks even those), and a credential URL so its password part is.
     func validateInterpolation(_ text: String, node: Node, path: ConfigKeyPath, credential: Bool, isURL: Bool = false) {
         switch Interpolation.pieces(of: text) {
         case .failure(let error):

@@ -41,6 +41,35 @@ public enum ResolvedConfig {
         return tree
     }
 
+    /// The tree with every value that may be a credential cut, whatever the masker knew:
+    /// values of `headers` and `env`, of keys naming a password, token or secret (but not
+    /// the `*_env` keys that only name a variable), and passwords in URLs. For what leaves
+    /// the machine (`gantry diagnose --bundle`).
+    public static func redacted(_ tree: Any, key: String = "") -> Any {
+        let lowered = key.lowercased()
+        let credentialKey = ["password", "token", "secret", "passwd"].contains { lowered.contains($0) } && !lowered.hasSuffix("_env")
+        switch tree {
+        case let map as [String: Any]:
+            if lowered == "headers" || lowered == "env" { return map.mapValues { _ in SecretMasker.mask } }
+            return Dictionary(uniqueKeysWithValues: map.map { ($0.key, redacted($0.value, key: $0.key)) })
+        case let list as [Any]:
+            return list.map { redacted($0, key: key) }
+        case let text as String:
+            if credentialKey, !text.hasPrefix("${") { return SecretMasker.mask }
+            return withoutURLPassword(text)
+        default:
+            return tree
+        }
+    }
+
+    /// `postgres://app:s3cret@db/app` → `postgres://app:***@db/app`.
+    static func withoutURLPassword(_ text: String) -> String {
+        guard let scheme = text.range(of: "://"), let at = text[scheme.upperBound...].firstIndex(of: "@") else { return text }
+        let userinfo = text[scheme.upperBound..<at]
+        guard let colon = userinfo.firstIndex(of: ":"), !userinfo[userinfo.index(after: colon)...].hasPrefix("${") else { return text }
+        return String(text[..<userinfo.index(after: colon)]) + SecretMasker.mask + String(text[at...])
+    }
+
     /// The tree as YAML, keys sorted.
     public static func yaml(_ tree: [String: Any]) -> String {
         (try? Yams.dump(object: tree, width: -1, sortKeys: true)) ?? "\(tree)\n"

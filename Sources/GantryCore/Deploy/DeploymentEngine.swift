@@ -208,7 +208,9 @@ private struct Run {
         do {
             url = try Interpolation.expand(gate.url, environment: request.processEnvironment)
         } catch {
-            return gate.judge(.unreachable("a ${VAR} in its url is not set"), environment: environment).refusal
+            let verdict = gate.judge(.unreachable("a ${VAR} in its url is not set"), environment: environment)
+            if let note = verdict.note { pendingNotes.append(masker.mask(note)) }
+            return verdict.refusal
         }
         let answer = await engine.alerts.activeAlerts(gate, url: url, timeout: gate.timeout)
         let verdict = gate.judge(answer, environment: environment)
@@ -364,7 +366,7 @@ private struct Run {
                 // A bug: loud in debug builds; in release the journal keeps it and the
                 // deployment ends saying whether production may have changed.
                 assertionFailure(what)
-                try await journal(JournalEvent(kind: .note, message: "internal error: \(what)"))
+                try await journal(JournalEvent(kind: .note, message: masker.mask("internal error: \(what)")))
                 let outcome: Outcome = changed ? .failed : .refused
                 let consequence = changed ? "production may be partly changed; 'gantry recover' rolls it back" : "nothing was changed"
                 return try await finish(outcome, reason: "gantry met an internal error (\(what)); \(consequence)", promote: false, code: .internalError)
@@ -409,7 +411,7 @@ private struct Run {
         }
         switch outcome {
         case .failure(let error): return machine.handle(.commandFailedToStart(masker.mask(error.description)))
-        case .success(let result): return machine.handle(.commandFinished(result.termination, recognized: result.recognized ?? leaseStopped(result.termination)))
+        case .success(let result): return machine.handle(.commandFinished(result.termination, recognized: leaseStopped(result.termination) ?? result.recognized))
         }
     }
 

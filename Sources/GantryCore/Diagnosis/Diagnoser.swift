@@ -120,7 +120,7 @@ public enum Diagnoser {
             }
             add(code, Self.certainty(of: code, outcome: input.record.outcome), "\(code.entry.title) (recorded)", [evidence])
             if let cause = finished?.event.causeCode, cause != code {
-                add(cause, Self.certainty(of: cause, outcome: nil) - 0.05, "first failure: \(cause.entry.title)", [evidence])
+                add(cause, Self.certainty(of: cause, outcome: nil), "first failure: \(cause.entry.title)", [evidence])
             }
         }
 
@@ -130,8 +130,9 @@ public enum Diagnoser {
             switch code.entry.group {
             case .lock, .protection, .runner, .preflight: 0.95
             case .recognized, .runnerLogs: 0.85
-            // Facts, but about the way back, not the cause: any source that names the cause
-            // more precisely ranks above them.
+            // Facts about the way back, not the cause. A failed rollback (production needs a
+            // person) ranks above a generic command failure, below any source that names
+            // the cause precisely; a missing way back ranks below the cause.
             case .rollback: code == .rollbackFailed ? 0.6 : 0.5
             case .other: code == .leaseLost ? 0.85 : 0.7
             case .checks: 0.7

@@ -48,6 +48,16 @@ public enum RunnerLogSignatures {
         var hits: [RunnerLogHit] = []
         for file in files {
             let scan = TextScan(file.bytes)
+            let timed = file.bytes.first == UInt8(ascii: "[") || !scan.lines(containing: "\n[20").isEmpty
+            /// A line's own timestamp, else that of the header line above it (a stack trace or
+            /// a wrapped message continues its entry); nil only in a file without timestamps.
+            func when(_ line: Range<Int>) -> (known: Bool, at: Date?) {
+                if let at = timestamp(scan, line) { return (true, at) }
+                if let header = scan.previousLine(startingWith: "[", before: line.lowerBound, window: 64 * 1024), let at = timestamp(scan, header) {
+                    return (true, at)
+                }
+                return (!timed, nil)
+            }
             var recoveredAt: [Date] = []
             for fragment in recoveries {
                 for line in scan.lines(containing: fragment) {
@@ -59,7 +69,8 @@ public enum RunnerLogSignatures {
                 for fragment in fragments {
                     for line in scan.lines(containing: fragment) where seen.insert(line).inserted {
                         let text = scan.text(line)
-                        let at = timestamp(scan, line)
+                        let (known, at) = when(line)
+                        guard known else { continue }
                         if let at, at < from || at > until { continue }
                         if let at, recoveredAt.contains(where: { $0 > at && $0 <= recoveredBy }) { continue }
                         hits.append(RunnerLogHit(code: code, file: file.name, at: at, line: text))
@@ -70,7 +81,8 @@ public enum RunnerLogSignatures {
             for line in scan.lines(containing: "Runner connect error:") {
                 let text = scan.text(line)
                 guard text.contains("Conflict") else { continue }
-                let at = timestamp(scan, line)
+                let (known, at) = when(line)
+                guard known else { continue }
                 if let at, at < from || at > until { continue }
                 if let at, recoveredAt.contains(where: { $0 > at && $0 <= recoveredBy }) { continue }
                 hits.append(RunnerLogHit(code: .runnerSessionConflict, file: file.name, at: at, line: text))

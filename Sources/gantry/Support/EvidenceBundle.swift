@@ -37,20 +37,18 @@ struct EvidenceBundle {
         try await EvidenceArchive.write(files(), to: path)
     }
 
-    /// The config file as written, with every secret value the run knows masked and the
-    /// value of any key that names a secret (`token`, `password`, `secret`) cut.
+    /// Every environment as gantry runs it (`gantry config`), never the file's text: each
+    /// masked with its own secrets and this run's, then every value that may be a credential
+    /// cut by its place (headers, env, password/token/secret keys, URL passwords), so neither
+    /// a block scalar nor a flow mapping nor another environment's literal can slip through.
     func configWithoutSecrets() -> String {
-        let path = PathText.join(context.workingDirectory, config.file)
-        let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? "# \(config.file) could not be read\n"
-        let masked = input.masker.mask(text)
-        return masked.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
-            guard let colon = line.firstIndex(of: ":") else { return String(line) }
-            let key = line[..<colon].lowercased()
-            let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-            let secretKey = ["password", "token", "secret", "passwd"].contains { key.contains($0) } && !key.hasSuffix("_env") && !key.contains("token_env")
-            guard secretKey, !value.isEmpty, !value.hasPrefix("${") else { return String(line) }
-            return "\(line[...colon]) \(SecretMasker.mask)"
-        }.joined(separator: "\n")
+        var environments: [String: Any] = [:]
+        for environment in config.environments {
+            let own = SecretMasker.forEnvironment(environment, processEnvironment: context.environment)
+            let masker = SecretMasker(values: own.values + input.masker.values)
+            environments[environment.name] = ResolvedConfig.redacted(ResolvedConfig.tree(environment, in: config, masker: masker))
+        }
+        return "# the resolved configuration of \(config.file), credentials cut\n" + ResolvedConfig.yaml(["environments": environments])
     }
 
     func machineText() -> String {
