@@ -440,7 +440,7 @@ private struct Run {
     private func leaseStopped(_ termination: CommandTermination) -> ReasonCode? {
         guard let watch else { return nil }
         let stale = engine.clock.monotonicNanoseconds() &- min(watch.lastConfirmed, engine.clock.monotonicNanoseconds())
-            >= UInt64(clamping: (request.environment.lease * 2 / 3).milliseconds) * 1_000_000
+            >= UInt64(clamping: LeaseGuardTiming.shortestTerm(lease: request.environment.lease).milliseconds) * 1_000_000
         switch termination {
         case .signaled, .exited(LeaseGuardTiming.tooLateStatus): return watch.isLost || stale ? .leaseLost : nil
         default: return nil

@@ -32,9 +32,12 @@ public struct LeaseGuardTiming: Sendable, Hashable {
     public init(lease: Duration, grace: Duration) {
         margin = lease / 10
         kill = lease - margin
-        let tolerant = lease * 2 / 3
-        term = min(kill, max(tolerant, kill - grace))
+        term = min(kill, max(Self.shortestTerm(lease: lease), kill - grace))
     }
+
+    /// The earliest any guard of this lease stops its command (whatever the grace): past it
+    /// without a confirmed renewal, a command may have been stopped for a stale lease.
+    public static func shortestTerm(lease: Duration) -> Duration { lease * 2 / 3 }
 
     public init(term: Duration, kill: Duration, margin: Duration) {
         self.term = term

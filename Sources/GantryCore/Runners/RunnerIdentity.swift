@@ -18,8 +18,16 @@ public enum RunnerIdentity {
         public var via: String
         public var known: [String]
 
+        public init(name: String, via: String, known: [String]) {
+            self.name = name
+            self.via = via
+            self.known = known
+        }
+
         public var description: String {
-            "\(via) names runner '\(name)', but gantry.yml defines only \(known.map { "'\($0)'" }.joined(separator: ", "))"
+            known.isEmpty
+                ? "\(via) names runner '\(name)', but gantry.yml defines no runners"
+                : "\(via) names runner '\(name)', but gantry.yml defines only \(known.map { "'\($0)'" }.joined(separator: ", "))"
         }
     }
 

@@ -42,7 +42,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
         let context = Context(options: global)
         let config = try context.loadConfig(checkDeferred: false)
         if let runner, !config.runners.contains(where: { $0.name == runner }) {
-            throw Failure.usage("--runner names runner '\(runner)', but \(config.file) defines \(config.runners.isEmpty ? "no runners" : "only " + config.runners.map { "'\($0.name)'" }.joined(separator: ", "))")
+            throw Failure.usage(RunnerIdentity.Unknown(name: runner, via: "--runner", known: config.runners.map(\.name)).description)
         }
         guard let store = try await context.openStore(config: config, create: false) else {
             throw Failure.usage("nothing to diagnose: nothing has been deployed with this state store yet")
