@@ -358,6 +358,18 @@ struct SQLiteStoreTests {
         #expect(!FileManager.default.fileExists(atPath: path))
     }
 
+    @Test("a reader that finds the file while a first deploy creates it waits for the schema instead of failing")
+    func readerDuringCreation() async throws {
+        for _ in 0..<20 {
+            let path = temporaryPath()
+            let writer = Thread { _ = try? SQLiteStateStore.open(path: path, create: true) }
+            writer.start()
+            while !FileManager.default.fileExists(atPath: path) { usleep(50) }
+            let reader = try #require(try SQLiteStateStore.open(path: path, create: false))
+            #expect(try await reader.environmentStates().isEmpty)
+        }
+    }
+
     @Test("the database uses WAL and synchronous commits")
     func walAndSync() throws {
         let path = temporaryPath()

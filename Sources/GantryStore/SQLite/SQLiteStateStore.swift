@@ -15,8 +15,13 @@ public final class SQLiteStateStore: StateStore {
     /// never create, migrate or checkpoint anything.
     public static func open(path: String, create: Bool) throws(StoreError) -> SQLiteStateStore? {
         let manager = FileManager.default
+        guard create else {
+            guard manager.fileExists(atPath: path) else { return nil }
+            // The file may be new, its schema being written by a first deploy right now.
+            MigrationLock.awaitMigration(path + ".lock")
+            return try SQLiteStateStore(path: path, readOnly: true)
+        }
         if !manager.fileExists(atPath: path) {
-            guard create else { return nil }
             let directory = (path as NSString).deletingLastPathComponent
             if !directory.isEmpty {
                 do {
@@ -27,7 +32,17 @@ public final class SQLiteStateStore: StateStore {
                 }
             }
         }
-        return try SQLiteStateStore(path: path, readOnly: !create)
+        // The lock is taken before the file can exist, so a reader that sees the file either
+        // waits for the migration or finds it done.
+        do {
+            return try MigrationLock.holding(path + ".lock") { () throws(StoreError) in
+                try SQLiteStateStore(path: path, readOnly: false)
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw SQLiteStateStore.translate(error, path: path)
+        }
     }
 
     init(path: String, readOnly: Bool) throws(StoreError) {
@@ -57,16 +72,10 @@ public final class SQLiteStateStore: StateStore {
                     }
                 }
             }
-            if readOnly {
-                try check()
-            } else {
-                // Many gantry processes may open a new database at once; one checks and
-                // migrates, the others wait for it and find the schema up to date.
-                try MigrationLock.holding(path + ".lock") {
-                    try check()
-                    try migrator.migrate(queue)
-                }
-            }
+            try check()
+            // Many gantry processes may open a new database at once; `open` holds the
+            // migration lock, so one migrates and the others find the schema up to date.
+            if !readOnly { try migrator.migrate(queue) }
         } catch let error as StoreError {
             throw error
         } catch {
