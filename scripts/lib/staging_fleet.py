@@ -1,0 +1,201 @@
+"""The staging fleet: hosts made of network, UTS, PID and mount namespaces on one machine,
+joined by veth pairs to one bridge on a /24 that exists nowhere else on it.
+
+Every host is a long-lived `sleep` that is PID 1 of its own PID namespace, inside its own
+network namespace (`ip netns`), with its own host name and, where it matters, its own
+/etc/machine-id and /srv (bind mounts in its own mount namespace). Commands run "on" a host
+through nsenter into all four. Killing a host's PID 1 ends every process it ran.
+
+The namespaces get no default route: the only addresses they can reach are each other's.
+"""
+
+import os
+import shutil
+import signal
+import subprocess
+import time
+
+NET = "10.213.7"
+BRIDGE = "gstbr0"
+HOSTS = {"runner-1": 11, "runner-2": 12, "web-1": 21, "web-2": 22, "web-3": 23, "db": 30, "monitor": 40}
+WEB = ["web-1", "web-2", "web-3"]
+RUNNERS = ["runner-1", "runner-2"]
+
+
+def address(host):
+    return f"{NET}.{HOSTS[host]}"
+
+
+OWN_ADDRESSES = {address(host) for host in HOSTS}
+
+
+class FleetError(Exception):
+    """The fleet could not be built: what failed and why."""
+
+
+def run(argv, check=True, timeout=60, **kwargs):
+    """Runs argv (never a shell line), returning the completed process with text output."""
+    result = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, **kwargs)
+    if check and result.returncode != 0:
+        raise FleetError(f"{' '.join(argv)}: exit {result.returncode}: {(result.stderr or result.stdout).strip()[:400]}")
+    return result
+
+
+def own_target(target):
+    """Refuses any network target that is not one of the fleet's own addresses."""
+    host = target.split("//")[-1].split("/")[0].split("@")[-1].rsplit(":", 1)[0]
+    if host not in OWN_ADDRESSES:
+        raise FleetError(f"{target}: not an address of a staging host; refusing to send anything there")
+    return target
+
+
+class Fleet:
+    """Builds, drives and tears down the hosts. `directory` holds each host's files."""
+
+    def __init__(self, directory):
+        self.directory = directory
+        self.holders = {}
+        self.created_namespaces = []
+        self.bridge_created = False
+
+    # -- building ---------------------------------------------------------------------
+
+    def check_network_is_free(self):
+        used = run(["ip", "-4", "-o", "addr", "show"]).stdout + run(["ip", "-4", "route", "show", "table", "all"]).stdout
+        if f" {NET}." in used or f"{NET}.0/24" in used:
+            raise FleetError(f"{NET}.0/24 is already used on this machine; staging needs it for its own bridge only")
+        leftovers = [name for name in run(["ip", "netns", "list"]).stdout.split() if name.startswith("gst-")]
+        for name in leftovers:
+            run(["ip", "netns", "delete", name], check=False)
+        run(["ip", "link", "delete", BRIDGE], check=False)
+
+    def host_dir(self, host, *parts):
+        return os.path.join(self.directory, "hosts", host, *parts)
+
+    def up(self):
+        if os.geteuid() != 0:
+            raise FleetError("staging needs root (network namespaces, bind mounts)")
+        for tool in ["ip", "unshare", "nsenter"]:
+            if shutil.which(tool) is None:
+                raise FleetError(f"{tool} is not installed")
+        self.check_network_is_free()
+        run(["ip", "link", "add", BRIDGE, "type", "bridge"])
+        self.bridge_created = True
+        run(["ip", "link", "set", BRIDGE, "up"])
+        for index, host in enumerate(HOSTS):
+            self.add_host(index, host)
+
+    def add_host(self, index, host):
+        namespace = f"gst-{host}"
+        run(["ip", "netns", "add", namespace])
+        self.created_namespaces.append(namespace)
+        outside, inside = f"gstv{index}", f"gstp{index}"
+        run(["ip", "link", "add", outside, "type", "veth", "peer", "name", inside])
+        run(["ip", "link", "set", inside, "netns", namespace])
+        run(["ip", "link", "set", outside, "master", BRIDGE, "up"])
+        run(["ip", "netns", "exec", namespace, "ip", "link", "set", inside, "name", "eth0"])
+        run(["ip", "netns", "exec", namespace, "ip", "addr", "add", f"{address(host)}/24", "dev", "eth0"])
+        run(["ip", "netns", "exec", namespace, "ip", "link", "set", "eth0", "up"])
+        run(["ip", "netns", "exec", namespace, "ip", "link", "set", "lo", "up"])
+
+        os.makedirs(self.host_dir(host, "srv", "log"), exist_ok=True)
+        os.chmod(self.host_dir(host), 0o755)
+        os.chmod(self.host_dir(host, "srv"), 0o755)
+        with open(self.host_dir(host, "machine-id"), "w") as file:
+            file.write(os.urandom(16).hex() + "\n")
+        ready = self.host_dir(host, "ready")
+        # The holder: own host name, own /etc/machine-id and /srv, then PID 1 forever.
+        script = (
+            'hostname "$1" && mount --bind "$2/machine-id" /etc/machine-id && mount --bind "$2/srv" /srv '
+            '&& touch "$2/ready" && exec sleep infinity'
+        )
+        holder = subprocess.Popen(
+            ["ip", "netns", "exec", namespace, "unshare", "--uts", "--pid", "--mount", "--fork", "--mount-proc",
+             "--propagation", "private", "/bin/sh", "-c", script, "holder", host, self.host_dir(host)],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=open(self.host_dir(host, "holder.log"), "w"),
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 10
+        while not os.path.exists(ready):
+            if holder.poll() is not None or time.monotonic() > deadline:
+                raise FleetError(f"{host}: its namespaces could not be set up: {open(self.host_dir(host, 'holder.log')).read().strip()}")
+            time.sleep(0.02)
+        children = run(["pgrep", "-P", str(holder.pid)]).stdout.split()
+        self.holders[host] = (holder, int(children[0]))
+
+    # -- running things on hosts ---------------------------------------------------------
+
+    def enter(self, host, argv):
+        """argv, made to run inside `host`'s namespaces."""
+        return ["nsenter", "-t", str(self.holders[host][1]), "-n", "-u", "-p", "-m", "--"] + list(argv)
+
+    def on(self, host, argv, check=True, timeout=60, env=None):
+        return run(self.enter(host, argv), check=check, timeout=timeout, env=env)
+
+    def spawn(self, host, name, argv, env=None):
+        """Starts a long-running process on `host`, its output in the host's log directory."""
+        log = open(self.host_dir(host, "srv", "log", f"{name}.log"), "ab")
+        return subprocess.Popen(self.enter(host, argv), stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                                env=env, start_new_session=True)
+
+    def signal(self, host, pattern, signal_name="TERM"):
+        """Signals the processes on `host` whose command line matches `pattern`."""
+        return self.on(host, ["pkill", f"-{signal_name}", "-f", "--", pattern], check=False).returncode == 0
+
+    def wait_gone(self, host, pattern, seconds=15):
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if self.on(host, ["pgrep", "-f", "--", pattern], check=False).returncode != 0:
+                return True
+            time.sleep(0.1)
+        return False
+
+    def link(self, host, up):
+        run(["ip", "link", "set", f"gstv{list(HOSTS).index(host)}", "up" if up else "down"])
+
+    def cut(self, host, peer):
+        """Drops every packet `host` sends to `peer`: a partition between the two only."""
+        device = ["dev", "eth0"]
+        self.on(host, ["tc", "qdisc", "add"] + device + ["root", "handle", "1:", "prio"])
+        self.on(host, ["tc", "filter", "add"] + device + ["parent", "1:", "protocol", "ip", "prio", "1", "u32",
+                       "match", "ip", "dst", f"{address(peer)}/32", "action", "drop"])
+
+    def heal(self, host):
+        self.on(host, ["tc", "qdisc", "del", "dev", "eth0", "root"], check=False)
+
+    def wait_for_port(self, host, target_host, port, seconds=20):
+        own_target(f"{address(target_host)}:{port}")
+        deadline = time.monotonic() + seconds
+        probe = f"exec 3<>/dev/tcp/{address(target_host)}/{port}"
+        while time.monotonic() < deadline:
+            if self.on(host, ["bash", "-c", probe], check=False, timeout=5).returncode == 0:
+                return
+            time.sleep(0.1)
+        raise FleetError(f"{target_host}:{port} is not listening after {seconds} s")
+
+    def fetch(self, url, host="monitor", timeout=3):
+        """GETs `url` from inside `host`; returns (status, body), status 0 when unreachable."""
+        own_target(url)
+        result = self.on(host, ["curl", "-s", "-m", str(timeout), "-o", "-", "-w", "\n%{http_code}", url], check=False, timeout=timeout + 5)
+        body, _, status = result.stdout.rpartition("\n")
+        return int(status or 0), body
+
+    # -- tearing down ----------------------------------------------------------------------
+
+    def down(self):
+        for host, (holder, pid) in self.holders.items():
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            try:
+                holder.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                holder.kill()
+        self.holders = {}
+        for namespace in self.created_namespaces:
+            run(["ip", "netns", "delete", namespace], check=False)
+        self.created_namespaces = []
+        if self.bridge_created:
+            run(["ip", "link", "delete", BRIDGE], check=False)
+            self.bridge_created = False
