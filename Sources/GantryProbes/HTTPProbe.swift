@@ -5,12 +5,18 @@ import NIOCore
 import NIOHTTP1
 import NIOSSL
 
-/// One HTTP client per TLS and redirect setting, created on first use.
+/// One HTTP client per TLS, redirect and connect-timeout setting, created on first use.
+///
+/// The connect timeout is the probe's own: a request abandoned at its deadline leaves its
+/// connection attempt running in the pool, and shutting the client down waits for it. To a
+/// host that drops packets (a link down, a partition) that attempt would otherwise last the
+/// client's default 10 s, several times over, and hold up the command that probed it.
 actor HTTPClients {
     struct Key: Hashable {
         var caFile: String?
         var insecure: Bool
         var followRedirects: Bool
+        var connectTimeout: Duration = .seconds(10)
     }
 
     private var clients: [Key: HTTPClient] = [:]
@@ -25,6 +31,7 @@ actor HTTPClients {
             redirectConfiguration: key.followRedirects ? .follow(max: 5, allowCycles: false) : .disallow
         )
         configuration.connectionPool = .init(idleTimeout: .seconds(10))
+        configuration.timeout = .init(connect: .milliseconds(max(1, key.connectTimeout.milliseconds)))
         configuration.httpVersion = .http1Only
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         clients[key] = client
@@ -49,6 +56,8 @@ struct HTTPProbe {
         request.method = HTTPMethod(rawValue: method)
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         request.headers.add(name: "User-Agent", value: "gantry-health-check")
+        var key = key
+        key.connectTimeout = timeout
         let client = await clients.client(for: key)
         do {
             let deadline = NIODeadline.now() + .milliseconds(timeout.milliseconds)

@@ -6,7 +6,7 @@ import Testing
 struct ExampleTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    @Test("each example gantry.yml validates", arguments: ["examples/demo/gantry.yml", "examples/github/gantry.yml"])
+    @Test("each example gantry.yml validates", arguments: ["examples/demo/gantry.yml", "examples/github/gantry.yml", "examples/ansible/gantry.yml"])
     func validates(_ path: String) throws {
         let result = try GantryBinary.run(["validate", "-c", path], in: Self.root)
         #expect(result.status == 0, "\(result.output)")

@@ -106,6 +106,7 @@ struct SchemaTests {
         let configs = [
             project.directory.appendingPathComponent("gantry.yml").path, fresh.directory.appendingPathComponent("gantry.yml").path,
             root.appendingPathComponent("examples/demo/gantry.yml").path, root.appendingPathComponent("examples/github/gantry.yml").path,
+            root.appendingPathComponent("examples/ansible/gantry.yml").path,
         ]
         let passed = try Tool.run([validator, "--schemafile", "gantry.schema.json"] + configs, in: project.directory)
         #expect(passed.status == 0, "\(passed.output)")

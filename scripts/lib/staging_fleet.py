@@ -154,14 +154,12 @@ class Fleet:
         run(["ip", "link", "set", f"gstv{list(HOSTS).index(host)}", "up" if up else "down"])
 
     def cut(self, host, peer):
-        """Drops every packet `host` sends to `peer`: a partition between the two only."""
-        device = ["dev", "eth0"]
-        self.on(host, ["tc", "qdisc", "add"] + device + ["root", "handle", "1:", "prio"])
-        self.on(host, ["tc", "filter", "add"] + device + ["parent", "1:", "protocol", "ip", "prio", "1", "u32",
-                       "match", "ip", "dst", f"{address(peer)}/32", "action", "drop"])
+        """Makes every packet `host` sends to `peer` vanish, silently, as in a real partition:
+        `host` addresses them to a link-layer address nobody has."""
+        self.on(host, ["ip", "neigh", "replace", address(peer), "lladdr", "02:00:00:00:de:ad", "dev", "eth0", "nud", "permanent"])
 
-    def heal(self, host):
-        self.on(host, ["tc", "qdisc", "del", "dev", "eth0", "root"], check=False)
+    def heal(self, host, peer):
+        self.on(host, ["ip", "neigh", "del", address(peer), "dev", "eth0"], check=False)
 
     def wait_for_port(self, host, target_host, port, seconds=20):
         own_target(f"{address(target_host)}:{port}")
