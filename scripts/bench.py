@@ -3,6 +3,7 @@
 Each scenario runs in a fresh temporary project; the state store is created by a warm-up
 run first so the figures are steady-state deploys, not first-time schema creation.
 """
+import json
 import os
 import resource
 import shutil
@@ -294,17 +295,22 @@ end
 """
 
 
-def serve_benchmark(history=200, seconds=10):
+def serve_benchmark(history=200, seconds=10, project=None, label=None):
     """`/metrics` of `gantry serve` under about 1,000 requests per second from wrk, over a
-    store holding `history` deployments; then the server's resident memory."""
+    store holding `history` deployments (or the prepared `project`'s store); then the
+    server's resident memory."""
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed (Debian package wrk)")
-    with tempfile.TemporaryDirectory() as project:
+    with tempfile.TemporaryDirectory() as scratch:
         port = free_port()
-        with open(os.path.join(project, "gantry.yml"), "w") as f:
-            f.write(CONFIG + f"serve: {{ listen: 127.0.0.1:{port}, store_interval: 1s }}\n")
-        for i in range(history):
-            timed([GANTRY, "deploy", "bench", "--release", f"h{i}"], project)
+        if project is None:
+            project = scratch
+            with open(os.path.join(project, "gantry.yml"), "w") as f:
+                f.write(CONFIG)
+            for i in range(history):
+                timed([GANTRY, "deploy", "bench", "--release", f"h{i}"], project)
+        with open(os.path.join(project, "gantry.yml"), "a") as f:
+            f.write(f"serve: {{ listen: 127.0.0.1:{port}, store_interval: 1s }}\n")
         server = subprocess.Popen([GANTRY, "serve"], cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             url = f"http://127.0.0.1:{port}/metrics"
@@ -312,7 +318,7 @@ def serve_benchmark(history=200, seconds=10):
                 if subprocess.run(["curl", "-sf", "-o", "/dev/null", url]).returncode == 0:
                     break
                 time.sleep(0.1)
-            script = os.path.join(project, "rate.lua")
+            script = os.path.join(scratch, "rate.lua")
             with open(script, "w") as f:
                 f.write(WRK_RATE)
             out = subprocess.run(["wrk", "-t2", "-c10", f"-d{seconds}s", "--latency", "-s", script, url],
@@ -342,7 +348,7 @@ def serve_benchmark(history=200, seconds=10):
     rss = rss_kib / 1024
     anonymous = rollup.get("Anonymous", 0) / 1024
     ok = p99 < 5 and rss < 40
-    print(f"serve /metrics at {rate:6.0f} req/s ({history} deployments)   p50 {p50:5.2f} ms   p99 {p99:5.2f} ms   RSS {rss:5.1f} MiB"
+    print(f"serve /metrics at {rate:6.0f} req/s ({label or f'{history} deployments'})   p50 {p50:5.2f} ms   p99 {p99:5.2f} ms   RSS {rss:5.1f} MiB"
           f"  target p99 < 5 ms, RSS < 40 MB: {'met' if ok else 'MISSED'}")
     print(f"    of which anonymous (heap, stacks) {anonymous:4.1f} MiB; the rest, {rss - anonymous:4.1f} MiB, is code and data mapped from the binary and the Swift libraries (PSS {rollup.get('Pss', 0) / 1024:5.1f} MiB)")
     return ok
@@ -391,8 +397,85 @@ def diagnose_benchmark(runs=10, target_ms=1000.0):
         return met
 
 
+def median_of(argv, cwd, runs=RUNS, env=None):
+    timed(argv, cwd)  # warm-up
+    samples = sorted(timed(argv, cwd) for _ in range(runs))
+    return statistics.median(samples), samples[int(len(samples) * 0.9) - 1]
+
+
+def generated_history(project, count):
+    """A state export of `count` finished deployments (every tenth failed with a reason code,
+    the last one succeeded and current), cloned from a real export so its shape is gantry's."""
+    subprocess.run([GANTRY, "deploy", "bench", "--release", "seed"], cwd=project, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    seed = json.loads(subprocess.run([GANTRY, "store", "export"], cwd=project, check=True, capture_output=True, text=True).stdout)
+    template = seed["deployments"][0]
+    start = 1_700_000_000_000
+    deployments = []
+    for n in range(count):
+        at = start + n * 60_000
+        record = dict(template["record"])
+        record["id"] = time.strftime("%Y%m%d-%H%M%S", time.gmtime(at / 1000)) + f".000-{n:06x}"
+        record["release"] = f"h{n}"
+        record["startedAt"] = at
+        record["finishedAt"] = at + 20_000 + (n % 7) * 10_000
+        failed = n % 10 == 9 and n != count - 1
+        record["outcome"] = "failed" if failed else "succeeded"
+        record["reasonCode"] = "command_failed" if failed else None
+        record["reason"] = "deploy command exited with status 1" if failed else "release deployed"
+        journal = [dict(template["journal"][0], at=at)] if template["journal"] else []
+        deployments.append({"record": {k: v for k, v in record.items() if v is not None}, "journal": journal})
+    environment = dict(seed["environments"][0])
+    environment.update(current=f"h{count - 1}", lastGood=f"h{count - 1}", currentDeploymentID=deployments[-1]["record"]["id"])
+    return dict(seed, deployments=deployments, environments=[environment], observations=[], failovers=[])
+
+
+def history_benchmark(count=100_000, postgres=False):
+    """Commands over a store holding `count` deployments, imported with `gantry store import`:
+    a skipped deploy of the live release, status, a textfile write, history pages, and
+    serve's /metrics under load with its memory."""
+    ok = True
+    store = "PostgreSQL" if postgres else "SQLite"
+    with tempfile.TemporaryDirectory() as project:
+        textfile = os.path.join(project, "gantry.prom")
+        state = f"state: {new_postgres_database()}\n" if postgres else ""
+        with open(os.path.join(project, "gantry.yml"), "w") as f:
+            f.write(state + CONFIG)
+        export = os.path.join(project, "history.json")
+        with open(export, "w") as f:
+            json.dump(generated_history(project, count), f)
+        # The seed deploy made the store non-empty; import wants an empty one.
+        if postgres:
+            with open(os.path.join(project, "gantry.yml"), "w") as f:
+                f.write(f"state: {new_postgres_database()}\n" + CONFIG)
+        else:
+            shutil.rmtree(os.path.join(project, ".gantry"))
+        started = time.perf_counter()
+        subprocess.run([GANTRY, "store", "import", export], cwd=project, check=True, stdout=subprocess.DEVNULL)
+        imported = time.perf_counter() - started
+        print(f"{store}, {count:,} deployments: gantry store import {imported:5.1f} s ({os.path.getsize(export) / (1 << 20):.0f} MiB export)")
+        skip, skip90 = median_of([GANTRY, "deploy", "bench", "--release", f"h{count - 1}"], project)
+        status, status90 = median_of([GANTRY, "status"], project)
+        history, _ = median_of([GANTRY, "history", "bench", "--limit", "50", "--before", "20260101-000000.000-000000"], project)
+        with open(os.path.join(project, "gantry.yml"), "a") as f:
+            f.write(f"metrics: {{ textfile: {textfile} }}\n")
+        with_textfile, _ = median_of([GANTRY, "deploy", "bench", "--release", f"h{count - 1}"], project)
+        write = max(0.0, with_textfile - skip)
+        with open(textfile) as f:
+            counted = next(line for line in f if line.startswith('gantry_deployments_total{environment="bench",outcome="succeeded"}'))
+        checks = [("deploy of the live release (skip)", skip, skip90, 60), ("status", status, status90, 50),
+                  ("textfile write (skip with textfile - skip)", write, write, 50)]
+        for name, median, p90, target in checks:
+            met = median < target
+            ok &= met
+            print(f"    {name:44s} median {median:7.1f} ms   p90 {p90:7.1f} ms   target < {target} ms: {'met' if met else 'MISSED'}")
+        print(f"    {'history page (50 rows, --before)':44s} median {history:7.1f} ms")
+        print(f"    textfile: {counted.strip()}")
+        ok &= serve_benchmark(project=project, label=f"{store}, {count:,} deployments")
+    return ok
+
+
 def main():
-    """BENCH_ONLY=handoff,postgres (names: basic, guard, handoff, postgres, select, check, serve, diagnose) runs a subset."""
+    """BENCH_ONLY=handoff,postgres (names: basic, guard, handoff, postgres, select, check, serve, diagnose, history) runs a subset."""
     only = set(filter(None, os.environ.get("BENCH_ONLY", "").split(",")))
     wanted = lambda name: not only or name in only
     print(f"binary: {GANTRY}")
@@ -421,6 +504,10 @@ def main():
         ok &= serve_benchmark()
     if wanted("diagnose"):
         ok &= diagnose_benchmark()
+    if wanted("history"):
+        count = int(os.environ.get("BENCH_HISTORY", "100000"))
+        ok &= history_benchmark(count)
+        ok &= history_benchmark(count, postgres=True)
     sys.exit(0 if ok else 1)
 
 

@@ -3,9 +3,10 @@ import GantryCore
 
 /// The values of every Gantry metric at one moment, derived from a `MonitoringState`.
 ///
-/// Counters and the duration histogram are recomputed from the stored history each time, so
-/// they only grow as history grows and agree between a textfile written by one process and a
-/// `gantry serve` reading the same store. Label values come from the config (environments,
+/// Counters and the duration histogram come from the totals the store keeps as outcomes are
+/// recorded (`HistoryTotals`), so they cost the same with any length of history, never go
+/// down when old deployments are pruned, and agree between a textfile written by one process
+/// and a `gantry serve` reading the same store. Label values come from the config (environments,
 /// runners, checks) or from fixed sets (outcomes, rollback reasons); a release appears only
 /// in `gantry_release_info`, one series per environment.
 public struct MetricsSnapshot: Sendable, Equatable {
@@ -25,19 +26,19 @@ public struct MetricsSnapshot: Sendable, Equatable {
         }
     }
 
-    /// Observations of one histogram series.
-    public struct Durations: Sendable, Equatable {
+    /// One histogram series, already counted into `HistoryTotals.durationBuckets`.
+    public struct Histogram: Sendable, Equatable {
         public var name: String
         public var labels: [Label]
-        public var values: [Duration]
+        /// Observations per bucket, not cumulative, the last for those above every bound.
+        public var buckets: [Int]
+        public var sum: Duration
+        public var count: Int
     }
 
     public var counters: [Sample] = []
     public var gauges: [Sample] = []
-    public var histograms: [Durations] = []
-
-    /// Buckets for deployment durations: seconds up to an hour.
-    public static let deploymentBuckets: [Duration] = [1, 5, 15, 30, 60, 120, 300, 600, 900, 1800, 2700, 3600].map { .seconds($0) }
+    public var histograms: [Histogram] = []
 
     /// Why a rollback ran, a fixed set: `automatic` (a deploy rolled itself back) or
     /// `manual` (`gantry rollback`).
@@ -48,37 +49,34 @@ public struct MetricsSnapshot: Sendable, Equatable {
 
     public init(_ state: MonitoringState, version: String) {
         gauges.append(Sample(name: MetricName.buildInfo, labels: [Label("version", version)], value: 1))
-        let byEnvironment = Dictionary(grouping: state.deployments, by: \.environment)
+        let totals = state.totals
         for environment in state.environments {
             let name = environment.name
             let env = Label("environment", name)
-            let history = byEnvironment[name] ?? []
-            let deploys = history.filter { $0.kind == .deploy }
             for outcome in Outcome.allCases {
-                let finished = deploys.filter { $0.outcome == outcome }
-                counters.append(Sample(name: MetricName.deploymentsTotal, labels: [env, Label("outcome", outcome.rawValue)], value: Double(finished.count)))
-                if let last = finished.compactMap(\.finishedAt).max() {
+                let finished = totals.outcomes(environment: name, kind: .deploy, outcome: outcome)
+                counters.append(Sample(name: MetricName.deploymentsTotal, labels: [env, Label("outcome", outcome.rawValue)], value: Double(finished?.count ?? 0)))
+                if let last = finished?.lastFinishedAt {
                     gauges.append(Sample(name: MetricName.lastDeploymentTimestamp, labels: [env, Label("outcome", outcome.rawValue)], value: last.timeIntervalSince1970))
                 }
                 // Skipped and refused deploys ran nothing; their instants would only drag p50 down.
-                if outcome != .skipped, outcome != .refused {
-                    let durations = finished.compactMap(\.duration)
-                    if !durations.isEmpty {
-                        histograms.append(Durations(name: MetricName.deploymentDuration, labels: [env, Label("outcome", outcome.rawValue)], values: durations))
-                    }
+                if outcome != .skipped, outcome != .refused, let finished, finished.count > 0 {
+                    histograms.append(Histogram(
+                        name: MetricName.deploymentDuration, labels: [env, Label("outcome", outcome.rawValue)],
+                        buckets: finished.buckets, sum: finished.durationSum, count: finished.count
+                    ))
                 }
             }
-            let automatic = deploys.filter { $0.outcome == .rolledBack }.count
-            let manual = history.filter { $0.kind == .rollback && $0.outcome != nil && $0.outcome != .refused && $0.outcome != .skipped }.count
+            let automatic = totals.outcomes(environment: name, kind: .deploy, outcome: .rolledBack)?.count ?? 0
+            let manual = Outcome.allCases.filter { $0 != .refused && $0 != .skipped }
+                .reduce(0) { $0 + (totals.outcomes(environment: name, kind: .rollback, outcome: $1)?.count ?? 0) }
             for (reason, count) in [(RollbackReason.automatic, automatic), (.manual, manual)] {
                 counters.append(Sample(name: MetricName.rollbacksTotal, labels: [env, Label("reason", reason.rawValue)], value: Double(count)))
             }
             // Every code, zeros included: a series that appears only with its first failure
             // hides that failure from increase() and rate().
-            var failures = Dictionary(uniqueKeysWithValues: ReasonCode.allCases.map { ($0, 0) })
-            for record in history { if let code = record.reasonCode { failures[code, default: 0] += 1 } }
             for code in ReasonCode.allCases {
-                counters.append(Sample(name: MetricName.failuresTotal, labels: [env, Label("code", code.rawValue)], value: Double(failures[code] ?? 0)))
+                counters.append(Sample(name: MetricName.failuresTotal, labels: [env, Label("code", code.rawValue)], value: Double(totals.failures(environment: name, code: code))))
             }
             let live = environment.lease.map { $0.isLive(at: state.now) } ?? false
             gauges.append(Sample(name: MetricName.lockHeld, labels: [env], value: live ? 1 : 0))

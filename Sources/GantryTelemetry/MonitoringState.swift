@@ -31,20 +31,21 @@ public struct MonitoringState: Sendable {
     public var environments: [Environment]
     /// The configured runners' names: the only label values `gantry_runner_*` may carry.
     public var runners: [String]
-    /// Every deployment in the store, for the counters and the duration histogram.
-    public var deployments: [DeploymentRecord]
+    /// What the store counted about finished deployments (metrics read only these).
+    public var totals: HistoryTotals
     public var observations: [Observation]
     public var failoverCounts: [FailoverCount]
     public var recentFailovers: [RunnerFailover]
 
+    /// `deployments` stand for a store's history (tests): their totals are counted here.
     public init(
-        now: Date, environments: [Environment], runners: [String], deployments: [DeploymentRecord] = [],
+        now: Date, environments: [Environment], runners: [String], deployments: [DeploymentRecord] = [], totals: HistoryTotals? = nil,
         observations: [Observation] = [], failoverCounts: [FailoverCount] = [], recentFailovers: [RunnerFailover] = []
     ) {
         self.now = now
         self.environments = environments
         self.runners = runners
-        self.deployments = deployments
+        self.totals = totals ?? HistoryTotals(records: deployments)
         self.observations = observations
         self.failoverCounts = failoverCounts
         self.recentFailovers = recentFailovers
@@ -70,7 +71,10 @@ public struct MonitoringState: Sendable {
         var state = MonitoringState(now: now, environments: environments, runners: config.runners.map(\.name))
         if let store {
             let configured = Set(config.environments.map(\.name))
-            state.deployments = try await store.deployments(environment: nil, limit: Int(Int32.max)).filter { configured.contains($0.environment) }
+            let totals = try await store.totals()
+            state.totals = HistoryTotals(
+                outcomes: totals.outcomes.filter { configured.contains($0.environment) }, failures: totals.failures.filter { configured.contains($0.environment) }
+            )
             state.observations = try await store.observations()
             state.failoverCounts = try await store.failoverCounts().filter { configured.contains($0.environment) }
             state.recentFailovers = try await store.failovers(limit: recent)

@@ -10,19 +10,42 @@ import Prometheus
 public enum PrometheusExposition {
     public static func render(_ snapshot: MetricsSnapshot) -> [UInt8] {
         let registry = PrometheusCollectorRegistry()
-        var factory = PrometheusMetricsFactory(registry: registry)
-        factory.durationHistogramBuckets[MetricName.deploymentDuration] = MetricsSnapshot.deploymentBuckets
+        let factory = PrometheusMetricsFactory(registry: registry)
         for sample in snapshot.counters {
             CoreMetrics.Counter(label: sample.name, dimensions: dimensions(sample.labels), factory: factory).increment(by: Int64(sample.value))
         }
         for sample in snapshot.gauges {
             Gauge(label: sample.name, dimensions: dimensions(sample.labels), factory: factory).record(sample.value)
         }
-        for series in snapshot.histograms {
-            let timer = CoreMetrics.Timer(label: series.name, dimensions: dimensions(series.labels), factory: factory)
-            for value in series.values { timer.recordNanoseconds(value.milliseconds * 1_000_000) }
+        return withHelp(registry.emitToBuffer() + histogramText(snapshot.histograms))
+    }
+
+    /// Histograms in the text format, written here because the store keeps them already
+    /// counted into buckets: swift-metrics' histograms only take one observation at a time,
+    /// and replaying a hundred thousand deployments on every scrape is what the totals are
+    /// there to avoid. Same form as swift-prometheus writes (`le="60.0"`, then `+Inf`, `_sum`,
+    /// `_count`).
+    static func histogramText(_ histograms: [MetricsSnapshot.Histogram]) -> [UInt8] {
+        var text = ""
+        var typed = Set<String>()
+        for series in histograms {
+            if typed.insert(series.name).inserted { text += "# TYPE \(series.name) histogram\n" }
+            let labels = series.labels.map { "\($0.name)=\"\(escaped($0.value))\"" }.joined(separator: ",")
+            var cumulative = 0
+            for (index, count) in series.buckets.enumerated() {
+                cumulative += count
+                let bound = index < HistoryTotals.durationBuckets.count ? "\(Double(HistoryTotals.durationBuckets[index].milliseconds) / 1000)" : "+Inf"
+                text += "\(series.name)_bucket{\(labels),le=\"\(bound)\"} \(cumulative)\n"
+            }
+            text += "\(series.name)_sum{\(labels)} \(Double(series.sum.milliseconds) / 1000)\n"
+            text += "\(series.name)_count{\(labels)} \(series.count)\n"
         }
-        return withHelp(registry.emitToBuffer())
+        return Array(text.utf8)
+    }
+
+    /// A label value as the text format wants it: backslash, double quote and newline escaped.
+    static func escaped(_ value: String) -> String {
+        value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: "\\n")
     }
 
     /// The exposition with a `# HELP` line before each family's `# TYPE` line, as

@@ -345,6 +345,113 @@ struct StoreObservationContractTests {
     }
 }
 
+/// Long histories: totals kept as outcomes are recorded, history pages, pruning that never
+/// lowers a counter, and bulk import.
+@Suite("state store contract: long histories")
+struct HistoryContractTests {
+    let origin = Origin(host: "ci-1", pid: 42)
+    let t0 = Date(timeIntervalSince1970: 1_795_000_000)
+
+    func id(_ n: Int) -> DeploymentID { DeploymentID(rawValue: "20261129-000000.000-\(String(format: "%06x", n))") }
+
+    func record(_ n: Int, env: String = "production", kind: DeploymentRecord.Kind = .deploy) -> DeploymentRecord {
+        DeploymentRecord(id: id(n), environment: env, release: "r\(n)", kind: kind, startedAt: t0.addingTimeInterval(Double(n) * 100), origin: origin)
+    }
+
+    /// Begins and finishes deployment `n`, taking `seconds`.
+    func finish(_ store: any StateStore, _ n: Int, _ outcome: Outcome, seconds: Double, env: String = "production", kind: DeploymentRecord.Kind = .deploy, code: ReasonCode? = nil) async throws {
+        let record = record(n, env: env, kind: kind)
+        try await store.beginDeployment(record, token: nil)
+        try await store.finishDeployment(record.id, outcome: outcome, reason: nil, code: code, at: record.startedAt.addingTimeInterval(seconds), promote: outcome == .succeeded, token: nil)
+    }
+
+    @Test("totals count each outcome once, with durations in buckets; a second finish does not count again", arguments: StoreFactory.all)
+    func totals(factory: StoreFactory) async throws {
+        let store = try await factory.make()
+        #expect(try await store.totals() == HistoryTotals())
+        try await finish(store, 1, .succeeded, seconds: 42)
+        try await finish(store, 2, .succeeded, seconds: 70)
+        try await finish(store, 3, .rolledBack, seconds: 3, code: .checkFailed)
+        try await finish(store, 4, .succeeded, seconds: 9, env: "staging")
+        try await finish(store, 5, .failed, seconds: 1, kind: .rollback, code: .rollbackFailed)
+        try await store.finishDeployment(id(3), outcome: .failed, reason: nil, code: .commandFailed, at: t0.addingTimeInterval(400), promote: false, token: nil)
+        let totals = try await store.totals()
+        let succeeded = try #require(totals.outcomes(environment: "production", kind: .deploy, outcome: .succeeded))
+        #expect(succeeded.count == 2 && succeeded.durationSum == .seconds(112))
+        #expect(succeeded.lastFinishedAt == t0.addingTimeInterval(270))
+        #expect(succeeded.buckets[HistoryTotals.bucket(of: .seconds(42))] == 1 && succeeded.buckets[HistoryTotals.bucket(of: .seconds(70))] == 1)
+        #expect(succeeded.buckets.reduce(0, +) == 2)
+        #expect(totals.outcomes(environment: "production", kind: .deploy, outcome: .rolledBack)?.count == 1, "counted at its first outcome only")
+        #expect(totals.outcomes(environment: "production", kind: .deploy, outcome: .failed) == nil)
+        #expect(totals.outcomes(environment: "production", kind: .rollback, outcome: .failed)?.count == 1)
+        #expect(totals.outcomes(environment: "staging", kind: .deploy, outcome: .succeeded)?.count == 1)
+        #expect(totals.failures(environment: "production", code: .checkFailed) == 1)
+        #expect(totals.failures(environment: "production", code: .commandFailed) == 0)
+        #expect(totals.failures(environment: "production", code: .rollbackFailed) == 1)
+    }
+
+    @Test("history pages newest first with a cursor", arguments: StoreFactory.all)
+    func paging(factory: StoreFactory) async throws {
+        let store = try await factory.make()
+        for n in 1...7 { try await finish(store, n, .succeeded, seconds: 1) }
+        try await finish(store, 8, .succeeded, seconds: 1, env: "staging")
+        let first = try await store.deployments(environment: "production", limit: 3, before: nil)
+        #expect(first.map(\.id) == [id(7), id(6), id(5)])
+        let second = try await store.deployments(environment: "production", limit: 3, before: first.last?.id)
+        #expect(second.map(\.id) == [id(4), id(3), id(2)])
+        let third = try await store.deployments(environment: "production", limit: 3, before: second.last?.id)
+        #expect(third.map(\.id) == [id(1)])
+        #expect(try await store.deployments(environment: nil, limit: 2, before: id(8)).map(\.id) == [id(7), id(6)])
+    }
+
+    @Test("prune deletes old finished deployments and their journals, keeps what recovery and rollback need, and never lowers a total", arguments: StoreFactory.all)
+    func prune(factory: StoreFactory) async throws {
+        let store = try await factory.make()
+        for n in 1...5 { try await finish(store, n, .succeeded, seconds: 2) }
+        try await finish(store, 6, .failed, seconds: 2, code: .commandFailed)
+        try await store.append(JournalEvent(kind: .note, message: "old"), to: id(2), at: t0.addingTimeInterval(201), token: nil)
+        try await finish(store, 7, .skipped, seconds: 0)
+        try await store.beginDeployment(record(8, env: "staging"), token: nil)
+        let before = try await store.totals()
+        // Everything finished before deployment 9's start would be old enough.
+        let deleted = try await store.prune(finishedBefore: t0.addingTimeInterval(10_000))
+        let left = try await store.deployments(environment: nil, limit: 100, before: nil).map(\.id)
+        // 5 is current (the last success), 6 the newest that ran, 7 the newest, 8 unfinished.
+        #expect(Set(left) == [id(5), id(6), id(7), id(8)], "\(left)")
+        #expect(deleted == 4)
+        #expect(try await store.journal(id(2)).isEmpty)
+        #expect(try await store.deployment(id(2)) == nil)
+        #expect(try await store.totals() == before, "pruning never lowers a counter")
+        #expect(try await store.environmentState("production").current == "r5")
+        #expect(try await store.prune(finishedBefore: t0.addingTimeInterval(10_000)) == 0)
+    }
+
+    @Test("an import writes deployments and journals as they were, adds the finished ones to the totals and promotes the current one", arguments: StoreFactory.all)
+    func importing(factory: StoreFactory) async throws {
+        let store = try await factory.make()
+        var deployments: [StateExport.Deployment] = []
+        for n in 1...3 {
+            var record = record(n)
+            record.outcome = n == 2 ? .failed : .succeeded
+            record.reasonCode = n == 2 ? .commandFailed : nil
+            record.finishedAt = record.startedAt.addingTimeInterval(30)
+            deployments.append(StateExport.Deployment(record: record, journal: [JournalEntry(sequence: 1, at: record.startedAt, event: JournalEvent(kind: .note, message: "imported \(n)"))]))
+        }
+        deployments.append(StateExport.Deployment(record: record(4), journal: []))
+        try await store.importDeployments(deployments, current: [id(3)])
+        #expect(try await store.deployments(environment: "production", limit: 10, before: nil).map(\.id) == [id(4), id(3), id(2), id(1)])
+        #expect(try await store.deployment(id(2))?.reasonCode == .commandFailed)
+        #expect(try await store.journal(id(1)).map(\.event) == [JournalEvent(kind: .note, message: "imported 1")])
+        #expect(try await store.unfinishedDeployments(environment: "production", excluding: nil).map(\.id) == [id(4)])
+        let totals = try await store.totals()
+        #expect(totals.outcomes(environment: "production", kind: .deploy, outcome: .succeeded)?.count == 2)
+        #expect(totals.outcomes(environment: "production", kind: .deploy, outcome: .succeeded)?.durationSum == .seconds(60))
+        #expect(totals.failures(environment: "production", code: .commandFailed) == 1)
+        let state = try await store.environmentState("production")
+        #expect(state.current == "r3" && state.lastGood == "r3" && state.currentDeploymentID == id(3))
+    }
+}
+
 @Suite("sqlite store")
 struct SQLiteStoreTests {
     func temporaryPath() -> String {

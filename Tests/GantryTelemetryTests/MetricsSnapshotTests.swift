@@ -44,7 +44,7 @@ struct MetricsSnapshotTests {
     }
 
     @Test("counters and gauges come from the stored history, with config-bounded labels")
-    func values() {
+    func values() throws {
         let snapshot = MetricsSnapshot(state(), version: "0.2.0")
         #expect(value(snapshot.counters, "gantry_deployments_total", ["environment": "production", "outcome": "succeeded"]) == 2)
         #expect(value(snapshot.counters, "gantry_deployments_total", ["environment": "production", "outcome": "failed"]) == 0)
@@ -68,8 +68,9 @@ struct MetricsSnapshotTests {
         #expect(snapshot.counters.filter { $0.name == "gantry_failures_total" }.count == ReasonCode.allCases.count * 2)
         let labels = (snapshot.counters + snapshot.gauges).flatMap(\.labels).map(\.value)
         #expect(!labels.contains("gone") && !labels.contains("decommissioned") && !labels.contains("old"), "labels outside the config")
-        let durations = snapshot.histograms.first { $0.labels.contains(MetricsSnapshot.Label("outcome", "succeeded")) }?.values
-        #expect(durations == [.seconds(42), .seconds(70)])
+        let durations = try #require(snapshot.histograms.first { $0.labels.contains(MetricsSnapshot.Label("outcome", "succeeded")) })
+        #expect(durations.count == 2 && durations.sum == .seconds(112))
+        #expect(durations.buckets[HistoryTotals.bucket(of: .seconds(42))] == 1 && durations.buckets[HistoryTotals.bucket(of: .seconds(70))] == 1)
         #expect(!snapshot.histograms.contains { $0.labels.contains(MetricsSnapshot.Label("outcome", "skipped")) })
     }
 
@@ -82,6 +83,8 @@ struct MetricsSnapshotTests {
         #expect(text.contains(#"gantry_deployment_duration_seconds_bucket{environment="production",outcome="succeeded",le="60.0"} 1"#))
         #expect(text.contains(#"gantry_deployment_duration_seconds_bucket{environment="production",outcome="succeeded",le="3600.0"} 2"#))
         #expect(text.contains(#"gantry_deployment_duration_seconds_count{environment="production",outcome="succeeded"} 2"#))
+        #expect(text.contains(#"gantry_deployment_duration_seconds_bucket{environment="production",outcome="succeeded",le="+Inf"} 2"#))
+        #expect(text.contains(#"gantry_deployment_duration_seconds_sum{environment="production",outcome="succeeded"} 112.0"#))
         #expect(text.contains(#"gantry_release_info{environment="production",release="1.2"} 1"#))
         #expect(text.hasSuffix("\n"))
     }

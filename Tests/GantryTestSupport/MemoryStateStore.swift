@@ -13,6 +13,8 @@ public actor MemoryStateStore: StateStore {
     public private(set) var locks: [String: (lease: Lease, held: Bool)] = [:]
     public private(set) var latest: [String: Observation] = [:]
     public private(set) var failoverLog: [RunnerFailover] = []
+    /// Every deployment as first finished: what the totals count, pruning or not.
+    private var counted: [DeploymentRecord] = []
 
     public func record(_ observations: [Observation]) throws(StoreError) {
         for observation in observations {
@@ -140,22 +142,57 @@ public actor MemoryStateStore: StateStore {
     public func finishDeployment(_ id: DeploymentID, outcome: Outcome, reason: String?, code: ReasonCode?, at: Date, promote: Bool, token: FencingToken?) throws(StoreError) {
         guard var record = records[id] else { throw StoreError(.notFound, "no \(id)") }
         try check(record.environment, token)
+        let first = record.outcome == nil
         record.outcome = outcome
         record.reason = reason
         record.reasonCode = code
         record.finishedAt = at
         records[id] = record
+        if first { counted.append(record) }
         if promote {
             environments[record.environment] = EnvironmentState(name: record.environment, current: record.release, lastGood: record.release, currentDeploymentID: id, updatedAt: at)
         }
     }
 
-    public func deployments(environment: String?, limit: Int) throws(StoreError) -> [DeploymentRecord] {
-        Array(records.values.filter { environment == nil || $0.environment == environment }.sorted { $0.id > $1.id }.prefix(limit))
+    public func deployments(environment: String?, limit: Int, before: DeploymentID?) throws(StoreError) -> [DeploymentRecord] {
+        Array(records.values.filter { (environment == nil || $0.environment == environment) && (before == nil || $0.id < before!) }.sorted { $0.id > $1.id }.prefix(limit))
+    }
+
+    public func totals() throws(StoreError) -> HistoryTotals { HistoryTotals(records: counted) }
+
+    public func prune(finishedBefore: Date) throws(StoreError) -> Int {
+        let all = records.values.sorted { $0.id > $1.id }
+        var kept = Set(environments.values.compactMap(\.currentDeploymentID))
+        for environment in Set(all.map(\.environment)) {
+            let own = all.filter { $0.environment == environment }
+            if let newest = own.first { kept.insert(newest.id) }
+            if let ran = own.first(where: { $0.outcome != .skipped && $0.outcome != .refused }) { kept.insert(ran.id) }
+        }
+        let doomed = all.filter { $0.outcome != nil && ($0.finishedAt ?? .distantFuture) < finishedBefore && !kept.contains($0.id) }
+        for record in doomed {
+            records[record.id] = nil
+            journals[record.id] = nil
+        }
+        return doomed.count
+    }
+
+    public func importDeployments(_ deployments: [StateExport.Deployment], current: Set<DeploymentID>) throws(StoreError) {
+        for deployment in deployments {
+            var record = deployment.record
+            if record.outcome != nil { record.finishedAt = record.finishedAt ?? record.startedAt }
+            records[record.id] = record
+            journals[record.id] = deployment.journal
+            if record.outcome != nil { counted.append(record) }
+            if current.contains(record.id) {
+                environments[record.environment] = EnvironmentState(
+                    name: record.environment, current: record.release, lastGood: record.release, currentDeploymentID: record.id, updatedAt: record.finishedAt
+                )
+            }
+        }
     }
 
     public func lastEffectiveDeployment(environment: String, excluding: DeploymentID?) throws(StoreError) -> DeploymentRecord? {
-        try deployments(environment: environment, limit: .max).first { $0.id != excluding && $0.outcome != .skipped && $0.outcome != .refused }
+        try deployments(environment: environment, limit: .max, before: nil).first { $0.id != excluding && $0.outcome != .skipped && $0.outcome != .refused }
     }
 
     public func deployment(_ id: DeploymentID) throws(StoreError) -> DeploymentRecord? { records[id] }

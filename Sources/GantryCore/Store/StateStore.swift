@@ -52,8 +52,9 @@ public protocol StateStore: Sendable {
     /// `protect.lock_after_rollback`.
     func holdLock(environment: String, token: FencingToken, reason: String) async throws(StoreError)
 
-    /// Recent deployments, newest first, of one environment or all.
-    func deployments(environment: String?, limit: Int) async throws(StoreError) -> [DeploymentRecord]
+    /// Deployments, newest first, of one environment or all; with `before`, only those older
+    /// than that one (the next page of a history).
+    func deployments(environment: String?, limit: Int, before: DeploymentID?) async throws(StoreError) -> [DeploymentRecord]
     /// The newest deployment of the environment that ran or is running (not skipped or
     /// refused), other than `excluding`.
     func lastEffectiveDeployment(environment: String, excluding: DeploymentID?) async throws(StoreError) -> DeploymentRecord?
@@ -61,6 +62,20 @@ public protocol StateStore: Sendable {
     /// Deployments of the environment that started and never recorded an outcome: killed.
     func unfinishedDeployments(environment: String, excluding: DeploymentID?) async throws(StoreError) -> [DeploymentRecord]
     func journal(_ id: DeploymentID) async throws(StoreError) -> [JournalEntry]
+
+    /// What the metrics count about every finished deployment ever recorded, pruned ones
+    /// included, as kept in the same transaction as each outcome.
+    func totals() async throws(StoreError) -> HistoryTotals
+    /// Deletes deployments that finished before `finishedBefore`, with their journals, and
+    /// returns how many. Never deleted: unfinished deployments (recovery needs them), the
+    /// newest deployment and the newest that ran of each environment, and each environment's
+    /// current one. The totals are not touched.
+    func prune(finishedBefore: Date) async throws(StoreError) -> Int
+    /// Writes finished (or unfinished) deployments with their journals as they were, in one
+    /// transaction, adding the finished ones to the totals; those in `current` become their
+    /// environment's current and last good release. For `gantry store import`, into a store
+    /// that holds no deployment.
+    func importDeployments(_ deployments: [StateExport.Deployment], current: Set<DeploymentID>) async throws(StoreError)
 
     /// Keeps the latest observation per subject, environment and name (newer replaces older;
     /// an observation older than the stored one is ignored).
@@ -81,6 +96,11 @@ extension StateStore {
     /// `finishDeployment` without a reason code: a success, or a record of an older version.
     public func finishDeployment(_ id: DeploymentID, outcome: Outcome, reason: String?, at: Date, promote: Bool, token: FencingToken?) async throws(StoreError) {
         try await finishDeployment(id, outcome: outcome, reason: reason, code: nil, at: at, promote: promote, token: token)
+    }
+
+    /// The newest deployments, of one environment or all.
+    public func deployments(environment: String?, limit: Int) async throws(StoreError) -> [DeploymentRecord] {
+        try await deployments(environment: environment, limit: limit, before: nil)
     }
 
     public func awaitLockRelease(environment: String, waiter: DeploymentID, timeout: Duration, clock: any GantryClock) async throws {

@@ -7,10 +7,17 @@ public import Foundation
 public struct StateExport: Codable, Sendable {
     public static let format = "gantry-state"
     public static let currentVersion = 1
+    /// Deployments written per transaction by an import.
+    static let batchSize = 1000
 
     public struct Deployment: Codable, Sendable {
         public var record: DeploymentRecord
         public var journal: [JournalEntry]
+
+        public init(record: DeploymentRecord, journal: [JournalEntry]) {
+            self.record = record
+            self.journal = journal
+        }
     }
 
     public var format: String
@@ -52,25 +59,15 @@ public struct StateExport: Codable, Sendable {
         }
     }
 
-    /// Writes everything into `target` (which `validate` found empty).
+    /// Writes everything into `target` (which `validate` found empty), a thousand
+    /// deployments per transaction.
     public func write(to target: any StateStore) async throws(StoreError) {
         let current = Set(environments.compactMap(\.currentDeploymentID))
-        for deployment in deployments {
-            var record = deployment.record
-            let outcome = record.outcome
-            let finishedAt = record.finishedAt
-            record.outcome = nil
-            record.finishedAt = nil
-            try await target.beginDeployment(record, token: nil)
-            for entry in deployment.journal {
-                try await target.append(entry.event, to: record.id, at: entry.at, token: nil)
-            }
-            if let outcome {
-                try await target.finishDeployment(
-                    record.id, outcome: outcome, reason: record.reason, code: record.reasonCode, at: finishedAt ?? record.startedAt,
-                    promote: current.contains(record.id), token: nil
-                )
-            }
+        var start = 0
+        while start < deployments.count {
+            let batch = Array(deployments[start..<min(start + Self.batchSize, deployments.count)])
+            try await target.importDeployments(batch, current: current.intersection(batch.map(\.record.id)))
+            start += Self.batchSize
         }
         for environment in environments {
             if let reset = environment.breakerResetAt { try await target.setFreeze(environment: environment.name, freeze: nil, at: reset) }

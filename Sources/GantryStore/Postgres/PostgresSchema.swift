@@ -119,6 +119,11 @@ enum PostgresSchema {
         (3, [
             "ALTER TABLE gantry_deployments ADD COLUMN reason_code TEXT",
         ]),
+        // What the metrics count, kept as outcomes are recorded (`HistoryTotals`), counted
+        // once from the deployments already stored.
+        (4, HistoryTotalsSQL.createTables(.postgres) + HistoryTotalsSQL.add(.postgres, from: "gantry_deployments") + [
+            "CREATE INDEX gantry_deployments_by_finish ON gantry_deployments (finished_at) WHERE outcome IS NOT NULL",
+        ]),
     ]
 
     static var latest: Int { migrations.map(\.version).max() ?? 0 }

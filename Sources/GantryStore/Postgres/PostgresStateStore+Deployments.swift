@@ -82,12 +82,16 @@ extension PostgresStateStore {
             try await Self.all(client.query(
                 """
                 WITH allowed AS (
-                    SELECT d.id FROM gantry_deployments d
+                    SELECT d.id, d.outcome AS prior_outcome FROM gantry_deployments d
                     WHERE d.id = \(id.rawValue) AND (\(token == nil) OR EXISTS (
                         SELECT 1 FROM gantry_locks l WHERE l.environment = d.environment AND l.token = \(token?.value ?? -1) AND l.held FOR SHARE))
                 ), finished AS (
                     UPDATE gantry_deployments SET outcome = \(outcome.rawValue), reason = \(reason), reason_code = \(code?.rawValue), finished_at = \(at)
-                    WHERE id IN (SELECT id FROM allowed) RETURNING id, environment, release
+                    WHERE id IN (SELECT id FROM allowed) RETURNING id, environment, release, kind, outcome, reason_code, started_at, finished_at
+                ), counted AS (
+                    \(unescaped: Self.countOnce[0]) RETURNING 1
+                ), failures_counted AS (
+                    \(unescaped: Self.countOnce[1]) RETURNING 1
                 ), promoted AS (
                     INSERT INTO gantry_environments (name, current_release, last_good_release, current_deployment_id, updated_at)
                     SELECT environment, release, release, id, \(at) FROM finished WHERE \(promote)
@@ -105,6 +109,10 @@ extension PostgresStateStore {
         guard let record = try await deployment(id) else { throw StoreError(.notFound, "no deployment \(id)") }
         if let token { try await staleToken(environment: record.environment, token: token) }
     }
+
+    /// Adds a finished deployment to the totals in the statement that finishes it, once: at
+    /// its first outcome (all parts of one statement see the row as it was before).
+    static let countOnce = HistoryTotalsSQL.add(.postgres, from: "finished JOIN allowed USING (id) WHERE prior_outcome IS NULL")
 
     public func setFreeze(environment: String, freeze: EnvironmentState.Freeze?, at: Date) async throws(StoreError) {
         let logger = logger
@@ -124,16 +132,18 @@ extension PostgresStateStore {
         }
     }
 
-    public func deployments(environment: String?, limit: Int) async throws(StoreError) -> [DeploymentRecord] {
+    public func deployments(environment: String?, limit: Int, before: DeploymentID?) async throws(StoreError) -> [DeploymentRecord] {
         let logger = logger
         let limit = Int64(min(limit, Int(Int32.max)))
+        // The id sorts as the start time does, so it pages the history.
+        let before = before?.rawValue
         return try await autocommit { connection in
             if let environment {
                 return try await Self.all(connection.query(
-                    "SELECT * FROM gantry_deployments WHERE environment = \(environment) ORDER BY id DESC LIMIT \(limit)", logger: logger
+                    "SELECT * FROM gantry_deployments WHERE environment = \(environment) AND (\(before)::text IS NULL OR id < \(before)) ORDER BY id DESC LIMIT \(limit)", logger: logger
                 )).map(Self.deployment)
             }
-            return try await Self.all(connection.query("SELECT * FROM gantry_deployments ORDER BY id DESC LIMIT \(limit)", logger: logger)).map(Self.deployment)
+            return try await Self.all(connection.query("SELECT * FROM gantry_deployments WHERE (\(before)::text IS NULL OR id < \(before)) ORDER BY id DESC LIMIT \(limit)", logger: logger)).map(Self.deployment)
         }
     }
 

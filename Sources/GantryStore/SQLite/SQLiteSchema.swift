@@ -95,6 +95,14 @@ enum SQLiteSchema {
         migrator.registerMigration("5-reason-code") { db in
             try db.execute(sql: "ALTER TABLE deployments ADD COLUMN reason_code TEXT")
         }
+        // What the metrics count, kept as outcomes are recorded (`HistoryTotals`), counted
+        // once from the deployments already stored.
+        migrator.registerMigration("6-history-totals") { db in
+            for statement in HistoryTotalsSQL.createTables(.sqlite) + HistoryTotalsSQL.add(.sqlite, from: "deployments") {
+                try db.execute(sql: statement)
+            }
+            try db.execute(sql: "CREATE INDEX deployments_by_finish ON deployments (finished_at) WHERE outcome IS NOT NULL")
+        }
         return migrator
     }
 }

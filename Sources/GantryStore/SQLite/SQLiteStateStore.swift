@@ -252,23 +252,35 @@ public final class SQLiteStateStore: StateStore {
         try write { db in
             let environment = try Self.environment(of: id, db)
             if let token { try Self.requireToken(db, environment: environment, token: token) }
+            let firstOutcome = try String.fetchOne(db, sql: "SELECT outcome FROM deployments WHERE id = ?", arguments: [id.rawValue]) == nil
             try db.execute(
                 sql: "UPDATE deployments SET outcome = ?, reason = ?, reason_code = ?, finished_at = ? WHERE id = ?",
                 arguments: [outcome.rawValue, reason, code?.rawValue, Self.millis(at), id.rawValue]
             )
+            // A deployment counts once, at its first outcome.
+            if firstOutcome {
+                for statement in HistoryTotalsSQL.add(.sqlite, from: "deployments WHERE id = ?") {
+                    try db.execute(sql: statement, arguments: [id.rawValue])
+                }
+            }
             guard promote else { return }
-            let release = try String.fetchOne(db, sql: "SELECT release FROM deployments WHERE id = ?", arguments: [id.rawValue])
-            try db.execute(
-                sql: """
-                    INSERT INTO environments (name, current_release, last_good_release, current_deployment_id, updated_at)
-                    VALUES (?, ?, ?, ?, ?)
-                    ON CONFLICT (name) DO UPDATE SET current_release = excluded.current_release,
-                        last_good_release = excluded.last_good_release,
-                        current_deployment_id = excluded.current_deployment_id, updated_at = excluded.updated_at
-                    """,
-                arguments: [environment, release, release, id.rawValue, Self.millis(at)]
-            )
+            try Self.promote(id, environment: environment, at: at, db)
         }
+    }
+
+    /// Makes the deployment's release the environment's current and last good one.
+    static func promote(_ id: DeploymentID, environment: String, at: Date, _ db: Database) throws {
+        let release = try String.fetchOne(db, sql: "SELECT release FROM deployments WHERE id = ?", arguments: [id.rawValue])
+        try db.execute(
+            sql: """
+                INSERT INTO environments (name, current_release, last_good_release, current_deployment_id, updated_at)
+                VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (name) DO UPDATE SET current_release = excluded.current_release,
+                    last_good_release = excluded.last_good_release,
+                    current_deployment_id = excluded.current_deployment_id, updated_at = excluded.updated_at
+                """,
+            arguments: [environment, release, release, id.rawValue, Self.millis(at)]
+        )
     }
 
     public func setFreeze(environment: String, freeze: EnvironmentState.Freeze?, at: Date) async throws(StoreError) {
@@ -297,15 +309,17 @@ public final class SQLiteStateStore: StateStore {
         }
     }
 
-    public func deployments(environment: String?, limit: Int) async throws(StoreError) -> [DeploymentRecord] {
+    public func deployments(environment: String?, limit: Int, before: DeploymentID?) async throws(StoreError) -> [DeploymentRecord] {
         try read { db in
+            // The id sorts as the start time does, so it pages the history.
+            let before = before?.rawValue
             if let environment {
                 return try Row.fetchAll(
-                    db, sql: "SELECT * FROM deployments WHERE environment = ? ORDER BY id DESC LIMIT ?",
-                    arguments: [environment, limit]
+                    db, sql: "SELECT * FROM deployments WHERE environment = ? AND (? IS NULL OR id < ?) ORDER BY id DESC LIMIT ?",
+                    arguments: [environment, before, before, limit]
                 ).map(Self.deployment)
             }
-            return try Row.fetchAll(db, sql: "SELECT * FROM deployments ORDER BY id DESC LIMIT ?", arguments: [limit]).map(Self.deployment)
+            return try Row.fetchAll(db, sql: "SELECT * FROM deployments WHERE ? IS NULL OR id < ? ORDER BY id DESC LIMIT ?", arguments: [before, before, limit]).map(Self.deployment)
         }
     }
 

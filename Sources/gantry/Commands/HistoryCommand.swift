@@ -17,11 +17,17 @@ struct HistoryCommand: AsyncParsableCommand {
     @Option(help: "How many deployments to list.")
     var limit = 20
 
+    @Option(help: ArgumentHelp("List only deployments older than this one: the next page, as the previous page's last line or 'next' says.", valueName: "id"))
+    var before: String?
+
     @Flag(help: "Print the deployments as JSON.")
     var json = false
 
     func validate() throws {
         guard (1...10_000).contains(limit) else { throw ValidationError("--limit must be between 1 and 10000") }
+        if let before, !DeploymentID.isWellFormed(before) {
+            throw ValidationError("--before '\(before)' is not a deployment id (such as 20261201-093000.000-a1b2c3)")
+        }
     }
 
     func run() async throws {
@@ -31,17 +37,19 @@ struct HistoryCommand: AsyncParsableCommand {
         var records: [DeploymentRecord] = []
         if let store = try await context.openStore(config: config, create: false) {
             do {
-                records = try await store.deployments(environment: name, limit: limit)
+                records = try await store.deployments(environment: name, limit: limit, before: before.map(DeploymentID.init(rawValue:)))
             } catch {
                 throw Failure.store(error)
             }
         }
+        // A full page may have more behind it; the cursor is its oldest deployment.
+        let next = records.count == limit ? records.last?.id.rawValue : nil
         if json {
-            JSONOutput.print(HistoryView(environment: name, deployments: records.map(DeploymentView.init)))
+            JSONOutput.print(HistoryView(environment: name, deployments: records.map(DeploymentView.init), next: next))
             return
         }
         guard !records.isEmpty else {
-            Console.write("no deployments of \(name) yet\n", to: STDOUT_FILENO)
+            Console.write(before == nil ? "no deployments of \(name) yet\n" : "no deployments of \(name) before \(before ?? "")\n", to: STDOUT_FILENO)
             return
         }
         let rows = records.map { record in
@@ -52,6 +60,7 @@ struct HistoryCommand: AsyncParsableCommand {
         }
         let table = TextTable(headers: ["ID", "RELEASE", "OUTCOME", "STARTED", "TOOK", "BY", "REASON"], rows: rows)
         Console.write(table.render(style: Style(enabled: context.console().traits.color)), to: STDOUT_FILENO)
+        if let next { Console.write("older: gantry history \(name) --limit \(limit) --before \(next)\n", to: STDOUT_FILENO) }
     }
 }
 
@@ -59,4 +68,16 @@ struct HistoryCommand: AsyncParsableCommand {
 struct HistoryView: Encodable {
     var environment: String
     var deployments: [DeploymentView]
+    /// Pass as `--before` for the next (older) page; null when this page was not full.
+    var next: String?
+
+    enum CodingKeys: String, CodingKey { case environment, deployments, next }
+
+    /// `next` is written as null rather than left out: a reader tells "last page" apart.
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(environment, forKey: .environment)
+        try container.encode(deployments, forKey: .deployments)
+        try container.encode(next, forKey: .next)
+    }
 }

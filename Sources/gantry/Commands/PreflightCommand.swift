@@ -10,7 +10,7 @@ struct PreflightCommand: AsyncParsableCommand {
         commandName: "preflight",
         abstract: "Check that a deploy could start: secrets, inventory, tools, disk, reachability, a way back.",
         discussion: """
-            Runs every preflight check and lists every failure (secrets by name only). 'gantry \\
+            Runs every preflight check and lists every failure (secrets by name only). 'gantry \
             deploy' runs the same checks after taking the lock and refuses (exit 3) when one fails.
 
             Exit codes: 0 all passed (warnings allowed); 2 bad input; 3 a check failed.

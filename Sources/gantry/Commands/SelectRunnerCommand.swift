@@ -11,10 +11,10 @@ struct SelectRunnerCommand: AsyncParsableCommand {
         commandName: "select-runner",
         abstract: "Print the label of the healthiest runner for an environment.",
         discussion: """
-            Runners carrying the environment's name as a label are eligible (all runners when none \\
-            does). The healthy one with the best priority wins; when it is not the first choice, \\
-            the failover is reported. On GitHub Actions, runner=<label>, runner-name=<name> and \\
-            labels=<JSON list> are appended to $GITHUB_OUTPUT, and the step summary names the \\
+            Runners carrying the environment's name as a label are eligible (all runners when none \
+            does). The healthy one with the best priority wins; when it is not the first choice, \
+            the failover is reported. On GitHub Actions, runner=<label>, runner-name=<name> and \
+            labels=<JSON list> are appended to $GITHUB_OUTPUT, and the step summary names the \
             choice. Exit 3, with every runner's reason, when none is healthy.
             """
     )

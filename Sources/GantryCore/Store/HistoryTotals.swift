@@ -1,0 +1,110 @@
+public import Foundation
+
+/// What the metrics count about finished deployments, kept by the store itself: each
+/// outcome adds to these totals in the same transaction that records it.
+///
+/// Counters read from here cost the same with ten deployments or a hundred thousand, and
+/// pruning old deployments (`gantry store prune`) never lowers them: a Prometheus counter
+/// that went down would read as a reset. A deployment counts once, when its first outcome is
+/// recorded.
+public struct HistoryTotals: Sendable, Equatable {
+    /// Finished deployments of one kind and outcome in one environment.
+    public struct Outcomes: Sendable, Equatable {
+        public var environment: String
+        public var kind: DeploymentRecord.Kind
+        public var outcome: Outcome
+        public var count: Int
+        public var lastFinishedAt: Date?
+        /// The sum of their durations.
+        public var durationSum: Duration
+        /// How many took at most each of `durationBuckets` (not cumulative: each deployment
+        /// is in one bucket), then one more for those that took longer.
+        public var buckets: [Int]
+
+        public init(
+            environment: String, kind: DeploymentRecord.Kind, outcome: Outcome, count: Int = 0, lastFinishedAt: Date? = nil,
+            durationSum: Duration = .zero, buckets: [Int] = Array(repeating: 0, count: HistoryTotals.durationBuckets.count + 1)
+        ) {
+            self.environment = environment
+            self.kind = kind
+            self.outcome = outcome
+            self.count = count
+            self.lastFinishedAt = lastFinishedAt
+            self.durationSum = durationSum
+            self.buckets = buckets
+        }
+    }
+
+    /// Deployments of one environment that ended with one reason code.
+    public struct Failures: Sendable, Equatable {
+        public var environment: String
+        public var code: ReasonCode
+        public var count: Int
+
+        public init(environment: String, code: ReasonCode, count: Int) {
+            self.environment = environment
+            self.code = code
+            self.count = count
+        }
+    }
+
+    public var outcomes: [Outcomes]
+    public var failures: [Failures]
+
+    public init(outcomes: [Outcomes] = [], failures: [Failures] = []) {
+        self.outcomes = outcomes
+        self.failures = failures
+    }
+
+    /// Upper bounds of the deployment duration histogram's buckets: seconds up to an hour.
+    /// The stores keep counts per bucket, so changing these needs a migration that recounts.
+    public static let durationBuckets: [Duration] = [1, 5, 15, 30, 60, 120, 300, 600, 900, 1800, 2700, 3600].map { .seconds($0) }
+
+    /// The bucket a duration falls in: the first whose bound it does not exceed, else the
+    /// last (longer than every bound).
+    public static func bucket(of duration: Duration) -> Int {
+        durationBuckets.firstIndex { duration <= $0 } ?? durationBuckets.count
+    }
+
+    /// The totals of `records`, as the stores keep them (finished records only).
+    public init(records: [DeploymentRecord]) {
+        var outcomes: [String: Outcomes] = [:]
+        var failures: [String: Failures] = [:]
+        for record in records {
+            guard let outcome = record.outcome else { continue }
+            let key = "\(record.environment)\u{0}\(record.kind.rawValue)\u{0}\(outcome.rawValue)"
+            var total = outcomes[key] ?? Outcomes(environment: record.environment, kind: record.kind, outcome: outcome)
+            total.add(record)
+            outcomes[key] = total
+            if let code = record.reasonCode {
+                let key = "\(record.environment)\u{0}\(code.rawValue)"
+                failures[key, default: Failures(environment: record.environment, code: code, count: 0)].count += 1
+            }
+        }
+        self.init(
+            outcomes: outcomes.keys.sorted().compactMap { outcomes[$0] },
+            failures: failures.keys.sorted().compactMap { failures[$0] }
+        )
+    }
+
+    /// The totals of one environment's deployments of `kind` that ended in `outcome`.
+    public func outcomes(environment: String, kind: DeploymentRecord.Kind, outcome: Outcome) -> Outcomes? {
+        outcomes.first { $0.environment == environment && $0.kind == kind && $0.outcome == outcome }
+    }
+
+    /// How many of one environment's deployments ended with `code`.
+    public func failures(environment: String, code: ReasonCode) -> Int {
+        failures.first { $0.environment == environment && $0.code == code }?.count ?? 0
+    }
+}
+
+extension HistoryTotals.Outcomes {
+    /// Counts one finished record in.
+    public mutating func add(_ record: DeploymentRecord) {
+        count += 1
+        if let finished = record.finishedAt { lastFinishedAt = max(lastFinishedAt ?? finished, finished) }
+        let duration = record.duration ?? .zero
+        durationSum += duration
+        buckets[HistoryTotals.bucket(of: duration)] += 1
+    }
+}

@@ -1,0 +1,101 @@
+import GantryCore
+
+/// The SQL both stores use to keep `HistoryTotals`: a table of outcome totals and one of
+/// failure totals, to which each finished deployment adds its contribution, computed in SQL
+/// from its row. A finish, a migration's backfill and an import all add the same way, so
+/// the totals cannot drift from the rows they were counted from.
+enum HistoryTotalsSQL {
+    enum Dialect {
+        case sqlite
+        case postgres
+
+        var integer: String { self == .sqlite ? "INTEGER" : "BIGINT" }
+        var time: String { self == .sqlite ? "INTEGER" : "TIMESTAMPTZ" }
+        /// Milliseconds between two time columns.
+        func milliseconds(from start: String, to end: String) -> String {
+            self == .sqlite ? "(\(end) - \(start))" : "(EXTRACT(EPOCH FROM (\(end) - \(start))) * 1000)"
+        }
+        /// The later of two times, either of which may be NULL.
+        func later(_ a: String, _ b: String) -> String {
+            self == .sqlite ? "MAX(COALESCE(\(a), \(b)), COALESCE(\(b), \(a)))" : "GREATEST(\(a), \(b))"
+        }
+    }
+
+    static let bucketColumns = (0...HistoryTotals.durationBuckets.count).map { "b\($0)" }
+
+    static func outcomeTable(_ dialect: Dialect) -> String { dialect == .sqlite ? "outcome_totals" : "gantry_outcome_totals" }
+    static func failureTable(_ dialect: Dialect) -> String { dialect == .sqlite ? "failure_totals" : "gantry_failure_totals" }
+    static func deploymentTable(_ dialect: Dialect) -> String { dialect == .sqlite ? "deployments" : "gantry_deployments" }
+
+    static func createTables(_ dialect: Dialect) -> [String] {
+        let integer = dialect.integer
+        let buckets = bucketColumns.map { "\($0) \(integer) NOT NULL DEFAULT 0" }.joined(separator: ",\n    ")
+        return [
+            """
+            CREATE TABLE \(outcomeTable(dialect)) (
+                environment TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                outcome TEXT NOT NULL,
+                count \(integer) NOT NULL DEFAULT 0,
+                last_finished_at \(dialect.time),
+                duration_sum_ms \(integer) NOT NULL DEFAULT 0,
+                \(buckets),
+                PRIMARY KEY (environment, kind, outcome)
+            )
+            """,
+            """
+            CREATE TABLE \(failureTable(dialect)) (
+                environment TEXT NOT NULL,
+                code TEXT NOT NULL,
+                count \(integer) NOT NULL DEFAULT 0,
+                PRIMARY KEY (environment, code)
+            )
+            """,
+        ]
+    }
+
+    /// Adds to the totals every finished deployment that `source` yields. `source` is what
+    /// follows FROM: rows with the deployments table's columns (environment, kind, outcome,
+    /// reason_code, started_at, finished_at), filtered as the caller needs.
+    static func add(_ dialect: Dialect, from source: String) -> [String] {
+        let outcomes = outcomeTable(dialect)
+        let failures = failureTable(dialect)
+        let duration = dialect.milliseconds(from: "started_at", to: "COALESCE(finished_at, started_at)")
+        let bounds = HistoryTotals.durationBuckets.map(\.milliseconds)
+        var bucketSums: [String] = []
+        for (index, _) in bucketColumns.enumerated() {
+            var conditions: [String] = []
+            if index > 0 { conditions.append("dur > \(bounds[index - 1])") }
+            if index < bounds.count { conditions.append("dur <= \(bounds[index])") }
+            bucketSums.append("SUM(CASE WHEN \(conditions.joined(separator: " AND ")) THEN 1 ELSE 0 END)")
+        }
+        let integer = dialect.integer
+        let updates = (["count", "duration_sum_ms"] + bucketColumns).map { "\($0) = \(outcomes).\($0) + excluded.\($0)" }
+            + ["last_finished_at = \(dialect.later("\(outcomes).last_finished_at", "excluded.last_finished_at"))"]
+        return [
+            """
+            INSERT INTO \(outcomes) (environment, kind, outcome, count, last_finished_at, duration_sum_ms, \(bucketColumns.joined(separator: ", ")))
+            SELECT environment, kind, outcome, COUNT(*), MAX(finished_at), CAST(ROUND(SUM(dur)) AS \(integer)), \(bucketSums.joined(separator: ", "))
+            FROM (SELECT environment, kind, outcome, finished_at, \(duration) AS dur FROM \(source)) AS finished_rows
+            WHERE outcome IS NOT NULL
+            GROUP BY environment, kind, outcome
+            ON CONFLICT (environment, kind, outcome) DO UPDATE SET \(updates.joined(separator: ", "))
+            """,
+            """
+            INSERT INTO \(failures) (environment, code, count)
+            SELECT environment, reason_code, COUNT(*) FROM (SELECT environment, outcome, reason_code FROM \(source)) AS coded_rows
+            WHERE outcome IS NOT NULL AND reason_code IS NOT NULL
+            GROUP BY environment, reason_code
+            ON CONFLICT (environment, code) DO UPDATE SET count = \(failures).count + excluded.count
+            """,
+        ]
+    }
+
+    /// The totals from rows of the two tables, decoded by the store.
+    static func totals(outcomes: [HistoryTotals.Outcomes], failures: [HistoryTotals.Failures]) -> HistoryTotals {
+        HistoryTotals(
+            outcomes: outcomes.sorted { ($0.environment, $0.kind.rawValue, $0.outcome.rawValue) < ($1.environment, $1.kind.rawValue, $1.outcome.rawValue) },
+            failures: failures.sorted { ($0.environment, $0.code.rawValue) < ($1.environment, $1.code.rawValue) }
+        )
+    }
+}

@@ -1,0 +1,71 @@
+public import GantryCore
+public import Foundation
+import GRDB
+
+/// Long histories: the totals the metrics read, pruning, and importing many deployments at
+/// once.
+extension SQLiteStateStore {
+    public func totals() async throws(StoreError) -> HistoryTotals {
+        try read { db in
+            let outcomes = try Row.fetchAll(db, sql: "SELECT * FROM outcome_totals").compactMap { row -> HistoryTotals.Outcomes? in
+                guard let kind = DeploymentRecord.Kind(rawValue: row["kind"]), let outcome = Outcome(rawValue: row["outcome"]) else { return nil }
+                return HistoryTotals.Outcomes(
+                    environment: row["environment"], kind: kind, outcome: outcome, count: row["count"],
+                    lastFinishedAt: (row["last_finished_at"] as Int64?).map(Self.date),
+                    durationSum: .milliseconds(row["duration_sum_ms"] as Int64), buckets: HistoryTotalsSQL.bucketColumns.map { row[$0] }
+                )
+            }
+            let failures = try Row.fetchAll(db, sql: "SELECT * FROM failure_totals").compactMap { row -> HistoryTotals.Failures? in
+                ReasonCode(rawValue: row["code"]).map { HistoryTotals.Failures(environment: row["environment"], code: $0, count: row["count"]) }
+            }
+            return HistoryTotalsSQL.totals(outcomes: outcomes, failures: failures)
+        }
+    }
+
+    public func prune(finishedBefore: Date) async throws(StoreError) -> Int {
+        try write { db in
+            try db.execute(
+                sql: """
+                    DELETE FROM deployments
+                    WHERE outcome IS NOT NULL AND finished_at < ?
+                      AND id NOT IN (SELECT current_deployment_id FROM environments WHERE current_deployment_id IS NOT NULL)
+                      AND id NOT IN (SELECT MAX(id) FROM deployments GROUP BY environment)
+                      AND id NOT IN (SELECT MAX(id) FROM deployments WHERE outcome IS NULL OR outcome NOT IN ('skipped', 'refused') GROUP BY environment)
+                    """,
+                arguments: [Self.millis(finishedBefore)]
+            )
+            return db.changesCount
+        }
+    }
+
+    public func importDeployments(_ deployments: [StateExport.Deployment], current: Set<DeploymentID>) async throws(StoreError) {
+        guard !deployments.isEmpty else { return }
+        try write { db in
+            let insert = try db.makeStatement(sql: """
+                INSERT INTO deployments (id, environment, release, kind, outcome, reason, reason_code, started_at, finished_at, forced, origin)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            let journal = try db.makeStatement(sql: "INSERT INTO journal (deployment_id, sequence, at, kind, event) VALUES (?, ?, ?, ?, ?)")
+            for deployment in deployments {
+                let record = deployment.record
+                try insert.execute(arguments: [
+                    record.id.rawValue, record.environment, record.release, record.kind.rawValue, record.outcome?.rawValue,
+                    record.reason, record.reasonCode?.rawValue, Self.millis(record.startedAt),
+                    record.outcome == nil ? nil : Self.millis(record.finishedAt ?? record.startedAt), record.forced, try Self.json(record.origin),
+                ])
+                for entry in deployment.journal {
+                    try journal.execute(arguments: [record.id.rawValue, entry.sequence, Self.millis(entry.at), entry.event.kind.rawValue, try Self.json(entry.event)])
+                }
+            }
+            let ids = deployments.map(\.record.id.rawValue)
+            let marks = Array(repeating: "?", count: ids.count).joined(separator: ", ")
+            for statement in HistoryTotalsSQL.add(.sqlite, from: "deployments WHERE id IN (\(marks))") {
+                try db.execute(sql: statement, arguments: StatementArguments(ids))
+            }
+            for deployment in deployments where current.contains(deployment.record.id) {
+                let record = deployment.record
+                try Self.promote(record.id, environment: record.environment, at: record.finishedAt ?? record.startedAt, db)
+            }
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import ArgumentParser
+import Foundation
+import GantryCore
+import GantryStore
+import GantryTerminal
+
+/// `gantry store prune --older-than 90d`: keeps a long-lived store small. Counters are kept
+/// apart from the deployments (`HistoryTotals`), so pruning never lowers a metric.
+struct PruneCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "prune",
+        abstract: "Delete deployments (and their journals) that finished before a given age.",
+        discussion: """
+            Never deleted: deployments that never finished (recovery needs them), each \
+            environment's newest deployment, its newest that ran, and its current one. The \
+            counters in metrics (deployments, failures, rollbacks, durations) do not go down: \
+            they are kept apart from the deployments they counted.
+            """
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(name: .customLong("older-than"), help: ArgumentHelp("Delete deployments that finished longer ago than this: 90d, 12w, 720h.", valueName: "age"))
+    var olderThan: String
+
+    func validate() throws {
+        _ = try Self.age(olderThan)
+    }
+
+    /// Ages are long: days and weeks besides what other durations take.
+    static func age(_ text: String) throws -> Duration {
+        let units: [(String, Int64)] = [("d", 86_400), ("w", 604_800)]
+        for (suffix, seconds) in units where text.hasSuffix(suffix) {
+            if let count = Int64(text.dropLast()), count > 0 { return .seconds(count * seconds) }
+        }
+        if let duration = DurationText.parse(text), duration > .zero { return duration }
+        throw ValidationError("--older-than '\(text)' is not an age; write it with a unit: 90d, 12w, 720h")
+    }
+
+    func run() async throws {
+        let context = Context(options: global)
+        let config = try? context.loadConfig()
+        let age = try Self.age(olderThan)
+        let location = try context.storeLocation(config: config)
+        // Opened for writing, but never created: a store that does not exist has nothing to prune.
+        guard location.mayHoldState, let store = try await context.openStore(config: config, create: true, migrate: false) else {
+            Console.write("\(location) holds no gantry state: nothing to prune\n", to: STDOUT_FILENO)
+            return
+        }
+        let cutoff = Date().addingTimeInterval(-age.seconds)
+        let deleted: Int
+        do {
+            deleted = try await store.prune(finishedBefore: cutoff)
+        } catch {
+            throw Failure.store(error)
+        }
+        Console.write("deleted \(deleted) deployment(s) that finished before \(Timestamp.format(cutoff)); counters are unchanged\n", to: STDOUT_FILENO)
+    }
+}
