@@ -64,8 +64,15 @@ class Fleet:
         used = run(["ip", "-4", "-o", "addr", "show"]).stdout + run(["ip", "-4", "route", "show", "table", "all"]).stdout
         if f" {NET}." in used or f"{NET}.0/24" in used:
             raise FleetError(f"{NET}.0/24 is already used on this machine; staging needs it for its own bridge only")
+        # A run that was killed outright (SIGKILL) left its hosts behind: end their processes
+        # (each host's PID 1 takes its whole PID namespace with it), then their namespaces.
         leftovers = [name for name in run(["ip", "netns", "list"]).stdout.split() if name.startswith("gst-")]
         for name in leftovers:
+            for pid in run(["ip", "netns", "pids", name], check=False).stdout.split():
+                try:
+                    os.kill(int(pid), signal.SIGKILL)
+                except (ProcessLookupError, ValueError):
+                    pass
             run(["ip", "netns", "delete", name], check=False)
         run(["ip", "link", "delete", BRIDGE], check=False)
 
