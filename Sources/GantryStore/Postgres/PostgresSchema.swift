@@ -123,6 +123,9 @@ enum PostgresSchema {
         // once from the deployments already stored.
         (4, HistoryTotalsSQL.createTables(.postgres) + HistoryTotalsSQL.add(.postgres, from: "gantry_deployments") + [
             "CREATE INDEX gantry_deployments_by_finish ON gantry_deployments (finished_at) WHERE outcome IS NOT NULL",
+            // Unfinished deployments in id order straight from the index.
+            "DROP INDEX gantry_deployments_unfinished",
+            "CREATE INDEX gantry_deployments_unfinished ON gantry_deployments (environment, id) WHERE outcome IS NULL",
         ]),
     ]
 
