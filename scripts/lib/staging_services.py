@@ -40,7 +40,8 @@ class Services:
         run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "staging-deploy", "-f", os.path.join(self.ssh_dir, "id_ed25519")])
         shutil.copy(os.path.join(self.ssh_dir, "id_ed25519.pub"), os.path.join(self.ssh_dir, "authorized_keys"))
         known = []
-        for host in WEB:
+        # runner-1 takes SSH too: the gantry_runner role is installed on it over SSH.
+        for host in WEB + ["runner-1"]:
             key = self.fleet.host_dir(host, "ssh_host_ed25519_key")
             run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", host, "-f", key])
             with open(key + ".pub") as file:
