@@ -493,12 +493,22 @@ private struct Run {
             result.recognized = recognition.code
             outcome = .success(result)
         }
+        // Told before anything is written: a store that no longer answers (the reason a lease
+        // guard stops a command) must not hide from the person watching how the command ended.
+        switch outcome {
+        case .failure(let error):
+            await engine.observer.observe(.stepFinished(step, .failed, elapsed: elapsed(since: stepStart), detail: masker.mask(error.description)))
+        case .success(let result):
+            let status: StepStatus = result.termination.succeeded ? .ok : .failed
+            let detail = leaseStopped(result.termination) == nil
+                ? "command \(result.termination)"
+                : "command \(result.termination): stopped by its lease guard, the lease was lost or not renewed in time"
+            await engine.observer.observe(.stepFinished(step, status, elapsed: result.duration, detail: detail))
+        }
         try await recorder.finish()
         switch outcome {
         case .failure(let error):
-            let why = masker.mask(error.description)
-            try await journal(JournalEvent(kind: .commandFinished, step: step.rawValue, attempt: attempt, message: why))
-            await engine.observer.observe(.stepFinished(step, .failed, elapsed: elapsed(since: stepStart), detail: why))
+            try await journal(JournalEvent(kind: .commandFinished, step: step.rawValue, attempt: attempt, message: masker.mask(error.description)))
         case .success(let result):
             var event = JournalEvent(
                 kind: .commandFinished, step: step.rawValue, attempt: attempt, message: result.termination.description,
@@ -511,8 +521,6 @@ private struct Run {
             case .cancelled: break
             }
             try await journal(event)
-            let status: StepStatus = result.termination.succeeded ? .ok : .failed
-            await engine.observer.observe(.stepFinished(step, status, elapsed: result.duration, detail: "command \(result.termination)"))
         }
         return outcome
     }
