@@ -52,18 +52,22 @@ struct HTTPProbe {
     static let bodyLimit = 1024 * 1024
 
     func fetch(url: String, method: String = "GET", headers: [String: String] = [:], key: HTTPClients.Key, timeout: Duration) async -> Result<(status: Int, body: [UInt8]), ProbeFailure> {
+        var request = HTTPClientRequest(url: url)
+        request.method = HTTPMethod(rawValue: method)
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        request.headers.add(name: "User-Agent", value: "gantry-health-check")
         var key = key
         key.connectTimeout = timeout
         let client = await clients.client(for: key)
         do {
-            var fields = HTTPHeaders(headers.map { ($0.key, $0.value) })
-            fields.add(name: "User-Agent", value: "gantry-health-check")
-            let request = try HTTPClient.Request(url: url, method: HTTPMethod(rawValue: method), headers: fields)
             let deadline = NIODeadline.now() + .milliseconds(timeout.milliseconds)
-            // The whole answer is gathered on the connection's event loop and handed over
-            // once: a thousand checks then cost one thread hop each, not one per body part.
-            let answer = try await client.execute(request: request, delegate: BoundedBody(limit: HTTPProbe.bodyLimit), deadline: deadline).futureResult.get()
-            return .success((answer.status, answer.body))
+            let response = try await client.execute(request, deadline: deadline)
+            var body: [UInt8] = []
+            for try await chunk in response.body {
+                body += chunk.readableBytesView.prefix(HTTPProbe.bodyLimit - body.count)
+                if body.count >= HTTPProbe.bodyLimit { break }
+            }
+            return .success((Int(response.status.code), body))
         } catch {
             return .failure(ProbeFailure(ErrorText.describe(error, target: url)))
         }
@@ -111,36 +115,6 @@ struct HTTPProbe {
             return .fail(failure.message)
         }
     }
-}
-
-/// Collects a response's status and the first `limit` bytes of its body; the rest is read
-/// and dropped. Every callback runs on the request's event loop, one at a time.
-final class BoundedBody: HTTPClientResponseDelegate, @unchecked Sendable {
-    struct Answer: Sendable {
-        var status: Int
-        var body: [UInt8]
-    }
-
-    typealias Response = Answer
-    private let limit: Int
-    private var answer = Answer(status: 0, body: [])
-
-    init(limit: Int) {
-        self.limit = limit
-    }
-
-    func didReceiveHead(task: HTTPClient.Task<Answer>, _ head: HTTPResponseHead) -> EventLoopFuture<Void> {
-        answer.status = Int(head.status.code)
-        return task.eventLoop.makeSucceededVoidFuture()
-    }
-
-    func didReceiveBodyPart(task: HTTPClient.Task<Answer>, _ buffer: ByteBuffer) -> EventLoopFuture<Void> {
-        let room = limit - answer.body.count
-        if room > 0 { answer.body += buffer.readableBytesView.prefix(room) }
-        return task.eventLoop.makeSucceededVoidFuture()
-    }
-
-    func didFinishRequest(task: HTTPClient.Task<Answer>) throws -> Answer { answer }
 }
 
 /// A probe's failure, already phrased for a person.

@@ -76,7 +76,7 @@ struct GitHubRunnerProbe {
         guard let token = environment[source.tokenEnv], !token.isEmpty else {
             return SourceVerdict(source: "github", state: .unknown, message: "\(source.tokenEnv) is not set: a token is needed to list runners")
         }
-        let client = await clients.client(for: HTTPClients.Key(caFile: nil, insecure: false, followRedirects: false))
+        let client = await clients.client(for: HTTPClients.Key(caFile: nil, insecure: false, followRedirects: false, connectTimeout: source.timeout))
         var found: [GitHubRunnersResponse.Runner] = []
         var remaining: String?
         for page in 1...Self.maxPages {

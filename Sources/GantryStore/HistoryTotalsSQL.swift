@@ -13,7 +13,8 @@ enum HistoryTotalsSQL {
         var time: String { self == .sqlite ? "INTEGER" : "TIMESTAMPTZ" }
         /// Milliseconds between two time columns.
         func milliseconds(from start: String, to end: String) -> String {
-            self == .sqlite ? "(\(end) - \(start))" : "(EXTRACT(EPOCH FROM (\(end) - \(start))) * 1000)"
+            // PostgreSQL keeps microseconds; rounded as `DeploymentRecord.duration` rounds.
+            self == .sqlite ? "(\(end) - \(start))" : "ROUND(EXTRACT(EPOCH FROM (\(end) - \(start))) * 1000)"
         }
         /// The later of two times, either of which may be NULL.
         func later(_ a: String, _ b: String) -> String {
@@ -70,8 +71,6 @@ enum HistoryTotalsSQL {
             bucketSums.append("SUM(CASE WHEN \(conditions.joined(separator: " AND ")) THEN 1 ELSE 0 END)")
         }
         let integer = dialect.integer
-        let updates = (["count", "duration_sum_ms"] + bucketColumns).map { "\($0) = \(outcomes).\($0) + excluded.\($0)" }
-            + ["last_finished_at = \(dialect.later("\(outcomes).last_finished_at", "excluded.last_finished_at"))"]
         return [
             """
             INSERT INTO \(outcomes) (environment, kind, outcome, count, last_finished_at, duration_sum_ms, \(bucketColumns.joined(separator: ", ")))
@@ -79,7 +78,7 @@ enum HistoryTotalsSQL {
             FROM (SELECT environment, kind, outcome, finished_at, \(duration) AS dur FROM \(source)) AS finished_rows
             WHERE outcome IS NOT NULL
             GROUP BY environment, kind, outcome
-            ON CONFLICT (environment, kind, outcome) DO UPDATE SET \(updates.joined(separator: ", "))
+            ON CONFLICT (environment, kind, outcome) DO UPDATE SET \(outcomeUpdates(dialect))
             """,
             """
             INSERT INTO \(failures) (environment, code, count)
@@ -89,6 +88,30 @@ enum HistoryTotalsSQL {
             ON CONFLICT (environment, code) DO UPDATE SET count = \(failures).count + excluded.count
             """,
         ]
+    }
+
+    /// What an upsert of outcome totals adds to a row that exists.
+    static func outcomeUpdates(_ dialect: Dialect) -> String {
+        let outcomes = outcomeTable(dialect)
+        return ((["count", "duration_sum_ms"] + bucketColumns).map { "\($0) = \(outcomes).\($0) + excluded.\($0)" }
+            + ["last_finished_at = \(dialect.later("\(outcomes).last_finished_at", "excluded.last_finished_at"))"]).joined(separator: ", ")
+    }
+
+    /// Upserts adding one row of outcome totals and one of failure totals, as values:
+    /// environment, kind, outcome, count, last_finished_at, duration_sum_ms, b0…; then
+    /// environment, code, count. `placeholder(n)` writes the n-th parameter (from 1).
+    static func addValues(_ dialect: Dialect, placeholder: (Int) -> String) -> (outcomes: String, failures: String) {
+        let columns = ["environment", "kind", "outcome", "count", "last_finished_at", "duration_sum_ms"] + bucketColumns
+        let outcomes = """
+            INSERT INTO \(outcomeTable(dialect)) (\(columns.joined(separator: ", ")))
+            VALUES (\((1...columns.count).map(placeholder).joined(separator: ", ")))
+            ON CONFLICT (environment, kind, outcome) DO UPDATE SET \(outcomeUpdates(dialect))
+            """
+        let failures = """
+            INSERT INTO \(failureTable(dialect)) (environment, code, count) VALUES (\(placeholder(1)), \(placeholder(2)), \(placeholder(3)))
+            ON CONFLICT (environment, code) DO UPDATE SET count = \(failureTable(dialect)).count + excluded.count
+            """
+        return (outcomes, failures)
     }
 
     /// The totals from rows of the two tables, decoded by the store.

@@ -426,6 +426,22 @@ struct HistoryContractTests {
         #expect(try await store.prune(finishedBefore: t0.addingTimeInterval(10_000)) == 0)
     }
 
+    @Test("an export of a pruned store carries its totals, and importing it keeps every counter", arguments: StoreFactory.all)
+    func movingAPrunedStore(factory: StoreFactory) async throws {
+        let source = try await factory.make()
+        for n in 1...4 { try await finish(source, n, .succeeded, seconds: 20) }
+        try await finish(source, 5, .failed, seconds: 3, code: .commandFailed)
+        try await finish(source, 6, .succeeded, seconds: 4000)
+        #expect(try await source.prune(finishedBefore: t0.addingTimeInterval(10_000)) == 5)
+        let export = try await StateExport.read(from: source, at: t0)
+        #expect(export.deployments.count == 1)
+        let target = try await factory.make()
+        try await export.write(to: target)
+        #expect(try await target.totals() == source.totals(), "moving a pruned store lowers no counter")
+        #expect(try await target.totals().outcomes(environment: "production", kind: .deploy, outcome: .succeeded)?.count == 5)
+        #expect(try await target.totals().failures(environment: "production", code: .commandFailed) == 1)
+    }
+
     @Test("an import writes deployments and journals as they were, adds the finished ones to the totals and promotes the current one", arguments: StoreFactory.all)
     func importing(factory: StoreFactory) async throws {
         let store = try await factory.make()

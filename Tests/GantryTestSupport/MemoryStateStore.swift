@@ -15,6 +15,7 @@ public actor MemoryStateStore: StateStore {
     public private(set) var failoverLog: [RunnerFailover] = []
     /// Every deployment as first finished: what the totals count, pruning or not.
     private var counted: [DeploymentRecord] = []
+    private var addedTotals = HistoryTotals()
 
     public func record(_ observations: [Observation]) throws(StoreError) {
         for observation in observations {
@@ -158,7 +159,9 @@ public actor MemoryStateStore: StateStore {
         Array(records.values.filter { (environment == nil || $0.environment == environment) && (before == nil || $0.id < before!) }.sorted { $0.id > $1.id }.prefix(limit))
     }
 
-    public func totals() throws(StoreError) -> HistoryTotals { HistoryTotals(records: counted) }
+    public func totals() throws(StoreError) -> HistoryTotals { HistoryTotals(records: counted).merging(addedTotals) }
+
+    public func addToTotals(_ totals: HistoryTotals) throws(StoreError) { addedTotals = addedTotals.merging(totals) }
 
     public func prune(finishedBefore: Date) throws(StoreError) -> Int {
         let all = records.values.sorted { $0.id > $1.id }

@@ -9,11 +9,13 @@ through nsenter into all four. Killing a host's PID 1 ends every process it ran.
 The namespaces get no default route: the only addresses they can reach are each other's.
 """
 
+import fcntl
 import os
 import shutil
 import signal
 import subprocess
 import time
+from urllib.parse import urlsplit
 
 NET = "10.213.7"
 BRIDGE = "gstbr0"
@@ -33,6 +35,10 @@ class FleetError(Exception):
     """The fleet could not be built: what failed and why."""
 
 
+class FleetBusy(FleetError):
+    """Another staging run holds the machine's fleet."""
+
+
 def run(argv, check=True, timeout=60, **kwargs):
     """Runs argv (never a shell line), returning the completed process with text output."""
     result = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, **kwargs)
@@ -43,7 +49,7 @@ def run(argv, check=True, timeout=60, **kwargs):
 
 def own_target(target):
     """Refuses any network target that is not one of the fleet's own addresses."""
-    host = target.split("//")[-1].split("/")[0].split("@")[-1].rsplit(":", 1)[0]
+    host = urlsplit(target if "//" in target else f"//{target}").hostname
     if host not in OWN_ADDRESSES:
         raise FleetError(f"{target}: not an address of a staging host; refusing to send anything there")
     return target
@@ -55,6 +61,9 @@ class Fleet:
     def __init__(self, directory):
         self.directory = directory
         self.holders = {}
+        # Every holder as soon as it is started, so a failed or interrupted start is ended too.
+        self.started = []
+        self.lock = None
         self.created_namespaces = []
         self.bridge_created = False
 
@@ -79,9 +88,20 @@ class Fleet:
     def host_dir(self, host, *parts):
         return os.path.join(self.directory, "hosts", host, *parts)
 
+    LOCK = "/run/gantry-staging.lock"
+
     def up(self):
         if os.geteuid() != 0:
             raise FleetError("staging needs root (network namespaces, bind mounts)")
+        # One fleet per machine: its namespaces, bridge and addresses are fixed, and cleaning
+        # up a killed run's leftovers must never end a run that is still going.
+        self.lock = open(self.LOCK, "w")
+        try:
+            fcntl.flock(self.lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self.lock.close()
+            self.lock = None
+            raise FleetBusy("another scripts/staging is running on this machine")
         for tool in ["ip", "unshare", "nsenter"]:
             if shutil.which(tool) is None:
                 raise FleetError(f"{tool} is not installed")
@@ -122,6 +142,7 @@ class Fleet:
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=open(self.host_dir(host, "holder.log"), "w"),
             start_new_session=True,
         )
+        self.started.append(holder)
         deadline = time.monotonic() + 10
         while not os.path.exists(ready):
             if holder.poll() is not None or time.monotonic() > deadline:
@@ -198,9 +219,21 @@ class Fleet:
             except subprocess.TimeoutExpired:
                 holder.kill()
         self.holders = {}
+        for holder in self.started:
+            # A holder whose start failed: its whole process group (unshare and its child).
+            if holder.poll() is None:
+                try:
+                    os.killpg(holder.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+                holder.wait(timeout=10)
+        self.started = []
         for namespace in self.created_namespaces:
             run(["ip", "netns", "delete", namespace], check=False)
         self.created_namespaces = []
         if self.bridge_created:
             run(["ip", "link", "delete", BRIDGE], check=False)
             self.bridge_created = False
+        if self.lock:
+            self.lock.close()
+            self.lock = None

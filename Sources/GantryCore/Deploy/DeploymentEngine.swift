@@ -411,7 +411,7 @@ private struct Run {
         }
         switch outcome {
         case .failure(let error): return machine.handle(.commandFailedToStart(masker.mask(error.description)))
-        case .success(let result): return machine.handle(.commandFinished(result.termination, recognized: leaseStopped(result.termination) ?? result.recognized))
+        case .success(let result): return machine.handle(.commandFinished(result.termination, recognized: result.recognized))
         }
     }
 
@@ -490,7 +490,8 @@ private struct Run {
         }
         var outcome = Task.isCancelled ? await Task { await work() }.value : await work()
         if case .success(var result) = outcome, !result.termination.succeeded {
-            result.recognized = recognition.code
+            // Judged once, here: a stop by the lease guard wins over what the output showed.
+            result.recognized = leaseStopped(result.termination) ?? recognition.code
             outcome = .success(result)
         }
         // Told before anything is written: a store that no longer answers (the reason a lease
@@ -500,9 +501,9 @@ private struct Run {
             await engine.observer.observe(.stepFinished(step, .failed, elapsed: elapsed(since: stepStart), detail: masker.mask(error.description)))
         case .success(let result):
             let status: StepStatus = result.termination.succeeded ? .ok : .failed
-            let detail = leaseStopped(result.termination) == nil
-                ? "command \(result.termination)"
-                : "command \(result.termination): stopped by its lease guard, the lease was lost or not renewed in time"
+            let detail = result.recognized == .leaseLost
+                ? "command \(result.termination): stopped by its lease guard, the lease was lost or not renewed in time"
+                : "command \(result.termination)"
             await engine.observer.observe(.stepFinished(step, status, elapsed: result.duration, detail: detail))
         }
         try await recorder.finish()

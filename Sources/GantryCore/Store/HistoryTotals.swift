@@ -7,7 +7,7 @@ public import Foundation
 /// pruning old deployments (`gantry store prune`) never lowers them: a Prometheus counter
 /// that went down would read as a reset. A deployment counts once, when its first outcome is
 /// recorded.
-public struct HistoryTotals: Sendable, Equatable {
+public struct HistoryTotals: Sendable, Equatable, Codable {
     /// Finished deployments of one kind and outcome in one environment.
     public struct Outcomes: Sendable, Equatable {
         public var environment: String
@@ -36,7 +36,7 @@ public struct HistoryTotals: Sendable, Equatable {
     }
 
     /// Deployments of one environment that ended with one reason code.
-    public struct Failures: Sendable, Equatable {
+    public struct Failures: Sendable, Equatable, Codable {
         public var environment: String
         public var code: ReasonCode
         public var count: Int
@@ -106,5 +106,83 @@ extension HistoryTotals.Outcomes {
         let duration = record.duration ?? .zero
         durationSum += duration
         buckets[HistoryTotals.bucket(of: duration)] += 1
+    }
+}
+
+extension HistoryTotals.Outcomes: Codable {
+    enum CodingKeys: String, CodingKey {
+        case environment, kind, outcome, count, lastFinishedAt, durationSumMilliseconds, buckets
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            environment: try container.decode(String.self, forKey: .environment), kind: try container.decode(DeploymentRecord.Kind.self, forKey: .kind),
+            outcome: try container.decode(Outcome.self, forKey: .outcome), count: try container.decode(Int.self, forKey: .count),
+            lastFinishedAt: try container.decodeIfPresent(Date.self, forKey: .lastFinishedAt),
+            durationSum: .milliseconds(try container.decode(Int64.self, forKey: .durationSumMilliseconds)),
+            buckets: try container.decode([Int].self, forKey: .buckets)
+        )
+        guard buckets.count == HistoryTotals.durationBuckets.count + 1 else {
+            throw DecodingError.dataCorruptedError(forKey: .buckets, in: container, debugDescription: "expected \(HistoryTotals.durationBuckets.count + 1) buckets")
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(environment, forKey: .environment)
+        try container.encode(kind, forKey: .kind)
+        try container.encode(outcome, forKey: .outcome)
+        try container.encode(count, forKey: .count)
+        try container.encodeIfPresent(lastFinishedAt, forKey: .lastFinishedAt)
+        try container.encode(durationSum.milliseconds, forKey: .durationSumMilliseconds)
+        try container.encode(buckets, forKey: .buckets)
+    }
+}
+
+extension HistoryTotals {
+    /// What `self` counted beyond `other` (never below zero): the part of an exported store's
+    /// totals that its remaining deployments no longer account for, because they were pruned.
+    public func subtracting(_ other: HistoryTotals) -> HistoryTotals {
+        var result = HistoryTotals()
+        for total in outcomes {
+            var rest = total
+            if let counted = other.outcomes(environment: total.environment, kind: total.kind, outcome: total.outcome) {
+                rest.count = max(0, total.count - counted.count)
+                rest.durationSum = max(.zero, total.durationSum - counted.durationSum)
+                rest.buckets = zip(total.buckets, counted.buckets).map { max(0, $0 - $1) }
+            }
+            if rest.count > 0 { result.outcomes.append(rest) }
+        }
+        for total in failures {
+            let count = max(0, total.count - other.failures(environment: total.environment, code: total.code))
+            if count > 0 { result.failures.append(Failures(environment: total.environment, code: total.code, count: count)) }
+        }
+        return result
+    }
+
+    /// Both totals added up.
+    public func merging(_ other: HistoryTotals) -> HistoryTotals {
+        var result = self
+        for total in other.outcomes {
+            if let index = result.outcomes.firstIndex(where: { $0.environment == total.environment && $0.kind == total.kind && $0.outcome == total.outcome }) {
+                result.outcomes[index].count += total.count
+                result.outcomes[index].durationSum += total.durationSum
+                result.outcomes[index].buckets = zip(result.outcomes[index].buckets, total.buckets).map(+)
+                result.outcomes[index].lastFinishedAt = [result.outcomes[index].lastFinishedAt, total.lastFinishedAt].compactMap { $0 }.max()
+            } else {
+                result.outcomes.append(total)
+            }
+        }
+        for total in other.failures {
+            if let index = result.failures.firstIndex(where: { $0.environment == total.environment && $0.code == total.code }) {
+                result.failures[index].count += total.count
+            } else {
+                result.failures.append(total)
+            }
+        }
+        result.outcomes.sort { ($0.environment, $0.kind.rawValue, $0.outcome.rawValue) < ($1.environment, $1.kind.rawValue, $1.outcome.rawValue) }
+        result.failures.sort { ($0.environment, $0.code.rawValue) < ($1.environment, $1.code.rawValue) }
+        return result
     }
 }

@@ -76,6 +76,9 @@ public protocol StateStore: Sendable {
     /// environment's current and last good release. For `gantry store import`, into a store
     /// that holds no deployment.
     func importDeployments(_ deployments: [StateExport.Deployment], current: Set<DeploymentID>) async throws(StoreError)
+    /// Adds to the totals what no stored deployment accounts for: an import's share of
+    /// deployments the exported store had pruned.
+    func addToTotals(_ totals: HistoryTotals) async throws(StoreError)
 
     /// Keeps the latest observation per subject, environment and name (newer replaces older;
     /// an observation older than the stored one is ignored).

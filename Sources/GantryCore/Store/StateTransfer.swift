@@ -27,6 +27,9 @@ public struct StateExport: Codable, Sendable {
     public var deployments: [Deployment]
     public var observations: [Observation]
     public var failovers: [RunnerFailover]
+    /// The store's totals, pruned deployments included (absent from exports of older
+    /// versions: the totals are then counted from the deployments alone).
+    public var totals: HistoryTotals?
 
     /// Reads everything from `store`, oldest deployment first.
     public static func read(from store: any StateStore, at now: Date) async throws(StoreError) -> StateExport {
@@ -37,7 +40,7 @@ public struct StateExport: Codable, Sendable {
         return StateExport(
             format: format, version: currentVersion, exportedAt: now, environments: try await store.environmentStates(),
             deployments: deployments, observations: try await store.observations(),
-            failovers: try await store.failovers(limit: Int(Int32.max)).reversed()
+            failovers: try await store.failovers(limit: Int(Int32.max)).reversed(), totals: try await store.totals()
         )
     }
 
@@ -68,6 +71,16 @@ public struct StateExport: Codable, Sendable {
             let batch = Array(deployments[start..<min(start + Self.batchSize, deployments.count)])
             try await target.importDeployments(batch, current: current.intersection(batch.map(\.record.id)))
             start += Self.batchSize
+        }
+        // Moving a pruned store must not lower a counter: what the deployments no longer
+        // account for is added as it was.
+        if let totals {
+            let imported = deployments.map { deployment in
+                var record = deployment.record
+                if record.outcome != nil { record.finishedAt = record.finishedAt ?? record.startedAt }
+                return record
+            }
+            try await target.addToTotals(totals.subtracting(HistoryTotals(records: imported)))
         }
         for environment in environments {
             if let reset = environment.breakerResetAt { try await target.setFreeze(environment: environment.name, freeze: nil, at: reset) }

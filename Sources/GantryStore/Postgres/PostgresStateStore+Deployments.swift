@@ -85,6 +85,7 @@ extension PostgresStateStore {
                     SELECT d.id, d.outcome AS prior_outcome FROM gantry_deployments d
                     WHERE d.id = \(id.rawValue) AND (\(token == nil) OR EXISTS (
                         SELECT 1 FROM gantry_locks l WHERE l.environment = d.environment AND l.token = \(token?.value ?? -1) AND l.held FOR SHARE))
+                    FOR UPDATE OF d
                 ), finished AS (
                     UPDATE gantry_deployments SET outcome = \(outcome.rawValue), reason = \(reason), reason_code = \(code?.rawValue), finished_at = \(at)
                     WHERE id IN (SELECT id FROM allowed) RETURNING id, environment, release, kind, outcome, reason_code, started_at, finished_at
@@ -111,7 +112,8 @@ extension PostgresStateStore {
     }
 
     /// Adds a finished deployment to the totals in the statement that finishes it, once: at
-    /// its first outcome (all parts of one statement see the row as it was before).
+    /// its first outcome (all parts of one statement see the row as it was before; `allowed`
+    /// locks the row, so a second finish waiting on it reads the outcome the first wrote).
     static let countOnce = HistoryTotalsSQL.add(.postgres, from: "finished JOIN allowed USING (id) WHERE prior_outcome IS NULL")
 
     public func setFreeze(environment: String, freeze: EnvironmentState.Freeze?, at: Date) async throws(StoreError) {

@@ -127,4 +127,30 @@ extension PostgresStateStore {
             }
         }
     }
+
+    public func addToTotals(_ totals: HistoryTotals) async throws(StoreError) {
+        guard !totals.outcomes.isEmpty || !totals.failures.isEmpty else { return }
+        let sql = HistoryTotalsSQL.addValues(.postgres) { "$\($0)" }
+        let logger = logger
+        try await transaction { connection in
+            for total in totals.outcomes {
+                var bindings = PostgresBindings()
+                bindings.append(total.environment)
+                bindings.append(total.kind.rawValue)
+                bindings.append(total.outcome.rawValue)
+                bindings.append(Int64(total.count))
+                if let last = total.lastFinishedAt { bindings.append(last) } else { bindings.appendNull() }
+                bindings.append(total.durationSum.milliseconds)
+                for bucket in total.buckets { bindings.append(Int64(bucket)) }
+                try await connection.query(PostgresQuery(unsafeSQL: sql.outcomes, binds: bindings), logger: logger)
+            }
+            for total in totals.failures {
+                var bindings = PostgresBindings()
+                bindings.append(total.environment)
+                bindings.append(total.code.rawValue)
+                bindings.append(Int64(total.count))
+                try await connection.query(PostgresQuery(unsafeSQL: sql.failures, binds: bindings), logger: logger)
+            }
+        }
+    }
 }

@@ -68,4 +68,22 @@ extension SQLiteStateStore {
             }
         }
     }
+
+    public func addToTotals(_ totals: HistoryTotals) async throws(StoreError) {
+        guard !totals.outcomes.isEmpty || !totals.failures.isEmpty else { return }
+        try write { db in
+            let sql = HistoryTotalsSQL.addValues(.sqlite) { _ in "?" }
+            for total in totals.outcomes {
+                var values: [(any DatabaseValueConvertible)?] = [
+                    total.environment, total.kind.rawValue, total.outcome.rawValue, total.count,
+                    total.lastFinishedAt.map(Self.millis), total.durationSum.milliseconds,
+                ]
+                values += total.buckets.map { $0 as (any DatabaseValueConvertible)? }
+                try db.execute(sql: sql.outcomes, arguments: StatementArguments(values))
+            }
+            for total in totals.failures {
+                try db.execute(sql: sql.failures, arguments: [total.environment, total.code.rawValue, total.count])
+            }
+        }
+    }
 }
