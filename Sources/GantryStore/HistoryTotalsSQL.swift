@@ -113,12 +113,4 @@ enum HistoryTotalsSQL {
             """
         return (outcomes, failures)
     }
-
-    /// The totals from rows of the two tables, decoded by the store.
-    static func totals(outcomes: [HistoryTotals.Outcomes], failures: [HistoryTotals.Failures]) -> HistoryTotals {
-        HistoryTotals(
-            outcomes: outcomes.sorted { ($0.environment, $0.kind.rawValue, $0.outcome.rawValue) < ($1.environment, $1.kind.rawValue, $1.outcome.rawValue) },
-            failures: failures.sorted { ($0.environment, $0.code.rawValue) < ($1.environment, $1.code.rawValue) }
-        )
-    }
 }

@@ -181,8 +181,7 @@ public actor MemoryStateStore: StateStore {
 
     public func importDeployments(_ deployments: [StateExport.Deployment], current: Set<DeploymentID>) throws(StoreError) {
         for deployment in deployments {
-            var record = deployment.record
-            if record.outcome != nil { record.finishedAt = record.finishedAt ?? record.startedAt }
+            let record = deployment.record.imported
             records[record.id] = record
             journals[record.id] = deployment.journal
             if record.outcome != nil { counted.append(record) }

@@ -51,9 +51,11 @@ public struct HistoryTotals: Sendable, Equatable, Codable {
     public var outcomes: [Outcomes]
     public var failures: [Failures]
 
+    /// Kept in one order (environment, kind, outcome; environment, code), so equal totals
+    /// compare equal however they were gathered.
     public init(outcomes: [Outcomes] = [], failures: [Failures] = []) {
-        self.outcomes = outcomes
-        self.failures = failures
+        self.outcomes = outcomes.sorted { ($0.environment, $0.kind.rawValue, $0.outcome.rawValue) < ($1.environment, $1.kind.rawValue, $1.outcome.rawValue) }
+        self.failures = failures.sorted { ($0.environment, $0.code.rawValue) < ($1.environment, $1.code.rawValue) }
     }
 
     /// Upper bounds of the deployment duration histogram's buckets: seconds up to an hour.
@@ -81,10 +83,7 @@ public struct HistoryTotals: Sendable, Equatable, Codable {
                 failures[key, default: Failures(environment: record.environment, code: code, count: 0)].count += 1
             }
         }
-        self.init(
-            outcomes: outcomes.keys.sorted().compactMap { outcomes[$0] },
-            failures: failures.keys.sorted().compactMap { failures[$0] }
-        )
+        self.init(outcomes: Array(outcomes.values), failures: Array(failures.values))
     }
 
     /// The totals of one environment's deployments of `kind` that ended in `outcome`.
@@ -181,8 +180,6 @@ extension HistoryTotals {
                 result.failures.append(total)
             }
         }
-        result.outcomes.sort { ($0.environment, $0.kind.rawValue, $0.outcome.rawValue) < ($1.environment, $1.kind.rawValue, $1.outcome.rawValue) }
-        result.failures.sort { ($0.environment, $0.code.rawValue) < ($1.environment, $1.code.rawValue) }
-        return result
+        return HistoryTotals(outcomes: result.outcomes, failures: result.failures)
     }
 }

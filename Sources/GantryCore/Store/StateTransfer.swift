@@ -75,12 +75,7 @@ public struct StateExport: Codable, Sendable {
         // Moving a pruned store must not lower a counter: what the deployments no longer
         // account for is added as it was.
         if let totals {
-            let imported = deployments.map { deployment in
-                var record = deployment.record
-                if record.outcome != nil { record.finishedAt = record.finishedAt ?? record.startedAt }
-                return record
-            }
-            try await target.addToTotals(totals.subtracting(HistoryTotals(records: imported)))
+            try await target.addToTotals(totals.subtracting(HistoryTotals(records: deployments.map(\.record.imported))))
         }
         for environment in environments {
             if let reset = environment.breakerResetAt { try await target.setFreeze(environment: environment.name, freeze: nil, at: reset) }
@@ -88,5 +83,15 @@ public struct StateExport: Codable, Sendable {
         }
         try await target.record(observations)
         for failover in failovers { try await target.recordFailover(failover) }
+    }
+}
+
+extension DeploymentRecord {
+    /// The record as an import writes it: a finished deployment without a finish time is
+    /// taken to have finished when it started.
+    public var imported: DeploymentRecord {
+        var record = self
+        if record.outcome != nil { record.finishedAt = record.finishedAt ?? record.startedAt }
+        return record
     }
 }

@@ -28,7 +28,7 @@ extension PostgresStateStore {
                 guard let code = ReasonCode(rawValue: try row["code"].decode(String.self)) else { return nil }
                 return HistoryTotals.Failures(environment: try row["environment"].decode(String.self), code: code, count: Int(try row["count"].decode(Int64.self)))
             }
-            return HistoryTotalsSQL.totals(outcomes: outcomes, failures: failures)
+            return HistoryTotals(outcomes: outcomes, failures: failures)
         } catch {
             throw StoreError(.corrupt, "the state store's totals cannot be read: \(error)")
         }
@@ -75,11 +75,11 @@ extension PostgresStateStore {
         var rows: [ImportedDeployment] = []
         var entries: [ImportedEntry] = []
         for deployment in deployments {
-            let record = deployment.record
+            let record = deployment.record.imported
             rows.append(ImportedDeployment(
                 id: record.id.rawValue, environment: record.environment, release: record.release, kind: record.kind.rawValue,
                 outcome: record.outcome?.rawValue, reason: record.reason, reason_code: record.reasonCode?.rawValue, started_at: record.startedAt.timeIntervalSince1970,
-                finished_at: record.outcome == nil ? nil : (record.finishedAt ?? record.startedAt).timeIntervalSince1970, forced: record.forced, origin: try json(record.origin)
+                finished_at: record.finishedAt?.timeIntervalSince1970, forced: record.forced, origin: try json(record.origin)
             ))
             for entry in deployment.journal {
                 entries.append(ImportedEntry(deployment_id: record.id.rawValue, sequence: entry.sequence, at: entry.at.timeIntervalSince1970, kind: entry.event.kind.rawValue, event: try json(entry.event)))
@@ -88,7 +88,7 @@ extension PostgresStateStore {
         let deploymentsJSON = try json(rows)
         let journalJSON = try json(entries)
         let ids = deployments.map(\.record.id.rawValue)
-        let promoted = deployments.filter { current.contains($0.record.id) }.map(\.record)
+        let promoted = deployments.filter { current.contains($0.record.id) }.map(\.record.imported)
         let logger = logger
         try await transaction { connection in
             try await connection.query(

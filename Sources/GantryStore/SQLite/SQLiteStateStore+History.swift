@@ -18,7 +18,7 @@ extension SQLiteStateStore {
             let failures = try Row.fetchAll(db, sql: "SELECT * FROM failure_totals").compactMap { row -> HistoryTotals.Failures? in
                 ReasonCode(rawValue: row["code"]).map { HistoryTotals.Failures(environment: row["environment"], code: $0, count: row["count"]) }
             }
-            return HistoryTotalsSQL.totals(outcomes: outcomes, failures: failures)
+            return HistoryTotals(outcomes: outcomes, failures: failures)
         }
     }
 
@@ -47,11 +47,11 @@ extension SQLiteStateStore {
                 """)
             let journal = try db.makeStatement(sql: "INSERT INTO journal (deployment_id, sequence, at, kind, event) VALUES (?, ?, ?, ?, ?)")
             for deployment in deployments {
-                let record = deployment.record
+                let record = deployment.record.imported
                 try insert.execute(arguments: [
                     record.id.rawValue, record.environment, record.release, record.kind.rawValue, record.outcome?.rawValue,
                     record.reason, record.reasonCode?.rawValue, Self.millis(record.startedAt),
-                    record.outcome == nil ? nil : Self.millis(record.finishedAt ?? record.startedAt), record.forced, try Self.json(record.origin),
+                    record.finishedAt.map(Self.millis), record.forced, try Self.json(record.origin),
                 ])
                 for entry in deployment.journal {
                     try journal.execute(arguments: [record.id.rawValue, entry.sequence, Self.millis(entry.at), entry.event.kind.rawValue, try Self.json(entry.event)])
@@ -63,7 +63,7 @@ extension SQLiteStateStore {
                 try db.execute(sql: statement, arguments: StatementArguments(ids))
             }
             for deployment in deployments where current.contains(deployment.record.id) {
-                let record = deployment.record
+                let record = deployment.record.imported
                 try Self.promote(record.id, environment: record.environment, at: record.finishedAt ?? record.startedAt, db)
             }
         }
