@@ -19,6 +19,8 @@ struct StatusDocument: Encodable {
         var current: String?
         var lastGood: String?
         var deploying: Bool
+        /// The batch a running rollout is at.
+        var rollout: RolloutProgress?
         var lock: LockView?
         var waiting: Int
         var frozen: FreezeView?
@@ -68,6 +70,7 @@ struct StatusDocument: Encodable {
             return EnvironmentView(
                 name: environment.name, current: environment.state.current, lastGood: environment.state.lastGood,
                 deploying: lease?.deploymentID != nil,
+                rollout: environment.rollout,
                 lock: lease.map {
                     LockView(
                         holder: $0.owner.summary, runner: $0.owner.runner, deploymentId: $0.deploymentID?.rawValue, reason: $0.reason,

@@ -73,6 +73,7 @@ struct StatusPage {
                 if let reason = lock.reason, !reason.isEmpty { view["reason"] = reason }
                 model["lock"] = view
             }
+            if let rollout = environment.rollout { model["rollout"] = rollout.text }
             if let freeze = environment.frozen {
                 model["frozen"] = ["reason": freeze.reason, "by": freeze.by, "since": ago(freeze.at)]
             }
@@ -151,6 +152,7 @@ struct StatusPage {
         <div>{{#badges}}<span class="badge {{tone}}">{{text}}</span>{{/badges}}</div>
         <div class="release">{{current}}</div>
         <div class="muted">last good: <code>{{lastGood}}</code> {{waiting}}</div>
+        {{#rollout}}<div class="muted">rolling out {{rollout}}</div>{{/rollout}}
         {{#lock}}<div class="muted">locked by {{holder}} {{since}}{{#reason}}: {{reason}}{{/reason}}</div>{{/lock}}
         {{#frozen}}<div class="muted">frozen by {{by}} {{since}}: {{reason}}</div>{{/frozen}}
         {{#hasChecks}}<h3>Checks</h3>{{/hasChecks}}

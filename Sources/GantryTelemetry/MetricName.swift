@@ -15,6 +15,7 @@ public enum MetricName {
     public static let checkDuration = "gantry_check_duration_seconds"
     public static let lockHeld = "gantry_lock_held"
     public static let lockWait = "gantry_lock_wait_seconds"
+    public static let rolloutBatch = "gantry_rollout_batch"
     public static let buildInfo = "gantry_build_info"
 
     /// The `# HELP` text of each metric: `promtool check metrics` wants one for every family.
@@ -33,6 +34,7 @@ public enum MetricName {
         checkDuration: "How long the check's last run took.",
         lockHeld: "1 while the environment's lease is held (by a deployment or by hand).",
         lockWait: "How long the oldest deployment queued for the environment's lease has waited.",
+        rolloutBatch: "The batch a running rollout of the environment is at (1 is the canary); 0 when none runs.",
         buildInfo: "The gantry version, as a label; the value is always 1.",
     ]
 }

@@ -82,6 +82,7 @@ public struct MetricsSnapshot: Sendable, Equatable {
             gauges.append(Sample(name: MetricName.lockHeld, labels: [env], value: live ? 1 : 0))
             let deploying = live && environment.lease?.deploymentID != nil
             gauges.append(Sample(name: MetricName.deploymentInProgress, labels: [env], value: deploying ? 1 : 0))
+            gauges.append(Sample(name: MetricName.rolloutBatch, labels: [env], value: Double(environment.rollout?.batch ?? 0)))
             let oldest = environment.waiters.map(\.enqueuedAt).min()
             gauges.append(Sample(name: MetricName.lockWait, labels: [env], value: oldest.map { max(0, state.now.timeIntervalSince($0)) } ?? 0))
             if let current = environment.state.current {

@@ -16,6 +16,8 @@ public struct MonitoringState: Sendable {
         public var checks: [String]
         /// The newest deployments, newest first.
         public var recent: [DeploymentRecord]
+        /// The batch a running rollout is at, if one runs.
+        public var rollout: RolloutProgress?
 
         public init(name: String, state: EnvironmentState, lease: Lease?, waiters: [LockWaiter], checks: [String], recent: [DeploymentRecord]) {
             self.name = name
@@ -65,6 +67,9 @@ public struct MonitoringState: Sendable {
                 view.lease = try await store.lease(environment: environment.name)
                 view.waiters = try await store.waiters(environment: environment.name, liveSince: now.addingTimeInterval(-DeploymentEngine.waiterStaleness.seconds))
                 view.recent = try await store.deployments(environment: environment.name, limit: recent)
+                if let lease = view.lease, lease.isLive(at: now), let running = lease.deploymentID, environment.rollout != nil {
+                    view.rollout = RolloutProgress.latest(in: try await store.journal(running))
+                }
             }
             environments.append(view)
         }

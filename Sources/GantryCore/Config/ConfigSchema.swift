@@ -102,6 +102,12 @@ public enum ConfigSchema {
                 "timeout": ref("duration"),
                 "require_rollback": bool("A missing rollback command fails preflight."),
             ]),
+            "rollout": object([
+                "batches": ["type": "array", "minItems": 1,
+                            "description": "Cumulative batch sizes: a number of hosts or a share of them; the first batch is the canary, e.g. [1, \"10%\", \"100%\"].",
+                            "items": ["oneOf": [["type": "integer", "minimum": 1], ["type": "string", "pattern": "^([1-9][0-9]?|100)%$"]]]],
+                "bake": ref("duration"),
+            ], required: ["batches"]),
             "protect": object([
                 "freeze_windows": ["type": "array", "description": "Windows when deploys are refused, e.g. 'Fri 16:00-Mon 08:00 Europe/Berlin'.", "items": ["type": "string"]],
                 "circuit_breaker": integer("Refuse deploys after this many failures in a row.", minimum: 1, maximum: 100),

@@ -21,7 +21,7 @@ final class EnvironmentParser {
     func parse(_ node: Node) -> EnvironmentConfig? {
         guard let fields = reader.fields(node, at: path) else { return nil }
         fields.notYetSupported(
-            ["rollout", "verify_on_skip"],
+            ["verify_on_skip"],
             note: "planned; remove it for now"
         )
         publicVariables.formUnion(ConfigParser.variableNames(fields, key: "public_variables", reader: reader))
@@ -91,6 +91,11 @@ final class EnvironmentParser {
             }
             protect.finish()
         }
+        var rollout: RolloutConfig?
+        if let block = fields.fields("rollout") {
+            rollout = rolloutConfig(block)
+            block.finish()
+        }
         var defaults = CheckTiming.defaults
         if let defaultFields = fields.fields("check_defaults") {
             defaults = CheckParser.timing(defaultFields).merged(over: .defaults)
@@ -122,7 +127,45 @@ final class EnvironmentParser {
         environment.alertGate = alertGate
         environment.circuitBreaker = circuitBreaker
         environment.lockAfterRollback = lockAfterRollback
+        environment.rollout = rollout
         return environment
+    }
+
+    /// `rollout: { batches: [1, "10%", "100%"], bake: 2m }`; sizes of one kind must grow.
+    func rolloutConfig(_ fields: YAMLFields) -> RolloutConfig? {
+        let bake = fields.duration("bake", allowZero: true) ?? .zero
+        let listPath = fields.path.key("batches")
+        guard let node = fields.value("batches", required: true), let items = reader.sequence(node, at: listPath) else { return nil }
+        guard !items.isEmpty else {
+            reader.fail(node, listPath, "must list at least one batch", hint: "batches: [1, \"10%\", \"100%\"] deploys one canary, then a tenth of the hosts, then the rest")
+            return nil
+        }
+        var sizes: [RolloutConfig.Size] = []
+        var lastHosts = 0
+        var lastShare = 0
+        for (offset, item) in items.enumerated() {
+            let itemPath = listPath.index(offset)
+            let text = (item.scalar?.string ?? "").trimmingWhitespace()
+            let size: RolloutConfig.Size
+            if text.hasSuffix("%"), let share = Int(text.dropLast()), (1...100).contains(share) {
+                size = .percent(share)
+            } else if item.scalar?.style == .plain, let count = Int(text), count >= 1 {
+                size = .hosts(count)
+            } else {
+                reader.fail(item, itemPath, "\(item.describedValue) is not a number of hosts (such as 1) or a share of them (such as \"10%\", up to \"100%\")")
+                continue
+            }
+            switch size {
+            case .hosts(let count):
+                if count <= lastHosts { reader.fail(item, itemPath, "\(count) hosts does not reach beyond the \(lastHosts) of an earlier batch", hint: "sizes are cumulative: each batch says how many hosts run the release once it is done") }
+                lastHosts = max(lastHosts, count)
+            case .percent(let share):
+                if share <= lastShare { reader.fail(item, itemPath, "\(share)% does not reach beyond the \(lastShare)% of an earlier batch", hint: "sizes are cumulative: each batch says what share of the hosts runs the release once it is done") }
+                lastShare = max(lastShare, share)
+            }
+            sizes.append(size)
+        }
+        return RolloutConfig(batches: sizes, bake: bake)
     }
 
     /// `retry: { attempts, backoff, max_backoff, jitter, retry_on }`.

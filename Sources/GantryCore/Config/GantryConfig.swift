@@ -69,6 +69,8 @@ public struct EnvironmentConfig: Sendable {
     public var lockAfterRollback = false
     /// `protect.alertmanager`: the incident gate, if configured.
     public var alertGate: AlertGateConfig?
+    /// `rollout:`: deploy the targets batch by batch; nil deploys them all at once.
+    public var rollout: RolloutConfig?
     /// How long a lease lasts without renewal; the holder renews it every third of that.
     public var lease: Duration
     /// A waiting deployment gives up when a newer one queues behind it.

@@ -37,6 +37,9 @@ public enum ResolvedConfig {
             ],
         ]
         if let inventory = environment.inventory { tree["inventory"] = PathText.join(config.directory, inventory) }
+        tree["rollout"] = environment.rollout.map { rollout -> Any in
+            ["batches": rollout.batches.map(\.description), "bake": DurationText.format(rollout.bake)] as [String: Any]
+        } ?? "off: every target at once"
         tree["rollback"] = environment.rollback.map { command($0, masker: masker) } ?? "none: a failed deploy cannot be rolled back automatically"
         return tree
     }

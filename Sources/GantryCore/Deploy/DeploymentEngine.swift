@@ -115,6 +115,8 @@ private struct Run {
     var lastEffective: DeploymentRecord??
     /// Deployments this run recovered (they are not restored a second time).
     var recovered: Set<DeploymentID> = []
+    /// The targets in deploy order: several batches under `rollout:`, else one.
+    let batches: [[TargetHost]]
 
     init(engine: DeploymentEngine, request: DeploymentRequest, id: DeploymentID, masker: SecretMasker, invocation: CommandInvocation, startedAt: Date) {
         self.engine = engine
@@ -123,6 +125,7 @@ private struct Run {
         self.masker = masker
         self.invocation = invocation
         self.startedAt = startedAt
+        batches = request.batches
         machine = DeploymentStateMachine(release: request.release.value, force: request.force, policy: request.policy)
     }
 
@@ -342,15 +345,37 @@ private struct Run {
                         continue
                     }
                 }
-                action = try await runCommand(step: .deploy, attempt: attempt, invocation: invocation)
+                guard isRollout else {
+                    action = try await runCommand(step: .deploy, attempt: attempt, invocation: invocation)
+                    continue
+                }
+                let batch = batches[machine.batch - 1]
+                if attempt == 1 { try await announceBatch(machine.batch, hosts: batch) }
+                do {
+                    let narrowed = try request.deployInvocation(for: id, hosts: batch)
+                    action = try await runCommand(step: .deploy, attempt: attempt, invocation: narrowed)
+                } catch {
+                    action = machine.handle(.commandFailedToStart(masker.mask("\(error)")))
+                }
             case .verify:
                 action = try await verify(step: machine.verificationStep)
+            case .bake(let duration):
+                let detail = "baking batch \(machine.batch)/\(batches.count) for \(DurationText.format(duration)), then checking it again"
+                try await journal(JournalEvent(kind: .note, step: Step.verify.rawValue, message: detail))
+                await engine.observer.observe(.stepStarted(.verify, detail: detail))
+                do {
+                    try await engine.clock.sleep(for: duration)
+                } catch {
+                    action = machine.handle(.interrupted)
+                    continue
+                }
+                action = try await verify(step: .verify)
             case .preflight:
                 action = try await preflight()
             case .runRollback(let target):
                 let rollback: CommandInvocation
                 do {
-                    rollback = try request.rollbackInvocation(to: target, for: id)
+                    rollback = try request.rollbackInvocation(to: target, for: id, hosts: isRollout ? changedHosts : nil)
                 } catch {
                     action = machine.handle(.commandFailedToStart("\(error)"))
                     continue
@@ -372,6 +397,28 @@ private struct Run {
                 return try await finish(outcome, reason: "gantry met an internal error (\(what)); \(consequence)", promote: false, code: .internalError)
             }
         }
+    }
+
+    /// Whether this deployment rolls out batch by batch.
+    private var isRollout: Bool { batches.count > 1 }
+
+    /// The hosts a deploy command may have changed so far: what a rollback must undo.
+    private var changedHosts: [TargetHost] { Array(batches.prefix(machine.changedBatches).joined()) }
+
+    /// The hosts checks run for now: every target, or under a rollout the batches deployed
+    /// so far (verifying) or changed (verifying a rollback).
+    private var checkedHosts: [TargetHost] {
+        guard isRollout else { return request.targets }
+        if case .verifyingRollback = machine.state { return changedHosts }
+        return Array(batches.prefix(machine.batch).joined())
+    }
+
+    /// Journals a batch before its deploy command runs, so recovery knows which hosts the
+    /// release may have reached.
+    private func announceBatch(_ number: Int, hosts: [TargetHost]) async throws(StoreError) {
+        let progress = RolloutProgress(batch: number, batches: batches.count, hosts: hosts.map(\.name))
+        try await journal(progress.journalEvent)
+        await engine.observer.observe(.stepStarted(.deploy, detail: number == 1 ? "\(progress.text) (the canary)" : progress.text))
     }
 
     private mutating func decide() async throws(StoreError) -> DeploymentStateMachine.Action {
@@ -548,7 +595,7 @@ private struct Run {
 
     /// Verifies and tells the state machine the verdict.
     private mutating func verify(step: Step) async throws(StoreError) -> DeploymentStateMachine.Action {
-        let results = try await runChecks(step: step)
+        let results = try await runChecks(step: step, hosts: checkedHosts)
         if engine.escalation.isRaised {
             if changed { try await journal(JournalEvent(kind: .abandoned, message: "stopped at once by a second interruption")) }
             return machine.handle(.stoppedAtOnce(changed: changed))
@@ -559,18 +606,18 @@ private struct Run {
         return machine.handle(.verified(failures: failures, checked: results.count, code: ReasonCode.checks(results.filter { !$0.passed })))
     }
 
-    /// Runs the environment's checks and journals every verdict; shielded from an earlier
-    /// interruption when it verifies a rollback.
-    private func runChecks(step: Step) async throws(StoreError) -> [CheckResult] {
+    /// Runs the environment's checks (`{host}` checks for `hosts`) and journals every
+    /// verdict; shielded from an earlier interruption when it verifies a rollback.
+    private func runChecks(step: Step, hosts: [TargetHost]) async throws(StoreError) -> [CheckResult] {
         let environment = request.environment
         let start = engine.clock.now()
-        let planned = CheckRunner.plan(environment.checks, targets: request.targets)
+        let planned = CheckRunner.plan(environment.checks, targets: hosts)
         let announce = planned.isEmpty ? "no checks configured" : "\(planned.count) check\(planned.count == 1 ? "" : "s")"
         try await journal(JournalEvent(kind: .verificationStarted, step: step.rawValue, message: announce))
         await engine.observer.observe(.stepStarted(step, detail: announce))
         let observer = engine.observer
         let runner = CheckRunner(prober: engine.prober, clock: engine.clock)
-        let targets = request.targets
+        let targets = hosts
         let processEnvironment = request.processEnvironment
         let masker = masker
         let work: @Sendable () async -> [CheckResult] = {
@@ -628,7 +675,7 @@ private struct Run {
             } else {
                 let state = try await store.environmentState(environment)
                 if request.environment.rollback != nil, let lastGood = state.lastGood {
-                    (report, failure) = try await rollBackAbandoned(record, to: lastGood, lastStep: lastStep)
+                    (report, failure) = try await rollBackAbandoned(record, to: lastGood, lastStep: lastStep, reached: analysis.rolloutHosts)
                 } else {
                     let why = request.environment.rollback == nil ? "no rollback command is configured" : "there is no last good release"
                     report = "deployment \(record.id) was killed during \(lastStep) and may have changed production; \(why), so it was not rolled back"
@@ -663,7 +710,7 @@ private struct Run {
         var report: String
         var failure: String?
         if request.environment.rollback != nil, let lastGood = state.lastGood {
-            (report, failure) = try await rollBackAbandoned(last, to: lastGood, lastStep: analysis.lastStep ?? "deploy", recorded: true)
+            (report, failure) = try await rollBackAbandoned(last, to: lastGood, lastStep: analysis.lastStep ?? "deploy", recorded: true, reached: analysis.rolloutHosts)
         } else {
             let why = request.environment.rollback == nil ? "no rollback command is configured" : "there is no last good release"
             report = "deployment \(last.id) left production unrestored; \(why), so nothing was rolled back"
@@ -715,13 +762,16 @@ private struct Run {
     }
 
     /// Rolls production back to `target` for a deployment that died while it may have been
-    /// changing hosts, verifies it, and records the dead deployment `interrupted`.
-    private mutating func rollBackAbandoned(_ record: DeploymentRecord, to target: String, lastStep: String, recorded: Bool = false) async throws(StoreError) -> (String, String?) {
+    /// changing hosts, verifies it, and records the dead deployment `interrupted`. `reached`
+    /// names the hosts of a rollout's started batches: only those are rolled back.
+    private mutating func rollBackAbandoned(_ record: DeploymentRecord, to target: String, lastStep: String, recorded: Bool = false, reached: [String]? = nil) async throws(StoreError) -> (String, String?) {
         let invocation: CommandInvocation
+        let hosts = reached.map { names in names.map { name in request.targets.first { $0.name == name } ?? TargetHost(name: name) } } ?? request.targets
+        let scope = reached.map { " (only \($0.joined(separator: ", ")): the batches it started)" } ?? ""
         do {
             var rollbackRequest = request
             rollbackRequest.release = (try? Release(record.release)) ?? request.release
-            invocation = try rollbackRequest.rollbackInvocation(to: target, for: id)
+            invocation = try rollbackRequest.rollbackInvocation(to: target, for: id, hosts: hosts)
         } catch {
             let why = "the rollback command needs \(error)"
             if !recorded { try await store.finishDeployment(record.id, outcome: .interrupted, reason: "killed during \(lastStep); recovery could not roll back: \(why)", code: .interrupted, at: engine.clock.now(), promote: false, token: token) }
@@ -738,7 +788,7 @@ private struct Run {
         case .success(let result) where !result.termination.succeeded:
             failure = "its rollback to \(target) \(result.termination)"
         case .success:
-            let failed = try await runChecks(step: .verifyRollback).filter { !$0.passed }
+            let failed = try await runChecks(step: .verifyRollback, hosts: hosts).filter { !$0.passed }
             if engine.escalation.isRaised {
                 failure = "rolled back to \(target), but a second interruption stopped its verification"
             } else if !failed.isEmpty {
@@ -750,9 +800,9 @@ private struct Run {
             if !recorded { try await store.finishDeployment(record.id, outcome: .interrupted, reason: "killed during \(lastStep); recovery by \(id) failed: \(failure)", code: .interrupted, at: now, promote: false, token: token) }
             return ("deployment \(record.id): \(failure)", "recovering deployment \(record.id) (killed during \(lastStep)) failed: \(failure); production needs a person")
         }
-        if !recorded { try await store.finishDeployment(record.id, outcome: .interrupted, reason: "killed during \(lastStep); recovered by \(id): rolled back to \(target) and verified", code: .interrupted, at: now, promote: false, token: token) }
+        if !recorded { try await store.finishDeployment(record.id, outcome: .interrupted, reason: "killed during \(lastStep); recovered by \(id): rolled back to \(target)\(scope) and verified", code: .interrupted, at: now, promote: false, token: token) }
         restored = true
-        return ("deployment \(record.id) was killed during \(lastStep); rolled back to \(target) and verified", nil)
+        return ("deployment \(record.id) was killed during \(lastStep); rolled back to \(target)\(scope) and verified", nil)
     }
 
     private mutating func finish(_ outcome: Outcome, reason: String, promote: Bool, code: ReasonCode? = nil) async throws(StoreError) -> DeploymentSummary {
@@ -818,7 +868,7 @@ extension DeploymentStateMachine.Action {
     /// Whether performing the action starts work a second interruption must not start.
     var startsWork: Bool {
         switch self {
-        case .preflight, .runDeploy, .verify, .runRollback: true
+        case .preflight, .runDeploy, .verify, .bake, .runRollback: true
         case .readState, .finish, .refuse, .none, .unexpected: false
         }
     }

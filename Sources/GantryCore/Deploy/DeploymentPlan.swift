@@ -53,6 +53,16 @@ public enum DeploymentPlanner {
             let retry = request.environment.retry
             items[items.count - 1].action += "; up to \(retry.attempts) attempts, retrying on \(retry.retryOn.map(\.description).joined(separator: ", "))"
         }
+        let batches = request.batches
+        if batches.count > 1 {
+            let bake = request.environment.rollout?.bake ?? .zero
+            let listed = batches.enumerated().map { offset, hosts in
+                let names = hosts.prefix(5).map(\.name).joined(separator: ", ") + (hosts.count > 5 ? ", … (\(hosts.count) hosts)" : "")
+                return "batch \(offset + 1)\(offset == 0 ? " (the canary)" : ""): \(names)"
+            }
+            let baking = bake > .zero ? ", baking \(DurationText.canonical(bake)) and checking again before the next" : " before the next"
+            items[items.count - 1].action += "; in \(batches.count) batches, {targets} and GANTRY_TARGETS naming one batch at a time, each checked (host checks for the hosts deployed so far)\(baking): \(listed.joined(separator: "; ")); a failed batch rolls back only the hosts deployed so far"
+        }
         let planned = CheckRunner.plan(request.environment.checks, targets: request.targets)
         let checkNames = planned.map { item in item.target.map { "\(item.check.name)@\($0.name)" } ?? item.check.name }
         items.append(.init(

@@ -40,20 +40,22 @@ public struct DeploymentRequest: Sendable {
     /// The command of this deployment (the deploy command, or for `gantry rollback` the
     /// rollback command) resolved for deployment `id`, secrets masked in its display.
     /// Fails, before anything is changed, when a `${VAR}` it uses is not set.
-    public func deployInvocation(for id: DeploymentID) throws(Interpolation.MissingVariable) -> CommandInvocation {
+    /// `hosts` narrows `{targets}` and `GANTRY_TARGETS` to one batch of a rollout.
+    public func deployInvocation(for id: DeploymentID, hosts: [TargetHost]? = nil) throws(Interpolation.MissingVariable) -> CommandInvocation {
         if kind == .rollback { return try rollbackInvocation(to: release.value, for: id) }
         return try CommandResolver.resolve(
-            environment.deploy, values: placeholders(deploymentID: id), directory: directory,
+            environment.deploy, values: placeholders(deploymentID: id, hosts: hosts), directory: directory,
             processEnvironment: processEnvironment, masker: masker
         )
     }
 
     /// The rollback command for going back to `target`: `{release}` and `GANTRY_RELEASE` are
     /// the target, `GANTRY_ROLLBACK_TO` names it too, and `GANTRY_FAILED_RELEASE` is the
-    /// release being abandoned. Nil when no rollback command is configured.
-    public func rollbackInvocation(to target: String, for id: DeploymentID) throws(Interpolation.MissingVariable) -> CommandInvocation {
+    /// release being abandoned. `hosts` narrows `{targets}` and `GANTRY_TARGETS` to the hosts
+    /// a rollout changed.
+    public func rollbackInvocation(to target: String, for id: DeploymentID, hosts: [TargetHost]? = nil) throws(Interpolation.MissingVariable) -> CommandInvocation {
         let command = environment.rollback ?? environment.deploy
-        var values = placeholders(deploymentID: id)
+        var values = placeholders(deploymentID: id, hosts: hosts)
         values.release = target
         var invocation = try CommandResolver.resolve(
             command, values: values, directory: directory, processEnvironment: processEnvironment, masker: masker
@@ -67,8 +69,16 @@ public struct DeploymentRequest: Sendable {
     public var policy: DeploymentStateMachine.Policy {
         DeploymentStateMachine.Policy(
             retry: environment.retry, canRollBack: environment.rollback != nil,
-            rollbackOnInterrupt: environment.rollbackOnInterrupt, kind: kind
+            rollbackOnInterrupt: environment.rollbackOnInterrupt, kind: kind,
+            batches: batches.count, bake: environment.rollout?.bake ?? .zero
         )
+    }
+
+    /// The targets in the order they are deployed: the batches of `rollout:` for a deploy,
+    /// or one batch of every target (a rollback, a recovery, or no `rollout:`).
+    public var batches: [[TargetHost]] {
+        guard kind == .deploy, let rollout = environment.rollout, targets.count > 1 else { return [targets] }
+        return rollout.split(targets)
     }
 
     /// Hides the values of this environment's secrets.
@@ -76,12 +86,13 @@ public struct DeploymentRequest: Sendable {
         SecretMasker.forEnvironment(environment, processEnvironment: processEnvironment)
     }
 
-    /// Values for `{release}`, `{environment}`, `{inventory}` and `{deployment_id}`.
-    public func placeholders(deploymentID: DeploymentID) -> PlaceholderValues {
+    /// Values for `{release}`, `{environment}`, `{inventory}`, `{deployment_id}` and
+    /// `{targets}` (`hosts`, or every target).
+    public func placeholders(deploymentID: DeploymentID, hosts: [TargetHost]? = nil) -> PlaceholderValues {
         PlaceholderValues(
             release: release.value, environment: environment.name,
             inventory: environment.inventory.map { PathText.join(directory, $0) } ?? "",
-            deploymentID: deploymentID.rawValue, targets: targets.map(\.name)
+            deploymentID: deploymentID.rawValue, targets: (hosts ?? targets).map(\.name)
         )
     }
 }

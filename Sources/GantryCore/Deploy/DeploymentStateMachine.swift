@@ -13,6 +13,8 @@ public struct DeploymentStateMachine: Sendable {
         case preflight
         case deploying(attempt: Int)
         case verifying
+        /// A batch passed its checks; the next waits out `rollout.bake`, then checks again.
+        case baking
         case rollingBack(to: String)
         case verifyingRollback(to: String)
         case finishing(Outcome)
@@ -52,6 +54,8 @@ public struct DeploymentStateMachine: Sendable {
         case runDeploy(attempt: Int, after: Duration)
         /// Run the environment's checks, then send `verified`.
         case verify
+        /// Wait `for`, watching the batch just checked, then check it again and send `verified`.
+        case bake(for: Duration)
         /// Run the rollback command for `to`, the last good release.
         case runRollback(to: String)
         /// Record the outcome; with `promote`, the release becomes current and last good.
@@ -71,8 +75,17 @@ public struct DeploymentStateMachine: Sendable {
         /// `.rollback` for `gantry rollback`: its command is the rollback command, and a failure
         /// has nothing further to fall back on.
         public var kind: DeploymentRecord.Kind
+        /// How many batches the rollout has (1 without `rollout:`).
+        public var batches: Int
+        /// How long each batch but the last bakes after it passed its checks.
+        public var bake: Duration
 
-        public init(retry: RetryPolicy = .none, canRollBack: Bool = false, rollbackOnInterrupt: Bool = true, kind: DeploymentRecord.Kind = .deploy) {
+        public init(
+            retry: RetryPolicy = .none, canRollBack: Bool = false, rollbackOnInterrupt: Bool = true, kind: DeploymentRecord.Kind = .deploy,
+            batches: Int = 1, bake: Duration = .zero
+        ) {
+            self.batches = max(1, batches)
+            self.bake = bake
             self.retry = retry
             self.canRollBack = canRollBack
             self.rollbackOnInterrupt = rollbackOnInterrupt
@@ -97,6 +110,10 @@ public struct DeploymentStateMachine: Sendable {
     public private(set) var reasonCode: ReasonCode?
     private var interrupted = false
     private var rollbackTarget: String?
+    /// The batch being deployed or checked, from 1.
+    public private(set) var batch = 1
+    /// How many batches' hosts a deploy command may have changed: what a rollback must undo.
+    public private(set) var changedBatches = 0
 
     public init(release: String, force: Bool, policy: Policy = Policy(), random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) {
         self.release = release
@@ -119,6 +136,7 @@ public struct DeploymentStateMachine: Sendable {
         case .preflight: return preflight(event)
         case .deploying(let attempt): return deploying(attempt: attempt, event)
         case .verifying: return verifying(event)
+        case .baking: return baking(event)
         case .rollingBack(let target): return rollingBack(to: target, event)
         case .verifyingRollback(let target): return verifyingRollback(to: target, event)
         case .finishing(let outcome):
@@ -205,6 +223,7 @@ public struct DeploymentStateMachine: Sendable {
         switch event {
         case .commandFinished(let termination, let recognized):
             if let code = ReasonCode.command(termination) { causeCode = code.refined(by: recognized) }
+            changedBatches = batch
             switch termination {
             case .exited(0):
                 state = .verifying
@@ -217,16 +236,17 @@ public struct DeploymentStateMachine: Sendable {
                     state = .deploying(attempt: attempt + 1)
                     return .runDeploy(attempt: attempt + 1, after: policy.retry.delay(before: attempt + 1, random: random()))
                 }
-                return fallBack(because: "\(commandName) \(termination) (attempt \(attempt) of \(policy.retry.attempts))")
+                return fallBack(because: "\(commandName) \(termination) (\(batchText)attempt \(attempt) of \(policy.retry.attempts))")
             }
         case .commandFailedToStart(let why):
             causeCode = .commandNotStarted
-            if attempt == 1 {
+            if attempt > 1 { changedBatches = batch }
+            if attempt == 1, batch == 1 {
                 state = .finishing(.refused)
                 reasonCode = .commandNotStarted
                 return .finish(.refused, reason: "\(why); nothing was changed", promote: false)
             }
-            return fallBack(because: "\(why) (attempt \(attempt))")
+            return fallBack(because: "\(why) (\(batchText)attempt \(attempt))")
         case .interrupted:
             interrupted = true
             causeCode = .interrupted
@@ -242,23 +262,60 @@ public struct DeploymentStateMachine: Sendable {
         switch event {
         case .verified(let failures, let checked, let code):
             if failures.isEmpty {
+                if batch < policy.batches {
+                    if policy.bake > .zero {
+                        state = .baking
+                        return .bake(for: policy.bake)
+                    }
+                    return nextBatch()
+                }
                 state = .finishing(.succeeded)
-                let what = policy.kind == .rollback ? "rolled back to \(release)" : "release \(release) deployed"
+                let batches = policy.batches > 1 ? " in \(policy.batches) batches" : ""
+                let what = policy.kind == .rollback ? "rolled back to \(release)" : "release \(release) deployed\(batches)"
                 let reason = checked == 0
                     ? "\(what); no checks are configured, so nothing was verified"
                     : "\(what) and verified (\(checked) check\(checked == 1 ? "" : "s") passed)"
                 return .finish(.succeeded, reason: reason, promote: true)
             }
             causeCode = code ?? .checkFailed
-            return fallBack(because: "release \(release) failed verification: \(failures.joined(separator: "; "))")
+            return fallBack(because: "release \(release) failed verification\(batchSuffix): \(failures.joined(separator: "; "))")
         case .interrupted, .commandFinished(.cancelled, _):
             interrupted = true
             causeCode = .interrupted
-            return fallBack(because: "interrupted while verifying release \(release)")
+            return fallBack(because: "interrupted while verifying release \(release)\(batchSuffix)")
         case .lockAcquired, .lockHeld, .stateRead, .preflightDone, .commandFinished, .commandFailedToStart, .stoppedAtOnce, .finished:
             return unexpected(event)
         }
     }
+
+    /// Baking a batch that passed its checks: to the next batch when its checks still pass at
+    /// the end, else falls back.
+    private mutating func baking(_ event: Event) -> Action {
+        switch event {
+        case .verified(let failures, _, let code):
+            if failures.isEmpty { return nextBatch() }
+            causeCode = code ?? .checkFailed
+            return fallBack(because: "release \(release) failed verification after baking\(batchSuffix): \(failures.joined(separator: "; "))")
+        case .interrupted, .commandFinished(.cancelled, _):
+            interrupted = true
+            causeCode = .interrupted
+            return fallBack(because: "interrupted while baking release \(release)\(batchSuffix)")
+        case .lockAcquired, .lockHeld, .stateRead, .preflightDone, .commandFinished, .commandFailedToStart, .stoppedAtOnce, .finished:
+            return unexpected(event)
+        }
+    }
+
+    /// The batch passed: deploy the next one.
+    private mutating func nextBatch() -> Action {
+        batch += 1
+        state = .deploying(attempt: 1)
+        return .runDeploy(attempt: 1, after: .zero)
+    }
+
+    /// ` (batch 2/4)` during a rollout; empty without one.
+    private var batchSuffix: String { policy.batches > 1 ? " (batch \(batch)/\(policy.batches))" : "" }
+    /// `batch 2/4, ` during a rollout; empty without one.
+    private var batchText: String { policy.batches > 1 ? "batch \(batch)/\(policy.batches), " : "" }
 
     /// The rollback command: to `verifyingRollback` when it succeeded, else to
     /// `finishing(failed)`: production needs a person.
@@ -285,7 +342,8 @@ public struct DeploymentStateMachine: Sendable {
                 let outcome: Outcome = interrupted ? .interrupted : .rolledBack
                 state = .finishing(outcome)
                 reasonCode = interrupted ? .interrupted : causeCode
-                return .finish(outcome, reason: "\(failure ?? "deploy failed"); rolled back to \(target) and verified", promote: false)
+                let hosts = policy.batches > 1 ? " the hosts of batch\(changedBatches == 1 ? " 1" : "es 1-\(changedBatches)")" : ""
+                return .finish(outcome, reason: "\(failure ?? "deploy failed"); rolled back\(hosts) to \(target) and verified", promote: false)
             }
             return needsPerson("rolled back to \(target), but its verification failed: \(failures.joined(separator: "; "))")
         case .interrupted, .commandFinished(.cancelled, _):
@@ -302,7 +360,7 @@ public struct DeploymentStateMachine: Sendable {
         switch state {
         case .finishing, .finished:
             return .none
-        case .waitingForLock, .deciding, .preflight, .deploying, .verifying, .rollingBack, .verifyingRollback:
+        case .waitingForLock, .deciding, .preflight, .deploying, .verifying, .baking, .rollingBack, .verifyingRollback:
             guard changed else {
                 state = .finishing(.refused)
                 reasonCode = .interrupted

@@ -22,6 +22,11 @@ public struct RecoveryAnalysis: Sendable, Hashable {
     /// It recorded `interrupted` after a second interruption stopped it without rolling
     /// back, while a command may have changed production.
     public var leftUnrestored = false
+    /// During a rollout: the hosts of every batch that started (the only ones the release
+    /// may have reached), and how far it got (`batch` of `batches`). Nil without a rollout.
+    public var rolloutHosts: [String]?
+    public var rolloutBatch: Int?
+    public var rolloutBatches: Int?
 
     public static func analyze(_ journal: [JournalEntry]) -> RecoveryAnalysis {
         var analysis = RecoveryAnalysis()
@@ -44,6 +49,10 @@ public struct RecoveryAnalysis: Sendable, Hashable {
             case .promoting:
                 analysis.promoting = true
                 analysis.lastStep = Step.promote.rawValue
+            case .batchStarted:
+                analysis.rolloutHosts = (analysis.rolloutHosts ?? []) + (event.hosts ?? [])
+                analysis.rolloutBatch = event.batch
+                analysis.rolloutBatches = event.batches
             case .abandoned:
                 analysis.leftUnrestored = analysis.mayHaveChanged
             case .recovery:

@@ -18,7 +18,7 @@ public struct PlaceholderValues: Sendable, Hashable {
     var table: [(String, String)] {
         [
             ("{release}", release), ("{environment}", environment), ("{inventory}", inventory),
-            ("{deployment_id}", deploymentID),
+            ("{deployment_id}", deploymentID), ("{targets}", targets.joined(separator: ",")),
         ]
     }
 

@@ -20,6 +20,8 @@ public struct JournalEvent: Sendable, Hashable, Codable {
         /// The deployment stopped at once (a second interruption) after a command may have
         /// changed production, without rolling back: recovery rolls it back.
         case abandoned
+        /// A batch of a rollout starts: its number, how many there are, and its hosts.
+        case batchStarted = "batch_started"
     }
 
     public var kind: Kind
@@ -49,6 +51,10 @@ public struct JournalEvent: Sendable, Hashable, Codable {
     /// when a rollback failed after a failed deploy).
     public var reasonCode: ReasonCode?
     public var causeCode: ReasonCode?
+    /// `batch_started`: the batch (from 1), how many the rollout has, and the batch's hosts.
+    public var batch: Int?
+    public var batches: Int?
+    public var hosts: [String]?
 
     public init(
         kind: Kind, step: String? = nil, attempt: Int? = nil, message: String? = nil, command: [String]? = nil,

@@ -49,7 +49,7 @@ struct ShowCommand: AsyncParsableCommand {
             throw Failure.store(error)
         }
         if json {
-            JSONOutput.print(ShowView(deployment: DeploymentView(record), journal: entries.map(JournalEntryView.init)))
+            JSONOutput.print(ShowView(deployment: DeploymentView(record), rollout: RolloutProgress.latest(in: entries), journal: entries.map(JournalEntryView.init)))
             return
         }
         if follow {
@@ -66,6 +66,9 @@ struct ShowCommand: AsyncParsableCommand {
         if let duration = record.duration { text += "  took:        \(DurationText.format(duration))\n" }
         text += "  by:          \(record.origin.summary)\n"
         if let commit = record.origin.commit { text += "  commit:      \(commit)\n" }
+        if let rollout = RolloutProgress.latest(in: entries) {
+            text += "  rollout:     \(rollout.text)\(record.outcome == nil ? "" : " (the last batch it started)")\n"
+        }
         let checks = entries.filter { $0.event.kind == .checkResult }.map { entry in
             CheckResult(
                 name: entry.event.step == Step.verify.rawValue ? (entry.event.check ?? "?") : "\(entry.event.step ?? "?"): \(entry.event.check ?? "?")",
@@ -99,6 +102,8 @@ struct ShowCommand: AsyncParsableCommand {
         case .commandFinished:
             let took = event.durationMilliseconds.map { " after \(DurationText.format(.milliseconds($0)))" } ?? ""
             return prefix + "\(event.step ?? "command") \(event.message ?? "finished")\(took)\n"
+        case .batchStarted:
+            return prefix + "deploy \(event.message ?? "batch")\n"
         case .checkResult:
             let verdict = event.passed == true ? "passed" : "failed"
             return prefix + "check \(event.check ?? "?")\(event.target.map { " (\($0))" } ?? "") \(verdict): \(event.message ?? "")\n"
@@ -144,6 +149,8 @@ struct ShowCommand: AsyncParsableCommand {
 /// `show --json`.
 struct ShowView: Encodable {
     var deployment: DeploymentView
+    /// The last batch a rollout started, if the deployment rolled out.
+    var rollout: RolloutProgress?
     var journal: [JournalEntryView]
 }
 
@@ -166,6 +173,10 @@ struct JournalEntryView: Encodable {
     var passed: Bool?
     var reasonCode: String?
     var causeCode: String?
+    /// `batch_started`: the batch, how many there are, and its hosts.
+    var batch: Int?
+    var batches: Int?
+    var hosts: [String]?
 
     init(_ entry: JournalEntry) {
         sequence = entry.sequence
@@ -186,5 +197,8 @@ struct JournalEntryView: Encodable {
         passed = entry.event.passed
         reasonCode = entry.event.reasonCode?.rawValue
         causeCode = entry.event.causeCode?.rawValue
+        batch = entry.event.batch
+        batches = entry.event.batches
+        hosts = entry.event.hosts
     }
 }

@@ -66,7 +66,11 @@ struct StatusCommand: AsyncParsableCommand {
                     view.waiting = try await store.waiters(environment: name, liveSince: now.addingTimeInterval(-DeploymentEngine.waiterStaleness.seconds)).map {
                         WaiterView(deploymentId: $0.deploymentID.rawValue, release: $0.release, host: $0.owner.host, pid: $0.owner.pid, enqueuedAt: $0.enqueuedAt)
                     }
-                    view.lastDeployment = try await store.deployments(environment: name, limit: 1).first.map(DeploymentView.init)
+                    let last = try await store.deployments(environment: name, limit: 1).first
+                    view.lastDeployment = last.map(DeploymentView.init)
+                    if let last, last.outcome == nil, last.kind == .deploy {
+                        view.rollout = RolloutProgress.latest(in: try await store.journal(last.id))
+                    }
                 } catch {
                     throw Failure.store(error)
                 }
@@ -95,6 +99,7 @@ struct StatusCommand: AsyncParsableCommand {
                 text += "  waiting:    \(view.waiting.map { "\($0.release) (\($0.deploymentId))" }.joined(separator: ", "))\n"
             }
             if let last = view.lastDeployment {
+                if let rollout = view.rollout { text += "  rollout:    \(rollout.text)\n" }
                 text += "  last:       \(last.release) \(last.outcome ?? "running")\(last.reasonCode.map { " [\($0)]" } ?? "") at \(Timestamp.format(last.startedAt)) (\(last.id))\n"
             } else {
                 text += "  last:       no deployments yet\n"
@@ -118,13 +123,15 @@ struct EnvironmentStatusView: Encodable {
     var frozen: FreezeView?
     var waiting: [WaiterView] = []
     var lastDeployment: DeploymentView?
+    /// The batch the running deployment's rollout is at, if one runs.
+    var rollout: RolloutProgress?
 
     init(environment: String) {
         self.environment = environment
     }
 
     enum CodingKeys: String, CodingKey {
-        case environment, current, lastGood, updatedAt, lock, frozen, waiting, lastDeployment
+        case environment, current, lastGood, updatedAt, lock, frozen, waiting, lastDeployment, rollout
     }
 
     /// Absent values are written as null, so consumers can rely on every key being there.
@@ -138,6 +145,7 @@ struct EnvironmentStatusView: Encodable {
         try container.encode(frozen, forKey: .frozen)
         try container.encode(waiting, forKey: .waiting)
         try container.encode(lastDeployment, forKey: .lastDeployment)
+        try container.encode(rollout, forKey: .rollout)
     }
 }
 

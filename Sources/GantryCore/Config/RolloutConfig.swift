@@ -1,0 +1,53 @@
+/// `rollout: { batches: [1, "10%", "50%", "100%"], bake: 2m }`: deploy an environment's
+/// targets a batch at a time, checking each batch before the next, so a bad release reaches
+/// one host (the canary) rather than all of them.
+///
+/// Sizes are cumulative, as Argo Rollouts' weights are: `"10%"` means "a tenth of the hosts
+/// in all so far", not "another tenth". A size that adds no host (10% of 5 hosts after 1)
+/// makes no batch, and hosts a list leaves out form a last batch, so every target is deployed.
+public struct RolloutConfig: Sendable, Hashable {
+    /// How far a batch reaches: a number of hosts, or a share of them (rounded up).
+    public enum Size: Sendable, Hashable, CustomStringConvertible {
+        case hosts(Int)
+        case percent(Int)
+
+        public var description: String {
+            switch self {
+            case .hosts(let count): "\(count)"
+            case .percent(let share): "\(share)%"
+            }
+        }
+
+        /// How many hosts in all the batch ends at, out of `total`.
+        func reach(of total: Int) -> Int {
+            switch self {
+            case .hosts(let count): min(count, total)
+            case .percent(let share): min(total, (total * share + 99) / 100)
+            }
+        }
+    }
+
+    public var batches: [Size]
+    /// How long each batch but the last stays under watch, after its checks pass, before the
+    /// next batch starts; its checks run again at the end.
+    public var bake: Duration
+
+    public init(batches: [Size], bake: Duration = .zero) {
+        self.batches = batches
+        self.bake = bake
+    }
+
+    /// `targets` split into batches, in inventory order: the first is the canary.
+    public func split(_ targets: [TargetHost]) -> [[TargetHost]] {
+        var result: [[TargetHost]] = []
+        var done = 0
+        for size in batches {
+            let reach = size.reach(of: targets.count)
+            guard reach > done else { continue }
+            result.append(Array(targets[done..<reach]))
+            done = reach
+        }
+        if done < targets.count { result.append(Array(targets[done...])) }
+        return result
+    }
+}
