@@ -363,12 +363,15 @@ private struct Run {
                 let detail = "baking batch \(machine.batch)/\(batches.count) for \(DurationText.format(duration)), then checking it again"
                 try await journal(JournalEvent(kind: .note, step: Step.verify.rawValue, message: detail))
                 await engine.observer.observe(.stepStarted(.verify, detail: detail))
+                let bakeStart = engine.clock.now()
                 do {
                     try await engine.clock.sleep(for: duration)
                 } catch {
+                    await engine.observer.observe(.stepFinished(.verify, .failed, elapsed: elapsed(since: bakeStart), detail: "interrupted while baking batch \(machine.batch)/\(batches.count)"))
                     action = machine.handle(.interrupted)
                     continue
                 }
+                await engine.observer.observe(.stepFinished(.verify, .ok, elapsed: elapsed(since: bakeStart), detail: "batch \(machine.batch)/\(batches.count) baked; checking it again"))
                 action = try await verify(step: .verify)
             case .preflight:
                 action = try await preflight()
