@@ -193,6 +193,41 @@ struct RolloutTests {
         #expect(deploy.action.contains("batch 1 (the canary): h1; batch 2: h2, h3; batch 3: h4, h5, h6"))
         #expect(deploy.action.contains("baking 1m"))
     }
+
+    @Test("an alert that starts firing mid-rollout fails the batch it fires after: the hosts deployed so far are rolled back")
+    func alertMidRollout() async throws {
+        let store = MemoryStateStore()
+        var request = try await seeded(store, count: 6, batches: [.hosts(1), .percent(50), .percent(100)])
+        request.environment.alertGate = AlertGateConfig(url: "http://alertmanager:9093", matchers: ["severity=\"critical\""])
+        let runner = ScriptedRunner([.success(([], .exited(0))), .success(([], .exited(0))), .success(([], .exited(0)))])
+        // Quiet before the deploy and after the canary; firing after batch 2.
+        let alerts = ScriptedAlerts([[], [], [ActiveAlert(name: "HighErrorRate", labels: ["severity": "critical"], summary: "5xx above 5%")]])
+        let summary = try await DeploymentEngine(store: store, runner: runner, prober: ScriptedProber(), processes: FakeProcesses(), clock: TestClock(), alerts: alerts).run(request)
+        #expect(summary.outcome == .rolledBack, "\(summary.reason)")
+        #expect(summary.reasonCode == .activeAlerts)
+        #expect(summary.reason.contains("failed verification (batch 2/3): alertmanager: production has 1 active alert"), "\(summary.reason)")
+        #expect(summary.reason.contains("HighErrorRate (5xx above 5%)"))
+        #expect(runner.invocations.last?.argv == ["/srv/app/rollback.sh", "1.0", "--limit", "h1,h2,h3"])
+        #expect(alerts.asked == 3, "the rollback's verification does not ask")
+    }
+}
+
+/// Answers the alert gate from a script, one answer per question; quiet once it runs out.
+final class ScriptedAlerts: AlertSource, @unchecked Sendable {
+    private let lock = NSLock()
+    private var answers: [[ActiveAlert]]
+    private(set) var asked = 0
+
+    init(_ answers: [[ActiveAlert]]) {
+        self.answers = answers
+    }
+
+    func activeAlerts(_ gate: AlertGateConfig, url: String, timeout: Duration) async -> AlertQuery {
+        lock.withLock {
+            asked += 1
+            return .alerts(answers.isEmpty ? [] : answers.removeFirst())
+        }
+    }
 }
 
 /// A prober whose verdicts for each URL follow a script (true passes), then pass.

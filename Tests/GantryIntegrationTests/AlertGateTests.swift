@@ -77,6 +77,39 @@ struct AlertGateTests {
         #expect(journal.contains { ($0["message"] as? String)?.contains("on_unreachable: allow, so the deploy goes on") == true })
     }
 
+    @Test("an alert that fires mid-rollout stops it: the batches deployed so far are rolled back (active_alerts)")
+    func alertMidRollout() throws {
+        let url = try #require(AlertmanagerForTests.url)
+        let scope = "rollout-\(UUID().uuidString.prefix(8))"
+        // The second batch's deploy sets the alert off, as a release that breaks things would.
+        let alert = "[{\"labels\": {\"alertname\": \"HighErrorRate\", \"severity\": \"critical\", \"scope\": \"\(scope)\"}}]"
+        let script = """
+            echo "$0 $1 $2" >> commands.log
+            case "$0,$1,$2" in deploy,2.0,*web-b*) curl -sf -XPOST -H 'Content-Type: application/json' --data-binary "$ALERT" "$AM_URL/api/v2/alerts";; esac
+            """
+        let project = try Project(config: """
+            version: 1
+            environments:
+              production:
+                targets: [web-a, web-b, web-c, web-d]
+                deploy: { command: [/bin/sh, -c, \(jsonString(script)), deploy, "{release}", "{targets}"] }
+                rollback: { command: [/bin/sh, -c, \(jsonString(script)), rollback, "{release}", "{targets}"] }
+                rollout: { batches: [1, 2, "100%"] }
+                protect:
+                  alertmanager: { url: "${AM_URL}", matchers: ['severity="critical"', 'scope="\(scope)"'], timeout: 2s }
+            """)
+        let environment = ["AM_URL": url, "ALERT": alert]
+        try #require(try project.gantry("deploy", "production", "--release", "1.0", environment: environment).status == 0)
+        try FileManager.default.removeItem(at: project.directory.appendingPathComponent("commands.log"))
+        let result = try project.gantry("deploy", "production", "--release", "2.0", environment: environment)
+        #expect(result.status == 1, "\(result.output)")
+        #expect(project.read("commands.log") == "deploy 2.0 web-a\ndeploy 2.0 web-b\nrollback 1.0 web-a,web-b\n")
+        #expect(result.output.contains("HighErrorRate") && result.output.contains("(batch 2/3)"), "\(result.output)")
+        let recorded = try #require((try project.json("history", "production", environment: environment)["deployments"] as? [[String: Any]])?.first)
+        #expect(recorded["outcome"] as? String == "rolled_back")
+        #expect(recorded["reason_code"] as? String == "active_alerts")
+    }
+
     @Test("bad gate configs are exit 2 with where and why")
     func badConfig() throws {
         let project = try Project(config: """

@@ -598,7 +598,12 @@ private struct Run {
 
     /// Verifies and tells the state machine the verdict.
     private mutating func verify(step: Step) async throws(StoreError) -> DeploymentStateMachine.Action {
-        let results = try await runChecks(step: step, hosts: checkedHosts)
+        var results = try await runChecks(step: step, hosts: checkedHosts)
+        var alertCode: ReasonCode?
+        if step == .verify, isRollout, !engine.escalation.isRaised, let (watched, code) = try await watchAlerts() {
+            results.append(watched)
+            alertCode = code
+        }
         if engine.escalation.isRaised {
             if changed { try await journal(JournalEvent(kind: .abandoned, message: "stopped at once by a second interruption")) }
             return machine.handle(.stoppedAtOnce(changed: changed))
@@ -606,7 +611,36 @@ private struct Run {
         if Task.isCancelled, step == .verify { return machine.handle(.interrupted) }
         let failures = results.filter { !$0.passed }.map { "\($0.label): \($0.message)" }
         if step == .verifyRollback, failures.isEmpty { restored = true }
-        return machine.handle(.verified(failures: failures, checked: results.count, code: ReasonCode.checks(results.filter { !$0.passed })))
+        let checkCode = ReasonCode.checks(results.filter { !$0.passed && $0.kind != AlertGateConfig.checkKind })
+        return machine.handle(.verified(failures: failures, checked: results.count, code: checkCode ?? alertCode))
+    }
+
+    /// During a rollout `protect.alertmanager` is asked again each time a batch has passed its
+    /// checks: a matching alert that fires mid-rollout (an incident the release may have
+    /// caused, or one it must not deepen) fails the batch like a failing check, so the hosts
+    /// deployed so far are rolled back. Alertmanager unreachable follows `on_unreachable`. A
+    /// deploy that overrode the gate to start is not stopped by it. Returns the verdict as a
+    /// check result, already journaled and shown, and its reason code when it failed.
+    private func watchAlerts() async throws(StoreError) -> (CheckResult, ReasonCode?)? {
+        guard let gate = request.environment.alertGate, request.override == nil else { return nil }
+        let start = engine.clock.now()
+        let answer: AlertQuery
+        do {
+            let url = try Interpolation.expand(gate.url, environment: request.processEnvironment)
+            answer = await engine.alerts.activeAlerts(gate, url: url, timeout: gate.timeout)
+        } catch {
+            answer = .unreachable("a ${VAR} in its url is not set")
+        }
+        let verdict = gate.judge(answer, environment: environment)
+        let message = verdict.refusal?.text ?? verdict.note ?? "no matching alert is active"
+        let result = CheckResult(
+            name: "alertmanager", kind: AlertGateConfig.checkKind, target: nil, passed: verdict.refusal == nil,
+            outcome: verdict.refusal == nil ? .pass : .fail, attempts: 1,
+            latencyMilliseconds: elapsed(since: start).milliseconds, message: masker.mask(message)
+        )
+        try await journal(.checkResult(result, step: .verify))
+        await engine.observer.observe(.checkFinished(result))
+        return (result, verdict.refusal?.code)
     }
 
     /// Runs the environment's checks (`{host}` checks for `hosts`) and journals every

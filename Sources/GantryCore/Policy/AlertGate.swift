@@ -94,6 +94,9 @@ public protocol AlertSource: Sendable {
 }
 
 extension AlertGateConfig {
+    /// The kind of the check result a rollout's watch of the gate journals.
+    public static let checkKind = "alertmanager"
+
     /// The refusal the gate's answer gives, or nil to go on (with a note when Alertmanager
     /// could not be asked and `on_unreachable: allow`).
     public func judge(_ answer: AlertQuery, environment: String) -> (refusal: Refusal?, note: String?) {
