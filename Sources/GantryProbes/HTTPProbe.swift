@@ -117,6 +117,39 @@ struct HTTPProbe {
     }
 }
 
+extension HTTPProbe {
+    /// `GET /api/v1/query` (or `/api/v1/query_range` over `window`), its samples or why there
+    /// are none.
+    func prometheusSamples(url base: String, query: String, window: ClosedRange<Date>?, step: Duration, timeout: Duration) async -> Result<[PrometheusSample], QueryFailure> {
+        var components = URLComponents(string: base.hasSuffix("/") ? String(base.dropLast()) : base)
+        var items = [URLQueryItem(name: "query", value: query)]
+        if let window {
+            components?.path += "/api/v1/query_range"
+            items += [
+                URLQueryItem(name: "start", value: String(format: "%.3f", window.lowerBound.timeIntervalSince1970)),
+                URLQueryItem(name: "end", value: String(format: "%.3f", window.upperBound.timeIntervalSince1970)),
+                URLQueryItem(name: "step", value: String(format: "%.3f", max(0.001, Double(step.components.seconds) + Double(step.components.attoseconds) / 1e18))),
+            ]
+        } else {
+            components?.path += "/api/v1/query"
+        }
+        components?.queryItems = items
+        let encoded = components?.percentEncodedQuery?.replacingOccurrences(of: "+", with: "%2B")
+        components?.percentEncodedQuery = encoded
+        guard let url = components?.string else { return .failure(QueryFailure(message: "'\(base)' is not a usable Prometheus URL")) }
+        switch await fetch(url: url, key: HTTPClients.Key(caFile: nil, insecure: false, followRedirects: false), timeout: timeout) {
+        case .success(let answer):
+            do {
+                return .success(try PrometheusQueryResult.parse(answer.body).map { PrometheusSample(labels: $0.labels, value: $0.value) })
+            } catch {
+                return .failure(QueryFailure(message: answer.status == 200 ? error.description : "HTTP \(answer.status): \(error.description)"))
+            }
+        case .failure(let failure):
+            return .failure(QueryFailure(message: failure.message))
+        }
+    }
+}
+
 /// A probe's failure, already phrased for a person.
 struct ProbeFailure: Error {
     var message: String

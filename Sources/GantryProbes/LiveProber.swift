@@ -1,3 +1,4 @@
+public import Foundation
 public import GantryCore
 public import Logging
 
@@ -39,6 +40,10 @@ public final class LiveProber: Prober {
             await prober.http.shutdown()
             throw error
         }
+    }
+
+    public func prometheusSamples(url: String, query: String, window: ClosedRange<Date>?, step: Duration, timeout: Duration) async -> Result<[PrometheusSample], QueryFailure> {
+        await HTTPProbe(clients: http).prometheusSamples(url: url, query: query, window: window, step: step, timeout: timeout)
     }
 
     public func probe(_ probe: ProbeConfig, timeout: Duration) async -> ProbeVerdict {

@@ -21,7 +21,7 @@ struct Gantry: AsyncParsableCommand {
         version: GantryVersion.current,
         subcommands: [
             InitCommand.self, ValidateCommand.self, SchemaCommand.self, ConfigCommand.self, DeployCommand.self, RollbackCommand.self, RecoverCommand.self, PlanCommand.self, CheckCommand.self, PreflightCommand.self,
-            StatusCommand.self, HistoryCommand.self, ShowCommand.self, DiagnoseCommand.self, LockCommand.self, UnlockCommand.self,
+            PromoteCommand.self, AbortCommand.self, StatusCommand.self, HistoryCommand.self, ShowCommand.self, DiagnoseCommand.self, LockCommand.self, UnlockCommand.self,
             FreezeCommand.self, UnfreezeCommand.self, RunnersCommand.self, SelectRunnerCommand.self, ServeCommand.self, MonitoringCommand.self, MigrateCommand.self, StoreCommand.self,
         ]
     )

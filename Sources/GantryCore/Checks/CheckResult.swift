@@ -1,3 +1,5 @@
+public import Foundation
+
 /// What one probe attempt found.
 public struct ProbeVerdict: Sendable, Hashable {
     public enum Outcome: String, Sendable, Hashable, Codable {
@@ -56,4 +58,34 @@ public struct CheckResult: Sendable, Hashable, Codable {
 /// cannot hold up verification.
 public protocol Prober: Sendable {
     func probe(_ probe: ProbeConfig, timeout: Duration) async -> ProbeVerdict
+    /// The samples of a PromQL query against the Prometheus at `url`: now, or every point of
+    /// `window` at `step` (a range query); an error says why there is no answer (which an
+    /// analysis tells apart from an answer without data).
+    func prometheusSamples(url: String, query: String, window: ClosedRange<Date>?, step: Duration, timeout: Duration) async -> Result<[PrometheusSample], QueryFailure>
+}
+
+extension Prober {
+    public func prometheusSamples(url: String, query: String, window: ClosedRange<Date>?, step: Duration, timeout: Duration) async -> Result<[PrometheusSample], QueryFailure> {
+        .failure(QueryFailure(message: "this prober cannot query Prometheus"))
+    }
+}
+
+/// One sample of a Prometheus answer.
+public struct PrometheusSample: Sendable, Hashable {
+    public var labels: [String: String]
+    public var value: Double
+
+    public init(labels: [String: String], value: Double) {
+        self.labels = labels
+        self.value = value
+    }
+}
+
+/// Why a query got no answer, phrased for a person.
+public struct QueryFailure: Error, Sendable, Hashable {
+    public var message: String
+
+    public init(message: String) {
+        self.message = message
+    }
 }

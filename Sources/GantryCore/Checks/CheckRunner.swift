@@ -18,9 +18,10 @@ public struct CheckRunner: Sendable {
         self.clock = clock
     }
 
-    /// The checks to run, in order; a `{host}` check once per target.
+    /// The checks to run, in order; a `{host}` check once per target. A check with
+    /// `analysis:` is left out: it is judged only during a rollout's bakes.
     public static func plan(_ checks: [CheckConfig], targets: [TargetHost]) -> [PlannedCheck] {
-        checks.flatMap { check in
+        checks.filter { $0.analysis == nil }.flatMap { check in
             check.probe.usesHost && !targets.isEmpty
                 ? targets.map { PlannedCheck(check: check, target: $0) }
                 : [PlannedCheck(check: check, target: nil)]

@@ -22,16 +22,25 @@ public enum PrometheusQueryResult {
 
     private enum ResultValue: Decodable {
         case vector([Sample])
+        case matrix([Series])
         case scalar(ValuePair)
 
         init(from decoder: any Decoder) throws {
             let container = try decoder.singleValueContainer()
             if let samples = try? container.decode([Sample].self) {
                 self = .vector(samples)
+            } else if let series = try? container.decode([Series].self) {
+                self = .matrix(series)
             } else {
                 self = .scalar(try container.decode(ValuePair.self))
             }
         }
+    }
+
+    /// One series of a range query: its labels and its points.
+    private struct Series: Decodable {
+        var metric: [String: String]
+        var values: [ValuePair]
     }
 
     private struct Sample: Decodable {
@@ -64,6 +73,11 @@ public enum PrometheusQueryResult {
         switch (data.resultType, data.result) {
         case ("vector", .vector(let samples)):
             return samples.map { ($0.metric, Double($0.value.value) ?? .nan) }
+        case ("matrix", .matrix(let series)):
+            // Every point of every series: what a comparison over a window ranks.
+            return series.flatMap { one in one.values.map { (one.metric, Double($0.value) ?? .nan) } }
+        case ("matrix", .vector(let samples)) where samples.isEmpty:
+            return []
         case ("scalar", .scalar(let pair)):
             return [([:], Double(pair.value) ?? .nan)]
         default:

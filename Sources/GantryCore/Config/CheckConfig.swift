@@ -36,8 +36,11 @@ public struct CheckConfig: Sendable, Hashable {
     public var probe: ProbeConfig
     /// The check's own settings, already merged over the environment's defaults.
     public var timing: CheckTiming
+    /// `analysis:`: a `prometheus` check judged during a rollout's bakes, not after a deploy.
+    public var analysis: AnalysisConfig?
 
-    public init(name: String, probe: ProbeConfig, timing: CheckTiming) {
+    public init(name: String, probe: ProbeConfig, timing: CheckTiming, analysis: AnalysisConfig? = nil) {
+        self.analysis = analysis
         self.name = name
         self.probe = probe
         self.timing = timing
@@ -152,6 +155,8 @@ public struct PrometheusProbeConfig: Sendable, Hashable {
     public var max: Double?
     public var equals: Double?
     public var onNoData: NoData = .fail
+    /// `compare:`: judge the canary against the baseline instead of `query` against limits.
+    public var compare: CompareConfig?
 
     public init(url: String, query: String) {
         self.url = url

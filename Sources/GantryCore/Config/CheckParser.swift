@@ -34,9 +34,31 @@ struct CheckParser {
             kindFields.finish()
         }
         for kind in ProbeConfig.kinds { _ = fields.node(kind) }
+        var analysis: AnalysisConfig?
+        if let block = fields.fields("analysis") {
+            analysis = analysisConfig(block)
+            block.finish()
+            if let probe, probe.kind != "prometheus" {
+                reader.fail(block.node, block.path, "only a prometheus check can be an analysis", hint: "an analysis measures a PromQL query during a rollout's bake")
+            }
+        }
+        if case .prometheus(let config) = probe, config.compare != nil, analysis == nil, let node = fields.node("prometheus") {
+            reader.fail(node, path.key("prometheus").key("compare"), "a comparison is judged only as an analysis", hint: "add analysis: {} beside the check's name")
+        }
         fields.finish()
         guard let name, let probe else { return nil }
-        return CheckConfig(name: name, probe: probe, timing: timing)
+        return CheckConfig(name: name, probe: probe, timing: timing, analysis: analysis)
+    }
+
+    /// `analysis: { interval, count, failure_limit, inconclusive_limit, consecutive_error_limit }`.
+    private func analysisConfig(_ fields: YAMLFields) -> AnalysisConfig {
+        var config = AnalysisConfig()
+        config.interval = fields.duration("interval") ?? config.interval
+        config.count = fields.int("count", range: 1...10_000)
+        config.failureLimit = fields.int("failure_limit", range: 0...10_000) ?? config.failureLimit
+        config.inconclusiveLimit = fields.int("inconclusive_limit", range: 0...10_000) ?? config.inconclusiveLimit
+        config.consecutiveErrorLimit = fields.int("consecutive_error_limit", range: 0...10_000) ?? config.consecutiveErrorLimit
+        return config
     }
 
     private func parseProbe(_ kind: String, _ fields: YAMLFields) -> ProbeConfig? {
@@ -179,6 +201,17 @@ struct CheckParser {
 
     private func prometheus(_ fields: YAMLFields) -> PrometheusProbeConfig? {
         let url = url(fields, schemes: ["http", "https"])
+        if let block = fields.fields("compare") {
+            let compare = compareConfig(block)
+            block.finish()
+            for key in ["query", "min", "max", "equals", "on_no_data"] where fields.node(key) != nil {
+                reader.fail(fields.node(key), fields.path.key(key), "a comparison has its own queries and judge", hint: "remove \(key): or compare:")
+            }
+            guard let url, let compare else { return nil }
+            var config = PrometheusProbeConfig(url: url, query: compare.query)
+            config.compare = compare
+            return config
+        }
         let query = fields.string("query", required: true)
         let minimum = fields.double("min")
         let maximum = fields.double("max")
@@ -200,6 +233,30 @@ struct CheckParser {
         config.max = maximum
         config.equals = equals
         config.onNoData = noData
+        return config
+    }
+
+    /// `compare: { query, baseline_query, min_samples, tolerance, fail_on, confidence, step }`.
+    private func compareConfig(_ fields: YAMLFields) -> CompareConfig? {
+        let query = fields.string("query", required: true)
+        let baseline = fields.string("baseline_query", required: true)
+        guard let query, let baseline else { return nil }
+        var config = CompareConfig(query: query, baselineQuery: baseline)
+        config.minSamples = fields.int("min_samples", range: 3...100_000) ?? config.minSamples
+        if let tolerance = fields.double("tolerance") {
+            if tolerance >= 0 { config.tolerance = tolerance } else { reader.fail(fields.node("tolerance"), fields.path.key("tolerance"), "must not be negative") }
+        }
+        if let text = fields.string("fail_on"), let node = fields.node("fail_on") {
+            if let value = CompareConfig.FailOn(rawValue: text) { config.failOn = value } else {
+                reader.fail(node, fields.path.key("fail_on"), "'\(text)' is not increase, decrease or either")
+            }
+        }
+        if let confidence = fields.double("confidence") {
+            if confidence > 0.5, confidence < 1 { config.confidence = confidence } else {
+                reader.fail(fields.node("confidence"), fields.path.key("confidence"), "must be between 0.5 and 1, such as 0.98")
+            }
+        }
+        config.step = fields.duration("step") ?? config.step
         return config
     }
 }

@@ -107,6 +107,7 @@ public enum ConfigSchema {
                             "description": "Cumulative batch sizes: a number of hosts or a share of them; the first batch is the canary, e.g. [1, \"10%\", \"100%\"].",
                             "items": ["oneOf": [["type": "integer", "minimum": 1], ["type": "string", "pattern": "^([1-9][0-9]?|100)%$"]]]],
                 "bake": ref("duration"),
+                "pause_timeout": ref("duration"),
             ], required: ["batches"]),
             "protect": object([
                 "freeze_windows": ["type": "array", "description": "Windows when deploys are refused, e.g. 'Fri 16:00-Mon 08:00 Europe/Berlin'.", "items": ["type": "string"]],
@@ -150,16 +151,39 @@ public enum ConfigSchema {
                 "username": string("ACL user."), "password": string("A whole ${VAR}; a literal password is refused.", pattern: "^\\$\\{[A-Za-z_][A-Za-z0-9_]*\\}$"),
             ], required: ["host"]),
             "nginx": object(["url": url, "max_active": integer("Most active connections.", minimum: 1, maximum: 10_000_000), "fail_on_dropped": bool("Fail when connections were dropped.")], required: ["url"]),
-            "prometheus": object([
-                "url": url, "query": string("An instant PromQL query."),
-                "min": number(), "max": number(), "equals": number(),
-                "on_no_data": ["enum": ["fail", "pass"]],
-            ], required: ["url", "query"]),
+            "prometheus": [
+                "type": "object", "additionalProperties": false,
+                "properties": [
+                    "url": url, "query": string("An instant PromQL query; {batch_hosts} in an analysis."),
+                    "min": number(), "max": number(), "equals": number(),
+                    "on_no_data": ["enum": ["fail", "pass"]],
+                    "compare": object([
+                        "query": string("The canary's series; {batch_hosts} is a regex alternation of the hosts deployed so far."),
+                        "baseline_query": string("The rest of the fleet's series over the same window."),
+                        "min_samples": integer("Points needed on each side; fewer is inconclusive.", minimum: 3, maximum: 100_000),
+                        "tolerance": ["type": "number", "minimum": 0, "description": "A difference (Hodges-Lehmann, in the metric's units) within this never fails."],
+                        "fail_on": ["enum": ["increase", "decrease", "either"]],
+                        "confidence": ["type": "number", "exclusiveMinimum": 0.5, "exclusiveMaximum": 1],
+                        "step": ref("duration"),
+                    ], required: ["query", "baseline_query"]),
+                ] as [String: Any],
+                "required": ["url"],
+                "oneOf": [["required": ["query"]], ["required": ["compare"]]],
+            ] as [String: Any],
             "disk": object(["path": string("A path on the filesystem (default /)."), "min_free": ref("size"), "min_free_inodes": ref("size")]),
             "memory": object(["min_available": ref("size")], required: ["min_available"]),
             "command": ref("command"),
         ]
-        var properties: [String: Any] = ["name": string("The check's name, unique in the environment.")]
+        var properties: [String: Any] = [
+            "name": string("The check's name, unique in the environment."),
+            "analysis": object([
+                "interval": ref("duration"),
+                "count": integer("Measurements; without it, as many intervals as the bake holds.", minimum: 1, maximum: 10_000),
+                "failure_limit": integer("Failed measurements tolerated (default 0).", minimum: 0, maximum: 10_000),
+                "inconclusive_limit": integer("Inconclusive measurements (no data, errors) tolerated before the rollout pauses (default 0).", minimum: 0, maximum: 10_000),
+                "consecutive_error_limit": integer("Errors in a row tolerated (default 4).", minimum: 0, maximum: 10_000),
+            ]),
+        ]
         for (key, value) in timing() { properties[key] = value }
         for (kind, schema) in kinds { properties[kind] = schema }
         return [

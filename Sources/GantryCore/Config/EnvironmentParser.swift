@@ -134,6 +134,7 @@ final class EnvironmentParser {
     /// `rollout: { batches: [1, "10%", "100%"], bake: 2m }`; sizes of one kind must grow.
     func rolloutConfig(_ fields: YAMLFields) -> RolloutConfig? {
         let bake = fields.duration("bake", allowZero: true) ?? .zero
+        let pauseTimeout = fields.duration("pause_timeout") ?? RolloutConfig.defaultPauseTimeout
         let listPath = fields.path.key("batches")
         guard let node = fields.value("batches", required: true), let items = reader.sequence(node, at: listPath) else { return nil }
         guard !items.isEmpty else {
@@ -165,7 +166,7 @@ final class EnvironmentParser {
             }
             sizes.append(size)
         }
-        return RolloutConfig(batches: sizes, bake: bake)
+        return RolloutConfig(batches: sizes, bake: bake, pauseTimeout: pauseTimeout)
     }
 
     /// `retry: { attempts, backoff, max_backoff, jitter, retry_on }`.

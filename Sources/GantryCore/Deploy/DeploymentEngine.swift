@@ -50,6 +50,8 @@ public struct DeploymentEngine: Sendable {
     static let lockPollInterval: Duration = .milliseconds(20)
     /// How often a waiter says it is alive; one silent for `waiterStaleness` is skipped.
     static let waiterHeartbeat: Duration = .seconds(1)
+    /// How often a paused rollout looks for `gantry promote` or `gantry abort`.
+    static let pausePollInterval: Duration = .milliseconds(500)
     public static let waiterStaleness: Duration = .seconds(10)
 
     public init(
@@ -360,19 +362,9 @@ private struct Run {
             case .verify:
                 action = try await verify(step: machine.verificationStep)
             case .bake(let duration):
-                let detail = "baking batch \(machine.batch)/\(batches.count) for \(DurationText.format(duration)), then checking it again"
-                try await journal(JournalEvent(kind: .note, step: Step.verify.rawValue, message: detail))
-                await engine.observer.observe(.stepStarted(.verify, detail: detail))
-                let bakeStart = engine.clock.now()
-                do {
-                    try await engine.clock.sleep(for: duration)
-                } catch {
-                    await engine.observer.observe(.stepFinished(.verify, .failed, elapsed: elapsed(since: bakeStart), detail: "interrupted while baking batch \(machine.batch)/\(batches.count)"))
-                    action = machine.handle(.interrupted)
-                    continue
-                }
-                await engine.observer.observe(.stepFinished(.verify, .ok, elapsed: elapsed(since: bakeStart), detail: "batch \(machine.batch)/\(batches.count) baked; checking it again"))
-                action = try await verify(step: .verify)
+                action = try await bake(for: duration)
+            case .pause(let reason, let timeout):
+                action = try await pause(reason: reason, timeout: timeout)
             case .preflight:
                 action = try await preflight()
             case .runRollback(let target):
@@ -404,6 +396,80 @@ private struct Run {
 
     /// Whether this deployment rolls out batch by batch.
     private var isRollout: Bool { batches.count > 1 }
+
+    /// Bakes the batch just checked: its analyses measure while the bake lasts, then the
+    /// checks run again. A failed analysis fails the batch at once; an inconclusive one
+    /// (with everything else passing) pauses the rollout.
+    private mutating func bake(for duration: Duration) async throws(StoreError) -> DeploymentStateMachine.Action {
+        let analyses = request.environment.checks.filter { $0.analysis != nil }
+        let label = "batch \(machine.batch)/\(batches.count)"
+        let detail = "baking \(label) for \(DurationText.format(duration))\(analyses.isEmpty ? "" : " while \(analyses.count) analys\(analyses.count == 1 ? "is runs" : "es run")"), then checking it again"
+        try await journal(JournalEvent(kind: .note, step: Step.verify.rawValue, message: detail))
+        await engine.observer.observe(.stepStarted(.verify, detail: detail))
+        let bakeStart = engine.clock.now()
+        let hosts = checkedHosts
+        var verdicts: [AnalysisVerdict] = []
+        if !analyses.isEmpty {
+            verdicts = await AnalysisRunner(prober: engine.prober, clock: engine.clock).run(
+                analyses, hosts: hosts, window: duration, environment: request.processEnvironment, masker: masker
+            )
+            for verdict in verdicts {
+                try await journal(verdict.journalEvent)
+                await engine.observer.observe(.checkFinished(verdict.checkResult))
+            }
+        }
+        let failed = verdicts.filter { $0.phase == .failed || $0.phase == .error }
+        if !Task.isCancelled, failed.isEmpty {
+            let rest = duration - .milliseconds(Int64(engine.clock.now().timeIntervalSince(bakeStart) * 1000))
+            if rest > .zero { try? await engine.clock.sleep(for: rest) }
+        }
+        if Task.isCancelled {
+            await engine.observer.observe(.stepFinished(.verify, .failed, elapsed: elapsed(since: bakeStart), detail: "interrupted while baking \(label)"))
+            return machine.handle(.interrupted)
+        }
+        let inconclusive = verdicts.filter { $0.phase == .inconclusive }
+        let status: StepStatus = failed.isEmpty && inconclusive.isEmpty ? .ok : .failed
+        let judged = verdicts.isEmpty ? "" : "; analyses: " + verdicts.map { "\($0.name) \($0.phase.rawValue)" }.joined(separator: ", ")
+        await engine.observer.observe(.stepFinished(.verify, status, elapsed: elapsed(since: bakeStart), detail: "\(label) baked\(judged)"))
+        if !failed.isEmpty {
+            return machine.handle(.verified(
+                failures: failed.map { "analysis \($0.name) \($0.phase.rawValue): \($0.message)" }, checked: verdicts.count, code: .analysisFailed
+            ))
+        }
+        return try await verify(step: .verify, inconclusive: inconclusive)
+    }
+
+    /// Waits for a person: `gantry promote ENV` or `gantry abort ENV` (from any runner) write
+    /// their decision into this deployment's journal with its lease's token; after `timeout`
+    /// the rollout aborts by itself. The lease is renewed all along.
+    private mutating func pause(reason: String, timeout: Duration) async throws(StoreError) -> DeploymentStateMachine.Action {
+        let start = engine.clock.now()
+        try await journal(JournalEvent(kind: .paused, step: Step.verify.rawValue, message: masker.mask(reason)))
+        let pausedAt = try await store.journal(id).last { $0.event.kind == .paused }?.sequence ?? 0
+        let detail = "paused: \(masker.mask(reason)); 'gantry promote \(environment)' goes on, 'gantry abort \(environment)' rolls back; aborting by itself in \(DurationText.format(timeout))"
+        await engine.observer.observe(.stepStarted(.verify, detail: detail))
+        await engine.observer.observe(.output(detail))
+        while true {
+            do {
+                try await engine.clock.sleep(for: DeploymentEngine.pausePollInterval)
+            } catch {
+                await engine.observer.observe(.stepFinished(.verify, .failed, elapsed: elapsed(since: start), detail: "interrupted while paused"))
+                return machine.handle(.interrupted)
+            }
+            let entries = try await store.journal(id)
+            if let decision = entries.first(where: { $0.sequence > pausedAt && ($0.event.kind == .promoted || $0.event.kind == .aborted) }) {
+                let said = decision.event.message ?? decision.event.kind.rawValue
+                await engine.observer.observe(.stepFinished(.verify, decision.event.kind == .promoted ? .ok : .failed, elapsed: elapsed(since: start), detail: said))
+                return decision.event.kind == .promoted ? machine.handle(.promoted(said)) : machine.handle(.aborted(said, .rolloutAborted))
+            }
+            if engine.clock.now().timeIntervalSince(start) >= timeout.seconds {
+                let why = "no one promoted or aborted it within its pause_timeout (\(DurationText.format(timeout)))"
+                try await journal(JournalEvent(kind: .aborted, step: Step.verify.rawValue, message: why))
+                await engine.observer.observe(.stepFinished(.verify, .failed, elapsed: elapsed(since: start), detail: why))
+                return machine.handle(.aborted(why, .pauseTimeout))
+            }
+        }
+    }
 
     /// The hosts a deploy command may have changed so far: what a rollback must undo.
     private var changedHosts: [TargetHost] { Array(batches.prefix(machine.changedBatches).joined()) }
@@ -597,7 +663,9 @@ private struct Run {
     }
 
     /// Verifies and tells the state machine the verdict.
-    private mutating func verify(step: Step) async throws(StoreError) -> DeploymentStateMachine.Action {
+    /// `inconclusive`: the analyses of the bake before, which pause the rollout when
+    /// everything else passes.
+    private mutating func verify(step: Step, inconclusive: [AnalysisVerdict] = []) async throws(StoreError) -> DeploymentStateMachine.Action {
         var results = try await runChecks(step: step, hosts: checkedHosts)
         var alertCode: ReasonCode?
         if step == .verify, isRollout, !engine.escalation.isRaised, let (watched, code) = try await watchAlerts() {
@@ -612,6 +680,9 @@ private struct Run {
         let failures = results.filter { !$0.passed }.map { "\($0.label): \($0.message)" }
         if step == .verifyRollback, failures.isEmpty { restored = true }
         let checkCode = ReasonCode.checks(results.filter { !$0.passed && $0.kind != AlertGateConfig.checkKind })
+        if failures.isEmpty, !inconclusive.isEmpty {
+            return machine.handle(.inconclusive("analysis \(inconclusive.map { "\($0.name) inconclusive: \($0.message)" }.joined(separator: "; "))"))
+        }
         return machine.handle(.verified(failures: failures, checked: results.count, code: checkCode ?? alertCode))
     }
 
@@ -905,7 +976,7 @@ extension DeploymentStateMachine.Action {
     /// Whether performing the action starts work a second interruption must not start.
     var startsWork: Bool {
         switch self {
-        case .preflight, .runDeploy, .verify, .bake, .runRollback: true
+        case .preflight, .runDeploy, .verify, .bake, .pause, .runRollback: true
         case .readState, .finish, .refuse, .none, .unexpected: false
         }
     }

@@ -70,7 +70,8 @@ public struct DeploymentRequest: Sendable {
         DeploymentStateMachine.Policy(
             retry: environment.retry, canRollBack: environment.rollback != nil,
             rollbackOnInterrupt: environment.rollbackOnInterrupt, kind: kind,
-            batches: batches.count, bake: environment.rollout?.bake ?? .zero
+            batches: batches.count, bake: AnalysisRunner.window(environment.checks, bake: environment.rollout?.bake ?? .zero),
+            pauseTimeout: environment.rollout?.pauseTimeout ?? RolloutConfig.defaultPauseTimeout
         )
     }
 

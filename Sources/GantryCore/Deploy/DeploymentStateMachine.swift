@@ -15,6 +15,8 @@ public struct DeploymentStateMachine: Sendable {
         case verifying
         /// A batch passed its checks; the next waits out `rollout.bake`, then checks again.
         case baking
+        /// An analysis was inconclusive: waiting for `gantry promote` or `gantry abort`.
+        case paused
         case rollingBack(to: String)
         case verifyingRollback(to: String)
         case finishing(Outcome)
@@ -40,6 +42,12 @@ public struct DeploymentStateMachine: Sendable {
         /// whether a deploy or rollback command had started.
         case stoppedAtOnce(changed: Bool)
         case finished
+        /// The bake's analyses were inconclusive (no data, errors within their limit).
+        case inconclusive(String)
+        /// `gantry promote`: the paused rollout goes on with its next batch.
+        case promoted(String)
+        /// `gantry abort`, or the pause timed out: the rollout rolls back.
+        case aborted(String, ReasonCode)
     }
 
     public enum Action: Sendable, Hashable {
@@ -54,8 +62,11 @@ public struct DeploymentStateMachine: Sendable {
         case runDeploy(attempt: Int, after: Duration)
         /// Run the environment's checks, then send `verified`.
         case verify
-        /// Wait `for`, watching the batch just checked, then check it again and send `verified`.
+        /// Wait `for`, watching the batch just checked, then check it again and send `verified`
+        /// (or `inconclusive`).
         case bake(for: Duration)
+        /// Journal the pause, then wait up to `timeout` for `promoted` or `aborted`.
+        case pause(reason: String, timeout: Duration)
         /// Run the rollback command for `to`, the last good release.
         case runRollback(to: String)
         /// Record the outcome; with `promote`, the release becomes current and last good.
@@ -79,11 +90,14 @@ public struct DeploymentStateMachine: Sendable {
         public var batches: Int
         /// How long each batch but the last bakes after it passed its checks.
         public var bake: Duration
+        /// How long a pause waits for a decision before it aborts.
+        public var pauseTimeout: Duration
 
         public init(
             retry: RetryPolicy = .none, canRollBack: Bool = false, rollbackOnInterrupt: Bool = true, kind: DeploymentRecord.Kind = .deploy,
-            batches: Int = 1, bake: Duration = .zero
+            batches: Int = 1, bake: Duration = .zero, pauseTimeout: Duration = RolloutConfig.defaultPauseTimeout
         ) {
+            self.pauseTimeout = pauseTimeout
             self.batches = max(1, batches)
             self.bake = bake
             self.retry = retry
@@ -137,6 +151,7 @@ public struct DeploymentStateMachine: Sendable {
         case .deploying(let attempt): return deploying(attempt: attempt, event)
         case .verifying: return verifying(event)
         case .baking: return baking(event)
+        case .paused: return paused(event)
         case .rollingBack(let target): return rollingBack(to: target, event)
         case .verifyingRollback(let target): return verifyingRollback(to: target, event)
         case .finishing(let outcome):
@@ -144,7 +159,7 @@ public struct DeploymentStateMachine: Sendable {
             case .finished:
                 state = .finished(outcome)
                 return .none
-            case .lockAcquired, .lockHeld, .stateRead, .preflightDone, .commandFinished, .commandFailedToStart, .verified, .interrupted, .stoppedAtOnce:
+            case .lockAcquired, .lockHeld, .stateRead, .preflightDone, .commandFinished, .commandFailedToStart, .verified, .interrupted, .stoppedAtOnce, .inconclusive, .promoted, .aborted:
                 return unexpected(event)
             }
         case .finished:
@@ -170,7 +185,7 @@ public struct DeploymentStateMachine: Sendable {
             state = .finished(.refused)
             reasonCode = .interrupted
             return .refuse(reason: "interrupted while waiting for the lock; nothing was changed")
-        case .stateRead, .preflightDone, .commandFinished, .commandFailedToStart, .verified, .stoppedAtOnce, .finished:
+        case .stateRead, .preflightDone, .commandFinished, .commandFailedToStart, .verified, .stoppedAtOnce, .finished, .inconclusive, .promoted, .aborted:
             return unexpected(event)
         }
     }
@@ -191,7 +206,7 @@ public struct DeploymentStateMachine: Sendable {
             }
             state = .deploying(attempt: 1)
             return .runDeploy(attempt: 1, after: .zero)
-        case .lockAcquired, .lockHeld, .preflightDone, .commandFinished, .commandFailedToStart, .verified, .interrupted, .stoppedAtOnce, .finished:
+        case .lockAcquired, .lockHeld, .preflightDone, .commandFinished, .commandFailedToStart, .verified, .interrupted, .stoppedAtOnce, .finished, .inconclusive, .promoted, .aborted:
             return unexpected(event)
         }
     }
@@ -212,7 +227,7 @@ public struct DeploymentStateMachine: Sendable {
             state = .finishing(.refused)
             reasonCode = .interrupted
             return .finish(.refused, reason: "interrupted during preflight; nothing was changed", promote: false)
-        case .lockAcquired, .lockHeld, .stateRead, .commandFinished, .commandFailedToStart, .verified, .stoppedAtOnce, .finished:
+        case .lockAcquired, .lockHeld, .stateRead, .commandFinished, .commandFailedToStart, .verified, .stoppedAtOnce, .finished, .inconclusive, .promoted, .aborted:
             return unexpected(event)
         }
     }
@@ -251,7 +266,7 @@ public struct DeploymentStateMachine: Sendable {
             interrupted = true
             causeCode = .interrupted
             return fallBack(because: "interrupted before attempt \(attempt) of the \(commandName)")
-        case .lockAcquired, .lockHeld, .stateRead, .preflightDone, .verified, .stoppedAtOnce, .finished:
+        case .lockAcquired, .lockHeld, .stateRead, .preflightDone, .verified, .stoppedAtOnce, .finished, .inconclusive, .promoted, .aborted:
             return unexpected(event)
         }
     }
@@ -283,7 +298,7 @@ public struct DeploymentStateMachine: Sendable {
             interrupted = true
             causeCode = .interrupted
             return fallBack(because: "interrupted while verifying release \(release)\(batchSuffix)")
-        case .lockAcquired, .lockHeld, .stateRead, .preflightDone, .commandFinished, .commandFailedToStart, .stoppedAtOnce, .finished:
+        case .lockAcquired, .lockHeld, .stateRead, .preflightDone, .commandFinished, .commandFailedToStart, .stoppedAtOnce, .finished, .inconclusive, .promoted, .aborted:
             return unexpected(event)
         }
     }
@@ -300,7 +315,28 @@ public struct DeploymentStateMachine: Sendable {
             interrupted = true
             causeCode = .interrupted
             return fallBack(because: "interrupted while baking release \(release)\(batchSuffix)")
-        case .lockAcquired, .lockHeld, .stateRead, .preflightDone, .commandFinished, .commandFailedToStart, .stoppedAtOnce, .finished:
+        case .inconclusive(let why):
+            state = .paused
+            return .pause(reason: "release \(release)\(batchSuffix): \(why)", timeout: policy.pauseTimeout)
+        case .lockAcquired, .lockHeld, .stateRead, .preflightDone, .commandFinished, .commandFailedToStart, .stoppedAtOnce, .finished, .promoted, .aborted:
+            return unexpected(event)
+        }
+    }
+
+    /// Paused for a person: to the next batch on `promoted`; falls back on `aborted` (by
+    /// `gantry abort` or the pause's timeout) or an interruption.
+    private mutating func paused(_ event: Event) -> Action {
+        switch event {
+        case .promoted:
+            return nextBatch()
+        case .aborted(let why, let code):
+            causeCode = code
+            return fallBack(because: "release \(release)\(batchSuffix) was paused and then \(why)")
+        case .interrupted, .commandFinished(.cancelled, _):
+            interrupted = true
+            causeCode = .interrupted
+            return fallBack(because: "interrupted while release \(release) was paused\(batchSuffix)")
+        case .lockAcquired, .lockHeld, .stateRead, .preflightDone, .commandFinished, .commandFailedToStart, .verified, .stoppedAtOnce, .finished, .inconclusive:
             return unexpected(event)
         }
     }
@@ -328,7 +364,7 @@ public struct DeploymentStateMachine: Sendable {
             return needsPerson("the rollback to \(target) \(termination)")
         case .commandFailedToStart(let why):
             return needsPerson("the rollback to \(target) could not start: \(why)")
-        case .lockAcquired, .lockHeld, .stateRead, .preflightDone, .verified, .interrupted, .stoppedAtOnce, .finished:
+        case .lockAcquired, .lockHeld, .stateRead, .preflightDone, .verified, .interrupted, .stoppedAtOnce, .finished, .inconclusive, .promoted, .aborted:
             return unexpected(event)
         }
     }
@@ -348,7 +384,7 @@ public struct DeploymentStateMachine: Sendable {
             return needsPerson("rolled back to \(target), but its verification failed: \(failures.joined(separator: "; "))")
         case .interrupted, .commandFinished(.cancelled, _):
             return needsPerson("interrupted while verifying the rollback to \(target)")
-        case .lockAcquired, .lockHeld, .stateRead, .preflightDone, .commandFinished, .commandFailedToStart, .stoppedAtOnce, .finished:
+        case .lockAcquired, .lockHeld, .stateRead, .preflightDone, .commandFinished, .commandFailedToStart, .stoppedAtOnce, .finished, .inconclusive, .promoted, .aborted:
             return unexpected(event)
         }
     }
@@ -360,7 +396,7 @@ public struct DeploymentStateMachine: Sendable {
         switch state {
         case .finishing, .finished:
             return .none
-        case .waitingForLock, .deciding, .preflight, .deploying, .verifying, .baking, .rollingBack, .verifyingRollback:
+        case .waitingForLock, .deciding, .preflight, .deploying, .verifying, .baking, .paused, .rollingBack, .verifyingRollback:
             guard changed else {
                 state = .finishing(.refused)
                 reasonCode = .interrupted

@@ -208,6 +208,30 @@ public enum ReasonCatalog {
             never: "Never treat no data as a pass by default."
         ),
         Entry(
+            code: .analysisFailed, group: .checks, blame: .change,
+            title: "a rollout's analysis failed during a bake",
+            means: "A `prometheus` check with `analysis:` failed more measurements than its `failure_limit`, erred more times in a row than its `consecutive_error_limit`, or (with `compare:`) found the canary significantly worse than the rest of the fleet. Gantry rolled back the hosts deployed so far.",
+            confirm: "`gantry show ID` has an `analysis_result` entry per analysis: its counts, its last measurement, and for a comparison the U statistic, p-value and effect.",
+            fix: "Fix the release; if the query or its limits are wrong, fix them and deploy again.",
+            never: "Never raise `failure_limit` to get a release through."
+        ),
+        Entry(
+            code: .rolloutAborted, group: .checks, blame: .operator,
+            title: "a paused rollout was aborted",
+            means: "An analysis was inconclusive (no data, or errors within their limit), the rollout paused, and someone ran `gantry abort ENV`. Gantry rolled back the hosts deployed so far.",
+            confirm: "`gantry show ID` has the `paused` and `aborted` entries, with who aborted and why.",
+            fix: "Find why the analysis had no data (a renamed metric, a stopped scrape), then deploy again.",
+            never: "Never promote a pause you have not looked at: no data is not a pass."
+        ),
+        Entry(
+            code: .pauseTimeout, group: .checks, blame: .operator,
+            title: "a paused rollout timed out",
+            means: "An analysis was inconclusive, the rollout paused, and nobody ran `gantry promote` or `gantry abort` within `rollout.pause_timeout`; gantry aborted and rolled back the hosts deployed so far.",
+            confirm: "`gantry show ID` has the `paused` entry and the timeout's `aborted` entry.",
+            fix: "Make sure someone watches paused rollouts (notifications, the status page), and fix the analysis' data.",
+            never: "Never set a huge pause_timeout to avoid deciding: the lock stays held all along."
+        ),
+        Entry(
             code: .verifyTimeout, group: .checks, blame: .host,
             title: "verification did not finish before its deadline",
             means: "At least one check had not given a verdict when `verify_timeout` passed.",

@@ -32,6 +32,10 @@ public enum ReasonCode: String, Sendable, Hashable, Codable, CaseIterable, Compa
     case checkFailed = "check_failed"
     case checkNoData = "check_no_data"
     case verifyTimeout = "verify_timeout"
+    // A rollout's analysis and its pause.
+    case analysisFailed = "analysis_failed"
+    case rolloutAborted = "rollout_aborted"
+    case pauseTimeout = "pause_timeout"
     // The rollback.
     case rollbackFailed = "rollback_failed"
     case noRollbackPath = "no_rollback_path"

@@ -22,6 +22,13 @@ public struct JournalEvent: Sendable, Hashable, Codable {
         case abandoned
         /// A batch of a rollout starts: its number, how many there are, and its hosts.
         case batchStarted = "batch_started"
+        /// An analysis of a rollout's bake ended: its phase, and a comparison's figures.
+        case analysisResult = "analysis_result"
+        /// The rollout paused for a person (an inconclusive analysis): `gantry promote` or
+        /// `gantry abort` decides, written into this journal with the lease's token.
+        case paused
+        case promoted
+        case aborted
     }
 
     public var kind: Kind
@@ -55,6 +62,12 @@ public struct JournalEvent: Sendable, Hashable, Codable {
     public var batch: Int?
     public var batches: Int?
     public var hosts: [String]?
+    /// `analysis_result`: the phase (`successful`, `failed`, `inconclusive`, `error`) and, for a
+    /// comparison, the Mann–Whitney U, its p-value and the Hodges–Lehmann effect.
+    public var analysisPhase: String?
+    public var statistic: Double?
+    public var pValue: Double?
+    public var effect: Double?
 
     public init(
         kind: Kind, step: String? = nil, attempt: Int? = nil, message: String? = nil, command: [String]? = nil,

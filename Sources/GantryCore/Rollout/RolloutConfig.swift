@@ -31,11 +31,17 @@ public struct RolloutConfig: Sendable, Hashable {
     /// How long each batch but the last stays under watch, after its checks pass, before the
     /// next batch starts; its checks run again at the end.
     public var bake: Duration
+    /// How long a rollout paused by an inconclusive analysis waits for `gantry promote` or
+    /// `gantry abort` before it aborts by itself.
+    public var pauseTimeout: Duration
 
-    public init(batches: [Size], bake: Duration = .zero) {
+    public init(batches: [Size], bake: Duration = .zero, pauseTimeout: Duration = RolloutConfig.defaultPauseTimeout) {
         self.batches = batches
         self.bake = bake
+        self.pauseTimeout = pauseTimeout
     }
+
+    public static let defaultPauseTimeout: Duration = .seconds(3600)
 
     /// `targets` split into batches, in inventory order: the first is the canary.
     public func split(_ targets: [TargetHost]) -> [[TargetHost]] {

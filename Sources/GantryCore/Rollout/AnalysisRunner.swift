@@ -1,0 +1,231 @@
+import Foundation
+
+/// How an analysis ended, with what it saw: the unit a bake is judged on.
+public struct AnalysisVerdict: Sendable, Hashable {
+    /// Argo Rollouts' phases. `inconclusive` (no data, or errors within their limit) pauses the
+    /// rollout; `failed` and `error` fail the batch.
+    public enum Phase: String, Sendable, Hashable, Codable {
+        case successful, failed, inconclusive, error
+    }
+
+    public var name: String
+    public var phase: Phase
+    public var successful = 0
+    public var failed = 0
+    public var inconclusive = 0
+    public var errors = 0
+    /// What the verdict rests on, for a person (masked by the runner).
+    public var message: String
+    /// The Mann–Whitney test of a `compare:` analysis.
+    public var comparison: MannWhitney.Result?
+
+    public init(name: String, phase: Phase, message: String) {
+        self.name = name
+        self.phase = phase
+        self.message = message
+    }
+
+    /// The verdict as a check result, for the check table, the terminal and reason codes.
+    public var checkResult: CheckResult {
+        CheckResult(
+            name: name, kind: "analysis", target: nil, passed: phase == .successful,
+            outcome: phase == .successful ? .pass : (phase == .inconclusive ? .noData : .fail),
+            attempts: successful + failed + inconclusive + errors, latencyMilliseconds: 0, message: "\(phase.rawValue): \(message)"
+        )
+    }
+
+    /// The journal entry that keeps the verdict, the comparison's statistic, p-value and
+    /// effect included.
+    public var journalEvent: JournalEvent {
+        var event = JournalEvent(kind: .analysisResult, step: Step.verify.rawValue, message: "\(phase.rawValue): \(message)", check: name, passed: phase == .successful)
+        event.analysisPhase = phase.rawValue
+        event.statistic = comparison?.u
+        event.pValue = comparison?.pValue
+        event.effect = comparison?.effect
+        return event
+    }
+}
+
+/// Counts one analysis' measurements against its limits, as Argo's analysis controller
+/// does: failures past `failure_limit` and errors in a row past `consecutive_error_limit`
+/// end it early; no data and errors are inconclusive, never a pass.
+public struct AnalysisTally: Sendable, Hashable {
+    public let config: AnalysisConfig
+    public private(set) var verdict: AnalysisVerdict
+    private var consecutiveErrors = 0
+
+    public init(name: String, config: AnalysisConfig) {
+        self.config = config
+        verdict = AnalysisVerdict(name: name, phase: .inconclusive, message: "no measurement yet")
+    }
+
+    /// Adds one measurement's phase (`successful`, `failed`, `inconclusive` or `error`).
+    public mutating func record(_ phase: AnalysisVerdict.Phase, _ message: String) {
+        switch phase {
+        case .successful: verdict.successful += 1
+        case .failed: verdict.failed += 1
+        case .inconclusive: verdict.inconclusive += 1
+        case .error: verdict.errors += 1
+        }
+        consecutiveErrors = phase == .error ? consecutiveErrors + 1 : 0
+        verdict.message = message
+        verdict.phase = judged
+    }
+
+    /// Whether the analysis is decided before its measurements run out.
+    public var isDecided: Bool { verdict.phase == .failed || verdict.phase == .error }
+
+    private var judged: AnalysisVerdict.Phase {
+        if verdict.failed > config.failureLimit { return .failed }
+        if consecutiveErrors > config.consecutiveErrorLimit { return .error }
+        if verdict.inconclusive + verdict.errors > config.inconclusiveLimit || verdict.successful == 0 { return .inconclusive }
+        return .successful
+    }
+
+    /// The counts, then what the last measurement saw.
+    public var summary: String {
+        let counts = [("successful", verdict.successful), ("failed", verdict.failed), ("inconclusive", verdict.inconclusive), ("errors", verdict.errors)]
+            .filter { $0.1 > 0 }.map { "\($0.1) \($0.0)" }.joined(separator: ", ")
+        return "\(counts.isEmpty ? "no measurement" : counts); last: \(verdict.message)"
+    }
+}
+
+/// Runs a bake's analyses: each `prometheus` check with `analysis:` measured every
+/// `interval` (in parallel with the others), or for `compare:` judged once over the window.
+public struct AnalysisRunner: Sendable {
+    let prober: any Prober
+    let clock: any GantryClock
+
+    public init(prober: any Prober, clock: any GantryClock) {
+        self.prober = prober
+        self.clock = clock
+    }
+
+    /// How long a bake lasts: `bake`, or longer when an analysis with `count:` needs it.
+    public static func window(_ checks: [CheckConfig], bake: Duration) -> Duration {
+        checks.compactMap(\.analysis).reduce(bake) { longest, analysis in
+            max(longest, analysis.interval * (analysis.count ?? (bake > .zero ? 0 : 1)))
+        }
+    }
+
+    /// `{batch_hosts}`: the hosts as a regex alternation, for `instance=~"…"` matchers.
+    public static func batchHosts(_ hosts: [TargetHost]) -> String {
+        "(" + hosts.map(\.address).joined(separator: "|") + ")"
+    }
+
+    /// Measures every analysis over `window`; stops early when one fails or the task is
+    /// cancelled. Verdicts come back in `checks`' order.
+    public func run(
+        _ checks: [CheckConfig], hosts: [TargetHost], window: Duration, environment: [String: String], masker: SecretMasker
+    ) async -> [AnalysisVerdict] {
+        let analyses = checks.filter { $0.analysis != nil }
+        let runner = self
+        let started = clock.now()
+        return await withTaskGroup(of: (Int, AnalysisVerdict).self) { group in
+            for (index, check) in analyses.enumerated() {
+                group.addTask {
+                    var verdict = await runner.analyze(check, hosts: hosts, window: window, started: started, environment: environment)
+                    verdict.message = masker.mask(verdict.message)
+                    return (index, verdict)
+                }
+            }
+            var verdicts: [(Int, AnalysisVerdict)] = []
+            for await verdict in group {
+                verdicts.append(verdict)
+                // A failed analysis fails the batch: the others need not go on measuring.
+                if verdict.1.phase == .failed || verdict.1.phase == .error { group.cancelAll() }
+            }
+            return verdicts.sorted { $0.0 < $1.0 }.map(\.1)
+        }
+    }
+
+    func analyze(_ check: CheckConfig, hosts: [TargetHost], window: Duration, started: Date, environment: [String: String]) async -> AnalysisVerdict {
+        guard let analysis = check.analysis, case .prometheus(var config) = check.probe else {
+            return AnalysisVerdict(name: check.name, phase: .error, message: "only a prometheus check can be an analysis")
+        }
+        let alternation = Self.batchHosts(hosts)
+        func fill(_ text: String) throws(Interpolation.MissingVariable) -> String {
+            try Interpolation.expand(text.replacingAll("{batch_hosts}", with: alternation), environment: environment)
+        }
+        let url: String
+        do {
+            url = try fill(config.url)
+            config.query = try fill(config.query)
+            if var compare = config.compare {
+                compare.query = try fill(compare.query)
+                compare.baselineQuery = try fill(compare.baselineQuery)
+                config.compare = compare
+            }
+        } catch {
+            return AnalysisVerdict(name: check.name, phase: .error, message: "\(error)")
+        }
+        let timeout = check.timing.timeout ?? CheckTiming.defaults.timeout ?? .seconds(5)
+        var tally = AnalysisTally(name: check.name, config: analysis)
+        if let compare = config.compare {
+            // One judgement over the whole window, so both sides are measured alike.
+            let span = analysis.count.map { analysis.interval * $0 } ?? window
+            do { try await clock.sleep(for: span) } catch { return tally.verdict }
+            let (phase, message, result) = await judge(compare, url: url, from: started, to: clock.now(), timeout: timeout)
+            tally.record(phase, message)
+            var verdict = tally.verdict
+            verdict.comparison = result
+            return verdict
+        }
+        for _ in 0..<analysis.measurements(in: window) {
+            do { try await clock.sleep(for: analysis.interval) } catch { break }
+            switch await prober.prometheusSamples(url: url, query: config.query, window: nil, step: .seconds(1), timeout: timeout) {
+            case .failure(let failure):
+                tally.record(.error, failure.message)
+            case .success(let samples):
+                let verdict = PrometheusQueryResult.evaluate(samples.map { ($0.labels, $0.value) }, config: config)
+                switch verdict.outcome {
+                case .pass: tally.record(.successful, verdict.message)
+                case .fail: tally.record(.failed, verdict.message)
+                case .noData: tally.record(.inconclusive, verdict.message)
+                }
+            }
+            if tally.isDecided { break }
+        }
+        var verdict = tally.verdict
+        verdict.message = tally.summary
+        return verdict
+    }
+
+    /// Ranks the canary's points against the baseline's over the window: Mann–Whitney U at
+    /// `confidence`, failing only when the Hodges–Lehmann difference is also past `tolerance`
+    /// in the bad direction.
+    func judge(_ compare: CompareConfig, url: String, from start: Date, to end: Date, timeout: Duration) async -> (AnalysisVerdict.Phase, String, MannWhitney.Result?) {
+        let window = start...max(start, end)
+        async let canaryAnswer = prober.prometheusSamples(url: url, query: compare.query, window: window, step: compare.step, timeout: timeout)
+        async let baselineAnswer = prober.prometheusSamples(url: url, query: compare.baselineQuery, window: window, step: compare.step, timeout: timeout)
+        let (canaryResult, baselineResult) = await (canaryAnswer, baselineAnswer)
+        let canary: [Double]
+        let baseline: [Double]
+        switch (canaryResult, baselineResult) {
+        case (.failure(let failure), _): return (.error, "the canary query failed: \(failure.message)", nil)
+        case (_, .failure(let failure)): return (.error, "the baseline query failed: \(failure.message)", nil)
+        case (.success(let one), .success(let other)):
+            canary = one.map(\.value).filter(\.isFinite)
+            baseline = other.map(\.value).filter(\.isFinite)
+        }
+        guard canary.count >= compare.minSamples, baseline.count >= compare.minSamples else {
+            return (.inconclusive, "too few points to compare: canary \(canary.count), baseline \(baseline.count), min_samples \(compare.minSamples)", nil)
+        }
+        let result = MannWhitney.test(canary: canary, baseline: baseline)
+        let significant = result.pValue < 1 - compare.confidence
+        let worse = switch compare.failOn {
+        case .increase: result.effect > compare.tolerance
+        case .decrease: result.effect < -compare.tolerance
+        case .either: abs(result.effect) > compare.tolerance
+        }
+        let figures = "U=\(format(result.u)), p=\(format(result.pValue)), effect \(result.effect >= 0 ? "+" : "")\(format(result.effect)) (canary \(canary.count) points, baseline \(baseline.count))"
+        if significant, worse {
+            return (.failed, "the canary differs from the baseline: \(figures); tolerance \(format(compare.tolerance)), fail_on \(compare.failOn.rawValue)", result)
+        }
+        return (.successful, "no significant difference: \(figures)", result)
+    }
+
+    private func format(_ value: Double) -> String {
+        String(format: "%.4g", value)
+    }
+}

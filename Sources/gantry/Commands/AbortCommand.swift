@@ -1,0 +1,22 @@
+import ArgumentParser
+import GantryCore
+
+struct AbortCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "abort",
+        abstract: "Stop a paused rollout: it rolls back the hosts deployed so far.",
+        discussion: "Run from any runner that shares the state store; the decision is journaled and fenced by the rollout's lease, and the rollout ends rolled_back (rollout_aborted). Exit 3 when nothing is paused."
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "The environment, as named in gantry.yml.", completion: .custom(EnvironmentCompletion.complete))
+    var environment: String
+
+    @Option(help: "Why, for the journal.")
+    var reason: String?
+
+    func run() async throws {
+        try await PauseDecision.decide(.aborted, global: global, environment: environment, reason: reason)
+    }
+}

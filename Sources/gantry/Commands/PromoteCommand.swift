@@ -1,0 +1,22 @@
+import ArgumentParser
+import GantryCore
+
+struct PromoteCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "promote",
+        abstract: "Let a paused rollout go on with its next batch.",
+        discussion: "A rollout pauses when an analysis is inconclusive (no data, or errors within their limit). Run from any runner that shares the state store; the decision is journaled and fenced by the rollout's lease. Exit 3 when nothing is paused."
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "The environment, as named in gantry.yml.", completion: .custom(EnvironmentCompletion.complete))
+    var environment: String
+
+    @Option(help: "Why, for the journal.")
+    var reason: String?
+
+    func run() async throws {
+        try await PauseDecision.decide(.promoted, global: global, environment: environment, reason: reason)
+    }
+}

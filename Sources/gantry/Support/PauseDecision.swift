@@ -1,0 +1,40 @@
+import Foundation
+import GantryCore
+import GantryTerminal
+
+/// What `gantry promote` and `gantry abort` share: find the environment's paused rollout
+/// through the store, and write the decision into its journal with the token of the lease it
+/// holds. The store accepts the write only while that lease is current, so a decision can
+/// never land on a later deployment; the paused process reads it and acts.
+enum PauseDecision {
+    static func decide(_ kind: JournalEvent.Kind, global: GlobalOptions, environment: String, reason: String?) async throws {
+        let context = Context(options: global)
+        let config = try context.loadConfig()
+        let environmentConfig = try context.environment(environment, in: config)
+        let name = environmentConfig.name
+        guard let store = try await context.openStore(config: config, create: false) else {
+            throw Failure.refused("nothing has been deployed with this state store yet, so nothing is paused")
+        }
+        let masker = SecretMasker.forEnvironment(environmentConfig, processEnvironment: context.environment)
+        let verb = kind == .promoted ? "promoted" : "aborted"
+        do {
+            guard let lease = try await store.lease(environment: name), lease.expiresAt > Date(), let id = lease.deploymentID else {
+                throw Failure.refused("\(name) has no running deployment, so nothing is paused; see gantry status \(name)")
+            }
+            let journal = try await store.journal(id)
+            guard let progress = RolloutProgress.latest(in: journal), let why = progress.paused else {
+                throw Failure.refused("deployment \(id) of \(name) is not paused; only a rollout paused by an inconclusive analysis waits for promote or abort")
+            }
+            let origin = context.origin(runner: nil)
+            let who = "\(origin.actor ?? "someone") on \(origin.host)"
+            let message = "\(verb) by \(who)\(reason.map { ": \($0)" } ?? "")"
+            try await store.append(JournalEvent(kind: kind, step: Step.verify.rawValue, message: masker.mask(message)), to: id, at: Date(), token: lease.token)
+            let next = kind == .promoted
+                ? (progress.batch < progress.batches ? "it goes on with batch \(progress.batch + 1)/\(progress.batches)" : "it finishes")
+                : "it rolls back the hosts deployed so far"
+            Console.write("\(name): deployment \(id) \(verb) (it was paused at \(progress.text.replacingOccurrences(of: " (paused: \(why))", with: ""))); \(next)\n", to: STDOUT_FILENO)
+        } catch let error as StoreError {
+            throw Failure.store(error)
+        }
+    }
+}
