@@ -7,7 +7,8 @@ import Glibc
 /// Twenty web hosts on loopback (127.0.10.1–20, one port), each answering `/health` with the
 /// release its file under `hosts/` names, rolled out batch by batch by the `gantry` binary.
 /// A release with `-bad` in it is unhealthy: everywhere (`2.0-bad`), or only on the host it
-/// ends with (`2.1-bad-web-02`).
+/// ends with (`2.1-bad-web-02`). `/metrics` exports `fleet_errors{fleet, release}`: 1 for a
+/// release with `-errors` in it (everywhere, or on the host it ends with), else 0.
 final class LoopbackFleet: Sendable {
     let server: PythonServer
     let count: Int
@@ -24,7 +25,12 @@ final class LoopbackFleet: Sendable {
                 except OSError:
                     release = "none"
                 sick = "-bad" in release and (release.endswith("-bad") or release.endswith(host))
-                body = ("%s runs %s\\n" % (host, release)).encode()
+                errors = "-errors" in release and (release.endswith("-errors") or release.endswith(host))
+                if self.path == "/metrics":
+                    body = ('fleet_errors{fleet="%s",release="%s"} %d\\n' % (sys.argv[4], release, 1 if errors else 0)).encode()
+                    sick = False
+                else:
+                    body = ("%s runs %s\\n" % (host, release)).encode()
                 self.send_response(500 if sick else 200)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
@@ -40,10 +46,26 @@ final class LoopbackFleet: Sendable {
         threading.Event().wait()
         """
 
+    /// The `fleet` label of this fleet's metrics, unique per test.
+    let id = "fleet-\(UUID().uuidString.prefix(8).lowercased())"
+
     init(root: URL, count: Int = 20) throws {
         self.count = count
         try FileManager.default.createDirectory(at: root.appendingPathComponent("hosts"), withIntermediateDirectories: true)
-        server = try PythonServer(script: Self.script, arguments: [root.path, String(count)])
+        server = try PythonServer(script: Self.script, arguments: [root.path, String(count), id])
+    }
+
+    /// Has the test Prometheus scrape every host (file_sd), and waits until it has.
+    func scrape(by prometheus: String, targetsDirectory: String) throws {
+        let targets = (1...count).map { "\"127.0.10.\($0):\(server.port)\"" }.joined(separator: ", ")
+        try Data("[{\"targets\": [\(targets)], \"labels\": {\"job\": \"fleet\"}}]".utf8).write(to: URL(fileURLWithPath: targetsDirectory).appendingPathComponent("\(id).json"))
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline {
+            let answer = try Tool.run(["/usr/bin/curl", "-s", "--get", "--data-urlencode", "query=count(fleet_errors{fleet=\"\(id)\"})", prometheus + "/api/v1/query"])
+            if answer.output.contains("\"\(count)\"]") { return }
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        throw PythonServerError.didNotStart
     }
 
     var names: [String] { (1...count).map { String(format: "web-%02d", $0) } }
@@ -65,7 +87,7 @@ struct RolloutFleetTests {
         for host in $(echo "$2" | tr , ' '); do echo "$1" > "hosts/$host"; done
         """
 
-    func project(bake: String = "0s") throws -> (Project, LoopbackFleet) {
+    func project(bake: String = "0s", batches: String = "[1, \"10%\", \"50%\", \"100%\"]", extra: String = "") throws -> (Project, LoopbackFleet) {
         let project = try Project(config: "version: 1\n")
         let fleet = try LoopbackFleet(root: project.directory)
         try project.write("hosts.ini", fleet.inventory)
@@ -79,7 +101,8 @@ struct RolloutFleetTests {
                 check_defaults: { timeout: 2s, retries: 0 }
                 checks:
                   - { name: web, http: { url: "http://{host}:\(fleet.server.port)/health" } }
-                rollout: { batches: [1, "10%", "50%", "100%"], bake: \(bake) }
+            \(extra)
+                rollout: { batches: \(batches), bake: \(bake), pause_timeout: 30s }
             """)
         return (project, fleet)
     }
@@ -170,5 +193,87 @@ struct RolloutFleetTests {
         #expect(!log.contains { $0.hasPrefix("deploy") && $0.contains("web-11") })
         #expect(releases(project, fleet).values.allSatisfy { $0 == "1.0" }, "\(releases(project, fleet))")
         #expect(recovered.stdout.contains("only web-01, web-02"), "\(recovered.stdout)")
+    }
+}
+
+/// Analyses of a rollout against a real Prometheus (scripts/test starts it) scraping the
+/// loopback fleet's `/metrics` every second.
+@Suite("rollout analysis across a loopback fleet, judged by Prometheus", .serialized,
+       .enabled(if: ProcessInfo.processInfo.environment["GANTRY_TEST_PROMETHEUS_URL"] != nil || ProcessInfo.processInfo.environment["CI"] == "true"))
+struct RolloutAnalysisFleetTests {
+    let fleetTests = RolloutFleetTests()
+
+    /// A project whose rollout runs `query` as an analysis (three measurements a second apart).
+    func project(query: String, batches: String = "[1, \"10%\", \"50%\", \"100%\"]") throws -> (Project, LoopbackFleet, [String: String]) {
+        let prometheus = try #require(ProcessInfo.processInfo.environment["GANTRY_TEST_PROMETHEUS_URL"], "scripts/test starts Prometheus")
+        let targets = try #require(ProcessInfo.processInfo.environment["GANTRY_TEST_PROMETHEUS_TARGETS"])
+        var made: (Project, LoopbackFleet)?
+        // The fleet's port is known only once it runs: the query is filled in after.
+        let placeholder = "QUERY-\(UUID().uuidString)"
+        made = try fleetTests.project(batches: batches, extra: """
+                  - name: errors
+                    prometheus: { url: "${PROM_URL}", query: '\(placeholder)', max: 0 }
+                    analysis: { interval: 1s, count: 3 }
+            """)
+        let (project, fleet) = try #require(made)
+        let config = try #require(project.read("gantry.yml"))
+        let filled = query.replacingOccurrences(of: "FLEET", with: fleet.id).replacingOccurrences(of: "PORT", with: String(fleet.server.port))
+        try project.write("gantry.yml", config.replacingOccurrences(of: placeholder, with: filled))
+        try fleet.scrape(by: prometheus, targetsDirectory: targets)
+        return (project, fleet, ["GANTRY_INVENTORY_READER": "builtin", "PROM_URL": prometheus])
+    }
+
+    let errors = #"max(fleet_errors{fleet="FLEET",instance=~"{batch_hosts}:PORT"})"#
+
+    @Test("an analysis that fails on batch 2: batches 1 and 2 are rolled back (analysis_failed)")
+    func analysisFailsOnBatchTwo() throws {
+        let (project, fleet, environment) = try project(query: errors)
+        try #require(try project.gantry("deploy", "production", "--release", "1.0", environment: environment).status == 0)
+        try FileManager.default.removeItem(at: project.directory.appendingPathComponent("commands.log"))
+        let result = try project.gantry("deploy", "production", "--release", "2.2-errors-web-02", environment: environment)
+        #expect(result.status == 1, "\(result.output)")
+        #expect(fleetTests.commands(project) == ["deploy 2.2-errors-web-02 web-01", "deploy 2.2-errors-web-02 web-02", "rollback 1.0 web-01,web-02"])
+        #expect(fleetTests.releases(project, fleet).values.allSatisfy { $0 == "1.0" })
+        let recorded = try #require((try project.json("history", "production", environment: environment)["deployments"] as? [[String: Any]])?.first)
+        #expect(recorded["reason_code"] as? String == "analysis_failed", "\(recorded)")
+        let id = try #require(recorded["id"] as? String)
+        let journal = try #require(try project.json("show", id, environment: environment)["journal"] as? [[String: Any]])
+        #expect(journal.filter { $0["kind"] as? String == "analysis_result" }.compactMap { $0["analysis_phase"] as? String } == ["successful", "failed"])
+    }
+
+    @Test("no data pauses the rollout; gantry promote from another process lets it finish; gantry abort rolls it back")
+    func noDataPausesThenPromoteOrAbort() throws {
+        let noData = #"max(fleet_errors{fleet="FLEET",instance=~"{batch_hosts}:PORT",release="never-deployed"})"#
+        let (project, fleet, environment) = try project(query: noData, batches: "[1, \"100%\"]")
+        // Nothing to promote yet: exit 3.
+        #expect(try project.gantry("promote", "production", environment: environment).status == 3)
+        for (release, decision) in [("1.0", "promote"), ("2.0", "abort")] {
+            try? FileManager.default.removeItem(at: project.directory.appendingPathComponent("commands.log"))
+            let running = try GantryBinary.start(["deploy", "production", "--release", release], in: project.directory, environment: environment)
+            var paused: [String: Any]?
+            let deadline = Date().addingTimeInterval(30)
+            while paused == nil, Date() < deadline {
+                let status = (try project.json("status", environment: environment)["environments"] as? [[String: Any]])?.first
+                if let rollout = status?["rollout"] as? [String: Any], rollout["paused"] is String { paused = rollout }
+                else { Thread.sleep(forTimeInterval: 0.2) }
+            }
+            let rollout = try #require(paused, "the rollout of \(release) never paused")
+            #expect(rollout["batch"] as? Int == 1)
+            #expect((rollout["paused"] as? String)?.contains("inconclusive") == true, "\(rollout)")
+            #expect(try project.gantry("status", environment: environment).stdout.contains("(paused: "))
+            let decided = try project.gantry(decision, "production", "--reason", "looked at the dashboards", environment: environment)
+            #expect(decided.status == 0, "\(decided.output)")
+            let result = running.wait()
+            if decision == "promote" {
+                #expect(result.status == 0, "\(result.output)")
+                #expect(fleetTests.releases(project, fleet).values.allSatisfy { $0 == "1.0" })
+            } else {
+                #expect(result.status == 1, "\(result.output)")
+                #expect(fleetTests.commands(project) == ["deploy 2.0 web-01", "rollback 1.0 web-01"])
+                let recorded = try #require((try project.json("history", "production", environment: environment)["deployments"] as? [[String: Any]])?.first)
+                #expect(recorded["reason_code"] as? String == "rollout_aborted")
+                #expect((recorded["reason"] as? String)?.contains("aborted by") == true, "\(recorded)")
+            }
+        }
     }
 }

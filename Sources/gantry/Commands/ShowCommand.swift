@@ -177,6 +177,11 @@ struct JournalEntryView: Encodable {
     var batch: Int?
     var batches: Int?
     var hosts: [String]?
+    /// `analysis_result`: the phase, and a comparison's U statistic, p-value and effect.
+    var analysisPhase: String?
+    var statistic: Double?
+    var pValue: Double?
+    var effect: Double?
 
     init(_ entry: JournalEntry) {
         sequence = entry.sequence
@@ -200,5 +205,9 @@ struct JournalEntryView: Encodable {
         batch = entry.event.batch
         batches = entry.event.batches
         hosts = entry.event.hosts
+        analysisPhase = entry.event.analysisPhase
+        statistic = entry.event.statistic
+        pValue = entry.event.pValue
+        effect = entry.event.effect
     }
 }

@@ -12,7 +12,8 @@ enum PauseDecision {
         let config = try context.loadConfig()
         let environmentConfig = try context.environment(environment, in: config)
         let name = environmentConfig.name
-        guard let store = try await context.openStore(config: config, create: false) else {
+        // Only an existing store can hold a paused rollout; it is then opened for writing.
+        guard try await context.openStore(config: config, create: false) != nil, let store = try await context.openStore(config: config, create: true) else {
             throw Failure.refused("nothing has been deployed with this state store yet, so nothing is paused")
         }
         let masker = SecretMasker.forEnvironment(environmentConfig, processEnvironment: context.environment)
