@@ -16,6 +16,8 @@ public actor MemoryStateStore: StateStore {
     /// Every deployment as first finished: what the totals count, pruning or not.
     private var counted: [DeploymentRecord] = []
     private var addedTotals = HistoryTotals()
+    /// Notifications waiting or delivered, in enqueue order.
+    public private(set) var outbox: [OutboxItem] = []
 
     public func record(_ observations: [Observation]) throws(StoreError) {
         for observation in observations {
@@ -207,5 +209,33 @@ public actor MemoryStateStore: StateStore {
         var lease = existing.lease
         lease.token = FencingToken(lease.token.value + 1)
         locks[environment] = (lease, true)
+    }
+}
+
+/// The outbox.
+extension MemoryStateStore {
+    public func enqueueNotifications(_ items: [OutboxItem]) throws(StoreError) {
+        for item in items where !outbox.contains(where: { $0.key == item.key }) { outbox.append(item) }
+    }
+
+    public func claimNotifications(dueAt now: Date, until: Date, limit: Int) throws(StoreError) -> [OutboxItem] {
+        var claimed: [OutboxItem] = []
+        for index in outbox.indices where claimed.count < limit {
+            let item = outbox[index]
+            guard item.deliveredAt == nil, item.attempts < DeliveryBackoff.maxAttempts, item.nextAttemptAt <= now else { continue }
+            outbox[index].attempts += 1
+            outbox[index].nextAttemptAt = until
+            claimed.append(outbox[index])
+        }
+        return claimed
+    }
+
+    public func settleNotification(_ item: OutboxItem) throws(StoreError) {
+        guard let index = outbox.firstIndex(where: { $0.key == item.key }) else { return }
+        outbox[index] = item
+    }
+
+    public func notifications(of deployment: DeploymentID) throws(StoreError) -> [OutboxItem] {
+        outbox.filter { $0.deploymentID == deployment }
     }
 }

@@ -38,7 +38,9 @@ public enum ConfigParser {
 
     private static func parseRoot(_ root: Node, reader: YAMLReader, file: String, directory: String) -> GantryConfig? {
         guard let fields = reader.fields(root, at: .root) else { return nil }
-        fields.notYetSupported(["notify"], note: "planned; remove it for now")
+        // `notify:` at the top level goes to every environment, its ${VAR}s masked in each.
+        let topLevel = EnvironmentParser(reader: reader, name: "", path: .root)
+        let notify = fields.value("notify").map { topLevel.webhooks($0, at: ConfigKeyPath.root.key("notify")) } ?? []
         let metrics = fields.fields("metrics").map { metrics in
             defer { metrics.finish() }
             return MetricsConfig(textfile: metrics.string("textfile"))
@@ -74,6 +76,9 @@ public enum ConfigParser {
                     environment.credentialVariables.formUnion(Interpolation.references(in: state))
                     if URLPassword.extract(from: state) != nil || !Interpolation.references(in: state).isEmpty { environment.credentialURLs.append(state) }
                     if let token = serve.tokenEnv { environment.credentialVariables.insert(token) }
+                    environment.notify = notify + environment.notify
+                    environment.credentialVariables.formUnion(topLevel.maskedSoFar.variables)
+                    environment.credentialURLs += topLevel.maskedSoFar.urls
                     for runner in runners {
                         for case .github(let source) in runner.sources { environment.credentialVariables.insert(source.tokenEnv) }
                     }

@@ -23,6 +23,7 @@ public enum ConfigSchema {
                 "state": string("The state store: sqlite:PATH (default sqlite:.gantry/state.db) or postgres://user@host/db, or a whole ${VAR} that holds one.", pattern: "^(sqlite:|postgres://|postgresql://|\\$\\{[A-Za-z_][A-Za-z0-9_]*\\}$)"),
                 "public_variables": variables("Variables read through ${VAR} that are not secret: their values are not masked."),
                 "metrics": object(["textfile": string("A node_exporter textfile path gantry writes after every deployment.")]),
+                "notify": ref("notify"),
                 "serve": object([
                     "listen": string("host:port of gantry serve (default 127.0.0.1:9464)."),
                     "token_env": envName("The variable holding the bearer token for /api/v1/status and /metrics."),
@@ -67,6 +68,18 @@ public enum ConfigSchema {
             "timing": object(timing()),
             "check": check(),
             "environment": environment(),
+            "notify": [
+                "type": "array", "description": "Webhooks told about deployments (top level: of every environment).",
+                "items": object([
+                    "webhook": object([
+                        "url": string("http(s) URL, or a whole ${VAR} (masked everywhere)."),
+                        "on": ["type": "array", "items": ["enum": NotificationEvent.allCases.map(\.rawValue)], "description": "Events (default: started, succeeded, rolled_back, failed, interrupted, paused)."],
+                        "format": ["enum": WebhookConfig.Format.allCases.map(\.rawValue), "description": "json (gantry's payload) or slack ({\"text\": ...})."],
+                        "secret_env": envName("The variable holding the HMAC-SHA256 key of the X-Gantry-Signature header."),
+                        "timeout": ref("duration"),
+                    ], required: ["url"]),
+                ], required: ["webhook"]),
+            ] as [String: Any],
             "runner": runner(),
         ]
     }
@@ -102,6 +115,7 @@ public enum ConfigSchema {
                 "timeout": ref("duration"),
                 "require_rollback": bool("A missing rollback command fails preflight."),
             ]),
+            "notify": ref("notify"),
             "rollout": object([
                 "batches": ["type": "array", "minItems": 1,
                             "description": "Cumulative batch sizes: a number of hosts or a share of them; the first batch is the canary, e.g. [1, \"10%\", \"100%\"].",

@@ -91,6 +91,7 @@ final class EnvironmentParser {
             }
             protect.finish()
         }
+        let notify = fields.value("notify").map { webhooks($0, at: path.key("notify")) } ?? []
         var rollout: RolloutConfig?
         if let block = fields.fields("rollout") {
             rollout = rolloutConfig(block)
@@ -128,8 +129,58 @@ final class EnvironmentParser {
         environment.circuitBreaker = circuitBreaker
         environment.lockAfterRollback = lockAfterRollback
         environment.rollout = rollout
+        environment.notify = notify
         return environment
     }
+
+    /// `notify: [ { webhook: { url, on, format, secret_env, timeout } } ]`. The URL is a
+    /// credential (a Slack webhook's URL is its secret): `${VAR}` in it is masked everywhere.
+    func webhooks(_ node: Node, at listPath: ConfigKeyPath) -> [WebhookConfig] {
+        guard let items = reader.sequence(node, at: listPath) else { return [] }
+        var hooks: [WebhookConfig] = []
+        for (offset, item) in items.enumerated() {
+            let itemPath = listPath.index(offset)
+            guard let entry = reader.fields(item, at: itemPath) else { continue }
+            defer { entry.finish() }
+            guard let fields = entry.fields("webhook", required: true) else { continue }
+            defer { fields.finish() }
+            guard let url = fields.string("url", required: true), let urlNode = fields.node("url") else { continue }
+            validateInterpolation(url, node: urlNode, path: fields.path.key("url"), credential: true, isURL: true)
+            if Interpolation.references(in: url).isEmpty, !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
+                reader.fail(urlNode, fields.path.key("url"), "'\(url)' is not an http:// or https:// URL", hint: "or a whole ${VAR} that holds one")
+            }
+            var hook = WebhookConfig(url: url)
+            if let names = fields.stringList("on"), let onNode = fields.node("on") {
+                var events: [NotificationEvent] = []
+                for (index, name) in names.enumerated() {
+                    if let event = NotificationEvent(rawValue: name) { events.append(event) } else {
+                        reader.fail(onNode.sequence?[index] ?? onNode, fields.path.key("on").index(index), "'\(name)' is not an event",
+                                    hint: "events: \(NotificationEvent.allCases.map(\.rawValue).joined(separator: ", "))")
+                    }
+                }
+                hook.events = events
+            }
+            if let text = fields.string("format"), let formatNode = fields.node("format") {
+                if let format = WebhookConfig.Format(rawValue: text) { hook.format = format } else {
+                    reader.fail(formatNode, fields.path.key("format"), "'\(text)' is not json or slack")
+                }
+            }
+            if let variable = fields.string("secret_env"), let secretNode = fields.node("secret_env") {
+                if Interpolation.isValidName(variable) {
+                    hook.secretEnv = variable
+                    credentialVariables.insert(variable)
+                } else {
+                    reader.fail(secretNode, fields.path.key("secret_env"), "'\(variable)' is not an environment variable name", hint: "name the variable that holds the signing key, never the key")
+                }
+            }
+            hook.timeout = fields.duration("timeout") ?? hook.timeout
+            hooks.append(hook)
+        }
+        return hooks
+    }
+
+    /// What this parser learned must be masked: for a top-level block read through it.
+    var maskedSoFar: (variables: Set<String>, urls: [String]) { (credentialVariables, credentialURLs) }
 
     /// `rollout: { batches: [1, "10%", "100%"], bake: 2m }`; sizes of one kind must grow.
     func rolloutConfig(_ fields: YAMLFields) -> RolloutConfig? {

@@ -71,6 +71,8 @@ public struct EnvironmentConfig: Sendable {
     public var alertGate: AlertGateConfig?
     /// `rollout:`: deploy the targets batch by batch; nil deploys them all at once.
     public var rollout: RolloutConfig?
+    /// `notify:` of the top level and of the environment: who hears about its deployments.
+    public var notify: [WebhookConfig] = []
     /// How long a lease lasts without renewal; the holder renews it every third of that.
     public var lease: Duration
     /// A waiting deployment gives up when a newer one queues behind it.

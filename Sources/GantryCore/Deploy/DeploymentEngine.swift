@@ -119,6 +119,8 @@ private struct Run {
     var recovered: Set<DeploymentID> = []
     /// The targets in deploy order: several batches under `rollout:`, else one.
     let batches: [[TargetHost]]
+    /// This deployment's record once it is stored: what notifications describe.
+    var record: DeploymentRecord?
 
     init(engine: DeploymentEngine, request: DeploymentRequest, id: DeploymentID, masker: SecretMasker, invocation: CommandInvocation, startedAt: Date) {
         self.engine = engine
@@ -167,14 +169,14 @@ private struct Run {
         let renewer = LeaseRenewer.start(store: store, environment: environment, token: lease.token, lease: request.environment.lease, clock: engine.clock, watch: watch)
         defer { renewer.cancel() }
         do {
-            try await store.beginDeployment(
-                DeploymentRecord(
-                    id: id, environment: environment, release: request.release.value, kind: request.kind, startedAt: startedAt,
-                    origin: request.origin, forced: request.force
-                ),
-                token: token
+            let started = DeploymentRecord(
+                id: id, environment: environment, release: request.release.value, kind: request.kind, startedAt: startedAt,
+                origin: request.origin, forced: request.force
             )
+            try await store.beginDeployment(started, token: token)
+            record = started
             try await journal(JournalEvent(kind: .deploymentStarted, message: request.force ? "forced" : nil, release: request.release.value))
+            await announce(.started)
             if let failure = try await recoverAbandoned() {
                 let summary = try await finish(.failed, reason: failure, promote: false, code: .rollbackFailed)
                 try? await release()
@@ -445,6 +447,7 @@ private struct Run {
     private mutating func pause(reason: String, timeout: Duration) async throws(StoreError) -> DeploymentStateMachine.Action {
         let start = engine.clock.now()
         try await journal(JournalEvent(kind: .paused, step: Step.verify.rawValue, message: masker.mask(reason)))
+        await announce(.paused, reason: masker.mask(reason))
         let pausedAt = try await store.journal(id).last { $0.event.kind == .paused }?.sequence ?? 0
         let detail = "paused: \(masker.mask(reason)); 'gantry promote \(environment)' goes on, 'gantry abort \(environment)' rolls back; aborting by itself in \(DurationText.format(timeout))"
         await engine.observer.observe(.stepStarted(.verify, detail: detail))
@@ -927,6 +930,7 @@ private struct Run {
         try await journal(finished)
         let finishedAt = engine.clock.now()
         try await store.finishDeployment(id, outcome: outcome, reason: maskedReason, code: code, at: finishedAt, promote: promote, token: token)
+        await announce(NotificationEvent(outcome), outcome: outcome, reason: maskedReason, code: code)
         if promote {
             await engine.observer.observe(.stepFinished(.promote, .ok, elapsed: elapsed(since: finishStart), detail: "\(environment) runs \(request.release)"))
         }
@@ -934,24 +938,37 @@ private struct Run {
         return summary(outcome: outcome, reason: maskedReason, code: code, finishedAt: finishedAt)
     }
 
+    /// Puts an event into the outbox for the environment's webhooks, described as it is now;
+    /// delivery happens later, by whichever gantry process delivers next. A store that fails
+    /// here loses the notification, never the deployment. Recoveries announce nothing.
+    private func announce(_ event: NotificationEvent, outcome: Outcome? = nil, reason: String? = nil, code: ReasonCode? = nil) async {
+        let hooks = request.environment.notify
+        guard !hooks.isEmpty, request.kind != .recover, let record else { return }
+        let progress = isRollout ? RolloutProgress(batch: machine.batch, batches: batches.count, hosts: batches[min(machine.batch, batches.count) - 1].map(\.name)) : nil
+        let payload = NotificationPayload(event: event, record: record, outcome: outcome, reason: reason, code: code, batch: progress, at: engine.clock.now())
+        let items = payload.outboxItems(for: hooks)
+        guard !items.isEmpty else { return }
+        try? await store.enqueueNotifications(items)
+    }
+
     private func journal(_ event: JournalEvent) async throws(StoreError) {
         try await store.append(event, to: id, at: engine.clock.now(), token: token)
     }
 
-    private func recordRefusal(reason: String, code: ReasonCode) async throws(StoreError) -> DeploymentSummary {
+    private mutating func recordRefusal(reason: String, code: ReasonCode) async throws(StoreError) -> DeploymentSummary {
         let masked = masker.mask(reason)
         let now = engine.clock.now()
-        try await store.beginDeployment(
-            DeploymentRecord(
-                id: id, environment: environment, release: request.release.value, kind: request.kind, startedAt: startedAt,
-                origin: request.origin, forced: request.force
-            ),
-            token: nil
+        let refused = DeploymentRecord(
+            id: id, environment: environment, release: request.release.value, kind: request.kind, startedAt: startedAt,
+            origin: request.origin, forced: request.force
         )
+        try await store.beginDeployment(refused, token: nil)
+        record = refused
         var finished = JournalEvent(kind: .deploymentFinished, message: masked, outcome: .refused)
         finished.reasonCode = code
         try await store.append(finished, to: id, at: now, token: nil)
         try await store.finishDeployment(id, outcome: .refused, reason: masked, code: code, at: now, promote: false, token: nil)
+        await announce(.refused, outcome: .refused, reason: masked, code: code)
         return summary(outcome: .refused, reason: masked, code: code, finishedAt: now)
     }
 

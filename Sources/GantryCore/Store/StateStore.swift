@@ -80,6 +80,18 @@ public protocol StateStore: Sendable {
     /// deployments the exported store had pruned.
     func addToTotals(_ totals: HistoryTotals) async throws(StoreError)
 
+    /// Adds notifications to the outbox; an item whose key is there already is left alone.
+    func enqueueNotifications(_ items: [OutboxItem]) async throws(StoreError)
+    /// Takes up to `limit` undelivered items due at `now`, oldest first, counting the attempt
+    /// and setting their next attempt to `until`: another process delivering at the same
+    /// time does not take them too.
+    func claimNotifications(dueAt now: Date, until: Date, limit: Int) async throws(StoreError) -> [OutboxItem]
+    /// Records how an attempt went: delivered at a time, or failed (with when to try again;
+    /// an item past `DeliveryBackoff.maxAttempts` is not taken again).
+    func settleNotification(_ item: OutboxItem) async throws(StoreError)
+    /// A deployment's notifications, in the order they were enqueued.
+    func notifications(of deployment: DeploymentID) async throws(StoreError) -> [OutboxItem]
+
     /// Keeps the latest observation per subject, environment and name (newer replaces older;
     /// an observation older than the stored one is ignored).
     func record(_ observations: [Observation]) async throws(StoreError)

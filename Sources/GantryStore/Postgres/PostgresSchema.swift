@@ -127,6 +127,21 @@ enum PostgresSchema {
             "DROP INDEX gantry_deployments_unfinished",
             "CREATE INDEX gantry_deployments_unfinished ON gantry_deployments (environment, id) WHERE outcome IS NULL",
         ]),
+        // The notification outbox (`OutboxItem`, as JSON), delivered after the fact.
+        (5, [
+            """
+            CREATE TABLE gantry_outbox (
+                id BIGSERIAL PRIMARY KEY,
+                key TEXT NOT NULL UNIQUE,
+                deployment_id TEXT NOT NULL,
+                next_attempt_at TIMESTAMPTZ NOT NULL,
+                pending BOOLEAN NOT NULL,
+                item TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX gantry_outbox_due ON gantry_outbox (next_attempt_at) WHERE pending",
+            "CREATE INDEX gantry_outbox_by_deployment ON gantry_outbox (deployment_id)",
+        ]),
     ]
 
     static var latest: Int { migrations.map(\.version).max() ?? 0 }

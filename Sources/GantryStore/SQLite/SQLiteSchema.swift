@@ -107,6 +107,21 @@ enum SQLiteSchema {
             try db.execute(sql: "DROP INDEX deployments_unfinished")
             try db.execute(sql: "CREATE INDEX deployments_unfinished ON deployments (environment, id) WHERE outcome IS NULL")
         }
+        // The notification outbox (`OutboxItem`, as JSON), delivered after the fact.
+        migrator.registerMigration("7-outbox") { db in
+            try db.execute(sql: """
+                CREATE TABLE outbox (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    key TEXT NOT NULL UNIQUE,
+                    deployment_id TEXT NOT NULL,
+                    next_attempt_at INTEGER NOT NULL,
+                    pending INTEGER NOT NULL,
+                    item TEXT NOT NULL
+                )
+                """)
+            try db.execute(sql: "CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE pending = 1")
+            try db.execute(sql: "CREATE INDEX outbox_by_deployment ON outbox (deployment_id)")
+        }
         return migrator
     }
 }

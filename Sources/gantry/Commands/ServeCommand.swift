@@ -68,6 +68,16 @@ struct ServeCommand: AsyncParsableCommand {
                 let read = await source.read()
                 if let error = read.error { await board.storeFailed(error) } else { await board.update(read.state) }
             }]
+            let notifier = Notifier(config: config, environment: environment)
+            if !notifier.webhooks.isEmpty {
+                // Retries what deploys could not deliver; the store is opened for writing (never
+                // migrated) once it exists.
+                let outbox = OutboxStore(context: context, config: config)
+                pollers.append(PollingService(name: "notifications", interval: serveConfig.storeInterval) {
+                    guard let store = await outbox.store() else { return }
+                    await notifier.deliver(store: store, transport: prober, budget: .seconds(10))
+                })
+            }
             if !config.runners.isEmpty {
                 pollers.append(PollingService(name: "runners", interval: serveConfig.runnerInterval) {
                     let health = await RunnerHealthCheck(prober: prober).run(config.runners, thisMachine: thisMachine, environment: environment)

@@ -47,7 +47,15 @@ struct DeploymentSession {
                 }
             }
             interruption.install(onInterrupt: { task.cancel() }, onEscalate: { escalation.raise() })
-            return await task.value
+            let notifier = Notifier(config: config, environment: context.environment)
+            let delivering = notifier.deliverWhileRunning(store: store, transport: prober)
+            let result = await task.value
+            delivering?.cancel()
+            await delivering?.value
+            // What the outcome announced goes out now; what a webhook refuses waits for a
+            // later gantry command or `gantry serve`.
+            if !escalation.isRaised { await notifier.deliver(store: store, transport: prober, budget: .seconds(3)) }
+            return result
         }
         // Workflow commands back on and the group closed before any outcome or error line.
         await reporter.close()

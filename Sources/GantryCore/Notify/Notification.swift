@@ -1,0 +1,122 @@
+public import Foundation
+
+/// One event for one webhook, waiting in the store's outbox until it is delivered.
+///
+/// Deliveries happen after the deployment has recorded what they announce, from whichever
+/// gantry process runs next (the deploy itself, a later command, `gantry serve`): a webhook
+/// that is down never delays or fails a deploy, and nothing is lost when it is.
+public struct OutboxItem: Sendable, Hashable, Codable {
+    /// Unique per deployment, event and webhook: enqueuing twice is a no-op.
+    public var key: String
+    /// Sent as `Idempotency-Key`: the deployment and the event, the same on every retry, so a
+    /// receiver that saw it already can drop a second delivery.
+    public var idempotencyKey: String
+    public var environment: String
+    public var deploymentID: DeploymentID
+    public var event: NotificationEvent
+    /// `WebhookConfig.id` of the webhook it goes to.
+    public var webhook: String
+    /// The body, rendered (masked) when the event happened.
+    public var body: String
+    public var createdAt: Date
+    public var attempts: Int
+    public var nextAttemptAt: Date
+    public var deliveredAt: Date?
+    public var lastError: String?
+
+    public init(
+        key: String, idempotencyKey: String, environment: String, deploymentID: DeploymentID, event: NotificationEvent, webhook: String,
+        body: String, createdAt: Date, attempts: Int = 0, nextAttemptAt: Date? = nil, deliveredAt: Date? = nil, lastError: String? = nil
+    ) {
+        self.key = key
+        self.idempotencyKey = idempotencyKey
+        self.environment = environment
+        self.deploymentID = deploymentID
+        self.event = event
+        self.webhook = webhook
+        self.body = body
+        self.createdAt = createdAt
+        self.attempts = attempts
+        self.nextAttemptAt = nextAttemptAt ?? createdAt
+        self.deliveredAt = deliveredAt
+        self.lastError = lastError
+    }
+}
+
+/// What a notification says: the payload of the `json` format, and the line of the `slack`
+/// one. Built from what the store knows at the moment of the event, never later, so a
+/// notification cannot carry a newer state than its event's.
+public struct NotificationPayload: Sendable, Hashable, Codable {
+    public var id: String
+    public var event: NotificationEvent
+    public var deploymentId: String
+    public var environment: String
+    public var release: String
+    public var outcome: String?
+    public var reason: String?
+    public var reasonCode: String?
+    /// The rollout's batch at the event, if it rolls out.
+    public var batch: RolloutProgress?
+    public var actor: String?
+    public var runUrl: String?
+    public var at: Date
+
+    public init(event: NotificationEvent, record: DeploymentRecord, outcome: Outcome?, reason: String?, code: ReasonCode?, batch: RolloutProgress?, at: Date) {
+        id = "\(record.id.rawValue)/\(event.rawValue)"
+        self.event = event
+        deploymentId = record.id.rawValue
+        environment = record.environment
+        release = record.release
+        self.outcome = outcome?.rawValue
+        self.reason = reason
+        reasonCode = code?.rawValue
+        self.batch = batch
+        actor = record.origin.actor
+        runUrl = record.origin.runURL
+        self.at = at
+    }
+
+    /// One line for a chat channel.
+    public var text: String {
+        let what = switch event {
+        case .started: "deploying \(release)"
+        case .paused: "paused deploying \(release)"
+        default: "\(release) \(event.rawValue.replacingOccurrences(of: "_", with: " "))"
+        }
+        var line = "\(environment): \(what)"
+        if let batch { line += " (\(batch.text))" }
+        if let reason, event != .started { line += ": \(reason)" }
+        if let reasonCode { line += " [\(reasonCode)]" }
+        if let actor { line += " by \(actor)" }
+        if let runUrl { line += " \(runUrl)" }
+        return line
+    }
+
+    /// The body of `format`.
+    public func body(_ format: WebhookConfig.Format) -> String {
+        switch format {
+        case .json: return String(decoding: JSONDocument.encode(self), as: UTF8.self)
+        case .slack: return String(decoding: JSONDocument.encode(["text": text]), as: UTF8.self)
+        }
+    }
+
+    /// The outbox items of this event: one per webhook that listens to it.
+    public func outboxItems(for webhooks: [WebhookConfig]) -> [OutboxItem] {
+        webhooks.filter { $0.events.contains(event) }.map { hook in
+            OutboxItem(
+                key: "\(id)/\(hook.id)", idempotencyKey: id, environment: environment, deploymentID: DeploymentID(rawValue: deploymentId),
+                event: event, webhook: hook.id, body: body(hook.format), createdAt: at
+            )
+        }
+    }
+}
+
+/// When a failed delivery is tried again: 5 s, 10 s, 20 s … doubling up to an hour; after
+/// `maxAttempts` it is given up (and stays in the outbox with its last error).
+public enum DeliveryBackoff {
+    public static let maxAttempts = 20
+
+    public static func delay(afterAttempt attempt: Int) -> Duration {
+        .seconds(min(3600, 5 * (1 << min(max(attempt - 1, 0), 12))))
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+
+/// Sends a webhook: the adapter's side of a delivery.
+public protocol WebhookTransport: Sendable {
+    /// POSTs `body` to `url` with `headers`; with `signingKey`, adds
+    /// `X-Gantry-Signature: sha256=<hex HMAC-SHA256 of the body>`. The HTTP status, or why
+    /// there is none.
+    func post(url: String, body: String, headers: [String: String], signingKey: String?, timeout: Duration) async -> Result<Int, QueryFailure>
+}
+
+/// Delivers what is due in the outbox to the webhooks of a configuration: in enqueue order,
+/// each item with an `Idempotency-Key` (its deployment and event) that stays the same on
+/// every retry, so a receiver sees every event exactly once however often it is sent. A
+/// failure is retried with backoff by whichever gantry process delivers next; a later event
+/// of the same deployment waits behind a failed earlier one, so they arrive in order.
+public struct NotificationDeliverer: Sendable {
+    let store: any StateStore
+    let transport: any WebhookTransport
+    let clock: any GantryClock
+
+    public init(store: any StateStore, transport: any WebhookTransport, clock: any GantryClock = SystemClock()) {
+        self.store = store
+        self.transport = transport
+        self.clock = clock
+    }
+
+    /// How a round of deliveries went.
+    public struct Report: Sendable, Hashable {
+        public var delivered = 0
+        public var failed = 0
+
+        public init() {}
+    }
+
+    /// Delivers due items of `webhooks` until none is due or `budget` is spent. Never throws:
+    /// a store or webhook that fails leaves the items for a later round.
+    public func deliverDue(webhooks: [WebhookConfig], environment: [String: String], masker: SecretMasker, budget: Duration) async -> Report {
+        var report = Report()
+        guard !webhooks.isEmpty else { return report }
+        let hooks = Dictionary(webhooks.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let started = clock.now()
+        while clock.now().timeIntervalSince(started) < budget.seconds, !Task.isCancelled {
+            let now = clock.now()
+            let claimed: [OutboxItem]
+            do {
+                claimed = try await store.claimNotifications(dueAt: now, until: now.addingTimeInterval(60), limit: 20)
+            } catch {
+                return report
+            }
+            if claimed.isEmpty { return report }
+            var held: [String: Date] = [:]
+            for var item in claimed {
+                let lane = "\(item.deploymentID.rawValue)/\(item.webhook)"
+                if let hook = hooks[item.webhook], held[lane] == nil {
+                    let result = await send(item, to: hook, environment: environment, masker: masker)
+                    item.lastError = result
+                    if result == nil {
+                        item.deliveredAt = clock.now()
+                        report.delivered += 1
+                    } else {
+                        item.nextAttemptAt = clock.now().addingTimeInterval(DeliveryBackoff.delay(afterAttempt: item.attempts).seconds)
+                        held[lane] = item.nextAttemptAt
+                        report.failed += 1
+                    }
+                } else {
+                    // Not this config's webhook (another config shares the store), or waiting
+                    // behind an earlier event of its deployment: not an attempt.
+                    item.attempts -= 1
+                    item.nextAttemptAt = held[lane] ?? now.addingTimeInterval(60)
+                }
+                try? await store.settleNotification(item)
+            }
+        }
+        return report
+    }
+
+    /// One attempt, outside the outbox; nil when the webhook took it (2xx), else why not (masked).
+    public func send(_ item: OutboxItem, to hook: WebhookConfig, environment: [String: String], masker: SecretMasker) async -> String? {
+        let url: String
+        do {
+            url = try Interpolation.expand(hook.url, environment: environment)
+        } catch {
+            return "\(error)"
+        }
+        var key: String?
+        if let variable = hook.secretEnv {
+            guard let value = environment[variable], !value.isEmpty else { return "\(variable) (secret_env) is not set: not sending unsigned" }
+            key = value
+        }
+        let headers = [
+            "Content-Type": "application/json", "Idempotency-Key": item.idempotencyKey, "X-Gantry-Event": item.event.rawValue,
+            "X-Gantry-Delivery": item.key, "User-Agent": "gantry-notify",
+        ]
+        switch await transport.post(url: url, body: item.body, headers: headers, signingKey: key, timeout: hook.timeout) {
+        case .success(let status) where (200..<300).contains(status):
+            return nil
+        case .success(let status):
+            return "HTTP \(status)"
+        case .failure(let failure):
+            return masker.mask(failure.message)
+        }
+    }
+}

@@ -1,0 +1,64 @@
+/// What a deployment tells the outside world about, and when.
+public enum NotificationEvent: String, Sendable, Hashable, Codable, CaseIterable {
+    case started
+    case succeeded
+    case rolledBack = "rolled_back"
+    case failed
+    case interrupted
+    case refused
+    case skipped
+    case paused
+
+    /// The event an outcome is announced as.
+    public init(_ outcome: Outcome) {
+        switch outcome {
+        case .succeeded: self = .succeeded
+        case .rolledBack: self = .rolledBack
+        case .failed: self = .failed
+        case .interrupted: self = .interrupted
+        case .refused: self = .refused
+        case .skipped: self = .skipped
+        }
+    }
+
+    /// What a webhook hears without `on:`: everything but the noise of skips and refusals.
+    public static let defaults: [NotificationEvent] = [.started, .succeeded, .rolledBack, .failed, .interrupted, .paused]
+}
+
+/// `notify: [ { webhook: { url, on, format, secret_env } } ]`, at the top level (every
+/// environment) or in an environment.
+public struct WebhookConfig: Sendable, Hashable {
+    /// The body's shape: gantry's JSON, or a Slack incoming webhook's `{ "text": … }`.
+    public enum Format: String, Sendable, Hashable, CaseIterable {
+        case json, slack
+    }
+
+    /// As written: `${VAR}` is expanded only when a delivery is made, so the outbox never
+    /// holds the (often secret) URL.
+    public var url: String
+    public var events: [NotificationEvent]
+    public var format: Format
+    /// The variable holding the HMAC-SHA256 key of the `X-Gantry-Signature` header.
+    public var secretEnv: String?
+    public var timeout: Duration
+
+    public init(url: String, events: [NotificationEvent] = NotificationEvent.defaults, format: Format = .json, secretEnv: String? = nil, timeout: Duration = .seconds(5)) {
+        self.url = url
+        self.events = events
+        self.format = format
+        self.secretEnv = secretEnv
+        self.timeout = timeout
+    }
+
+    /// A stable name for this webhook in the outbox: a hash of its URL as written and its
+    /// format, so the outbox can find it again in the config without storing the URL.
+    public var id: String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in (url + "|" + format.rawValue).utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01B3
+        }
+        let hex = String(hash, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+}
