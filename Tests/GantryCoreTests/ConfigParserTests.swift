@@ -117,7 +117,7 @@ struct ConfigParserTests {
 
     @Test("keys that belong to later features say so")
     func notYetSupported() {
-        let found = issues("version: 1\nnotify: []\nenvironments:\n  p:\n    deploy: { command: [x] }\n")
+        let found = issues("version: 1\nenvironments:\n  p:\n    deploy: { command: [x] }\n    verify_on_skip: true\n")
         #expect(found.first?.message == "is not supported by this version of gantry")
     }
 

@@ -210,6 +210,24 @@ struct RolloutTests {
         #expect(runner.invocations.last?.argv == ["/srv/app/rollback.sh", "1.0", "--limit", "h1,h2,h3"])
         #expect(alerts.asked == 3, "the rollback's verification does not ask")
     }
+    @Test("with during_rollout: pause, an alert pauses the rollout instead; a promote after the last batch finishes it")
+    func alertPauses() async throws {
+        let store = MemoryStateStore()
+        var request = try await seeded(store, count: 4, batches: [.hosts(1), .percent(100)])
+        request.environment.alertGate = AlertGateConfig(url: "http://alertmanager:9093", matchers: ["severity=\"critical\""], duringRollout: .pause)
+        let runner = ScriptedRunner([.success(([], .exited(0))), .success(([], .exited(0)))])
+        let firing = [ActiveAlert(name: "HighErrorRate", labels: ["severity": "critical"])]
+        // Quiet before the deploy, firing after the canary and after the last batch.
+        let alerts = ScriptedAlerts([[], firing, firing])
+        let clock = DecidingClock(store: store, decision: .promoted)
+        let summary = try await DeploymentEngine(store: store, runner: runner, prober: ScriptedProber(), processes: FakeProcesses(), clock: clock, alerts: alerts).run(request)
+        #expect(summary.outcome == .succeeded, "\(summary.reason)")
+        #expect(summary.reason.contains("release 2.0 deployed in 2 batches and verified"), "\(summary.reason)")
+        let journal = try await store.journal(summary.id)
+        #expect(journal.filter { $0.event.kind == .paused }.count == 2)
+        #expect(journal.first { $0.event.kind == .paused }?.event.message?.contains("alertmanager (during_rollout: pause)") == true)
+        #expect(runner.invocations.count == 2)
+    }
 }
 
 /// Answers the alert gate from a script, one answer per question; quiet once it runs out.

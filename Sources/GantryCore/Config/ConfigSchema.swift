@@ -132,6 +132,7 @@ public enum ConfigSchema {
                     "matchers": ["type": "array", "minItems": 1, "description": "Label matchers an alert must all match to block deploys, e.g. severity=\"critical\".",
                                  "items": ["type": "string", "pattern": "^[a-zA-Z_][a-zA-Z0-9_]*(=|!=|=~|!~)\".*\"$"]],
                     "on_unreachable": ["enum": ["block", "allow"], "description": "What a deploy does when Alertmanager cannot be asked (default block)."],
+                    "during_rollout": ["enum": ["rollback", "pause"], "description": "What a matching alert that fires during a rollout does (default rollback)."],
                     "timeout": ref("duration"),
                 ], required: ["url", "matchers"]),
             ]),

@@ -329,8 +329,14 @@ final class EnvironmentParser {
             }
         }
         let timeout = fields.duration("timeout") ?? .seconds(5)
+        var duringRollout = AlertGateConfig.DuringRollout.rollback
+        if let text = fields.string("during_rollout"), let node = fields.node("during_rollout") {
+            if let value = AlertGateConfig.DuringRollout(rawValue: text) { duringRollout = value } else {
+                reader.fail(node, fields.path.key("during_rollout"), "'\(text)' is not rollback or pause")
+            }
+        }
         guard let url else { return nil }
-        return AlertGateConfig(url: url, matchers: matchers, onUnreachable: onUnreachable, timeout: timeout)
+        return AlertGateConfig(url: url, matchers: matchers, onUnreachable: onUnreachable, timeout: timeout, duringRollout: duringRollout)
     }
 
     /// Checks the `${VAR}` syntax of `text` and remembers the variables it reads so their

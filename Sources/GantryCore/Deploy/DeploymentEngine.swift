@@ -671,9 +671,14 @@ private struct Run {
     private mutating func verify(step: Step, inconclusive: [AnalysisVerdict] = []) async throws(StoreError) -> DeploymentStateMachine.Action {
         var results = try await runChecks(step: step, hosts: checkedHosts)
         var alertCode: ReasonCode?
+        var alertPause: String?
         if step == .verify, isRollout, !engine.escalation.isRaised, let (watched, code) = try await watchAlerts() {
-            results.append(watched)
-            alertCode = code
+            if code == .activeAlerts, request.environment.alertGate?.duringRollout == .pause {
+                alertPause = watched.message
+            } else {
+                results.append(watched)
+                alertCode = code
+            }
         }
         if engine.escalation.isRaised {
             if changed { try await journal(JournalEvent(kind: .abandoned, message: "stopped at once by a second interruption")) }
@@ -683,8 +688,9 @@ private struct Run {
         let failures = results.filter { !$0.passed }.map { "\($0.label): \($0.message)" }
         if step == .verifyRollback, failures.isEmpty { restored = true }
         let checkCode = ReasonCode.checks(results.filter { !$0.passed && $0.kind != AlertGateConfig.checkKind })
-        if failures.isEmpty, !inconclusive.isEmpty {
-            return machine.handle(.inconclusive("analysis \(inconclusive.map { "\($0.name) inconclusive: \($0.message)" }.joined(separator: "; "))"))
+        if failures.isEmpty, !inconclusive.isEmpty || alertPause != nil {
+            let reasons = inconclusive.map { "analysis \($0.name) inconclusive: \($0.message)" } + (alertPause.map { ["alertmanager (during_rollout: pause): \($0)"] } ?? [])
+            return machine.handle(.inconclusive(reasons.joined(separator: "; "), checked: results.count))
         }
         return machine.handle(.verified(failures: failures, checked: results.count, code: checkCode ?? alertCode))
     }

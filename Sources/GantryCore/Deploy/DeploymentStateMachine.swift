@@ -43,7 +43,7 @@ public struct DeploymentStateMachine: Sendable {
         case stoppedAtOnce(changed: Bool)
         case finished
         /// The bake's analyses were inconclusive (no data, errors within their limit).
-        case inconclusive(String)
+        case inconclusive(String, checked: Int)
         /// `gantry promote`: the paused rollout goes on with its next batch.
         case promoted(String)
         /// `gantry abort`, or the pause timed out: the rollout rolls back.
@@ -128,6 +128,8 @@ public struct DeploymentStateMachine: Sendable {
     public private(set) var batch = 1
     /// How many batches' hosts a deploy command may have changed: what a rollback must undo.
     public private(set) var changedBatches = 0
+    /// How many checks the last verification ran: what a promote after a pause reports.
+    private var lastChecked = 0
 
     public init(release: String, force: Bool, policy: Policy = Policy(), random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) {
         self.release = release
@@ -276,6 +278,7 @@ public struct DeploymentStateMachine: Sendable {
     private mutating func verifying(_ event: Event) -> Action {
         switch event {
         case .verified(let failures, let checked, let code):
+            lastChecked = checked
             if failures.isEmpty {
                 if batch < policy.batches {
                     if policy.bake > .zero {
@@ -284,13 +287,7 @@ public struct DeploymentStateMachine: Sendable {
                     }
                     return nextBatch()
                 }
-                state = .finishing(.succeeded)
-                let batches = policy.batches > 1 ? " in \(policy.batches) batches" : ""
-                let what = policy.kind == .rollback ? "rolled back to \(release)" : "release \(release) deployed\(batches)"
-                let reason = checked == 0
-                    ? "\(what); no checks are configured, so nothing was verified"
-                    : "\(what) and verified (\(checked) check\(checked == 1 ? "" : "s") passed)"
-                return .finish(.succeeded, reason: reason, promote: true)
+                return succeed(checked: checked)
             }
             causeCode = code ?? .checkFailed
             return fallBack(because: "release \(release) failed verification\(batchSuffix): \(failures.joined(separator: "; "))")
@@ -298,6 +295,10 @@ public struct DeploymentStateMachine: Sendable {
             interrupted = true
             causeCode = .interrupted
             return fallBack(because: "interrupted while verifying release \(release)\(batchSuffix)")
+        case .inconclusive(let why, let checked) where policy.batches > 1:
+            lastChecked = checked
+            state = .paused
+            return .pause(reason: "release \(release)\(batchSuffix): \(why)", timeout: policy.pauseTimeout)
         case .lockAcquired, .lockHeld, .stateRead, .preflightDone, .commandFinished, .commandFailedToStart, .stoppedAtOnce, .finished, .inconclusive, .promoted, .aborted:
             return unexpected(event)
         }
@@ -315,7 +316,8 @@ public struct DeploymentStateMachine: Sendable {
             interrupted = true
             causeCode = .interrupted
             return fallBack(because: "interrupted while baking release \(release)\(batchSuffix)")
-        case .inconclusive(let why):
+        case .inconclusive(let why, let checked):
+            lastChecked = checked
             state = .paused
             return .pause(reason: "release \(release)\(batchSuffix): \(why)", timeout: policy.pauseTimeout)
         case .lockAcquired, .lockHeld, .stateRead, .preflightDone, .commandFinished, .commandFailedToStart, .stoppedAtOnce, .finished, .promoted, .aborted:
@@ -328,7 +330,7 @@ public struct DeploymentStateMachine: Sendable {
     private mutating func paused(_ event: Event) -> Action {
         switch event {
         case .promoted:
-            return nextBatch()
+            return batch < policy.batches ? nextBatch() : succeed(checked: lastChecked)
         case .aborted(let why, let code):
             causeCode = code
             return fallBack(because: "release \(release)\(batchSuffix) was paused and then \(why)")
@@ -339,6 +341,17 @@ public struct DeploymentStateMachine: Sendable {
         case .lockAcquired, .lockHeld, .stateRead, .preflightDone, .commandFinished, .commandFailedToStart, .verified, .stoppedAtOnce, .finished, .inconclusive:
             return unexpected(event)
         }
+    }
+
+    /// Every batch passed: the release is promoted.
+    private mutating func succeed(checked: Int) -> Action {
+        state = .finishing(.succeeded)
+        let batches = policy.batches > 1 ? " in \(policy.batches) batches" : ""
+        let what = policy.kind == .rollback ? "rolled back to \(release)" : "release \(release) deployed\(batches)"
+        let reason = checked == 0
+            ? "\(what); no checks are configured, so nothing was verified"
+            : "\(what) and verified (\(checked) check\(checked == 1 ? "" : "s") passed)"
+        return .finish(.succeeded, reason: reason, promote: true)
     }
 
     /// The batch passed: deploy the next one.

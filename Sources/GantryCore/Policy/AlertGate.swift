@@ -18,8 +18,17 @@ public struct AlertGateConfig: Sendable, Hashable {
     public var matchers: [String]
     public var onUnreachable: OnUnreachable
     public var timeout: Duration
+    /// What a matching alert that fires during a rollout does.
+    public var duringRollout: DuringRollout = .rollback
 
-    public init(url: String, matchers: [String], onUnreachable: OnUnreachable = .block, timeout: Duration = .seconds(5)) {
+    /// `during_rollout:`: roll back the hosts deployed so far (the default), or pause the
+    /// rollout for a person (`gantry promote` / `gantry abort`).
+    public enum DuringRollout: String, Sendable, Hashable, CaseIterable {
+        case rollback, pause
+    }
+
+    public init(url: String, matchers: [String], onUnreachable: OnUnreachable = .block, timeout: Duration = .seconds(5), duringRollout: DuringRollout = .rollback) {
+        self.duringRollout = duringRollout
         self.url = url
         self.matchers = matchers
         self.onUnreachable = onUnreachable
