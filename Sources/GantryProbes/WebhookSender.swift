@@ -8,7 +8,7 @@ import NIOHTTP1
 /// Webhooks go out through the prober's HTTP clients (one per TLS setting, shut down with
 /// the prober), signed with HMAC-SHA256 over the exact body when a key is given.
 extension LiveProber: WebhookTransport {
-    public func post(url: String, body: String, headers: [String: String], signingKey: String?, timeout: Duration) async -> Result<Int, QueryFailure> {
+    public func post(url: String, body: String, headers: [String: String], signingKey: String?, timeout: Duration) async -> Result<WebhookResponse, QueryFailure> {
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         for (name, value) in headers { request.headers.add(name: name, value: value) }
@@ -19,8 +19,8 @@ extension LiveProber: WebhookTransport {
         let client = await http.client(for: HTTPClients.Key(caFile: nil, insecure: false, followRedirects: false, connectTimeout: timeout))
         do {
             let response = try await client.execute(request, deadline: NIODeadline.now() + .milliseconds(timeout.milliseconds))
-            _ = try? await response.body.collect(upTo: 64 * 1024)
-            return .success(Int(response.status.code))
+            let answer = (try? await response.body.collect(upTo: 64 * 1024)).map { String(buffer: $0) } ?? ""
+            return .success(WebhookResponse(status: Int(response.status.code), body: answer))
         } catch {
             return .failure(QueryFailure(message: ErrorText.describe(error, target: "the webhook")))
         }

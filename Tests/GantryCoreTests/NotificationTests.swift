@@ -63,7 +63,8 @@ struct NotificationTests {
         let third = await deliverer.deliverDue(webhooks: [hook], environment: environment, masker: SecretMasker(values: ["k3y"]), budget: .seconds(1))
         #expect(third.delivered == 0 && transport.sent.count == 3, "a delivered item is never sent again")
         // A webhook whose secret is missing is not sent unsigned.
-        let unsigned = await NotificationDeliverer(store: store, transport: transport, clock: clock).send(settled[0], to: hook, environment: ["HOOK_PATH": "in"], masker: SecretMasker(values: [String]()))
+        var again = settled[0]
+        let unsigned = await NotificationDeliverer(store: store, transport: transport, clock: clock).send(&again, to: hook, environment: ["HOOK_PATH": "in"], masker: SecretMasker(values: [String]()))
         #expect(unsigned?.contains("HOOK_SECRET") == true)
         #expect(DeliveryBackoff.delay(afterAttempt: 1) == .seconds(5))
         #expect(DeliveryBackoff.delay(afterAttempt: 3) == .seconds(20))
@@ -121,10 +122,10 @@ final class ScriptedTransport: WebhookTransport, @unchecked Sendable {
         self.statuses = statuses
     }
 
-    func post(url: String, body: String, headers: [String: String], signingKey: String?, timeout: Duration) async -> Result<Int, QueryFailure> {
+    func post(url: String, body: String, headers: [String: String], signingKey: String?, timeout: Duration) async -> Result<WebhookResponse, QueryFailure> {
         lock.withLock {
             log.append(Sent(url: url, idempotencyKey: headers["Idempotency-Key"] ?? "", signingKey: signingKey))
-            return .success(statuses.isEmpty ? 200 : statuses.removeFirst())
+            return .success(WebhookResponse(status: statuses.isEmpty ? 200 : statuses.removeFirst()))
         }
     }
 }

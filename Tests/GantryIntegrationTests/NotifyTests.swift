@@ -91,3 +91,114 @@ struct NotifyTests {
         #expect(((slack.first?["body"] as? [String: Any])?["text"] as? String)?.hasPrefix("production: 1.0 succeeded") == true, "\(slack)")
     }
 }
+
+/// A stand-in for GitHub's deployments API (which cannot run here), answering the documented
+/// shapes of `POST /repos/{owner}/{repo}/deployments` and `…/deployments/{id}/statuses`
+/// (201 with the created object), checking the token, the API version and the fields; every
+/// request it took is written to a file.
+final class FakeGitHubDeployments: Sendable {
+    let server: PythonServer
+    let log: String
+
+    static let script = """
+        import json, re, threading
+        out, lock, calls, ids = sys.argv[2], threading.Lock(), [], [0]
+        STATES = {"error", "failure", "inactive", "in_progress", "queued", "pending", "success"}
+        class H(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args): pass
+            def answer(self, status, body):
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+            def do_POST(self):
+                body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
+                if self.headers.get("Authorization") != "Bearer ghp-t0ken":
+                    return self.answer(401, {"message": "Bad credentials", "documentation_url": "https://docs.github.com/rest"})
+                if self.headers.get("X-GitHub-Api-Version") != "2022-11-28" or "github" not in self.headers.get("Accept", ""):
+                    return self.answer(400, {"message": "missing API version or media type"})
+                with lock:
+                    ids[0] += 1
+                    calls.append({"path": self.path, "body": body})
+                    with open(out + ".tmp", "w") as f: json.dump(calls, f)
+                    os.rename(out + ".tmp", out)
+                    new = ids[0]
+                if self.path == "/repos/acme/app/deployments":
+                    if "ref" not in body:
+                        return self.answer(422, {"message": "Invalid request: ref is missing"})
+                    return self.answer(201, {"id": new, "url": "https://api.github.com/repos/acme/app/deployments/%d" % new, "sha": body["ref"], "ref": body["ref"],
+                                             "task": "deploy", "payload": body.get("payload", {}), "environment": body.get("environment", "production"),
+                                             "description": body.get("description"), "creator": {"login": "gantry"}, "created_at": "2026-12-02T00:00:00Z",
+                                             "updated_at": "2026-12-02T00:00:00Z", "statuses_url": "https://api.github.com/repos/acme/app/deployments/%d/statuses" % new})
+                match = re.fullmatch(r"/repos/acme/app/deployments/(\\d+)/statuses", self.path)
+                if match:
+                    if body.get("state") not in STATES:
+                        return self.answer(422, {"message": "Invalid state"})
+                    return self.answer(201, {"id": new, "state": body["state"], "description": body.get("description", ""), "environment": body.get("environment"),
+                                             "log_url": body.get("log_url", ""), "deployment_url": "https://api.github.com/repos/acme/app/deployments/" + match.group(1),
+                                             "created_at": "2026-12-02T00:00:00Z"})
+                self.answer(404, {"message": "Not Found"})
+        serve(H)
+        """
+
+    init(directory: URL) throws {
+        log = directory.appendingPathComponent("github.json").path
+        server = try PythonServer(script: Self.script, arguments: [log])
+    }
+
+    var calls: [[String: Any]] {
+        guard let data = FileManager.default.contents(atPath: log) else { return [] }
+        return (try? JSONSerialization.jsonObject(with: data)) as? [[String: Any]] ?? []
+    }
+
+    deinit { server.stop() }
+}
+
+@Suite("notifications: the GitHub deployments mirror", .serialized)
+struct GitHubMirrorTests {
+    @Test("deployments are mirrored: created with the commit, in_progress, then success or failure with the run as log_url; a success makes the previous one inactive")
+    func mirror() throws {
+        let project = try Project(config: "version: 1\n")
+        let github = try FakeGitHubDeployments(directory: project.directory)
+        try project.write("gantry.yml", """
+            version: 1
+            environments:
+              production:
+                deploy: { command: [/bin/sh, -c, 'echo "$0" > live.txt', "{release}"] }
+                rollback: { command: [/bin/sh, -c, 'echo "$0" > live.txt', "{release}"] }
+                check_defaults: { timeout: 2s, retries: 0 }
+                checks:
+                  - { name: live, command: { command: [/bin/sh, -c, "! grep -q bad live.txt"] } }
+                notify: [ { github: { repo: acme/app, token_env: DEPLOY_TOKEN, api_url: "http://127.0.0.1:\(github.server.port)" } } ]
+            """)
+        let environment = [
+            "DEPLOY_TOKEN": "ghp-t0ken", "GITHUB_SHA": "0123abcd", "GITHUB_SERVER_URL": "https://github.com",
+            "GITHUB_REPOSITORY": "acme/app", "GITHUB_RUN_ID": "42",
+        ]
+        #expect(try project.gantry("deploy", "production", "--release", "1.0", environment: environment).status == 0)
+        #expect(try project.gantry("deploy", "production", "--release", "2.0-bad", environment: environment).status == 1)
+        let last = try project.gantry("deploy", "production", "--release", "3.0", environment: environment)
+        #expect(last.status == 0, "\(last.output)")
+        #expect(!last.output.contains("ghp-t0ken"))
+        let calls = github.calls
+        let summary = calls.map { call -> String in
+            let path = call["path"] as? String ?? ""
+            let body = call["body"] as? [String: Any] ?? [:]
+            return path.hasSuffix("/deployments") ? "create \(body["ref"] ?? "")" : "\(path.split(separator: "/")[4]) \(body["state"] ?? "")"
+        }
+        #expect(summary == [
+            "create 0123abcd", "1 in_progress", "1 success",
+            "create 0123abcd", "4 in_progress", "4 failure",
+            "create 0123abcd", "7 in_progress", "7 success", "1 inactive",
+        ], "\(summary)")
+        let statuses = calls.compactMap { $0["body"] as? [String: Any] }.filter { $0["state"] != nil }
+        #expect(statuses.allSatisfy { $0["log_url"] as? String == "https://github.com/acme/app/actions/runs/42" })
+        #expect(statuses.allSatisfy { $0["environment"] as? String == "production" })
+        let created = try #require(calls.first?["body"] as? [String: Any])
+        #expect(created["environment"] as? String == "production")
+        #expect((created["payload"] as? [String: Any])?["release"] as? String == "1.0")
+        #expect((statuses[3]["description"] as? String)?.hasPrefix("rolled back: ") == true, "\(statuses[3])")
+    }
+}

@@ -78,7 +78,14 @@ public enum ConfigSchema {
                         "secret_env": envName("The variable holding the HMAC-SHA256 key of the X-Gantry-Signature header."),
                         "timeout": ref("duration"),
                     ], required: ["url"]),
-                ], required: ["webhook"]),
+                    "github": object([
+                        "repo": string("owner/name of the repository whose deployments mirror this environment's."),
+                        "token_env": envName("The variable holding a token with deployments: write."),
+                        "api_url": string("The API's base (default https://api.github.com; GitHub Enterprise: https://HOST/api/v3)."),
+                        "environment": string("GitHub's environment name (default: the gantry environment's)."),
+                        "timeout": ref("duration"),
+                    ], required: ["repo", "token_env"]),
+                ]).merging(["oneOf": [["required": ["webhook"]], ["required": ["github"]]]]) { first, _ in first },
             ] as [String: Any],
             "runner": runner(),
         ]

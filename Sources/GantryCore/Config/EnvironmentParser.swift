@@ -142,6 +142,12 @@ final class EnvironmentParser {
             let itemPath = listPath.index(offset)
             guard let entry = reader.fields(item, at: itemPath) else { continue }
             defer { entry.finish() }
+            if let github = entry.fields("github") {
+                defer { github.finish() }
+                if entry.node("webhook") != nil { reader.fail(item, itemPath, "has both webhook and github; an entry is one of them") }
+                if let mirror = githubMirror(github) { hooks.append(mirror) }
+                continue
+            }
             guard let fields = entry.fields("webhook", required: true) else { continue }
             defer { fields.finish() }
             guard let url = fields.string("url", required: true), let urlNode = fields.node("url") else { continue }
@@ -177,6 +183,33 @@ final class EnvironmentParser {
             hooks.append(hook)
         }
         return hooks
+    }
+
+    /// `github: { repo, token_env, api_url, environment, timeout }`: the deployments mirror.
+    func githubMirror(_ fields: YAMLFields) -> WebhookConfig? {
+        let repo = fields.string("repo", required: true)
+        if let repo, repo.split(separator: "/").count != 2 || repo.contains(" "), let node = fields.node("repo") {
+            reader.fail(node, fields.path.key("repo"), "'\(repo)' is not owner/name")
+        }
+        let tokenEnv = fields.string("token_env", required: true)
+        if let tokenEnv, let node = fields.node("token_env") {
+            if Interpolation.isValidName(tokenEnv) { credentialVariables.insert(tokenEnv) } else {
+                reader.fail(node, fields.path.key("token_env"), "'\(tokenEnv)' is not an environment variable name", hint: "name the variable that holds the token, never the token")
+            }
+        }
+        var api = "https://api.github.com"
+        if let url = fields.string("api_url"), let node = fields.node("api_url") {
+            validateInterpolation(url, node: node, path: fields.path.key("api_url"), credential: false, isURL: true)
+            if !url.hasPrefix("${"), !url.hasPrefix("http://"), !url.hasPrefix("https://") {
+                reader.fail(node, fields.path.key("api_url"), "'\(url)' does not start with http:// or https://", hint: "GitHub Enterprise: https://HOST/api/v3")
+            }
+            api = url
+        }
+        guard let repo, let tokenEnv else { return nil }
+        var mirror = WebhookConfig(url: api, events: GitHubMirror.events)
+        mirror.github = GitHubMirror(repo: repo, tokenEnv: tokenEnv, environment: fields.string("environment"))
+        mirror.timeout = fields.duration("timeout") ?? mirror.timeout
+        return mirror
     }
 
     /// What this parser learned must be masked: for a top-level block read through it.

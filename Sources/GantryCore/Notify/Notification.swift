@@ -23,6 +23,8 @@ public struct OutboxItem: Sendable, Hashable, Codable {
     public var nextAttemptAt: Date
     public var deliveredAt: Date?
     public var lastError: String?
+    /// What the receiving end named it: the GitHub deployment a mirror's `started` created.
+    public var remoteID: String?
 
     public init(
         key: String, idempotencyKey: String, environment: String, deploymentID: DeploymentID, event: NotificationEvent, webhook: String,
@@ -59,6 +61,8 @@ public struct NotificationPayload: Sendable, Hashable, Codable {
     public var batch: RolloutProgress?
     public var actor: String?
     public var runUrl: String?
+    /// The commit deployed, when CI said (`GITHUB_SHA`): a GitHub deployment's `ref`.
+    public var commit: String?
     public var at: Date
 
     public init(event: NotificationEvent, record: DeploymentRecord, outcome: Outcome?, reason: String?, code: ReasonCode?, batch: RolloutProgress?, at: Date) {
@@ -73,6 +77,7 @@ public struct NotificationPayload: Sendable, Hashable, Codable {
         self.batch = batch
         actor = record.origin.actor
         runUrl = record.origin.runURL
+        commit = record.origin.commit
         self.at = at
     }
 
@@ -105,7 +110,7 @@ public struct NotificationPayload: Sendable, Hashable, Codable {
         webhooks.filter { $0.events.contains(event) }.map { hook in
             OutboxItem(
                 key: "\(id)/\(hook.id)", idempotencyKey: id, environment: environment, deploymentID: DeploymentID(rawValue: deploymentId),
-                event: event, webhook: hook.id, body: body(hook.format), createdAt: at
+                event: event, webhook: hook.id, body: body(hook.github == nil ? hook.format : .json), createdAt: at
             )
         }
     }

@@ -3,9 +3,21 @@ import Foundation
 /// Sends a webhook: the adapter's side of a delivery.
 public protocol WebhookTransport: Sendable {
     /// POSTs `body` to `url` with `headers`; with `signingKey`, adds
-    /// `X-Gantry-Signature: sha256=<hex HMAC-SHA256 of the body>`. The HTTP status, or why
-    /// there is none.
-    func post(url: String, body: String, headers: [String: String], signingKey: String?, timeout: Duration) async -> Result<Int, QueryFailure>
+    /// `X-Gantry-Signature: sha256=<hex HMAC-SHA256 of the body>`. The answer, or why there
+    /// is none.
+    func post(url: String, body: String, headers: [String: String], signingKey: String?, timeout: Duration) async -> Result<WebhookResponse, QueryFailure>
+}
+
+/// What the receiving end answered.
+public struct WebhookResponse: Sendable, Hashable {
+    public var status: Int
+    /// The body, up to 64 KiB.
+    public var body: String
+
+    public init(status: Int, body: String = "") {
+        self.status = status
+        self.body = body
+    }
 }
 
 /// Delivers what is due in the outbox to the webhooks of a configuration: in enqueue order,
@@ -51,8 +63,11 @@ public struct NotificationDeliverer: Sendable {
             var held: [String: Date] = [:]
             for var item in claimed {
                 let lane = "\(item.deploymentID.rawValue)/\(item.webhook)"
+                if held[lane] == nil, let earlier = await undeliveredBefore(item) {
+                    held[lane] = earlier
+                }
                 if let hook = hooks[item.webhook], held[lane] == nil {
-                    let result = await send(item, to: hook, environment: environment, masker: masker)
+                    let result = await send(&item, to: hook, environment: environment, masker: masker)
                     item.lastError = result
                     if result == nil {
                         item.deliveredAt = clock.now()
@@ -74,8 +89,22 @@ public struct NotificationDeliverer: Sendable {
         return report
     }
 
+    /// When the first undelivered item enqueued before `item` for the same deployment and
+    /// webhook is due again, if there is one: `item` waits for it, so events arrive in order.
+    func undeliveredBefore(_ item: OutboxItem) async -> Date? {
+        guard let lane = try? await store.notifications(of: item.deploymentID).filter({ $0.webhook == item.webhook }) else { return nil }
+        for other in lane {
+            if other.key == item.key { return nil }
+            if other.deliveredAt == nil, other.attempts < DeliveryBackoff.maxAttempts { return other.nextAttemptAt }
+        }
+        return nil
+    }
+
     /// One attempt, outside the outbox; nil when the webhook took it (2xx), else why not (masked).
-    public func send(_ item: OutboxItem, to hook: WebhookConfig, environment: [String: String], masker: SecretMasker) async -> String? {
+    public func send(_ item: inout OutboxItem, to hook: WebhookConfig, environment: [String: String], masker: SecretMasker) async -> String? {
+        if let mirror = hook.github {
+            return await GitHubDeploymentsMirror(store: store, transport: transport).send(&item, mirror: mirror, api: hook.url, timeout: hook.timeout, environment: environment, masker: masker)
+        }
         let url: String
         do {
             url = try Interpolation.expand(hook.url, environment: environment)
@@ -92,10 +121,10 @@ public struct NotificationDeliverer: Sendable {
             "X-Gantry-Delivery": item.key, "User-Agent": "gantry-notify",
         ]
         switch await transport.post(url: url, body: item.body, headers: headers, signingKey: key, timeout: hook.timeout) {
-        case .success(let status) where (200..<300).contains(status):
+        case .success(let answer) where (200..<300).contains(answer.status):
             return nil
-        case .success(let status):
-            return "HTTP \(status)"
+        case .success(let answer):
+            return "HTTP \(answer.status)"
         case .failure(let failure):
             return masker.mask(failure.message)
         }

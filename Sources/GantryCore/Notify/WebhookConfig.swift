@@ -25,8 +25,30 @@ public enum NotificationEvent: String, Sendable, Hashable, Codable, CaseIterable
     public static let defaults: [NotificationEvent] = [.started, .succeeded, .rolledBack, .failed, .interrupted, .paused]
 }
 
-/// `notify: [ { webhook: { url, on, format, secret_env } } ]`, at the top level (every
-/// environment) or in an environment.
+/// `notify: [ { github: { repo, token_env, api_url, environment } } ]`: the deployments of an
+/// environment mirrored into GitHub's deployments API, so the repository's Environments page
+/// and the pull requests show what runs where, whoever deployed it.
+public struct GitHubMirror: Sendable, Hashable {
+    /// `owner/name`.
+    public var repo: String
+    /// The variable holding a token with `deployments: write`.
+    public var tokenEnv: String
+    /// GitHub's environment name; the gantry environment's name by default.
+    public var environment: String?
+
+    public init(repo: String, tokenEnv: String, environment: String? = nil) {
+        self.repo = repo
+        self.tokenEnv = tokenEnv
+        self.environment = environment
+    }
+
+    /// The events a mirror follows.
+    public static let events: [NotificationEvent] = [.started, .succeeded, .rolledBack, .failed, .interrupted, .paused]
+}
+
+/// One entry of `notify:`, at the top level (every environment) or in an environment: a
+/// webhook (`{ webhook: { url, on, format, secret_env } }`), or, with `github` set, the GitHub
+/// deployments mirror (`url` is then the API's base).
 public struct WebhookConfig: Sendable, Hashable {
     /// The body's shape: gantry's JSON, or a Slack incoming webhook's `{ "text": … }`.
     public enum Format: String, Sendable, Hashable, CaseIterable {
@@ -41,6 +63,8 @@ public struct WebhookConfig: Sendable, Hashable {
     /// The variable holding the HMAC-SHA256 key of the `X-Gantry-Signature` header.
     public var secretEnv: String?
     public var timeout: Duration
+    /// Set for the GitHub deployments mirror.
+    public var github: GitHubMirror?
 
     public init(url: String, events: [NotificationEvent] = NotificationEvent.defaults, format: Format = .json, secretEnv: String? = nil, timeout: Duration = .seconds(5)) {
         self.url = url
@@ -54,7 +78,7 @@ public struct WebhookConfig: Sendable, Hashable {
     /// format, so the outbox can find it again in the config without storing the URL.
     public var id: String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in (url + "|" + format.rawValue).utf8 {
+        for byte in (url + "|" + format.rawValue + (github.map { "|github|" + $0.repo } ?? "")).utf8 {
             hash ^= UInt64(byte)
             hash = hash &* 0x0000_0100_0000_01B3
         }

@@ -50,8 +50,7 @@ struct DeploymentSession {
             let notifier = Notifier(config: config, environment: context.environment)
             let delivering = notifier.deliverWhileRunning(store: store, transport: prober)
             let result = await task.value
-            delivering?.cancel()
-            await delivering?.value
+            await delivering?.finish()
             // What the outcome announced goes out now; what a webhook refuses waits for a
             // later gantry command or `gantry serve`.
             if !escalation.isRaised { await notifier.deliver(store: store, transport: prober, budget: .seconds(3)) }

@@ -26,17 +26,38 @@ struct Notifier {
         return await NotificationDeliverer(store: store, transport: transport).deliverDue(webhooks: hooks, environment: environment, masker: masker, budget: budget)
     }
 
-    /// Delivers every second until cancelled: events reach their webhooks while a deployment
-    /// runs (started, paused), not only once it has ended.
-    func deliverWhileRunning(store: any StateStore, transport: any WebhookTransport) -> Task<Void, Never>? {
+    /// Delivers every second until stopped: events reach their webhooks while a deployment
+    /// runs (started, paused), not only once it has ended. Stopping lets a delivery in flight
+    /// finish rather than cancelling it half-way (a created GitHub deployment without its
+    /// status).
+    func deliverWhileRunning(store: any StateStore, transport: any WebhookTransport) -> BackgroundDelivery? {
         guard !webhooks.isEmpty else { return nil }
-        return Task {
-            while !Task.isCancelled {
+        let stop = StopFlag()
+        let task = Task {
+            while await !stop.isSet {
                 await deliver(store: store, transport: transport, budget: .seconds(2))
-                try? await Task.sleep(for: .seconds(1))
+                for _ in 0..<10 where await !stop.isSet { try? await Task.sleep(for: .milliseconds(100)) }
             }
         }
+        return BackgroundDelivery(stop: stop, task: task)
     }
+}
+
+/// A delivery loop running beside a deployment.
+struct BackgroundDelivery {
+    let stop: StopFlag
+    let task: Task<Void, Never>
+
+    /// Ends the loop after the round in flight.
+    func finish() async {
+        await stop.set()
+        await task.value
+    }
+}
+
+actor StopFlag {
+    private(set) var isSet = false
+    func set() { isSet = true }
 }
 
 /// The store `gantry serve` delivers notifications from: opened for writing, without
