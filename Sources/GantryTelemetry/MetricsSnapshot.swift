@@ -53,7 +53,8 @@ public struct MetricsSnapshot: Sendable, Equatable {
         for environment in state.environments {
             let name = environment.name
             let env = Label("environment", name)
-            for outcome in Outcome.allCases {
+            // `paused` is a process's exit, never a recorded outcome.
+            for outcome in Outcome.allCases where outcome != .paused {
                 let finished = totals.outcomes(environment: name, kind: .deploy, outcome: outcome)
                 counters.append(Sample(name: MetricName.deploymentsTotal, labels: [env, Label("outcome", outcome.rawValue)], value: Double(finished?.count ?? 0)))
                 if let last = finished?.lastFinishedAt {
@@ -68,7 +69,7 @@ public struct MetricsSnapshot: Sendable, Equatable {
                 }
             }
             let automatic = totals.outcomes(environment: name, kind: .deploy, outcome: .rolledBack)?.count ?? 0
-            let manual = Outcome.allCases.filter { $0 != .refused && $0 != .skipped }
+            let manual = Outcome.allCases.filter { $0 != .refused && $0 != .skipped && $0 != .paused }
                 .reduce(0) { $0 + (totals.outcomes(environment: name, kind: .rollback, outcome: $1)?.count ?? 0) }
             for (reason, count) in [(RollbackReason.automatic, automatic), (.manual, manual)] {
                 counters.append(Sample(name: MetricName.rollbacksTotal, labels: [env, Label("reason", reason.rawValue)], value: Double(count)))

@@ -136,6 +136,59 @@ struct AnalysisTests {
         let few = await AnalysisRunner(prober: sparse, clock: TestClock()).run([check], hosts: hosts, window: .seconds(30), environment: [:], masker: SecretMasker(values: [String]()))
         #expect(few.first?.phase == .inconclusive)
     }
+
+    @Test("on_pause: exit leaves the rollout paused (exit 5, lease kept); promote carries it on, abort rolls back, a timeout is rolled back by the next deploy")
+    func pauseAndExit() async throws {
+        for ending in ["promote", "abort", "timeout"] {
+            let store = MemoryStateStore()
+            var request = try await seeded(store)
+            request.environment.rollout?.onPause = .exit
+            let prometheus = ScriptedPrometheus { _, _ in .success([]) }
+            let clock = TestClock()
+            let paused = try await DeploymentEngine(store: store, runner: ScriptedRunner([.success(([], .exited(0)))]), prober: prometheus, processes: FakeProcesses(), clock: clock).run(request)
+            #expect(paused.outcome == .paused, "\(paused.reason)")
+            #expect(paused.outcome.exitCode == 5)
+            #expect(try await store.deployment(paused.id)?.outcome == nil, "a paused deployment is unfinished")
+            let lease = try #require(try await store.lease(environment: "production"))
+            #expect(lease.expiresAt.timeIntervalSince(clock.now()) > 59, "the lease is kept for pause_timeout (60s)")
+            let journal = try await store.journal(paused.id)
+            #expect(PausedRollout.pausedBatch(in: journal) == 1)
+            let record = try #require(try await store.deployment(paused.id))
+            let runner = ScriptedRunner([.success(([], .exited(0))), .success(([], .exited(0)))])
+            // Analyses pass from now on.
+            let healthy = ScriptedPrometheus { _, _ in .success([PrometheusSample(labels: [:], value: 0)]) }
+            if ending == "timeout" {
+                clock.advance(.seconds(61))
+                var next = request
+                next.release = try Release("3.0")
+                next.environment.rollout = nil
+                let summary = try await DeploymentEngine(store: store, runner: runner, prober: healthy, processes: FakeProcesses(), clock: clock).run(next)
+                #expect(summary.outcome == .succeeded, "\(summary.reason)")
+                #expect(runner.invocations.first?.argv == ["/srv/app/rollback.sh", "1.0", "h1"], "the paused canary is rolled back first")
+                let expired = try #require(try await store.deployment(paused.id))
+                #expect(expired.outcome == .rolledBack)
+                #expect(expired.reasonCode == .pauseTimeout)
+                continue
+            }
+            var carry = request
+            carry.resume = PausedRollout(deployment: record, afterBatch: 1, token: lease.token, decision: "\(ending)d by alice", abort: ending == "abort")
+            let summary = try await DeploymentEngine(store: store, runner: runner, prober: healthy, processes: FakeProcesses(), clock: clock).run(carry)
+            #expect(summary.id == paused.id, "the paused deployment is carried on, not a new one")
+            if ending == "promote" {
+                #expect(summary.outcome == .succeeded, "\(summary.reason)")
+                #expect(runner.invocations.map { $0.argv.last } == ["h2,h3", "h4,h5,h6"])
+                #expect(try await store.environmentState("production").current == "2.0")
+            } else {
+                #expect(summary.outcome == .rolledBack, "\(summary.reason)")
+                #expect(summary.reasonCode == .rolloutAborted)
+                #expect(runner.invocations.map(\.argv) == [["/srv/app/rollback.sh", "1.0", "h1"]])
+            }
+            #expect(try await store.journal(paused.id).contains { $0.event.kind == (ending == "promote" ? .promoted : .aborted) })
+            #expect(try await store.lease(environment: "production") == nil, "the lease is released")
+            // The old token is fenced out.
+            await #expect(throws: StoreError.self) { try await store.append(JournalEvent(kind: .note), to: paused.id, at: clock.now(), token: lease.token) }
+        }
+    }
 }
 
 /// Answers Prometheus queries from a closure (query, range window), and keeps the queries.

@@ -87,7 +87,7 @@ struct RolloutFleetTests {
         for host in $(echo "$2" | tr , ' '); do echo "$1" > "hosts/$host"; done
         """
 
-    func project(bake: String = "0s", batches: String = "[1, \"10%\", \"50%\", \"100%\"]", extra: String = "") throws -> (Project, LoopbackFleet) {
+    func project(bake: String = "0s", batches: String = "[1, \"10%\", \"50%\", \"100%\"]", extra: String = "", onPause: String = "wait") throws -> (Project, LoopbackFleet) {
         let project = try Project(config: "version: 1\n")
         let fleet = try LoopbackFleet(root: project.directory)
         try project.write("hosts.ini", fleet.inventory)
@@ -102,7 +102,7 @@ struct RolloutFleetTests {
                 checks:
                   - { name: web, http: { url: "http://{host}:\(fleet.server.port)/health" } }
             \(extra)
-                rollout: { batches: \(batches), bake: \(bake), pause_timeout: 30s }
+                rollout: { batches: \(batches), bake: \(bake), pause_timeout: 30s, on_pause: \(onPause) }
             """)
         return (project, fleet)
     }
@@ -204,7 +204,7 @@ struct RolloutAnalysisFleetTests {
     let fleetTests = RolloutFleetTests()
 
     /// A project whose rollout runs `query` as an analysis (three measurements a second apart).
-    func project(query: String, batches: String = "[1, \"10%\", \"50%\", \"100%\"]") throws -> (Project, LoopbackFleet, [String: String]) {
+    func project(query: String, batches: String = "[1, \"10%\", \"50%\", \"100%\"]", onPause: String = "wait") throws -> (Project, LoopbackFleet, [String: String]) {
         let prometheus = try #require(ProcessInfo.processInfo.environment["GANTRY_TEST_PROMETHEUS_URL"], "scripts/test starts Prometheus")
         let targets = try #require(ProcessInfo.processInfo.environment["GANTRY_TEST_PROMETHEUS_TARGETS"])
         var made: (Project, LoopbackFleet)?
@@ -214,7 +214,7 @@ struct RolloutAnalysisFleetTests {
                   - name: errors
                     prometheus: { url: "${PROM_URL}", query: '\(placeholder)', max: 0 }
                     analysis: { interval: 1s, count: 3 }
-            """)
+            """, onPause: onPause)
         let (project, fleet) = try #require(made)
         let config = try #require(project.read("gantry.yml"))
         let filled = query.replacingOccurrences(of: "FLEET", with: fleet.id).replacingOccurrences(of: "PORT", with: String(fleet.server.port))
@@ -274,6 +274,38 @@ struct RolloutAnalysisFleetTests {
                 #expect(recorded["reason_code"] as? String == "rollout_aborted")
                 #expect((recorded["reason"] as? String)?.contains("aborted by") == true, "\(recorded)")
             }
+        }
+    }
+
+    @Test("on_pause: exit: the deploy exits 5 leaving the rollout paused; gantry promote from another process deploys the rest, gantry abort rolls it back")
+    func pauseExits() throws {
+        let noData = #"max(fleet_errors{fleet="FLEET",instance=~"{batch_hosts}:PORT",release="never-deployed"})"#
+        let (project, fleet, environment) = try project(query: noData, batches: "[1, \"100%\"]", onPause: "exit")
+        for (release, decision) in [("1.0", "promote"), ("2.0", "abort")] {
+            try? FileManager.default.removeItem(at: project.directory.appendingPathComponent("commands.log"))
+            let paused = try project.gantry("deploy", "production", "--release", release, environment: environment)
+            #expect(paused.status == 5, "\(paused.output)")
+            #expect(paused.stdout.contains("PAUSED"), "\(paused.stdout)")
+            let status = try #require((try project.json("status", environment: environment)["environments"] as? [[String: Any]])?.first)
+            #expect((status["rollout"] as? [String: Any])?["paused"] is String, "\(status)")
+            #expect(!(status["lock"] is NSNull), "the paused rollout keeps its lease")
+            // Another deploy is not let in while it is paused.
+            #expect(try project.gantry("deploy", "production", "--release", "9.9", "--wait", "0s", environment: environment).status == 3)
+            // The decision's process carries the rollout on (its own analyses find no data
+            // again on a later bake only when there is one: here batch 2 is the last).
+            let decided = try project.gantry(decision, "production", "--reason", "looked at it", environment: environment)
+            if decision == "promote" {
+                #expect(decided.status == 0, "\(decided.output)")
+                #expect(fleetTests.commands(project).count == 2)
+                #expect(fleetTests.releases(project, fleet).values.allSatisfy { $0 == "1.0" })
+            } else {
+                #expect(decided.status == 1, "\(decided.output)")
+                #expect(fleetTests.commands(project) == ["deploy 2.0 web-01", "rollback 1.0 web-01"])
+                let recorded = try #require((try project.json("history", "production", environment: environment)["deployments"] as? [[String: Any]])?.first { $0["release"] as? String == "2.0" })
+                #expect(recorded["reason_code"] as? String == "rollout_aborted", "\(recorded)")
+            }
+            let after = try #require((try project.json("status", environment: environment)["environments"] as? [[String: Any]])?.first)
+            #expect(after["lock"] is NSNull, "\(after)")
         }
     }
 }

@@ -129,6 +129,7 @@ public enum ConfigSchema {
                             "items": ["oneOf": [["type": "integer", "minimum": 1], ["type": "string", "pattern": "^([1-9][0-9]?|100)%$"]]]],
                 "bake": ref("duration"),
                 "pause_timeout": ref("duration"),
+                "on_pause": ["enum": ["wait", "exit"], "description": "While paused: the deploy waits for the decision (wait, the default), or exits 5 leaving the rollout paused for gantry promote/abort (exit)."],
             ], required: ["batches"]),
             "protect": object([
                 "freeze_windows": ["type": "array", "description": "Windows when deploys are refused, e.g. 'Fri 16:00-Mon 08:00 Europe/Berlin'.", "items": ["type": "string"]],

@@ -250,7 +250,13 @@ final class EnvironmentParser {
             }
             sizes.append(size)
         }
-        return RolloutConfig(batches: sizes, bake: bake, pauseTimeout: pauseTimeout)
+        var onPause = RolloutConfig.OnPause.wait
+        if let text = fields.string("on_pause"), let node = fields.node("on_pause") {
+            if let value = RolloutConfig.OnPause(rawValue: text) { onPause = value } else {
+                reader.fail(node, fields.path.key("on_pause"), "'\(text)' is not wait or exit")
+            }
+        }
+        return RolloutConfig(batches: sizes, bake: bake, pauseTimeout: pauseTimeout, onPause: onPause)
     }
 
     /// `retry: { attempts, backoff, max_backoff, jitter, retry_on }`.

@@ -72,8 +72,8 @@ public struct DeploymentEngine: Sendable {
     }
 
     public func run(_ request: DeploymentRequest) async throws(DeploymentError) -> DeploymentSummary {
-        let startedAt = clock.now()
-        let id = DeploymentID.make(at: startedAt, random: random())
+        let startedAt = request.resume?.deployment.startedAt ?? clock.now()
+        let id = request.resume?.deployment.id ?? DeploymentID.make(at: startedAt, random: random())
         let masker = request.masker
         let invocation: CommandInvocation
         do {
@@ -137,6 +137,7 @@ private struct Run {
     var environment: String { request.environment.name }
 
     mutating func perform() async throws(StoreError) -> DeploymentSummary {
+        if let paused = request.resume { return try await carryOn(paused) }
         if let refusal = request.refusal {
             _ = machine.handle(.interrupted)
             await engine.observer.observe(.stepFinished(refusal.code == .runnerUnfit ? .runner : .lock, .failed, elapsed: .zero, detail: refusal.text))
@@ -188,13 +189,59 @@ private struct Run {
                 return summary
             }
             let summary = try await drive(from: machine.handle(.lockAcquired))
-            if summary.outcome == .rolledBack, request.environment.lockAfterRollback, let token {
-                renewer.cancel()
-                try await store.holdLock(environment: environment, token: token, reason: "held after an automatic rollback: \(summary.reason); 'gantry unlock \(environment)' releases it")
-                return summary
-            }
+            return try await settleLease(after: summary, renewer: renewer)
+        } catch {
             try? await release()
+            throw error
+        }
+    }
+
+    /// Releases the lease after `summary`: held by hand after an automatic rollback with
+    /// `lock_after_rollback`, kept until `pause_timeout` for a rollout left paused.
+    private func settleLease(after summary: DeploymentSummary, renewer: Task<Void, Never>) async throws(StoreError) -> DeploymentSummary {
+        if summary.outcome == .paused, let token {
+            renewer.cancel()
+            let timeout = request.environment.rollout?.pauseTimeout ?? RolloutConfig.defaultPauseTimeout
+            _ = try await store.renewLock(environment: environment, token: token, ttl: timeout, now: engine.clock.now())
             return summary
+        }
+        if summary.outcome == .rolledBack, request.environment.lockAfterRollback, let token {
+            renewer.cancel()
+            try await store.holdLock(environment: environment, token: token, reason: "held after an automatic rollback: \(summary.reason); 'gantry unlock \(environment)' releases it")
+            return summary
+        }
+        try? await release()
+        return summary
+    }
+
+    /// `gantry promote` / `gantry abort` of a rollout another process left paused: takes over
+    /// its lease (that token only), journals the decision, recovers nothing else, and drives
+    /// the deployment on from where it paused.
+    private mutating func carryOn(_ paused: PausedRollout) async throws(StoreError) -> DeploymentSummary {
+        await engine.observer.observe(.stepStarted(.lock, detail: "taking over the lease of paused deployment \(id)"))
+        let now = engine.clock.now()
+        let takeOver = LockRequest(
+            environment: environment, owner: request.origin, deploymentID: id, reason: "\(paused.abort ? "aborting" : "promoting") \(request.release)",
+            ttl: request.environment.lease, now: now, breaking: paused.token
+        )
+        let sentAt = engine.clock.monotonicNanoseconds()
+        guard case .acquired(let lease) = try await store.tryAcquireLock(takeOver) else {
+            throw StoreError(.staleToken, "the paused rollout's lease \(paused.token) is no longer current: another process decided it, or it timed out and was recovered")
+        }
+        acquiredAt = engine.clock.monotonicNanoseconds()
+        watch = LeaseWatch(sentAt: sentAt)
+        token = lease.token
+        record = paused.deployment
+        await engine.observer.observe(.stepFinished(.lock, .ok, elapsed: .zero, detail: "lease \(lease.token) taken over from \(paused.token)"))
+        let renewer = LeaseRenewer.start(store: store, environment: environment, token: lease.token, lease: request.environment.lease, clock: engine.clock, watch: watch)
+        defer { renewer.cancel() }
+        do {
+            try await journal(JournalEvent(kind: paused.abort ? .aborted : .promoted, step: Step.verify.rawValue, message: masker.mask(paused.decision)))
+            let state = try await store.environmentState(environment)
+            previous = state.current
+            let abort = paused.abort ? (paused.decision, ReasonCode.rolloutAborted) : nil
+            let summary = try await drive(from: machine.resume(afterBatch: paused.afterBatch, lastGood: state.lastGood, abort: abort))
+            return try await settleLease(after: summary, renewer: renewer)
         } catch {
             try? await release()
             throw error
@@ -243,6 +290,8 @@ private struct Run {
         var announced = false
         var lastHeartbeat = started
         var lockRequest = LockRequest(environment: environment, owner: request.origin, deploymentID: id, reason: reason, ttl: request.environment.lease, now: started, waiter: id)
+        // The lease token whose deployment was looked at for a rollout left paused.
+        var inspected: FencingToken?
         while true {
             // Sent-time first, then the time the lease is measured from: a lease's expiry is
             // never earlier than its send time plus its length, which the guard relies on.
@@ -259,6 +308,17 @@ private struct Run {
                 if current.isHeldByHand {
                     if enqueued { try? await store.dequeue(environment: environment, deploymentID: id) }
                     return .refused(Refusal(.lockHeldByHand, "\(environment) is held by hand by \(current.owner.actor ?? current.owner.host) since \(Timestamp.format(current.acquiredAt)): \(current.reason ?? "no reason given"); 'gantry unlock \(environment)' releases it"))
+                }
+                if inspected != current.token, let holder = current.deploymentID {
+                    inspected = current.token
+                    // A rollout left paused (on_pause: exit) holds its lease with no process
+                    // behind it: not a dead holder, and nothing to wait for.
+                    let journal = try await store.journal(holder)
+                    if PausedRollout.pausedBatch(in: journal) != nil {
+                        if enqueued { try? await store.dequeue(environment: environment, deploymentID: id) }
+                        let why = RolloutProgress.latest(in: journal)?.text ?? "paused"
+                        return .refused(Refusal(.rolloutPaused, "\(environment) has a rollout left paused (deployment \(holder), \(why)); 'gantry promote \(environment)' or 'gantry abort \(environment)' decides it, and it is rolled back once its pause_timeout has passed (\(Timestamp.format(current.expiresAt)))"))
+                    }
                 }
                 if HolderLiveness.isProvablyDead(current.owner, processes: engine.processes) {
                     lockRequest.breaking = current.token
@@ -366,6 +426,7 @@ private struct Run {
             case .bake(let duration):
                 action = try await bake(for: duration)
             case .pause(let reason, let timeout):
+                if request.environment.rollout?.onPause == .exit { return try await leavePaused(reason: reason, timeout: timeout) }
                 action = try await pause(reason: reason, timeout: timeout)
             case .preflight:
                 action = try await preflight()
@@ -439,6 +500,21 @@ private struct Run {
             ))
         }
         return try await verify(step: .verify, inconclusive: inconclusive)
+    }
+
+    /// `on_pause: exit`: leaves the rollout paused in the store for `gantry promote` or `gantry
+    /// abort` to carry on, its lease kept until `timeout` (`settleLease`), and ends this run
+    /// with `paused` (exit 5). Left undecided, the next deploy or recover rolls it back once the
+    /// lease has expired.
+    private mutating func leavePaused(reason: String, timeout: Duration) async throws(StoreError) -> DeploymentSummary {
+        var event = JournalEvent(kind: .paused, step: Step.verify.rawValue, message: masker.mask(reason))
+        event.detached = true
+        try await journal(event)
+        await announce(.paused, reason: masker.mask(reason))
+        machine.detach()
+        let text = "paused: \(masker.mask(reason)); 'gantry promote \(environment)' deploys the remaining batches, 'gantry abort \(environment)' rolls back; rolled back by the next deploy or recover once \(DurationText.format(timeout)) have passed"
+        await engine.observer.observe(.stepFinished(.verify, .skipped, elapsed: .zero, detail: text))
+        return summary(outcome: .paused, reason: text, code: nil, finishedAt: engine.clock.now())
     }
 
     /// Waits for a person: `gantry promote ENV` or `gantry abort ENV` (from any runner) write
@@ -792,7 +868,7 @@ private struct Run {
             } else {
                 let state = try await store.environmentState(environment)
                 if request.environment.rollback != nil, let lastGood = state.lastGood {
-                    (report, failure) = try await rollBackAbandoned(record, to: lastGood, lastStep: lastStep, reached: analysis.rolloutHosts)
+                    (report, failure) = try await rollBackAbandoned(record, to: lastGood, lastStep: lastStep, reached: analysis.rolloutHosts, pauseExpired: analysis.leftPaused)
                 } else {
                     let why = request.environment.rollback == nil ? "no rollback command is configured" : "there is no last good release"
                     report = "deployment \(record.id) was killed during \(lastStep) and may have changed production; \(why), so it was not rolled back"
@@ -881,7 +957,9 @@ private struct Run {
     /// Rolls production back to `target` for a deployment that died while it may have been
     /// changing hosts, verifies it, and records the dead deployment `interrupted`. `reached`
     /// names the hosts of a rollout's started batches: only those are rolled back.
-    private mutating func rollBackAbandoned(_ record: DeploymentRecord, to target: String, lastStep: String, recorded: Bool = false, reached: [String]? = nil) async throws(StoreError) -> (String, String?) {
+    /// `pauseExpired`: it was a rollout left paused that nobody decided in time; it is recorded
+    /// `rolled_back` (`pause_timeout`) rather than killed.
+    private mutating func rollBackAbandoned(_ record: DeploymentRecord, to target: String, lastStep: String, recorded: Bool = false, reached: [String]? = nil, pauseExpired: Bool = false) async throws(StoreError) -> (String, String?) {
         let invocation: CommandInvocation
         let hosts = reached.map { names in names.map { name in request.targets.first { $0.name == name } ?? TargetHost(name: name) } } ?? request.targets
         let scope = reached.map { " (only \($0.joined(separator: ", ")): the batches it started)" } ?? ""
@@ -916,6 +994,12 @@ private struct Run {
         if let failure {
             if !recorded { try await store.finishDeployment(record.id, outcome: .interrupted, reason: "killed during \(lastStep); recovery by \(id) failed: \(failure)", code: .interrupted, at: now, promote: false, token: token) }
             return ("deployment \(record.id): \(failure)", "recovering deployment \(record.id) (killed during \(lastStep)) failed: \(failure); production needs a person")
+        }
+        if pauseExpired {
+            let why = "its rollout was paused and nobody promoted or aborted it before its pause_timeout; rolled back by \(id) to \(target)\(scope) and verified"
+            if !recorded { try await store.finishDeployment(record.id, outcome: .rolledBack, reason: why, code: .pauseTimeout, at: now, promote: false, token: token) }
+            restored = true
+            return ("deployment \(record.id): \(why)", nil)
         }
         if !recorded { try await store.finishDeployment(record.id, outcome: .interrupted, reason: "killed during \(lastStep); recovered by \(id): rolled back to \(target)\(scope) and verified", code: .interrupted, at: now, promote: false, token: token) }
         restored = true

@@ -20,6 +20,9 @@ public struct DeploymentRequest: Sendable {
     /// A refusal found before the engine ran (the runner gate's `runner_unfit`): the engine
     /// records a refused deployment with it and runs nothing.
     public var refusal: Refusal?
+    /// Set by `gantry promote` / `gantry abort` for a rollout another process left paused
+    /// (`on_pause: exit`): the engine carries that deployment on instead of starting one.
+    public var resume: PausedRollout?
 
     public init(
         environment: EnvironmentConfig, release: Release, force: Bool, directory: String, origin: Origin,

@@ -354,6 +354,24 @@ public struct DeploymentStateMachine: Sendable {
         return .finish(.succeeded, reason: reason, promote: true)
     }
 
+    /// The deploying process leaves the paused rollout to `gantry promote` or `gantry abort`
+    /// (`on_pause: exit`): this run ends here, the deployment unfinished.
+    public mutating func detach() {
+        state = .finished(.paused)
+    }
+
+    /// Carries on a rollout another process left paused after batch `batch` (`on_pause:
+    /// exit`): with `abort`, rolls back the hosts of its batches; otherwise deploys the next
+    /// batch (or finishes, when none is left).
+    public mutating func resume(afterBatch batch: Int, lastGood: String?, abort: (String, ReasonCode)?) -> Action {
+        self.batch = batch
+        changedBatches = batch
+        self.lastGood = lastGood
+        state = .paused
+        if let abort { return handle(.aborted(abort.0, abort.1)) }
+        return handle(.promoted("promoted"))
+    }
+
     /// The batch passed: deploy the next one.
     private mutating func nextBatch() -> Action {
         batch += 1

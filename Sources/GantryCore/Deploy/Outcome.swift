@@ -12,6 +12,10 @@ public enum Outcome: String, Sendable, Hashable, Codable, CaseIterable {
     case interrupted
     /// Gantry refused before changing anything (lock held, command could not start, …).
     case refused
+    /// A rollout paused for a person (`rollout.on_pause: exit`) and this process left it
+    /// waiting, its lease held until `pause_timeout`: `gantry promote` or `gantry abort`
+    /// finishes it. Never recorded as a deployment's outcome: the deployment is unfinished.
+    case paused
 
     /// The process exit code DESIGN.md fixes for this outcome. `interrupted` depends on the
     /// signal (130 for SIGINT, 143 for SIGTERM); see `ExitStatus.interrupted(by:)`.
@@ -21,6 +25,7 @@ public enum Outcome: String, Sendable, Hashable, Codable, CaseIterable {
         case .rolledBack: 1
         case .refused: 3
         case .failed: 4
+        case .paused: 5
         case .interrupted: 130
         }
     }
@@ -29,7 +34,7 @@ public enum Outcome: String, Sendable, Hashable, Codable, CaseIterable {
     /// `refused`, which changed nothing).
     public var changedProduction: Bool {
         switch self {
-        case .succeeded, .rolledBack, .failed, .interrupted: true
+        case .succeeded, .rolledBack, .failed, .interrupted, .paused: true
         case .skipped, .refused: false
         }
     }
@@ -42,6 +47,8 @@ public enum ExitStatus {
     public static let usage: Int32 = 2
     public static let refused: Int32 = 3
     public static let needsPerson: Int32 = 4
+    /// A rollout left paused for `gantry promote` or `gantry abort` (`on_pause: exit`).
+    public static let paused: Int32 = 5
 
     /// 128 + the signal number, as shells report it.
     public static func interrupted(by signal: Int32) -> Int32 { 128 + signal }

@@ -27,6 +27,9 @@ public struct RecoveryAnalysis: Sendable, Hashable {
     public var rolloutHosts: [String]?
     public var rolloutBatch: Int?
     public var rolloutBatches: Int?
+    /// It left its rollout paused (`on_pause: exit`) and nobody decided before its lease ran
+    /// out: an abort by timeout, not a crash.
+    public var leftPaused = false
 
     public static func analyze(_ journal: [JournalEntry]) -> RecoveryAnalysis {
         var analysis = RecoveryAnalysis()
@@ -49,6 +52,10 @@ public struct RecoveryAnalysis: Sendable, Hashable {
             case .promoting:
                 analysis.promoting = true
                 analysis.lastStep = Step.promote.rawValue
+            case .paused:
+                analysis.leftPaused = event.detached == true
+            case .promoted, .aborted:
+                analysis.leftPaused = false
             case .batchStarted:
                 analysis.rolloutHosts = (analysis.rolloutHosts ?? []) + (event.hosts ?? [])
                 analysis.rolloutBatch = event.batch

@@ -320,6 +320,7 @@ public enum Diagnoser {
             case .commandKilled, .oomKilled: return "free memory on the runner or lower the deploy's parallelism, then \(recover)\(redeploy)"
             case .checkFailed, .checkNoData, .verifyTimeout: return "gantry check \(env) to see the checks now; fix the release or the check"
             case .analysisFailed: return "gantry show \(input.record.id) for the analysis' figures; fix the release (or the query), then \(redeploy)"
+            case .rolloutPaused: return "gantry status \(env); decide the paused rollout with gantry promote \(env) or gantry abort \(env), then \(redeploy)"
             case .rolloutAborted, .pauseTimeout: return "find why the analysis had no data (run its query in Prometheus), then \(redeploy)"
             case .rollbackFailed, .noRollbackPath:
                 if let lastGood = input.lastGood { return "gantry rollback \(env) --to \(lastGood), then check what the hosts serve" }

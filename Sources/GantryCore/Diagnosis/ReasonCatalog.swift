@@ -232,6 +232,14 @@ public enum ReasonCatalog {
             never: "Never set a huge pause_timeout to avoid deciding: the lock stays held all along."
         ),
         Entry(
+            code: .rolloutPaused, group: .lock, blame: .operator,
+            title: "a rollout left paused holds the environment",
+            means: "An earlier rollout paused for a person (`on_pause: exit`) and keeps the environment's lease until `gantry promote` or `gantry abort` decides it, or its `pause_timeout` passes. This deploy was refused; nothing was changed.",
+            confirm: "`gantry status ENV` shows the rollout's batch and why it paused.",
+            fix: "Decide the paused rollout (`gantry promote ENV` or `gantry abort ENV`), then deploy again.",
+            never: "Never unlock a paused rollout by hand: its hosts run a mix of releases until it is promoted or rolled back."
+        ),
+        Entry(
             code: .verifyTimeout, group: .checks, blame: .host,
             title: "verification did not finish before its deadline",
             means: "At least one check had not given a verdict when `verify_timeout` passed.",

@@ -36,6 +36,7 @@ public enum ReasonCode: String, Sendable, Hashable, Codable, CaseIterable, Compa
     case analysisFailed = "analysis_failed"
     case rolloutAborted = "rollout_aborted"
     case pauseTimeout = "pause_timeout"
+    case rolloutPaused = "rollout_paused"
     // The rollback.
     case rollbackFailed = "rollback_failed"
     case noRollbackPath = "no_rollback_path"

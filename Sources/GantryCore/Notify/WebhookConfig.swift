@@ -18,6 +18,7 @@ public enum NotificationEvent: String, Sendable, Hashable, Codable, CaseIterable
         case .interrupted: self = .interrupted
         case .refused: self = .refused
         case .skipped: self = .skipped
+        case .paused: self = .paused
         }
     }
 

@@ -34,8 +34,19 @@ public struct RolloutConfig: Sendable, Hashable {
     /// How long a rollout paused by an inconclusive analysis waits for `gantry promote` or
     /// `gantry abort` before it aborts by itself.
     public var pauseTimeout: Duration
+    /// What the deploying process does while the rollout is paused.
+    public var onPause: OnPause = .wait
 
-    public init(batches: [Size], bake: Duration = .zero, pauseTimeout: Duration = RolloutConfig.defaultPauseTimeout) {
+    /// `on_pause:`: `wait` keeps the deploying process (and its CI job) waiting for the
+    /// decision; `exit` leaves the rollout paused in the store, its lease held until
+    /// `pause_timeout`, and exits 5, so no runner is tied up: `gantry promote` then deploys
+    /// the remaining batches itself, from any runner.
+    public enum OnPause: String, Sendable, Hashable, CaseIterable {
+        case wait, exit
+    }
+
+    public init(batches: [Size], bake: Duration = .zero, pauseTimeout: Duration = RolloutConfig.defaultPauseTimeout, onPause: OnPause = .wait) {
+        self.onPause = onPause
         self.batches = batches
         self.bake = bake
         self.pauseTimeout = pauseTimeout

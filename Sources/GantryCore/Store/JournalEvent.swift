@@ -68,6 +68,9 @@ public struct JournalEvent: Sendable, Hashable, Codable {
     public var statistic: Double?
     public var pValue: Double?
     public var effect: Double?
+    /// `paused`: no process waits for the decision (`on_pause: exit`); `gantry promote` or
+    /// `gantry abort` carries the rollout on themselves.
+    public var detached: Bool?
 
     public init(
         kind: Kind, step: String? = nil, attempt: Int? = nil, message: String? = nil, command: [String]? = nil,

@@ -23,11 +23,15 @@ struct OutcomePrinter {
             case .failed: verdict = style.red("FAILED")
             case .interrupted: verdict = style.red("interrupted")
             case .refused: verdict = style.yellow("refused")
+            case .paused: verdict = style.yellow("PAUSED")
             }
             var text = "\(style.bold("\(summary.environment) \(summary.release)")): \(verdict) in \(DurationText.format(summary.duration)) — \(summary.reason)\n"
             text += style.dim("deployment \(summary.id); details: gantry show \(summary.id)") + "\n"
             if summary.outcome == .failed {
                 text += style.red("Production needs a person: hosts may run a mix of releases or one that failed its checks. Read 'gantry show \(summary.id)', check the hosts, then fix forward with a new deploy or run 'gantry rollback \(summary.environment)'.") + "\n"
+            }
+            if summary.outcome == .paused {
+                text += style.yellow("The rollout waits, its lease held: 'gantry promote \(summary.environment)' deploys the remaining batches, 'gantry abort \(summary.environment)' rolls back the hosts deployed so far; either can run on any runner. Untouched, it is rolled back once its pause_timeout has passed.") + "\n"
             }
             if summary.outcome == .rolledBack, let target = summary.rolledBackTo {
                 text += style.yellow("\(summary.release) was not kept: production is back on \(target), verified.") + "\n"

@@ -29,6 +29,14 @@ enum PauseDecision {
             let origin = context.origin(runner: nil)
             let who = "\(origin.actor ?? "someone") on \(origin.host)"
             let message = "\(verb) by \(who)\(reason.map { ": \($0)" } ?? "")"
+            if let batch = PausedRollout.pausedBatch(in: journal) {
+                // Nobody waits (on_pause: exit): this process carries the rollout on itself.
+                guard let record = try await store.deployment(id) else { throw Failure.refused("deployment \(id) is not in the state store") }
+                var request = try await context.request(for: environmentConfig, in: config, release: try Context.release(record.release))
+                request.resume = PausedRollout(deployment: record, afterBatch: batch, token: lease.token, decision: message, abort: kind == .aborted)
+                try await DeploymentSession(context: context, config: config, json: false).run(request)
+                return
+            }
             try await store.append(JournalEvent(kind: kind, step: Step.verify.rawValue, message: masker.mask(message)), to: id, at: Date(), token: lease.token)
             let next = kind == .promoted
                 ? (progress.batch < progress.batches ? "it goes on with batch \(progress.batch + 1)/\(progress.batches)" : "it finishes")
