@@ -5,7 +5,7 @@ struct AbortCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "abort",
         abstract: "Stop a paused rollout: it rolls back the hosts deployed so far.",
-        discussion: "Run from any runner that shares the state store; the decision is journaled and fenced by the rollout's lease, and the rollout ends rolled_back (rollout_aborted). Exit 3 when nothing is paused."
+        discussion: "Run from any runner that shares the state store; the decision is journaled and fenced by the rollout's lease, and the rollout ends rolled_back (rollout_aborted). A rollout left paused with nobody waiting (rollout.on_pause: exit) is carried on by this command: it takes over the rollout's lease and rolls back the hosts deployed so far, exiting with the rollout's code (0 succeeded, 1 rolled back, 4 failed, 5 paused again). Exit 3 when nothing is paused."
     )
 
     @OptionGroup var global: GlobalOptions

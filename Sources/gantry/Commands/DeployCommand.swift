@@ -16,9 +16,9 @@ struct DeployCommand: AsyncParsableCommand {
             (unless --force), runs the deploy command with a timeout and masked output, and \
             records the outcome. Every step is journaled before it starts.
 
-            Exit codes: 0 succeeded or skipped; 2 bad input; 3 refused before any change \
+            Exit codes: 0 succeeded or skipped; 1 rolled back; 2 bad input; 3 refused before any change \
             (runner unfit, preflight failed, environment locked, command could not start); 4 failed and not restored; \
-            130/143 interrupted.
+            5 a rollout left paused for gantry promote/abort (rollout.on_pause: exit); 130/143 interrupted.
             """
     )
 

@@ -5,7 +5,7 @@ struct PromoteCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "promote",
         abstract: "Let a paused rollout go on with its next batch.",
-        discussion: "A rollout pauses when an analysis is inconclusive (no data, or errors within their limit). Run from any runner that shares the state store; the decision is journaled and fenced by the rollout's lease. Exit 3 when nothing is paused."
+        discussion: "A rollout pauses when an analysis is inconclusive (no data, or errors within their limit). Run from any runner that shares the state store; the decision is journaled and fenced by the rollout's lease. A rollout left paused with nobody waiting (rollout.on_pause: exit) is carried on by this command: it takes over the rollout's lease and deploys the remaining batches, exiting with the rollout's code (0 succeeded, 1 rolled back, 4 failed, 5 paused again). Exit 3 when nothing is paused."
     )
 
     @OptionGroup var global: GlobalOptions
