@@ -93,6 +93,7 @@ struct RolloutFleetTests {
         try project.write("hosts.ini", fleet.inventory)
         try project.write("gantry.yml", """
             version: 1
+            serve: { store_interval: 200ms }
             environments:
               production:
                 inventory: hosts.ini
@@ -184,6 +185,18 @@ struct RolloutFleetTests {
         #expect(rollout["batches"] as? Int == 4)
         #expect((rollout["hosts"] as? [String])?.first == "web-03")
         #expect(try project.gantry("status", environment: environment).stdout.contains("rollout:    batch 3/4: web-03, web-04"))
+        // gantry serve shows it too: the status API, the page and the gauge.
+        let serve = try ServeProcess(project: project, environment: environment)
+        var api = ""
+        let shown = Date().addingTimeInterval(10)
+        while !api.contains("\"batch\" : 3"), Date() < shown {
+            api = (try? HTTP.get("\(serve.url)/api/v1/status"))?.body ?? ""
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        #expect(api.contains("\"batch\" : 3") && api.contains("\"batches\" : 4"), "\(api)")
+        #expect(try HTTP.get(serve.url + "/").body.contains("rolling out batch 3/4: web-03"))
+        #expect(try HTTP.get(serve.url + "/metrics").body.contains("gantry_rollout_batch{environment=\"production\"} 3"))
+        kill(serve.running.process.processIdentifier, SIGKILL)
         kill(running.process.processIdentifier, SIGKILL)
         _ = running.wait()
         let recovered = try project.gantry("recover", "production", "--wait", "30s", environment: environment)
