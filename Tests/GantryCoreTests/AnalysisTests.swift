@@ -154,6 +154,17 @@ struct AnalysisTests {
             let journal = try await store.journal(paused.id)
             #expect(PausedRollout.pausedBatch(in: journal) == 1)
             let record = try #require(try await store.deployment(paused.id))
+            // Its process is gone, yet the lease is not a dead holder's: another deploy is
+            // refused at once, and nothing is rolled back.
+            let gone = FakeProcesses()
+            gone.dead = [42]
+            var other = request
+            other.release = try Release("9.9")
+            other.lockWait = .seconds(30)
+            let refused = try await DeploymentEngine(store: store, runner: ScriptedRunner([]), prober: prometheus, processes: gone, clock: clock).run(other)
+            #expect(refused.outcome == .refused)
+            #expect(refused.reasonCode == .rolloutPaused, "\(refused.reason)")
+            #expect(try await store.deployment(paused.id)?.outcome == nil)
             let runner = ScriptedRunner([.success(([], .exited(0))), .success(([], .exited(0)))])
             // Analyses pass from now on.
             let healthy = ScriptedPrometheus { _, _ in .success([PrometheusSample(labels: [:], value: 0)]) }

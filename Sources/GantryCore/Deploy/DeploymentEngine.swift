@@ -200,7 +200,9 @@ private struct Run {
     /// `lock_after_rollback`, kept until `pause_timeout` for a rollout left paused.
     private func settleLease(after summary: DeploymentSummary, renewer: Task<Void, Never>) async throws(StoreError) -> DeploymentSummary {
         if summary.outcome == .paused, let token {
+            // A renewal still in flight must not land after the extension and shorten it.
             renewer.cancel()
+            await renewer.value
             let timeout = request.environment.rollout?.pauseTimeout ?? RolloutConfig.defaultPauseTimeout
             _ = try await store.renewLock(environment: environment, token: token, ttl: timeout, now: engine.clock.now())
             return summary
@@ -231,7 +233,15 @@ private struct Run {
         acquiredAt = engine.clock.monotonicNanoseconds()
         watch = LeaseWatch(sentAt: sentAt)
         token = lease.token
+        // The lease was free or ours to break; the deployment must still be the paused one
+        // (another promote or abort may have decided it and released the lease meanwhile).
+        let current = try await store.deployment(id)
+        guard current?.outcome == nil, PausedRollout.pausedBatch(in: try await store.journal(id)) == paused.afterBatch else {
+            try? await release()
+            throw StoreError(.staleToken, "deployment \(id) is no longer paused: another promote or abort decided it (\(current?.outcome?.rawValue ?? "unfinished"))")
+        }
         record = paused.deployment
+        changed = true
         await engine.observer.observe(.stepFinished(.lock, .ok, elapsed: .zero, detail: "lease \(lease.token) taken over from \(paused.token)"))
         let renewer = LeaseRenewer.start(store: store, environment: environment, token: lease.token, lease: request.environment.lease, clock: engine.clock, watch: watch)
         defer { renewer.cancel() }
@@ -240,7 +250,8 @@ private struct Run {
             let state = try await store.environmentState(environment)
             previous = state.current
             let abort = paused.abort ? (paused.decision, ReasonCode.rolloutAborted) : nil
-            let summary = try await drive(from: machine.resume(afterBatch: paused.afterBatch, lastGood: state.lastGood, abort: abort))
+            let checked = CheckRunner.plan(request.environment.checks, targets: Array(batches.prefix(paused.afterBatch).joined())).count
+            let summary = try await drive(from: machine.resume(afterBatch: paused.afterBatch, lastGood: state.lastGood, abort: abort, checked: checked))
             return try await settleLease(after: summary, renewer: renewer)
         } catch {
             try? await release()
@@ -309,7 +320,10 @@ private struct Run {
                     if enqueued { try? await store.dequeue(environment: environment, deploymentID: id) }
                     return .refused(Refusal(.lockHeldByHand, "\(environment) is held by hand by \(current.owner.actor ?? current.owner.host) since \(Timestamp.format(current.acquiredAt)): \(current.reason ?? "no reason given"); 'gantry unlock \(environment)' releases it"))
                 }
-                if inspected != current.token, let holder = current.deploymentID {
+                let holderDead = HolderLiveness.isProvablyDead(current.owner, processes: engine.processes)
+                // Looked at once per lease, again every heartbeat (a running rollout may pause
+                // while this one waits), and always before a dead-looking holder is broken.
+                if inspected != current.token || holderDead, let holder = current.deploymentID {
                     inspected = current.token
                     // A rollout left paused (on_pause: exit) holds its lease with no process
                     // behind it: not a dead holder, and nothing to wait for.
@@ -320,7 +334,7 @@ private struct Run {
                         return .refused(Refusal(.rolloutPaused, "\(environment) has a rollout left paused (deployment \(holder), \(why)); 'gantry promote \(environment)' or 'gantry abort \(environment)' decides it, and it is rolled back once its pause_timeout has passed (\(Timestamp.format(current.expiresAt)))"))
                     }
                 }
-                if HolderLiveness.isProvablyDead(current.owner, processes: engine.processes) {
+                if holderDead {
                     lockRequest.breaking = current.token
                     broken = current
                     sentAt = clock.monotonicNanoseconds()
@@ -371,6 +385,7 @@ private struct Run {
             if now.timeIntervalSince(lastHeartbeat) >= DeploymentEngine.waiterHeartbeat.seconds {
                 try await store.heartbeat(environment: environment, deploymentID: id, now: now)
                 lastHeartbeat = now
+                inspected = nil
             }
             do {
                 try await store.awaitLockRelease(environment: environment, waiter: id, timeout: pause, clock: clock)
@@ -542,6 +557,11 @@ private struct Run {
                 return decision.event.kind == .promoted ? machine.handle(.promoted(said)) : machine.handle(.aborted(said, .rolloutAborted))
             }
             if engine.clock.now().timeIntervalSince(start) >= timeout.seconds {
+                // A decision written since the read above still wins over the timeout.
+                if let late = try await store.journal(id).first(where: { $0.sequence > pausedAt && ($0.event.kind == .promoted || $0.event.kind == .aborted) }) {
+                    let said = late.event.message ?? late.event.kind.rawValue
+                    return late.event.kind == .promoted ? machine.handle(.promoted(said)) : machine.handle(.aborted(said, .rolloutAborted))
+                }
                 let why = "no one promoted or aborted it within its pause_timeout (\(DurationText.format(timeout)))"
                 try await journal(JournalEvent(kind: .aborted, step: Step.verify.rawValue, message: why))
                 await engine.observer.observe(.stepFinished(.verify, .failed, elapsed: elapsed(since: start), detail: why))
@@ -998,6 +1018,9 @@ private struct Run {
         if pauseExpired {
             let why = "its rollout was paused and nobody promoted or aborted it before its pause_timeout; rolled back by \(id) to \(target)\(scope) and verified"
             if !recorded { try await store.finishDeployment(record.id, outcome: .rolledBack, reason: why, code: .pauseTimeout, at: now, promote: false, token: token) }
+            // Those told it paused hear how it ended.
+            let payload = NotificationPayload(event: .rolledBack, record: record, outcome: .rolledBack, reason: masker.mask(why), code: .pauseTimeout, batch: nil, at: now)
+            try? await store.enqueueNotifications(payload.outboxItems(for: request.environment.notify))
             restored = true
             return ("deployment \(record.id): \(why)", nil)
         }

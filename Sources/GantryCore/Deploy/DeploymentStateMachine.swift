@@ -130,6 +130,8 @@ public struct DeploymentStateMachine: Sendable {
     public private(set) var changedBatches = 0
     /// How many checks the last verification ran: what a promote after a pause reports.
     private var lastChecked = 0
+    /// The pause came before the batch's bake (an alert right after its checks).
+    private var pausedBeforeBake = false
 
     public init(release: String, force: Bool, policy: Policy = Policy(), random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) {
         self.release = release
@@ -297,6 +299,7 @@ public struct DeploymentStateMachine: Sendable {
             return fallBack(because: "interrupted while verifying release \(release)\(batchSuffix)")
         case .inconclusive(let why, let checked) where policy.batches > 1:
             lastChecked = checked
+            pausedBeforeBake = true
             state = .paused
             return .pause(reason: "release \(release)\(batchSuffix): \(why)", timeout: policy.pauseTimeout)
         case .lockAcquired, .lockHeld, .stateRead, .preflightDone, .commandFinished, .commandFailedToStart, .stoppedAtOnce, .finished, .inconclusive, .promoted, .aborted:
@@ -330,6 +333,13 @@ public struct DeploymentStateMachine: Sendable {
     private mutating func paused(_ event: Event) -> Action {
         switch event {
         case .promoted:
+            if pausedBeforeBake, (batch < policy.batches), (policy.bake > .zero) {
+                // Paused before its bake (an alert): the batch still bakes and is analysed.
+                pausedBeforeBake = false
+                state = .baking
+                return .bake(for: policy.bake)
+            }
+            pausedBeforeBake = false
             return batch < policy.batches ? nextBatch() : succeed(checked: lastChecked)
         case .aborted(let why, let code):
             causeCode = code
@@ -363,9 +373,10 @@ public struct DeploymentStateMachine: Sendable {
     /// Carries on a rollout another process left paused after batch `batch` (`on_pause:
     /// exit`): with `abort`, rolls back the hosts of its batches; otherwise deploys the next
     /// batch (or finishes, when none is left).
-    public mutating func resume(afterBatch batch: Int, lastGood: String?, abort: (String, ReasonCode)?) -> Action {
+    public mutating func resume(afterBatch batch: Int, lastGood: String?, abort: (String, ReasonCode)?, checked: Int = 0) -> Action {
         self.batch = batch
         changedBatches = batch
+        lastChecked = checked
         self.lastGood = lastGood
         state = .paused
         if let abort { return handle(.aborted(abort.0, abort.1)) }

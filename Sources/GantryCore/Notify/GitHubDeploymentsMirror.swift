@@ -53,8 +53,10 @@ struct GitHubDeploymentsMirror {
                 case .failure(let why): return why.message
                 case .success(let created):
                     guard let id = created["id"] as? Int else { return "GitHub created a deployment without an id" }
-                    // Kept before the status is sent: a retry sets the status, never creates twice.
+                    // Stored before the status is sent: a retry (by this or any deliverer) sets the
+                    // status, never creates a second deployment.
                     item.remoteID = String(id)
+                    try? await store.settleNotification(item)
                 }
             }
             return await status(item.remoteID ?? "", "in_progress", "deploying \(release)")

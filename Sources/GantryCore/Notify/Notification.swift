@@ -66,7 +66,8 @@ public struct NotificationPayload: Sendable, Hashable, Codable {
     public var at: Date
 
     public init(event: NotificationEvent, record: DeploymentRecord, outcome: Outcome?, reason: String?, code: ReasonCode?, batch: RolloutProgress?, at: Date) {
-        id = "\(record.id.rawValue)/\(event.rawValue)"
+        // A rollout can pause once per batch: each pause is an event of its own.
+        id = "\(record.id.rawValue)/\(event.rawValue)" + (event == .paused ? "/\(batch?.batch ?? 0)" : "")
         self.event = event
         deploymentId = record.id.rawValue
         environment = record.environment

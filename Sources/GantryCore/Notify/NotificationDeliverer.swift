@@ -55,7 +55,9 @@ public struct NotificationDeliverer: Sendable {
             let now = clock.now()
             let claimed: [OutboxItem]
             do {
-                claimed = try await store.claimNotifications(dueAt: now, until: now.addingTimeInterval(60), limit: 20)
+                // Claimed for longer than a round can take (20 items, each within its timeout),
+                // so no other deliverer takes one while it is being sent.
+                claimed = try await store.claimNotifications(dueAt: now, until: now.addingTimeInterval(max(300, 60 * 20)), limit: 20)
             } catch {
                 return report
             }
@@ -63,6 +65,13 @@ public struct NotificationDeliverer: Sendable {
             var held: [String: Date] = [:]
             for var item in claimed {
                 let lane = "\(item.deploymentID.rawValue)/\(item.webhook)"
+                if clock.now().timeIntervalSince(started) >= budget.seconds {
+                    // Out of budget: back to the outbox, due now, not counted as an attempt.
+                    item.attempts -= 1
+                    item.nextAttemptAt = now
+                    try? await store.settleNotification(item)
+                    continue
+                }
                 if held[lane] == nil, let earlier = await undeliveredBefore(item) {
                     held[lane] = earlier
                 }

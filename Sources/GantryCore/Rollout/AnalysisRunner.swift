@@ -177,7 +177,14 @@ public struct AnalysisRunner: Sendable {
             case .failure(let failure):
                 tally.record(.error, failure.message)
             case .success(let samples):
-                let verdict = PrometheusQueryResult.evaluate(samples.map { ($0.labels, $0.value) }, config: config)
+                // NaN is what a ratio gives without traffic (0/0): no data, not a failure.
+                let numbers = samples.filter { !$0.value.isNaN }
+                if numbers.isEmpty, !samples.isEmpty {
+                    tally.record(.inconclusive, "every sample is NaN (no traffic?)")
+                    if tally.isDecided { break }
+                    continue
+                }
+                let verdict = PrometheusQueryResult.evaluate(numbers.map { ($0.labels, $0.value) }, config: config)
                 switch verdict.outcome {
                 case .pass: tally.record(.successful, verdict.message)
                 case .fail: tally.record(.failed, verdict.message)
@@ -211,7 +218,8 @@ public struct AnalysisRunner: Sendable {
         guard canary.count >= compare.minSamples, baseline.count >= compare.minSamples else {
             return (.inconclusive, "too few points to compare: canary \(canary.count), baseline \(baseline.count), min_samples \(compare.minSamples)", nil)
         }
-        let result = MannWhitney.test(canary: canary, baseline: baseline)
+        // Hodges–Lehmann ranks every pair: evenly thinned to a bounded number of points per side.
+        let result = MannWhitney.test(canary: Self.thinned(canary), baseline: Self.thinned(baseline))
         let significant = result.pValue < 1 - compare.confidence
         let worse = switch compare.failOn {
         case .increase: result.effect > compare.tolerance
@@ -223,6 +231,12 @@ public struct AnalysisRunner: Sendable {
             return (.failed, "the canary differs from the baseline: \(figures); tolerance \(format(compare.tolerance)), fail_on \(compare.failOn.rawValue)", result)
         }
         return (.successful, "no significant difference: \(figures)", result)
+    }
+
+    /// At most `limit` points, taken evenly across the window.
+    static func thinned(_ values: [Double], limit: Int = 2000) -> [Double] {
+        guard values.count > limit else { return values }
+        return (0..<limit).map { values[$0 * values.count / limit] }
     }
 
     private func format(_ value: Double) -> String {

@@ -28,6 +28,9 @@ struct UnlockCommand: AsyncParsableCommand {
             }
             let running = lease.deploymentID != nil && lease.expiresAt > Date()
                 && !HolderLiveness.isProvablyDead(lease.owner, processes: LocalProcessControl())
+            if !force, let paused = lease.deploymentID, lease.expiresAt > Date(), PausedRollout.pausedBatch(in: try await store.journal(paused)) != nil {
+                throw Failure.refused("\(name) is held by rollout \(paused), left paused for a decision: 'gantry promote \(name)' or 'gantry abort \(name)' decides it; --force releases the lock anyway (its hosts then run a mix of releases until 'gantry recover \(name)' rolls it back)")
+            }
             if running, !force {
                 throw Failure.refused("\(name) is held by running deployment \(lease.deploymentID!) (\(lease.owner.summary)); it releases the lock when it ends; --force releases it now and fences that deployment out")
             }

@@ -50,7 +50,8 @@ struct DeploymentSession {
             let notifier = Notifier(config: config, environment: context.environment)
             let delivering = notifier.deliverWhileRunning(store: store, transport: prober)
             let result = await task.value
-            await delivering?.finish()
+            // After a second interruption nothing waits for a delivery in flight.
+            if escalation.isRaised { await delivering?.stop.set() } else { await delivering?.finish() }
             // What the outcome announced goes out now; what a webhook refuses waits for a
             // later gantry command or `gantry serve`.
             if !escalation.isRaised { await notifier.deliver(store: store, transport: prober, budget: .seconds(3)) }

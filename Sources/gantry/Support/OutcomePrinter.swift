@@ -31,7 +31,7 @@ struct OutcomePrinter {
                 text += style.red("Production needs a person: hosts may run a mix of releases or one that failed its checks. Read 'gantry show \(summary.id)', check the hosts, then fix forward with a new deploy or run 'gantry rollback \(summary.environment)'.") + "\n"
             }
             if summary.outcome == .paused {
-                text += style.yellow("The rollout waits, its lease held: 'gantry promote \(summary.environment)' deploys the remaining batches, 'gantry abort \(summary.environment)' rolls back the hosts deployed so far; either can run on any runner. Untouched, it is rolled back once its pause_timeout has passed.") + "\n"
+                text += style.yellow("The rollout waits, its lease held: 'gantry promote \(summary.environment)' deploys the remaining batches, 'gantry abort \(summary.environment)' rolls back the hosts deployed so far; either can run on any runner. Left undecided past its pause_timeout, the next 'gantry deploy' or 'gantry recover \(summary.environment)' rolls it back.") + "\n"
             }
             if summary.outcome == .rolledBack, let target = summary.rolledBackTo {
                 text += style.yellow("\(summary.release) was not kept: production is back on \(target), verified.") + "\n"

@@ -33,6 +33,13 @@ enum PauseDecision {
                 // Nobody waits (on_pause: exit): this process carries the rollout on itself.
                 guard let record = try await store.deployment(id) else { throw Failure.refused("deployment \(id) is not in the state store") }
                 var request = try await context.request(for: environmentConfig, in: config, release: try Context.release(record.release))
+                // The batches are rebuilt from today's config and inventory: they must be the
+                // ones the rollout journaled, or promote would deploy (and abort restore) other hosts.
+                let journaled = RecoveryAnalysis.analyze(journal).rolloutHosts ?? []
+                let rebuilt = request.batches.prefix(batch).flatMap { $0.map(\.name) }
+                guard request.batches.count == progress.batches, journaled == rebuilt else {
+                    throw Failure.refused("the inventory or rollout: of \(name) changed since deployment \(id) paused (it deployed \(journaled.joined(separator: ", ")) in \(batch) of \(progress.batches) batches; today's config makes \(request.batches.count) batches starting \(rebuilt.joined(separator: ", "))); restore the config it ran with, or let its pause_timeout pass and 'gantry recover \(name)' roll it back")
+                }
                 request.resume = PausedRollout(deployment: record, afterBatch: batch, token: lease.token, decision: message, abort: kind == .aborted)
                 try await DeploymentSession(context: context, config: config, json: false).run(request)
                 return
