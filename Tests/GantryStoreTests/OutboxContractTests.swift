@@ -51,4 +51,22 @@ struct OutboxContractTests {
         try await store.settleNotification(exhausted)
         #expect(try await store.claimNotifications(dueAt: now.addingTimeInterval(1000), until: now.addingTimeInterval(1060), limit: 10).map(\.key) == ["d2/started/hook-a"])
     }
+
+    @Test("pruning deployments removes their notifications and keeps the others'", arguments: StoreFactory.all)
+    func pruned(factory: StoreFactory) async throws {
+        let store = try await factory.make()
+        let origin = Origin(host: "ci-1", pid: 42)
+        for n in 1...3 {
+            let id = "20261129-000000.000-00000\(n)"
+            let record = DeploymentRecord(id: DeploymentID(rawValue: id), environment: "production", release: "r\(n)", startedAt: t0.addingTimeInterval(Double(n) * 100), origin: origin)
+            try await store.beginDeployment(record, token: nil)
+            try await store.finishDeployment(record.id, outcome: .failed, reason: nil, code: .checkFailed, at: record.startedAt.addingTimeInterval(10), promote: false, token: nil)
+            try await store.enqueueNotifications([item(id, .failed, at: Double(n) * 100)])
+        }
+        // Deployment 1 is old enough; 3 is the newest and always kept; 2 is too recent.
+        #expect(try await store.prune(finishedBefore: t0.addingTimeInterval(150)) == 1)
+        #expect(try await store.notifications(of: DeploymentID(rawValue: "20261129-000000.000-000001")).isEmpty)
+        #expect(try await store.notifications(of: DeploymentID(rawValue: "20261129-000000.000-000002")).count == 1)
+        #expect(try await store.notifications(of: DeploymentID(rawValue: "20261129-000000.000-000003")).count == 1)
+    }
 }

@@ -178,6 +178,7 @@ public actor MemoryStateStore: StateStore {
             records[record.id] = nil
             journals[record.id] = nil
         }
+        outbox.removeAll { records[$0.deploymentID] == nil }
         return doomed.count
     }
 

@@ -39,12 +39,18 @@ extension PostgresStateStore {
         return try await autocommit { client in
             try await Self.all(client.query(
                 """
-                DELETE FROM gantry_deployments
-                WHERE outcome IS NOT NULL AND finished_at < \(finishedBefore)
-                  AND id NOT IN (SELECT current_deployment_id FROM gantry_environments WHERE current_deployment_id IS NOT NULL)
-                  AND id NOT IN (SELECT MAX(id) FROM gantry_deployments GROUP BY environment)
-                  AND id NOT IN (SELECT MAX(id) FROM gantry_deployments WHERE outcome IS NULL OR outcome NOT IN ('skipped', 'refused') GROUP BY environment)
-                RETURNING 1
+                WITH gone AS (
+                    DELETE FROM gantry_deployments
+                    WHERE outcome IS NOT NULL AND finished_at < \(finishedBefore)
+                      AND id NOT IN (SELECT current_deployment_id FROM gantry_environments WHERE current_deployment_id IS NOT NULL)
+                      AND id NOT IN (SELECT MAX(id) FROM gantry_deployments GROUP BY environment)
+                      AND id NOT IN (SELECT MAX(id) FROM gantry_deployments WHERE outcome IS NULL OR outcome NOT IN ('skipped', 'refused') GROUP BY environment)
+                    RETURNING id
+                ), notifications AS (
+                    -- Their notifications go with them (delivered long ago, or given up).
+                    DELETE FROM gantry_outbox WHERE deployment_id IN (SELECT id FROM gone)
+                )
+                SELECT 1 FROM gone
                 """,
                 logger: logger
             )).count

@@ -34,7 +34,10 @@ extension SQLiteStateStore {
                     """,
                 arguments: [Self.millis(finishedBefore)]
             )
-            return db.changesCount
+            let pruned = db.changesCount
+            // Their notifications go with them (delivered long ago, or given up).
+            try db.execute(sql: "DELETE FROM outbox WHERE deployment_id NOT IN (SELECT id FROM deployments)")
+            return pruned
         }
     }
 
