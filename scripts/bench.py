@@ -3,6 +3,7 @@
 Each scenario runs in a fresh temporary project; the state store is created by a warm-up
 run first so the figures are steady-state deploys, not first-time schema creation.
 """
+import contextlib
 import json
 import os
 import resource
@@ -103,6 +104,27 @@ def stop_nginx(directory):
         pass
 
 
+@contextlib.contextmanager
+def loopback_web_project(count, extra=""):
+    """A project of `count` loopback targets, each checked by HTTP against one nginx, with
+    `extra` lines added to its environment: yields (project directory, hosts)."""
+    hosts = loopback_hosts(count)
+    port = free_port()
+    with tempfile.TemporaryDirectory() as directory:
+        start_nginx(directory, hosts, port)
+        try:
+            project = os.path.join(directory, "project")
+            os.makedirs(project)
+            with open(os.path.join(project, "gantry.yml"), "w") as f:
+                f.write("version: 1\nenvironments:\n  bench:\n    deploy: { command: [\"true\"] }\n")
+                f.write(f"    targets: [{', '.join(hosts)}]\n")
+                f.write(extra)
+                f.write(f"    checks: [ {{ name: web, http: {{ url: \"http://{{host}}:{port}/health\", expect_json: {{ status: UP }} }}, timeout: 5s, retries: 0 }} ]\n")
+            yield project, hosts, port
+        finally:
+            stop_nginx(directory)
+
+
 def peak_rss_of(argv, cwd):
     """Wall time (ms) and peak resident memory (MiB) of one process."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -118,43 +140,31 @@ def peak_rss_of(argv, cwd):
 def check_benchmark():
     """gantry check over CHECK_TARGETS loopback targets at the default concurrency (32),
     against xargs -P 32 curl."""
-    hosts = loopback_hosts(CHECK_TARGETS)
-    port = free_port()
-    with tempfile.TemporaryDirectory() as directory:
-        start_nginx(directory, hosts, port)
-        try:
-            project = os.path.join(directory, "project")
-            os.makedirs(project)
-            with open(os.path.join(project, "gantry.yml"), "w") as f:
-                f.write("version: 1\nenvironments:\n  bench:\n    deploy: { command: [\"true\"] }\n")
-                f.write(f"    targets: [{', '.join(hosts)}]\n")
-                # At the default check_concurrency (32), as curl runs with -P 32.
-                f.write(f"    checks: [ {{ name: web, http: {{ url: \"http://{{host}}:{port}/health\", expect_json: {{ status: UP }} }}, timeout: 5s, retries: 0 }} ]\n")
-            argv = [GANTRY, "check", "bench", "--json"]
-            peak_rss_of(argv, project)  # warm-up
-            runs = [peak_rss_of(argv, project) for _ in range(CHECK_RUNS)]
-            times = sorted(t for t, _ in runs)
-            peak = max(m for _, m in runs)
-            median = statistics.median(times)
-            urls = "".join(f"http://{host}:{port}/health\n" for host in hosts)
-            curl_times = []
-            for _ in range(max(1, CHECK_RUNS // 2)):
-                start = time.perf_counter()
-                subprocess.run(["xargs", "-P", "32", "-n", "1", "curl", "-s", "-o", "/dev/null", "--max-time", "5"],
-                               input=urls.encode(), check=True)
-                curl_times.append((time.perf_counter() - start) * 1000)
-            curl_median = statistics.median(curl_times)
-            speedup = curl_median / median
-            time_ok = median < 750
-            speed_ok = speedup >= 15
-            memory_ok = peak < 100
-            print(f"gantry check, {CHECK_TARGETS} HTTP targets        median {median:7.1f} ms   min {times[0]:7.1f} ms   peak RSS {peak:5.1f} MiB   (n={CHECK_RUNS})"
-                  f"  target < 750 ms: {'met' if time_ok else 'MISSED'}; < 100 MiB: {'met' if memory_ok else 'MISSED'}")
-            print(f"xargs -P 32 curl, same {CHECK_TARGETS} URLs        median {curl_median:7.1f} ms   (n={len(curl_times)})"
-                  f"  gantry is {speedup:.1f}x faster; target >= 15x: {'met' if speed_ok else 'MISSED'}")
-            return time_ok and speed_ok and memory_ok
-        finally:
-            stop_nginx(directory)
+    # At the default check_concurrency (32), as curl runs with -P 32.
+    with loopback_web_project(CHECK_TARGETS) as (project, hosts, port):
+        argv = [GANTRY, "check", "bench", "--json"]
+        peak_rss_of(argv, project)  # warm-up
+        runs = [peak_rss_of(argv, project) for _ in range(CHECK_RUNS)]
+        times = sorted(t for t, _ in runs)
+        peak = max(m for _, m in runs)
+        median = statistics.median(times)
+        urls = "".join(f"http://{host}:{port}/health\n" for host in hosts)
+        curl_times = []
+        for _ in range(max(1, CHECK_RUNS // 2)):
+            start = time.perf_counter()
+            subprocess.run(["xargs", "-P", "32", "-n", "1", "curl", "-s", "-o", "/dev/null", "--max-time", "5"],
+                           input=urls.encode(), check=True)
+            curl_times.append((time.perf_counter() - start) * 1000)
+        curl_median = statistics.median(curl_times)
+        speedup = curl_median / median
+        time_ok = median < 750
+        speed_ok = speedup >= 15
+        memory_ok = peak < 100
+        print(f"gantry check, {CHECK_TARGETS} HTTP targets        median {median:7.1f} ms   min {times[0]:7.1f} ms   peak RSS {peak:5.1f} MiB   (n={CHECK_RUNS})"
+              f"  target < 750 ms: {'met' if time_ok else 'MISSED'}; < 100 MiB: {'met' if memory_ok else 'MISSED'}")
+        print(f"xargs -P 32 curl, same {CHECK_TARGETS} URLs        median {curl_median:7.1f} ms   (n={len(curl_times)})"
+              f"  gantry is {speedup:.1f}x faster; target >= 15x: {'met' if speed_ok else 'MISSED'}")
+        return time_ok and speed_ok and memory_ok
 
 
 def new_postgres_database():
@@ -513,28 +523,15 @@ def rollout_benchmark(runs=5):
         met = per_batch < 50
         ok &= met
         print(f"rollout overhead per batch (10 batches vs 1)  {per_batch:7.1f} ms   (gantry's time less its commands; median of {runs})  target < 50 ms: {'met' if met else 'MISSED'}")
-    hosts = loopback_hosts(1000)
-    port = free_port()
-    with tempfile.TemporaryDirectory() as directory:
-        start_nginx(directory, hosts, port)
-        try:
-            project = os.path.join(directory, "project")
-            os.makedirs(project)
-            with open(os.path.join(project, "gantry.yml"), "w") as f:
-                f.write("version: 1\nenvironments:\n  bench:\n    deploy: { command: [\"true\"] }\n")
-                f.write(f"    targets: [{', '.join(hosts)}]\n")
-                f.write(f"    rollout: {{ batches: [{batches}] }}\n")
-                f.write(f"    checks: [ {{ name: web, http: {{ url: \"http://{{host}}:{port}/health\", expect_json: {{ status: UP }} }}, timeout: 5s, retries: 0 }} ]\n")
-            rollout_cost(project, "warm")
-            samples = [rollout_cost(project, f"r{i}") for i in range(runs)]
-            assert all(b == 10 for _, _, b in samples), "the rollout did not run 10 batches"
-            own = sorted(t for _, t, _ in samples)
-            wall = statistics.median(sorted(e for e, _, _ in samples))
-            met = statistics.median(own) < 2000
-            ok &= met
-            print(f"rollout of 1000 hosts in 10 batches, checks   median {statistics.median(own):7.1f} ms   min {own[0]:7.1f} ms   wall {wall:7.1f} ms   (n={runs})  target < 2000 ms: {'met' if met else 'MISSED'}")
-        finally:
-            stop_nginx(directory)
+    with loopback_web_project(1000, f"    rollout: {{ batches: [{batches}] }}\n") as (project, _, _):
+        rollout_cost(project, "warm")
+        samples = [rollout_cost(project, f"r{i}") for i in range(runs)]
+        assert all(b == 10 for _, _, b in samples), "the rollout did not run 10 batches"
+        own = sorted(t for _, t, _ in samples)
+        wall = statistics.median(sorted(e for e, _, _ in samples))
+        met = statistics.median(own) < 2000
+        ok &= met
+        print(f"rollout of 1000 hosts in 10 batches, checks   median {statistics.median(own):7.1f} ms   min {own[0]:7.1f} ms   wall {wall:7.1f} ms   (n={runs})  target < 2000 ms: {'met' if met else 'MISSED'}")
     return ok
 
 

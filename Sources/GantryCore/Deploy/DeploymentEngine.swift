@@ -301,8 +301,8 @@ private struct Run {
         var announced = false
         var lastHeartbeat = started
         var lockRequest = LockRequest(environment: environment, owner: request.origin, deploymentID: id, reason: reason, ttl: request.environment.lease, now: started, waiter: id)
-        // The lease token whose deployment was looked at for a rollout left paused.
-        var inspected: FencingToken?
+        // The lease (token and expiry) whose deployment was looked at for a rollout left paused.
+        var inspected: (token: FencingToken, expiresAt: Date)?
         while true {
             // Sent-time first, then the time the lease is measured from: a lease's expiry is
             // never earlier than its send time plus its length, which the guard relies on.
@@ -321,10 +321,12 @@ private struct Run {
                     return .refused(Refusal(.lockHeldByHand, "\(environment) is held by hand by \(current.owner.actor ?? current.owner.host) since \(Timestamp.format(current.acquiredAt)): \(current.reason ?? "no reason given"); 'gantry unlock \(environment)' releases it"))
                 }
                 let holderDead = HolderLiveness.isProvablyDead(current.owner, processes: engine.processes)
-                // Looked at once per lease, again every heartbeat (a running rollout may pause
-                // while this one waits), and always before a dead-looking holder is broken.
-                if inspected != current.token || holderDead, let holder = current.deploymentID {
-                    inspected = current.token
+                // Looked at once per lease, again when its expiry moves beyond a renewal's reach
+                // (a rollout left paused keeps its lease until pause_timeout: a running one may
+                // pause while this one waits), and always before a dead-looking holder is broken.
+                let extended = current.expiresAt.timeIntervalSince(now) > request.environment.lease.seconds * 1.5 && inspected?.expiresAt != current.expiresAt
+                if inspected?.token != current.token || extended || holderDead, let holder = current.deploymentID {
+                    inspected = (current.token, current.expiresAt)
                     // A rollout left paused (on_pause: exit) holds its lease with no process
                     // behind it: not a dead holder, and nothing to wait for.
                     let journal = try await store.journal(holder)
@@ -385,7 +387,6 @@ private struct Run {
             if now.timeIntervalSince(lastHeartbeat) >= DeploymentEngine.waiterHeartbeat.seconds {
                 try await store.heartbeat(environment: environment, deploymentID: id, now: now)
                 lastHeartbeat = now
-                inspected = nil
             }
             do {
                 try await store.awaitLockRelease(environment: environment, waiter: id, timeout: pause, clock: clock)
