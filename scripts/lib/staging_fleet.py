@@ -84,6 +84,25 @@ class Fleet:
                     pass
             run(["ip", "netns", "delete", name], check=False)
         run(["ip", "link", "delete", BRIDGE], check=False)
+        self.delete_links()
+
+    @staticmethod
+    def delete_links():
+        """Deletes the hosts' veth pairs. Deleting a namespace frees the pair inside it only
+        later (the kernel cleans namespaces up in the background), so a run straight after
+        another would find `gstv0` still there: delete each outside end (which takes its peer
+        with it) and wait until none is left."""
+        deadline = time.monotonic() + 10
+        while True:
+            links = [line.split(":")[1].strip().split("@")[0] for line in run(["ip", "-o", "link", "show"]).stdout.splitlines()
+                     if line.split(":")[1].strip().startswith("gstv")]
+            if not links:
+                return
+            if time.monotonic() > deadline:
+                raise FleetError(f"links {', '.join(links)} of an earlier run would not go away")
+            for link in links:
+                run(["ip", "link", "delete", link], check=False)
+            time.sleep(0.1)
 
     def host_dir(self, host, *parts):
         return os.path.join(self.directory, "hosts", host, *parts)
@@ -230,6 +249,11 @@ class Fleet:
         self.started = []
         for namespace in self.created_namespaces:
             run(["ip", "netns", "delete", namespace], check=False)
+        if self.created_namespaces:
+            try:
+                self.delete_links()
+            except FleetError:
+                pass  # the next run deletes them before it starts
         self.created_namespaces = []
         if self.bridge_created:
             run(["ip", "link", "delete", BRIDGE], check=False)
