@@ -1,4 +1,4 @@
-public import GantryCore
+package import GantryCore
 import Foundation
 import Subprocess
 import SystemPackage
@@ -6,20 +6,20 @@ import SystemPackage
 /// Asks Ansible itself what an inventory holds (`ansible-inventory -i INV --list`), so that
 /// `host_vars/`, `group_vars/`, inventory directories and dynamic inventory plugins count as
 /// they do for the playbook. Bounded by a timeout; every failure says what Ansible said.
-public enum AnsibleInventoryReader {
+package enum AnsibleInventoryReader {
     /// Why Ansible could not list the inventory.
-    public struct Failure: Error, Sendable, CustomStringConvertible {
-        public var description: String
+    package struct Failure: Error, Sendable, CustomStringConvertible {
+        package var description: String
     }
 
-    public static let defaultTimeout: Duration = .seconds(60)
+    package static let defaultTimeout: Duration = .seconds(60)
 
     /// The `ansible-inventory` executable on `path`, or nil.
-    public static func executable(path: String) -> String? {
+    package static func executable(path: String) -> String? {
         LocalProcessControl().findExecutable("ansible-inventory", path: path)
     }
 
-    public static func read(
+    package static func read(
         inventory: String, executable: String, directory: String, environment: [String: String], timeout: Duration = defaultTimeout
     ) async throws(Failure) -> Inventory {
         let outcome: Result<(status: TerminationStatus, output: String, errors: String), any Error>? = await Deadline.run(timeout) {

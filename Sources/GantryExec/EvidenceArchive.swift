@@ -1,4 +1,4 @@
-public import Foundation
+package import Foundation
 import Crypto
 import GantryCore
 import Subprocess
@@ -7,22 +7,22 @@ import SystemPackage
 /// Writes a diagnosis's evidence as a `.tar.gz`: the given files plus `SHA256SUMS` (in
 /// `sha256sum -c` format), packed by the system's `tar` (argv, no shell) from a private
 /// temporary directory that is removed afterwards.
-public enum EvidenceArchive {
-    public struct Failure: Error, CustomStringConvertible {
-        public let description: String
+package enum EvidenceArchive {
+    package struct Failure: Error, CustomStringConvertible {
+        package let description: String
     }
 
     /// The SHA-256 of `data`, in lower-case hex.
-    public static func sha256(_ data: Data) -> String {
+    package static func sha256(_ data: Data) -> String {
         SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
     }
 
     /// `sha256sum` lines for the files, in the order given.
-    public static func manifest(_ files: [(name: String, data: Data)]) -> String {
+    package static func manifest(_ files: [(name: String, data: Data)]) -> String {
         files.map { "\(sha256($0.data))  \($0.name)\n" }.joined()
     }
 
-    public static func write(_ files: [(name: String, data: Data)], to path: String, tar: String = "/usr/bin/tar") async throws(Failure) {
+    package static func write(_ files: [(name: String, data: Data)], to path: String, tar: String = "/usr/bin/tar") async throws(Failure) {
         let manager = FileManager.default
         let staging = PathText.join(NSTemporaryDirectory(), "gantry-evidence-\(UUID().uuidString)")
         let root = PathText.join(staging, "evidence")

@@ -1,13 +1,13 @@
-public import GantryCore
+package import GantryCore
 import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// This process's machine, boot, PID namespace and start time, read once from the system.
-public enum LocalIdentity {
+package enum LocalIdentity {
     /// Read at first use; none of it changes while the process lives.
-    public static let current: ProcessIdentity = {
+    package static let current: ProcessIdentity = {
         let boot = firstLine("/proc/sys/kernel/random/boot_id") ?? "unknown-boot"
         let machine = firstLine("/etc/machine-id") ?? firstLine("/var/lib/dbus/machine-id") ?? boot
         var info = stat()

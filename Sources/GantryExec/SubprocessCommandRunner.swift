@@ -1,4 +1,4 @@
-public import GantryCore
+package import GantryCore
 import Subprocess
 import SystemPackage
 import Foundation
@@ -19,7 +19,7 @@ import Darwin
 ///
 /// A command with a `leaseGuard` runs under the lease guard (`LeaseGuardProcess`, started as
 /// `guardCommand` says): its standard input carries the lease's heartbeats.
-public struct SubprocessCommandRunner: CommandRunner {
+package struct SubprocessCommandRunner: CommandRunner {
     /// Longest line delivered whole; longer lines arrive in pieces (`OutputPiece.continues`).
     static let maxLineLength = 64 * 1024
 
@@ -27,14 +27,14 @@ public struct SubprocessCommandRunner: CommandRunner {
     /// Nil runs guarded commands unguarded (tests of the runner alone).
     let guardCommand: (program: String, prefix: [String])?
 
-    public init(guardCommand: (program: String, prefix: [String])? = nil) {
+    package init(guardCommand: (program: String, prefix: [String])? = nil) {
         self.guardCommand = guardCommand
     }
 
     /// The guard as gantry starts it: `gantry-lease-guard` beside this binary (small, so it
     /// starts fast), else this very binary in its internal mode (`/proc/self/exe` still
     /// names it after an upgrade replaced the file on disk).
-    public static var installedGuard: (program: String, prefix: [String]) {
+    package static var installedGuard: (program: String, prefix: [String]) {
         if let own = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
             let sibling = PathText.join(PathText.directory(of: own), LeaseGuardProcess.executableName)
             if access(sibling, X_OK) == 0 { return (sibling, []) }
@@ -42,7 +42,7 @@ public struct SubprocessCommandRunner: CommandRunner {
         return ("/proc/self/exe", [LeaseGuardProcess.mode])
     }
 
-    public func run(
+    package func run(
         _ invocation: CommandInvocation, onStart: @escaping @Sendable (Int32) async -> Void,
         output: @escaping @Sendable (OutputPiece) async -> Void
     ) async throws(CommandLaunchError) -> CommandResult {
@@ -187,14 +187,14 @@ public struct SubprocessCommandRunner: CommandRunner {
 
 /// The process groups of the commands running now, so a second interruption can kill them
 /// all at once (`killAll`), from a signal handler's thread.
-public enum ActiveCommands {
+package enum ActiveCommands {
     private static let groups = Mutex<Set<pid_t>>([])
 
     static func add(_ group: pid_t) { groups.withLock { _ = $0.insert(group) } }
     static func remove(_ group: pid_t) { groups.withLock { _ = $0.remove(group) } }
 
     /// SIGKILL to every running command's process group (guards included).
-    public static func killAll() {
+    package static func killAll() {
         for group in groups.withLock({ $0 }) where group > 1 { kill(-group, SIGKILL) }
     }
 }
@@ -229,22 +229,22 @@ enum ProcessGroupReaper {
 }
 
 /// Processes on this host, for leases and recovery.
-public struct LocalProcessControl: ProcessControl {
-    public init() {}
+package struct LocalProcessControl: ProcessControl {
+    package init() {}
 
-    public var hostName: String { ProcessInfoHost.name }
+    package var hostName: String { ProcessInfoHost.name }
 
-    public var identity: ProcessIdentity { LocalIdentity.current }
+    package var identity: ProcessIdentity { LocalIdentity.current }
 
-    public func isRunning(pid: Int32, startTime: UInt64?) -> Bool {
+    package func isRunning(pid: Int32, startTime: UInt64?) -> Bool {
         guard pid > 0, ProcessTable.isRunning(pid) else { return false }
         guard let startTime, let actual = ProcessTable.startTime(pid) else { return true }
         return actual == startTime
     }
 
-    public func startTime(of pid: Int32) -> UInt64? { ProcessTable.startTime(pid) }
+    package func startTime(of pid: Int32) -> UInt64? { ProcessTable.startTime(pid) }
 
-    public func groupLeaderMatches(_ group: Int32, startTime: UInt64?) -> Bool {
+    package func groupLeaderMatches(_ group: Int32, startTime: UInt64?) -> Bool {
         guard group > 1 else { return false }
         // A live leader must be the spawned process itself; a pid reused by another process
         // has another start time. With the leader gone, the kernel does not hand its pid to
@@ -255,13 +255,13 @@ public struct LocalProcessControl: ProcessControl {
         return true
     }
 
-    public func stopGroup(_ group: Int32, grace: Duration) async {
+    package func stopGroup(_ group: Int32, grace: Duration) async {
         guard group > 1, ProcessTable.groupIsRunning(group) else { return }
         kill(-group, SIGTERM)
         await ProcessGroupReaper.reap(group, grace: grace)
     }
 
-    public func findExecutable(_ name: String, path: String) -> String? {
+    package func findExecutable(_ name: String, path: String) -> String? {
         if name.contains("/") { return access(name, X_OK) == 0 ? name : nil }
         for directory in path.split(separator: ":") where !directory.isEmpty {
             let candidate = "\(directory)/\(name)"
@@ -273,7 +273,7 @@ public struct LocalProcessControl: ProcessControl {
         return nil
     }
 
-    public func stopProcesses(ofDeployment deployment: String, grace: Duration) async -> Int {
+    package func stopProcesses(ofDeployment deployment: String, grace: Duration) async -> Int {
         let marker = Array("GANTRY_DEPLOYMENT_ID=\(deployment)".utf8)
         let me = getpid()
         var found: [pid_t] = []
@@ -293,8 +293,8 @@ public struct LocalProcessControl: ProcessControl {
 }
 
 /// The host name Gantry records in leases (the same value `Origin.host` gets).
-public enum ProcessInfoHost {
-    public static var name: String {
+package enum ProcessInfoHost {
+    package static var name: String {
         var buffer = [CChar](repeating: 0, count: 256)
         guard gethostname(&buffer, buffer.count) == 0 else { return "localhost" }
         return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)

@@ -20,16 +20,16 @@ import Glibc
 /// If the guard itself is killed (SIGKILL to it alone), the command runs on unguarded until
 /// it ends or gantry stops its group; gantry's own timeout and interruption still apply, and
 /// recovery still finds it by its process group and deployment id.
-public enum LeaseGuardProcess {
+package enum LeaseGuardProcess {
     /// The argument that selects this mode.
-    public static let mode = "__lease-guard"
+    package static let mode = "__lease-guard"
 
     /// The small executable that runs only the guard: it starts in a fraction of the time the
     /// whole gantry binary needs, which keeps the guard off a lock hand-off's critical path.
-    public static let executableName = "gantry-lease-guard"
+    package static let executableName = "gantry-lease-guard"
 
     /// The guard's arguments (after the mode word) before `--` and the command.
-    public static func arguments(termMilliseconds: Int64, killMilliseconds: Int64, sentAt: UInt64, graceMilliseconds: Int64, program: String, arguments: [String]) -> [String] {
+    package static func arguments(termMilliseconds: Int64, killMilliseconds: Int64, sentAt: UInt64, graceMilliseconds: Int64, program: String, arguments: [String]) -> [String] {
         [String(termMilliseconds), String(killMilliseconds), String(sentAt), String(graceMilliseconds), "--", program] + arguments
     }
 
@@ -37,7 +37,7 @@ public enum LeaseGuardProcess {
     static let tooLate: Int32 = 75
 
     /// Runs the guard with the process's arguments (after the mode word); never returns.
-    public static func main(_ arguments: [String]) -> Never {
+    package static func main(_ arguments: [String]) -> Never {
         guard arguments.count >= 6, arguments[4] == "--",
               let term = UInt64(arguments[0]), let kill = UInt64(arguments[1]), let sentAt = UInt64(arguments[2]), let grace = UInt64(arguments[3]) else {
             say("gantry: \(mode) is internal: \(mode) TERM_MS KILL_MS SENT_AT_NS GRACE_MS -- PROGRAM [ARGS...]")

@@ -1,10 +1,10 @@
 import Foundation
-public import GantryCore
+package import GantryCore
 
 /// Asks Alertmanager's API v2 for the alerts that block a deploy: active, not silenced, not
 /// inhibited, matching the gate's matchers (`GET /api/v2/alerts?…&filter=…`).
 extension LiveProber: AlertSource {
-    public func activeAlerts(_ gate: AlertGateConfig, url: String, timeout: Duration) async -> AlertQuery {
+    package func activeAlerts(_ gate: AlertGateConfig, url: String, timeout: Duration) async -> AlertQuery {
         let key = HTTPClients.Key(caFile: nil, insecure: false, followRedirects: false)
         switch await HTTPProbe(clients: http).fetch(url: gate.query(baseURL: url), key: key, timeout: timeout) {
         case .failure(let failure):

@@ -56,6 +56,11 @@ struct HTTPProbe {
         request.method = HTTPMethod(rawValue: method)
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         request.headers.add(name: "User-Agent", value: "gantry-health-check")
+        // A fresh connection per probe: a server that no longer accepts connections fails
+        // its check even while an old kept-alive one would still be answered, and a
+        // verification of a thousand hosts does not keep a thousand idle connections only to
+        // close them all when it ends.
+        request.headers.add(name: "Connection", value: "close")
         var key = key
         key.connectTimeout = timeout
         let client = await clients.client(for: key)

@@ -1,12 +1,12 @@
-public import Foundation
-public import GantryCore
-public import Logging
+package import Foundation
+package import GantryCore
+package import Logging
 
 /// Probes real services: the adapter behind the core's `Prober`.
 ///
 /// HTTP clients are shared per TLS setting and shut down when the scope of `withLiveProber`
 /// ends, so a verification of a thousand targets reuses connections and leaks none.
-public final class LiveProber: Prober {
+package final class LiveProber: Prober {
     let http: HTTPClients
     let commandRunner: any CommandRunner
     let processes: any ProcessControl
@@ -26,7 +26,7 @@ public final class LiveProber: Prober {
     ///   - commandRunner: runs `command` checks.
     ///   - processes: finds the tools a runner's `local` source requires.
     ///   - directory: the working directory of `command` checks (the config's directory).
-    public static func with<T>(
+    package static func with<T>(
         commandRunner: any CommandRunner, processes: any ProcessControl, directory: String,
         logger: Logger = Logger(label: "gantry.probes") { _ in SwiftLogNoOpLogHandler() },
         _ body: (LiveProber) async throws -> T
@@ -42,11 +42,20 @@ public final class LiveProber: Prober {
         }
     }
 
-    public func prometheusSamples(url: String, query: String, window: ClosedRange<Date>?, step: Duration, timeout: Duration) async -> Result<[PrometheusSample], QueryFailure> {
+    package func prometheusSamples(url: String, query: String, window: ClosedRange<Date>?, step: Duration, timeout: Duration) async -> Result<[PrometheusSample], QueryFailure> {
         await HTTPProbe(clients: http).prometheusSamples(url: url, query: query, window: window, step: step, timeout: timeout)
     }
 
-    public func probe(_ probe: ProbeConfig, timeout: Duration) async -> ProbeVerdict {
+    /// HTTP requests (and so the nginx and Prometheus probes) end at their deadline: the
+    /// client fails them itself, connection attempt included.
+    package func boundsItsOwnTime(_ probe: ProbeConfig) -> Bool {
+        switch probe {
+        case .http, .nginx, .prometheus: true
+        default: false
+        }
+    }
+
+    package func probe(_ probe: ProbeConfig, timeout: Duration) async -> ProbeVerdict {
         switch probe {
         case .http(let config):
             return await HTTPProbe(clients: http).run(config, timeout: timeout)
@@ -69,3 +78,4 @@ public final class LiveProber: Prober {
         }
     }
 }
+

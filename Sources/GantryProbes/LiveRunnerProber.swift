@@ -1,13 +1,13 @@
 import AsyncHTTPClient
 import Foundation
-public import GantryCore
+package import GantryCore
 import NIOCore
 import NIOHTTP1
 
 /// Asks Prometheus, a health endpoint, GitHub's API or the machine itself whether a runner
 /// can take a deploy.
 extension LiveProber: RunnerProber {
-    public func probe(_ source: RunnerSource, runner: RunnerConfig, isThisMachine: Bool, environment: [String: String]) async -> SourceVerdict {
+    package func probe(_ source: RunnerSource, runner: RunnerConfig, isThisMachine: Bool, environment: [String: String]) async -> SourceVerdict {
         switch source {
         case .prometheus(var config, let timeout):
             guard let url = try? Interpolation.expand(config.url, environment: environment) else {

@@ -1,5 +1,5 @@
-public import Foundation
-public import GantryCore
+package import Foundation
+package import GantryCore
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -10,11 +10,11 @@ import Darwin
 /// the paths in use, memory, pressure stall information, and the kernel's OOM-killer lines.
 /// Anything unreadable (no /proc/pressure, /dev/kmsg without privileges) is left out, never
 /// guessed.
-public enum MachineEvidence {
+package enum MachineEvidence {
     /// Kernel log lines that show the OOM killer at work.
     static let oomFragments = ["Out of memory: Killed process", "oom-kill:", "Memory cgroup out of memory", "invoked oom-killer"]
 
-    public static func read(paths: [String], kernelLog: String = "/dev/kmsg", now: Date = Date()) -> MachineFacts {
+    package static func read(paths: [String], kernelLog: String = "/dev/kmsg", now: Date = Date()) -> MachineFacts {
         var facts = MachineFacts()
         var seen = Set<String>()
         for path in paths where seen.insert(path).inserted {
@@ -74,15 +74,15 @@ public enum MachineEvidence {
     }
 
     /// Whether the kernel's log can be read here (root, or `kernel.dmesg_restrict=0`).
-    public static func kernelLogReadable(_ path: String = "/dev/kmsg") -> Bool {
+    package static func kernelLogReadable(_ path: String = "/dev/kmsg") -> Bool {
         access(path, R_OK) == 0
     }
 }
 
 /// Reads a GitHub Actions runner's `_diag` directory: its `Runner_*.log` and `Worker_*.log`
 /// files changed since `since`, oldest first.
-public enum RunnerLogReader {
-    public static func read(directory: String, since: Date) throws -> [RunnerLogFile] {
+package enum RunnerLogReader {
+    package static func read(directory: String, since: Date) throws -> [RunnerLogFile] {
         let manager = FileManager.default
         let names: [String]
         do {
@@ -104,6 +104,6 @@ public enum RunnerLogReader {
 }
 
 /// The runner's log directory could not be read.
-public struct RunnerLogError: Error, CustomStringConvertible {
-    public let description: String
+package struct RunnerLogError: Error, CustomStringConvertible {
+    package let description: String
 }

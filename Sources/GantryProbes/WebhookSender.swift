@@ -1,14 +1,14 @@
 import AsyncHTTPClient
 import Crypto
 import Foundation
-public import GantryCore
+package import GantryCore
 import NIOCore
 import NIOHTTP1
 
 /// Webhooks go out through the prober's HTTP clients (one per TLS setting, shut down with
 /// the prober), signed with HMAC-SHA256 over the exact body when a key is given.
 extension LiveProber: WebhookTransport {
-    public func post(url: String, body: String, headers: [String: String], signingKey: String?, timeout: Duration) async -> Result<WebhookResponse, QueryFailure> {
+    package func post(url: String, body: String, headers: [String: String], signingKey: String?, timeout: Duration) async -> Result<WebhookResponse, QueryFailure> {
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         for (name, value) in headers { request.headers.add(name: name, value: value) }

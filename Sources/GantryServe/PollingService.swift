@@ -1,20 +1,20 @@
-public import ServiceLifecycle
+import ServiceLifecycle
 
 /// Runs `work` now and then every `interval` until the service group shuts down. A poll in
 /// progress when SIGTERM arrives is cancelled, and the service returns normally, so a
 /// shutdown is clean rather than an error.
-public struct PollingService: Service {
-    public let name: String
+package struct PollingService: Service {
+    package let name: String
     let interval: Duration
     let work: @Sendable () async -> Void
 
-    public init(name: String, interval: Duration, work: @escaping @Sendable () async -> Void) {
+    package init(name: String, interval: Duration, work: @escaping @Sendable () async -> Void) {
         self.name = name
         self.interval = interval
         self.work = work
     }
 
-    public func run() async throws {
+    package func run() async throws {
         do {
             try await cancelWhenGracefulShutdown {
                 while !Task.isCancelled {

@@ -1,12 +1,12 @@
 import Foundation
-public import GantryCore
-public import GantryTelemetry
+package import GantryCore
+package import GantryTelemetry
 
 /// What `gantry serve` knows and shows: the latest read of the state store, its own polled
 /// runner and check verdicts (smoothed by hysteresis), and the three renderings served from
 /// them. Renderings are rebuilt on every update, not per request, so a scrape or a page load
 /// only copies bytes.
-public actor StatusBoard {
+package actor StatusBoard {
     let version: String
     let refresh: Int
     var hysteresis: HealthHysteresis
@@ -14,11 +14,11 @@ public actor StatusBoard {
     var live: [Observation] = []
     var storeError: String?
 
-    public private(set) var metrics: [UInt8] = []
-    public private(set) var statusJSON: [UInt8] = []
-    public private(set) var page: String = ""
+    package private(set) var metrics: [UInt8] = []
+    package private(set) var statusJSON: [UInt8] = []
+    package private(set) var page: String = ""
 
-    public init(initial: MonitoringState, version: String, downAfter: Int, upAfter: Int, refreshSeconds: Int) {
+    package init(initial: MonitoringState, version: String, downAfter: Int, upAfter: Int, refreshSeconds: Int) {
         self.version = version
         refresh = refreshSeconds
         hysteresis = HealthHysteresis(downAfter: downAfter, upAfter: upAfter)
@@ -28,26 +28,26 @@ public actor StatusBoard {
     }
 
     /// A new read of the state store.
-    public func update(_ state: MonitoringState) {
+    package func update(_ state: MonitoringState) {
         stored = state
         storeError = nil
         rerender()
     }
 
     /// The store could not be read; the last good read stays on show, with the reason.
-    public func storeFailed(_ reason: String) {
+    package func storeFailed(_ reason: String) {
         storeError = reason
         rerender()
     }
 
     /// Raw verdicts of one poll (runners, or one environment's checks).
-    public func observe(_ observations: [Observation]) {
+    package func observe(_ observations: [Observation]) {
         live = Observation.merge(live, hysteresis.smooth(observations))
         rerender()
     }
 
     /// The state as shown: the store's read with this process's fresher verdicts over it.
-    public var current: MonitoringState {
+    package var current: MonitoringState {
         var state = stored
         state.merge(live)
         return state

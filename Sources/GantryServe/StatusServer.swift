@@ -1,14 +1,14 @@
-public import GantryCore
-public import Hummingbird
+package import GantryCore
+package import Hummingbird
 import HummingbirdCore
-public import Logging
+package import Logging
 import ServiceLifecycle
 
 /// `gantry serve`: the HTTP routes over a `StatusBoard`, and the application that runs them
 /// with the polling loops under one service group (SIGTERM and SIGINT drain and stop it).
-public enum StatusServer {
+package enum StatusServer {
     /// The routes: `/healthz`, `/metrics`, `/api/v1/status` and the page at `/`.
-    public static func router(board: StatusBoard, token: String?) -> Router<BasicRequestContext> {
+    package static func router(board: StatusBoard, token: String?) -> Router<BasicRequestContext> {
         let router = Router()
         if let token { router.add(middleware: BearerTokenMiddleware(token: Array(token.utf8))) }
         router.get("/healthz") { _, _ in
@@ -39,7 +39,7 @@ public enum StatusServer {
 
     /// Serves until SIGTERM or SIGINT; `onListening` is told the bound address. Connections
     /// idle for `idleTimeout` are closed and at most `maxConnections` are open at once.
-    public static func run(
+    package static func run(
         board: StatusBoard, listen: ListenAddress, token: String?, idleTimeout: Duration, maxConnections: Int,
         pollers: [PollingService], logger: Logger, onListening: @escaping @Sendable (String) -> Void
     ) async throws {

@@ -1,13 +1,13 @@
-public import GantryCore
-public import Foundation
+package import GantryCore
+import Foundation
 
 /// Where the state lives, parsed from `state:` in the config, `--state` or `GANTRY_STATE`.
-public enum StoreLocation: Sendable, Hashable, CustomStringConvertible {
+package enum StoreLocation: Sendable, Hashable, CustomStringConvertible {
     case sqlite(path: String)
     case postgres(url: String)
 
     /// Parses `sqlite:PATH` (PATH relative to `directory`) or `postgres://…`.
-    public static func parse(_ text: String, relativeTo directory: String) throws(StoreError) -> StoreLocation {
+    package static func parse(_ text: String, relativeTo directory: String) throws(StoreError) -> StoreLocation {
         if text.hasPrefix("sqlite:") {
             var path = String(text.dropFirst("sqlite:".count))
             if path.hasPrefix("//") { path = String(path.dropFirst(2)) }
@@ -24,14 +24,14 @@ public enum StoreLocation: Sendable, Hashable, CustomStringConvertible {
 
     /// Whether state may already live here without opening anything: an SQLite file that
     /// exists, or any PostgreSQL database (a shared store is set up on purpose).
-    public var mayHoldState: Bool {
+    package var mayHoldState: Bool {
         switch self {
         case .sqlite(let path): FileManager.default.fileExists(atPath: path)
         case .postgres: true
         }
     }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .sqlite(let path): "sqlite:\(path)"
         case .postgres(let url): URLPassword.extract(from: url).map { url.replacingOccurrences(of: ":\($0)@", with: ":***@") } ?? url
@@ -48,7 +48,7 @@ public enum StoreLocation: Sendable, Hashable, CustomStringConvertible {
     /// Commands that only read never migrate: a newer gantry on someone's laptop running
     /// `gantry status` must not move the shared schema past the runners' binaries, which
     /// would then refuse every deploy.
-    public func open(create: Bool, migrate: Bool? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) async throws(StoreError) -> (any StateStore)? {
+    package func open(create: Bool, migrate: Bool? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) async throws(StoreError) -> (any StateStore)? {
         switch self {
         case .sqlite(let path):
             return try SQLiteStateStore.open(path: path, create: create)
@@ -64,7 +64,7 @@ public enum StoreLocation: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The PostgreSQL URL with its `${VAR}` references resolved.
-    public static func postgresURL(_ text: String, environment: [String: String]) throws(StoreError) -> PostgresURL {
+    package static func postgresURL(_ text: String, environment: [String: String]) throws(StoreError) -> PostgresURL {
         let expanded: String
         do {
             expanded = try Interpolation.expand(text, environment: environment)

@@ -1,13 +1,13 @@
 /// What each generated alert means, how to confirm it and what to do: the alert half of
 /// docs/runbooks.md, which `gantry monitoring runbook` renders with the reason codes.
-public struct AlertRunbook: Sendable, Hashable {
+package struct AlertRunbook: Sendable, Hashable {
     /// The alert's name; its runbook anchor is the name in lower case.
-    public let alert: String
-    public let means: String
-    public let confirm: String
-    public let action: String
+    package let alert: String
+    package let means: String
+    package let confirm: String
+    package let action: String
 
-    public static let all: [AlertRunbook] = [
+    package static let all: [AlertRunbook] = [
         AlertRunbook(
             alert: "GantryRunnerDown",
             means: "gantry judged one runner unhealthy for 2 minutes (`gantry_runner_up == 0`). Deploys still run: `gantry select-runner` fails over to the next runner by priority.",

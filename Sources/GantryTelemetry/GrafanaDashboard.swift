@@ -6,20 +6,20 @@ import Foundation
 /// `DS_PROMETHEUS` input, and file provisioning (which ignores `__inputs`) still works
 /// because every panel names its data source through the `datasource` template variable,
 /// which falls back to the default Prometheus. Panels sit on Grafana's 24-column grid.
-public enum GrafanaDashboard {
-    public static let uid = "gantry-deploys"
+package enum GrafanaDashboard {
+    package static let uid = "gantry-deploys"
 
     static var datasource: [String: Any] { ["type": "prometheus", "uid": "${datasource}"] }
     static let env = "environment=~\"$environment\""
 
     /// The dashboard as JSON text.
-    public static func render() -> String {
+    package static func render() -> String {
         let data = (try? JSONSerialization.data(withJSONObject: model(), options: [.prettyPrinted, .sortedKeys])) ?? Data()
         return String(decoding: data, as: UTF8.self) + "\n"
     }
 
     /// The dashboard model.
-    public static func model() -> [String: Any] {
+    package static func model() -> [String: Any] {
         [
             "__inputs": [[
                 "name": "DS_PROMETHEUS", "label": "Prometheus", "description": "The Prometheus that scrapes gantry serve or node_exporter's textfile collector",

@@ -1,11 +1,11 @@
-public import GantryCore
+package import GantryCore
 
 /// Keeps a polled verdict from flapping: a subject that is up is reported down only after
 /// `downAfter` failed polls in a row, and back up only after `upAfter` passed polls in a
 /// row. The first poll of a subject is reported as it is: there is nothing to smooth yet.
-public struct HealthHysteresis: Sendable {
-    public let downAfter: Int
-    public let upAfter: Int
+package struct HealthHysteresis: Sendable {
+    package let downAfter: Int
+    package let upAfter: Int
 
     struct Track: Sendable {
         var reportedUp: Bool
@@ -15,13 +15,13 @@ public struct HealthHysteresis: Sendable {
 
     private var tracks: [String: Track] = [:]
 
-    public init(downAfter: Int, upAfter: Int) {
+    package init(downAfter: Int, upAfter: Int) {
         self.downAfter = max(1, downAfter)
         self.upAfter = max(1, upAfter)
     }
 
     /// Feeds one poll's raw verdict and returns the verdict to report.
-    public mutating func observe(_ key: String, passed: Bool) -> Bool {
+    package mutating func observe(_ key: String, passed: Bool) -> Bool {
         guard var track = tracks[key] else {
             tracks[key] = Track(reportedUp: passed, failures: passed ? 0 : 1, successes: passed ? 1 : 0)
             return passed
@@ -40,7 +40,7 @@ public struct HealthHysteresis: Sendable {
     }
 
     /// Smooths a batch of observations; a held verdict says so in its message.
-    public mutating func smooth(_ observations: [Observation]) -> [Observation] {
+    package mutating func smooth(_ observations: [Observation]) -> [Observation] {
         observations.map { observation in
             let key = observation.key
             let reported = observe(key, passed: observation.healthy)

@@ -1,25 +1,25 @@
 /// The metric names of DESIGN.md section 5, in one place, so the code that emits them, the
 /// dashboard and the alert rules can never disagree on a name.
-public enum MetricName {
-    public static let deploymentsTotal = "gantry_deployments_total"
-    public static let deploymentDuration = "gantry_deployment_duration_seconds"
-    public static let deploymentInProgress = "gantry_deployment_in_progress"
-    public static let lastDeploymentTimestamp = "gantry_last_deployment_timestamp_seconds"
-    public static let releaseInfo = "gantry_release_info"
-    public static let rollbacksTotal = "gantry_rollbacks_total"
-    public static let failuresTotal = "gantry_failures_total"
-    public static let runnerUp = "gantry_runner_up"
-    public static let runnerProbeDuration = "gantry_runner_probe_duration_seconds"
-    public static let runnerFailoversTotal = "gantry_runner_failovers_total"
-    public static let checkUp = "gantry_check_up"
-    public static let checkDuration = "gantry_check_duration_seconds"
-    public static let lockHeld = "gantry_lock_held"
-    public static let lockWait = "gantry_lock_wait_seconds"
-    public static let rolloutBatch = "gantry_rollout_batch"
-    public static let buildInfo = "gantry_build_info"
+package enum MetricName {
+    package static let deploymentsTotal = "gantry_deployments_total"
+    package static let deploymentDuration = "gantry_deployment_duration_seconds"
+    package static let deploymentInProgress = "gantry_deployment_in_progress"
+    package static let lastDeploymentTimestamp = "gantry_last_deployment_timestamp_seconds"
+    package static let releaseInfo = "gantry_release_info"
+    package static let rollbacksTotal = "gantry_rollbacks_total"
+    package static let failuresTotal = "gantry_failures_total"
+    package static let runnerUp = "gantry_runner_up"
+    package static let runnerProbeDuration = "gantry_runner_probe_duration_seconds"
+    package static let runnerFailoversTotal = "gantry_runner_failovers_total"
+    package static let checkUp = "gantry_check_up"
+    package static let checkDuration = "gantry_check_duration_seconds"
+    package static let lockHeld = "gantry_lock_held"
+    package static let lockWait = "gantry_lock_wait_seconds"
+    package static let rolloutBatch = "gantry_rollout_batch"
+    package static let buildInfo = "gantry_build_info"
 
     /// The `# HELP` text of each metric: `promtool check metrics` wants one for every family.
-    public static let help: [String: String] = [
+    package static let help: [String: String] = [
         deploymentsTotal: "Deployments that ended, by environment and outcome.",
         deploymentDuration: "How long deployments took from start to outcome, by environment and outcome.",
         deploymentInProgress: "1 while a deployment of the environment holds its lease.",

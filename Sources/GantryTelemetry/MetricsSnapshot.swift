@@ -9,45 +9,45 @@ import GantryCore
 /// and a `gantry serve` reading the same store. Label values come from the config (environments,
 /// runners, checks) or from fixed sets (outcomes, rollback reasons); a release appears only
 /// in `gantry_release_info`, one series per environment.
-public struct MetricsSnapshot: Sendable, Equatable {
-    public struct Sample: Sendable, Equatable {
-        public var name: String
-        public var labels: [Label]
-        public var value: Double
+package struct MetricsSnapshot: Sendable, Equatable {
+    package struct Sample: Sendable, Equatable {
+        package var name: String
+        package var labels: [Label]
+        package var value: Double
     }
 
-    public struct Label: Sendable, Equatable {
-        public var name: String
-        public var value: String
+    package struct Label: Sendable, Equatable {
+        package var name: String
+        package var value: String
 
-        public init(_ name: String, _ value: String) {
+        package init(_ name: String, _ value: String) {
             self.name = name
             self.value = value
         }
     }
 
     /// One histogram series, already counted into `HistoryTotals.durationBuckets`.
-    public struct Histogram: Sendable, Equatable {
-        public var name: String
-        public var labels: [Label]
+    package struct Histogram: Sendable, Equatable {
+        package var name: String
+        package var labels: [Label]
         /// Observations per bucket, not cumulative, the last for those above every bound.
-        public var buckets: [Int]
-        public var sum: Duration
-        public var count: Int
+        package var buckets: [Int]
+        package var sum: Duration
+        package var count: Int
     }
 
-    public var counters: [Sample] = []
-    public var gauges: [Sample] = []
-    public var histograms: [Histogram] = []
+    package var counters: [Sample] = []
+    package var gauges: [Sample] = []
+    package var histograms: [Histogram] = []
 
     /// Why a rollback ran, a fixed set: `automatic` (a deploy rolled itself back) or
     /// `manual` (`gantry rollback`).
-    public enum RollbackReason: String, CaseIterable, Sendable {
+    package enum RollbackReason: String, CaseIterable, Sendable {
         case automatic
         case manual
     }
 
-    public init(_ state: MonitoringState, version: String) {
+    package init(_ state: MonitoringState, version: String) {
         gauges.append(Sample(name: MetricName.buildInfo, labels: [Label("version", version)], value: 1))
         let totals = state.totals
         for environment in state.environments {

@@ -1,25 +1,25 @@
-public import Foundation
-public import GantryCore
+package import Foundation
+package import GantryCore
 
 /// Everything the metrics, the status API and the status page show, read from the state
 /// store at one moment. Built the same way by a one-shot command (for its textfile) and by
 /// `gantry serve` (on every poll), so both tell the same story about deployments made by any
 /// process that shares the store.
-public struct MonitoringState: Sendable {
+package struct MonitoringState: Sendable {
     /// One configured environment and what the store knows about it.
-    public struct Environment: Sendable {
-        public var name: String
-        public var state: EnvironmentState
-        public var lease: Lease?
-        public var waiters: [LockWaiter]
+    package struct Environment: Sendable {
+        package var name: String
+        package var state: EnvironmentState
+        package var lease: Lease?
+        package var waiters: [LockWaiter]
         /// The check names of the config: the only label values `gantry_check_*` may carry.
-        public var checks: [String]
+        package var checks: [String]
         /// The newest deployments, newest first.
-        public var recent: [DeploymentRecord]
+        package var recent: [DeploymentRecord]
         /// The batch a running rollout is at, if one runs.
-        public var rollout: RolloutProgress?
+        package var rollout: RolloutProgress?
 
-        public init(name: String, state: EnvironmentState, lease: Lease?, waiters: [LockWaiter], checks: [String], recent: [DeploymentRecord]) {
+        package init(name: String, state: EnvironmentState, lease: Lease?, waiters: [LockWaiter], checks: [String], recent: [DeploymentRecord]) {
             self.name = name
             self.state = state
             self.lease = lease
@@ -29,18 +29,18 @@ public struct MonitoringState: Sendable {
         }
     }
 
-    public var now: Date
-    public var environments: [Environment]
+    package var now: Date
+    package var environments: [Environment]
     /// The configured runners' names: the only label values `gantry_runner_*` may carry.
-    public var runners: [String]
+    package var runners: [String]
     /// What the store counted about finished deployments (metrics read only these).
-    public var totals: HistoryTotals
-    public var observations: [Observation]
-    public var failoverCounts: [FailoverCount]
-    public var recentFailovers: [RunnerFailover]
+    package var totals: HistoryTotals
+    package var observations: [Observation]
+    package var failoverCounts: [FailoverCount]
+    package var recentFailovers: [RunnerFailover]
 
     /// `deployments` stand for a store's history (tests): their totals are counted here.
-    public init(
+    package init(
         now: Date, environments: [Environment], runners: [String], deployments: [DeploymentRecord] = [], totals: HistoryTotals? = nil,
         observations: [Observation] = [], failoverCounts: [FailoverCount] = [], recentFailovers: [RunnerFailover] = []
     ) {
@@ -55,7 +55,7 @@ public struct MonitoringState: Sendable {
 
     /// Reads the state of every configured environment. A missing store (nothing deployed
     /// yet) reads as empty.
-    public static func load(config: GantryConfig, store: (any StateStore)?, now: Date, recent: Int = 10) async throws(StoreError) -> MonitoringState {
+    package static func load(config: GantryConfig, store: (any StateStore)?, now: Date, recent: Int = 10) async throws(StoreError) -> MonitoringState {
         var environments: [Environment] = []
         for environment in config.environments {
             var view = Environment(
@@ -88,22 +88,22 @@ public struct MonitoringState: Sendable {
     }
 
     /// Adds fresher observations (a serve loop's own probes) over those from the store.
-    public mutating func merge(_ fresh: [Observation]) {
+    package mutating func merge(_ fresh: [Observation]) {
         observations = Observation.merge(observations, fresh)
     }
 
     /// The latest observation of a configured runner.
-    public func runner(_ name: String) -> Observation? {
+    package func runner(_ name: String) -> Observation? {
         observations.first { $0.subject == .runner && $0.name == name }
     }
 
     /// The latest observation of a configured check.
-    public func check(_ name: String, environment: String) -> Observation? {
+    package func check(_ name: String, environment: String) -> Observation? {
         observations.first { $0.subject == .check && $0.environment == environment && $0.name == name }
     }
 }
 
 extension Lease {
     /// Whether the lease still holds the environment at `now` (a hold by hand never expires).
-    public func isLive(at now: Date) -> Bool { expiresAt > now }
+    package func isLive(at now: Date) -> Bool { expiresAt > now }
 }

@@ -1,11 +1,11 @@
-public import Foundation
-public import GantryCore
+package import Foundation
+package import GantryCore
 
 /// Turns verdicts into the observations the store keeps: one per check (all its targets
 /// together) and one per runner.
-public enum Observations {
+package enum Observations {
     /// A check is up when it passed on every target; its duration is the slowest target's.
-    public static func checks(_ results: [CheckResult], environment: String, at: Date) -> [Observation] {
+    package static func checks(_ results: [CheckResult], environment: String, at: Date) -> [Observation] {
         var order: [String] = []
         var grouped: [String: [CheckResult]] = [:]
         for result in results {
@@ -29,7 +29,7 @@ public enum Observations {
     }
 
     /// A runner's verdict; its duration is its slowest source's.
-    public static func runners(_ health: [RunnerHealth], at: Date) -> [Observation] {
+    package static func runners(_ health: [RunnerHealth], at: Date) -> [Observation] {
         health.map { entry in
             Observation(
                 subject: .runner, name: entry.runner.name, healthy: entry.healthy,

@@ -7,8 +7,8 @@ import Prometheus
 /// fresh swift-prometheus registry, every family with its `# HELP`: each rendering starts from
 /// zero, so a series that is no longer true (an old release, a lock given back) disappears
 /// instead of lingering.
-public enum PrometheusExposition {
-    public static func render(_ snapshot: MetricsSnapshot) -> [UInt8] {
+package enum PrometheusExposition {
+    package static func render(_ snapshot: MetricsSnapshot) -> [UInt8] {
         let registry = PrometheusCollectorRegistry()
         let factory = PrometheusMetricsFactory(registry: registry)
         for sample in snapshot.counters {

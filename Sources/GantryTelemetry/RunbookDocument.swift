@@ -3,8 +3,8 @@ import GantryCore
 /// docs/runbooks.md, generated: one section per alert that `gantry monitoring alerts` emits
 /// and one per reason code of `ReasonCatalog`. Alerts link `<base>#<alert in lower case>`,
 /// `gantry diagnose` links `<base>#<code>`; both anchors are the headings' own.
-public enum RunbookDocument {
-    public static func markdown() -> String {
+package enum RunbookDocument {
+    package static func markdown() -> String {
         var text = """
             # Runbooks
 

@@ -3,12 +3,12 @@ import Foundation
 /// Writes metrics for node_exporter's textfile collector: to a temporary file in the same
 /// directory (its name does not end in `.prom`, so the collector ignores it), flushed to
 /// disk, then renamed over the target. A scrape sees the old file or the new one, never half.
-public enum TextfileWriter {
-    public struct Failure: Error, CustomStringConvertible {
-        public var description: String
+package enum TextfileWriter {
+    package struct Failure: Error, CustomStringConvertible {
+        package var description: String
     }
 
-    public static func write(_ bytes: [UInt8], to path: String) throws(Failure) {
+    package static func write(_ bytes: [UInt8], to path: String) throws(Failure) {
         let temporary = "\(path).\(getpid()).tmp"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw Failure(description: "cannot write \(temporary): \(String(cString: strerror(errno)))") }

@@ -7,20 +7,20 @@ import Darwin
 
 /// When to colour output: `auto` on a terminal without `NO_COLOR`, and on GitHub Actions,
 /// whose log viewer renders ANSI colour; `always`; `never`.
-public enum ColorMode: String, Sendable, Hashable, CaseIterable {
+package enum ColorMode: String, Sendable, Hashable, CaseIterable {
     case auto, always, never
 }
 
 /// Where text goes and how it may look: colour by `ColorMode`; GitHub Actions workflow
 /// commands only when `GITHUB_ACTIONS=true`.
-public struct ConsoleTraits: Sendable, Hashable {
-    public var isTerminal: Bool
-    public var color: Bool
-    public var githubActions: Bool
-    public var quiet: Bool
-    public var verbose: Bool
+package struct ConsoleTraits: Sendable, Hashable {
+    package var isTerminal: Bool
+    package var color: Bool
+    package var githubActions: Bool
+    package var quiet: Bool
+    package var verbose: Bool
 
-    public init(isTerminal: Bool, color: Bool, githubActions: Bool, quiet: Bool = false, verbose: Bool = false) {
+    package init(isTerminal: Bool, color: Bool, githubActions: Bool, quiet: Bool = false, verbose: Bool = false) {
         self.isTerminal = isTerminal
         self.color = color
         self.githubActions = githubActions
@@ -29,7 +29,7 @@ public struct ConsoleTraits: Sendable, Hashable {
     }
 
     /// Reads the traits of this process's standard output and environment.
-    public static func detect(environment: [String: String], quiet: Bool, verbose: Bool, color mode: ColorMode = .auto) -> ConsoleTraits {
+    package static func detect(environment: [String: String], quiet: Bool, verbose: Bool, color mode: ColorMode = .auto) -> ConsoleTraits {
         let terminal = isatty(STDOUT_FILENO) == 1 && environment["TERM"] != "dumb"
         let noColor = environment["NO_COLOR"].map { !$0.isEmpty } ?? false
         let githubActions = environment["GITHUB_ACTIONS"] == "true"
@@ -44,23 +44,23 @@ public struct ConsoleTraits: Sendable, Hashable {
 
 /// Serialized writes to standard output and standard error, so lines from concurrent tasks
 /// never interleave mid-line.
-public actor Console {
-    public nonisolated let traits: ConsoleTraits
+package actor Console {
+    package nonisolated let traits: ConsoleTraits
 
-    public init(traits: ConsoleTraits) {
+    package init(traits: ConsoleTraits) {
         self.traits = traits
     }
 
-    public func out(_ text: String) {
+    package func out(_ text: String) {
         Console.write(text, to: STDOUT_FILENO)
     }
 
-    public func err(_ text: String) {
+    package func err(_ text: String) {
         Console.write(text, to: STDERR_FILENO)
     }
 
     /// Writes without the actor hop, for the final lines of a process that is about to exit.
-    public nonisolated static func write(_ text: String, to descriptor: Int32) {
+    package nonisolated static func write(_ text: String, to descriptor: Int32) {
         var bytes = Array(text.utf8)
         var offset = 0
         while offset < bytes.count {
@@ -78,19 +78,19 @@ public actor Console {
 }
 
 /// ANSI styling that collapses to plain text when colour is off.
-public struct Style: Sendable {
-    public let enabled: Bool
+package struct Style: Sendable {
+    package let enabled: Bool
 
-    public init(enabled: Bool) {
+    package init(enabled: Bool) {
         self.enabled = enabled
     }
 
-    public func bold(_ text: String) -> String { wrap(text, "1") }
-    public func dim(_ text: String) -> String { wrap(text, "2") }
-    public func red(_ text: String) -> String { wrap(text, "31") }
-    public func green(_ text: String) -> String { wrap(text, "32") }
-    public func yellow(_ text: String) -> String { wrap(text, "33") }
-    public func cyan(_ text: String) -> String { wrap(text, "36") }
+    package func bold(_ text: String) -> String { wrap(text, "1") }
+    package func dim(_ text: String) -> String { wrap(text, "2") }
+    package func red(_ text: String) -> String { wrap(text, "31") }
+    package func green(_ text: String) -> String { wrap(text, "32") }
+    package func yellow(_ text: String) -> String { wrap(text, "33") }
+    package func cyan(_ text: String) -> String { wrap(text, "36") }
 
     private func wrap(_ text: String, _ code: String) -> String {
         enabled ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text

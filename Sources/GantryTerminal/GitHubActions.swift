@@ -2,22 +2,22 @@ import Foundation
 
 /// GitHub Actions workflow commands, escaped as the runner requires, so a reason or a
 /// command's output can never be read as a different command.
-public enum GitHubActions {
+package enum GitHubActions {
     /// Escapes the message part of a workflow command.
-    public static func escapeData(_ text: String) -> String {
+    package static func escapeData(_ text: String) -> String {
         text.replacingOccurrences(of: "%", with: "%25")
             .replacingOccurrences(of: "\r", with: "%0D")
             .replacingOccurrences(of: "\n", with: "%0A")
     }
 
     /// Escapes a property value (`title=…`) of a workflow command.
-    public static func escapeProperty(_ text: String) -> String {
+    package static func escapeProperty(_ text: String) -> String {
         escapeData(text).replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C")
     }
 
     /// `::add-mask::` lines for every secret value (and every line of a multi-line one).
     /// They must be printed before anything that could contain the values.
-    public static func maskCommands(for values: [String]) -> String {
+    package static func maskCommands(for values: [String]) -> String {
         var lines: [String] = []
         for value in values where !value.isEmpty {
             for line in value.split(separator: "\n") where !line.trimmingCharacters(in: .whitespaces).isEmpty {
@@ -27,34 +27,34 @@ public enum GitHubActions {
         return lines.joined()
     }
 
-    public static func error(_ message: String, title: String? = nil) -> String {
+    package static func error(_ message: String, title: String? = nil) -> String {
         let properties = title.map { " title=\(escapeProperty($0))" } ?? ""
         return "::error\(properties)::\(escapeData(message))\n"
     }
 
-    public static func warning(_ message: String, title: String? = nil) -> String {
+    package static func warning(_ message: String, title: String? = nil) -> String {
         let properties = title.map { " title=\(escapeProperty($0))" } ?? ""
         return "::warning\(properties)::\(escapeData(message))\n"
     }
 
-    public static func group(_ title: String) -> String { "::group::\(escapeData(title))\n" }
-    public static let endGroup = "::endgroup::\n"
+    package static func group(_ title: String) -> String { "::group::\(escapeData(title))\n" }
+    package static let endGroup = "::endgroup::\n"
 
     /// A fresh token for `::stop-commands::`; random, so the wrapped output cannot guess it
     /// and end the pause early.
-    public static func stopToken() -> String {
+    package static func stopToken() -> String {
         (0..<4).map { _ in String(UInt64.random(in: 0...UInt64.max), radix: 16) }.joined()
     }
 
-    public static func stopCommands(_ token: String) -> String { "::stop-commands::\(token)\n" }
-    public static func resumeCommands(_ token: String) -> String { "::\(token)::\n" }
+    package static func stopCommands(_ token: String) -> String { "::stop-commands::\(token)\n" }
+    package static func resumeCommands(_ token: String) -> String { "::\(token)::\n" }
 
     /// The step summary's size limit.
-    public static let summaryLimit = 1024 * 1024
+    package static let summaryLimit = 1024 * 1024
 
     /// Appends `markdown` to the file named by `GITHUB_STEP_SUMMARY`, trimmed so the file
     /// stays under GitHub's 1 MiB limit (a larger summary is dropped whole by the runner).
-    public static func appendSummary(_ markdown: String, path: String) throws {
+    package static func appendSummary(_ markdown: String, path: String) throws {
         let existing = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         let room = summaryLimit - existing - 256
         guard room > 0 else { return }

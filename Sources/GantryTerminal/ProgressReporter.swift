@@ -1,4 +1,4 @@
-public import GantryCore
+package import GantryCore
 
 /// Shows a deployment as it happens.
 ///
@@ -10,7 +10,7 @@ public import GantryCore
 /// token before gantry writes any command of its own (a group, an annotation), on every
 /// path: call `close()` before the outcome is printed. With `quiet`, only the command output
 /// is dropped from the terminal (it is still journaled).
-public actor ProgressReporter: DeploymentObserver {
+package actor ProgressReporter: DeploymentObserver {
     private let console: Console
     private let traits: ConsoleTraits
     private let style: Style
@@ -22,7 +22,7 @@ public actor ProgressReporter: DeploymentObserver {
     private var statusShown = false
 
     /// - Parameter toStandardError: send progress to stderr (when stdout carries JSON).
-    public init(console: Console, toStandardError: Bool = false) {
+    package init(console: Console, toStandardError: Bool = false) {
         self.console = console
         traits = console.traits
         style = Style(enabled: console.traits.color && !toStandardError)
@@ -31,7 +31,7 @@ public actor ProgressReporter: DeploymentObserver {
 
     private var interactive: Bool { traits.isTerminal && !traits.githubActions && !toStandardError }
 
-    public func observe(_ event: ProgressEvent) async {
+    package func observe(_ event: ProgressEvent) async {
         switch event {
         case .stepStarted(let step, let detail):
             await stepStarted(step, detail)
@@ -54,7 +54,7 @@ public actor ProgressReporter: DeploymentObserver {
 
     /// Resumes workflow commands and closes the open group: what must happen before gantry
     /// prints its outcome and annotations, whichever way the deployment ended.
-    public func close() async {
+    package func close() async {
         ticker?.cancel()
         ticker = nil
         await clearStatus()
@@ -161,7 +161,7 @@ public actor ProgressReporter: DeploymentObserver {
 
 extension String {
     /// The string padded with spaces to `length` characters (never cut).
-    public func padding(toLength length: Int) -> String {
+    package func padding(toLength length: Int) -> String {
         count >= length ? self : self + String(repeating: " ", count: length - count)
     }
 }

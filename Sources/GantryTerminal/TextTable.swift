@@ -1,16 +1,16 @@
 import Foundation
 
 /// A plain text table with aligned columns, for `history`, `status` and `show`.
-public struct TextTable: Sendable {
-    public var headers: [String]
-    public var rows: [[String]]
+package struct TextTable: Sendable {
+    package var headers: [String]
+    package var rows: [[String]]
 
-    public init(headers: [String], rows: [[String]] = []) {
+    package init(headers: [String], rows: [[String]] = []) {
         self.headers = headers
         self.rows = rows
     }
 
-    public func render(style: Style = Style(enabled: false)) -> String {
+    package func render(style: Style = Style(enabled: false)) -> String {
         let widths = headers.indices.map { column in
             ([headers[column]] + rows.map { column < $0.count ? $0[column] : "" }).map(\.count).max() ?? 0
         }
@@ -25,7 +25,7 @@ public struct TextTable: Sendable {
     }
 
     /// The same table as GitHub-flavoured Markdown.
-    public func markdown() -> String {
+    package func markdown() -> String {
         func escape(_ cell: String) -> String { cell.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ") }
         var text = "| " + headers.map(escape).joined(separator: " | ") + " |\n"
         text += "|" + headers.map { _ in " --- |" }.joined() + "\n"

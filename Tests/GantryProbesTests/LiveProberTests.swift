@@ -99,6 +99,21 @@ struct HTTPProbeTests {
     }
 }
 
+@Suite("http probe, request shape")
+struct HTTPRequestShapeTests {
+    @Test("each probe asks for a connection of its own (Connection: close): a server that accepts no new connections fails, however many old ones it keeps")
+    func freshConnection() async throws {
+        let peer = try LoopbackListener()
+        let request = Task.detached { peer.answerOnce("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok") }
+        let verdict = await probe(.http(HTTPProbeConfig(url: "http://127.0.0.1:\(peer.port)/health")), timeout: .seconds(5))
+        let received = await request.value.lowercased()
+        #expect(verdict.outcome == .pass, "\(verdict.message)")
+        #expect(received.hasPrefix("get /health http/1.1\r\n"), "\(received)")
+        #expect(received.contains("\r\nconnection: close\r\n"), "\(received)")
+        #expect(received.contains("\r\nuser-agent: gantry-health-check\r\n"), "\(received)")
+    }
+}
+
 @Suite("nginx stub_status probe", .enabled(if: TestServices.enabled("NGINX")))
 struct NginxProbeTests {
     @Test("stub_status is read and judged")

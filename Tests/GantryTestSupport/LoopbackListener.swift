@@ -7,11 +7,11 @@ import Glibc
 /// connections from its backlog and then nothing is ever said. Tests use it as a peer that
 /// accepts and never answers (only a timeout ends a probe of it), and, once closed, as a
 /// loopback port nothing listens on.
-public final class LoopbackListener: @unchecked Sendable {
-    public let port: Int
+package final class LoopbackListener: @unchecked Sendable {
+    package let port: Int
     private var descriptor: Int32
 
-    public init() throws {
+    package init() throws {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         self.descriptor = descriptor
         var address = sockaddr_in()
@@ -27,7 +27,25 @@ public final class LoopbackListener: @unchecked Sendable {
         port = Int(UInt16(bigEndian: address.sin_port))
     }
 
-    public func close() {
+    /// Accepts one connection, reads its request (up to the blank line), answers `reply`
+    /// and closes it; returns the request as received. Blocks: run it in a detached task.
+    package func answerOnce(_ reply: String) -> String {
+        let connection = accept(descriptor, nil, nil)
+        guard connection >= 0 else { return "" }
+        defer { Glibc.close(connection) }
+        var received: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while !String(decoding: received, as: UTF8.self).contains("\r\n\r\n") {
+            let count = read(connection, &buffer, buffer.count)
+            if count <= 0 { break }
+            received += buffer[0..<count]
+        }
+        let bytes = Array(reply.utf8)
+        _ = bytes.withUnsafeBytes { write(connection, $0.baseAddress, $0.count) }
+        return String(decoding: received, as: UTF8.self)
+    }
+
+    package func close() {
         if descriptor >= 0 { Glibc.close(descriptor) }
         descriptor = -1
     }
@@ -36,6 +54,6 @@ public final class LoopbackListener: @unchecked Sendable {
 }
 
 /// A loopback port nothing listens on (bound a moment ago, then closed).
-public func closedPort() throws -> Int {
+package func closedPort() throws -> Int {
     try LoopbackListener().port
 }

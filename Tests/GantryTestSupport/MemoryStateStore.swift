@@ -1,52 +1,52 @@
-public import Foundation
-public import GantryCore
+package import Foundation
+package import GantryCore
 
 /// A state store in memory with the same fencing and queue rules as the real ones, for
 /// engine tests that need no files or servers. It runs through the store contract suite
 /// beside SQLite and PostgreSQL, so it cannot drift from them unnoticed.
-public actor MemoryStateStore: StateStore {
-    public init() {}
+package actor MemoryStateStore: StateStore {
+    package init() {}
 
-    public private(set) var environments: [String: EnvironmentState] = [:]
-    public private(set) var records: [DeploymentID: DeploymentRecord] = [:]
-    public private(set) var journals: [DeploymentID: [JournalEntry]] = [:]
-    public private(set) var locks: [String: (lease: Lease, held: Bool)] = [:]
-    public private(set) var latest: [String: Observation] = [:]
-    public private(set) var failoverLog: [RunnerFailover] = []
+    package private(set) var environments: [String: EnvironmentState] = [:]
+    package private(set) var records: [DeploymentID: DeploymentRecord] = [:]
+    package private(set) var journals: [DeploymentID: [JournalEntry]] = [:]
+    package private(set) var locks: [String: (lease: Lease, held: Bool)] = [:]
+    package private(set) var latest: [String: Observation] = [:]
+    package private(set) var failoverLog: [RunnerFailover] = []
     /// Every deployment as first finished: what the totals count, pruning or not.
     private var counted: [DeploymentRecord] = []
     private var addedTotals = HistoryTotals()
     /// Notifications waiting or delivered, in enqueue order.
-    public private(set) var outbox: [OutboxItem] = []
+    package private(set) var outbox: [OutboxItem] = []
 
-    public func record(_ observations: [Observation]) throws(StoreError) {
+    package func record(_ observations: [Observation]) throws(StoreError) {
         for observation in observations {
             if let old = latest[observation.key], old.at > observation.at { continue }
             latest[observation.key] = observation
         }
     }
 
-    public func observations() throws(StoreError) -> [Observation] { latest.values.sorted { ($0.subject.rawValue, $0.environment, $0.name) < ($1.subject.rawValue, $1.environment, $1.name) } }
+    package func observations() throws(StoreError) -> [Observation] { latest.values.sorted { ($0.subject.rawValue, $0.environment, $0.name) < ($1.subject.rawValue, $1.environment, $1.name) } }
 
-    public func recordFailover(_ failover: RunnerFailover) throws(StoreError) { failoverLog.append(failover) }
+    package func recordFailover(_ failover: RunnerFailover) throws(StoreError) { failoverLog.append(failover) }
 
-    public func failoverCounts() throws(StoreError) -> [FailoverCount] {
+    package func failoverCounts() throws(StoreError) -> [FailoverCount] {
         Dictionary(grouping: failoverLog) { [$0.environment, $0.from, $0.to] }
             .map { FailoverCount(environment: $0.key[0], from: $0.key[1], to: $0.key[2], count: $0.value.count) }
             .sorted { ($0.environment, $0.from, $0.to) < ($1.environment, $1.from, $1.to) }
     }
 
-    public func failovers(limit: Int) throws(StoreError) -> [RunnerFailover] { Array(failoverLog.reversed().prefix(limit)) }
+    package func failovers(limit: Int) throws(StoreError) -> [RunnerFailover] { Array(failoverLog.reversed().prefix(limit)) }
 
-    public func environmentState(_ environment: String) throws(StoreError) -> EnvironmentState {
+    package func environmentState(_ environment: String) throws(StoreError) -> EnvironmentState {
         environments[environment] ?? EnvironmentState(name: environment)
     }
 
-    public func environmentStates() throws(StoreError) -> [EnvironmentState] { Array(environments.values) }
+    package func environmentStates() throws(StoreError) -> [EnvironmentState] { Array(environments.values) }
 
-    public private(set) var queue: [String: [LockWaiter]] = [:]
+    package private(set) var queue: [String: [LockWaiter]] = [:]
 
-    public func tryAcquireLock(_ request: LockRequest) throws(StoreError) -> LockAttempt {
+    package func tryAcquireLock(_ request: LockRequest) throws(StoreError) -> LockAttempt {
         let environment = request.environment
         if let existing = locks[environment], existing.held, existing.lease.expiresAt > request.now, existing.lease.token != request.breaking {
             return .held(existing.lease)
@@ -64,11 +64,11 @@ public actor MemoryStateStore: StateStore {
 
     /// Renewals to answer with an error first, as a database that is restarting would.
     private var failingRenewals = 0
-    public private(set) var renewals = 0
+    package private(set) var renewals = 0
 
-    public func failRenewals(_ count: Int) { failingRenewals = count }
+    package func failRenewals(_ count: Int) { failingRenewals = count }
 
-    public func renewLock(environment: String, token: FencingToken, ttl: Duration, now: Date) throws(StoreError) -> Lease? {
+    package func renewLock(environment: String, token: FencingToken, ttl: Duration, now: Date) throws(StoreError) -> Lease? {
         renewals += 1
         if failingRenewals > 0 {
             failingRenewals -= 1
@@ -80,35 +80,35 @@ public actor MemoryStateStore: StateStore {
         return lock.lease
     }
 
-    public func enqueue(_ waiter: LockWaiter, environment: String) throws(StoreError) {
+    package func enqueue(_ waiter: LockWaiter, environment: String) throws(StoreError) {
         queue[environment, default: []].removeAll { $0.deploymentID == waiter.deploymentID }
         queue[environment, default: []].append(waiter)
     }
 
-    public func heartbeat(environment: String, deploymentID: DeploymentID, now: Date) throws(StoreError) {
+    package func heartbeat(environment: String, deploymentID: DeploymentID, now: Date) throws(StoreError) {
         if let index = queue[environment]?.firstIndex(where: { $0.deploymentID == deploymentID }) { queue[environment]![index].heartbeatAt = now }
     }
 
-    public func dequeue(environment: String, deploymentID: DeploymentID) throws(StoreError) {
+    package func dequeue(environment: String, deploymentID: DeploymentID) throws(StoreError) {
         queue[environment]?.removeAll { $0.deploymentID == deploymentID }
     }
 
-    public func waiters(environment: String, liveSince: Date) throws(StoreError) -> [LockWaiter] {
+    package func waiters(environment: String, liveSince: Date) throws(StoreError) -> [LockWaiter] {
         (queue[environment] ?? []).filter { $0.heartbeatAt >= liveSince }
     }
 
-    public func unfinishedDeployments(environment: String, excluding: DeploymentID?) throws(StoreError) -> [DeploymentRecord] {
+    package func unfinishedDeployments(environment: String, excluding: DeploymentID?) throws(StoreError) -> [DeploymentRecord] {
         records.values.filter { $0.environment == environment && $0.outcome == nil && $0.id != excluding }.sorted { $0.id < $1.id }
     }
 
-    public func setFreeze(environment: String, freeze: EnvironmentState.Freeze?, at: Date) throws(StoreError) {
+    package func setFreeze(environment: String, freeze: EnvironmentState.Freeze?, at: Date) throws(StoreError) {
         var state = environments[environment] ?? EnvironmentState(name: environment)
         state.freeze = freeze
         if freeze == nil { state.breakerResetAt = at }
         environments[environment] = state
     }
 
-    public func holdLock(environment: String, token: FencingToken, reason: String) throws(StoreError) {
+    package func holdLock(environment: String, token: FencingToken, reason: String) throws(StoreError) {
         guard var lock = locks[environment], lock.held, lock.lease.token == token else { return }
         lock.lease.deploymentID = nil
         lock.lease.reason = reason
@@ -116,11 +116,11 @@ public actor MemoryStateStore: StateStore {
         locks[environment] = lock
     }
 
-    public func releaseLock(environment: String, token: FencingToken) throws(StoreError) {
+    package func releaseLock(environment: String, token: FencingToken) throws(StoreError) {
         if let existing = locks[environment], existing.lease.token == token { locks[environment] = (existing.lease, false) }
     }
 
-    public func lease(environment: String) throws(StoreError) -> Lease? {
+    package func lease(environment: String) throws(StoreError) -> Lease? {
         locks[environment].flatMap { $0.held ? $0.lease : nil }
     }
 
@@ -131,18 +131,18 @@ public actor MemoryStateStore: StateStore {
         }
     }
 
-    public func beginDeployment(_ record: DeploymentRecord, token: FencingToken?) throws(StoreError) {
+    package func beginDeployment(_ record: DeploymentRecord, token: FencingToken?) throws(StoreError) {
         try check(record.environment, token)
         records[record.id] = record
     }
 
-    public func append(_ event: JournalEvent, to id: DeploymentID, at: Date, token: FencingToken?) throws(StoreError) {
+    package func append(_ event: JournalEvent, to id: DeploymentID, at: Date, token: FencingToken?) throws(StoreError) {
         guard let record = records[id] else { throw StoreError(.notFound, "no \(id)") }
         try check(record.environment, token)
         journals[id, default: []].append(JournalEntry(sequence: (journals[id]?.count ?? 0) + 1, at: at, event: event))
     }
 
-    public func finishDeployment(_ id: DeploymentID, outcome: Outcome, reason: String?, code: ReasonCode?, at: Date, promote: Bool, token: FencingToken?) throws(StoreError) {
+    package func finishDeployment(_ id: DeploymentID, outcome: Outcome, reason: String?, code: ReasonCode?, at: Date, promote: Bool, token: FencingToken?) throws(StoreError) {
         guard var record = records[id] else { throw StoreError(.notFound, "no \(id)") }
         try check(record.environment, token)
         let first = record.outcome == nil
@@ -157,15 +157,15 @@ public actor MemoryStateStore: StateStore {
         }
     }
 
-    public func deployments(environment: String?, limit: Int, before: DeploymentID?) throws(StoreError) -> [DeploymentRecord] {
+    package func deployments(environment: String?, limit: Int, before: DeploymentID?) throws(StoreError) -> [DeploymentRecord] {
         Array(records.values.filter { (environment == nil || $0.environment == environment) && (before == nil || $0.id < before!) }.sorted { $0.id > $1.id }.prefix(limit))
     }
 
-    public func totals() throws(StoreError) -> HistoryTotals { HistoryTotals(records: counted).merging(addedTotals) }
+    package func totals() throws(StoreError) -> HistoryTotals { HistoryTotals(records: counted).merging(addedTotals) }
 
-    public func addToTotals(_ totals: HistoryTotals) throws(StoreError) { addedTotals = addedTotals.merging(totals) }
+    package func addToTotals(_ totals: HistoryTotals) throws(StoreError) { addedTotals = addedTotals.merging(totals) }
 
-    public func prune(finishedBefore: Date) throws(StoreError) -> Int {
+    package func prune(finishedBefore: Date) throws(StoreError) -> Int {
         let all = records.values.sorted { $0.id > $1.id }
         var kept = Set(environments.values.compactMap(\.currentDeploymentID))
         for environment in Set(all.map(\.environment)) {
@@ -182,7 +182,7 @@ public actor MemoryStateStore: StateStore {
         return doomed.count
     }
 
-    public func importDeployments(_ deployments: [StateExport.Deployment], current: Set<DeploymentID>) throws(StoreError) {
+    package func importDeployments(_ deployments: [StateExport.Deployment], current: Set<DeploymentID>) throws(StoreError) {
         for deployment in deployments {
             let record = deployment.record.imported
             records[record.id] = record
@@ -196,16 +196,16 @@ public actor MemoryStateStore: StateStore {
         }
     }
 
-    public func lastEffectiveDeployment(environment: String, excluding: DeploymentID?) throws(StoreError) -> DeploymentRecord? {
+    package func lastEffectiveDeployment(environment: String, excluding: DeploymentID?) throws(StoreError) -> DeploymentRecord? {
         try deployments(environment: environment, limit: .max, before: nil).first { $0.id != excluding && $0.outcome != .skipped && $0.outcome != .refused }
     }
 
-    public func deployment(_ id: DeploymentID) throws(StoreError) -> DeploymentRecord? { records[id] }
+    package func deployment(_ id: DeploymentID) throws(StoreError) -> DeploymentRecord? { records[id] }
 
-    public func journal(_ id: DeploymentID) throws(StoreError) -> [JournalEntry] { journals[id] ?? [] }
+    package func journal(_ id: DeploymentID) throws(StoreError) -> [JournalEntry] { journals[id] ?? [] }
 
     /// Lets a test take over a lease, as another process would after expiry.
-    public func stealLock(_ environment: String) {
+    package func stealLock(_ environment: String) {
         guard let existing = locks[environment] else { return }
         var lease = existing.lease
         lease.token = FencingToken(lease.token.value + 1)
@@ -215,11 +215,11 @@ public actor MemoryStateStore: StateStore {
 
 /// The outbox.
 extension MemoryStateStore {
-    public func enqueueNotifications(_ items: [OutboxItem]) throws(StoreError) {
+    package func enqueueNotifications(_ items: [OutboxItem]) throws(StoreError) {
         for item in items where !outbox.contains(where: { $0.key == item.key }) { outbox.append(item) }
     }
 
-    public func claimNotifications(dueAt now: Date, until: Date, limit: Int) throws(StoreError) -> [OutboxItem] {
+    package func claimNotifications(dueAt now: Date, until: Date, limit: Int) throws(StoreError) -> [OutboxItem] {
         var claimed: [OutboxItem] = []
         for index in outbox.indices where claimed.count < limit {
             let item = outbox[index]
@@ -231,12 +231,12 @@ extension MemoryStateStore {
         return claimed
     }
 
-    public func settleNotification(_ item: OutboxItem) throws(StoreError) {
+    package func settleNotification(_ item: OutboxItem) throws(StoreError) {
         guard let index = outbox.firstIndex(where: { $0.key == item.key }) else { return }
         outbox[index] = item
     }
 
-    public func notifications(of deployment: DeploymentID) throws(StoreError) -> [OutboxItem] {
+    package func notifications(of deployment: DeploymentID) throws(StoreError) -> [OutboxItem] {
         outbox.filter { $0.deploymentID == deployment }
     }
 }

@@ -1,26 +1,26 @@
 import Foundation
 
 /// One check against one target: what verification actually runs.
-public struct PlannedCheck: Sendable, Hashable {
-    public var check: CheckConfig
-    public var target: TargetHost?
+package struct PlannedCheck: Sendable, Hashable {
+    package var check: CheckConfig
+    package var target: TargetHost?
 }
 
 /// Runs an environment's checks: expands `{host}` checks to one probe per target, runs them
 /// concurrently up to a bound, retries each within its own deadline, and ends the whole
 /// verification at its deadline no matter what a probe does.
-public struct CheckRunner: Sendable {
+package struct CheckRunner: Sendable {
     let prober: any Prober
     let clock: any GantryClock
 
-    public init(prober: any Prober, clock: any GantryClock = SystemClock()) {
+    package init(prober: any Prober, clock: any GantryClock = SystemClock()) {
         self.prober = prober
         self.clock = clock
     }
 
     /// The checks to run, in order; a `{host}` check once per target. A check with
     /// `analysis:` is left out: it is judged only during a rollout's bakes.
-    public static func plan(_ checks: [CheckConfig], targets: [TargetHost]) -> [PlannedCheck] {
+    package static func plan(_ checks: [CheckConfig], targets: [TargetHost]) -> [PlannedCheck] {
         checks.filter { $0.analysis == nil }.flatMap { check in
             check.probe.usesHost && !targets.isEmpty
                 ? targets.map { PlannedCheck(check: check, target: $0) }
@@ -30,7 +30,7 @@ public struct CheckRunner: Sendable {
 
     /// Runs `checks` and returns one result per planned check, in plan order. `onResult` sees
     /// each result as it arrives. Messages are masked with `masker`.
-    public func run(
+    package func run(
         _ checks: [CheckConfig], targets: [TargetHost], environment: [String: String], masker: SecretMasker,
         concurrency: Int, deadline: Duration, onResult: @escaping @Sendable (CheckResult) async -> Void = { _ in }
     ) async -> [CheckResult] {
@@ -98,7 +98,7 @@ public struct CheckRunner: Sendable {
             attempts += 1
             let attemptStart = ContinuousClock.now
             let prober = prober
-            let verdict = await Deadline.run(timeout) { await prober.probe(probe, timeout: timeout) }
+            let verdict = (prober.boundsItsOwnTime(probe) ? await prober.probe(probe, timeout: timeout) : await Deadline.run(timeout) { await prober.probe(probe, timeout: timeout) })
                 ?? .fail(Task.isCancelled ? "stopped: verification's deadline passed" : "no answer within \(DurationText.format(timeout))")
             let latency = ContinuousClock.now - attemptStart
             let passed = verdict.outcome == .pass || (verdict.outcome == .noData && noDataPasses)

@@ -5,10 +5,10 @@ import Synchronization
 /// The work runs in its own task and is cancelled when the deadline passes or the caller is
 /// cancelled, but it is not awaited: a probe stuck in a DNS lookup or on a half-open
 /// connection that ignores cancellation cannot hold its caller past the deadline.
-public enum Deadline {
+package enum Deadline {
     /// The work's result, or nil when it did not finish within `timeout` or the calling task
     /// was cancelled first.
-    public static func run<T: Sendable>(_ timeout: Duration, _ work: @escaping @Sendable () async -> T) async -> T? {
+    package static func run<T: Sendable>(_ timeout: Duration, _ work: @escaping @Sendable () async -> T) async -> T? {
         let race = Race<T>()
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<T?, Never>) in
@@ -26,7 +26,7 @@ public enum Deadline {
 
     /// The work's result, or nil once `stop` returns first; the same guarantees as `run`,
     /// with an event instead of a timer.
-    public static func first<T: Sendable>(_ work: @escaping @Sendable () async -> T, or stop: @escaping @Sendable () async -> Void) async -> T? {
+    package static func first<T: Sendable>(_ work: @escaping @Sendable () async -> T, or stop: @escaping @Sendable () async -> Void) async -> T? {
         let race = Race<T>()
         return await withCheckedContinuation { (continuation: CheckedContinuation<T?, Never>) in
             race.install(continuation)

@@ -2,11 +2,11 @@ import Foundation
 
 /// Judges an HTTP answer against a check's expectations. Pure, so every branch is tested
 /// without a server.
-public enum HTTPExpectation {
+package enum HTTPExpectation {
     /// How many bytes of an unexpected body are quoted in the failure message.
-    public static let quotedBytes = 200
+    package static let quotedBytes = 200
 
-    public static func evaluate(status: Int, body: [UInt8], config: HTTPProbeConfig) -> ProbeVerdict {
+    package static func evaluate(status: Int, body: [UInt8], config: HTTPProbeConfig) -> ProbeVerdict {
         let statusOK = config.expectStatus.isEmpty ? (200...299).contains(status) : config.expectStatus.contains(status)
         guard statusOK else {
             let expected = config.expectStatus.isEmpty ? "2xx" : config.expectStatus.map(String.init).joined(separator: " or ")
@@ -42,7 +42,7 @@ public enum HTTPExpectation {
 
 /// A JSON document, decoded without Foundation's bridging so booleans and numbers keep
 /// their kinds on every platform.
-public indirect enum JSONValue: Decodable, Sendable, Hashable {
+package indirect enum JSONValue: Decodable, Sendable, Hashable {
     case bool(Bool)
     case number(Double)
     case string(String)
@@ -50,7 +50,7 @@ public indirect enum JSONValue: Decodable, Sendable, Hashable {
     case object([String: JSONValue])
     case null
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() { self = .null }
         else if let value = try? container.decode(Bool.self) { self = .bool(value) }
@@ -61,7 +61,7 @@ public indirect enum JSONValue: Decodable, Sendable, Hashable {
     }
 
     /// The value as text: strings bare, numbers without a needless `.0`, others as JSON-ish.
-    public var text: String {
+    package var text: String {
         switch self {
         case .bool(let value): value ? "true" : "false"
         case .number(let value): value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
@@ -75,8 +75,8 @@ public indirect enum JSONValue: Decodable, Sendable, Hashable {
 
 /// Dotted paths into JSON (`status`, `components.db.status`, `items.0.name`), values compared
 /// as text so YAML authors need not care about JSON types (`true`, `1`, `UP`).
-public enum JSONPath {
-    public static func lookup(_ path: String, in document: JSONValue) -> String? {
+package enum JSONPath {
+    package static func lookup(_ path: String, in document: JSONValue) -> String? {
         var current = document
         for component in path.split(separator: ".") {
             switch current {

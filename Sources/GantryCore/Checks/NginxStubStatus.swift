@@ -4,16 +4,16 @@
 ///     server accepts handled requests
 ///      16630948 16630948 31070465
 ///     Reading: 6 Writing: 179 Waiting: 106
-public struct NginxStubStatus: Sendable, Hashable {
-    public var active: Int
-    public var accepts: Int
-    public var handled: Int
-    public var requests: Int
-    public var reading: Int
-    public var writing: Int
-    public var waiting: Int
+package struct NginxStubStatus: Sendable, Hashable {
+    package var active: Int
+    package var accepts: Int
+    package var handled: Int
+    package var requests: Int
+    package var reading: Int
+    package var writing: Int
+    package var waiting: Int
 
-    public init(active: Int, accepts: Int, handled: Int, requests: Int, reading: Int, writing: Int, waiting: Int) {
+    package init(active: Int, accepts: Int, handled: Int, requests: Int, reading: Int, writing: Int, waiting: Int) {
         self.active = active
         self.accepts = accepts
         self.handled = handled
@@ -23,7 +23,7 @@ public struct NginxStubStatus: Sendable, Hashable {
         self.waiting = waiting
     }
 
-    public static func parse(_ text: String) -> NginxStubStatus? {
+    package static func parse(_ text: String) -> NginxStubStatus? {
         let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingWhitespace() }
         guard lines.count >= 4, lines[0].hasPrefix("Active connections:"),
               let active = Int(lines[0].dropFirst("Active connections:".count).trimmingWhitespace())
@@ -41,7 +41,7 @@ public struct NginxStubStatus: Sendable, Hashable {
     }
 
     /// Judges the page against a check's limits.
-    public func evaluate(_ config: NginxProbeConfig) -> ProbeVerdict {
+    package func evaluate(_ config: NginxProbeConfig) -> ProbeVerdict {
         let summary = "active \(active) (reading \(reading), writing \(writing), waiting \(waiting)), accepts \(accepts), handled \(handled), requests \(requests)"
         if let limit = config.maxActive, active > limit {
             return .fail("\(active) active connections, more than max_active \(limit); \(summary)")

@@ -1,33 +1,33 @@
 /// What preflight checks, from `preflight:` in the environment.
-public struct PreflightConfig: Sendable, Hashable {
+package struct PreflightConfig: Sendable, Hashable {
     /// Every target must accept a TCP connection on this port (its `ansible_port` wins).
-    public var reachablePort: Int?
+    package var reachablePort: Int?
     /// Programs that must be on PATH.
-    public var tools: [String] = []
+    package var tools: [String] = []
     /// Free space needed on the runner, in the config's directory.
-    public var minFreeDisk: SizeThreshold?
+    package var minFreeDisk: SizeThreshold?
     /// The limit of each reachability probe.
-    public var timeout: Duration = .seconds(3)
+    package var timeout: Duration = .seconds(3)
     /// A missing rollback command fails preflight instead of warning.
-    public var requireRollback = false
+    package var requireRollback = false
 
-    public init() {}
+    package init() {}
 }
 
 /// Fails fast, before anything changes: every check runs, every failure is listed.
 ///
 /// Secrets are reported by name only. Reachability probes all targets at once, each bounded
 /// by the preflight timeout, so a dead host costs one timeout, not one per host.
-public struct PreflightRunner: Sendable {
+package struct PreflightRunner: Sendable {
     let prober: any Prober
     let processes: any ProcessControl
 
-    public init(prober: any Prober, processes: any ProcessControl) {
+    package init(prober: any Prober, processes: any ProcessControl) {
         self.prober = prober
         self.processes = processes
     }
 
-    public func run(
+    package func run(
         environment: EnvironmentConfig, targets: [TargetHost], directory: String, processEnvironment: [String: String],
         lastGood: String?, onResult: @escaping @Sendable (CheckResult) async -> Void = { _ in }
     ) async -> [CheckResult] {

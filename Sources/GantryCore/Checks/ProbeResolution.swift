@@ -1,7 +1,7 @@
 /// Prepares a configured probe for one target: `{host}` substituted, `${VAR}` resolved.
 extension ProbeConfig {
     /// Whether any field of the probe mentions `{host}`, so it expands to one probe per target.
-    public var usesHost: Bool {
+    package var usesHost: Bool {
         fields.contains { $0.contains("{host}") }
     }
 
@@ -19,7 +19,7 @@ extension ProbeConfig {
     }
 
     /// The probe with `{host}` replaced by `host` and every `${VAR}` by its value.
-    public func resolved(host: String?, environment: [String: String]) throws(Interpolation.MissingVariable) -> ProbeConfig {
+    package func resolved(host: String?, environment: [String: String]) throws(Interpolation.MissingVariable) -> ProbeConfig {
         func fill(_ text: String) throws(Interpolation.MissingVariable) -> String {
             let substituted = host.map { text.replacingAll("{host}", with: $0) } ?? text
             return try Interpolation.expand(substituted, environment: environment)

@@ -2,10 +2,10 @@ import Foundation
 
 /// The answer of Prometheus' instant query API (`GET /api/v1/query`), reduced to what a
 /// check judges: the values of the samples.
-public enum PrometheusQueryResult {
+package enum PrometheusQueryResult {
     /// Why an answer could not be understood.
-    public struct Invalid: Error, Sendable, CustomStringConvertible {
-        public var description: String
+    package struct Invalid: Error, Sendable, CustomStringConvertible {
+        package var description: String
     }
 
     private struct Envelope: Decodable {
@@ -60,7 +60,7 @@ public enum PrometheusQueryResult {
     }
 
     /// The sample values, `(labels, value)`, of an instant-query answer.
-    public static func parse(_ body: [UInt8]) throws(Invalid) -> [(labels: [String: String], value: Double)] {
+    package static func parse(_ body: [UInt8]) throws(Invalid) -> [(labels: [String: String], value: Double)] {
         let envelope: Envelope
         do {
             envelope = try JSONDecoder().decode(Envelope.self, from: Data(body))
@@ -86,7 +86,7 @@ public enum PrometheusQueryResult {
     }
 
     /// Judges the samples: every sample must satisfy `min`/`max`/`equals`; none is `no_data`.
-    public static func evaluate(_ samples: [(labels: [String: String], value: Double)], config: PrometheusProbeConfig) -> ProbeVerdict {
+    package static func evaluate(_ samples: [(labels: [String: String], value: Double)], config: PrometheusProbeConfig) -> ProbeVerdict {
         guard !samples.isEmpty else {
             return .noData("the query returned nothing (no samples for \(config.query))")
         }

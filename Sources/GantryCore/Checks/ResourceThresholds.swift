@@ -1,7 +1,7 @@
 /// Judges free disk space and available memory against configured thresholds.
-public enum ResourceThresholds {
+package enum ResourceThresholds {
     /// `available` of `total` against `minimum` (absolute or percent).
-    public static func satisfies(available: UInt64, total: UInt64, minimum: SizeThreshold) -> Bool {
+    package static func satisfies(available: UInt64, total: UInt64, minimum: SizeThreshold) -> Bool {
         switch minimum {
         case .bytes(let bytes): available >= bytes
         case .percent(let percent): total == 0 ? false : Double(available) / Double(total) * 100 >= percent
@@ -12,7 +12,7 @@ public enum ResourceThresholds {
         total == 0 ? "?%" : "\((Double(available) / Double(total) * 1000).rounded() / 10)%"
     }
 
-    public static func evaluateDisk(path: String, freeBytes: UInt64, totalBytes: UInt64, freeInodes: UInt64, totalInodes: UInt64, config: DiskProbeConfig) -> ProbeVerdict {
+    package static func evaluateDisk(path: String, freeBytes: UInt64, totalBytes: UInt64, freeInodes: UInt64, totalInodes: UInt64, config: DiskProbeConfig) -> ProbeVerdict {
         let summary = "\(path): \(SizeThreshold.format(freeBytes)) free of \(SizeThreshold.format(totalBytes)) (\(percent(freeBytes, totalBytes)))"
         if let minimum = config.minFree, !satisfies(available: freeBytes, total: totalBytes, minimum: minimum) {
             return .fail("\(summary), below min_free \(minimum)")
@@ -27,7 +27,7 @@ public enum ResourceThresholds {
     }
 
     /// `MemTotal` and `MemAvailable` from the text of `/proc/meminfo`, in bytes.
-    public static func parseMeminfo(_ text: String) -> (total: UInt64, available: UInt64)? {
+    package static func parseMeminfo(_ text: String) -> (total: UInt64, available: UInt64)? {
         var total: UInt64?
         var available: UInt64?
         for line in text.split(separator: "\n") {
@@ -40,7 +40,7 @@ public enum ResourceThresholds {
         return (total, available)
     }
 
-    public static func evaluateMemory(total: UInt64, available: UInt64, config: MemoryProbeConfig) -> ProbeVerdict {
+    package static func evaluateMemory(total: UInt64, available: UInt64, config: MemoryProbeConfig) -> ProbeVerdict {
         let summary = "\(SizeThreshold.format(available)) available of \(SizeThreshold.format(total)) (\(percent(available, total)))"
         guard satisfies(available: available, total: total, minimum: config.minAvailable) else {
             return .fail("\(summary), below min_available \(config.minAvailable)")

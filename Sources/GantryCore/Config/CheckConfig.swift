@@ -1,26 +1,26 @@
 /// Retry and timing of a health check. Unset fields inherit from the environment's
 /// `check_defaults`, then from `CheckTiming.defaults`.
-public struct CheckTiming: Sendable, Hashable {
+package struct CheckTiming: Sendable, Hashable {
     /// The limit of one probe attempt.
-    public var timeout: Duration?
+    package var timeout: Duration?
     /// How many further attempts follow a failed one.
-    public var retries: Int?
+    package var retries: Int?
     /// The pause between attempts.
-    public var interval: Duration?
+    package var interval: Duration?
     /// A grace period after the deploy during which failures do not yet count.
-    public var startPeriod: Duration?
+    package var startPeriod: Duration?
 
-    public init(timeout: Duration? = nil, retries: Int? = nil, interval: Duration? = nil, startPeriod: Duration? = nil) {
+    package init(timeout: Duration? = nil, retries: Int? = nil, interval: Duration? = nil, startPeriod: Duration? = nil) {
         self.timeout = timeout
         self.retries = retries
         self.interval = interval
         self.startPeriod = startPeriod
     }
 
-    public static let defaults = CheckTiming(timeout: .seconds(5), retries: 3, interval: .seconds(2), startPeriod: .zero)
+    package static let defaults = CheckTiming(timeout: .seconds(5), retries: 3, interval: .seconds(2), startPeriod: .zero)
 
     /// These settings with every unset field taken from `fallback`.
-    public func merged(over fallback: CheckTiming) -> CheckTiming {
+    package func merged(over fallback: CheckTiming) -> CheckTiming {
         CheckTiming(
             timeout: timeout ?? fallback.timeout,
             retries: retries ?? fallback.retries,
@@ -31,15 +31,15 @@ public struct CheckTiming: Sendable, Hashable {
 }
 
 /// One named health check with exactly one probe kind.
-public struct CheckConfig: Sendable, Hashable {
-    public var name: String
-    public var probe: ProbeConfig
+package struct CheckConfig: Sendable, Hashable {
+    package var name: String
+    package var probe: ProbeConfig
     /// The check's own settings, already merged over the environment's defaults.
-    public var timing: CheckTiming
+    package var timing: CheckTiming
     /// `analysis:`: a `prometheus` check judged during a rollout's bakes, not after a deploy.
-    public var analysis: AnalysisConfig?
+    package var analysis: AnalysisConfig?
 
-    public init(name: String, probe: ProbeConfig, timing: CheckTiming, analysis: AnalysisConfig? = nil) {
+    package init(name: String, probe: ProbeConfig, timing: CheckTiming, analysis: AnalysisConfig? = nil) {
         self.analysis = analysis
         self.name = name
         self.probe = probe
@@ -48,7 +48,7 @@ public struct CheckConfig: Sendable, Hashable {
 }
 
 /// What a check probes, and how it judges the answer.
-public enum ProbeConfig: Sendable, Hashable {
+package enum ProbeConfig: Sendable, Hashable {
     case http(HTTPProbeConfig)
     case tcp(TCPProbeConfig)
     case postgres(PostgresProbeConfig)
@@ -60,7 +60,7 @@ public enum ProbeConfig: Sendable, Hashable {
     case prometheus(PrometheusProbeConfig)
 
     /// The YAML key of this kind.
-    public var kind: String {
+    package var kind: String {
         switch self {
         case .http: "http"
         case .tcp: "tcp"
@@ -74,91 +74,91 @@ public enum ProbeConfig: Sendable, Hashable {
         }
     }
 
-    public static let kinds = ["http", "tcp", "postgres", "redis", "nginx", "disk", "memory", "command", "prometheus"]
+    package static let kinds = ["http", "tcp", "postgres", "redis", "nginx", "disk", "memory", "command", "prometheus"]
 }
 
-public struct HTTPProbeConfig: Sendable, Hashable {
-    public var url: String
-    public var method: String = "GET"
-    public var expectStatus: [Int] = []
-    public var expectBody: String?
-    public var expectJSON: [String: String] = [:]
-    public var headers: [String: String] = [:]
-    public var caFile: String?
-    public var insecure: Bool = false
-    public var followRedirects: Bool = false
+package struct HTTPProbeConfig: Sendable, Hashable {
+    package var url: String
+    package var method: String = "GET"
+    package var expectStatus: [Int] = []
+    package var expectBody: String?
+    package var expectJSON: [String: String] = [:]
+    package var headers: [String: String] = [:]
+    package var caFile: String?
+    package var insecure: Bool = false
+    package var followRedirects: Bool = false
 
-    public init(url: String) { self.url = url }
+    package init(url: String) { self.url = url }
 }
 
-public struct TCPProbeConfig: Sendable, Hashable {
-    public var host: String
-    public var port: Int
+package struct TCPProbeConfig: Sendable, Hashable {
+    package var host: String
+    package var port: Int
 
-    public init(host: String, port: Int) {
+    package init(host: String, port: Int) {
         self.host = host
         self.port = port
     }
 }
 
-public struct PostgresProbeConfig: Sendable, Hashable {
-    public var url: String
-    public var query: String?
-    public var tls: Bool = false
+package struct PostgresProbeConfig: Sendable, Hashable {
+    package var url: String
+    package var query: String?
+    package var tls: Bool = false
 
-    public init(url: String) { self.url = url }
+    package init(url: String) { self.url = url }
 }
 
-public struct RedisProbeConfig: Sendable, Hashable {
-    public var host: String
-    public var port: Int = 6379
-    public var username: String?
-    public var password: String?
+package struct RedisProbeConfig: Sendable, Hashable {
+    package var host: String
+    package var port: Int = 6379
+    package var username: String?
+    package var password: String?
 
-    public init(host: String) { self.host = host }
+    package init(host: String) { self.host = host }
 }
 
-public struct NginxProbeConfig: Sendable, Hashable {
-    public var url: String
-    public var maxActive: Int?
-    public var failOnDropped: Bool = false
+package struct NginxProbeConfig: Sendable, Hashable {
+    package var url: String
+    package var maxActive: Int?
+    package var failOnDropped: Bool = false
 
-    public init(url: String) { self.url = url }
+    package init(url: String) { self.url = url }
 }
 
-public struct DiskProbeConfig: Sendable, Hashable {
-    public var path: String
-    public var minFree: SizeThreshold?
-    public var minFreeInodes: SizeThreshold?
+package struct DiskProbeConfig: Sendable, Hashable {
+    package var path: String
+    package var minFree: SizeThreshold?
+    package var minFreeInodes: SizeThreshold?
 
-    public init(path: String) { self.path = path }
+    package init(path: String) { self.path = path }
 }
 
-public struct MemoryProbeConfig: Sendable, Hashable {
-    public var minAvailable: SizeThreshold
+package struct MemoryProbeConfig: Sendable, Hashable {
+    package var minAvailable: SizeThreshold
 
-    public init(minAvailable: SizeThreshold) { self.minAvailable = minAvailable }
+    package init(minAvailable: SizeThreshold) { self.minAvailable = minAvailable }
 }
 
-public struct CommandProbeConfig: Sendable, Hashable {
-    public var command: CommandConfig
+package struct CommandProbeConfig: Sendable, Hashable {
+    package var command: CommandConfig
 
-    public init(command: CommandConfig) { self.command = command }
+    package init(command: CommandConfig) { self.command = command }
 }
 
-public struct PrometheusProbeConfig: Sendable, Hashable {
-    public enum NoData: String, Sendable, Hashable { case fail, pass }
+package struct PrometheusProbeConfig: Sendable, Hashable {
+    package enum NoData: String, Sendable, Hashable { case fail, pass }
 
-    public var url: String
-    public var query: String
-    public var min: Double?
-    public var max: Double?
-    public var equals: Double?
-    public var onNoData: NoData = .fail
+    package var url: String
+    package var query: String
+    package var min: Double?
+    package var max: Double?
+    package var equals: Double?
+    package var onNoData: NoData = .fail
     /// `compare:`: judge the canary against the baseline instead of `query` against limits.
-    public var compare: CompareConfig?
+    package var compare: CompareConfig?
 
-    public init(url: String, query: String) {
+    package init(url: String, query: String) {
         self.url = url
         self.query = query
     }

@@ -2,18 +2,18 @@ import Yams
 
 /// Turns the text of a `gantry.yml` into a `GantryConfig`, or into a `ConfigError` listing
 /// every problem with its line, column and key path. Pure: the caller reads the file.
-public enum ConfigParser {
-    public static let supportedVersion = 1
+package enum ConfigParser {
+    package static let supportedVersion = 1
 
     /// Parses `text`, read from `file`; relative paths will resolve against `directory`.
     /// The names under `environments:`, in file order, without validating anything else:
     /// what shell completion offers. Empty when the text is not YAML.
-    public static func environmentNames(text: String) -> [String] {
+    package static func environmentNames(text: String) -> [String] {
         guard let node = try? Yams.compose(yaml: text), let environments = node.mapping?["environments"]?.mapping else { return [] }
         return environments.keys.compactMap(\.string)
     }
 
-    public static func parse(text: String, file: String, directory: String) throws(ConfigError) -> GantryConfig {
+    package static func parse(text: String, file: String, directory: String) throws(ConfigError) -> GantryConfig {
         let reader = YAMLReader(file: file)
         let root: Node?
         do {
@@ -151,10 +151,10 @@ public enum ConfigParser {
 
 /// Environment names end up in metric labels, lock keys and file names, so they are kept
 /// to a safe alphabet.
-public enum EnvironmentName {
-    public static let rule = "use letters, digits, '.', '_' and '-', starting with a letter or digit, at most 63 characters"
+package enum EnvironmentName {
+    package static let rule = "use letters, digits, '.', '_' and '-', starting with a letter or digit, at most 63 characters"
 
-    public static func isValid(_ name: String) -> Bool {
+    package static func isValid(_ name: String) -> Bool {
         let scalars = Array(name.unicodeScalars)
         guard let first = scalars.first, scalars.count <= 63, isAlphanumeric(first) else { return false }
         return scalars.allSatisfy { isAlphanumeric($0) || $0 == "." || $0 == "_" || $0 == "-" }

@@ -5,11 +5,11 @@ import Foundation
 /// the parser stays the authority on what the schema cannot say (durations that must be
 /// positive, a lease of at least 3s, URLs that must start with a scheme after `${VAR}`
 /// expansion).
-public enum ConfigSchema {
+package enum ConfigSchema {
     /// Where `gantry init` points editors; `gantry schema` prints the same document.
-    public static let fileName = "gantry.schema.json"
+    package static let fileName = "gantry.schema.json"
 
-    public static func document() -> [String: Any] {
+    package static func document() -> [String: Any] {
         [
             "$schema": "https://json-schema.org/draft/2020-12/schema",
             "$id": "https://gantry.dev/schema/gantry-v1.json",
@@ -48,7 +48,7 @@ public enum ConfigSchema {
     }
 
     /// The document as JSON text, keys sorted so it diffs cleanly.
-    public static func json() -> String {
+    package static func json() -> String {
         let data = (try? JSONSerialization.data(withJSONObject: document(), options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self) + "\n"
     }

@@ -2,21 +2,21 @@
 /// connection string as one secret. Its form cannot be checked when the file is read, so it
 /// is checked when the value is: a bad value is a usage error (exit 2) that names the field
 /// and the variable and shows the value masked.
-public struct DeferredURL: Sendable, Hashable {
+package struct DeferredURL: Sendable, Hashable {
     /// Where it is written, for messages: `state`, `environments.production.checks[0].http.url`.
-    public var keyPath: String
-    public var variable: String
+    package var keyPath: String
+    package var variable: String
     /// What the value must start with: `postgres://`, `sqlite:`.
-    public var prefixes: [String]
+    package var prefixes: [String]
 
-    public init(keyPath: String, variable: String, prefixes: [String]) {
+    package init(keyPath: String, variable: String, prefixes: [String]) {
         self.keyPath = keyPath
         self.variable = variable
         self.prefixes = prefixes
     }
 
     /// The variable's name when `text` is exactly one `${NAME}` and nothing else.
-    public static func variable(in text: String) -> String? {
+    package static func variable(in text: String) -> String? {
         guard text.hasPrefix("${"), text.hasSuffix("}"), text.count > 3 else { return nil }
         let name = String(text.dropFirst(2).dropLast())
         return Interpolation.isValidName(name) ? name : nil
@@ -24,7 +24,7 @@ public struct DeferredURL: Sendable, Hashable {
 
     /// Why the value behind the variable is not a URL of the expected form, or nil when it
     /// is (or when the variable is not set: that is reported where it is used).
-    public func problem(environment: [String: String]) -> String? {
+    package func problem(environment: [String: String]) -> String? {
         guard let value = environment[variable] else { return nil }
         guard !prefixes.contains(where: { value.hasPrefix($0) }) else { return nil }
         let shown = value.isEmpty ? "an empty value" : "\(SecretMasker.mask) (\(value.count) characters)"
@@ -32,7 +32,7 @@ public struct DeferredURL: Sendable, Hashable {
     }
 
     /// Every problem among `urls`, for one usage error.
-    public static func problems(_ urls: [DeferredURL], environment: [String: String]) -> [String] {
+    package static func problems(_ urls: [DeferredURL], environment: [String: String]) -> [String] {
         urls.compactMap { $0.problem(environment: environment) }
     }
 }

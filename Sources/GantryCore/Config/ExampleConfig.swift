@@ -1,7 +1,7 @@
 /// The commented example `gantry init` writes. It must always pass `gantry validate`; a
 /// test holds it to that.
-public enum ExampleConfig {
-    public static let text = """
+package enum ExampleConfig {
+    package static let text = """
     # yaml-language-server: $schema=\(ConfigSchema.fileName)
     # gantry.yml: how Gantry deploys this project.
     # Durations are written with a unit (200ms, 30s, 5m, 1h); sizes as 512MiB, 2GiB or 10%.

@@ -3,27 +3,27 @@
 /// Values are kept as written (with `${VAR}` references unresolved) so that loading never
 /// needs a secret: `gantry validate` and `gantry status` work on a machine that holds none.
 /// References are resolved when a command or probe actually runs.
-public struct GantryConfig: Sendable {
+package struct GantryConfig: Sendable {
     /// URL fields written as one whole `${VAR}`, whose form is checked when the value is read.
-    public var deferredURLs: [DeferredURL] = []
+    package var deferredURLs: [DeferredURL] = []
     /// The schema version; only `1` exists.
-    public var version: Int
+    package var version: Int
     /// The path the configuration was read from, as given.
-    public var file: String
+    package var file: String
     /// The directory relative paths resolve against, and the working directory of commands.
-    public var directory: String
+    package var directory: String
     /// The state store URL as written: `sqlite:PATH` or `postgres://…`.
-    public var state: String
+    package var state: String
     /// Environments in the order the file lists them.
-    public var environments: [EnvironmentConfig]
+    package var environments: [EnvironmentConfig]
     /// The machines that can run deploys.
-    public var runners: [RunnerConfig] = []
+    package var runners: [RunnerConfig] = []
     /// Where one-shot commands write their metrics.
-    public var metrics = MetricsConfig()
+    package var metrics = MetricsConfig()
     /// How `gantry serve` listens and polls.
-    public var serve = ServeConfig()
+    package var serve = ServeConfig()
 
-    public init(version: Int, file: String, directory: String, state: String, environments: [EnvironmentConfig]) {
+    package init(version: Int, file: String, directory: String, state: String, environments: [EnvironmentConfig]) {
         self.version = version
         self.file = file
         self.directory = directory
@@ -32,64 +32,64 @@ public struct GantryConfig: Sendable {
     }
 
     /// The environment called `name`, if the file defines one.
-    public func environment(_ name: String) -> EnvironmentConfig? {
+    package func environment(_ name: String) -> EnvironmentConfig? {
         environments.first { $0.name == name }
     }
 
     /// The default state location when `state:` is absent: beside the configuration file.
-    public static let defaultState = "sqlite:.gantry/state.db"
+    package static let defaultState = "sqlite:.gantry/state.db"
 }
 
 /// One place to deploy: its commands, secrets and checks.
-public struct EnvironmentConfig: Sendable {
-    public var name: String
+package struct EnvironmentConfig: Sendable {
+    package var name: String
     /// An Ansible inventory path (relative to the config directory), passed as `{inventory}`.
-    public var inventory: String?
+    package var inventory: String?
     /// The hosts this environment deploys to, exported as `GANTRY_TARGETS`.
-    public var targets: [String]
+    package var targets: [String]
     /// Names of environment variables whose values are secrets: checked for presence, and
     /// masked wherever Gantry prints or stores text.
-    public var secrets: [String]
-    public var deploy: CommandConfig
-    public var rollback: CommandConfig?
-    public var checks: [CheckConfig]
-    public var checkDefaults: CheckTiming
+    package var secrets: [String]
+    package var deploy: CommandConfig
+    package var rollback: CommandConfig?
+    package var checks: [CheckConfig]
+    package var checkDefaults: CheckTiming
     /// The limit of a whole verification, whatever the checks do.
-    public var verifyTimeout: Duration
+    package var verifyTimeout: Duration
     /// How many probes run at once.
-    public var checkConcurrency: Int
+    package var checkConcurrency: Int
     /// What preflight checks before the deploy command runs.
-    public var preflight = PreflightConfig()
+    package var preflight = PreflightConfig()
     /// Times when deploys are refused.
-    public var freezeWindows: [FreezeWindow] = []
+    package var freezeWindows: [FreezeWindow] = []
     /// Refuse deploys after this many consecutive failed or rolled-back ones.
-    public var circuitBreaker: Int?
+    package var circuitBreaker: Int?
     /// After an automatic rollback, keep the environment locked by hand, with the failure as
     /// the reason, so the next push does not walk into the same failure.
-    public var lockAfterRollback = false
+    package var lockAfterRollback = false
     /// `protect.alertmanager`: the incident gate, if configured.
-    public var alertGate: AlertGateConfig?
+    package var alertGate: AlertGateConfig?
     /// `rollout:`: deploy the targets batch by batch; nil deploys them all at once.
-    public var rollout: RolloutConfig?
+    package var rollout: RolloutConfig?
     /// `notify:` of the top level and of the environment: who hears about its deployments.
-    public var notify: [WebhookConfig] = []
+    package var notify: [WebhookConfig] = []
     /// How long a lease lasts without renewal; the holder renews it every third of that.
-    public var lease: Duration
+    package var lease: Duration
     /// A waiting deployment gives up when a newer one queues behind it.
-    public var supersede: Bool
+    package var supersede: Bool
     /// Which deploy failures are retried, and when.
-    public var retry: RetryPolicy
+    package var retry: RetryPolicy
     /// After SIGINT/SIGTERM: roll back to the last good release (the default), or leave
     /// production as the interrupted command left it.
-    public var rollbackOnInterrupt: Bool
+    package var rollbackOnInterrupt: Bool
     /// Names of variables read through `${VAR}` anywhere in the environment (and into the
     /// state URL, `serve.token_env` and the runners' `token_env`), except those declared in
     /// `public_variables`; their values are masked like declared secrets.
-    public var credentialVariables: Set<String>
+    package var credentialVariables: Set<String>
     /// URLs as written in credential fields; their `user:password@` part is masked.
-    public var credentialURLs: [String]
+    package var credentialURLs: [String]
 
-    public init(
+    package init(
         name: String, inventory: String? = nil, targets: [String] = [], secrets: [String] = [],
         deploy: CommandConfig, rollback: CommandConfig? = nil, checks: [CheckConfig] = [],
         checkDefaults: CheckTiming = .defaults, verifyTimeout: Duration = EnvironmentConfig.defaultVerifyTimeout,
@@ -116,30 +116,30 @@ public struct EnvironmentConfig: Sendable {
         self.credentialURLs = credentialURLs
     }
 
-    public static let defaultVerifyTimeout: Duration = .seconds(300)
-    public static let defaultCheckConcurrency = 32
+    package static let defaultVerifyTimeout: Duration = .seconds(300)
+    package static let defaultCheckConcurrency = 32
 
     /// Every variable whose value must never be shown.
-    public var maskedVariables: Set<String> {
+    package var maskedVariables: Set<String> {
         credentialVariables.union(secrets)
     }
 }
 
 /// A command Gantry runs for the user: argv, never a shell line unless asked.
-public struct CommandConfig: Sendable, Hashable {
+package struct CommandConfig: Sendable, Hashable {
     /// The argument vector; element 0 is the program. With `shell: true` it holds one
     /// element, the script given to `/bin/sh -c`.
-    public var argv: [String]
+    package var argv: [String]
     /// Run through `/bin/sh -c`; placeholders are then shell-quoted.
-    public var shell: Bool
+    package var shell: Bool
     /// The limit of one attempt; then SIGTERM, `grace`, SIGKILL to the whole process group.
-    public var timeout: Duration
+    package var timeout: Duration
     /// How long a process gets between SIGTERM and SIGKILL.
-    public var grace: Duration
+    package var grace: Duration
     /// Extra environment variables for the command (values may use `${VAR}`).
-    public var environment: [String: String]
+    package var environment: [String: String]
 
-    public init(
+    package init(
         argv: [String], shell: Bool = false, timeout: Duration = CommandConfig.defaultTimeout,
         grace: Duration = CommandConfig.defaultGrace, environment: [String: String] = [:]
     ) {
@@ -150,6 +150,6 @@ public struct CommandConfig: Sendable, Hashable {
         self.environment = environment
     }
 
-    public static let defaultTimeout: Duration = .seconds(30 * 60)
-    public static let defaultGrace: Duration = .seconds(10)
+    package static let defaultTimeout: Duration = .seconds(30 * 60)
+    package static let defaultGrace: Duration = .seconds(10)
 }

@@ -1,6 +1,6 @@
 /// The path of a value inside the configuration, printed the way a person would write it:
 /// `environments.production.checks[2].http.url`.
-public struct ConfigKeyPath: Sendable, Hashable, CustomStringConvertible {
+package struct ConfigKeyPath: Sendable, Hashable, CustomStringConvertible {
     private enum Component: Sendable, Hashable {
         case key(String)
         case index(Int)
@@ -8,21 +8,21 @@ public struct ConfigKeyPath: Sendable, Hashable, CustomStringConvertible {
 
     private var components: [Component] = []
 
-    public static let root = ConfigKeyPath()
+    package static let root = ConfigKeyPath()
 
-    public func key(_ name: String) -> ConfigKeyPath {
+    package func key(_ name: String) -> ConfigKeyPath {
         var copy = self
         copy.components.append(.key(name))
         return copy
     }
 
-    public func index(_ position: Int) -> ConfigKeyPath {
+    package func index(_ position: Int) -> ConfigKeyPath {
         var copy = self
         copy.components.append(.index(position))
         return copy
     }
 
-    public var description: String {
+    package var description: String {
         var text = ""
         for component in components {
             switch component {

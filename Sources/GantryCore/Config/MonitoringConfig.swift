@@ -1,38 +1,38 @@
 /// Where one-shot commands leave their metrics: a file for node_exporter's textfile
 /// collector (written whole, then renamed into place).
-public struct MetricsConfig: Sendable, Hashable {
+package struct MetricsConfig: Sendable, Hashable {
     /// Absolute, or relative to the config directory; nil writes no textfile.
-    public var textfile: String?
+    package var textfile: String?
 
-    public init(textfile: String? = nil) {
+    package init(textfile: String? = nil) {
         self.textfile = textfile
     }
 }
 
 /// How `gantry serve` listens and polls.
-public struct ServeConfig: Sendable, Hashable {
+package struct ServeConfig: Sendable, Hashable {
     /// `host:port`; loopback by default, so exposing the page is a decision.
-    public var listen: String = "127.0.0.1:9464"
+    package var listen: String = "127.0.0.1:9464"
     /// The environment variable holding a bearer token every route but /healthz requires.
-    public var tokenEnv: String?
+    package var tokenEnv: String?
     /// How often runners are probed.
-    public var runnerInterval: Duration = .seconds(30)
+    package var runnerInterval: Duration = .seconds(30)
     /// How often each environment's checks run.
-    public var checkInterval: Duration = .seconds(60)
+    package var checkInterval: Duration = .seconds(60)
     /// How often the state store is read for deployments, locks and releases.
-    public var storeInterval: Duration = .seconds(5)
+    package var storeInterval: Duration = .seconds(5)
     /// Consecutive failed probes before a healthy runner or check is reported down.
-    public var unhealthyAfter: Int = 2
+    package var unhealthyAfter: Int = 2
     /// Consecutive passed probes before a down runner or check is reported up again.
-    public var healthyAfter: Int = 2
+    package var healthyAfter: Int = 2
     /// A connection that sends nothing for this long is closed, so idle sockets cannot pile up.
-    public var idleTimeout: Duration = .seconds(10)
+    package var idleTimeout: Duration = .seconds(10)
     /// At most this many connections at once; more wait in the listen backlog. `serve`
     /// raises its descriptor limit to fit and keeps the cap below it, so a flood of idle
     /// sockets can neither exhaust descriptors nor keep `/healthz` waiting.
-    public var maxConnections: Int = 4096
+    package var maxConnections: Int = 4096
     /// Refuse to start without a token (`token_env` set and non-empty).
-    public var requireToken = false
+    package var requireToken = false
 
-    public init() {}
+    package init() {}
 }

@@ -2,19 +2,19 @@ import Foundation
 
 /// The parts of a `postgres://user:password@host:port/database?sslmode=…` URL, as a check and
 /// the PostgreSQL state store take it. Parsing never echoes a password back in an error.
-public struct PostgresURL: Sendable, Hashable {
-    public var user: String
-    public var password: String?
-    public var host: String
-    public var port: Int
-    public var database: String?
-    public var sslMode: String?
+package struct PostgresURL: Sendable, Hashable {
+    package var user: String
+    package var password: String?
+    package var host: String
+    package var port: Int
+    package var database: String?
+    package var sslMode: String?
 
-    public struct Invalid: Error, Sendable {
-        public var message: String
+    package struct Invalid: Error, Sendable {
+        package var message: String
     }
 
-    public static func parse(_ text: String) throws(Invalid) -> PostgresURL {
+    package static func parse(_ text: String) throws(Invalid) -> PostgresURL {
         guard let components = URLComponents(string: text), ["postgres", "postgresql"].contains(components.scheme ?? ""),
               let host = components.host, !host.isEmpty
         else { throw Invalid(message: "'\(URLPassword.extract(from: text).map { text.replacingOccurrences(of: $0, with: "***") } ?? text)' is not a postgres://user@host/db URL") }

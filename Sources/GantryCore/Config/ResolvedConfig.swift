@@ -5,9 +5,9 @@ import Yams
 /// absolute against the config's directory, checks with their merged timing, and every value
 /// a secret could be in masked. What `gantry config ENV` prints, so "what does gantry
 /// actually do here" is answered without reading the parser.
-public enum ResolvedConfig {
+package enum ResolvedConfig {
     /// The environment as a tree of plain values (strings, numbers, booleans, lists, maps).
-    public static func tree(_ environment: EnvironmentConfig, in config: GantryConfig, masker: SecretMasker) -> [String: Any] {
+    package static func tree(_ environment: EnvironmentConfig, in config: GantryConfig, masker: SecretMasker) -> [String: Any] {
         var tree: [String: Any] = [
             "name": environment.name,
             "config_file": PathText.join(config.directory, String(config.file.split(separator: "/").last ?? Substring(config.file))),
@@ -48,7 +48,7 @@ public enum ResolvedConfig {
     /// values of `headers` and `env`, of keys naming a password, token or secret (but not
     /// the `*_env` keys that only name a variable), and passwords in URLs. For what leaves
     /// the machine (`gantry diagnose --bundle`).
-    public static func redacted(_ tree: Any, key: String = "") -> Any {
+    package static func redacted(_ tree: Any, key: String = "") -> Any {
         let lowered = key.lowercased()
         let credentialKey = ["password", "token", "secret", "passwd"].contains { lowered.contains($0) } && !lowered.hasSuffix("_env")
         switch tree {
@@ -74,7 +74,7 @@ public enum ResolvedConfig {
     }
 
     /// The tree as YAML, keys sorted.
-    public static func yaml(_ tree: [String: Any]) -> String {
+    package static func yaml(_ tree: [String: Any]) -> String {
         (try? Yams.dump(object: tree, width: -1, sortKeys: true)) ?? "\(tree)\n"
     }
 

@@ -1,29 +1,29 @@
-public import Foundation
+package import Foundation
 
 /// How a deployment ended, for the terminal, JSON and exit code.
-public struct DeploymentSummary: Sendable, Hashable, Codable {
-    public var id: DeploymentID
-    public var environment: String
-    public var release: String
-    public var outcome: Outcome
-    public var reason: String
+package struct DeploymentSummary: Sendable, Hashable, Codable {
+    package var id: DeploymentID
+    package var environment: String
+    package var release: String
+    package var outcome: Outcome
+    package var reason: String
     /// What the environment ran before, if anything.
-    public var previousRelease: String?
-    public var startedAt: Date
-    public var finishedAt: Date
-    public var attempts: Int
+    package var previousRelease: String?
+    package var startedAt: Date
+    package var finishedAt: Date
+    package var attempts: Int
     /// The release a rollback went back to, when one ran.
-    public var rolledBackTo: String?
+    package var rolledBackTo: String?
     /// Why it did not succeed, as a code; nil when it did (or was skipped).
-    public var reasonCode: ReasonCode?
+    package var reasonCode: ReasonCode?
 
-    public var duration: Duration {
+    package var duration: Duration {
         .milliseconds(Int64((finishedAt.timeIntervalSince(startedAt) * 1000).rounded()))
     }
 }
 
 /// Why the engine could not run a deployment to its end.
-public enum DeploymentError: Error, Sendable {
+package enum DeploymentError: Error, Sendable {
     /// A `${VAR}` the deploy command needs is not set; nothing was changed.
     case missingVariable(Interpolation.MissingVariable)
     /// The store failed. `changed` says whether a deploy or rollback command had started
@@ -34,7 +34,7 @@ public enum DeploymentError: Error, Sendable {
 
 /// Runs one deployment: performs the state machine's actions against the store, the command
 /// runner and the observer, and journals each side effect before it starts.
-public struct DeploymentEngine: Sendable {
+package struct DeploymentEngine: Sendable {
     let store: any StateStore
     let runner: any CommandRunner
     let prober: any Prober
@@ -52,9 +52,9 @@ public struct DeploymentEngine: Sendable {
     static let waiterHeartbeat: Duration = .seconds(1)
     /// How often a paused rollout looks for `gantry promote` or `gantry abort`.
     static let pausePollInterval: Duration = .milliseconds(500)
-    public static let waiterStaleness: Duration = .seconds(10)
+    package static let waiterStaleness: Duration = .seconds(10)
 
-    public init(
+    package init(
         store: any StateStore, runner: any CommandRunner, prober: any Prober, processes: any ProcessControl,
         observer: any DeploymentObserver = SilentObserver(),
         clock: any GantryClock = SystemClock(), random: @escaping @Sendable () -> UInt32 = { UInt32.random(in: 0...UInt32.max) },
@@ -71,7 +71,7 @@ public struct DeploymentEngine: Sendable {
         self.random = random
     }
 
-    public func run(_ request: DeploymentRequest) async throws(DeploymentError) -> DeploymentSummary {
+    package func run(_ request: DeploymentRequest) async throws(DeploymentError) -> DeploymentSummary {
         let startedAt = request.resume?.deployment.startedAt ?? clock.now()
         let id = request.resume?.deployment.id ?? DeploymentID.make(at: startedAt, random: random())
         let masker = request.masker

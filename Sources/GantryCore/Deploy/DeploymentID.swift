@@ -1,17 +1,17 @@
-public import Foundation
+package import Foundation
 
 /// A deployment's id: UTC time to the millisecond, then random hex, e.g.
 /// `20261129-031541.123-9f2c1a`. Ids sort by start time as plain strings, so `history`
 /// and the store need no separate ordering column, and they are safe in argv and URLs.
-public struct DeploymentID: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
-    public let rawValue: String
+package struct DeploymentID: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+    package let rawValue: String
 
-    public init(rawValue: String) {
+    package init(rawValue: String) {
         self.rawValue = rawValue
     }
 
     /// A new id for a deployment starting at `date`; `random` supplies the suffix.
-    public static func make(at date: Date, random: UInt32) -> DeploymentID {
+    package static func make(at date: Date, random: UInt32) -> DeploymentID {
         let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
         let parts = UTCDateParts(millisecondsSince1970: milliseconds)
         let suffix = String(random & 0xFF_FFFF, radix: 16)
@@ -20,21 +20,21 @@ public struct DeploymentID: Sendable, Hashable, Comparable, Codable, CustomStrin
     }
 
     /// Whether `text` has the shape of an id (checked before it reaches a query or a path).
-    public static func isWellFormed(_ text: String) -> Bool {
+    package static func isWellFormed(_ text: String) -> Bool {
         text.count <= 64 && !text.isEmpty && text.unicodeScalars.allSatisfy {
             ("0"..."9").contains($0) || ("a"..."f").contains($0) || $0 == "-" || $0 == "."
         }
     }
 
-    public var description: String { rawValue }
+    package var description: String { rawValue }
 
-    public static func < (lhs: DeploymentID, rhs: DeploymentID) -> Bool { lhs.rawValue < rhs.rawValue }
+    package static func < (lhs: DeploymentID, rhs: DeploymentID) -> Bool { lhs.rawValue < rhs.rawValue }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         rawValue = try decoder.singleValueContainer().decode(String.self)
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(rawValue)
     }
@@ -81,8 +81,8 @@ struct UTCDateParts {
 
 /// Timestamps as RFC 3339 UTC text (`2026-11-29T03:15:41.123Z`), the form used in JSON
 /// output and in the state store.
-public enum Timestamp {
-    public static func format(_ date: Date) -> String {
+package enum Timestamp {
+    package static func format(_ date: Date) -> String {
         let parts = UTCDateParts(millisecondsSince1970: Int64((date.timeIntervalSince1970 * 1000).rounded(.down)))
         return "\(pad(parts.year, 4))-\(pad(parts.month, 2))-\(pad(parts.day, 2))T"
             + "\(pad(parts.hour, 2)):\(pad(parts.minute, 2)):\(pad(parts.second, 2)).\(pad(parts.millisecond, 3))Z"

@@ -1,29 +1,29 @@
-public import Foundation
+package import Foundation
 
 /// What `gantry deploy` would do, step by step, computed without doing any of it.
-public struct DeploymentPlan: Sendable, Hashable, Codable {
-    public struct Item: Sendable, Hashable, Codable {
-        public var step: Step
+package struct DeploymentPlan: Sendable, Hashable, Codable {
+    package struct Item: Sendable, Hashable, Codable {
+        package var step: Step
         /// What the step would do, in a sentence (masked).
-        public var action: String
+        package var action: String
         /// The resolved, masked argv of a step that runs a command.
-        public var command: [String]?
-        public var timeout: String?
+        package var command: [String]?
+        package var timeout: String?
     }
 
-    public var environment: String
-    public var release: String
+    package var environment: String
+    package var release: String
     /// Whether the deploy would be skipped because the release is already live.
-    public var wouldSkip: Bool
-    public var items: [Item]
+    package var wouldSkip: Bool
+    package var items: [Item]
 }
 
 /// Builds a `DeploymentPlan` from the configuration and what the store says now.
-public enum DeploymentPlanner {
+package enum DeploymentPlanner {
     /// The deployment id placeholder used in plans; the real id is made when a deploy starts.
-    public static let planID = DeploymentID(rawValue: "<deployment-id>")
+    package static let planID = DeploymentID(rawValue: "<deployment-id>")
 
-    public static func plan(
+    package static func plan(
         _ request: DeploymentRequest, state: EnvironmentState, lastDeployment: DeploymentRecord?, lease: Lease?, now: Date
     ) throws(Interpolation.MissingVariable) -> DeploymentPlan {
         let invocation = try request.deployInvocation(for: planID)

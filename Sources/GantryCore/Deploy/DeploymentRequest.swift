@@ -1,30 +1,30 @@
 /// What to deploy, where, and on whose behalf.
-public struct DeploymentRequest: Sendable {
-    public var environment: EnvironmentConfig
-    public var release: Release
-    public var force: Bool
+package struct DeploymentRequest: Sendable {
+    package var environment: EnvironmentConfig
+    package var release: Release
+    package var force: Bool
     /// The config file's directory: relative paths resolve here and commands run here.
-    public var directory: String
-    public var origin: Origin
+    package var directory: String
+    package var origin: Origin
     /// The variables commands inherit and `${VAR}` reads.
-    public var processEnvironment: [String: String]
+    package var processEnvironment: [String: String]
     /// The hosts deployed to and checked: `targets:` resolved against the inventory.
-    public var targets: [TargetHost]
+    package var targets: [TargetHost]
     /// `.rollback` for `gantry rollback`: runs the rollback command for `release`.
-    public var kind: DeploymentRecord.Kind
+    package var kind: DeploymentRecord.Kind
     /// How long to wait for the environment's lock before giving up (`refused`).
-    public var lockWait: Duration
+    package var lockWait: Duration
     /// `--override --reason T`: deploy despite a freeze, a freeze window or an open circuit
     /// breaker; the reason is journaled.
-    public var override: String?
+    package var override: String?
     /// A refusal found before the engine ran (the runner gate's `runner_unfit`): the engine
     /// records a refused deployment with it and runs nothing.
-    public var refusal: Refusal?
+    package var refusal: Refusal?
     /// Set by `gantry promote` / `gantry abort` for a rollout another process left paused
     /// (`on_pause: exit`): the engine carries that deployment on instead of starting one.
-    public var resume: PausedRollout?
+    package var resume: PausedRollout?
 
-    public init(
+    package init(
         environment: EnvironmentConfig, release: Release, force: Bool, directory: String, origin: Origin,
         processEnvironment: [String: String], targets: [TargetHost]? = nil, kind: DeploymentRecord.Kind = .deploy,
         lockWait: Duration = .zero
@@ -44,7 +44,7 @@ public struct DeploymentRequest: Sendable {
     /// rollback command) resolved for deployment `id`, secrets masked in its display.
     /// Fails, before anything is changed, when a `${VAR}` it uses is not set.
     /// `hosts` narrows `{targets}` and `GANTRY_TARGETS` to one batch of a rollout.
-    public func deployInvocation(for id: DeploymentID, hosts: [TargetHost]? = nil) throws(Interpolation.MissingVariable) -> CommandInvocation {
+    package func deployInvocation(for id: DeploymentID, hosts: [TargetHost]? = nil) throws(Interpolation.MissingVariable) -> CommandInvocation {
         if kind == .rollback { return try rollbackInvocation(to: release.value, for: id) }
         return try CommandResolver.resolve(
             environment.deploy, values: placeholders(deploymentID: id, hosts: hosts), directory: directory,
@@ -56,7 +56,7 @@ public struct DeploymentRequest: Sendable {
     /// the target, `GANTRY_ROLLBACK_TO` names it too, and `GANTRY_FAILED_RELEASE` is the
     /// release being abandoned. `hosts` narrows `{targets}` and `GANTRY_TARGETS` to the hosts
     /// a rollout changed.
-    public func rollbackInvocation(to target: String, for id: DeploymentID, hosts: [TargetHost]? = nil) throws(Interpolation.MissingVariable) -> CommandInvocation {
+    package func rollbackInvocation(to target: String, for id: DeploymentID, hosts: [TargetHost]? = nil) throws(Interpolation.MissingVariable) -> CommandInvocation {
         let command = environment.rollback ?? environment.deploy
         var values = placeholders(deploymentID: id, hosts: hosts)
         values.release = target
@@ -69,7 +69,7 @@ public struct DeploymentRequest: Sendable {
     }
 
     /// The state machine's view of what this configuration allows.
-    public var policy: DeploymentStateMachine.Policy {
+    package var policy: DeploymentStateMachine.Policy {
         DeploymentStateMachine.Policy(
             retry: environment.retry, canRollBack: environment.rollback != nil,
             rollbackOnInterrupt: environment.rollbackOnInterrupt, kind: kind,
@@ -80,19 +80,19 @@ public struct DeploymentRequest: Sendable {
 
     /// The targets in the order they are deployed: the batches of `rollout:` for a deploy,
     /// or one batch of every target (a rollback, a recovery, or no `rollout:`).
-    public var batches: [[TargetHost]] {
+    package var batches: [[TargetHost]] {
         guard kind == .deploy, let rollout = environment.rollout, targets.count > 1 else { return [targets] }
         return rollout.split(targets)
     }
 
     /// Hides the values of this environment's secrets.
-    public var masker: SecretMasker {
+    package var masker: SecretMasker {
         SecretMasker.forEnvironment(environment, processEnvironment: processEnvironment)
     }
 
     /// Values for `{release}`, `{environment}`, `{inventory}`, `{deployment_id}` and
     /// `{targets}` (`hosts`, or every target).
-    public func placeholders(deploymentID: DeploymentID, hosts: [TargetHost]? = nil) -> PlaceholderValues {
+    package func placeholders(deploymentID: DeploymentID, hosts: [TargetHost]? = nil) -> PlaceholderValues {
         PlaceholderValues(
             release: release.value, environment: environment.name,
             inventory: environment.inventory.map { PathText.join(directory, $0) } ?? "",

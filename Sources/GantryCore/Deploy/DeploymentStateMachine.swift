@@ -5,9 +5,9 @@
 /// without processes or databases, and the engine stays a loop that does what it is told.
 ///
 /// The invariant it keeps: only a release that passed verification is promoted to current.
-public struct DeploymentStateMachine: Sendable {
+package struct DeploymentStateMachine: Sendable {
     /// Where a deployment is; each state's handler below documents what it can move to.
-    public enum State: Sendable, Hashable {
+    package enum State: Sendable, Hashable {
         case waitingForLock
         case deciding
         case preflight
@@ -23,7 +23,7 @@ public struct DeploymentStateMachine: Sendable {
         case finished(Outcome)
     }
 
-    public enum Event: Sendable, Hashable {
+    package enum Event: Sendable, Hashable {
         case lockAcquired
         case lockHeld(Lease)
         /// What the store says the environment runs and how its last real deployment ended.
@@ -50,7 +50,7 @@ public struct DeploymentStateMachine: Sendable {
         case aborted(String, ReasonCode)
     }
 
-    public enum Action: Sendable, Hashable {
+    package enum Action: Sendable, Hashable {
         /// Record a deployment that changes nothing and ends `refused`.
         case refuse(reason: String)
         /// Read the environment's state, then send `stateRead`.
@@ -78,22 +78,22 @@ public struct DeploymentStateMachine: Sendable {
     }
 
     /// What the configuration allows this deployment to do.
-    public struct Policy: Sendable, Hashable {
-        public var retry: RetryPolicy
+    package struct Policy: Sendable, Hashable {
+        package var retry: RetryPolicy
         /// A rollback command is configured.
-        public var canRollBack: Bool
-        public var rollbackOnInterrupt: Bool
+        package var canRollBack: Bool
+        package var rollbackOnInterrupt: Bool
         /// `.rollback` for `gantry rollback`: its command is the rollback command, and a failure
         /// has nothing further to fall back on.
-        public var kind: DeploymentRecord.Kind
+        package var kind: DeploymentRecord.Kind
         /// How many batches the rollout has (1 without `rollout:`).
-        public var batches: Int
+        package var batches: Int
         /// How long each batch but the last bakes after it passed its checks.
-        public var bake: Duration
+        package var bake: Duration
         /// How long a pause waits for a decision before it aborts.
-        public var pauseTimeout: Duration
+        package var pauseTimeout: Duration
 
-        public init(
+        package init(
             retry: RetryPolicy = .none, canRollBack: Bool = false, rollbackOnInterrupt: Bool = true, kind: DeploymentRecord.Kind = .deploy,
             batches: Int = 1, bake: Duration = .zero, pauseTimeout: Duration = RolloutConfig.defaultPauseTimeout
         ) {
@@ -107,33 +107,33 @@ public struct DeploymentStateMachine: Sendable {
         }
     }
 
-    public let release: String
-    public let force: Bool
-    public let policy: Policy
+    package let release: String
+    package let force: Bool
+    package let policy: Policy
     /// Draws the jitter of retry waits; injected so tests are repeatable.
     var random: @Sendable () -> Double
-    public private(set) var state: State = .waitingForLock
+    package private(set) var state: State = .waitingForLock
     /// The release to fall back to, read from the store.
-    public private(set) var lastGood: String?
+    package private(set) var lastGood: String?
     /// Why the deployment is being rolled back.
     private var failure: String?
     /// The code of the first failure: what went wrong before any rollback.
-    public private(set) var causeCode: ReasonCode?
+    package private(set) var causeCode: ReasonCode?
     /// The code of the outcome, when it is not a success: the cause, or what then stopped
     /// the way back (`rollback_failed`, `no_rollback_path`).
-    public private(set) var reasonCode: ReasonCode?
+    package private(set) var reasonCode: ReasonCode?
     private var interrupted = false
     private var rollbackTarget: String?
     /// The batch being deployed or checked, from 1.
-    public private(set) var batch = 1
+    package private(set) var batch = 1
     /// How many batches' hosts a deploy command may have changed: what a rollback must undo.
-    public private(set) var changedBatches = 0
+    package private(set) var changedBatches = 0
     /// How many checks the last verification ran: what a promote after a pause reports.
     private var lastChecked = 0
     /// The pause came before the batch's bake (an alert right after its checks).
     private var pausedBeforeBake = false
 
-    public init(release: String, force: Bool, policy: Policy = Policy(), random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) {
+    package init(release: String, force: Bool, policy: Policy = Policy(), random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) {
         self.release = release
         self.force = force
         self.policy = policy
@@ -146,7 +146,7 @@ public struct DeploymentStateMachine: Sendable {
     /// other event as unexpected (no `default:`), so a new event or state cannot slip through
     /// unhandled. An unexpected event changes nothing and comes back as `.unexpected`, which
     /// the engine asserts on in debug builds and journals in release ones.
-    public mutating func handle(_ event: Event) -> Action {
+    package mutating func handle(_ event: Event) -> Action {
         if case .stoppedAtOnce(let changed) = event { return stopAtOnce(changed: changed) }
         switch state {
         case .waitingForLock: return waitingForLock(event)
@@ -366,14 +366,14 @@ public struct DeploymentStateMachine: Sendable {
 
     /// The deploying process leaves the paused rollout to `gantry promote` or `gantry abort`
     /// (`on_pause: exit`): this run ends here, the deployment unfinished.
-    public mutating func detach() {
+    package mutating func detach() {
         state = .finished(.paused)
     }
 
     /// Carries on a rollout another process left paused after batch `batch` (`on_pause:
     /// exit`): with `abort`, rolls back the hosts of its batches; otherwise deploys the next
     /// batch (or finishes, when none is left).
-    public mutating func resume(afterBatch batch: Int, lastGood: String?, abort: (String, ReasonCode)?, checked: Int = 0) -> Action {
+    package mutating func resume(afterBatch batch: Int, lastGood: String?, abort: (String, ReasonCode)?, checked: Int = 0) -> Action {
         self.batch = batch
         changedBatches = batch
         lastChecked = checked
@@ -508,13 +508,13 @@ public struct DeploymentStateMachine: Sendable {
         return "release \(release) is already live (deployed by \(last.id)); use --force to deploy it again"
     }
 
-    public var outcome: Outcome? {
+    package var outcome: Outcome? {
         if case .finished(let outcome) = state { return outcome }
         return nil
     }
 
     /// The release a rollback was started for, if one was.
-    public var rolledBackTo: String? {
+    package var rolledBackTo: String? {
         switch state {
         case .rollingBack(let target), .verifyingRollback(let target): return target
         default: return rollbackTarget
@@ -522,7 +522,7 @@ public struct DeploymentStateMachine: Sendable {
     }
 
     /// The step the current verification belongs to.
-    public var verificationStep: Step {
+    package var verificationStep: Step {
         if case .verifyingRollback = state { return .verifyRollback }
         return .verify
     }

@@ -5,7 +5,7 @@ import Synchronization
 /// starts nothing new (no rollback, no verification), abandons checks still running, records
 /// `interrupted` with what it knows and releases the lease; the CLI has already killed the
 /// command's process group.
-public final class Escalation: Sendable {
+package final class Escalation: Sendable {
     private struct State {
         var raised = false
         var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
@@ -14,11 +14,11 @@ public final class Escalation: Sendable {
 
     private let state = Mutex(State())
 
-    public init() {}
+    package init() {}
 
-    public var isRaised: Bool { state.withLock { $0.raised } }
+    package var isRaised: Bool { state.withLock { $0.raised } }
 
-    public func raise() {
+    package func raise() {
         let waiters: [CheckedContinuation<Void, Never>] = state.withLock { state in
             guard !state.raised else { return [] }
             state.raised = true
@@ -30,7 +30,7 @@ public final class Escalation: Sendable {
     }
 
     /// Returns once raised, or when the calling task is cancelled.
-    public func wait() async {
+    package func wait() async {
         let key = state.withLock { state -> Int in
             state.next += 1
             return state.next
@@ -51,7 +51,7 @@ public final class Escalation: Sendable {
 
     /// The work's result, or nil when the escalation comes first (the work is then
     /// cancelled and not awaited).
-    public func unlessRaised<T: Sendable>(_ work: @escaping @Sendable () async -> T) async -> T? {
+    package func unlessRaised<T: Sendable>(_ work: @escaping @Sendable () async -> T) async -> T? {
         if isRaised { return nil }
         return await Deadline.first(work, or: { await self.wait() })
     }

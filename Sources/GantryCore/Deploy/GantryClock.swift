@@ -1,4 +1,4 @@
-public import Foundation
+package import Foundation
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -6,7 +6,7 @@ import Darwin
 #endif
 
 /// Time, injected so that timestamps, durations and waits are testable without sleeping.
-public protocol GantryClock: Sendable {
+package protocol GantryClock: Sendable {
     func now() -> Date
     /// Waits `duration`; throws `CancellationError` when the task is cancelled.
     func sleep(for duration: Duration) async throws
@@ -16,21 +16,21 @@ public protocol GantryClock: Sendable {
 }
 
 extension GantryClock {
-    public func monotonicNanoseconds() -> UInt64 { MachineClock.nanoseconds() }
+    package func monotonicNanoseconds() -> UInt64 { MachineClock.nanoseconds() }
 }
 
 /// The machine's clock.
-public struct SystemClock: GantryClock {
-    public init() {}
-    public func now() -> Date { Date() }
-    public func sleep(for duration: Duration) async throws { try await Task.sleep(for: duration) }
+package struct SystemClock: GantryClock {
+    package init() {}
+    package func now() -> Date { Date() }
+    package func sleep(for duration: Duration) async throws { try await Task.sleep(for: duration) }
 }
 
 /// The clock every process on the machine shares: `CLOCK_BOOTTIME` on Linux, which keeps
 /// counting while the machine is suspended, so a guard whose machine slept past a lease's
 /// expiry sees its deadline passed the moment it wakes.
-public enum MachineClock {
-    public static func nanoseconds() -> UInt64 {
+package enum MachineClock {
+    package static func nanoseconds() -> UInt64 {
         var spec = timespec()
         #if os(Linux)
         clock_gettime(CLOCK_BOOTTIME, &spec)

@@ -1,5 +1,5 @@
 /// How a deployment ended. Every run of `gantry deploy` ends in exactly one of these.
-public enum Outcome: String, Sendable, Hashable, Codable, CaseIterable {
+package enum Outcome: String, Sendable, Hashable, Codable, CaseIterable {
     /// The new release runs and is recorded as current and last good.
     case succeeded
     /// The release was already live; nothing ran.
@@ -19,7 +19,7 @@ public enum Outcome: String, Sendable, Hashable, Codable, CaseIterable {
 
     /// The process exit code DESIGN.md fixes for this outcome. `interrupted` depends on the
     /// signal (130 for SIGINT, 143 for SIGTERM); see `ExitStatus.interrupted(by:)`.
-    public var exitCode: Int32 {
+    package var exitCode: Int32 {
         switch self {
         case .succeeded, .skipped: 0
         case .rolledBack: 1
@@ -32,7 +32,7 @@ public enum Outcome: String, Sendable, Hashable, Codable, CaseIterable {
 
     /// Outcomes that say something about what production runs (as opposed to `skipped` and
     /// `refused`, which changed nothing).
-    public var changedProduction: Bool {
+    package var changedProduction: Bool {
         switch self {
         case .succeeded, .rolledBack, .failed, .interrupted, .paused: true
         case .skipped, .refused: false
@@ -41,15 +41,15 @@ public enum Outcome: String, Sendable, Hashable, Codable, CaseIterable {
 }
 
 /// Exit codes of the `gantry` command (DESIGN.md section 3), in one place.
-public enum ExitStatus {
-    public static let success: Int32 = 0
-    public static let restored: Int32 = 1
-    public static let usage: Int32 = 2
-    public static let refused: Int32 = 3
-    public static let needsPerson: Int32 = 4
+package enum ExitStatus {
+    package static let success: Int32 = 0
+    package static let restored: Int32 = 1
+    package static let usage: Int32 = 2
+    package static let refused: Int32 = 3
+    package static let needsPerson: Int32 = 4
     /// A rollout left paused for `gantry promote` or `gantry abort` (`on_pause: exit`).
-    public static let paused: Int32 = 5
+    package static let paused: Int32 = 5
 
     /// 128 + the signal number, as shells report it.
-    public static func interrupted(by signal: Int32) -> Int32 { 128 + signal }
+    package static func interrupted(by signal: Int32) -> Int32 { 128 + signal }
 }

@@ -1,37 +1,37 @@
 /// What the journal of a deployment that never finished says may have happened: recovery is
 /// a function of the journal, because every side effect was journaled before it started.
-public struct RecoveryAnalysis: Sendable, Hashable {
+package struct RecoveryAnalysis: Sendable, Hashable {
     /// The last step the journal names.
-    public var lastStep: String?
+    package var lastStep: String?
     /// A deploy or rollback command started, so hosts may have changed.
-    public var mayHaveChanged = false
+    package var mayHaveChanged = false
     /// The process group of a command that started and never finished: possibly an orphan
     /// still working on production.
-    public var runningGroup: Int32?
+    package var runningGroup: Int32?
     /// The start time of that group's leader, when it was journaled.
-    public var runningGroupStart: UInt64?
+    package var runningGroupStart: UInt64?
     /// A command started and its end was never journaled (its process id may not have been
     /// journaled either, if gantry died right after spawning it).
-    public var commandRunning = false
+    package var commandRunning = false
     /// The deployment decided its outcome but died before recording it.
-    public var decidedOutcome: Outcome?
-    public var decidedReason: String?
-    public var decidedCode: ReasonCode?
+    package var decidedOutcome: Outcome?
+    package var decidedReason: String?
+    package var decidedCode: ReasonCode?
     /// It was promoting its release when it died (verification had passed).
-    public var promoting = false
+    package var promoting = false
     /// It recorded `interrupted` after a second interruption stopped it without rolling
     /// back, while a command may have changed production.
-    public var leftUnrestored = false
+    package var leftUnrestored = false
     /// During a rollout: the hosts of every batch that started (the only ones the release
     /// may have reached), and how far it got (`batch` of `batches`). Nil without a rollout.
-    public var rolloutHosts: [String]?
-    public var rolloutBatch: Int?
-    public var rolloutBatches: Int?
+    package var rolloutHosts: [String]?
+    package var rolloutBatch: Int?
+    package var rolloutBatches: Int?
     /// It left its rollout paused (`on_pause: exit`) and nobody decided before its lease ran
     /// out: an abort by timeout, not a crash.
-    public var leftPaused = false
+    package var leftPaused = false
 
-    public static func analyze(_ journal: [JournalEntry]) -> RecoveryAnalysis {
+    package static func analyze(_ journal: [JournalEntry]) -> RecoveryAnalysis {
         var analysis = RecoveryAnalysis()
         for entry in journal {
             let event = entry.event

@@ -1,23 +1,23 @@
 /// A release string that is safe to pass anywhere: into argv, a shell (quoted), a file name,
 /// a metric label. Validated once at the edge, so nothing deeper can receive `1.0;rm -rf /`.
-public struct Release: Sendable, Hashable, Comparable, CustomStringConvertible, Codable {
-    public let value: String
+package struct Release: Sendable, Hashable, Comparable, CustomStringConvertible, Codable {
+    package let value: String
 
     /// Why a string is not a release.
-    public struct Invalid: Error, Sendable, CustomStringConvertible {
-        public var text: String
-        public var description: String {
+    package struct Invalid: Error, Sendable, CustomStringConvertible {
+        package var text: String
+        package var description: String {
             "'\(text)' is not a valid release: use 1 to 128 characters of letters, digits, '.', '_', '+' and '-', starting with a letter or digit"
         }
     }
 
-    public init(_ text: String) throws(Invalid) {
+    package init(_ text: String) throws(Invalid) {
         guard Release.isValid(text) else { throw Invalid(text: text) }
         value = text
     }
 
     /// `^[A-Za-z0-9][A-Za-z0-9._+-]{0,127}$`
-    public static func isValid(_ text: String) -> Bool {
+    package static func isValid(_ text: String) -> Bool {
         let scalars = Array(text.unicodeScalars)
         guard let first = scalars.first, scalars.count <= 128, isAlphanumeric(first) else { return false }
         return scalars.allSatisfy { isAlphanumeric($0) || $0 == "." || $0 == "_" || $0 == "+" || $0 == "-" }
@@ -27,18 +27,18 @@ public struct Release: Sendable, Hashable, Comparable, CustomStringConvertible, 
         ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
     }
 
-    public var description: String { value }
+    package var description: String { value }
 
-    public static func < (lhs: Release, rhs: Release) -> Bool { lhs.value < rhs.value }
+    package static func < (lhs: Release, rhs: Release) -> Bool { lhs.value < rhs.value }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         do { try self.init(text) } catch {
             throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.description))
         }
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(value)
     }

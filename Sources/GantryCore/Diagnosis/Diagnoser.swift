@@ -1,25 +1,25 @@
-public import Foundation
+package import Foundation
 
 /// Everything `gantry diagnose` looks at for one deployment, gathered by adapters.
-public struct DiagnosisInput: Sendable {
-    public var record: DeploymentRecord
-    public var journal: [JournalEntry]
-    public var runnerLogs: [RunnerLogFile] = []
-    public var machine: MachineFacts?
+package struct DiagnosisInput: Sendable {
+    package var record: DeploymentRecord
+    package var journal: [JournalEntry]
+    package var runnerLogs: [RunnerLogFile] = []
+    package var machine: MachineFacts?
     /// The environment's lease and queue now.
-    public var lease: Lease?
-    public var waiters: [LockWaiter] = []
+    package var lease: Lease?
+    package var waiters: [LockWaiter] = []
     /// The store's latest runner and check verdicts.
-    public var observations: [Observation] = []
+    package var observations: [Observation] = []
     /// The lease's holder is a dead process on this machine: only then is `unlock --force` safe.
-    public var holderProvablyDead = false
-    public var lastGood: String?
+    package var holderProvablyDead = false
+    package var lastGood: String?
     /// Masks what was not masked when it was written (runner and kernel logs).
-    public var masker: SecretMasker
+    package var masker: SecretMasker
     /// When the diagnosis runs (the end of the window of a deployment that never finished).
-    public var now: Date
+    package var now: Date
 
-    public init(record: DeploymentRecord, journal: [JournalEntry], masker: SecretMasker, now: Date) {
+    package init(record: DeploymentRecord, journal: [JournalEntry], masker: SecretMasker, now: Date) {
         self.record = record
         self.journal = journal
         self.masker = masker
@@ -31,7 +31,7 @@ public struct DiagnosisInput: Sendable {
 /// store into a ranked list of findings: the recorded reason code is the starting point, and
 /// every source that names a more precise cause (a `fatal:` line, an OOM kill, a runner that
 /// lost its session) adds a finding with its evidence. Pure: the same input, the same answer.
-public enum Diagnoser {
+package enum Diagnoser {
     /// Two findings closer than this are reported as a tie, with the probe that separates them.
     static let tieMargin = 0.1
     /// Evidence lines kept per finding.
@@ -40,7 +40,7 @@ public enum Diagnoser {
     /// Absolute paths named by the command output's "No space left on device" lines
     /// (`dd: error writing '/srv/releases/app.bin': …`), so the machine's evidence includes
     /// the filesystem that actually filled up.
-    public static func pathsOutOfSpace(_ journal: [JournalEntry]) -> [String] {
+    package static func pathsOutOfSpace(_ journal: [JournalEntry]) -> [String] {
         var paths: [String] = []
         for entry in journal where entry.event.kind == .output {
             guard let message = entry.event.message, message.contains("No space left on device") else { continue }
@@ -54,7 +54,7 @@ public enum Diagnoser {
         return Array(paths.prefix(8))
     }
 
-    public static func diagnose(_ input: DiagnosisInput) -> [Finding] {
+    package static func diagnose(_ input: DiagnosisInput) -> [Finding] {
         let record = input.record
         if record.outcome == .succeeded || record.outcome == .skipped { return [] }
         var board = Board(input: input)

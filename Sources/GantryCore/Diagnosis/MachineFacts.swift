@@ -1,17 +1,17 @@
-public import Foundation
+package import Foundation
 
 /// What the machine gantry runs on looked like when it was diagnosed: free space and inodes
 /// of the paths in use, memory, pressure stall information, and the kernel's OOM-killer lines.
 /// Read by an adapter (`MachineEvidence`); judged here.
-public struct MachineFacts: Sendable, Hashable {
-    public struct Space: Sendable, Hashable {
-        public var path: String
-        public var freeBytes: UInt64
-        public var totalBytes: UInt64
-        public var freeInodes: UInt64
-        public var totalInodes: UInt64
+package struct MachineFacts: Sendable, Hashable {
+    package struct Space: Sendable, Hashable {
+        package var path: String
+        package var freeBytes: UInt64
+        package var totalBytes: UInt64
+        package var freeInodes: UInt64
+        package var totalInodes: UInt64
 
-        public init(path: String, freeBytes: UInt64, totalBytes: UInt64, freeInodes: UInt64, totalInodes: UInt64) {
+        package init(path: String, freeBytes: UInt64, totalBytes: UInt64, freeInodes: UInt64, totalInodes: UInt64) {
             self.path = path
             self.freeBytes = freeBytes
             self.totalBytes = totalBytes
@@ -20,36 +20,36 @@ public struct MachineFacts: Sendable, Hashable {
         }
 
         /// Almost nothing left: under 2% or 64 MiB of space, or under 2% of inodes.
-        public var isFull: Bool {
+        package var isFull: Bool {
             let lowSpace = totalBytes > 0 && (freeBytes < 64 << 20 || Double(freeBytes) / Double(totalBytes) < 0.02)
             let lowInodes = totalInodes > 0 && Double(freeInodes) / Double(totalInodes) < 0.02
             return lowSpace || lowInodes
         }
 
-        public var summary: String {
+        package var summary: String {
             let percent = totalBytes == 0 ? 0 : Int((Double(freeBytes) / Double(totalBytes) * 100).rounded(.down))
             let inodes = totalInodes == 0 ? "" : ", \(freeInodes) of \(totalInodes) inodes free"
             return "\(path): \(SizeThreshold.format(freeBytes)) free of \(SizeThreshold.format(totalBytes)) (\(percent)%)\(inodes)"
         }
     }
 
-    public struct KernelLine: Sendable, Hashable {
-        public var at: Date?
-        public var line: String
+    package struct KernelLine: Sendable, Hashable {
+        package var at: Date?
+        package var line: String
 
-        public init(at: Date?, line: String) {
+        package init(at: Date?, line: String) {
             self.at = at
             self.line = line
         }
     }
 
-    public var spaces: [Space] = []
-    public var memoryAvailableBytes: UInt64?
-    public var memoryTotalBytes: UInt64?
+    package var spaces: [Space] = []
+    package var memoryAvailableBytes: UInt64?
+    package var memoryTotalBytes: UInt64?
     /// `/proc/pressure/<resource>`'s `some avg10`, by resource (`memory`, `io`, `cpu`).
-    public var pressure: [String: Double] = [:]
+    package var pressure: [String: Double] = [:]
     /// Kernel log lines of the OOM killer.
-    public var oomLines: [KernelLine] = []
+    package var oomLines: [KernelLine] = []
 
-    public init() {}
+    package init() {}
 }

@@ -5,7 +5,7 @@ import Synchronization
 ///
 /// The most specific signature wins on a line: Ansible's `UNREACHABLE!` line quotes ssh's
 /// own error, and "Could not resolve hostname" in it says more than "unreachable" does.
-public enum OutputSignatures {
+package enum OutputSignatures {
     /// Each code with the fragments that show it, most specific first.
     static let table: [(code: ReasonCode, fragments: [String])] = [
         (.dnsFailure, ["Could not resolve hostname", "Name or service not known", "Temporary failure in name resolution", "nodename nor servname provided"]),
@@ -16,7 +16,7 @@ public enum OutputSignatures {
     ]
 
     /// The code this line shows, if any.
-    public static func recognize(_ line: Substring) -> ReasonCode? {
+    package static func recognize(_ line: Substring) -> ReasonCode? {
         for (code, fragments) in table where fragments.contains(where: { line.contains($0) }) {
             if code == .hostUnreachable, !mentionsConnection(line) { continue }
             return code
@@ -24,7 +24,7 @@ public enum OutputSignatures {
         return nil
     }
 
-    public static func recognize(_ line: String) -> ReasonCode? { recognize(line[...]) }
+    package static func recognize(_ line: String) -> ReasonCode? { recognize(line[...]) }
 
     /// "Connection refused" from curl against the app is not a host being unreachable over
     /// ssh; the words count when the line is about ssh or Ansible.

@@ -3,9 +3,9 @@
 ///
 /// `gantry monitoring runbook` renders docs/runbooks.md from it, `gantry diagnose` quotes it,
 /// and a test fails when the checked-in runbook and the table disagree.
-public enum ReasonCatalog {
+package enum ReasonCatalog {
     /// Whose fault a finding usually is: who should act on it.
-    public enum Blame: String, Sendable, Hashable, Codable, CaseIterable {
+    package enum Blame: String, Sendable, Hashable, Codable, CaseIterable {
         /// The CI runner machine or the runner service.
         case runner
         /// A target host.
@@ -18,35 +18,35 @@ public enum ReasonCatalog {
         case `operator`
     }
 
-    public enum Group: String, Sendable, Hashable, CaseIterable {
+    package enum Group: String, Sendable, Hashable, CaseIterable {
         case lock, protection, runner, preflight, command, checks, rollback, other
         case recognized = "recognized in output or on the machine"
         case runnerLogs = "recognized in the runner's logs"
     }
 
-    public struct Entry: Sendable, Hashable {
-        public let code: ReasonCode
-        public let group: Group
-        public let blame: Blame
+    package struct Entry: Sendable, Hashable {
+        package let code: ReasonCode
+        package let group: Group
+        package let blame: Blame
         /// One line, for lists and annotations.
-        public let title: String
-        public let means: String
-        public let confirm: String
-        public let fix: String
-        public let never: String
+        package let title: String
+        package let means: String
+        package let confirm: String
+        package let fix: String
+        package let never: String
 
         /// The runbook section's anchor: the code itself.
-        public var anchor: String { code.rawValue }
+        package var anchor: String { code.rawValue }
     }
 
-    public static func entry(_ code: ReasonCode) -> Entry {
+    package static func entry(_ code: ReasonCode) -> Entry {
         guard let found = entries.first(where: { $0.code == code }) else {
             preconditionFailure("reason code \(code.rawValue) has no catalog entry")
         }
         return found
     }
 
-    public static let entries: [Entry] = [
+    package static let entries: [Entry] = [
         Entry(
             code: .lockWaitTimeout, group: .lock, blame: .infrastructure,
             title: "another deployment held the environment's lease for longer than --wait",

@@ -4,7 +4,7 @@
 ///
 /// Codes are only ever added. Each has one entry in `ReasonCatalog`, which holds its group,
 /// whose fault it usually is and its runbook; docs/runbooks.md is generated from that table.
-public enum ReasonCode: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
+package enum ReasonCode: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
     // The lock.
     case lockWaitTimeout = "lock_wait_timeout"
     case lockHeldByHand = "lock_held_by_hand"
@@ -57,13 +57,13 @@ public enum ReasonCode: String, Sendable, Hashable, Codable, CaseIterable, Compa
     case runnerRegistrationDeleted = "runner_registration_deleted"
     case runnerNetworkTimeout = "runner_network_timeout"
 
-    public static func < (lhs: ReasonCode, rhs: ReasonCode) -> Bool { lhs.rawValue < rhs.rawValue }
+    package static func < (lhs: ReasonCode, rhs: ReasonCode) -> Bool { lhs.rawValue < rhs.rawValue }
 
     /// The table entry: group, usual blame, runbook.
-    public var entry: ReasonCatalog.Entry { ReasonCatalog.entry(self) }
+    package var entry: ReasonCatalog.Entry { ReasonCatalog.entry(self) }
 
     /// The code a failed command's termination gives, before its output is read.
-    public static func command(_ termination: CommandTermination) -> ReasonCode? {
+    package static func command(_ termination: CommandTermination) -> ReasonCode? {
         switch termination {
         case .exited(0): nil
         case .exited: .commandFailed
@@ -75,7 +75,7 @@ public enum ReasonCode: String, Sendable, Hashable, Codable, CaseIterable, Compa
 
     /// The code of failed checks: a check that never finished inside verification's deadline
     /// is `verify_timeout`; checks that all failed for lack of data are `check_no_data`.
-    public static func checks(_ failing: [CheckResult]) -> ReasonCode? {
+    package static func checks(_ failing: [CheckResult]) -> ReasonCode? {
         guard !failing.isEmpty else { return nil }
         if failing.contains(where: { $0.attempts == 0 }) { return .verifyTimeout }
         if failing.allSatisfy({ $0.outcome == .noData }) { return .checkNoData }
@@ -83,7 +83,7 @@ public enum ReasonCode: String, Sendable, Hashable, Codable, CaseIterable, Compa
     }
 
     /// The code of a failed preflight item, by its name (`PreflightRunner`'s items).
-    public static func preflight(_ failing: [CheckResult]) -> ReasonCode? {
+    package static func preflight(_ failing: [CheckResult]) -> ReasonCode? {
         let order: [(String, ReasonCode)] = [
             ("secret", .preflightSecretMissing), ("inventory", .preflightInventoryEmpty), ("tool", .preflightToolMissing),
             ("disk", .preflightDiskLow), ("reachable", .preflightHostUnreachable), ("way back", .noRollbackPath),
@@ -94,7 +94,7 @@ public enum ReasonCode: String, Sendable, Hashable, Codable, CaseIterable, Compa
 
     /// A generic command code made specific by what the command printed (`disk_full`,
     /// `host_unreachable`, …); anything else stays as it is.
-    public func refined(by recognized: ReasonCode?) -> ReasonCode {
+    package func refined(by recognized: ReasonCode?) -> ReasonCode {
         guard let recognized, [.commandFailed, .commandKilled, .commandNotStarted].contains(self) else { return self }
         return recognized
     }

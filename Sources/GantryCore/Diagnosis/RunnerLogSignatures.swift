@@ -1,22 +1,22 @@
-public import Foundation
+package import Foundation
 
 /// One `_diag` log of a GitHub Actions runner (`Runner_*.log`, `Worker_*.log`), read whole.
-public struct RunnerLogFile: Sendable {
-    public var name: String
-    public var bytes: [UInt8]
+package struct RunnerLogFile: Sendable {
+    package var name: String
+    package var bytes: [UInt8]
 
-    public init(name: String, bytes: [UInt8]) {
+    package init(name: String, bytes: [UInt8]) {
         self.name = name
         self.bytes = bytes
     }
 }
 
 /// A signature found in a runner log: the code it shows, when, and the line.
-public struct RunnerLogHit: Sendable, Hashable {
-    public var code: ReasonCode
-    public var file: String
-    public var at: Date?
-    public var line: String
+package struct RunnerLogHit: Sendable, Hashable {
+    package var code: ReasonCode
+    package var file: String
+    package var at: Date?
+    package var line: String
 }
 
 /// What the GitHub Actions runner's own logs say about a failure, in the runner's real line
@@ -26,7 +26,7 @@ public struct RunnerLogHit: Sendable, Hashable {
 /// A signature counts only when no later line, before the deployment ended, shows that the
 /// runner recovered ("Listening for Jobs", "Runner reconnected."): a connect error the
 /// listener rode out is not why a deployment failed.
-public enum RunnerLogSignatures {
+package enum RunnerLogSignatures {
     static let table: [(code: ReasonCode, fragments: [String])] = [
         (.runnerShutdown, ["received a shutdown signal", "Runner will be shutdown for", "Received Ctrl-C signal", "Operating system is shutting down"]),
         (.runnerSessionConflict, ["A session for this runner already exists", "The session for this runner already exists"]),
@@ -43,7 +43,7 @@ public enum RunnerLogSignatures {
     /// has one (a log of another format).
     /// `recoveredBy`: a recovery counts only up to then (the deployment's end): a runner that
     /// restarted after the failure does not undo what stopped it.
-    public static func scan(_ files: [RunnerLogFile], from: Date, until: Date, recoveredBy: Date? = nil) -> [RunnerLogHit] {
+    package static func scan(_ files: [RunnerLogFile], from: Date, until: Date, recoveredBy: Date? = nil) -> [RunnerLogHit] {
         let recoveredBy = recoveredBy ?? until
         var hits: [RunnerLogHit] = []
         for file in files {

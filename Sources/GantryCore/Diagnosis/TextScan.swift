@@ -8,19 +8,19 @@ import Darwin
 /// lines first: the search jumps from candidate to candidate with `memchr`, so tens of megabytes of runner logs or a
 /// deployment's journaled output are searched in milliseconds, and only the few lines that
 /// match are ever turned into strings.
-public struct TextScan: Sendable {
-    public let bytes: [UInt8]
+package struct TextScan: Sendable {
+    package let bytes: [UInt8]
 
-    public init(_ bytes: [UInt8]) {
+    package init(_ bytes: [UInt8]) {
         self.bytes = bytes
     }
 
-    public init(_ text: String) {
+    package init(_ text: String) {
         bytes = Array(text.utf8)
     }
 
     /// The byte ranges of the lines containing `fragment`, each once, in order.
-    public func lines(containing fragment: String) -> [Range<Int>] {
+    package func lines(containing fragment: String) -> [Range<Int>] {
         let needle = Array(fragment.utf8)
         guard !needle.isEmpty, bytes.count >= needle.count else { return [] }
         var found: [Range<Int>] = []
@@ -54,7 +54,7 @@ public struct TextScan: Sendable {
     }
 
     /// The line (without its newline) that holds the byte at `position`.
-    public func lineRange(around position: Int) -> Range<Int> {
+    package func lineRange(around position: Int) -> Range<Int> {
         var start = position
         while start > 0, bytes[start - 1] != UInt8(ascii: "\n") { start -= 1 }
         var end = position
@@ -63,7 +63,7 @@ public struct TextScan: Sendable {
     }
 
     /// The text of a line, at most `limit` bytes of it (whole characters), trailing `\r` cut.
-    public func text(_ range: Range<Int>, limit: Int = 400) -> String {
+    package func text(_ range: Range<Int>, limit: Int = 400) -> String {
         var end = min(range.upperBound, range.lowerBound + limit)
         while end > range.lowerBound, end < range.upperBound, bytes[end] & 0xC0 == 0x80 { end -= 1 }
         var text = String(decoding: bytes[range.lowerBound..<end], as: UTF8.self)
@@ -73,7 +73,7 @@ public struct TextScan: Sendable {
 
     /// The nearest line before `position` that starts with `prefix`, if any within `window`
     /// bytes (Ansible's `TASK [name]` header above a `fatal:` line).
-    public func previousLine(startingWith prefix: String, before position: Int, window: Int = 1 << 20) -> Range<Int>? {
+    package func previousLine(startingWith prefix: String, before position: Int, window: Int = 1 << 20) -> Range<Int>? {
         let needle = Array(prefix.utf8)
         var end = position
         let floor = max(0, position - window)

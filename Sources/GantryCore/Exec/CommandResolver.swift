@@ -1,13 +1,13 @@
 /// Values a command's placeholders stand for.
-public struct PlaceholderValues: Sendable, Hashable {
-    public var release: String
-    public var environment: String
+package struct PlaceholderValues: Sendable, Hashable {
+    package var release: String
+    package var environment: String
     /// The inventory path, resolved against the config directory; empty when none.
-    public var inventory: String
-    public var deploymentID: String
-    public var targets: [String]
+    package var inventory: String
+    package var deploymentID: String
+    package var targets: [String]
 
-    public init(release: String, environment: String, inventory: String, deploymentID: String, targets: [String]) {
+    package init(release: String, environment: String, inventory: String, deploymentID: String, targets: [String]) {
         self.release = release
         self.environment = environment
         self.inventory = inventory
@@ -23,7 +23,7 @@ public struct PlaceholderValues: Sendable, Hashable {
     }
 
     /// `GANTRY_*` variables every command receives.
-    public var environmentVariables: [String: String] {
+    package var environmentVariables: [String: String] {
         [
             "GANTRY_ENVIRONMENT": environment, "GANTRY_RELEASE": release, "GANTRY_DEPLOYMENT_ID": deploymentID,
             "GANTRY_TARGETS": targets.joined(separator: ","), "GANTRY_INVENTORY": inventory,
@@ -36,8 +36,8 @@ public struct PlaceholderValues: Sendable, Hashable {
 /// Placeholders are substituted inside each argument, never by building a shell line; with
 /// `shell: true` each placeholder value is shell-quoted and each `${VAR}` is left for the
 /// shell to expand from the environment, so no value can ever become syntax.
-public enum CommandResolver {
-    public static func resolve(
+package enum CommandResolver {
+    package static func resolve(
         _ command: CommandConfig, values: PlaceholderValues, directory: String,
         processEnvironment: [String: String], masker: SecretMasker
     ) throws(Interpolation.MissingVariable) -> CommandInvocation {
@@ -77,20 +77,20 @@ public enum CommandResolver {
     }
 
     /// `value` as one word for `/bin/sh`.
-    public static func shellQuote(_ value: String) -> String {
+    package static func shellQuote(_ value: String) -> String {
         "'" + value.replacingAll("'", with: "'\\''") + "'"
     }
 }
 
 /// Path arithmetic on strings, enough for resolving config-relative paths.
-public enum PathText {
-    public static func join(_ directory: String, _ path: String) -> String {
+package enum PathText {
+    package static func join(_ directory: String, _ path: String) -> String {
         if path.hasPrefix("/") { return normalize(path) }
         return normalize(directory.hasSuffix("/") ? directory + path : directory + "/" + path)
     }
 
     /// Removes `.` and `..` components.
-    public static func normalize(_ path: String) -> String {
+    package static func normalize(_ path: String) -> String {
         var parts: [Substring] = []
         for part in path.split(separator: "/", omittingEmptySubsequences: true) {
             if part == "." { continue }
@@ -101,7 +101,7 @@ public enum PathText {
         return path.hasPrefix("/") ? "/" + joined : (joined.isEmpty ? "." : joined)
     }
 
-    public static func directory(of path: String) -> String {
+    package static func directory(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "." }
         if slash == path.startIndex { return "/" }
         return String(path[..<slash])

@@ -1,20 +1,20 @@
 /// A command ready to run: argv with placeholders filled in, and how to bound it.
-public struct CommandInvocation: Sendable, Hashable {
+package struct CommandInvocation: Sendable, Hashable {
     /// The real argument vector (may hold secret values; never print it, print `display`).
-    public var argv: [String]
+    package var argv: [String]
     /// The argv with secret values masked, for output and the journal.
-    public var display: [String]
+    package var display: [String]
     /// Variables added to the inherited environment.
-    public var environment: [String: String]
-    public var workingDirectory: String
-    public var timeout: Duration
-    public var grace: Duration
+    package var environment: [String: String]
+    package var workingDirectory: String
+    package var timeout: Duration
+    package var grace: Duration
     /// Set for commands that change production under a lease (deploy, rollback, recovery):
     /// the command then runs under a guard process that stops it when the holder stops
     /// confirming renewals, even if gantry itself is frozen or killed.
-    public var leaseGuard: LeaseGuardSpec?
+    package var leaseGuard: LeaseGuardSpec?
 
-    public init(
+    package init(
         argv: [String], display: [String], environment: [String: String], workingDirectory: String, timeout: Duration, grace: Duration,
         leaseGuard: LeaseGuardSpec? = nil
     ) {
@@ -29,7 +29,7 @@ public struct CommandInvocation: Sendable, Hashable {
 }
 
 /// How a command ended.
-public enum CommandTermination: Sendable, Hashable, CustomStringConvertible {
+package enum CommandTermination: Sendable, Hashable, CustomStringConvertible {
     case exited(Int32)
     case signaled(Int32)
     /// The timeout fired; the process group got SIGTERM, then SIGKILL after the grace period.
@@ -37,9 +37,9 @@ public enum CommandTermination: Sendable, Hashable, CustomStringConvertible {
     /// The deployment was interrupted; the process group was stopped the same way.
     case cancelled
 
-    public var succeeded: Bool { self == .exited(0) }
+    package var succeeded: Bool { self == .exited(0) }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .exited(let code): "exited with status \(code)"
         case .signaled(let signal): "was killed by signal \(signal)"
@@ -49,35 +49,35 @@ public enum CommandTermination: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-public struct CommandResult: Sendable, Hashable {
-    public var termination: CommandTermination
-    public var duration: Duration
+package struct CommandResult: Sendable, Hashable {
+    package var termination: CommandTermination
+    package var duration: Duration
     /// What the command's output showed (`OutputSignatures`), set by the engine that read
     /// it; runners leave it nil.
-    public var recognized: ReasonCode?
+    package var recognized: ReasonCode?
 
-    public init(termination: CommandTermination, duration: Duration) {
+    package init(termination: CommandTermination, duration: Duration) {
         self.termination = termination
         self.duration = duration
     }
 }
 
 /// Why a command could not be started at all (nothing ran).
-public struct CommandLaunchError: Error, Sendable, CustomStringConvertible {
-    public var program: String
-    public var reason: String
+package struct CommandLaunchError: Error, Sendable, CustomStringConvertible {
+    package var program: String
+    package var reason: String
 
-    public init(program: String, reason: String) {
+    package init(program: String, reason: String) {
         self.program = program
         self.reason = reason
     }
 
-    public var description: String { "could not start '\(program)': \(reason)" }
+    package var description: String { "could not start '\(program)': \(reason)" }
 }
 
 /// Runs the user's commands. The adapter puts each command in its own process group so a
 /// timeout or interruption stops the command *and* everything it started.
-public protocol CommandRunner: Sendable {
+package protocol CommandRunner: Sendable {
     /// Runs `invocation`, calling `onStart` with the process id (which is also its process
     /// group's id) once it runs, and `output` with each line of combined stdout and stderr
     /// (a line longer than 64 KiB in pieces, see `OutputPiece`)
@@ -90,14 +90,14 @@ public protocol CommandRunner: Sendable {
 
 extension CommandRunner {
     /// Runs `invocation` without caring about its process id.
-    public func run(_ invocation: CommandInvocation, output: @escaping @Sendable (OutputPiece) async -> Void) async throws(CommandLaunchError) -> CommandResult {
+    package func run(_ invocation: CommandInvocation, output: @escaping @Sendable (OutputPiece) async -> Void) async throws(CommandLaunchError) -> CommandResult {
         try await run(invocation, onStart: { _ in }, output: output)
     }
 }
 
 /// What Gantry may know and do about processes on this host: whether the process holding a
 /// lease is still alive, and stopping the process group of a command whose gantry died.
-public protocol ProcessControl: Sendable {
+package protocol ProcessControl: Sendable {
     /// This machine's name, as recorded in leases (for people: containers share it).
     var hostName: String { get }
     /// This process's machine, boot, PID namespace and start time.

@@ -1,10 +1,10 @@
 /// One piece of a command's output: a whole line, or part of a line too long to hold, in
 /// which case `continues` says the line goes on in the next piece.
-public struct OutputPiece: Sendable, Hashable {
-    public var text: String
-    public var continues: Bool
+package struct OutputPiece: Sendable, Hashable {
+    package var text: String
+    package var continues: Bool
 
-    public init(_ text: String, continues: Bool = false) {
+    package init(_ text: String, continues: Bool = false) {
         self.text = text
         self.continues = continues
     }
@@ -14,18 +14,18 @@ public struct OutputPiece: Sendable, Hashable {
 /// comes out in pieces of at most that size, cut on a character boundary, so memory stays
 /// bounded and no line can fail a deploy (`ansible-playbook -v` prints whole task results
 /// on one line).
-public struct OutputLines: Sendable {
-    public static let defaultPieceBytes = 64 * 1024
+package struct OutputLines: Sendable {
+    package static let defaultPieceBytes = 64 * 1024
 
     let pieceBytes: Int
     private var pending: [UInt8] = []
 
-    public init(pieceBytes: Int = OutputLines.defaultPieceBytes) {
+    package init(pieceBytes: Int = OutputLines.defaultPieceBytes) {
         self.pieceBytes = max(8, pieceBytes)
     }
 
     /// The pieces that `bytes` completes.
-    public mutating func feed(_ bytes: some Sequence<UInt8>) -> [OutputPiece] {
+    package mutating func feed(_ bytes: some Sequence<UInt8>) -> [OutputPiece] {
         var pieces: [OutputPiece] = []
         for byte in bytes {
             if byte == UInt8(ascii: "\n") {
@@ -45,7 +45,7 @@ public struct OutputLines: Sendable {
     }
 
     /// The last line, when the output did not end with a newline.
-    public mutating func finish() -> OutputPiece? {
+    package mutating func finish() -> OutputPiece? {
         guard !pending.isEmpty else { return nil }
         defer { pending.removeAll() }
         return OutputPiece(Self.text(pending))

@@ -1,16 +1,16 @@
-public import Foundation
+package import Foundation
 
 /// Reads what `ansible-inventory -i INV --list` prints: hosts, groups and the variables
 /// Ansible resolved for each host (`host_vars/`, `group_vars/`, inventory directories and
 /// dynamic inventory plugins included), so `{host}` checks and preflight probe the address
 /// Ansible itself would connect to.
-public enum AnsibleInventoryJSON {
+package enum AnsibleInventoryJSON {
     /// Why the output could not be read.
-    public struct Invalid: Error, Sendable, CustomStringConvertible {
-        public var description: String
+    package struct Invalid: Error, Sendable, CustomStringConvertible {
+        package var description: String
     }
 
-    public static func parse(_ data: Data) throws(Invalid) -> Inventory {
+    package static func parse(_ data: Data) throws(Invalid) -> Inventory {
         let root: [String: Any]
         do {
             guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {

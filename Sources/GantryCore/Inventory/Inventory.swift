@@ -1,13 +1,13 @@
 /// A host to deploy to and check: its inventory name and the address to reach it at.
-public struct TargetHost: Sendable, Hashable, Codable {
+package struct TargetHost: Sendable, Hashable, Codable {
     /// The name in the inventory or in `targets:`; what output shows.
-    public var name: String
+    package var name: String
     /// `ansible_host` when the inventory sets it, else the name; what `{host}` becomes.
-    public var address: String
+    package var address: String
     /// `ansible_port`, when set.
-    public var port: Int?
+    package var port: Int?
 
-    public init(name: String, address: String? = nil, port: Int? = nil) {
+    package init(name: String, address: String? = nil, port: Int? = nil) {
         self.name = name
         self.address = address ?? name
         self.port = port
@@ -15,14 +15,14 @@ public struct TargetHost: Sendable, Hashable, Codable {
 }
 
 /// An Ansible inventory: hosts, and groups of hosts and of other groups.
-public struct Inventory: Sendable, Hashable {
+package struct Inventory: Sendable, Hashable {
     /// Hosts in the order the file first names them.
-    public private(set) var hosts: [TargetHost] = []
+    package private(set) var hosts: [TargetHost] = []
     /// Direct members of each group (hosts) and its child groups.
-    public private(set) var groupHosts: [String: [String]] = [:]
-    public private(set) var groupChildren: [String: [String]] = [:]
+    package private(set) var groupHosts: [String: [String]] = [:]
+    package private(set) var groupChildren: [String: [String]] = [:]
 
-    public init() {}
+    package init() {}
 
     mutating func addHost(_ name: String, address: String? = nil, port: Int? = nil, group: String?) {
         if let index = hosts.firstIndex(where: { $0.name == name }) {
@@ -48,13 +48,13 @@ public struct Inventory: Sendable, Hashable {
         if !(groupChildren[parent]?.contains(child) ?? false) { groupChildren[parent, default: []].append(child) }
     }
 
-    public func isGroup(_ name: String) -> Bool { name == "all" || groupHosts[name] != nil }
+    package func isGroup(_ name: String) -> Bool { name == "all" || groupHosts[name] != nil }
 
     /// Every group the inventory names (not `all`).
-    public var groupNames: [String] { groupHosts.keys.filter { $0 != "all" }.sorted() }
+    package var groupNames: [String] { groupHosts.keys.filter { $0 != "all" }.sorted() }
 
     /// Every host of `group`, through its children, in inventory order. `all` is every host.
-    public func hosts(inGroup group: String) -> [TargetHost] {
+    package func hosts(inGroup group: String) -> [TargetHost] {
         if group == "all" { return hosts }
         var names: Set<String> = []
         var visited: Set<String> = []
@@ -67,20 +67,20 @@ public struct Inventory: Sendable, Hashable {
         return hosts.filter { names.contains($0.name) }
     }
 
-    public func host(named name: String) -> TargetHost? {
+    package func host(named name: String) -> TargetHost? {
         hosts.first { $0.name == name }
     }
 }
 
 /// Why an environment's targets could not be worked out.
-public struct TargetError: Error, Sendable, CustomStringConvertible {
-    public var description: String
+package struct TargetError: Error, Sendable, CustomStringConvertible {
+    package var description: String
 }
 
 /// Turns an environment's `targets:` (host and group names) and inventory into the hosts to
 /// deploy to and check. Without `targets:`, every host of the inventory.
-public enum TargetResolver {
-    public static func resolve(_ targets: [String], inventory: Inventory?) throws(TargetError) -> [TargetHost] {
+package enum TargetResolver {
+    package static func resolve(_ targets: [String], inventory: Inventory?) throws(TargetError) -> [TargetHost] {
         guard let inventory else { return targets.map { TargetHost(name: $0) } }
         if targets.isEmpty { return inventory.hosts }
         var resolved: [TargetHost] = []

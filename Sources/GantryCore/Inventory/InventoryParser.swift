@@ -1,12 +1,12 @@
 import Yams
 
 /// A line of an inventory that could not be read.
-public struct InventoryError: Error, Sendable, CustomStringConvertible {
-    public var file: String
-    public var line: Int?
-    public var message: String
+package struct InventoryError: Error, Sendable, CustomStringConvertible {
+    package var file: String
+    package var line: Int?
+    package var message: String
 
-    public var description: String {
+    package var description: String {
         "\(file)\(line.map { ":\($0)" } ?? ""): \(message)"
     }
 }
@@ -14,8 +14,8 @@ public struct InventoryError: Error, Sendable, CustomStringConvertible {
 /// Reads Ansible inventories in INI and YAML form: groups, `:children`, hosts, host ranges
 /// (`web[01:20].example.com`), `ansible_host` and `ansible_port`. Variables other than those
 /// two are accepted and ignored: Gantry needs to know where hosts are, not how to configure them.
-public enum InventoryParser {
-    public static func parse(_ text: String, file: String) throws(InventoryError) -> Inventory {
+package enum InventoryParser {
+    package static func parse(_ text: String, file: String) throws(InventoryError) -> Inventory {
         if isYAML(text, file: file) { return try parseYAML(text, file: file) }
         return try parseINI(text, file: file)
     }

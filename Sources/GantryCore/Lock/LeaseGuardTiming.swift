@@ -16,20 +16,20 @@
 ///
 /// The argument assumes only that clock *rates* on the guard's machine and the store's
 /// differ by less than `margin / L` (10%); it needs no synchronized clocks.
-public struct LeaseGuardTiming: Sendable, Hashable {
+package struct LeaseGuardTiming: Sendable, Hashable {
     /// Since the last confirmed renewal was sent: SIGTERM to the command's process group.
-    public var term: Duration
+    package var term: Duration
     /// Since the last confirmed renewal was sent: SIGKILL to the command's process group.
-    public var kill: Duration
+    package var kill: Duration
     /// How long before the lease's expiry the kill lands; also how long a deployment that
     /// took over an expired foreign lease waits before it runs a command.
-    public var margin: Duration
+    package var margin: Duration
 
     /// The guard's exit status when the deadline had passed before the command could start
     /// (`LeaseGuardProcess.tooLate`; that target stays free of this module to start fast).
-    public static let tooLateStatus: Int32 = 75
+    package static let tooLateStatus: Int32 = 75
 
-    public init(lease: Duration, grace: Duration) {
+    package init(lease: Duration, grace: Duration) {
         margin = lease / 10
         kill = lease - margin
         term = min(kill, max(Self.shortestTerm(lease: lease), kill - grace))
@@ -37,9 +37,9 @@ public struct LeaseGuardTiming: Sendable, Hashable {
 
     /// The earliest any guard of this lease stops its command (whatever the grace): past it
     /// without a confirmed renewal, a command may have been stopped for a stale lease.
-    public static func shortestTerm(lease: Duration) -> Duration { lease * 2 / 3 }
+    package static func shortestTerm(lease: Duration) -> Duration { lease * 2 / 3 }
 
-    public init(term: Duration, kill: Duration, margin: Duration) {
+    package init(term: Duration, kill: Duration, margin: Duration) {
         self.term = term
         self.kill = kill
         self.margin = margin

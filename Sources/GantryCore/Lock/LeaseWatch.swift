@@ -3,7 +3,7 @@ import Synchronization
 
 /// What a running command's lease guard hears from its holder: when the last renewal that
 /// the store confirmed was sent, or that the lease is gone.
-public enum LeaseBeat: Sendable, Hashable {
+package enum LeaseBeat: Sendable, Hashable {
     /// A renewal sent at this reading of the monotonic clock (nanoseconds) was confirmed.
     case renewed(sentAt: UInt64)
     /// The store says the lease belongs to someone else now: stop the command at once.
@@ -15,7 +15,7 @@ public enum LeaseBeat: Sendable, Hashable {
 /// The renewer reports each confirmed renewal; every guard currently running gets it as a
 /// heartbeat. A guard that stops hearing (the holder is frozen, cut off from the store, or
 /// dead) stops its command on its own, which is what makes a lost lease safe.
-public final class LeaseWatch: Sendable {
+package final class LeaseWatch: Sendable {
     private struct State {
         var sentAt: UInt64
         var lost = false
@@ -25,16 +25,16 @@ public final class LeaseWatch: Sendable {
     private let state: Mutex<State>
 
     /// - Parameter sentAt: when the request that took the lease was sent (boot-time clock, ns).
-    public init(sentAt: UInt64) {
+    package init(sentAt: UInt64) {
         state = Mutex(State(sentAt: sentAt))
     }
 
     /// The newest confirmed renewal's send time (monotonic ns).
-    public var lastConfirmed: UInt64 { state.withLock { $0.sentAt } }
-    public var isLost: Bool { state.withLock { $0.lost } }
+    package var lastConfirmed: UInt64 { state.withLock { $0.sentAt } }
+    package var isLost: Bool { state.withLock { $0.lost } }
 
     /// Reports a confirmed renewal; older reports than the newest known are ignored.
-    public func confirm(sentAt: UInt64) {
+    package func confirm(sentAt: UInt64) {
         let listeners: [AsyncStream<LeaseBeat>.Continuation] = state.withLock { state in
             guard !state.lost, sentAt > state.sentAt else { return [] }
             state.sentAt = sentAt
@@ -44,7 +44,7 @@ public final class LeaseWatch: Sendable {
     }
 
     /// Reports that the lease is gone; every guard stops its command.
-    public func lose() {
+    package func lose() {
         let listeners: [AsyncStream<LeaseBeat>.Continuation] = state.withLock { state in
             guard !state.lost else { return [] }
             state.lost = true
@@ -54,7 +54,7 @@ public final class LeaseWatch: Sendable {
     }
 
     /// Beats from now on, starting with the current state, until the stream is dropped.
-    public func beats() -> AsyncStream<LeaseBeat> {
+    package func beats() -> AsyncStream<LeaseBeat> {
         let (stream, continuation) = AsyncStream<LeaseBeat>.makeStream(bufferingPolicy: .bufferingNewest(8))
         let key = UUID()
         let current: LeaseBeat = state.withLock { state in
@@ -71,21 +71,21 @@ public final class LeaseWatch: Sendable {
 
 /// A command run under a lease guard: the guard hears `watch` and stops the command when
 /// renewals stop arriving in time.
-public struct LeaseGuardSpec: Sendable, Hashable {
-    public let watch: LeaseWatch
+package struct LeaseGuardSpec: Sendable, Hashable {
+    package let watch: LeaseWatch
     /// The guard's deadlines, from the lease and this command's grace period.
-    public let timing: LeaseGuardTiming
+    package let timing: LeaseGuardTiming
 
-    public init(watch: LeaseWatch, timing: LeaseGuardTiming) {
+    package init(watch: LeaseWatch, timing: LeaseGuardTiming) {
         self.watch = watch
         self.timing = timing
     }
 
-    public static func == (lhs: LeaseGuardSpec, rhs: LeaseGuardSpec) -> Bool {
+    package static func == (lhs: LeaseGuardSpec, rhs: LeaseGuardSpec) -> Bool {
         lhs.watch === rhs.watch && lhs.timing == rhs.timing
     }
 
-    public func hash(into hasher: inout Hasher) {
+    package func hash(into hasher: inout Hasher) {
         hasher.combine(ObjectIdentifier(watch))
         hasher.combine(timing)
     }

@@ -1,12 +1,12 @@
 /// `${VAR}` references in configuration values: the only way a secret enters the config,
 /// by name. `$${` writes a literal `${`; any other `$` is left alone, so shell scripts keep
 /// their `$1`, `$$` and `$HOME`.
-public enum Interpolation {
+package enum Interpolation {
     /// A reference to a variable the environment does not define.
-    public struct MissingVariable: Error, Sendable, Hashable, CustomStringConvertible {
-        public var name: String
-        public init(name: String) { self.name = name }
-        public var description: String { "environment variable \(name) is not set" }
+    package struct MissingVariable: Error, Sendable, Hashable, CustomStringConvertible {
+        package var name: String
+        package init(name: String) { self.name = name }
+        package var description: String { "environment variable \(name) is not set" }
     }
 
     enum Piece: Equatable {
@@ -60,13 +60,13 @@ public enum Interpolation {
     }
 
     /// The variable names `text` refers to.
-    public static func references(in text: String) -> [String] {
+    package static func references(in text: String) -> [String] {
         guard case .success(let pieces) = pieces(of: text) else { return [] }
         return pieces.compactMap { if case .variable(let name) = $0 { name } else { nil } }
     }
 
     /// `text` with every reference replaced by the variable's value.
-    public static func expand(_ text: String, environment: [String: String]) throws(MissingVariable) -> String {
+    package static func expand(_ text: String, environment: [String: String]) throws(MissingVariable) -> String {
         guard case .success(let pieces) = pieces(of: text) else { return text }
         var result = ""
         for piece in pieces {
@@ -85,7 +85,7 @@ public enum Interpolation {
     /// environment the command inherits, never spliced into the script: a value (a branch
     /// name, a PR title) can then never become shell syntax. Every variable must still be
     /// set; `$${` becomes `\${`, the shell's own literal `${`.
-    public static func shellScript(_ text: String, environment: [String: String]) throws(MissingVariable) -> String {
+    package static func shellScript(_ text: String, environment: [String: String]) throws(MissingVariable) -> String {
         guard case .success(let pieces) = pieces(of: text) else { return text }
         var result = ""
         for piece in pieces {
@@ -101,7 +101,7 @@ public enum Interpolation {
     }
 
     /// Whether `name` is a portable environment variable name.
-    public static func isValidName(_ name: String) -> Bool {
+    package static func isValidName(_ name: String) -> Bool {
         guard let first = name.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic) else {
             return false
         }

@@ -3,13 +3,13 @@
 /// Multi-line secrets (an SSH key) are also masked line by line, because commands print
 /// them one line at a time. Longer values are replaced first so a secret that contains
 /// another is not half-revealed.
-public struct SecretMasker: Sendable {
-    public static let mask = "***"
+package struct SecretMasker: Sendable {
+    package static let mask = "***"
 
     private let needles: [String]
 
     /// A masker for `values`; empty values are ignored (they cannot leak anything).
-    public init(values: some Sequence<String>) {
+    package init(values: some Sequence<String>) {
         var needles: Set<String> = []
         for value in values where !value.isEmpty {
             needles.insert(value)
@@ -24,16 +24,16 @@ public struct SecretMasker: Sendable {
     }
 
     /// A masker that hides nothing.
-    public static let none = SecretMasker(values: [])
+    package static let none = SecretMasker(values: [])
 
     /// The secret values themselves, for handing to a CI system's own masking
     /// (GitHub's `::add-mask::`) before anything else is printed. Never print them elsewhere.
-    public var values: [String] { needles }
+    package var values: [String] { needles }
 
-    public var isEmpty: Bool { needles.isEmpty }
+    package var isEmpty: Bool { needles.isEmpty }
 
     /// `text` with every secret replaced.
-    public func mask(_ text: String) -> String {
+    package func mask(_ text: String) -> String {
         guard !needles.isEmpty else { return text }
         var result = text
         for needle in needles where result.contains(needle) {
@@ -44,7 +44,7 @@ public struct SecretMasker: Sendable {
 
     /// Builds the masker for one environment: the values of its declared secrets and of
     /// variables read into credential fields, taken from `processEnvironment`.
-    public static func forEnvironment(_ environment: EnvironmentConfig, processEnvironment: [String: String]) -> SecretMasker {
+    package static func forEnvironment(_ environment: EnvironmentConfig, processEnvironment: [String: String]) -> SecretMasker {
         var values = environment.maskedVariables.compactMap { processEnvironment[$0] }
         for url in environment.credentialURLs {
             let expanded = (try? Interpolation.expand(url, environment: processEnvironment)) ?? url
@@ -72,8 +72,8 @@ extension String {
 
 /// The password part of a URL (`scheme://user:password@host`), which is masked even when
 /// written literally into the configuration.
-public enum URLPassword {
-    public static func extract(from url: String) -> String? {
+package enum URLPassword {
+    package static func extract(from url: String) -> String? {
         guard let schemeEnd = url.firstRange(of: "://") else { return nil }
         let rest = url[schemeEnd.upperBound...]
         let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? rest.endIndex

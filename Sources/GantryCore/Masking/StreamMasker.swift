@@ -1,16 +1,16 @@
 /// Masks a line that arrives in pieces: a secret that crosses a piece boundary is still
 /// masked, because the end of a piece that could be the start of a secret is held back and
 /// masked together with the next piece.
-public struct StreamMasker: Sendable {
+package struct StreamMasker: Sendable {
     let masker: SecretMasker
     private var held = ""
 
-    public init(_ masker: SecretMasker) {
+    package init(_ masker: SecretMasker) {
         self.masker = masker
     }
 
     /// The masked text to show for `piece`; empty while everything is held back.
-    public mutating func mask(_ piece: OutputPiece) -> OutputPiece {
+    package mutating func mask(_ piece: OutputPiece) -> OutputPiece {
         let text = held + piece.text
         held = ""
         guard piece.continues, let longest = masker.longestValue, longest > 1 else {

@@ -1,32 +1,32 @@
-public import Foundation
+package import Foundation
 
 /// One event for one webhook, waiting in the store's outbox until it is delivered.
 ///
 /// Deliveries happen after the deployment has recorded what they announce, from whichever
 /// gantry process runs next (the deploy itself, a later command, `gantry serve`): a webhook
 /// that is down never delays or fails a deploy, and nothing is lost when it is.
-public struct OutboxItem: Sendable, Hashable, Codable {
+package struct OutboxItem: Sendable, Hashable, Codable {
     /// Unique per deployment, event and webhook: enqueuing twice is a no-op.
-    public var key: String
+    package var key: String
     /// Sent as `Idempotency-Key`: the deployment and the event, the same on every retry, so a
     /// receiver that saw it already can drop a second delivery.
-    public var idempotencyKey: String
-    public var environment: String
-    public var deploymentID: DeploymentID
-    public var event: NotificationEvent
+    package var idempotencyKey: String
+    package var environment: String
+    package var deploymentID: DeploymentID
+    package var event: NotificationEvent
     /// `WebhookConfig.id` of the webhook it goes to.
-    public var webhook: String
+    package var webhook: String
     /// The body, rendered (masked) when the event happened.
-    public var body: String
-    public var createdAt: Date
-    public var attempts: Int
-    public var nextAttemptAt: Date
-    public var deliveredAt: Date?
-    public var lastError: String?
+    package var body: String
+    package var createdAt: Date
+    package var attempts: Int
+    package var nextAttemptAt: Date
+    package var deliveredAt: Date?
+    package var lastError: String?
     /// What the receiving end named it: the GitHub deployment a mirror's `started` created.
-    public var remoteID: String?
+    package var remoteID: String?
 
-    public init(
+    package init(
         key: String, idempotencyKey: String, environment: String, deploymentID: DeploymentID, event: NotificationEvent, webhook: String,
         body: String, createdAt: Date, attempts: Int = 0, nextAttemptAt: Date? = nil, deliveredAt: Date? = nil, lastError: String? = nil
     ) {
@@ -48,24 +48,24 @@ public struct OutboxItem: Sendable, Hashable, Codable {
 /// What a notification says: the payload of the `json` format, and the line of the `slack`
 /// one. Built from what the store knows at the moment of the event, never later, so a
 /// notification cannot carry a newer state than its event's.
-public struct NotificationPayload: Sendable, Hashable, Codable {
-    public var id: String
-    public var event: NotificationEvent
-    public var deploymentId: String
-    public var environment: String
-    public var release: String
-    public var outcome: String?
-    public var reason: String?
-    public var reasonCode: String?
+package struct NotificationPayload: Sendable, Hashable, Codable {
+    package var id: String
+    package var event: NotificationEvent
+    package var deploymentId: String
+    package var environment: String
+    package var release: String
+    package var outcome: String?
+    package var reason: String?
+    package var reasonCode: String?
     /// The rollout's batch at the event, if it rolls out.
-    public var batch: RolloutProgress?
-    public var actor: String?
-    public var runUrl: String?
+    package var batch: RolloutProgress?
+    package var actor: String?
+    package var runUrl: String?
     /// The commit deployed, when CI said (`GITHUB_SHA`): a GitHub deployment's `ref`.
-    public var commit: String?
-    public var at: Date
+    package var commit: String?
+    package var at: Date
 
-    public init(event: NotificationEvent, record: DeploymentRecord, outcome: Outcome?, reason: String?, code: ReasonCode?, batch: RolloutProgress?, at: Date) {
+    package init(event: NotificationEvent, record: DeploymentRecord, outcome: Outcome?, reason: String?, code: ReasonCode?, batch: RolloutProgress?, at: Date) {
         // A rollout can pause once per batch: each pause is an event of its own.
         id = "\(record.id.rawValue)/\(event.rawValue)" + (event == .paused ? "/\(batch?.batch ?? 0)" : "")
         self.event = event
@@ -83,7 +83,7 @@ public struct NotificationPayload: Sendable, Hashable, Codable {
     }
 
     /// One line for a chat channel.
-    public var text: String {
+    package var text: String {
         let what = switch event {
         case .started: "deploying \(release)"
         case .paused: "paused deploying \(release)"
@@ -99,7 +99,7 @@ public struct NotificationPayload: Sendable, Hashable, Codable {
     }
 
     /// The body of `format`.
-    public func body(_ format: WebhookConfig.Format) -> String {
+    package func body(_ format: WebhookConfig.Format) -> String {
         switch format {
         case .json: return String(decoding: JSONDocument.encode(self), as: UTF8.self)
         case .slack: return String(decoding: JSONDocument.encode(["text": text]), as: UTF8.self)
@@ -107,7 +107,7 @@ public struct NotificationPayload: Sendable, Hashable, Codable {
     }
 
     /// The outbox items of this event: one per webhook that listens to it.
-    public func outboxItems(for webhooks: [WebhookConfig]) -> [OutboxItem] {
+    package func outboxItems(for webhooks: [WebhookConfig]) -> [OutboxItem] {
         webhooks.filter { $0.events.contains(event) }.map { hook in
             OutboxItem(
                 key: "\(id)/\(hook.id)", idempotencyKey: id, environment: environment, deploymentID: DeploymentID(rawValue: deploymentId),
@@ -119,10 +119,10 @@ public struct NotificationPayload: Sendable, Hashable, Codable {
 
 /// When a failed delivery is tried again: 5 s, 10 s, 20 s … doubling up to an hour; after
 /// `maxAttempts` it is given up (and stays in the outbox with its last error).
-public enum DeliveryBackoff {
-    public static let maxAttempts = 20
+package enum DeliveryBackoff {
+    package static let maxAttempts = 20
 
-    public static func delay(afterAttempt attempt: Int) -> Duration {
+    package static func delay(afterAttempt attempt: Int) -> Duration {
         .seconds(min(3600, 5 * (1 << min(max(attempt - 1, 0), 12))))
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Sends a webhook: the adapter's side of a delivery.
-public protocol WebhookTransport: Sendable {
+package protocol WebhookTransport: Sendable {
     /// POSTs `body` to `url` with `headers`; with `signingKey`, adds
     /// `X-Gantry-Signature: sha256=<hex HMAC-SHA256 of the body>`. The answer, or why there
     /// is none.
@@ -9,12 +9,12 @@ public protocol WebhookTransport: Sendable {
 }
 
 /// What the receiving end answered.
-public struct WebhookResponse: Sendable, Hashable {
-    public var status: Int
+package struct WebhookResponse: Sendable, Hashable {
+    package var status: Int
     /// The body, up to 64 KiB.
-    public var body: String
+    package var body: String
 
-    public init(status: Int, body: String = "") {
+    package init(status: Int, body: String = "") {
         self.status = status
         self.body = body
     }
@@ -25,28 +25,28 @@ public struct WebhookResponse: Sendable, Hashable {
 /// every retry, so a receiver sees every event exactly once however often it is sent. A
 /// failure is retried with backoff by whichever gantry process delivers next; a later event
 /// of the same deployment waits behind a failed earlier one, so they arrive in order.
-public struct NotificationDeliverer: Sendable {
+package struct NotificationDeliverer: Sendable {
     let store: any StateStore
     let transport: any WebhookTransport
     let clock: any GantryClock
 
-    public init(store: any StateStore, transport: any WebhookTransport, clock: any GantryClock = SystemClock()) {
+    package init(store: any StateStore, transport: any WebhookTransport, clock: any GantryClock = SystemClock()) {
         self.store = store
         self.transport = transport
         self.clock = clock
     }
 
     /// How a round of deliveries went.
-    public struct Report: Sendable, Hashable {
-        public var delivered = 0
-        public var failed = 0
+    package struct Report: Sendable, Hashable {
+        package var delivered = 0
+        package var failed = 0
 
-        public init() {}
+        package init() {}
     }
 
     /// Delivers due items of `webhooks` until none is due or `budget` is spent. Never throws:
     /// a store or webhook that fails leaves the items for a later round.
-    public func deliverDue(webhooks: [WebhookConfig], environment: [String: String], masker: SecretMasker, budget: Duration) async -> Report {
+    package func deliverDue(webhooks: [WebhookConfig], environment: [String: String], masker: SecretMasker, budget: Duration) async -> Report {
         var report = Report()
         guard !webhooks.isEmpty else { return report }
         let hooks = Dictionary(webhooks.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
@@ -110,7 +110,7 @@ public struct NotificationDeliverer: Sendable {
     }
 
     /// One attempt, outside the outbox; nil when the webhook took it (2xx), else why not (masked).
-    public func send(_ item: inout OutboxItem, to hook: WebhookConfig, environment: [String: String], masker: SecretMasker) async -> String? {
+    package func send(_ item: inout OutboxItem, to hook: WebhookConfig, environment: [String: String], masker: SecretMasker) async -> String? {
         if let mirror = hook.github {
             return await GitHubDeploymentsMirror(store: store, transport: transport).send(&item, mirror: mirror, api: hook.url, timeout: hook.timeout, environment: environment, masker: masker)
         }

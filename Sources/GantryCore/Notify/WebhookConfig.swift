@@ -1,5 +1,5 @@
 /// What a deployment tells the outside world about, and when.
-public enum NotificationEvent: String, Sendable, Hashable, Codable, CaseIterable {
+package enum NotificationEvent: String, Sendable, Hashable, Codable, CaseIterable {
     case started
     case succeeded
     case rolledBack = "rolled_back"
@@ -10,7 +10,7 @@ public enum NotificationEvent: String, Sendable, Hashable, Codable, CaseIterable
     case paused
 
     /// The event an outcome is announced as.
-    public init(_ outcome: Outcome) {
+    package init(_ outcome: Outcome) {
         switch outcome {
         case .succeeded: self = .succeeded
         case .rolledBack: self = .rolledBack
@@ -23,51 +23,51 @@ public enum NotificationEvent: String, Sendable, Hashable, Codable, CaseIterable
     }
 
     /// What a webhook hears without `on:`: everything but the noise of skips and refusals.
-    public static let defaults: [NotificationEvent] = [.started, .succeeded, .rolledBack, .failed, .interrupted, .paused]
+    package static let defaults: [NotificationEvent] = [.started, .succeeded, .rolledBack, .failed, .interrupted, .paused]
 }
 
 /// `notify: [ { github: { repo, token_env, api_url, environment } } ]`: the deployments of an
 /// environment mirrored into GitHub's deployments API, so the repository's Environments page
 /// and the pull requests show what runs where, whoever deployed it.
-public struct GitHubMirror: Sendable, Hashable {
+package struct GitHubMirror: Sendable, Hashable {
     /// `owner/name`.
-    public var repo: String
+    package var repo: String
     /// The variable holding a token with `deployments: write`.
-    public var tokenEnv: String
+    package var tokenEnv: String
     /// GitHub's environment name; the gantry environment's name by default.
-    public var environment: String?
+    package var environment: String?
 
-    public init(repo: String, tokenEnv: String, environment: String? = nil) {
+    package init(repo: String, tokenEnv: String, environment: String? = nil) {
         self.repo = repo
         self.tokenEnv = tokenEnv
         self.environment = environment
     }
 
     /// The events a mirror follows.
-    public static let events: [NotificationEvent] = [.started, .succeeded, .rolledBack, .failed, .interrupted, .paused]
+    package static let events: [NotificationEvent] = [.started, .succeeded, .rolledBack, .failed, .interrupted, .paused]
 }
 
 /// One entry of `notify:`, at the top level (every environment) or in an environment: a
 /// webhook (`{ webhook: { url, on, format, secret_env } }`), or, with `github` set, the GitHub
 /// deployments mirror (`url` is then the API's base).
-public struct WebhookConfig: Sendable, Hashable {
+package struct WebhookConfig: Sendable, Hashable {
     /// The body's shape: gantry's JSON, or a Slack incoming webhook's `{ "text": … }`.
-    public enum Format: String, Sendable, Hashable, CaseIterable {
+    package enum Format: String, Sendable, Hashable, CaseIterable {
         case json, slack
     }
 
     /// As written: `${VAR}` is expanded only when a delivery is made, so the outbox never
     /// holds the (often secret) URL.
-    public var url: String
-    public var events: [NotificationEvent]
-    public var format: Format
+    package var url: String
+    package var events: [NotificationEvent]
+    package var format: Format
     /// The variable holding the HMAC-SHA256 key of the `X-Gantry-Signature` header.
-    public var secretEnv: String?
-    public var timeout: Duration
+    package var secretEnv: String?
+    package var timeout: Duration
     /// Set for the GitHub deployments mirror.
-    public var github: GitHubMirror?
+    package var github: GitHubMirror?
 
-    public init(url: String, events: [NotificationEvent] = NotificationEvent.defaults, format: Format = .json, secretEnv: String? = nil, timeout: Duration = .seconds(5)) {
+    package init(url: String, events: [NotificationEvent] = NotificationEvent.defaults, format: Format = .json, secretEnv: String? = nil, timeout: Duration = .seconds(5)) {
         self.url = url
         self.events = events
         self.format = format
@@ -77,7 +77,7 @@ public struct WebhookConfig: Sendable, Hashable {
 
     /// A stable name for this webhook in the outbox: a hash of its URL as written and its
     /// format, so the outbox can find it again in the config without storing the URL.
-    public var id: String {
+    package var id: String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in (url + "|" + format.rawValue + (github.map { "|github|" + $0.repo } ?? "")).utf8 {
             hash ^= UInt64(byte)

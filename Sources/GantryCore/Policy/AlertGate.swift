@@ -1,10 +1,10 @@
-public import Foundation
+package import Foundation
 
 /// `protect.alertmanager`: deploys are refused while Alertmanager has active alerts that match
 /// (not silenced, not inhibited): a release never goes out into an incident.
-public struct AlertGateConfig: Sendable, Hashable {
+package struct AlertGateConfig: Sendable, Hashable {
     /// What a deploy does when Alertmanager cannot be asked.
-    public enum OnUnreachable: String, Sendable, Hashable {
+    package enum OnUnreachable: String, Sendable, Hashable {
         /// Refuse (`alert_gate_unreachable`): an unknown incident state is not a clear one.
         case block
         /// Deploy, and say so in the journal.
@@ -12,22 +12,22 @@ public struct AlertGateConfig: Sendable, Hashable {
     }
 
     /// Alertmanager's base URL (`http://alertmanager:9093`), or a whole `${VAR}`.
-    public var url: String
+    package var url: String
     /// Label matchers in Alertmanager's syntax (`severity="critical"`), all of which an alert
     /// must match to count.
-    public var matchers: [String]
-    public var onUnreachable: OnUnreachable
-    public var timeout: Duration
+    package var matchers: [String]
+    package var onUnreachable: OnUnreachable
+    package var timeout: Duration
     /// What a matching alert that fires during a rollout does.
-    public var duringRollout: DuringRollout = .rollback
+    package var duringRollout: DuringRollout = .rollback
 
     /// `during_rollout:`: roll back the hosts deployed so far (the default), or pause the
     /// rollout for a person (`gantry promote` / `gantry abort`).
-    public enum DuringRollout: String, Sendable, Hashable, CaseIterable {
+    package enum DuringRollout: String, Sendable, Hashable, CaseIterable {
         case rollback, pause
     }
 
-    public init(url: String, matchers: [String], onUnreachable: OnUnreachable = .block, timeout: Duration = .seconds(5), duringRollout: DuringRollout = .rollback) {
+    package init(url: String, matchers: [String], onUnreachable: OnUnreachable = .block, timeout: Duration = .seconds(5), duringRollout: DuringRollout = .rollback) {
         self.duringRollout = duringRollout
         self.url = url
         self.matchers = matchers
@@ -36,12 +36,12 @@ public struct AlertGateConfig: Sendable, Hashable {
     }
 
     /// Whether `text` is one matcher: a label name, `=`, `!=`, `=~` or `!~`, and a quoted value.
-    public static func isMatcher(_ text: String) -> Bool {
+    package static func isMatcher(_ text: String) -> Bool {
         text.wholeMatch(of: /[a-zA-Z_][a-zA-Z0-9_]*(=|!=|=~|!~)"(?:[^"\\]|\\.)*"/) != nil
     }
 
     /// The API v2 query for active, unsilenced, uninhibited alerts matching every matcher.
-    public func query(baseURL: String) -> String {
+    package func query(baseURL: String) -> String {
         var components = URLComponents()
         components.queryItems = [
             URLQueryItem(name: "active", value: "true"), URLQueryItem(name: "silenced", value: "false"),
@@ -55,13 +55,13 @@ public struct AlertGateConfig: Sendable, Hashable {
 }
 
 /// An alert as Alertmanager's API v2 returns it, reduced to what a refusal names.
-public struct ActiveAlert: Sendable, Hashable {
-    public var name: String
-    public var labels: [String: String]
-    public var summary: String?
-    public var startsAt: Date?
+package struct ActiveAlert: Sendable, Hashable {
+    package var name: String
+    package var labels: [String: String]
+    package var summary: String?
+    package var startsAt: Date?
 
-    public init(name: String, labels: [String: String], summary: String? = nil, startsAt: Date? = nil) {
+    package init(name: String, labels: [String: String], summary: String? = nil, startsAt: Date? = nil) {
         self.name = name
         self.labels = labels
         self.summary = summary
@@ -71,7 +71,7 @@ public struct ActiveAlert: Sendable, Hashable {
     /// Parses `GET /api/v2/alerts`: a JSON array of alerts with `labels`, `annotations`,
     /// `startsAt` and `status.state`. Only `active` ones count (the query asks for those, and
     /// the state is checked again). Anything else is a bad answer, with what was wrong.
-    public static func parse(_ data: Data) throws(AlertAnswerError) -> [ActiveAlert] {
+    package static func parse(_ data: Data) throws(AlertAnswerError) -> [ActiveAlert] {
         guard let list = try? JSONSerialization.jsonObject(with: data) as? [[String: Any]] else {
             throw AlertAnswerError(description: "Alertmanager's answer is not a JSON list of alerts")
         }
@@ -86,29 +86,29 @@ public struct ActiveAlert: Sendable, Hashable {
 }
 
 /// Alertmanager answered with something that is not its API's shape.
-public struct AlertAnswerError: Error, Sendable, CustomStringConvertible {
-    public let description: String
+package struct AlertAnswerError: Error, Sendable, CustomStringConvertible {
+    package let description: String
 }
 
 /// What asking Alertmanager gave.
-public enum AlertQuery: Sendable, Hashable {
+package enum AlertQuery: Sendable, Hashable {
     case alerts([ActiveAlert])
     /// No usable answer: unreachable, an HTTP error, a bad body; with why.
     case unreachable(String)
 }
 
 /// Asks an incident source which alerts are firing. `LiveProber` asks Alertmanager over HTTP.
-public protocol AlertSource: Sendable {
+package protocol AlertSource: Sendable {
     func activeAlerts(_ gate: AlertGateConfig, url: String, timeout: Duration) async -> AlertQuery
 }
 
 extension AlertGateConfig {
     /// The kind of the check result a rollout's watch of the gate journals.
-    public static let checkKind = "alertmanager"
+    package static let checkKind = "alertmanager"
 
     /// The refusal the gate's answer gives, or nil to go on (with a note when Alertmanager
     /// could not be asked and `on_unreachable: allow`).
-    public func judge(_ answer: AlertQuery, environment: String) -> (refusal: Refusal?, note: String?) {
+    package func judge(_ answer: AlertQuery, environment: String) -> (refusal: Refusal?, note: String?) {
         switch answer {
         case .alerts(let alerts) where alerts.isEmpty:
             return (nil, nil)
@@ -129,10 +129,10 @@ extension AlertGateConfig {
 
 /// The alert source of an engine nobody gave one: every question is unanswerable, so a
 /// configured gate follows its `on_unreachable`.
-public struct NoAlertSource: AlertSource {
-    public init() {}
+package struct NoAlertSource: AlertSource {
+    package init() {}
 
-    public func activeAlerts(_ gate: AlertGateConfig, url: String, timeout: Duration) async -> AlertQuery {
+    package func activeAlerts(_ gate: AlertGateConfig, url: String, timeout: Duration) async -> AlertQuery {
         .unreachable("this gantry was built without an Alertmanager client")
     }
 }

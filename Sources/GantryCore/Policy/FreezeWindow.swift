@@ -1,20 +1,20 @@
-public import Foundation
+package import Foundation
 
 /// A recurring time when deploys are refused: `Fri 16:00-Mon 08:00 Europe/Berlin` (a weekly
 /// range) or `22:00-06:00 UTC` (every day). Times are wall-clock times in the named zone, so
 /// a window keeps meaning the same local hours across daylight-saving changes.
-public struct FreezeWindow: Sendable, Hashable, CustomStringConvertible {
+package struct FreezeWindow: Sendable, Hashable, CustomStringConvertible {
     /// Minutes since Monday 00:00 (weekly), or since midnight (daily).
-    public var start: Int
-    public var end: Int
-    public var daily: Bool
-    public var timeZone: TimeZone
-    public let text: String
+    package var start: Int
+    package var end: Int
+    package var daily: Bool
+    package var timeZone: TimeZone
+    package let text: String
 
     static let days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
     /// Parses a window, or says what is wrong with it.
-    public static func parse(_ text: String) -> Result<FreezeWindow, ParseError> {
+    package static func parse(_ text: String) -> Result<FreezeWindow, ParseError> {
         let words = text.split(separator: " ").map(String.init)
         guard let zoneName = words.last, let zone = TimeZone(identifier: zoneName) else {
             return .failure(ParseError(message: "'\(text)' does not end with a time zone such as Europe/Berlin or UTC"))
@@ -32,8 +32,8 @@ public struct FreezeWindow: Sendable, Hashable, CustomStringConvertible {
         return .success(FreezeWindow(start: start, end: end, daily: daily, timeZone: zone, text: text))
     }
 
-    public struct ParseError: Error, Sendable {
-        public var message: String
+    package struct ParseError: Error, Sendable {
+        package var message: String
     }
 
     private static func point(_ text: String) -> (day: Int?, minute: Int)? {
@@ -55,7 +55,7 @@ public struct FreezeWindow: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Whether `date` falls inside the window.
-    public func contains(_ date: Date) -> Bool {
+    package func contains(_ date: Date) -> Bool {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
         let parts = calendar.dateComponents([.weekday, .hour, .minute], from: date)
@@ -64,12 +64,12 @@ public struct FreezeWindow: Sendable, Hashable, CustomStringConvertible {
         return start < end ? (start <= now && now < end) : (now >= start || now < end)
     }
 
-    public var description: String { text }
+    package var description: String { text }
 }
 
 /// Why a deployment may not start now: a freeze, a freeze window or an open circuit breaker.
-public enum Protection {
-    public static func refusal(
+package enum Protection {
+    package static func refusal(
         state: EnvironmentState, recent: [DeploymentRecord], windows: [FreezeWindow], circuitBreaker: Int?, now: Date
     ) -> Refusal? {
         if let freeze = state.freeze {

@@ -3,15 +3,15 @@
 /// Only failures the policy names are retried: a deploy that failed half-way for a reason
 /// nobody anticipated is not blindly run again. Waits grow exponentially from `backoff` up to
 /// `maxBackoff`, with jitter so that runners retrying together do not stampede.
-public struct RetryPolicy: Sendable, Hashable {
+package struct RetryPolicy: Sendable, Hashable {
     /// A kind of failure that may be retried.
-    public enum Condition: Sendable, Hashable, CustomStringConvertible {
+    package enum Condition: Sendable, Hashable, CustomStringConvertible {
         case timeout
         case exit(Int32)
         case signal
 
         /// Parses `timeout`, `signal` or `exit:N`.
-        public static func parse(_ text: String) -> Condition? {
+        package static func parse(_ text: String) -> Condition? {
             switch text {
             case "timeout": return .timeout
             case "signal": return .signal
@@ -21,7 +21,7 @@ public struct RetryPolicy: Sendable, Hashable {
             }
         }
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .timeout: "timeout"
             case .exit(let code): "exit:\(code)"
@@ -40,14 +40,14 @@ public struct RetryPolicy: Sendable, Hashable {
     }
 
     /// Attempts in all, the first included.
-    public var attempts: Int
-    public var backoff: Duration
-    public var maxBackoff: Duration
+    package var attempts: Int
+    package var backoff: Duration
+    package var maxBackoff: Duration
     /// The share of each wait that is randomized, 0 to 1.
-    public var jitter: Double
-    public var retryOn: [Condition]
+    package var jitter: Double
+    package var retryOn: [Condition]
 
-    public init(attempts: Int = 1, backoff: Duration = .seconds(10), maxBackoff: Duration = .seconds(120), jitter: Double = 0.2, retryOn: [Condition] = []) {
+    package init(attempts: Int = 1, backoff: Duration = .seconds(10), maxBackoff: Duration = .seconds(120), jitter: Double = 0.2, retryOn: [Condition] = []) {
         self.attempts = attempts
         self.backoff = backoff
         self.maxBackoff = maxBackoff
@@ -56,15 +56,15 @@ public struct RetryPolicy: Sendable, Hashable {
     }
 
     /// One attempt, no retries.
-    public static let none = RetryPolicy()
+    package static let none = RetryPolicy()
 
     /// Whether attempt number `attempt`, which ended with `termination`, is followed by another.
-    public func shouldRetry(after termination: CommandTermination, attempt: Int) -> Bool {
+    package func shouldRetry(after termination: CommandTermination, attempt: Int) -> Bool {
         attempt < attempts && retryOn.contains { $0.matches(termination) }
     }
 
     /// The wait before attempt number `attempt` (2 or more). `random` is in 0..<1.
-    public func delay(before attempt: Int, random: Double) -> Duration {
+    package func delay(before attempt: Int, random: Double) -> Duration {
         let exponent = min(max(attempt - 2, 0), 30)
         let base = min(backoff.seconds * Double(1 << exponent), maxBackoff.seconds)
         let spread = base * jitter

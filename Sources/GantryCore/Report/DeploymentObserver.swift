@@ -1,5 +1,5 @@
 /// The named steps of a deployment, in the order they run.
-public enum Step: String, Sendable, Hashable, Codable, CaseIterable {
+package enum Step: String, Sendable, Hashable, Codable, CaseIterable {
     /// The runner gate: this runner's own local checks, before anything else.
     case runner
     case lock
@@ -14,14 +14,14 @@ public enum Step: String, Sendable, Hashable, Codable, CaseIterable {
 }
 
 /// Whether a step went well.
-public enum StepStatus: String, Sendable, Hashable, Codable {
+package enum StepStatus: String, Sendable, Hashable, Codable {
     case ok
     case skipped
     case failed
 }
 
 /// What the engine tells the terminal while it works. All text is already masked.
-public enum ProgressEvent: Sendable, Hashable {
+package enum ProgressEvent: Sendable, Hashable {
     case stepStarted(Step, detail: String)
     case output(String)
     case stepFinished(Step, StepStatus, elapsed: Duration, detail: String)
@@ -30,12 +30,12 @@ public enum ProgressEvent: Sendable, Hashable {
 }
 
 /// Receives progress as it happens: the terminal, GitHub Actions, or a test.
-public protocol DeploymentObserver: Sendable {
+package protocol DeploymentObserver: Sendable {
     func observe(_ event: ProgressEvent) async
 }
 
 /// An observer that drops everything, for callers that only want the result.
-public struct SilentObserver: DeploymentObserver {
-    public init() {}
-    public func observe(_ event: ProgressEvent) async {}
+package struct SilentObserver: DeploymentObserver {
+    package init() {}
+    package func observe(_ event: ProgressEvent) async {}
 }

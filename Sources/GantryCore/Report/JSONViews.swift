@@ -1,10 +1,10 @@
-public import Foundation
+package import Foundation
 
 /// The one JSON form of everything gantry prints (`--json`) or serves (`/api/v1/status`):
 /// snake_case keys in sorted order, RFC 3339 UTC timestamps with milliseconds. Scripts that
 /// read one output can read the others; shapes change only by adding fields.
-public enum JSONDocument {
-    public static func encode(_ value: some Encodable) -> Data {
+package enum JSONDocument {
+    package static func encode(_ value: some Encodable) -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.keyEncodingStrategy = .convertToSnakeCase
@@ -18,27 +18,27 @@ public enum JSONDocument {
 
 /// A deployment as every JSON output shows it: `deploy`/`plan`/`history`/`show --json` and
 /// the status API's newest deployments.
-public struct DeploymentView: Encodable, Sendable {
-    public var id: String
-    public var environment: String
-    public var release: String
-    public var kind: String
-    public var outcome: String?
-    public var reason: String?
+package struct DeploymentView: Encodable, Sendable {
+    package var id: String
+    package var environment: String
+    package var release: String
+    package var kind: String
+    package var outcome: String?
+    package var reason: String?
     /// Why it did not succeed, as a stable code (`ReasonCatalog`); absent when it did.
-    public var reasonCode: String?
-    public var startedAt: Date
-    public var finishedAt: Date?
-    public var durationSeconds: Double?
-    public var forced: Bool
-    public var host: String
-    public var pid: Int32
-    public var runner: String?
-    public var actor: String?
-    public var runUrl: String?
-    public var commit: String?
+    package var reasonCode: String?
+    package var startedAt: Date
+    package var finishedAt: Date?
+    package var durationSeconds: Double?
+    package var forced: Bool
+    package var host: String
+    package var pid: Int32
+    package var runner: String?
+    package var actor: String?
+    package var runUrl: String?
+    package var commit: String?
 
-    public init(_ record: DeploymentRecord) {
+    package init(_ record: DeploymentRecord) {
         id = record.id.rawValue
         environment = record.environment
         release = record.release
@@ -60,12 +60,12 @@ public struct DeploymentView: Encodable, Sendable {
 }
 
 /// A freeze as every JSON output shows it.
-public struct FreezeView: Encodable, Sendable {
-    public var reason: String
-    public var by: String
-    public var at: Date
+package struct FreezeView: Encodable, Sendable {
+    package var reason: String
+    package var by: String
+    package var at: Date
 
-    public init(_ freeze: EnvironmentState.Freeze) {
+    package init(_ freeze: EnvironmentState.Freeze) {
         reason = freeze.reason
         by = freeze.by
         at = freeze.at

@@ -3,8 +3,8 @@
 /// so a cursor move, an OSC 52 clipboard write or an OSC 8 link in a command's output shows
 /// as text live, in the journal and in `gantry show`. Gantry's own colour is added after
 /// this, so it is unaffected.
-public enum VisibleText {
-    public static func render(_ text: String) -> String {
+package enum VisibleText {
+    package static func render(_ text: String) -> String {
         guard text.unicodeScalars.contains(where: isControl) else { return text }
         var result = ""
         result.reserveCapacity(text.utf8.count)

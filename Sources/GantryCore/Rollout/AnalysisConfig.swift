@@ -4,18 +4,18 @@
 /// The limits and their defaults (0, 0, 4) are Argo Rollouts' `failureLimit`,
 /// `inconclusiveLimit` and `consecutiveErrorLimit`. A measurement with no data is
 /// inconclusive, never a pass; past `inconclusive_limit` the rollout pauses for a person.
-public struct AnalysisConfig: Sendable, Hashable {
-    public var interval: Duration
+package struct AnalysisConfig: Sendable, Hashable {
+    package var interval: Duration
     /// How many measurements; nil measures for the whole bake.
-    public var count: Int?
+    package var count: Int?
     /// More failed measurements than this fail the analysis (and the batch).
-    public var failureLimit: Int
+    package var failureLimit: Int
     /// More inconclusive measurements than this pause the rollout.
-    public var inconclusiveLimit: Int
+    package var inconclusiveLimit: Int
     /// More errors in a row than this (Prometheus down, a bad query) fail the analysis.
-    public var consecutiveErrorLimit: Int
+    package var consecutiveErrorLimit: Int
 
-    public init(interval: Duration = .seconds(10), count: Int? = nil, failureLimit: Int = 0, inconclusiveLimit: Int = 0, consecutiveErrorLimit: Int = 4) {
+    package init(interval: Duration = .seconds(10), count: Int? = nil, failureLimit: Int = 0, inconclusiveLimit: Int = 0, consecutiveErrorLimit: Int = 4) {
         self.interval = interval
         self.count = count
         self.failureLimit = failureLimit
@@ -25,7 +25,7 @@ public struct AnalysisConfig: Sendable, Hashable {
 
     /// How many measurements run in a bake of `bake`: `count`, or as many intervals as fit
     /// (at least one).
-    public func measurements(in bake: Duration) -> Int {
+    package func measurements(in bake: Duration) -> Int {
         if let count { return count }
         guard interval > .zero else { return 1 }
         return max(1, Int(bake / interval))
@@ -36,28 +36,28 @@ public struct AnalysisConfig: Sendable, Hashable {
 /// release (`{batch_hosts}`) against the rest of the fleet over the same window, as Kayenta's
 /// default judge does, rather than the fleet before against after (which mistakes a change in
 /// traffic for a change in the release).
-public struct CompareConfig: Sendable, Hashable {
+package struct CompareConfig: Sendable, Hashable {
     /// Which way a difference is bad.
-    public enum FailOn: String, Sendable, Hashable, CaseIterable {
+    package enum FailOn: String, Sendable, Hashable, CaseIterable {
         case increase, decrease, either
     }
 
     /// The canary's series; `{batch_hosts}` is a regex alternation of the hosts deployed so far.
-    public var query: String
+    package var query: String
     /// The baseline's series over the same window: the hosts still on the old release.
-    public var baselineQuery: String
+    package var baselineQuery: String
     /// Points needed on each side; fewer is inconclusive.
-    public var minSamples: Int
+    package var minSamples: Int
     /// A difference (Hodges–Lehmann estimate, in the metric's units) within this is no failure
     /// however significant.
-    public var tolerance: Double
-    public var failOn: FailOn
+    package var tolerance: Double
+    package var failOn: FailOn
     /// The confidence of the Mann–Whitney U test (0.98: p below 0.02 is significant).
-    public var confidence: Double
+    package var confidence: Double
     /// The resolution of the range queries.
-    public var step: Duration
+    package var step: Duration
 
-    public init(query: String, baselineQuery: String, minSamples: Int = 10, tolerance: Double = 0, failOn: FailOn = .increase, confidence: Double = 0.98, step: Duration = .seconds(5)) {
+    package init(query: String, baselineQuery: String, minSamples: Int = 10, tolerance: Double = 0, failOn: FailOn = .increase, confidence: Double = 0.98, step: Duration = .seconds(5)) {
         self.query = query
         self.baselineQuery = baselineQuery
         self.minSamples = minSamples

@@ -1,32 +1,32 @@
 import Foundation
 
 /// How an analysis ended, with what it saw: the unit a bake is judged on.
-public struct AnalysisVerdict: Sendable, Hashable {
+package struct AnalysisVerdict: Sendable, Hashable {
     /// Argo Rollouts' phases. `inconclusive` (no data, or errors within their limit) pauses the
     /// rollout; `failed` and `error` fail the batch.
-    public enum Phase: String, Sendable, Hashable, Codable {
+    package enum Phase: String, Sendable, Hashable, Codable {
         case successful, failed, inconclusive, error
     }
 
-    public var name: String
-    public var phase: Phase
-    public var successful = 0
-    public var failed = 0
-    public var inconclusive = 0
-    public var errors = 0
+    package var name: String
+    package var phase: Phase
+    package var successful = 0
+    package var failed = 0
+    package var inconclusive = 0
+    package var errors = 0
     /// What the verdict rests on, for a person (masked by the runner).
-    public var message: String
+    package var message: String
     /// The Mann–Whitney test of a `compare:` analysis.
-    public var comparison: MannWhitney.Result?
+    package var comparison: MannWhitney.Result?
 
-    public init(name: String, phase: Phase, message: String) {
+    package init(name: String, phase: Phase, message: String) {
         self.name = name
         self.phase = phase
         self.message = message
     }
 
     /// The verdict as a check result, for the check table, the terminal and reason codes.
-    public var checkResult: CheckResult {
+    package var checkResult: CheckResult {
         CheckResult(
             name: name, kind: "analysis", target: nil, passed: phase == .successful,
             outcome: phase == .successful ? .pass : (phase == .inconclusive ? .noData : .fail),
@@ -36,7 +36,7 @@ public struct AnalysisVerdict: Sendable, Hashable {
 
     /// The journal entry that keeps the verdict, the comparison's statistic, p-value and
     /// effect included.
-    public var journalEvent: JournalEvent {
+    package var journalEvent: JournalEvent {
         var event = JournalEvent(kind: .analysisResult, step: Step.verify.rawValue, message: "\(phase.rawValue): \(message)", check: name, passed: phase == .successful)
         event.analysisPhase = phase.rawValue
         event.statistic = comparison?.u
@@ -49,18 +49,18 @@ public struct AnalysisVerdict: Sendable, Hashable {
 /// Counts one analysis' measurements against its limits, as Argo's analysis controller
 /// does: failures past `failure_limit` and errors in a row past `consecutive_error_limit`
 /// end it early; no data and errors are inconclusive, never a pass.
-public struct AnalysisTally: Sendable, Hashable {
-    public let config: AnalysisConfig
-    public private(set) var verdict: AnalysisVerdict
+package struct AnalysisTally: Sendable, Hashable {
+    package let config: AnalysisConfig
+    package private(set) var verdict: AnalysisVerdict
     private var consecutiveErrors = 0
 
-    public init(name: String, config: AnalysisConfig) {
+    package init(name: String, config: AnalysisConfig) {
         self.config = config
         verdict = AnalysisVerdict(name: name, phase: .inconclusive, message: "no measurement yet")
     }
 
     /// Adds one measurement's phase (`successful`, `failed`, `inconclusive` or `error`).
-    public mutating func record(_ phase: AnalysisVerdict.Phase, _ message: String) {
+    package mutating func record(_ phase: AnalysisVerdict.Phase, _ message: String) {
         switch phase {
         case .successful: verdict.successful += 1
         case .failed: verdict.failed += 1
@@ -73,7 +73,7 @@ public struct AnalysisTally: Sendable, Hashable {
     }
 
     /// Whether the analysis is decided before its measurements run out.
-    public var isDecided: Bool { verdict.phase == .failed || verdict.phase == .error }
+    package var isDecided: Bool { verdict.phase == .failed || verdict.phase == .error }
 
     private var judged: AnalysisVerdict.Phase {
         if verdict.failed > config.failureLimit { return .failed }
@@ -83,7 +83,7 @@ public struct AnalysisTally: Sendable, Hashable {
     }
 
     /// The counts, then what the last measurement saw.
-    public var summary: String {
+    package var summary: String {
         let counts = [("successful", verdict.successful), ("failed", verdict.failed), ("inconclusive", verdict.inconclusive), ("errors", verdict.errors)]
             .filter { $0.1 > 0 }.map { "\($0.1) \($0.0)" }.joined(separator: ", ")
         return "\(counts.isEmpty ? "no measurement" : counts); last: \(verdict.message)"
@@ -92,30 +92,30 @@ public struct AnalysisTally: Sendable, Hashable {
 
 /// Runs a bake's analyses: each `prometheus` check with `analysis:` measured every
 /// `interval` (in parallel with the others), or for `compare:` judged once over the window.
-public struct AnalysisRunner: Sendable {
+package struct AnalysisRunner: Sendable {
     let prober: any Prober
     let clock: any GantryClock
 
-    public init(prober: any Prober, clock: any GantryClock) {
+    package init(prober: any Prober, clock: any GantryClock) {
         self.prober = prober
         self.clock = clock
     }
 
     /// How long a bake lasts: `bake`, or longer when an analysis with `count:` needs it.
-    public static func window(_ checks: [CheckConfig], bake: Duration) -> Duration {
+    package static func window(_ checks: [CheckConfig], bake: Duration) -> Duration {
         checks.compactMap(\.analysis).reduce(bake) { longest, analysis in
             max(longest, analysis.interval * (analysis.count ?? (bake > .zero ? 0 : 1)))
         }
     }
 
     /// `{batch_hosts}`: the hosts as a regex alternation, for `instance=~"…"` matchers.
-    public static func batchHosts(_ hosts: [TargetHost]) -> String {
+    package static func batchHosts(_ hosts: [TargetHost]) -> String {
         "(" + hosts.map(\.address).joined(separator: "|") + ")"
     }
 
     /// Measures every analysis over `window`; stops early when one fails or the task is
     /// cancelled. Verdicts come back in `checks`' order.
-    public func run(
+    package func run(
         _ checks: [CheckConfig], hosts: [TargetHost], window: Duration, environment: [String: String], masker: SecretMasker
     ) async -> [AnalysisVerdict] {
         let analyses = checks.filter { $0.analysis != nil }

@@ -3,21 +3,21 @@ import Foundation
 /// The Mann–Whitney U test and the Hodges–Lehmann shift estimate: how Kayenta's default
 /// judge decides whether a canary's metric differs from its baseline's. Rank-based, so it
 /// assumes nothing about the metric's distribution and is not swayed by a few outliers.
-public enum MannWhitney {
+package enum MannWhitney {
     /// The test's result for `canary` against `baseline`.
-    public struct Result: Sendable, Hashable, Codable {
+    package struct Result: Sendable, Hashable, Codable {
         /// U of the canary sample.
-        public var u: Double
+        package var u: Double
         /// The two-sided p-value (normal approximation with tie and continuity correction).
-        public var pValue: Double
+        package var pValue: Double
         /// The Hodges–Lehmann estimate of canary minus baseline: the median of all pairwise
         /// differences, in the metric's units.
-        public var effect: Double
-        public var canaryCount: Int
-        public var baselineCount: Int
+        package var effect: Double
+        package var canaryCount: Int
+        package var baselineCount: Int
     }
 
-    public static func test(canary: [Double], baseline: [Double]) -> Result {
+    package static func test(canary: [Double], baseline: [Double]) -> Result {
         let m = canary.count
         let n = baseline.count
         guard m > 0, n > 0 else { return Result(u: 0, pValue: 1, effect: 0, canaryCount: m, baselineCount: n) }
@@ -51,7 +51,7 @@ public enum MannWhitney {
     }
 
     /// The median of every canary − baseline difference.
-    public static func hodgesLehmann(canary: [Double], baseline: [Double]) -> Double {
+    package static func hodgesLehmann(canary: [Double], baseline: [Double]) -> Double {
         var differences: [Double] = []
         differences.reserveCapacity(canary.count * baseline.count)
         for x in canary { for y in baseline { differences.append(x - y) } }

@@ -4,18 +4,18 @@ import Foundation
 /// abort` find it: the deployment, how far it got, and the lease it holds. Carrying it on
 /// takes over exactly that lease (its token), so a decision can never land on another
 /// deployment, and fences out anything still writing with the old token.
-public struct PausedRollout: Sendable, Hashable {
-    public var deployment: DeploymentRecord
+package struct PausedRollout: Sendable, Hashable {
+    package var deployment: DeploymentRecord
     /// The last batch it deployed and checked.
-    public var afterBatch: Int
+    package var afterBatch: Int
     /// The paused deployment's lease.
-    public var token: FencingToken
+    package var token: FencingToken
     /// Who decided, and why, for the journal.
-    public var decision: String
+    package var decision: String
     /// `gantry abort`: roll back instead of going on.
-    public var abort: Bool
+    package var abort: Bool
 
-    public init(deployment: DeploymentRecord, afterBatch: Int, token: FencingToken, decision: String, abort: Bool) {
+    package init(deployment: DeploymentRecord, afterBatch: Int, token: FencingToken, decision: String, abort: Bool) {
         self.deployment = deployment
         self.afterBatch = afterBatch
         self.token = token
@@ -25,7 +25,7 @@ public struct PausedRollout: Sendable, Hashable {
 
     /// The rollout paused with nobody waiting, if the journal says so: the last batch it
     /// started, when its last `paused` entry is detached and undecided.
-    public static func pausedBatch(in journal: [JournalEntry]) -> Int? {
+    package static func pausedBatch(in journal: [JournalEntry]) -> Int? {
         guard let progress = RolloutProgress.latest(in: journal), progress.paused != nil,
               journal.last(where: { $0.event.kind == .paused })?.event.detached == true else { return nil }
         return progress.batch

@@ -5,13 +5,13 @@
 /// Sizes are cumulative, as Argo Rollouts' weights are: `"10%"` means "a tenth of the hosts
 /// in all so far", not "another tenth". A size that adds no host (10% of 5 hosts after 1)
 /// makes no batch, and hosts a list leaves out form a last batch, so every target is deployed.
-public struct RolloutConfig: Sendable, Hashable {
+package struct RolloutConfig: Sendable, Hashable {
     /// How far a batch reaches: a number of hosts, or a share of them (rounded up).
-    public enum Size: Sendable, Hashable, CustomStringConvertible {
+    package enum Size: Sendable, Hashable, CustomStringConvertible {
         case hosts(Int)
         case percent(Int)
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .hosts(let count): "\(count)"
             case .percent(let share): "\(share)%"
@@ -27,35 +27,35 @@ public struct RolloutConfig: Sendable, Hashable {
         }
     }
 
-    public var batches: [Size]
+    package var batches: [Size]
     /// How long each batch but the last stays under watch, after its checks pass, before the
     /// next batch starts; its checks run again at the end.
-    public var bake: Duration
+    package var bake: Duration
     /// How long a rollout paused by an inconclusive analysis waits for `gantry promote` or
     /// `gantry abort` before it aborts by itself.
-    public var pauseTimeout: Duration
+    package var pauseTimeout: Duration
     /// What the deploying process does while the rollout is paused.
-    public var onPause: OnPause = .wait
+    package var onPause: OnPause = .wait
 
     /// `on_pause:`: `wait` keeps the deploying process (and its CI job) waiting for the
     /// decision; `exit` leaves the rollout paused in the store, its lease held until
     /// `pause_timeout`, and exits 5, so no runner is tied up: `gantry promote` then deploys
     /// the remaining batches itself, from any runner.
-    public enum OnPause: String, Sendable, Hashable, CaseIterable {
+    package enum OnPause: String, Sendable, Hashable, CaseIterable {
         case wait, exit
     }
 
-    public init(batches: [Size], bake: Duration = .zero, pauseTimeout: Duration = RolloutConfig.defaultPauseTimeout, onPause: OnPause = .wait) {
+    package init(batches: [Size], bake: Duration = .zero, pauseTimeout: Duration = RolloutConfig.defaultPauseTimeout, onPause: OnPause = .wait) {
         self.onPause = onPause
         self.batches = batches
         self.bake = bake
         self.pauseTimeout = pauseTimeout
     }
 
-    public static let defaultPauseTimeout: Duration = .seconds(3600)
+    package static let defaultPauseTimeout: Duration = .seconds(3600)
 
     /// `targets` split into batches, in inventory order: the first is the canary.
-    public func split(_ targets: [TargetHost]) -> [[TargetHost]] {
+    package func split(_ targets: [TargetHost]) -> [[TargetHost]] {
         var result: [[TargetHost]] = []
         var done = 0
         for size in batches {

@@ -1,16 +1,16 @@
 /// How far a rollout has got, as its journal tells it: the one fact `status`, `show`, the
 /// status API, the status page and `gantry_rollout_batch` all report, so they never disagree.
-public struct RolloutProgress: Sendable, Hashable, Codable {
+package struct RolloutProgress: Sendable, Hashable, Codable {
     /// The batch deploying or being checked, from 1.
-    public var batch: Int
-    public var batches: Int
+    package var batch: Int
+    package var batches: Int
     /// The batch's hosts.
-    public var hosts: [String]
+    package var hosts: [String]
     /// Why the rollout is paused, waiting for `gantry promote` or `gantry abort`; nil when it
     /// is not.
-    public var paused: String?
+    package var paused: String?
 
-    public init(batch: Int, batches: Int, hosts: [String], paused: String? = nil) {
+    package init(batch: Int, batches: Int, hosts: [String], paused: String? = nil) {
         self.batch = batch
         self.batches = batches
         self.hosts = hosts
@@ -18,13 +18,13 @@ public struct RolloutProgress: Sendable, Hashable, Codable {
     }
 
     /// `batch 2/4: web-3, web-4`, and `(paused: …)` while it is.
-    public var text: String {
+    package var text: String {
         "batch \(batch)/\(batches): \(hosts.joined(separator: ", "))" + (paused.map { " (paused: \($0))" } ?? "")
     }
 
     /// The newest batch a journal announced, and whether the rollout waits for a decision;
     /// nil for a deployment without a rollout.
-    public static func latest(in journal: [JournalEntry]) -> RolloutProgress? {
+    package static func latest(in journal: [JournalEntry]) -> RolloutProgress? {
         guard let start = journal.lastIndex(where: { $0.event.kind == .batchStarted }) else { return nil }
         let event = journal[start].event
         guard let batch = event.batch, let batches = event.batches else { return nil }
@@ -40,7 +40,7 @@ public struct RolloutProgress: Sendable, Hashable, Codable {
     }
 
     /// The journal event that announces this batch, written before its deploy command runs.
-    public var journalEvent: JournalEvent {
+    package var journalEvent: JournalEvent {
         var event = JournalEvent(kind: .batchStarted, step: Step.deploy.rawValue, message: text)
         event.batch = batch
         event.batches = batches

@@ -1,18 +1,18 @@
 /// A machine that can run deploys, and how to tell whether it is fit to.
-public struct RunnerConfig: Sendable, Hashable {
-    public var name: String
+package struct RunnerConfig: Sendable, Hashable {
+    package var name: String
     /// Its GitHub Actions labels; a job must list all of them in `runs-on`.
-    public var labels: [String]
+    package var labels: [String]
     /// Lower is preferred.
-    public var priority: Int
+    package var priority: Int
     /// Healthy when all sources pass (the default), or when any does.
-    public var requireAll: Bool
-    public var sources: [RunnerSource]
+    package var requireAll: Bool
+    package var sources: [RunnerSource]
     /// The runner's `_diag` directory (`Runner_*.log`, `Worker_*.log`), which `gantry
     /// diagnose` reads; relative to the config's directory.
-    public var diag: String?
+    package var diag: String?
 
-    public init(name: String, labels: [String], priority: Int, requireAll: Bool = true, sources: [RunnerSource], diag: String? = nil) {
+    package init(name: String, labels: [String], priority: Int, requireAll: Bool = true, sources: [RunnerSource], diag: String? = nil) {
         self.diag = diag
         self.name = name
         self.labels = labels
@@ -22,11 +22,11 @@ public struct RunnerConfig: Sendable, Hashable {
     }
 
     /// The label `select-runner` prints: the runner's most specific (last) label, or its name.
-    public var selectionLabel: String { labels.last ?? name }
+    package var selectionLabel: String { labels.last ?? name }
 }
 
 /// Where a runner's health comes from.
-public enum RunnerSource: Sendable, Hashable {
+package enum RunnerSource: Sendable, Hashable {
     /// An instant query; healthy when it returns a sample satisfying the bounds (default
     /// `equals: 1`); no sample or no answer is unknown.
     case prometheus(PrometheusProbeConfig, timeout: Duration)
@@ -37,7 +37,7 @@ public enum RunnerSource: Sendable, Hashable {
     /// Checks of the machine itself, meaningful only on that runner.
     case local(LocalRunnerSource)
 
-    public var kind: String {
+    package var kind: String {
         switch self {
         case .prometheus: "prometheus"
         case .http: "http"
@@ -46,7 +46,7 @@ public enum RunnerSource: Sendable, Hashable {
         }
     }
 
-    public var timeout: Duration {
+    package var timeout: Duration {
         switch self {
         case .prometheus(_, let timeout), .http(_, let timeout): timeout
         case .github(let source): source.timeout
@@ -55,18 +55,18 @@ public enum RunnerSource: Sendable, Hashable {
     }
 }
 
-public struct GitHubRunnerSource: Sendable, Hashable {
+package struct GitHubRunnerSource: Sendable, Hashable {
     /// `owner/repo`, or nil for an organization's runners.
-    public var repo: String?
-    public var org: String?
+    package var repo: String?
+    package var org: String?
     /// The runner's name as GitHub knows it.
-    public var runner: String
+    package var runner: String
     /// The environment variable holding the token (never the token itself).
-    public var tokenEnv: String
-    public var apiURL: String = "https://api.github.com"
-    public var timeout: Duration = .seconds(3)
+    package var tokenEnv: String
+    package var apiURL: String = "https://api.github.com"
+    package var timeout: Duration = .seconds(3)
 
-    public init(repo: String?, org: String?, runner: String, tokenEnv: String) {
+    package init(repo: String?, org: String?, runner: String, tokenEnv: String) {
         self.repo = repo
         self.org = org
         self.runner = runner
@@ -74,37 +74,37 @@ public struct GitHubRunnerSource: Sendable, Hashable {
     }
 
     /// The list endpoint, page `page`.
-    public func listURL(page: Int) -> String {
+    package func listURL(page: Int) -> String {
         let base = apiURL.hasSuffix("/") ? String(apiURL.dropLast()) : apiURL
         let path = repo.map { "/repos/\($0)/actions/runners" } ?? "/orgs/\(org ?? "")/actions/runners"
         return "\(base)\(path)?per_page=100&page=\(page)"
     }
 }
 
-public struct LocalRunnerSource: Sendable, Hashable {
-    public var minFreeDisk: SizeThreshold?
-    public var diskPath: String = "/"
-    public var minAvailableMemory: SizeThreshold?
-    public var tools: [String] = []
+package struct LocalRunnerSource: Sendable, Hashable {
+    package var minFreeDisk: SizeThreshold?
+    package var diskPath: String = "/"
+    package var minAvailableMemory: SizeThreshold?
+    package var tools: [String] = []
 
-    public init() {}
+    package init() {}
 }
 
 /// A source's verdict on a runner.
-public struct SourceVerdict: Sendable, Hashable, Codable {
-    public enum State: String, Sendable, Hashable, Codable {
+package struct SourceVerdict: Sendable, Hashable, Codable {
+    package enum State: String, Sendable, Hashable, Codable {
         case healthy
         case unhealthy
         /// The source could not say (no data, unreachable, rate-limited): not healthy.
         case unknown
     }
 
-    public var source: String
-    public var state: State
-    public var message: String
-    public var latencyMilliseconds: Int64
+    package var source: String
+    package var state: State
+    package var message: String
+    package var latencyMilliseconds: Int64
 
-    public init(source: String, state: State, message: String, latencyMilliseconds: Int64 = 0) {
+    package init(source: String, state: State, message: String, latencyMilliseconds: Int64 = 0) {
         self.source = source
         self.state = state
         self.message = message
@@ -113,7 +113,7 @@ public struct SourceVerdict: Sendable, Hashable, Codable {
 }
 
 /// Asks one source about one runner. The adapter must answer within `source.timeout`.
-public protocol RunnerProber: Sendable {
+package protocol RunnerProber: Sendable {
     /// - Parameter isThisMachine: whether the runner is the machine Gantry runs on (local
     ///   sources can only judge that one).
     func probe(_ source: RunnerSource, runner: RunnerConfig, isThisMachine: Bool, environment: [String: String]) async -> SourceVerdict

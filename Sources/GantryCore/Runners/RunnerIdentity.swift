@@ -5,33 +5,33 @@
 /// not quietly skip the gate. `RUNNER_NAME` (set by GitHub Actions on every runner) may be a
 /// name the config does not know, so it matches a runner's name or the GitHub runner name of
 /// its `github` source, and otherwise falls through to the host name.
-public enum RunnerIdentity {
+package enum RunnerIdentity {
     /// How the runner was identified, for messages.
-    public struct Match: Sendable, Equatable {
-        public var runner: RunnerConfig
-        public var via: String
+    package struct Match: Sendable, Equatable {
+        package var runner: RunnerConfig
+        package var via: String
     }
 
     /// An explicit runner name that no configured runner has.
-    public struct Unknown: Error, Sendable, Equatable, CustomStringConvertible {
-        public var name: String
-        public var via: String
-        public var known: [String]
+    package struct Unknown: Error, Sendable, Equatable, CustomStringConvertible {
+        package var name: String
+        package var via: String
+        package var known: [String]
 
-        public init(name: String, via: String, known: [String]) {
+        package init(name: String, via: String, known: [String]) {
             self.name = name
             self.via = via
             self.known = known
         }
 
-        public var description: String {
+        package var description: String {
             known.isEmpty
                 ? "\(via) names runner '\(name)', but gantry.yml defines no runners"
                 : "\(via) names runner '\(name)', but gantry.yml defines only \(known.map { "'\($0)'" }.joined(separator: ", "))"
         }
     }
 
-    public static func identify(_ runners: [RunnerConfig], flag: String?, environment: [String: String], hostName: String) throws(Unknown) -> Match? {
+    package static func identify(_ runners: [RunnerConfig], flag: String?, environment: [String: String], hostName: String) throws(Unknown) -> Match? {
         guard !runners.isEmpty else { return nil }
         let explicit = [(flag, "--runner"), (environment["GANTRY_RUNNER"], "GANTRY_RUNNER")]
             .compactMap { name, via in name.flatMap { $0.isEmpty ? nil : ($0, via) } }
@@ -61,7 +61,7 @@ extension RunnerConfig {
     }
 
     /// The same runner judged by its `local` sources only: what the deploy gate runs.
-    public var localGate: RunnerConfig? {
+    package var localGate: RunnerConfig? {
         let local = sources.filter { if case .local = $0 { true } else { false } }
         guard !local.isEmpty else { return nil }
         var gate = self

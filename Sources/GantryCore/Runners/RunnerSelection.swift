@@ -1,19 +1,19 @@
 /// One runner's verdict and how it was reached.
-public struct RunnerHealth: Sendable, Hashable {
-    public var runner: RunnerConfig
-    public var healthy: Bool
-    public var sources: [SourceVerdict]
+package struct RunnerHealth: Sendable, Hashable {
+    package var runner: RunnerConfig
+    package var healthy: Bool
+    package var sources: [SourceVerdict]
 
     /// Why it is (not) healthy, in a line.
-    public var reason: String {
+    package var reason: String {
         let relevant = healthy ? sources : sources.filter { $0.state != .healthy }
         return relevant.map { "\($0.source): \($0.message)" }.joined(separator: "; ")
     }
 }
 
 /// Judges runners and picks one. Pure: the probing is done before.
-public enum RunnerSelection {
-    public static func judge(_ runner: RunnerConfig, _ verdicts: [SourceVerdict]) -> RunnerHealth {
+package enum RunnerSelection {
+    package static func judge(_ runner: RunnerConfig, _ verdicts: [SourceVerdict]) -> RunnerHealth {
         let healthy: Bool
         if verdicts.isEmpty {
             healthy = true
@@ -27,7 +27,7 @@ public enum RunnerSelection {
 
     /// The runners that may deploy `environment`: those carrying it as a label, or all when
     /// none does.
-    public static func eligible(_ runners: [RunnerConfig], for environment: String?) -> [RunnerConfig] {
+    package static func eligible(_ runners: [RunnerConfig], for environment: String?) -> [RunnerConfig] {
         guard let environment else { return runners }
         let labelled = runners.filter { $0.labels.contains(environment) }
         return labelled.isEmpty ? runners : labelled
@@ -35,7 +35,7 @@ public enum RunnerSelection {
 
     /// The healthy runner with the best priority (ties by name), and whether that is a
     /// failover: the first choice by priority was not healthy.
-    public static func select(_ health: [RunnerHealth]) -> (chosen: RunnerHealth?, failoverFrom: RunnerHealth?) {
+    package static func select(_ health: [RunnerHealth]) -> (chosen: RunnerHealth?, failoverFrom: RunnerHealth?) {
         let ordered = health.sorted { ($0.runner.priority, $0.runner.name) < ($1.runner.priority, $1.runner.name) }
         let chosen = ordered.first { $0.healthy }
         let first = ordered.first
@@ -50,14 +50,14 @@ public enum RunnerSelection {
 /// A `local` source can only be judged on its own machine: for every other runner it is
 /// left out of the verdict (that runner's own `gantry deploy` gate runs it), so a gate job
 /// running on the primary can still fail over to a secondary that has local checks.
-public struct RunnerHealthCheck: Sendable {
+package struct RunnerHealthCheck: Sendable {
     let prober: any RunnerProber
 
-    public init(prober: any RunnerProber) {
+    package init(prober: any RunnerProber) {
         self.prober = prober
     }
 
-    public func run(_ runners: [RunnerConfig], thisMachine: String?, environment: [String: String]) async -> [RunnerHealth] {
+    package func run(_ runners: [RunnerConfig], thisMachine: String?, environment: [String: String]) async -> [RunnerHealth] {
         let prober = prober
         let runners = runners.map { runner in
             guard runner.name != thisMachine else { return runner }

@@ -1,4 +1,4 @@
-public import Foundation
+package import Foundation
 
 /// What the metrics count about finished deployments, kept by the store itself: each
 /// outcome adds to these totals in the same transaction that records it.
@@ -7,21 +7,21 @@ public import Foundation
 /// pruning old deployments (`gantry store prune`) never lowers them: a Prometheus counter
 /// that went down would read as a reset. A deployment counts once, when its first outcome is
 /// recorded.
-public struct HistoryTotals: Sendable, Equatable, Codable {
+package struct HistoryTotals: Sendable, Equatable, Codable {
     /// Finished deployments of one kind and outcome in one environment.
-    public struct Outcomes: Sendable, Equatable {
-        public var environment: String
-        public var kind: DeploymentRecord.Kind
-        public var outcome: Outcome
-        public var count: Int
-        public var lastFinishedAt: Date?
+    package struct Outcomes: Sendable, Equatable {
+        package var environment: String
+        package var kind: DeploymentRecord.Kind
+        package var outcome: Outcome
+        package var count: Int
+        package var lastFinishedAt: Date?
         /// The sum of their durations.
-        public var durationSum: Duration
+        package var durationSum: Duration
         /// How many took at most each of `durationBuckets` (not cumulative: each deployment
         /// is in one bucket), then one more for those that took longer.
-        public var buckets: [Int]
+        package var buckets: [Int]
 
-        public init(
+        package init(
             environment: String, kind: DeploymentRecord.Kind, outcome: Outcome, count: Int = 0, lastFinishedAt: Date? = nil,
             durationSum: Duration = .zero, buckets: [Int] = Array(repeating: 0, count: HistoryTotals.durationBuckets.count + 1)
         ) {
@@ -36,40 +36,40 @@ public struct HistoryTotals: Sendable, Equatable, Codable {
     }
 
     /// Deployments of one environment that ended with one reason code.
-    public struct Failures: Sendable, Equatable, Codable {
-        public var environment: String
-        public var code: ReasonCode
-        public var count: Int
+    package struct Failures: Sendable, Equatable, Codable {
+        package var environment: String
+        package var code: ReasonCode
+        package var count: Int
 
-        public init(environment: String, code: ReasonCode, count: Int) {
+        package init(environment: String, code: ReasonCode, count: Int) {
             self.environment = environment
             self.code = code
             self.count = count
         }
     }
 
-    public var outcomes: [Outcomes]
-    public var failures: [Failures]
+    package var outcomes: [Outcomes]
+    package var failures: [Failures]
 
     /// Kept in one order (environment, kind, outcome; environment, code), so equal totals
     /// compare equal however they were gathered.
-    public init(outcomes: [Outcomes] = [], failures: [Failures] = []) {
+    package init(outcomes: [Outcomes] = [], failures: [Failures] = []) {
         self.outcomes = outcomes.sorted { ($0.environment, $0.kind.rawValue, $0.outcome.rawValue) < ($1.environment, $1.kind.rawValue, $1.outcome.rawValue) }
         self.failures = failures.sorted { ($0.environment, $0.code.rawValue) < ($1.environment, $1.code.rawValue) }
     }
 
     /// Upper bounds of the deployment duration histogram's buckets: seconds up to an hour.
     /// The stores keep counts per bucket, so changing these needs a migration that recounts.
-    public static let durationBuckets: [Duration] = [1, 5, 15, 30, 60, 120, 300, 600, 900, 1800, 2700, 3600].map { .seconds($0) }
+    package static let durationBuckets: [Duration] = [1, 5, 15, 30, 60, 120, 300, 600, 900, 1800, 2700, 3600].map { .seconds($0) }
 
     /// The bucket a duration falls in: the first whose bound it does not exceed, else the
     /// last (longer than every bound).
-    public static func bucket(of duration: Duration) -> Int {
+    package static func bucket(of duration: Duration) -> Int {
         durationBuckets.firstIndex { duration <= $0 } ?? durationBuckets.count
     }
 
     /// The totals of `records`, as the stores keep them (finished records only).
-    public init(records: [DeploymentRecord]) {
+    package init(records: [DeploymentRecord]) {
         var outcomes: [String: Outcomes] = [:]
         var failures: [String: Failures] = [:]
         for record in records {
@@ -87,19 +87,19 @@ public struct HistoryTotals: Sendable, Equatable, Codable {
     }
 
     /// The totals of one environment's deployments of `kind` that ended in `outcome`.
-    public func outcomes(environment: String, kind: DeploymentRecord.Kind, outcome: Outcome) -> Outcomes? {
+    package func outcomes(environment: String, kind: DeploymentRecord.Kind, outcome: Outcome) -> Outcomes? {
         outcomes.first { $0.environment == environment && $0.kind == kind && $0.outcome == outcome }
     }
 
     /// How many of one environment's deployments ended with `code`.
-    public func failures(environment: String, code: ReasonCode) -> Int {
+    package func failures(environment: String, code: ReasonCode) -> Int {
         failures.first { $0.environment == environment && $0.code == code }?.count ?? 0
     }
 }
 
 extension HistoryTotals.Outcomes {
     /// Counts one finished record in.
-    public mutating func add(_ record: DeploymentRecord) {
+    package mutating func add(_ record: DeploymentRecord) {
         count += 1
         if let finished = record.finishedAt { lastFinishedAt = max(lastFinishedAt ?? finished, finished) }
         let duration = record.duration ?? .zero
@@ -113,7 +113,7 @@ extension HistoryTotals.Outcomes: Codable {
         case environment, kind, outcome, count, lastFinishedAt, durationSumMilliseconds, buckets
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
             environment: try container.decode(String.self, forKey: .environment), kind: try container.decode(DeploymentRecord.Kind.self, forKey: .kind),
@@ -127,7 +127,7 @@ extension HistoryTotals.Outcomes: Codable {
         }
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(environment, forKey: .environment)
         try container.encode(kind, forKey: .kind)
@@ -142,7 +142,7 @@ extension HistoryTotals.Outcomes: Codable {
 extension HistoryTotals {
     /// What `self` counted beyond `other` (never below zero): the part of an exported store's
     /// totals that its remaining deployments no longer account for, because they were pruned.
-    public func subtracting(_ other: HistoryTotals) -> HistoryTotals {
+    package func subtracting(_ other: HistoryTotals) -> HistoryTotals {
         var result = HistoryTotals()
         for total in outcomes {
             var rest = total
@@ -161,7 +161,7 @@ extension HistoryTotals {
     }
 
     /// Both totals added up.
-    public func merging(_ other: HistoryTotals) -> HistoryTotals {
+    package func merging(_ other: HistoryTotals) -> HistoryTotals {
         var result = self
         for total in other.outcomes {
             if let index = result.outcomes.firstIndex(where: { $0.environment == total.environment && $0.kind == total.kind && $0.outcome == total.outcome }) {

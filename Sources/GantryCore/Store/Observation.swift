@@ -1,26 +1,26 @@
-public import Foundation
+package import Foundation
 
 /// The latest verdict on a runner or a check, kept in the store so that every process that
 /// shares it (a one-shot `gantry check`, `select-runner`, `gantry serve`) reports the same
 /// health in its metrics, and so a one-shot command's textfile carries the whole picture.
-public struct Observation: Sendable, Hashable, Codable {
-    public enum Subject: String, Sendable, Hashable, Codable {
+package struct Observation: Sendable, Hashable, Codable {
+    package enum Subject: String, Sendable, Hashable, Codable {
         case runner
         case check
     }
 
-    public var subject: Subject
+    package var subject: Subject
     /// The environment a check belongs to; empty for runners.
-    public var environment: String
+    package var environment: String
     /// The runner's or the check's name, from the config (bounded, never free text).
-    public var name: String
-    public var healthy: Bool
-    public var durationMilliseconds: Int64
+    package var name: String
+    package var healthy: Bool
+    package var durationMilliseconds: Int64
     /// Why, in a line; masked before it is stored.
-    public var message: String
-    public var at: Date
+    package var message: String
+    package var at: Date
 
-    public init(subject: Subject, environment: String = "", name: String, healthy: Bool, durationMilliseconds: Int64, message: String, at: Date) {
+    package init(subject: Subject, environment: String = "", name: String, healthy: Bool, durationMilliseconds: Int64, message: String, at: Date) {
         self.subject = subject
         self.environment = environment
         self.name = name
@@ -31,11 +31,11 @@ public struct Observation: Sendable, Hashable, Codable {
     }
 
     /// What one observation is of: the same subject, environment and name replace each other.
-    public var key: String { "\(subject.rawValue)\u{0}\(environment)\u{0}\(name)" }
+    package var key: String { "\(subject.rawValue)\u{0}\(environment)\u{0}\(name)" }
 
     /// `older` overlaid with `newer`, keeping per key the observation made last; sorted by
     /// subject, environment and name.
-    public static func merge(_ older: [Observation], _ newer: [Observation]) -> [Observation] {
+    package static func merge(_ older: [Observation], _ newer: [Observation]) -> [Observation] {
         var byKey: [String: Observation] = [:]
         for observation in older + newer {
             if let existing = byKey[observation.key], existing.at > observation.at { continue }
@@ -46,14 +46,14 @@ public struct Observation: Sendable, Hashable, Codable {
 }
 
 /// `select-runner` chose a runner other than its first choice, because that one was unhealthy.
-public struct RunnerFailover: Sendable, Hashable, Codable {
-    public var environment: String
-    public var from: String
-    public var to: String
-    public var reason: String
-    public var at: Date
+package struct RunnerFailover: Sendable, Hashable, Codable {
+    package var environment: String
+    package var from: String
+    package var to: String
+    package var reason: String
+    package var at: Date
 
-    public init(environment: String, from: String, to: String, reason: String, at: Date) {
+    package init(environment: String, from: String, to: String, reason: String, at: Date) {
         self.environment = environment
         self.from = from
         self.to = to
@@ -63,13 +63,13 @@ public struct RunnerFailover: Sendable, Hashable, Codable {
 }
 
 /// How many failovers happened between two runners for an environment, ever.
-public struct FailoverCount: Sendable, Hashable, Codable {
-    public var environment: String
-    public var from: String
-    public var to: String
-    public var count: Int
+package struct FailoverCount: Sendable, Hashable, Codable {
+    package var environment: String
+    package var from: String
+    package var to: String
+    package var count: Int
 
-    public init(environment: String, from: String, to: String, count: Int) {
+    package init(environment: String, from: String, to: String, count: Int) {
         self.environment = environment
         self.from = from
         self.to = to

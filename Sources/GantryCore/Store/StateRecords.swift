@@ -1,34 +1,34 @@
-public import Foundation
+package import Foundation
 
 /// What an environment runs, as far as verification knows.
-public struct EnvironmentState: Sendable, Hashable, Codable {
-    public var name: String
+package struct EnvironmentState: Sendable, Hashable, Codable {
+    package var name: String
     /// The release that last passed verification. Only a verified deploy sets it.
-    public var current: String?
+    package var current: String?
     /// The release to roll back to.
-    public var lastGood: String?
+    package var lastGood: String?
     /// The deployment that set `current`.
-    public var currentDeploymentID: DeploymentID?
-    public var updatedAt: Date?
+    package var currentDeploymentID: DeploymentID?
+    package var updatedAt: Date?
     /// Set while someone has frozen the environment by hand.
-    public var freeze: Freeze?
+    package var freeze: Freeze?
     /// `gantry unfreeze` resets the circuit breaker: failures before this do not count.
-    public var breakerResetAt: Date?
+    package var breakerResetAt: Date?
 
     /// A hold on deploys, by hand, with why.
-    public struct Freeze: Sendable, Hashable, Codable {
-        public var reason: String
-        public var by: String
-        public var at: Date
+    package struct Freeze: Sendable, Hashable, Codable {
+        package var reason: String
+        package var by: String
+        package var at: Date
 
-        public init(reason: String, by: String, at: Date) {
+        package init(reason: String, by: String, at: Date) {
             self.reason = reason
             self.by = by
             self.at = at
         }
     }
 
-    public init(
+    package init(
         name: String, current: String? = nil, lastGood: String? = nil, currentDeploymentID: DeploymentID? = nil, updatedAt: Date? = nil,
         freeze: Freeze? = nil, breakerResetAt: Date? = nil
     ) {
@@ -43,32 +43,32 @@ public struct EnvironmentState: Sendable, Hashable, Codable {
 }
 
 /// One run of `gantry deploy` (or a rollback), as history shows it.
-public struct DeploymentRecord: Sendable, Hashable, Codable {
-    public enum Kind: String, Sendable, Hashable, Codable {
+package struct DeploymentRecord: Sendable, Hashable, Codable {
+    package enum Kind: String, Sendable, Hashable, Codable {
         case deploy
         case rollback
         /// `gantry recover`: finishes or undoes deployments that were killed, nothing else.
         case recover
     }
 
-    public var id: DeploymentID
-    public var environment: String
-    public var release: String
-    public var kind: Kind
+    package var id: DeploymentID
+    package var environment: String
+    package var release: String
+    package var kind: Kind
     /// Nil while the deployment runs.
-    public var outcome: Outcome?
+    package var outcome: Outcome?
     /// Why it ended the way it did, in a sentence (masked).
-    public var reason: String?
+    package var reason: String?
     /// Why it did not succeed, as a code (`ReasonCatalog`); nil while it runs, when it
     /// succeeded or was skipped, and in records of versions before codes.
-    public var reasonCode: ReasonCode?
-    public var startedAt: Date
-    public var finishedAt: Date?
+    package var reasonCode: ReasonCode?
+    package var startedAt: Date
+    package var finishedAt: Date?
     /// Who ran it: host, process, runner, CI context.
-    public var origin: Origin
-    public var forced: Bool
+    package var origin: Origin
+    package var forced: Bool
 
-    public init(
+    package init(
         id: DeploymentID, environment: String, release: String, kind: Kind = .deploy, outcome: Outcome? = nil,
         reason: String? = nil, reasonCode: ReasonCode? = nil, startedAt: Date, finishedAt: Date? = nil, origin: Origin, forced: Bool = false
     ) {
@@ -85,27 +85,27 @@ public struct DeploymentRecord: Sendable, Hashable, Codable {
         self.forced = forced
     }
 
-    public var duration: Duration? {
+    package var duration: Duration? {
         finishedAt.map { .milliseconds(Int64(($0.timeIntervalSince(startedAt) * 1000).rounded())) }
     }
 }
 
 /// Where a deployment or lock came from: enough to find the job that holds production.
-public struct Origin: Sendable, Hashable, Codable {
-    public var host: String
-    public var pid: Int32
-    public var runner: String?
+package struct Origin: Sendable, Hashable, Codable {
+    package var host: String
+    package var pid: Int32
+    package var runner: String?
     /// `GITHUB_ACTOR`, or the local user.
-    public var actor: String?
+    package var actor: String?
     /// A link to the CI run, when there is one.
-    public var runURL: String?
-    public var commit: String?
+    package var runURL: String?
+    package var commit: String?
     /// Which machine, boot and PID namespace the process ran in, and when it started: what
     /// tells a dead holder from a live one in another container with the same host name, and
     /// a reused pid from the original process. Nil in records of older versions.
-    public var process: ProcessIdentity?
+    package var process: ProcessIdentity?
 
-    public init(
+    package init(
         host: String, pid: Int32, runner: String? = nil, actor: String? = nil, runURL: String? = nil, commit: String? = nil,
         process: ProcessIdentity? = nil
     ) {
@@ -119,7 +119,7 @@ public struct Origin: Sendable, Hashable, Codable {
     }
 
     /// `runner primary (host ci-01, pid 4242, by alice)`.
-    public var summary: String {
+    package var summary: String {
         var parts = ["host \(host)", "pid \(pid)"]
         if let actor { parts.append("by \(actor)") }
         var text = parts.joined(separator: ", ")
@@ -131,28 +131,28 @@ public struct Origin: Sendable, Hashable, Codable {
 
 /// A deployment's lease on an environment. The fencing token only ever increases per
 /// environment, so a holder whose lease was taken over cannot write with its old token.
-public struct Lease: Sendable, Hashable, Codable {
-    public var environment: String
-    public var token: FencingToken
-    public var owner: Origin
-    public var deploymentID: DeploymentID?
-    public var reason: String?
-    public var acquiredAt: Date
-    public var expiresAt: Date
+package struct Lease: Sendable, Hashable, Codable {
+    package var environment: String
+    package var token: FencingToken
+    package var owner: Origin
+    package var deploymentID: DeploymentID?
+    package var reason: String?
+    package var acquiredAt: Date
+    package var expiresAt: Date
 
     /// How long a hold by hand (`gantry lock`) is taken for: in effect forever, but a length
     /// every store can add to its clock. `holdLock` (after an automatic rollback) stores
     /// `Date.distantFuture` instead; both read as "held by hand" through `isHeldByHand`.
-    public static let handHoldLength: Duration = .seconds(100 * 365 * 86_400)
+    package static let handHoldLength: Duration = .seconds(100 * 365 * 86_400)
 
     /// A hold by hand (`gantry lock`, `protect.lock_after_rollback`): no deployment holds it,
     /// it never expires, and only `gantry unlock` releases it.
-    public var isHeldByHand: Bool { deploymentID == nil }
+    package var isHeldByHand: Bool { deploymentID == nil }
 
     /// The expiry worth showing: nil for a hold by hand.
-    public var shownExpiry: Date? { isHeldByHand ? nil : expiresAt }
+    package var shownExpiry: Date? { isHeldByHand ? nil : expiresAt }
 
-    public init(environment: String, token: FencingToken, owner: Origin, deploymentID: DeploymentID?, reason: String?, acquiredAt: Date, expiresAt: Date) {
+    package init(environment: String, token: FencingToken, owner: Origin, deploymentID: DeploymentID?, reason: String?, acquiredAt: Date, expiresAt: Date) {
         self.environment = environment
         self.token = token
         self.owner = owner
@@ -164,29 +164,29 @@ public struct Lease: Sendable, Hashable, Codable {
 }
 
 /// A lease's fencing token: every state write of a deployment carries it.
-public struct FencingToken: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
-    public var value: Int64
+package struct FencingToken: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+    package var value: Int64
 
-    public init(_ value: Int64) {
+    package init(_ value: Int64) {
         self.value = value
     }
 
-    public static func < (lhs: FencingToken, rhs: FencingToken) -> Bool { lhs.value < rhs.value }
+    package static func < (lhs: FencingToken, rhs: FencingToken) -> Bool { lhs.value < rhs.value }
 
-    public var description: String { String(value) }
+    package var description: String { String(value) }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         value = try decoder.singleValueContainer().decode(Int64.self)
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(value)
     }
 }
 
 /// The answer to a lock request.
-public enum LockAttempt: Sendable, Hashable {
+package enum LockAttempt: Sendable, Hashable {
     case acquired(Lease)
     /// Someone else holds a live lease.
     case held(Lease)
@@ -195,12 +195,12 @@ public enum LockAttempt: Sendable, Hashable {
 }
 
 /// One entry of a deployment's journal, numbered in the order it was written.
-public struct JournalEntry: Sendable, Hashable, Codable {
-    public var sequence: Int
-    public var at: Date
-    public var event: JournalEvent
+package struct JournalEntry: Sendable, Hashable, Codable {
+    package var sequence: Int
+    package var at: Date
+    package var event: JournalEvent
 
-    public init(sequence: Int, at: Date, event: JournalEvent) {
+    package init(sequence: Int, at: Date, event: JournalEvent) {
         self.sequence = sequence
         self.at = at
         self.event = event

@@ -1,4 +1,4 @@
-public import Foundation
+package import Foundation
 
 /// Where Gantry keeps what it knows: environments, deployments, journals and leases.
 ///
@@ -6,7 +6,7 @@ public import Foundation
 /// contract tests. Every write made on behalf of a running deployment carries the lease's
 /// fencing token and fails with `StoreError.staleToken` when a newer lease exists, so a
 /// paused or partitioned old holder cannot overwrite what the new holder decided.
-public protocol StateStore: Sendable {
+package protocol StateStore: Sendable {
     /// The state of one environment (empty when it never deployed).
     func environmentState(_ environment: String) async throws(StoreError) -> EnvironmentState
     /// Every environment that has state.
@@ -109,42 +109,42 @@ extension StateStore {
     /// Stores that see no releases (SQLite: waiters on one host poll a local file, which
     /// costs microseconds) wait the whole interval.
     /// `finishDeployment` without a reason code: a success, or a record of an older version.
-    public func finishDeployment(_ id: DeploymentID, outcome: Outcome, reason: String?, at: Date, promote: Bool, token: FencingToken?) async throws(StoreError) {
+    package func finishDeployment(_ id: DeploymentID, outcome: Outcome, reason: String?, at: Date, promote: Bool, token: FencingToken?) async throws(StoreError) {
         try await finishDeployment(id, outcome: outcome, reason: reason, code: nil, at: at, promote: promote, token: token)
     }
 
     /// The newest deployments, of one environment or all.
-    public func deployments(environment: String?, limit: Int) async throws(StoreError) -> [DeploymentRecord] {
+    package func deployments(environment: String?, limit: Int) async throws(StoreError) -> [DeploymentRecord] {
         try await deployments(environment: environment, limit: limit, before: nil)
     }
 
-    public func awaitLockRelease(environment: String, waiter: DeploymentID, timeout: Duration, clock: any GantryClock) async throws {
+    package func awaitLockRelease(environment: String, waiter: DeploymentID, timeout: Duration, clock: any GantryClock) async throws {
         try await clock.sleep(for: timeout)
     }
 
     /// Takes a free or expired lease, outside any queue.
-    public func tryAcquireLock(environment: String, owner: Origin, deploymentID: DeploymentID?, reason: String?, ttl: Duration, now: Date) async throws(StoreError) -> LockAttempt {
+    package func tryAcquireLock(environment: String, owner: Origin, deploymentID: DeploymentID?, reason: String?, ttl: Duration, now: Date) async throws(StoreError) -> LockAttempt {
         try await tryAcquireLock(LockRequest(environment: environment, owner: owner, deploymentID: deploymentID, reason: reason, ttl: ttl, now: now))
     }
 }
 
 /// A request for an environment's lease.
-public struct LockRequest: Sendable, Hashable {
-    public var environment: String
-    public var owner: Origin
-    public var deploymentID: DeploymentID?
-    public var reason: String?
-    public var ttl: Duration
-    public var now: Date
+package struct LockRequest: Sendable, Hashable {
+    package var environment: String
+    package var owner: Origin
+    package var deploymentID: DeploymentID?
+    package var reason: String?
+    package var ttl: Duration
+    package var now: Date
     /// Set for a queued deployment: granted only when no live waiter queued before it.
-    public var waiter: DeploymentID?
+    package var waiter: DeploymentID?
     /// Waiters that last said they were alive before this are ignored.
-    public var waitersLiveSince: Date?
+    package var waitersLiveSince: Date?
     /// Take the lease even though it is live, provided it still has this token: its holder
     /// is known to be dead.
-    public var breaking: FencingToken?
+    package var breaking: FencingToken?
 
-    public init(
+    package init(
         environment: String, owner: Origin, deploymentID: DeploymentID?, reason: String?, ttl: Duration, now: Date,
         waiter: DeploymentID? = nil, waitersLiveSince: Date? = nil, breaking: FencingToken? = nil
     ) {
@@ -161,14 +161,14 @@ public struct LockRequest: Sendable, Hashable {
 }
 
 /// A deployment waiting for an environment's lease.
-public struct LockWaiter: Sendable, Hashable, Codable {
-    public var deploymentID: DeploymentID
-    public var release: String
-    public var owner: Origin
-    public var enqueuedAt: Date
-    public var heartbeatAt: Date
+package struct LockWaiter: Sendable, Hashable, Codable {
+    package var deploymentID: DeploymentID
+    package var release: String
+    package var owner: Origin
+    package var enqueuedAt: Date
+    package var heartbeatAt: Date
 
-    public init(deploymentID: DeploymentID, release: String, owner: Origin, enqueuedAt: Date, heartbeatAt: Date) {
+    package init(deploymentID: DeploymentID, release: String, owner: Origin, enqueuedAt: Date, heartbeatAt: Date) {
         self.deploymentID = deploymentID
         self.release = release
         self.owner = owner
@@ -178,8 +178,8 @@ public struct LockWaiter: Sendable, Hashable, Codable {
 }
 
 /// A state store failure, with what to do about it.
-public struct StoreError: Error, Sendable, CustomStringConvertible {
-    public enum Code: String, Sendable {
+package struct StoreError: Error, Sendable, CustomStringConvertible {
+    package enum Code: String, Sendable {
         /// The store cannot be opened or read (missing directory, permissions, bad URL).
         case unavailable
         /// Another process holds the database longer than the busy timeout.
@@ -194,17 +194,17 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         case notFound
     }
 
-    public var code: Code
-    public var message: String
-    public var hint: String?
+    package var code: Code
+    package var message: String
+    package var hint: String?
 
-    public init(_ code: Code, _ message: String, hint: String? = nil) {
+    package init(_ code: Code, _ message: String, hint: String? = nil) {
         self.code = code
         self.message = message
         self.hint = hint
     }
 
-    public var description: String {
+    package var description: String {
         hint.map { "\(message) (\($0))" } ?? message
     }
 }

@@ -1,38 +1,38 @@
-public import Foundation
+package import Foundation
 
 /// A whole state store as one JSON document, to move a team from the embedded SQLite store to
 /// the shared PostgreSQL one (or back): environments, every deployment with its journal,
 /// observations and failovers. Leases and the queue are not moved: they belong to processes
 /// that run now, and a move happens while nothing deploys.
-public struct StateExport: Codable, Sendable {
-    public static let format = "gantry-state"
-    public static let currentVersion = 1
+package struct StateExport: Codable, Sendable {
+    package static let format = "gantry-state"
+    package static let currentVersion = 1
     /// Deployments written per transaction by an import.
     static let batchSize = 1000
 
-    public struct Deployment: Codable, Sendable {
-        public var record: DeploymentRecord
-        public var journal: [JournalEntry]
+    package struct Deployment: Codable, Sendable {
+        package var record: DeploymentRecord
+        package var journal: [JournalEntry]
 
-        public init(record: DeploymentRecord, journal: [JournalEntry]) {
+        package init(record: DeploymentRecord, journal: [JournalEntry]) {
             self.record = record
             self.journal = journal
         }
     }
 
-    public var format: String
-    public var version: Int
-    public var exportedAt: Date
-    public var environments: [EnvironmentState]
-    public var deployments: [Deployment]
-    public var observations: [Observation]
-    public var failovers: [RunnerFailover]
+    package var format: String
+    package var version: Int
+    package var exportedAt: Date
+    package var environments: [EnvironmentState]
+    package var deployments: [Deployment]
+    package var observations: [Observation]
+    package var failovers: [RunnerFailover]
     /// The store's totals, pruned deployments included (absent from exports of older
     /// versions: the totals are then counted from the deployments alone).
-    public var totals: HistoryTotals?
+    package var totals: HistoryTotals?
 
     /// Reads everything from `store`, oldest deployment first.
-    public static func read(from store: any StateStore, at now: Date) async throws(StoreError) -> StateExport {
+    package static func read(from store: any StateStore, at now: Date) async throws(StoreError) -> StateExport {
         var deployments: [Deployment] = []
         for record in try await store.deployments(environment: nil, limit: Int(Int32.max)).reversed() {
             deployments.append(Deployment(record: record, journal: try await store.journal(record.id)))
@@ -45,13 +45,13 @@ public struct StateExport: Codable, Sendable {
     }
 
     /// Why an export cannot be imported.
-    public struct Refusal: Error, Sendable, CustomStringConvertible {
-        public var description: String
+    package struct Refusal: Error, Sendable, CustomStringConvertible {
+        package var description: String
     }
 
     /// Checks the document and the target before anything is written: the format must be
     /// known and the target must hold no deployment, so an import never mixes two histories.
-    public func validate(target: any StateStore) async throws -> Void {
+    package func validate(target: any StateStore) async throws -> Void {
         guard format == Self.format else { throw Refusal(description: "not a gantry state export (format '\(format)')") }
         guard version <= Self.currentVersion else {
             throw Refusal(description: "export version \(version) is newer than this gantry understands (\(Self.currentVersion)); upgrade gantry")
@@ -64,7 +64,7 @@ public struct StateExport: Codable, Sendable {
 
     /// Writes everything into `target` (which `validate` found empty), a thousand
     /// deployments per transaction.
-    public func write(to target: any StateStore) async throws(StoreError) {
+    package func write(to target: any StateStore) async throws(StoreError) {
         let current = Set(environments.compactMap(\.currentDeploymentID))
         var start = 0
         while start < deployments.count {
@@ -89,7 +89,7 @@ public struct StateExport: Codable, Sendable {
 extension DeploymentRecord {
     /// The record as an import writes it: a finished deployment without a finish time is
     /// taken to have finished when it started.
-    public var imported: DeploymentRecord {
+    package var imported: DeploymentRecord {
         var record = self
         if record.outcome != nil { record.finishedAt = record.finishedAt ?? record.startedAt }
         return record

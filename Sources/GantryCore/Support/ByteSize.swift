@@ -1,12 +1,12 @@
 /// A threshold on space or memory, either absolute (`512MiB`, `2GB`) or a share of the
 /// total (`10%`). Disk and memory checks compare against it.
-public enum SizeThreshold: Sendable, Hashable, CustomStringConvertible {
+package enum SizeThreshold: Sendable, Hashable, CustomStringConvertible {
     case bytes(UInt64)
     case percent(Double)
 
     /// Parses `512MiB`, `2GiB`, `100MB`, `4096B`, `10%`. Decimal units (kB, MB, GB, TB) are
     /// powers of 1000 and binary units (KiB, MiB, GiB, TiB) powers of 1024, as their names say.
-    public static func parse(_ text: String) -> SizeThreshold? {
+    package static func parse(_ text: String) -> SizeThreshold? {
         let trimmed = text.trimmingWhitespace()
         if trimmed.hasSuffix("%") {
             guard let value = Double(trimmed.dropLast().trimmingWhitespace()), value >= 0, value <= 100 else {
@@ -19,7 +19,7 @@ public enum SizeThreshold: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Parses an absolute size only (no percent).
-    public static func parseBytes(_ text: String) -> UInt64? {
+    package static func parseBytes(_ text: String) -> UInt64? {
         let trimmed = text.trimmingWhitespace()
         guard let unitStart = trimmed.firstIndex(where: { $0.isLetter }) else { return nil }
         guard let value = Double(trimmed[..<unitStart].trimmingWhitespace()), value >= 0 else { return nil }
@@ -41,7 +41,7 @@ public enum SizeThreshold: Sendable, Hashable, CustomStringConvertible {
         return UInt64(bytes.rounded())
     }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .bytes(let bytes): return SizeThreshold.format(bytes)
         case .percent(let value): return value == value.rounded() ? "\(Int(value))%" : "\(value)%"
@@ -49,7 +49,7 @@ public enum SizeThreshold: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// A short human form in binary units: `512MiB`, `1.5GiB`.
-    public static func format(_ bytes: UInt64) -> String {
+    package static func format(_ bytes: UInt64) -> String {
         let units = ["B", "KiB", "MiB", "GiB", "TiB"]
         var value = Double(bytes)
         var unit = 0

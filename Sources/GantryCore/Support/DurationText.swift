@@ -1,9 +1,9 @@
 /// Durations as people write them in configuration and on the command line: `30s`, `5m`,
 /// `200ms`, `1h30m`. A bare number is refused, because `timeout: 30` could mean seconds or
 /// minutes and a wrong guess either hangs a deploy or kills it early.
-public enum DurationText {
+package enum DurationText {
     /// Parses `text`, returning nil when it is not a duration.
-    public static func parse(_ text: String) -> Duration? {
+    package static func parse(_ text: String) -> Duration? {
         let trimmed = text.trimmingWhitespace()
         guard !trimmed.isEmpty else { return nil }
         var total = Duration.zero
@@ -35,7 +35,7 @@ public enum DurationText {
     }
 
     /// A short human form: `850ms`, `4.2s`, `3m05s`, `1h02m`.
-    public static func format(_ duration: Duration) -> String {
+    package static func format(_ duration: Duration) -> String {
         let milliseconds = duration.milliseconds
         if milliseconds < 1000 { return "\(milliseconds)ms" }
         if milliseconds < 60_000 {
@@ -48,7 +48,7 @@ public enum DurationText {
     }
 
     /// The canonical configuration form, used when a duration is written back out.
-    public static func canonical(_ duration: Duration) -> String {
+    package static func canonical(_ duration: Duration) -> String {
         let milliseconds = duration.milliseconds
         if milliseconds % 3_600_000 == 0, milliseconds > 0 { return "\(milliseconds / 3_600_000)h" }
         if milliseconds % 60_000 == 0, milliseconds > 0 { return "\(milliseconds / 60_000)m" }
@@ -63,13 +63,13 @@ public enum DurationText {
 
 extension Duration {
     /// Whole milliseconds, rounded down; enough precision for every timeout Gantry keeps.
-    public var milliseconds: Int64 {
+    package var milliseconds: Int64 {
         let (seconds, attoseconds) = components
         return seconds * 1000 + attoseconds / 1_000_000_000_000_000
     }
 
     /// Seconds as a floating-point number, for metrics and JSON.
-    public var seconds: Double {
+    package var seconds: Double {
         let (seconds, attoseconds) = components
         return Double(seconds) + Double(attoseconds) / 1e18
     }
@@ -77,7 +77,7 @@ extension Duration {
 
 extension StringProtocol {
     /// The text without leading and trailing spaces, tabs and newlines.
-    public func trimmingWhitespace() -> String {
+    package func trimmingWhitespace() -> String {
         var slice = Substring(self)
         while let first = slice.first, first.isWhitespace { slice.removeFirst() }
         while let last = slice.last, last.isWhitespace { slice.removeLast() }

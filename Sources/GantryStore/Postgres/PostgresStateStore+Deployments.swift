@@ -1,12 +1,12 @@
-public import Foundation
-public import GantryCore
+package import Foundation
+package import GantryCore
 import PostgresNIO
 
 /// Environments, deployments and journals. A write for a running deployment takes a share
 /// lock on its environment's lease row and checks the token in the same transaction, so a
 /// takeover (which updates that row) waits for the write or makes it fail as stale.
 extension PostgresStateStore {
-    public func environmentState(_ environment: String) async throws(StoreError) -> EnvironmentState {
+    package func environmentState(_ environment: String) async throws(StoreError) -> EnvironmentState {
         let logger = logger
         return try await autocommit { connection in
             try await Self.first(connection.query("SELECT * FROM gantry_environments WHERE name = \(environment)", logger: logger))
@@ -14,14 +14,14 @@ extension PostgresStateStore {
         }
     }
 
-    public func environmentStates() async throws(StoreError) -> [EnvironmentState] {
+    package func environmentStates() async throws(StoreError) -> [EnvironmentState] {
         let logger = logger
         return try await autocommit { connection in
             try await Self.all(connection.query("SELECT * FROM gantry_environments ORDER BY name", logger: logger)).map(Self.environment)
         }
     }
 
-    public func beginDeployment(_ record: DeploymentRecord, token: FencingToken?) async throws(StoreError) {
+    package func beginDeployment(_ record: DeploymentRecord, token: FencingToken?) async throws(StoreError) {
         let origin = try json(record.origin)
         let logger = logger
         // One statement, one round trip: the token check (a share lock on the lease row) and
@@ -42,7 +42,7 @@ extension PostgresStateStore {
         if written == 0, let token { try await staleToken(environment: record.environment, token: token) }
     }
 
-    public func append(_ event: JournalEvent, to id: DeploymentID, at: Date, token: FencingToken?) async throws(StoreError) {
+    package func append(_ event: JournalEvent, to id: DeploymentID, at: Date, token: FencingToken?) async throws(StoreError) {
         let text = try json(event)
         let logger = logger
         let written = try await autocommit { client in
@@ -74,7 +74,7 @@ extension PostgresStateStore {
         )
     }
 
-    public func finishDeployment(_ id: DeploymentID, outcome: Outcome, reason: String?, code: ReasonCode?, at: Date, promote: Bool, token: FencingToken?) async throws(StoreError) {
+    package func finishDeployment(_ id: DeploymentID, outcome: Outcome, reason: String?, code: ReasonCode?, at: Date, promote: Bool, token: FencingToken?) async throws(StoreError) {
         let logger = logger
         // One statement: the token check, the outcome and (with promote) the new current
         // release commit together.
@@ -116,7 +116,7 @@ extension PostgresStateStore {
     /// locks the row, so a second finish waiting on it reads the outcome the first wrote).
     static let countOnce = HistoryTotalsSQL.add(.postgres, from: "finished JOIN allowed USING (id) WHERE prior_outcome IS NULL")
 
-    public func setFreeze(environment: String, freeze: EnvironmentState.Freeze?, at: Date) async throws(StoreError) {
+    package func setFreeze(environment: String, freeze: EnvironmentState.Freeze?, at: Date) async throws(StoreError) {
         let logger = logger
         try await transaction { connection in
             try await connection.query("INSERT INTO gantry_environments (name) VALUES (\(environment)) ON CONFLICT DO NOTHING", logger: logger)
@@ -134,7 +134,7 @@ extension PostgresStateStore {
         }
     }
 
-    public func deployments(environment: String?, limit: Int, before: DeploymentID?) async throws(StoreError) -> [DeploymentRecord] {
+    package func deployments(environment: String?, limit: Int, before: DeploymentID?) async throws(StoreError) -> [DeploymentRecord] {
         let logger = logger
         let limit = Int64(min(limit, Int(Int32.max)))
         // The id sorts as the start time does, so it pages the history.
@@ -149,7 +149,7 @@ extension PostgresStateStore {
         }
     }
 
-    public func lastEffectiveDeployment(environment: String, excluding: DeploymentID?) async throws(StoreError) -> DeploymentRecord? {
+    package func lastEffectiveDeployment(environment: String, excluding: DeploymentID?) async throws(StoreError) -> DeploymentRecord? {
         let logger = logger
         return try await autocommit { connection in
             try await Self.first(connection.query(
@@ -163,14 +163,14 @@ extension PostgresStateStore {
         }
     }
 
-    public func deployment(_ id: DeploymentID) async throws(StoreError) -> DeploymentRecord? {
+    package func deployment(_ id: DeploymentID) async throws(StoreError) -> DeploymentRecord? {
         let logger = logger
         return try await autocommit { connection in
             try await Self.first(connection.query("SELECT * FROM gantry_deployments WHERE id = \(id.rawValue)", logger: logger)).map(Self.deployment)
         }
     }
 
-    public func unfinishedDeployments(environment: String, excluding: DeploymentID?) async throws(StoreError) -> [DeploymentRecord] {
+    package func unfinishedDeployments(environment: String, excluding: DeploymentID?) async throws(StoreError) -> [DeploymentRecord] {
         let logger = logger
         return try await autocommit { connection in
             try await Self.all(connection.query(
@@ -180,7 +180,7 @@ extension PostgresStateStore {
         }
     }
 
-    public func journal(_ id: DeploymentID) async throws(StoreError) -> [JournalEntry] {
+    package func journal(_ id: DeploymentID) async throws(StoreError) -> [JournalEntry] {
         let logger = logger
         return try await autocommit { connection in
             try await Self.all(connection.query("SELECT * FROM gantry_journal WHERE deployment_id = \(id.rawValue) ORDER BY sequence", logger: logger)).map { row in
@@ -191,7 +191,7 @@ extension PostgresStateStore {
 
     // MARK: observations and failovers
 
-    public func record(_ observations: [Observation]) async throws(StoreError) {
+    package func record(_ observations: [Observation]) async throws(StoreError) {
         guard !observations.isEmpty else { return }
         let logger = logger
         try await transaction { connection in
@@ -211,7 +211,7 @@ extension PostgresStateStore {
         }
     }
 
-    public func observations() async throws(StoreError) -> [Observation] {
+    package func observations() async throws(StoreError) -> [Observation] {
         let logger = logger
         return try await autocommit { connection in
             try await Self.all(connection.query("SELECT * FROM gantry_observations ORDER BY subject, environment, name", logger: logger)).map { row in
@@ -225,7 +225,7 @@ extension PostgresStateStore {
         }
     }
 
-    public func recordFailover(_ failover: RunnerFailover) async throws(StoreError) {
+    package func recordFailover(_ failover: RunnerFailover) async throws(StoreError) {
         let logger = logger
         try await transaction { connection in
             try await connection.query(
@@ -235,7 +235,7 @@ extension PostgresStateStore {
         }
     }
 
-    public func failoverCounts() async throws(StoreError) -> [FailoverCount] {
+    package func failoverCounts() async throws(StoreError) -> [FailoverCount] {
         let logger = logger
         return try await autocommit { connection in
             try await Self.all(connection.query(
@@ -253,7 +253,7 @@ extension PostgresStateStore {
         }
     }
 
-    public func failovers(limit: Int) async throws(StoreError) -> [RunnerFailover] {
+    package func failovers(limit: Int) async throws(StoreError) -> [RunnerFailover] {
         let logger = logger
         let limit = Int64(limit)
         return try await autocommit { connection in

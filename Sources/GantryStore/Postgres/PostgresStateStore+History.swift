@@ -1,11 +1,11 @@
-public import GantryCore
-public import Foundation
+package import GantryCore
+package import Foundation
 import PostgresNIO
 
 /// Long histories: the totals the metrics read, pruning, and importing many deployments at
 /// once.
 extension PostgresStateStore {
-    public func totals() async throws(StoreError) -> HistoryTotals {
+    package func totals() async throws(StoreError) -> HistoryTotals {
         let logger = logger
         let (outcomeRows, failureRows) = try await transaction { connection in
             (
@@ -34,7 +34,7 @@ extension PostgresStateStore {
         }
     }
 
-    public func prune(finishedBefore: Date) async throws(StoreError) -> Int {
+    package func prune(finishedBefore: Date) async throws(StoreError) -> Int {
         let logger = logger
         return try await autocommit { client in
             try await Self.all(client.query(
@@ -76,7 +76,7 @@ extension PostgresStateStore {
         var event: String
     }
 
-    public func importDeployments(_ deployments: [StateExport.Deployment], current: Set<DeploymentID>) async throws(StoreError) {
+    package func importDeployments(_ deployments: [StateExport.Deployment], current: Set<DeploymentID>) async throws(StoreError) {
         guard !deployments.isEmpty else { return }
         var rows: [ImportedDeployment] = []
         var entries: [ImportedEntry] = []
@@ -134,7 +134,7 @@ extension PostgresStateStore {
         }
     }
 
-    public func addToTotals(_ totals: HistoryTotals) async throws(StoreError) {
+    package func addToTotals(_ totals: HistoryTotals) async throws(StoreError) {
         guard !totals.outcomes.isEmpty || !totals.failures.isEmpty else { return }
         let sql = HistoryTotalsSQL.addValues(.postgres) { "$\($0)" }
         let logger = logger

@@ -1,12 +1,12 @@
-public import Foundation
-public import GantryCore
+package import Foundation
+package import GantryCore
 import PostgresNIO
 
 /// Leases and the queue, judged by the database's clock. Durations a caller expresses as
 /// dates in its own clock (a waiter's liveness window) are turned into intervals first, so
 /// only their length matters, never the runner's time of day.
 extension PostgresStateStore {
-    public func tryAcquireLock(_ request: LockRequest) async throws(StoreError) -> LockAttempt {
+    package func tryAcquireLock(_ request: LockRequest) async throws(StoreError) -> LockAttempt {
         let owner = try json(request.owner)
         let window = request.waitersLiveSince.map { Self.milliseconds(request.now.timeIntervalSince($0)) } ?? 0
         let ttl = request.ttl.milliseconds
@@ -75,7 +75,7 @@ extension PostgresStateStore {
 
     /// Extends a live lease only: one that has expired by the database's clock stays expired,
     /// whatever the holder's clock says.
-    public func renewLock(environment: String, token: FencingToken, ttl: Duration, now: Date) async throws(StoreError) -> Lease? {
+    package func renewLock(environment: String, token: FencingToken, ttl: Duration, now: Date) async throws(StoreError) -> Lease? {
         let logger = logger
         let milliseconds = ttl.milliseconds
         return try await transaction { connection in
@@ -90,7 +90,7 @@ extension PostgresStateStore {
         }
     }
 
-    public func enqueue(_ waiter: LockWaiter, environment: String) async throws(StoreError) {
+    package func enqueue(_ waiter: LockWaiter, environment: String) async throws(StoreError) {
         let owner = try json(waiter.owner)
         let logger = logger
         try await autocommit { connection in
@@ -105,7 +105,7 @@ extension PostgresStateStore {
         }
     }
 
-    public func heartbeat(environment: String, deploymentID: DeploymentID, now: Date) async throws(StoreError) {
+    package func heartbeat(environment: String, deploymentID: DeploymentID, now: Date) async throws(StoreError) {
         let logger = logger
         try await autocommit { connection in
             try await connection.query(
@@ -115,7 +115,7 @@ extension PostgresStateStore {
         }
     }
 
-    public func dequeue(environment: String, deploymentID: DeploymentID) async throws(StoreError) {
+    package func dequeue(environment: String, deploymentID: DeploymentID) async throws(StoreError) {
         let logger = logger
         try await autocommit { connection in
             try await connection.query("DELETE FROM gantry_lock_queue WHERE environment = \(environment) AND deployment_id = \(deploymentID.rawValue)", logger: logger)
@@ -124,7 +124,7 @@ extension PostgresStateStore {
 
     /// `liveSince` is read as "heard from within the last (now − liveSince)", measured on the
     /// database's clock.
-    public func waiters(environment: String, liveSince: Date) async throws(StoreError) -> [LockWaiter] {
+    package func waiters(environment: String, liveSince: Date) async throws(StoreError) -> [LockWaiter] {
         let window = Self.milliseconds(Date().timeIntervalSince(liveSince))
         let logger = logger
         return try await autocommit { client in
@@ -138,7 +138,7 @@ extension PostgresStateStore {
         }
     }
 
-    public func releaseLock(environment: String, token: FencingToken) async throws(StoreError) {
+    package func releaseLock(environment: String, token: FencingToken) async throws(StoreError) {
         let logger = logger
         try await autocommit { connection in
             try await connection.query("UPDATE gantry_locks SET held = FALSE WHERE environment = \(environment) AND token = \(token.value)", logger: logger)
@@ -147,7 +147,7 @@ extension PostgresStateStore {
 
     /// Woken by the release trigger's notification (LockReleaseListener); the poll interval
     /// still bounds the wait when a notification is missed.
-    public func awaitLockRelease(environment: String, waiter: DeploymentID, timeout: Duration, clock: any GantryClock) async throws {
+    package func awaitLockRelease(environment: String, waiter: DeploymentID, timeout: Duration, clock: any GantryClock) async throws {
         try await releases.wait(environment: environment, waiter: waiter.rawValue, timeout: timeout, clock: clock)
     }
 
@@ -155,14 +155,14 @@ extension PostgresStateStore {
     /// a lease before the waiter is listening.
     package var parkedLockWaiters: Int { releases.parked }
 
-    public func lease(environment: String) async throws(StoreError) -> Lease? {
+    package func lease(environment: String) async throws(StoreError) -> Lease? {
         let logger = logger
         return try await autocommit { client in
             try await Self.first(client.query("SELECT * FROM gantry_locks WHERE environment = \(environment)", logger: logger)).flatMap(Self.lease)
         }
     }
 
-    public func holdLock(environment: String, token: FencingToken, reason: String) async throws(StoreError) {
+    package func holdLock(environment: String, token: FencingToken, reason: String) async throws(StoreError) {
         let logger = logger
         let forever = Date.distantFuture
         try await autocommit { connection in

@@ -1,11 +1,11 @@
-public import Foundation
-public import GantryCore
+package import Foundation
+package import GantryCore
 import PostgresNIO
 
 /// The notification outbox: each item a JSON document, with the columns its queries need.
 /// A claim skips rows another process has locked, so two deliverers never take one item.
 extension PostgresStateStore {
-    public func enqueueNotifications(_ items: [OutboxItem]) async throws(StoreError) {
+    package func enqueueNotifications(_ items: [OutboxItem]) async throws(StoreError) {
         guard !items.isEmpty else { return }
         var rows: [(String, String, Date, String)] = []
         for item in items { rows.append((item.key, item.deploymentID.rawValue, item.nextAttemptAt, try json(item))) }
@@ -21,7 +21,7 @@ extension PostgresStateStore {
         }
     }
 
-    public func claimNotifications(dueAt now: Date, until: Date, limit: Int) async throws(StoreError) -> [OutboxItem] {
+    package func claimNotifications(dueAt now: Date, until: Date, limit: Int) async throws(StoreError) -> [OutboxItem] {
         let logger = logger
         return try await transaction { connection in
             let rows = try await Self.all(connection.query(
@@ -42,7 +42,7 @@ extension PostgresStateStore {
         }
     }
 
-    public func settleNotification(_ item: OutboxItem) async throws(StoreError) {
+    package func settleNotification(_ item: OutboxItem) async throws(StoreError) {
         let pending = item.deliveredAt == nil && item.attempts < DeliveryBackoff.maxAttempts
         let text = try json(item)
         let logger = logger
@@ -54,7 +54,7 @@ extension PostgresStateStore {
         }
     }
 
-    public func notifications(of deployment: DeploymentID) async throws(StoreError) -> [OutboxItem] {
+    package func notifications(of deployment: DeploymentID) async throws(StoreError) -> [OutboxItem] {
         let logger = logger
         return try await autocommit { client in
             try await Self.all(client.query("SELECT item FROM gantry_outbox WHERE deployment_id = \(deployment.rawValue) ORDER BY id", logger: logger)).map { row in

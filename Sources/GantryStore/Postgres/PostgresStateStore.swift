@@ -1,5 +1,5 @@
 import Foundation
-public import GantryCore
+package import GantryCore
 import Logging
 import NIOSSL
 import PostgresNIO
@@ -13,12 +13,12 @@ import PostgresNIO
 /// running deployment checks its token under a row lock on the environment's lease, in the
 /// same transaction as the write. Connections come from postgres-nio's pool, which
 /// reconnects after the server restarts.
-public final class PostgresStateStore: StateStore {
+package final class PostgresStateStore: StateStore {
     let client: PostgresClient
     let runTask: Task<Void, Never>
     let logger: Logger
     /// `host:port/database`, for messages (never the password).
-    public let target: String
+    package let target: String
     let schema: SchemaGate
     let releases: LockReleaseListener
 
@@ -27,7 +27,7 @@ public final class PostgresStateStore: StateStore {
     ///     schema is never changed, not even created, and a database behind this binary is
     ///     refused with a message to run `gantry migrate`.
     ///   - noMigrationReason: why migration is off, for that message.
-    public init(url: PostgresURL, migrate: Bool = true, noMigrationReason: String = "automatic migration is turned off by GANTRY_MIGRATE=never") throws(StoreError) {
+    package init(url: PostgresURL, migrate: Bool = true, noMigrationReason: String = "automatic migration is turned off by GANTRY_MIGRATE=never") throws(StoreError) {
         target = "\(url.host):\(url.port)/\(url.database ?? url.user)"
         var logger = Logger(label: "gantry.state.postgres")
         logger.logLevel = .critical
@@ -147,7 +147,7 @@ public final class PostgresStateStore: StateStore {
     /// database without one for a store nothing has deployed to yet, as they take a missing
     /// SQLite file; this never creates anything. A current schema seen here is not read
     /// again before the first query.
-    public func hasSchema() async throws(StoreError) -> Bool {
+    package func hasSchema() async throws(StoreError) -> Bool {
         try await withFirstContactTimeout { [self] in
             let version = try await schemaVersion()
             if version == PostgresSchema.latest { await schema.markCurrent() }
@@ -229,7 +229,7 @@ public final class PostgresStateStore: StateStore {
     }
 
     /// The schema version, and the version this binary brings; migrates first when asked.
-    public func migrate() async throws(StoreError) -> (from: Int, to: Int) {
+    package func migrate() async throws(StoreError) -> (from: Int, to: Int) {
         do {
             let before = try await schemaVersion()
             try await migrateIfNeeded(apply: true)

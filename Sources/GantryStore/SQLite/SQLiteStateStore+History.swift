@@ -1,11 +1,11 @@
-public import GantryCore
-public import Foundation
+package import GantryCore
+package import Foundation
 import GRDB
 
 /// Long histories: the totals the metrics read, pruning, and importing many deployments at
 /// once.
 extension SQLiteStateStore {
-    public func totals() async throws(StoreError) -> HistoryTotals {
+    package func totals() async throws(StoreError) -> HistoryTotals {
         try read { db in
             let outcomes = try Row.fetchAll(db, sql: "SELECT * FROM outcome_totals").compactMap { row -> HistoryTotals.Outcomes? in
                 guard let kind = DeploymentRecord.Kind(rawValue: row["kind"]), let outcome = Outcome(rawValue: row["outcome"]) else { return nil }
@@ -22,7 +22,7 @@ extension SQLiteStateStore {
         }
     }
 
-    public func prune(finishedBefore: Date) async throws(StoreError) -> Int {
+    package func prune(finishedBefore: Date) async throws(StoreError) -> Int {
         try write { db in
             try db.execute(
                 sql: """
@@ -41,7 +41,7 @@ extension SQLiteStateStore {
         }
     }
 
-    public func importDeployments(_ deployments: [StateExport.Deployment], current: Set<DeploymentID>) async throws(StoreError) {
+    package func importDeployments(_ deployments: [StateExport.Deployment], current: Set<DeploymentID>) async throws(StoreError) {
         guard !deployments.isEmpty else { return }
         try write { db in
             let insert = try db.makeStatement(sql: """
@@ -72,7 +72,7 @@ extension SQLiteStateStore {
         }
     }
 
-    public func addToTotals(_ totals: HistoryTotals) async throws(StoreError) {
+    package func addToTotals(_ totals: HistoryTotals) async throws(StoreError) {
         guard !totals.outcomes.isEmpty || !totals.failures.isEmpty else { return }
         try write { db in
             let sql = HistoryTotalsSQL.addValues(.sqlite) { _ in "?" }

@@ -1,10 +1,10 @@
-public import GantryCore
+package import GantryCore
 import GRDB
 
 /// Runner and check observations, and failovers: what the metrics and the status page show
 /// besides deployments.
 extension SQLiteStateStore {
-    public func record(_ observations: [Observation]) async throws(StoreError) {
+    package func record(_ observations: [Observation]) async throws(StoreError) {
         guard !observations.isEmpty else { return }
         try write { db in
             for observation in observations {
@@ -25,7 +25,7 @@ extension SQLiteStateStore {
         }
     }
 
-    public func observations() async throws(StoreError) -> [Observation] {
+    package func observations() async throws(StoreError) -> [Observation] {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM observations ORDER BY subject, environment, name").map { row in
                 Observation(
@@ -36,7 +36,7 @@ extension SQLiteStateStore {
         }
     }
 
-    public func recordFailover(_ failover: RunnerFailover) async throws(StoreError) {
+    package func recordFailover(_ failover: RunnerFailover) async throws(StoreError) {
         try write { db in
             try db.execute(
                 sql: "INSERT INTO failovers (environment, from_runner, to_runner, reason, at) VALUES (?, ?, ?, ?, ?)",
@@ -45,7 +45,7 @@ extension SQLiteStateStore {
         }
     }
 
-    public func failoverCounts() async throws(StoreError) -> [FailoverCount] {
+    package func failoverCounts() async throws(StoreError) -> [FailoverCount] {
         try read { db in
             try Row.fetchAll(
                 db,
@@ -57,7 +57,7 @@ extension SQLiteStateStore {
         }
     }
 
-    public func failovers(limit: Int) async throws(StoreError) -> [RunnerFailover] {
+    package func failovers(limit: Int) async throws(StoreError) -> [RunnerFailover] {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM failovers ORDER BY id DESC LIMIT ?", arguments: [limit]).map {
                 RunnerFailover(environment: $0["environment"], from: $0["from_runner"], to: $0["to_runner"], reason: $0["reason"], at: Self.date($0["at"]))

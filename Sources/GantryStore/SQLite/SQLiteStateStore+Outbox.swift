@@ -1,10 +1,10 @@
-public import Foundation
-public import GantryCore
+package import Foundation
+package import GantryCore
 import GRDB
 
 /// The notification outbox: each item a JSON document, with the columns its queries need.
 extension SQLiteStateStore {
-    public func enqueueNotifications(_ items: [OutboxItem]) async throws(StoreError) {
+    package func enqueueNotifications(_ items: [OutboxItem]) async throws(StoreError) {
         guard !items.isEmpty else { return }
         try write { db in
             for item in items {
@@ -16,7 +16,7 @@ extension SQLiteStateStore {
         }
     }
 
-    public func claimNotifications(dueAt now: Date, until: Date, limit: Int) async throws(StoreError) -> [OutboxItem] {
+    package func claimNotifications(dueAt now: Date, until: Date, limit: Int) async throws(StoreError) -> [OutboxItem] {
         try write { db in
             let rows = try Row.fetchAll(
                 db, sql: "SELECT id, item FROM outbox WHERE pending = 1 AND next_attempt_at <= ? ORDER BY id LIMIT ?",
@@ -37,7 +37,7 @@ extension SQLiteStateStore {
         }
     }
 
-    public func settleNotification(_ item: OutboxItem) async throws(StoreError) {
+    package func settleNotification(_ item: OutboxItem) async throws(StoreError) {
         let pending = item.deliveredAt == nil && item.attempts < DeliveryBackoff.maxAttempts
         try write { db in
             try db.execute(
@@ -47,7 +47,7 @@ extension SQLiteStateStore {
         }
     }
 
-    public func notifications(of deployment: DeploymentID) async throws(StoreError) -> [OutboxItem] {
+    package func notifications(of deployment: DeploymentID) async throws(StoreError) -> [OutboxItem] {
         try read { db in
             try String.fetchAll(db, sql: "SELECT item FROM outbox WHERE deployment_id = ? ORDER BY id", arguments: [deployment.rawValue])
                 .map { text in try StoreJSON.decode(OutboxItem.self, text) }

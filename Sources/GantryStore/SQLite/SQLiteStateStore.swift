@@ -1,19 +1,19 @@
-public import GantryCore
-public import Foundation
+package import GantryCore
+package import Foundation
 import GRDB
 
 /// The embedded state store: one SQLite file in WAL mode with synchronous commits, for teams
 /// whose deploys run from one host. Each call is one short transaction; concurrent gantry
 /// processes on the host serialize on SQLite's write lock (busy timeout 10 s).
-public final class SQLiteStateStore: StateStore {
+package final class SQLiteStateStore: StateStore {
     let queue: DatabaseQueue
-    public let path: String
+    package let path: String
 
     /// Opens the database at `path`. With `create`, the file is created if needed, opened for
     /// writing and its schema brought up to date. Without, it is opened read-only, and nil is
     /// returned when it does not exist: commands that only read (status, history, plan)
     /// never create, migrate or checkpoint anything.
-    public static func open(path: String, create: Bool) throws(StoreError) -> SQLiteStateStore? {
+    package static func open(path: String, create: Bool) throws(StoreError) -> SQLiteStateStore? {
         let manager = FileManager.default
         guard create else {
             guard manager.fileExists(atPath: path) else { return nil }
@@ -85,14 +85,14 @@ public final class SQLiteStateStore: StateStore {
 
     // MARK: environments
 
-    public func environmentState(_ environment: String) async throws(StoreError) -> EnvironmentState {
+    package func environmentState(_ environment: String) async throws(StoreError) -> EnvironmentState {
         try read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM environments WHERE name = ?", arguments: [environment])
                 .map(Self.environment) ?? EnvironmentState(name: environment)
         }
     }
 
-    public func environmentStates() async throws(StoreError) -> [EnvironmentState] {
+    package func environmentStates() async throws(StoreError) -> [EnvironmentState] {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM environments ORDER BY name").map(Self.environment)
         }
@@ -100,7 +100,7 @@ public final class SQLiteStateStore: StateStore {
 
     // MARK: locks
 
-    public func tryAcquireLock(_ request: LockRequest) async throws(StoreError) -> LockAttempt {
+    package func tryAcquireLock(_ request: LockRequest) async throws(StoreError) -> LockAttempt {
         try write { db in
             let row = try Row.fetchOne(db, sql: "SELECT * FROM locks WHERE environment = ?", arguments: [request.environment])
             if let row, let lease = try Self.lease(row), lease.expiresAt > request.now, lease.token != request.breaking {
@@ -141,7 +141,7 @@ public final class SQLiteStateStore: StateStore {
         }
     }
 
-    public func renewLock(environment: String, token: FencingToken, ttl: Duration, now: Date) async throws(StoreError) -> Lease? {
+    package func renewLock(environment: String, token: FencingToken, ttl: Duration, now: Date) async throws(StoreError) -> Lease? {
         try write { db in
             try db.execute(
                 sql: "UPDATE locks SET expires_at = ? WHERE environment = ? AND token = ? AND held = 1 AND deployment_id IS NOT NULL",
@@ -152,7 +152,7 @@ public final class SQLiteStateStore: StateStore {
         }
     }
 
-    public func enqueue(_ waiter: LockWaiter, environment: String) async throws(StoreError) {
+    package func enqueue(_ waiter: LockWaiter, environment: String) async throws(StoreError) {
         try write { db in
             try db.execute(
                 sql: """
@@ -167,7 +167,7 @@ public final class SQLiteStateStore: StateStore {
         }
     }
 
-    public func heartbeat(environment: String, deploymentID: DeploymentID, now: Date) async throws(StoreError) {
+    package func heartbeat(environment: String, deploymentID: DeploymentID, now: Date) async throws(StoreError) {
         try write { db in
             try db.execute(
                 sql: "UPDATE lock_queue SET heartbeat_at = ? WHERE environment = ? AND deployment_id = ?",
@@ -176,13 +176,13 @@ public final class SQLiteStateStore: StateStore {
         }
     }
 
-    public func dequeue(environment: String, deploymentID: DeploymentID) async throws(StoreError) {
+    package func dequeue(environment: String, deploymentID: DeploymentID) async throws(StoreError) {
         try write { db in
             try db.execute(sql: "DELETE FROM lock_queue WHERE environment = ? AND deployment_id = ?", arguments: [environment, deploymentID.rawValue])
         }
     }
 
-    public func waiters(environment: String, liveSince: Date) async throws(StoreError) -> [LockWaiter] {
+    package func waiters(environment: String, liveSince: Date) async throws(StoreError) -> [LockWaiter] {
         try read { db in
             try Row.fetchAll(
                 db, sql: "SELECT * FROM lock_queue WHERE environment = ? AND heartbeat_at >= ? ORDER BY enqueued_at, deployment_id",
@@ -191,7 +191,7 @@ public final class SQLiteStateStore: StateStore {
         }
     }
 
-    public func unfinishedDeployments(environment: String, excluding: DeploymentID?) async throws(StoreError) -> [DeploymentRecord] {
+    package func unfinishedDeployments(environment: String, excluding: DeploymentID?) async throws(StoreError) -> [DeploymentRecord] {
         try read { db in
             try Row.fetchAll(
                 db, sql: "SELECT * FROM deployments WHERE environment = ? AND outcome IS NULL AND id != ? ORDER BY id",
@@ -200,7 +200,7 @@ public final class SQLiteStateStore: StateStore {
         }
     }
 
-    public func releaseLock(environment: String, token: FencingToken) async throws(StoreError) {
+    package func releaseLock(environment: String, token: FencingToken) async throws(StoreError) {
         try write { db in
             try db.execute(
                 sql: "UPDATE locks SET held = 0 WHERE environment = ? AND token = ?",
@@ -209,7 +209,7 @@ public final class SQLiteStateStore: StateStore {
         }
     }
 
-    public func lease(environment: String) async throws(StoreError) -> Lease? {
+    package func lease(environment: String) async throws(StoreError) -> Lease? {
         try read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM locks WHERE environment = ?", arguments: [environment]).flatMap(Self.lease)
         }
@@ -217,7 +217,7 @@ public final class SQLiteStateStore: StateStore {
 
     // MARK: deployments
 
-    public func beginDeployment(_ record: DeploymentRecord, token: FencingToken?) async throws(StoreError) {
+    package func beginDeployment(_ record: DeploymentRecord, token: FencingToken?) async throws(StoreError) {
         try write { db in
             if let token { try Self.requireToken(db, environment: record.environment, token: token) }
             try db.execute(
@@ -234,7 +234,7 @@ public final class SQLiteStateStore: StateStore {
         }
     }
 
-    public func append(_ event: JournalEvent, to id: DeploymentID, at: Date, token: FencingToken?) async throws(StoreError) {
+    package func append(_ event: JournalEvent, to id: DeploymentID, at: Date, token: FencingToken?) async throws(StoreError) {
         try write { db in
             let environment = try Self.environment(of: id, db)
             if let token { try Self.requireToken(db, environment: environment, token: token) }
@@ -246,7 +246,7 @@ public final class SQLiteStateStore: StateStore {
         }
     }
 
-    public func finishDeployment(
+    package func finishDeployment(
         _ id: DeploymentID, outcome: Outcome, reason: String?, code: ReasonCode?, at: Date, promote: Bool, token: FencingToken?
     ) async throws(StoreError) {
         try write { db in
@@ -283,7 +283,7 @@ public final class SQLiteStateStore: StateStore {
         )
     }
 
-    public func setFreeze(environment: String, freeze: EnvironmentState.Freeze?, at: Date) async throws(StoreError) {
+    package func setFreeze(environment: String, freeze: EnvironmentState.Freeze?, at: Date) async throws(StoreError) {
         try write { db in
             try db.execute(sql: "INSERT OR IGNORE INTO environments (name) VALUES (?)", arguments: [environment])
             if let freeze {
@@ -300,7 +300,7 @@ public final class SQLiteStateStore: StateStore {
         }
     }
 
-    public func holdLock(environment: String, token: FencingToken, reason: String) async throws(StoreError) {
+    package func holdLock(environment: String, token: FencingToken, reason: String) async throws(StoreError) {
         try write { db in
             try db.execute(
                 sql: "UPDATE locks SET deployment_id = NULL, reason = ?, expires_at = ? WHERE environment = ? AND token = ? AND held = 1",
@@ -309,7 +309,7 @@ public final class SQLiteStateStore: StateStore {
         }
     }
 
-    public func deployments(environment: String?, limit: Int, before: DeploymentID?) async throws(StoreError) -> [DeploymentRecord] {
+    package func deployments(environment: String?, limit: Int, before: DeploymentID?) async throws(StoreError) -> [DeploymentRecord] {
         try read { db in
             // The id sorts as the start time does, so it pages the history.
             let before = before?.rawValue
@@ -323,7 +323,7 @@ public final class SQLiteStateStore: StateStore {
         }
     }
 
-    public func lastEffectiveDeployment(environment: String, excluding: DeploymentID?) async throws(StoreError) -> DeploymentRecord? {
+    package func lastEffectiveDeployment(environment: String, excluding: DeploymentID?) async throws(StoreError) -> DeploymentRecord? {
         try read { db in
             try Row.fetchOne(
                 db,
@@ -337,13 +337,13 @@ public final class SQLiteStateStore: StateStore {
         }
     }
 
-    public func deployment(_ id: DeploymentID) async throws(StoreError) -> DeploymentRecord? {
+    package func deployment(_ id: DeploymentID) async throws(StoreError) -> DeploymentRecord? {
         try read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM deployments WHERE id = ?", arguments: [id.rawValue]).map(Self.deployment)
         }
     }
 
-    public func journal(_ id: DeploymentID) async throws(StoreError) -> [JournalEntry] {
+    package func journal(_ id: DeploymentID) async throws(StoreError) -> [JournalEntry] {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM journal WHERE deployment_id = ? ORDER BY sequence", arguments: [id.rawValue]).map { row in
                 JournalEntry(sequence: row["sequence"], at: Self.date(row["at"]), event: try Self.decode(JournalEvent.self, row["event"]))
