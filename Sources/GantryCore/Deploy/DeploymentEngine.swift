@@ -289,110 +289,69 @@ private struct Run {
         case refused(Refusal)
     }
 
-    /// Waits for the environment's lease in arrival order, up to `request.lockWait`. A lease
-    /// whose holder is a dead process on this host is broken at once; with `supersede`, a
-    /// waiter gives up when a newer deployment queues behind it.
+    /// Waits for the environment's lease: drives a `LeaseWait`, which holds the rules (arrival
+    /// order up to `request.lockWait`, a dead holder on this host broken at once, a lock held
+    /// by hand or a rollout left paused refused, `supersede`), doing the I/O it asks for.
     private func acquireLock() async throws(StoreError) -> LockOutcome {
         let clock = engine.clock
-        let started = clock.now()
-        let deadline = started.addingTimeInterval(request.lockWait.seconds)
         let reason = request.kind == .rollback ? "rolling back to \(request.release)" : (request.kind == .recover ? "recovering" : "deploying \(request.release)")
-        var enqueued = false
-        var announced = false
-        var lastHeartbeat = started
-        var lockRequest = LockRequest(environment: environment, owner: request.origin, deploymentID: id, reason: reason, ttl: request.environment.lease, now: started, waiter: id)
-        // The lease (token and expiry) whose deployment was looked at for a rollout left paused.
-        var inspected: (token: FencingToken, expiresAt: Date)?
+        var wait = LeaseWait(
+            LeaseWait.Settings(
+                environment: environment, deploymentID: id, release: request.release.value, owner: request.origin,
+                lockWait: request.lockWait, lease: request.environment.lease, supersede: request.environment.supersede,
+                pollInterval: DeploymentEngine.lockPollInterval, heartbeat: DeploymentEngine.waiterHeartbeat, staleness: DeploymentEngine.waiterStaleness
+            ),
+            startedAt: clock.now()
+        )
+        var lockRequest = LockRequest(environment: environment, owner: request.origin, deploymentID: id, reason: reason, ttl: request.environment.lease, now: clock.now(), waiter: id)
+        var action = wait.start()
         while true {
-            // Sent-time first, then the time the lease is measured from: a lease's expiry is
-            // never earlier than its send time plus its length, which the guard relies on.
-            var sentAt = clock.monotonicNanoseconds()
-            let now = clock.now()
-            lockRequest.now = now
-            lockRequest.waitersLiveSince = now.addingTimeInterval(-DeploymentEngine.waiterStaleness.seconds)
-            lockRequest.breaking = nil
-            // One question per poll: the answer to the attempt carries the live lease, which
-            // is all the checks below need.
-            var attempt = try await store.tryAcquireLock(lockRequest)
-            var broken: Lease?
-            if case .held(let current) = attempt {
-                if current.isHeldByHand {
-                    if enqueued { try? await store.dequeue(environment: environment, deploymentID: id) }
-                    return .refused(Refusal(.lockHeldByHand, "\(environment) is held by hand by \(current.owner.actor ?? current.owner.host) since \(Timestamp.format(current.acquiredAt)): \(current.reason ?? "no reason given"); 'gantry unlock \(environment)' releases it"))
+            switch action {
+            case .attempt(let breaking, let waitersLiveSince):
+                // Sent-time first, then the time the lease is measured from: a lease's expiry
+                // is never earlier than its send time plus its length, which the guard relies on.
+                let sentAt = clock.monotonicNanoseconds()
+                let now = clock.now()
+                lockRequest.now = now
+                lockRequest.waitersLiveSince = waitersLiveSince
+                lockRequest.breaking = breaking?.token
+                let answer = try await store.tryAcquireLock(lockRequest)
+                var holderDead = false
+                if breaking == nil, case .held(let current) = answer, !current.isHeldByHand {
+                    holderDead = HolderLiveness.isProvablyDead(current.owner, processes: engine.processes)
                 }
-                let holderDead = HolderLiveness.isProvablyDead(current.owner, processes: engine.processes)
-                // Looked at once per lease, again when its expiry moves beyond a renewal's reach
-                // (a rollout left paused keeps its lease until pause_timeout: a running one may
-                // pause while this one waits), and always before a dead-looking holder is broken.
-                let extended = current.expiresAt.timeIntervalSince(now) > request.environment.lease.seconds * 1.5 && inspected?.expiresAt != current.expiresAt
-                if inspected?.token != current.token || extended || holderDead, let holder = current.deploymentID {
-                    inspected = (current.token, current.expiresAt)
-                    // A rollout left paused (on_pause: exit) holds its lease with no process
-                    // behind it: not a dead holder, and nothing to wait for.
-                    let journal = try await store.journal(holder)
-                    if PausedRollout.pausedBatch(in: journal) != nil {
-                        if enqueued { try? await store.dequeue(environment: environment, deploymentID: id) }
-                        let why = RolloutProgress.latest(in: journal)?.text ?? "paused"
-                        return .refused(Refusal(.rolloutPaused, "\(environment) has a rollout left paused (deployment \(holder), \(why)); 'gantry promote \(environment)' or 'gantry abort \(environment)' decides it, and it is rolled back once its pause_timeout has passed (\(Timestamp.format(current.expiresAt)))"))
-                    }
+                action = wait.answered(answer, now: now, sentAt: sentAt, holderDead: holderDead)
+            case .inspect(let holder):
+                let journal = try await store.journal(holder)
+                let paused = PausedRollout.pausedBatch(in: journal) != nil ? (RolloutProgress.latest(in: journal)?.text ?? "paused") : nil
+                action = wait.inspected(pausedRollout: paused)
+            case .enqueue(let waiter):
+                try await store.enqueue(waiter, environment: environment)
+                action = wait.enqueued()
+            case .announce(let text):
+                await engine.observer.observe(.stepStarted(.lock, detail: text))
+                action = wait.announced()
+            case .readWaiters(let liveSince):
+                action = wait.waitersRead(try await store.waiters(environment: environment, liveSince: liveSince))
+            case .heartbeat(let now):
+                try await store.heartbeat(environment: environment, deploymentID: id, now: now)
+                action = wait.heartbeatSent()
+            case .wait(let pause):
+                do {
+                    try await store.awaitLockRelease(environment: environment, waiter: id, timeout: pause, clock: clock)
+                    action = wait.woke()
+                } catch {
+                    action = wait.interrupted()
                 }
-                if holderDead {
-                    lockRequest.breaking = current.token
-                    broken = current
-                    sentAt = clock.monotonicNanoseconds()
-                    lockRequest.now = clock.now()
-                    attempt = try await store.tryAcquireLock(lockRequest)
-                }
-            }
-            let blocker: String
-            var pause = DeploymentEngine.lockPollInterval
-            switch attempt {
-            case .acquired(let lease):
+            case .acquired(let lease, let sentAt, let broke):
                 // Taking the lease as a queued waiter left the queue in the same write.
-                if let broken {
-                    try? await journalLater("broke lease \(broken.token): its holder, pid \(broken.owner.pid) on \(engine.processes.hostName), is no longer running")
+                if let broke {
+                    try? await journalLater("broke lease \(broke.token): its holder, pid \(broke.owner.pid) on \(engine.processes.hostName), is no longer running")
                 }
                 return .acquired(lease, sentAt: sentAt)
-            case .held(let lease):
-                var holder = lease.owner.summary
-                if let deployment = lease.deploymentID { holder += ", deployment \(deployment)" }
-                if let why = lease.reason { holder += ": \(why)" }
-                blocker = "\(environment) is locked by \(holder) since \(Timestamp.format(lease.acquiredAt))"
-            case .queuedBehind(let waiter):
-                blocker = "deployment \(waiter.deploymentID) (release \(waiter.release)) is ahead in the queue for \(environment)"
-                // Not next in line: look less often, leaving the store to the head of the queue.
-                pause = DeploymentEngine.lockPollInterval * 2
-            }
-            if now >= deadline {
-                if enqueued { try? await store.dequeue(environment: environment, deploymentID: id) }
-                let waited = request.lockWait > .zero ? " after waiting \(DurationText.format(request.lockWait))" : ""
-                return .refused(Refusal(.lockWaitTimeout, "\(blocker)\(waited)"))
-            }
-            if !enqueued {
-                try await store.enqueue(LockWaiter(deploymentID: id, release: request.release.value, owner: request.origin, enqueuedAt: now, heartbeatAt: now), environment: environment)
-                enqueued = true
-            }
-            if !announced {
-                await engine.observer.observe(.stepStarted(.lock, detail: "waiting up to \(DurationText.format(request.lockWait)): \(blocker)"))
-                announced = true
-            }
-            if request.environment.supersede {
-                let waiters = try await store.waiters(environment: environment, liveSince: lockRequest.waitersLiveSince ?? now)
-                if let mine = waiters.firstIndex(where: { $0.deploymentID == id }), mine < waiters.count - 1 {
-                    let newer = waiters[waiters.count - 1]
-                    try? await store.dequeue(environment: environment, deploymentID: id)
-                    return .refused(Refusal(.superseded, "superseded by deployment \(newer.deploymentID) (release \(newer.release)), queued behind it"))
-                }
-            }
-            if now.timeIntervalSince(lastHeartbeat) >= DeploymentEngine.waiterHeartbeat.seconds {
-                try await store.heartbeat(environment: environment, deploymentID: id, now: now)
-                lastHeartbeat = now
-            }
-            do {
-                try await store.awaitLockRelease(environment: environment, waiter: id, timeout: pause, clock: clock)
-            } catch {
-                if enqueued { try? await store.dequeue(environment: environment, deploymentID: id) }
-                return .refused(Refusal(.interrupted, "interrupted while waiting for the lock: \(blocker); nothing was changed"))
+            case .refused(let refusal, let dequeue):
+                if dequeue { try? await store.dequeue(environment: environment, deploymentID: id) }
+                return .refused(refusal)
             }
         }
     }
