@@ -102,8 +102,3 @@ package struct MonitoringState: Sendable {
         observations.first { $0.subject == .check && $0.environment == environment && $0.name == name }
     }
 }
-
-extension Lease {
-    /// Whether the lease still holds the environment at `now` (a hold by hand never expires).
-    package func isLive(at now: Date) -> Bool { expiresAt > now }
-}

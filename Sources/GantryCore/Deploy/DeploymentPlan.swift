@@ -29,7 +29,7 @@ package enum DeploymentPlanner {
         let invocation = try request.deployInvocation(for: planID)
         var items: [DeploymentPlan.Item] = []
         let name = request.environment.name
-        if let lease, lease.expiresAt > now {
+        if let lease, lease.isLive(at: now) {
             items.append(.init(step: .lock, action: "wait: \(name) is locked by \(lease.owner.summary); this deploy would be refused"))
         } else {
             items.append(.init(step: .lock, action: "take the \(name) lease (free now)"))

@@ -61,7 +61,7 @@ struct StatusCommand: AsyncParsableCommand {
                     view.current = state.current
                     view.lastGood = state.lastGood
                     view.updatedAt = state.updatedAt
-                    if let lease = try await store.lease(environment: name), lease.expiresAt > now { view.lock = LeaseView(lease) }
+                    if let lease = try await store.lease(environment: name), lease.isLive(at: now) { view.lock = LeaseView(lease) }
                     view.frozen = state.freeze.map(FreezeView.init)
                     view.waiting = try await store.waiters(environment: name, liveSince: now.addingTimeInterval(-DeploymentEngine.waiterStaleness.seconds)).map {
                         WaiterView(deploymentId: $0.deploymentID.rawValue, release: $0.release, host: $0.owner.host, pid: $0.owner.pid, enqueuedAt: $0.enqueuedAt)

@@ -26,13 +26,13 @@ struct UnlockCommand: AsyncParsableCommand {
                 Console.write("\(name) is not locked\n", to: STDOUT_FILENO)
                 return
             }
-            let running = lease.deploymentID != nil && lease.expiresAt > Date()
-                && !HolderLiveness.isProvablyDead(lease.owner, processes: LocalProcessControl())
-            if !force, let paused = lease.deploymentID, lease.expiresAt > Date(), PausedRollout.pausedBatch(in: try await store.journal(paused)) != nil {
+            switch try await LeaseLiveness.read(environment: name, store: store, processes: LocalProcessControl(), at: Date()) {
+            case .paused(_, let paused) where !force:
                 throw Failure.refused("\(name) is held by rollout \(paused), left paused for a decision: 'gantry promote \(name)' or 'gantry abort \(name)' decides it; --force releases the lock anyway (its hosts then run a mix of releases until 'gantry recover \(name)' rolls it back)")
-            }
-            if running, !force {
-                throw Failure.refused("\(name) is held by running deployment \(lease.deploymentID!) (\(lease.owner.summary)); it releases the lock when it ends; --force releases it now and fences that deployment out")
+            case .running(let running, let deployment) where !force:
+                throw Failure.refused("\(name) is held by running deployment \(deployment) (\(running.owner.summary)); it releases the lock when it ends; --force releases it now and fences that deployment out")
+            case .free, .heldByHand, .deadHolder, .running, .paused:
+                break
             }
             try await store.releaseLock(environment: name, token: lease.token)
             Console.write("\(name) is unlocked (was: \(lease.reason ?? lease.owner.summary))\n", to: STDOUT_FILENO)

@@ -19,7 +19,7 @@ enum PauseDecision {
         let masker = SecretMasker.forEnvironment(environmentConfig, processEnvironment: context.environment)
         let verb = kind == .promoted ? "promoted" : "aborted"
         do {
-            guard let lease = try await store.lease(environment: name), lease.expiresAt > Date(), let id = lease.deploymentID else {
+            guard let lease = try await store.lease(environment: name), lease.isLive(at: Date()), let id = lease.deploymentID else {
                 throw Failure.refused("\(name) has no running deployment, so nothing is paused; see gantry status \(name)")
             }
             let journal = try await store.journal(id)
