@@ -97,6 +97,18 @@ struct RunnerSelectionTests {
         #expect(runners[0].localGate?.sources.count == 1)
         #expect(runners[1].localGate == nil)
     }
+
+    @Test("the name a process runs as is the runner identify finds (GitHub's name mapped to the configured one), else the name the CI gives")
+    func name() {
+        var github = GitHubRunnerSource(repo: "acme/app", org: nil, runner: "gh-primary-01", tokenEnv: "T")
+        github.timeout = .seconds(1)
+        let runners = [RunnerConfig(name: "primary", labels: [], priority: 1, sources: [.github(github)])]
+        #expect(RunnerIdentity.name(runners, flag: nil, environment: ["RUNNER_NAME": "gh-primary-01"], hostName: "x") == "primary")
+        #expect(RunnerIdentity.name(runners, flag: nil, environment: [:], hostName: "primary") == "primary")
+        #expect(RunnerIdentity.name(runners, flag: "typo", environment: [:], hostName: "primary") == "typo", "a name nobody configured is still the name given")
+        #expect(RunnerIdentity.name([], flag: nil, environment: ["GANTRY_RUNNER": "", "RUNNER_NAME": "gh-7"], hostName: "x") == "gh-7")
+        #expect(RunnerIdentity.name([], flag: nil, environment: [:], hostName: "x") == nil)
+    }
 }
 
 /// Answers every source by its kind: http healthy, local unhealthy.

@@ -53,6 +53,17 @@ package enum RunnerIdentity {
     }
 }
 
+extension RunnerIdentity {
+    /// The name this process runs as, wherever one is needed (the origin recorded with a
+    /// deployment, the runner whose `local` sources may be judged here): the configured
+    /// runner `identify` finds, else the name the CI or the operator gives
+    /// (`--runner`, `GANTRY_RUNNER`, `RUNNER_NAME`), else none.
+    package static func name(_ runners: [RunnerConfig], flag: String?, environment: [String: String], hostName: String) -> String? {
+        if let match = try? identify(runners, flag: flag, environment: environment, hostName: hostName) { return match.runner.name }
+        return [flag, environment["GANTRY_RUNNER"], environment["RUNNER_NAME"]].compactMap { $0 }.first { !$0.isEmpty }
+    }
+}
+
 extension RunnerConfig {
     /// The runner's name on GitHub, when a `github` source names it.
     var githubName: String? {

@@ -9,8 +9,7 @@ import GantryTerminal
 /// Probes every configured runner; shared by `runners` and `select-runner`.
 enum RunnerProbing {
     static func health(_ runners: [RunnerConfig], context: Context, runner: String?, config: GantryConfig) async -> [RunnerHealth] {
-        let thisMachine = runner ?? context.environment["GANTRY_RUNNER"] ?? context.environment["RUNNER_NAME"]
-            ?? runners.first { $0.name == ProcessInfoHost.name }?.name
+        let thisMachine = RunnerIdentity.name(runners, flag: runner, environment: context.environment, hostName: ProcessInfoHost.name)
         return await context.withProber(config: config) { prober in
             await RunnerHealthCheck(prober: prober).run(runners, thisMachine: thisMachine, environment: context.environment)
         }

@@ -62,7 +62,7 @@ struct ServeCommand: AsyncParsableCommand {
         logger.logLevel = global.verbose ? .debug : .notice
         let serveConfig = config.serve
         let environment = context.environment
-        let thisMachine = try? RunnerIdentity.identify(config.runners, flag: nil, environment: environment, hostName: ProcessInfoHost.name)?.runner.name
+        let thisMachine = RunnerIdentity.name(config.runners, flag: nil, environment: environment, hostName: ProcessInfoHost.name)
         try await context.withProber(config: config) { prober in
             var pollers = [PollingService(name: "store", interval: serveConfig.storeInterval) {
                 let read = await source.read()

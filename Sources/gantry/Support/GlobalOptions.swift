@@ -211,7 +211,8 @@ struct Context {
         }
         return Origin(
             host: ProcessInfoHost.name, pid: ProcessInfo.processInfo.processIdentifier,
-            runner: runner ?? environment["GANTRY_RUNNER"] ?? environment["RUNNER_NAME"],
+            // The runner a gate identified, else the name the CI gives (no config is read here).
+            runner: RunnerIdentity.name([], flag: runner, environment: environment, hostName: ProcessInfoHost.name),
             actor: environment["GITHUB_ACTOR"] ?? environment["USER"], runURL: runURL, commit: environment["GITHUB_SHA"],
             process: LocalIdentity.current
         )
