@@ -263,6 +263,34 @@ struct StoreQueueContractTests {
         #expect(held.deploymentID == nil)
     }
 
+    @Test("a hold by hand, taken by hand or turned from a deployment's lease, is one kind of lease: no deployment, the one expiry that never comes, refusing deployments", arguments: StoreFactory.all)
+    func holdByHand(factory: StoreFactory) async throws {
+        let store = try await factory.make()
+        let byHand = try await store.holdByHand(environment: "p", owner: origin, reason: "database maintenance", now: Date())
+        guard case .acquired(let lease) = byHand else {
+            Issue.record("not acquired: \(byHand)")
+            return
+        }
+        guard case .acquired(let turned) = try await store.tryAcquireLock(environment: "q", owner: origin, deploymentID: id(1), reason: nil, ttl: .seconds(60), now: Date()) else {
+            Issue.record("not acquired")
+            return
+        }
+        try await store.holdLock(environment: "q", token: turned.token, reason: "held after a rollback")
+        for environment in ["p", "q"] {
+            let held = try #require(try await store.lease(environment: environment))
+            #expect(held.isHeldByHand && held.shownExpiry == nil)
+            #expect(abs(held.expiresAt.timeIntervalSince(Lease.handHeldUntil)) < 1, "\(environment): \(held.expiresAt)")
+            let attempt = try await store.tryAcquireLock(environment: environment, owner: origin, deploymentID: id(2), reason: nil, ttl: .seconds(60), now: Date())
+            #expect(attempt == .held(held))
+        }
+        #expect(lease.reason == "held by hand: database maintenance")
+        guard case .held(let again) = try await store.holdByHand(environment: "p", owner: origin, reason: "again", now: Date()) else {
+            Issue.record("a second hold by hand was not refused")
+            return
+        }
+        #expect(again.token == lease.token)
+    }
+
     @Test("a held lease is renewed by its holder only, and broken only with its exact token", arguments: StoreFactory.all)
     func renewAndBreak(factory: StoreFactory) async throws {
         let store = try await factory.make()

@@ -112,7 +112,7 @@ package actor MemoryStateStore: StateStore {
         guard var lock = locks[environment], lock.held, lock.lease.token == token else { return }
         lock.lease.deploymentID = nil
         lock.lease.reason = reason
-        lock.lease.expiresAt = .distantFuture
+        lock.lease.expiresAt = Lease.handHeldUntil
         locks[environment] = lock
     }
 

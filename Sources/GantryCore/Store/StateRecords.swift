@@ -140,10 +140,10 @@ package struct Lease: Sendable, Hashable, Codable {
     package var acquiredAt: Date
     package var expiresAt: Date
 
-    /// How long a hold by hand (`gantry lock`) is taken for: in effect forever, but a length
-    /// every store can add to its clock. `holdLock` (after an automatic rollback) stores
-    /// `Date.distantFuture` instead; both read as "held by hand" through `isHeldByHand`.
-    package static let handHoldLength: Duration = .seconds(100 * 365 * 86_400)
+    /// The expiry of every hold by hand, whichever way it was taken (`gantry lock` through
+    /// `StateStore.holdByHand`, `protect.lock_after_rollback` through `holdLock`), in every
+    /// store: it never comes. It reads as "held by hand" through `isHeldByHand`.
+    package static let handHeldUntil = Date.distantFuture
 
     /// A hold by hand (`gantry lock`, `protect.lock_after_rollback`): no deployment holds it,
     /// it never expires, and only `gantry unlock` releases it.

@@ -106,6 +106,15 @@ package protocol StateStore: Sendable {
 }
 
 extension StateStore {
+    /// Takes the environment's lock by hand (`gantry lock`): a lease of no deployment that
+    /// never expires (`Lease.handHeldUntil`), refused while a deployment holds or waits for it.
+    package func holdByHand(environment: String, owner: Origin, reason: String, now: Date) async throws(StoreError) -> LockAttempt {
+        try await tryAcquireLock(
+            environment: environment, owner: owner, deploymentID: nil, reason: "held by hand: \(reason)",
+            ttl: .milliseconds(Int64(Lease.handHeldUntil.timeIntervalSince(now) * 1000)), now: now
+        )
+    }
+
     /// Stores that see no releases (SQLite: waiters on one host poll a local file, which
     /// costs microseconds) wait the whole interval.
     /// `finishDeployment` without a reason code: a success, or a record of an older version.

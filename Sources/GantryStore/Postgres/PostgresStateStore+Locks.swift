@@ -164,7 +164,7 @@ extension PostgresStateStore {
 
     package func holdLock(environment: String, token: FencingToken, reason: String) async throws(StoreError) {
         let logger = logger
-        let forever = Date.distantFuture
+        let forever = Lease.handHeldUntil
         try await autocommit { connection in
             try await connection.query(
                 "UPDATE gantry_locks SET deployment_id = NULL, reason = \(reason), expires_at = \(forever) WHERE environment = \(environment) AND token = \(token.value) AND held",

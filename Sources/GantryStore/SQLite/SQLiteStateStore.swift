@@ -304,7 +304,7 @@ package final class SQLiteStateStore: StateStore {
         try write { db in
             try db.execute(
                 sql: "UPDATE locks SET deployment_id = NULL, reason = ?, expires_at = ? WHERE environment = ? AND token = ? AND held = 1",
-                arguments: [reason, Self.millis(Date.distantFuture), environment, token.value]
+                arguments: [reason, Self.millis(Lease.handHeldUntil), environment, token.value]
             )
         }
     }

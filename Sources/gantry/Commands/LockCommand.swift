@@ -23,10 +23,7 @@ struct LockCommand: AsyncParsableCommand {
         let (context, name, store) = try await holdTarget(global, environment)
         let origin = context.origin(runner: nil)
         do {
-            let attempt = try await store.tryAcquireLock(
-                environment: name, owner: origin, deploymentID: nil, reason: "held by hand: \(reason)",
-                ttl: Lease.handHoldLength, now: Date()
-            )
+            let attempt = try await store.holdByHand(environment: name, owner: origin, reason: reason, now: Date())
             switch attempt {
             case .acquired(let lease):
                 Console.write("\(name) is locked (lease \(lease.token)) by \(origin.actor ?? origin.host): \(reason)\ndeploys are refused until 'gantry unlock \(name)'\n", to: STDOUT_FILENO)
