@@ -66,21 +66,21 @@ struct StatusDocument: Encodable {
         self.version = version
         self.storeError = storeError
         environments = state.environments.map { environment in
-            let lease = environment.lease.flatMap { $0.isLive(at: state.now) ? $0 : nil }
+            let lease = environment.status.liveLease(at: state.now)
             return EnvironmentView(
-                name: environment.name, current: environment.state.current, lastGood: environment.state.lastGood,
+                name: environment.name, current: environment.status.state.current, lastGood: environment.status.state.lastGood,
                 deploying: lease?.deploymentID != nil,
-                rollout: environment.rollout,
+                rollout: environment.status.rollout,
                 lock: lease.map {
                     LockView(
                         holder: $0.owner.summary, runner: $0.owner.runner, deploymentId: $0.deploymentID?.rawValue, reason: $0.reason,
                         since: $0.acquiredAt, expiresAt: $0.shownExpiry
                     )
                 },
-                waiting: environment.waiters.count,
-                frozen: environment.state.freeze.map(FreezeView.init),
+                waiting: environment.status.waiters.count,
+                frozen: environment.status.state.freeze.map(FreezeView.init),
                 checks: environment.checks.compactMap { state.check($0, environment: environment.name) }.map(ObservationView.init),
-                deployments: environment.recent.map(DeploymentView.init)
+                deployments: environment.status.recent.map(DeploymentView.init)
             )
         }
         runners = state.runners.compactMap { state.runner($0) }.map(ObservationView.init)

@@ -79,14 +79,14 @@ package struct MetricsSnapshot: Sendable, Equatable {
             for code in ReasonCode.allCases {
                 counters.append(Sample(name: MetricName.failuresTotal, labels: [env, Label("code", code.rawValue)], value: Double(totals.failures(environment: name, code: code))))
             }
-            let live = environment.lease.map { $0.isLive(at: state.now) } ?? false
+            let live = environment.status.lease.map { $0.isLive(at: state.now) } ?? false
             gauges.append(Sample(name: MetricName.lockHeld, labels: [env], value: live ? 1 : 0))
-            let deploying = live && environment.lease?.deploymentID != nil
+            let deploying = live && environment.status.lease?.deploymentID != nil
             gauges.append(Sample(name: MetricName.deploymentInProgress, labels: [env], value: deploying ? 1 : 0))
-            gauges.append(Sample(name: MetricName.rolloutBatch, labels: [env], value: Double(environment.rollout?.batch ?? 0)))
-            let oldest = environment.waiters.map(\.enqueuedAt).min()
+            gauges.append(Sample(name: MetricName.rolloutBatch, labels: [env], value: Double(environment.status.rollout?.batch ?? 0)))
+            let oldest = environment.status.waiters.map(\.enqueuedAt).min()
             gauges.append(Sample(name: MetricName.lockWait, labels: [env], value: oldest.map { max(0, state.now.timeIntervalSince($0)) } ?? 0))
-            if let current = environment.state.current {
+            if let current = environment.status.state.current {
                 gauges.append(Sample(name: MetricName.releaseInfo, labels: [env, Label("release", current)], value: 1))
             }
             for check in environment.checks {

@@ -6,26 +6,22 @@ package import GantryCore
 /// `gantry serve` (on every poll), so both tell the same story about deployments made by any
 /// process that shares the store.
 package struct MonitoringState: Sendable {
-    /// One configured environment and what the store knows about it.
+    /// One configured environment: what the store knows about it (the model `gantry status`
+    /// reads too) and the names of its checks.
     package struct Environment: Sendable {
-        package var name: String
-        package var state: EnvironmentState
-        package var lease: Lease?
-        package var waiters: [LockWaiter]
+        package var status: EnvironmentStatus
         /// The check names of the config: the only label values `gantry_check_*` may carry.
         package var checks: [String]
-        /// The newest deployments, newest first.
-        package var recent: [DeploymentRecord]
-        /// The batch a running rollout is at, if one runs.
-        package var rollout: RolloutProgress?
+
+        package var name: String { status.name }
+
+        package init(_ status: EnvironmentStatus, checks: [String]) {
+            self.status = status
+            self.checks = checks
+        }
 
         package init(name: String, state: EnvironmentState, lease: Lease?, waiters: [LockWaiter], checks: [String], recent: [DeploymentRecord]) {
-            self.name = name
-            self.state = state
-            self.lease = lease
-            self.waiters = waiters
-            self.checks = checks
-            self.recent = recent
+            self.init(EnvironmentStatus(name: name, state: state, lease: lease, waiters: waiters, recent: recent), checks: checks)
         }
     }
 
@@ -58,20 +54,9 @@ package struct MonitoringState: Sendable {
     package static func load(config: GantryConfig, store: (any StateStore)?, now: Date, recent: Int = 10) async throws(StoreError) -> MonitoringState {
         var environments: [Environment] = []
         for environment in config.environments {
-            var view = Environment(
-                name: environment.name, state: EnvironmentState(name: environment.name), lease: nil, waiters: [],
-                checks: environment.checks.map(\.name), recent: []
-            )
-            if let store {
-                view.state = try await store.environmentState(environment.name)
-                view.lease = try await store.lease(environment: environment.name)
-                view.waiters = try await store.waiters(environment: environment.name, liveSince: now.addingTimeInterval(-DeploymentEngine.waiterStaleness.seconds))
-                view.recent = try await store.deployments(environment: environment.name, limit: recent)
-                if let lease = view.lease, lease.isLive(at: now), let running = lease.deploymentID, environment.rollout != nil {
-                    view.rollout = RolloutProgress.latest(in: try await store.journal(running))
-                }
-            }
-            environments.append(view)
+            var status = EnvironmentStatus(name: environment.name)
+            if let store { status = try await EnvironmentStatus.read(environment.name, store: store, now: now, recent: recent) }
+            environments.append(Environment(status, checks: environment.checks.map(\.name)))
         }
         var state = MonitoringState(now: now, environments: environments, runners: config.runners.map(\.name))
         if let store {

@@ -57,20 +57,7 @@ struct StatusCommand: AsyncParsableCommand {
             var view = EnvironmentStatusView(environment: name)
             if let store {
                 do {
-                    let state = try await store.environmentState(name)
-                    view.current = state.current
-                    view.lastGood = state.lastGood
-                    view.updatedAt = state.updatedAt
-                    if let lease = try await store.lease(environment: name), lease.isLive(at: now) { view.lock = LeaseView(lease) }
-                    view.frozen = state.freeze.map(FreezeView.init)
-                    view.waiting = try await store.waiters(environment: name, liveSince: now.addingTimeInterval(-DeploymentEngine.waiterStaleness.seconds)).map {
-                        WaiterView(deploymentId: $0.deploymentID.rawValue, release: $0.release, host: $0.owner.host, pid: $0.owner.pid, enqueuedAt: $0.enqueuedAt)
-                    }
-                    let last = try await store.deployments(environment: name, limit: 1).first
-                    view.lastDeployment = last.map(DeploymentView.init)
-                    if let last, last.outcome == nil, last.kind == .deploy {
-                        view.rollout = RolloutProgress.latest(in: try await store.journal(last.id))
-                    }
+                    view = EnvironmentStatusView(try await EnvironmentStatus.read(name, store: store, now: now, recent: 1), at: now)
                 } catch {
                     throw Failure.store(error)
                 }
@@ -128,6 +115,21 @@ struct EnvironmentStatusView: Encodable {
 
     init(environment: String) {
         self.environment = environment
+    }
+
+    /// The `status --json` shape of the model `/api/v1/status` is made from too.
+    init(_ status: EnvironmentStatus, at now: Date) {
+        environment = status.name
+        current = status.state.current
+        lastGood = status.state.lastGood
+        updatedAt = status.state.updatedAt
+        lock = status.liveLease(at: now).map(LeaseView.init)
+        frozen = status.state.freeze.map(FreezeView.init)
+        waiting = status.waiters.map {
+            WaiterView(deploymentId: $0.deploymentID.rawValue, release: $0.release, host: $0.owner.host, pid: $0.owner.pid, enqueuedAt: $0.enqueuedAt)
+        }
+        lastDeployment = status.recent.first.map(DeploymentView.init)
+        rollout = status.rollout
     }
 
     enum CodingKeys: String, CodingKey {

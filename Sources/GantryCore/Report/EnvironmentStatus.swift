@@ -1,0 +1,48 @@
+package import Foundation
+
+/// What the state store knows about one environment at a moment: its releases, freeze,
+/// lock, queue, newest deployments and a running rollout's batch. `gantry status` (text and
+/// `--json`), `/api/v1/status`, the status page and the metrics all read this one model,
+/// assembled in one place, so no two of them can tell a different story about the same
+/// store; each only chooses how to show it.
+package struct EnvironmentStatus: Sendable {
+    package var name: String
+    package var state: EnvironmentState
+    /// The lease as stored; `liveLease(at:)` is the one that still holds the environment.
+    package var lease: Lease?
+    /// The live waiters, in queue order.
+    package var waiters: [LockWaiter]
+    /// The newest deployments, newest first.
+    package var recent: [DeploymentRecord]
+    /// The batch the newest deployment's rollout is at, while that deployment is unfinished.
+    package var rollout: RolloutProgress?
+
+    package init(name: String, state: EnvironmentState? = nil, lease: Lease? = nil, waiters: [LockWaiter] = [], recent: [DeploymentRecord] = [], rollout: RolloutProgress? = nil) {
+        self.name = name
+        self.state = state ?? EnvironmentState(name: name)
+        self.lease = lease
+        self.waiters = waiters
+        self.recent = recent
+        self.rollout = rollout
+    }
+
+    /// The lease, when it still holds the environment at `now`.
+    package func liveLease(at now: Date) -> Lease? {
+        lease.flatMap { $0.isLive(at: now) ? $0 : nil }
+    }
+
+    /// Reads `name`'s status: its `recent` newest deployments, waiters heard from within
+    /// `DeploymentEngine.waiterStaleness`, and the rollout of the newest deployment when it
+    /// is an unfinished deploy (a running, paused or abandoned rollout).
+    package static func read(_ name: String, store: any StateStore, now: Date, recent: Int) async throws(StoreError) -> EnvironmentStatus {
+        var status = EnvironmentStatus(name: name)
+        status.state = try await store.environmentState(name)
+        status.lease = try await store.lease(environment: name)
+        status.waiters = try await store.waiters(environment: name, liveSince: now.addingTimeInterval(-DeploymentEngine.waiterStaleness.seconds))
+        status.recent = try await store.deployments(environment: name, limit: max(1, recent))
+        if let newest = status.recent.first, newest.outcome == nil, newest.kind == .deploy {
+            status.rollout = RolloutProgress.latest(in: try await store.journal(newest.id))
+        }
+        return status
+    }
+}
