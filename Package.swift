@@ -54,7 +54,7 @@ let package = Package(
         // Foundation and a YAML parser only; no files, sockets, processes or clocks of its own.
         .target(
             name: "GantryCore",
-            dependencies: [.product(name: "Yams", package: "Yams")],
+            dependencies: [.product(name: "Yams", package: "Yams"), .product(name: "SystemPackage", package: "swift-system")],
             swiftSettings: strict
         ),
         // State stores behind the core's `StateStore` protocol.
@@ -110,7 +110,7 @@ let package = Package(
         // What a person or a CI log sees: progress lines, colour, GitHub Actions commands.
         .target(
             name: "GantryTerminal",
-            dependencies: ["GantryCore"],
+            dependencies: ["GantryCore", .product(name: "SystemPackage", package: "swift-system")],
             swiftSettings: strict
         ),
         // Metrics: the snapshot of what the store and the probes know, exposed through
@@ -120,6 +120,7 @@ let package = Package(
             dependencies: [
                 "GantryCore",
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],

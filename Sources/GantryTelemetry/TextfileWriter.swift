@@ -1,4 +1,5 @@
 import Foundation
+import SystemPackage
 
 /// Writes metrics for node_exporter's textfile collector: to a temporary file in the same
 /// directory (its name does not end in `.prom`, so the collector ignores it), flushed to
@@ -10,26 +11,20 @@ package enum TextfileWriter {
 
     package static func write(_ bytes: [UInt8], to path: String) throws(Failure) {
         let temporary = "\(path).\(getpid()).tmp"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw Failure(description: "cannot write \(temporary): \(String(cString: strerror(errno)))") }
-        var written = 0
-        var failed: Int32 = 0
-        bytes.withUnsafeBytes { buffer in
-            while written < buffer.count {
-                let n = Foundation.write(descriptor, buffer.baseAddress! + written, buffer.count - written)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    failed = errno
-                    return
-                }
-                written += n
-            }
+        let file: FileDescriptor
+        do {
+            file = try FileDescriptor.open(temporary, .writeOnly, options: [.create, .truncate, .closeOnExec], permissions: FilePermissions(rawValue: 0o644))
+        } catch {
+            throw Failure(description: "cannot write \(temporary): \(error)")
         }
-        if failed == 0, fsync(descriptor) != 0 { failed = errno }
-        close(descriptor)
-        guard failed == 0 else {
+        do {
+            try file.closeAfter {
+                _ = try file.writeAll(bytes)
+                if fsync(file.rawValue) != 0 { throw Errno(rawValue: errno) }
+            }
+        } catch {
             unlink(temporary)
-            throw Failure(description: "cannot write \(temporary): \(String(cString: strerror(failed)))")
+            throw Failure(description: "cannot write \(temporary): \(error)")
         }
         guard rename(temporary, path) == 0 else {
             let reason = String(cString: strerror(errno))

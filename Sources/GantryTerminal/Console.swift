@@ -1,4 +1,5 @@
 import Foundation
+import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -61,19 +62,9 @@ package actor Console {
 
     /// Writes without the actor hop, for the final lines of a process that is about to exit.
     package nonisolated static func write(_ text: String, to descriptor: Int32) {
-        var bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeMutableBytes { buffer in
-                Foundation.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-            }
-            if written <= 0 {
-                if written < 0, errno == EINTR { continue }
-                return
-            }
-            offset += written
-        }
-        bytes.removeAll()
+        // Interrupted writes are retried; a closed pipe or a full disk loses the text, never
+        // the process.
+        _ = try? FileDescriptor(rawValue: descriptor).writeAll(text.utf8)
     }
 }
 

@@ -81,29 +81,3 @@ package enum CommandResolver {
         "'" + value.replacingAll("'", with: "'\\''") + "'"
     }
 }
-
-/// Path arithmetic on strings, enough for resolving config-relative paths.
-package enum PathText {
-    package static func join(_ directory: String, _ path: String) -> String {
-        if path.hasPrefix("/") { return normalize(path) }
-        return normalize(directory.hasSuffix("/") ? directory + path : directory + "/" + path)
-    }
-
-    /// Removes `.` and `..` components.
-    package static func normalize(_ path: String) -> String {
-        var parts: [Substring] = []
-        for part in path.split(separator: "/", omittingEmptySubsequences: true) {
-            if part == "." { continue }
-            if part == "..", !parts.isEmpty, parts.last != ".." { parts.removeLast(); continue }
-            parts.append(part)
-        }
-        let joined = parts.joined(separator: "/")
-        return path.hasPrefix("/") ? "/" + joined : (joined.isEmpty ? "." : joined)
-    }
-
-    package static func directory(of path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return "." }
-        if slash == path.startIndex { return "/" }
-        return String(path[..<slash])
-    }
-}
