@@ -24,18 +24,11 @@ struct MigrateCommand: AsyncParsableCommand {
         let context = Context(options: global)
         let config = try? context.loadConfig()
         let location = try context.storeLocation(config: config)
-        switch location {
-        case .sqlite:
-            _ = try await context.openStore(config: config, create: true)
-            Console.write("\(location): schema up to date\n", to: STDOUT_FILENO)
-        case .postgres(let text):
-            do {
-                let store = try PostgresStateStore(url: try StoreLocation.postgresURL(text, environment: context.environment), migrate: true)
-                let (from, to) = try await store.migrate()
-                Console.write(from == to ? "\(location): schema version \(to), up to date\n" : "\(location): schema migrated from version \(from) to \(to)\n", to: STDOUT_FILENO)
-            } catch {
-                throw Failure.store(error)
-            }
+        do {
+            let (from, to) = try await location.migrate(environment: context.environment)
+            Console.write(from == to ? "\(location): schema version \(to), up to date\n" : "\(location): schema migrated from version \(from) to \(to)\n", to: STDOUT_FILENO)
+        } catch {
+            throw Failure.store(error)
         }
     }
 }
