@@ -43,6 +43,14 @@ enum Entry {
         // it must cost an EPIPE, not gantry. Commands get the default back (swift-subprocess
         // resets signal dispositions in the child).
         signal(SIGPIPE, SIG_IGN)
+        let code = await runCommand(arguments)
+        await StoreLifetimes.shared.closeAll()
+        exit(code)
+    }
+
+    /// Runs the command and turns every way it can end into DESIGN.md's exit code, after
+    /// printing what the person needs to read.
+    static func runCommand(_ arguments: [String]) async -> Int32 {
         do {
             var command = try Gantry.parseAsRoot(GlobalArguments.reorder(Array(arguments.dropFirst())))
             if var asyncCommand = command as? any AsyncParsableCommand {
@@ -50,20 +58,21 @@ enum Entry {
             } else {
                 try command.run()
             }
+            return 0
         } catch let failure as Failure {
             failure.report()
-            exit(failure.exitCode)
+            return failure.exitCode
         } catch let exitCode as ArgumentParser.ExitCode {
-            exit(exitCode.rawValue)
+            return exitCode.rawValue
         } catch {
             let code = Gantry.exitCode(for: error)
             let message = Gantry.fullMessage(for: error)
             if code == .success {
                 if !message.isEmpty { Console.write(message + "\n", to: STDOUT_FILENO) }
-                exit(0)
+                return 0
             }
             Console.write(message + "\n", to: STDERR_FILENO)
-            exit(code == .validationFailure ? ExitStatus.usage : code.rawValue)
+            return code == .validationFailure ? ExitStatus.usage : code.rawValue
         }
     }
 }

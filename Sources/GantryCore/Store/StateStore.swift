@@ -7,6 +7,11 @@ package import Foundation
 /// fencing token and fails with `StoreError.staleToken` when a newer lease exists, so a
 /// paused or partitioned old holder cannot overwrite what the new holder decided.
 package protocol StateStore: Sendable {
+    /// Ends the store's connections gracefully (a PostgreSQL client says goodbye instead of
+    /// dropping its sockets at exit). Called once by whoever opened the store, after the
+    /// last use; the default does nothing (SQLite closes with its last reference).
+    func close() async
+
     /// The state of one environment (empty when it never deployed).
     func environmentState(_ environment: String) async throws(StoreError) -> EnvironmentState
     /// Every environment that has state.
@@ -106,6 +111,8 @@ package protocol StateStore: Sendable {
 }
 
 extension StateStore {
+    package func close() async {}
+
     /// Takes the environment's lock by hand (`gantry lock`): a lease of no deployment that
     /// never expires (`Lease.handHeldUntil`), refused while a deployment holds or waits for it.
     package func holdByHand(environment: String, owner: Origin, reason: String, now: Date) async throws(StoreError) -> LockAttempt {

@@ -54,6 +54,12 @@ package final class PostgresStateStore: StateStore {
         runTask.cancel()
     }
 
+    /// Stops the client's `run()`: its connections are closed with a goodbye to the server.
+    package func close() async {
+        runTask.cancel()
+        await runTask.value
+    }
+
     /// libpq's sslmode values: disable/allow talk plain, prefer tries TLS, require encrypts
     /// without checking the certificate, verify-ca checks it, verify-full also the host name.
     static func tls(for mode: String) throws -> PostgresClient.Configuration.TLS {

@@ -194,6 +194,7 @@ struct Context {
         let location = try storeLocation(config: config)
         do {
             let store = try await location.open(create: create, migrate: migrate, environment: environment)
+            if let store { await StoreLifetimes.shared.adopt(store) }
             logger.debug("state store", metadata: [
                 "location": "\(location)", "mode": "\(create ? "read-write" : "read-only")", "exists": "\(store != nil)",
             ])
