@@ -36,17 +36,15 @@ struct StateMachineTests {
         #expect(machine.outcome == .succeeded)
     }
 
-    @Test("a held lock refuses and names the holder")
-    func lockHeld() {
+    @Test("a refusal before the lease (the lock, a protection, the runner) ends refused with its own code, changing nothing")
+    func refused() {
         var machine = DeploymentStateMachine(release: "2.0", force: false)
-        let lease = Lease(environment: "p", token: FencingToken(7), owner: origin, deploymentID: nil, reason: "deploying 1.9", acquiredAt: Date(), expiresAt: Date())
-        guard case .refuse(let reason) = machine.handle(.lockHeld(lease)) else {
-            Issue.record("expected a refusal")
-            return
-        }
-        #expect(reason.contains("runner primary"))
-        #expect(reason.contains("deploying 1.9"))
+        #expect(machine.handle(.refused(Refusal(.lockHeldByHand, "p is held by hand"))) == .refuse(reason: "p is held by hand"))
         #expect(machine.outcome == .refused)
+        #expect(machine.reasonCode == .lockHeldByHand)
+        var interrupted = DeploymentStateMachine(release: "2.0", force: false)
+        _ = interrupted.handle(.interrupted)
+        #expect(interrupted.reasonCode == .interrupted)
     }
 
     @Test("the live release is skipped only when its last deployment succeeded")

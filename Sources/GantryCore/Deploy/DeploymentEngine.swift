@@ -139,7 +139,7 @@ private struct Run {
     mutating func perform() async throws(StoreError) -> DeploymentSummary {
         if let paused = request.resume { return try await carryOn(paused) }
         if let refusal = request.refusal {
-            _ = machine.handle(.interrupted)
+            _ = machine.handle(.refused(refusal))
             await engine.observer.observe(.stepFinished(refusal.code == .runnerUnfit ? .runner : .lock, .failed, elapsed: .zero, detail: refusal.text))
             return try await recordRefusal(reason: "\(refusal); nothing was changed", code: refusal.code)
         }
@@ -147,7 +147,7 @@ private struct Run {
             if let override = request.override {
                 pendingNotes.append("override of a refusal (\(refusal)) by \(request.origin.actor ?? request.origin.host): \(override)")
             } else {
-                _ = machine.handle(.interrupted)
+                _ = machine.handle(.refused(refusal))
                 await engine.observer.observe(.stepFinished(.lock, .failed, elapsed: .zero, detail: refusal.text))
                 return try await recordRefusal(reason: "\(refusal); nothing was changed (--override --reason TEXT deploys anyway)", code: refusal.code)
             }
@@ -161,7 +161,7 @@ private struct Run {
             acquiredAt = engine.clock.monotonicNanoseconds()
             watch = LeaseWatch(sentAt: sentAt)
         case .refused(let refusal):
-            _ = machine.handle(.interrupted)
+            _ = machine.handle(.refused(refusal))
             await engine.observer.observe(.stepFinished(.lock, .failed, elapsed: elapsed(since: lockStart), detail: refusal.text))
             return try await recordRefusal(reason: refusal.text, code: refusal.code)
         }

@@ -25,7 +25,10 @@ package struct DeploymentStateMachine: Sendable {
 
     package enum Event: Sendable, Hashable {
         case lockAcquired
-        case lockHeld(Lease)
+        /// The deployment may not start: the lock could not be had (held by hand, a rollout
+        /// left paused, the wait ran out, superseded, interrupted while waiting), a protection
+        /// refused it, or the runner is unfit. The refusal's code is the outcome's.
+        case refused(Refusal)
         /// What the store says the environment runs and how its last real deployment ended.
         case stateRead(EnvironmentState, lastDeployment: DeploymentRecord?)
         /// Preflight ended; `failures` lists what failed (empty: go), `code` says why.
@@ -163,7 +166,7 @@ package struct DeploymentStateMachine: Sendable {
             case .finished:
                 state = .finished(outcome)
                 return .none
-            case .lockAcquired, .lockHeld, .stateRead, .preflightDone, .commandFinished, .commandFailedToStart, .verified, .interrupted, .stoppedAtOnce, .inconclusive, .promoted, .aborted:
+            case .lockAcquired, .refused, .stateRead, .preflightDone, .commandFinished, .commandFailedToStart, .verified, .interrupted, .stoppedAtOnce, .inconclusive, .promoted, .aborted:
                 return unexpected(event)
             }
         case .finished:
@@ -171,20 +174,17 @@ package struct DeploymentStateMachine: Sendable {
         }
     }
 
-    /// Waiting for the lease: to `deciding` once it is held; to `finished(refused)` when it is
-    /// held by someone else or the wait is interrupted.
+    /// Waiting for the lease: to `deciding` once it is held; to `finished(refused)` when the
+    /// deployment may not start, or the wait is interrupted.
     private mutating func waitingForLock(_ event: Event) -> Action {
         switch event {
         case .lockAcquired:
             state = .deciding
             return .readState
-        case .lockHeld(let lease):
+        case .refused(let refusal):
             state = .finished(.refused)
-            reasonCode = lease.isHeldByHand ? .lockHeldByHand : .lockWaitTimeout
-            var holder = lease.owner.summary
-            if let id = lease.deploymentID { holder += ", deployment \(id)" }
-            if let reason = lease.reason { holder += ": \(reason)" }
-            return .refuse(reason: "\(lease.environment) is locked by \(holder)")
+            reasonCode = refusal.code
+            return .refuse(reason: refusal.text)
         case .interrupted:
             state = .finished(.refused)
             reasonCode = .interrupted
@@ -210,7 +210,7 @@ package struct DeploymentStateMachine: Sendable {
             }
             state = .deploying(attempt: 1)
             return .runDeploy(attempt: 1, after: .zero)
-        case .lockAcquired, .lockHeld, .preflightDone, .commandFinished, .commandFailedToStart, .verified, .interrupted, .stoppedAtOnce, .finished, .inconclusive, .promoted, .aborted:
+        case .lockAcquired, .refused, .preflightDone, .commandFinished, .commandFailedToStart, .verified, .interrupted, .stoppedAtOnce, .finished, .inconclusive, .promoted, .aborted:
             return unexpected(event)
         }
     }
@@ -231,7 +231,7 @@ package struct DeploymentStateMachine: Sendable {
             state = .finishing(.refused)
             reasonCode = .interrupted
             return .finish(.refused, reason: "interrupted during preflight; nothing was changed", promote: false)
-        case .lockAcquired, .lockHeld, .stateRead, .commandFinished, .commandFailedToStart, .verified, .stoppedAtOnce, .finished, .inconclusive, .promoted, .aborted:
+        case .lockAcquired, .refused, .stateRead, .commandFinished, .commandFailedToStart, .verified, .stoppedAtOnce, .finished, .inconclusive, .promoted, .aborted:
             return unexpected(event)
         }
     }
@@ -270,7 +270,7 @@ package struct DeploymentStateMachine: Sendable {
             interrupted = true
             causeCode = .interrupted
             return fallBack(because: "interrupted before attempt \(attempt) of the \(commandName)")
-        case .lockAcquired, .lockHeld, .stateRead, .preflightDone, .verified, .stoppedAtOnce, .finished, .inconclusive, .promoted, .aborted:
+        case .lockAcquired, .refused, .stateRead, .preflightDone, .verified, .stoppedAtOnce, .finished, .inconclusive, .promoted, .aborted:
             return unexpected(event)
         }
     }
@@ -302,7 +302,7 @@ package struct DeploymentStateMachine: Sendable {
             pausedBeforeBake = true
             state = .paused
             return .pause(reason: "release \(release)\(batchSuffix): \(why)", timeout: policy.pauseTimeout)
-        case .lockAcquired, .lockHeld, .stateRead, .preflightDone, .commandFinished, .commandFailedToStart, .stoppedAtOnce, .finished, .inconclusive, .promoted, .aborted:
+        case .lockAcquired, .refused, .stateRead, .preflightDone, .commandFinished, .commandFailedToStart, .stoppedAtOnce, .finished, .inconclusive, .promoted, .aborted:
             return unexpected(event)
         }
     }
@@ -323,7 +323,7 @@ package struct DeploymentStateMachine: Sendable {
             lastChecked = checked
             state = .paused
             return .pause(reason: "release \(release)\(batchSuffix): \(why)", timeout: policy.pauseTimeout)
-        case .lockAcquired, .lockHeld, .stateRead, .preflightDone, .commandFinished, .commandFailedToStart, .stoppedAtOnce, .finished, .promoted, .aborted:
+        case .lockAcquired, .refused, .stateRead, .preflightDone, .commandFinished, .commandFailedToStart, .stoppedAtOnce, .finished, .promoted, .aborted:
             return unexpected(event)
         }
     }
@@ -348,7 +348,7 @@ package struct DeploymentStateMachine: Sendable {
             interrupted = true
             causeCode = .interrupted
             return fallBack(because: "interrupted while release \(release) was paused\(batchSuffix)")
-        case .lockAcquired, .lockHeld, .stateRead, .preflightDone, .commandFinished, .commandFailedToStart, .verified, .stoppedAtOnce, .finished, .inconclusive:
+        case .lockAcquired, .refused, .stateRead, .preflightDone, .commandFinished, .commandFailedToStart, .verified, .stoppedAtOnce, .finished, .inconclusive:
             return unexpected(event)
         }
     }
@@ -406,7 +406,7 @@ package struct DeploymentStateMachine: Sendable {
             return needsPerson("the rollback to \(target) \(termination)")
         case .commandFailedToStart(let why):
             return needsPerson("the rollback to \(target) could not start: \(why)")
-        case .lockAcquired, .lockHeld, .stateRead, .preflightDone, .verified, .interrupted, .stoppedAtOnce, .finished, .inconclusive, .promoted, .aborted:
+        case .lockAcquired, .refused, .stateRead, .preflightDone, .verified, .interrupted, .stoppedAtOnce, .finished, .inconclusive, .promoted, .aborted:
             return unexpected(event)
         }
     }
@@ -426,7 +426,7 @@ package struct DeploymentStateMachine: Sendable {
             return needsPerson("rolled back to \(target), but its verification failed: \(failures.joined(separator: "; "))")
         case .interrupted, .commandFinished(.cancelled, _):
             return needsPerson("interrupted while verifying the rollback to \(target)")
-        case .lockAcquired, .lockHeld, .stateRead, .preflightDone, .commandFinished, .commandFailedToStart, .stoppedAtOnce, .finished, .inconclusive, .promoted, .aborted:
+        case .lockAcquired, .refused, .stateRead, .preflightDone, .commandFinished, .commandFailedToStart, .stoppedAtOnce, .finished, .inconclusive, .promoted, .aborted:
             return unexpected(event)
         }
     }
