@@ -1,5 +1,6 @@
 import Foundation
 import GantryCore
+import GantryTestSupport
 import Testing
 
 @Suite("check runner")
@@ -38,23 +39,34 @@ struct CheckRunnerTests {
         #expect(results.first?.attempts == 6)
     }
 
-    @Test("a probe that never answers fails at its timeout")
+    @Test("a probe that never answers fails at its timeout, and not before")
     func perAttemptTimeout() async {
-        let prober = ScriptedProber(delay: .seconds(30))
-        let started = ContinuousClock.now
-        let results = await CheckRunner(prober: prober, clock: TestClock()).run([check("slow", fixed, timeout: .milliseconds(100))], targets: [], environment: [:], masker: .none, concurrency: 1, deadline: .seconds(60))
-        #expect(ContinuousClock.now - started < .seconds(2))
+        let prober = ScriptedProber(delay: .seconds(3600))
+        let timer = ManualClock()
+        let run = Task {
+            await CheckRunner(prober: prober, clock: TestClock(), timer: timer).run([check("slow", fixed, timeout: .milliseconds(100))], targets: [], environment: [:], masker: .none, concurrency: 1, deadline: .seconds(60))
+        }
+        #expect(await timer.untilWaiting(2), "the verification's deadline and the attempt's timeout are set")
+        timer.advance(by: .milliseconds(99))
+        #expect(timer.waiting == 2, "nothing fired before the timeout")
+        timer.advance(by: .milliseconds(1))
+        let results = await run.value
         #expect(results.first?.passed == false)
         #expect(results.first?.message == "no answer within 100ms")
+        #expect(results.first?.latencyMilliseconds == 100)
     }
 
     @Test("verification ends at its deadline, naming the checks that did not finish")
     func verificationDeadline() async {
-        let prober = ScriptedProber(delay: .seconds(30))
+        let prober = ScriptedProber(delay: .seconds(3600))
         let checks = (1...5).map { check("c\($0)", fixed, timeout: .seconds(20)) }
-        let started = ContinuousClock.now
-        let results = await CheckRunner(prober: prober, clock: TestClock()).run(checks, targets: [], environment: [:], masker: .none, concurrency: 2, deadline: .milliseconds(300))
-        #expect(ContinuousClock.now - started < .seconds(2))
+        let timer = ManualClock()
+        let run = Task {
+            await CheckRunner(prober: prober, clock: TestClock(), timer: timer).run(checks, targets: [], environment: [:], masker: .none, concurrency: 2, deadline: .milliseconds(300))
+        }
+        #expect(await timer.untilWaiting(3), "the verification's deadline and two attempts' timeouts are set")
+        timer.advance(by: .milliseconds(300))
+        let results = await run.value
         #expect(results.count == 5)
         #expect(results.allSatisfy { !$0.passed })
         #expect(results.contains { $0.message.contains("deadline") })
@@ -114,7 +126,8 @@ struct CheckRunnerTests {
         }
         let gauge = Gauge()
         let checks = (1...8).map { check("c\($0)", fixed) }
-        let results = await CheckRunner(prober: GaugedProber(gauge: gauge), clock: TestClock()).run(checks, targets: [], environment: [:], masker: .none, concurrency: 3, deadline: .seconds(5))
+        // A timer that never moves: a slow machine cannot end the verification early.
+        let results = await CheckRunner(prober: GaugedProber(gauge: gauge), clock: TestClock(), timer: ManualClock()).run(checks, targets: [], environment: [:], masker: .none, concurrency: 3, deadline: .seconds(5))
         #expect(results.allSatisfy { $0.passed })
         #expect(await gauge.peak <= 3)
         #expect(await gauge.peak >= 2)

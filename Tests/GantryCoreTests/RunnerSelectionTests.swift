@@ -1,4 +1,5 @@
 import GantryCore
+import GantryTestSupport
 import Testing
 
 @Suite("runner selection")
@@ -131,5 +132,25 @@ struct RunnerHealthCheckTests {
         #expect(health.map(\.healthy) == [false, true])
         #expect(health[0].sources.map(\.source) == ["http", "local"])
         #expect(health[1].sources.map(\.source) == ["http"])
+    }
+
+    @Test("a source that never answers is judged at its own timeout (an http one unhealthy); the runner's other sources keep their own verdicts")
+    func silentSource() async {
+        struct SilentProber: RunnerProber {
+            func probe(_ source: RunnerSource, runner: RunnerConfig, isThisMachine: Bool, environment: [String: String]) async -> SourceVerdict {
+                if source.kind == "local" { return SourceVerdict(source: "local", state: .healthy, message: "tools found") }
+                try? await Task.sleep(for: .seconds(3600))
+                return SourceVerdict(source: source.kind, state: .healthy, message: "late")
+            }
+        }
+        let timer = ManualClock()
+        let runner = RunnerConfig(name: "primary", labels: [], priority: 1, sources: [.http(url: "http://10.0.0.1/", timeout: .seconds(2)), .local(LocalRunnerSource())])
+        let check = Task { await RunnerHealthCheck(prober: SilentProber(), timer: timer).run([runner], thisMachine: "primary", environment: [:]) }
+        #expect(await timer.untilWaiting(1), "the http source's timeout is set (the local one answered)")
+        timer.advance(by: .seconds(2))
+        let health = await check.value
+        #expect(health.first?.sources.map(\.state) == [.unhealthy, .healthy])
+        #expect(health.first?.sources.first?.message == "no answer within \(DurationText.format(.seconds(2)))")
+        #expect(health.first?.sources.first?.latencyMilliseconds == 2000)
     }
 }

@@ -9,13 +9,20 @@ package struct PlannedCheck: Sendable, Hashable {
 /// Runs an environment's checks: expands `{host}` checks to one probe per target, runs them
 /// concurrently up to a bound, retries each within its own deadline, and ends the whole
 /// verification at its deadline no matter what a probe does.
+///
+/// Two clocks, for two kinds of time: `clock` paces what a check means to wait (the interval
+/// between retries, the start period) and is what a deployment's tests make instant;
+/// `timer` bounds what might hang (each attempt's timeout, the verification's deadline) and
+/// measures latency: real by default, a manual clock in the tests of timeouts.
 package struct CheckRunner: Sendable {
     let prober: any Prober
     let clock: any GantryClock
+    let timer: any GantryClock
 
-    package init(prober: any Prober, clock: any GantryClock = SystemClock()) {
+    package init(prober: any Prober, clock: any GantryClock = SystemClock(), timer: any GantryClock = SystemClock()) {
         self.prober = prober
         self.clock = clock
+        self.timer = timer
     }
 
     /// The checks to run, in order; a `{host}` check once per target. A check with
@@ -37,7 +44,7 @@ package struct CheckRunner: Sendable {
         let planned = CheckRunner.plan(checks, targets: targets)
         let collector = ResultCollector()
         let runner = self
-        _ = await Deadline.run(deadline) {
+        _ = await Deadline.run(deadline, clock: timer) {
             await withTaskGroup(of: (Int, CheckResult).self) { group in
                 var pending = planned.enumerated().makeIterator()
                 func start(_ next: (offset: Int, element: PlannedCheck)) {
@@ -96,11 +103,11 @@ package struct CheckRunner: Sendable {
         var failures = 0
         while true {
             attempts += 1
-            let attemptStart = ContinuousClock.now
+            let attemptStart = timer.monotonicNanoseconds()
             let prober = prober
-            let verdict = (prober.boundsItsOwnTime(probe) ? await prober.probe(probe, timeout: timeout) : await Deadline.run(timeout) { await prober.probe(probe, timeout: timeout) })
+            let verdict = (prober.boundsItsOwnTime(probe) ? await prober.probe(probe, timeout: timeout) : await Deadline.run(timeout, clock: timer) { await prober.probe(probe, timeout: timeout) })
                 ?? .fail(Task.isCancelled ? "stopped: verification's deadline passed" : "no answer within \(DurationText.format(timeout))")
-            let latency = ContinuousClock.now - attemptStart
+            let latency = Duration.nanoseconds(Int64(clamping: timer.monotonicNanoseconds() &- attemptStart))
             let passed = verdict.outcome == .pass || (verdict.outcome == .noData && noDataPasses)
             if passed {
                 var judged = verdict

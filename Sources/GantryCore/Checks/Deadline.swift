@@ -6,16 +6,17 @@ import Synchronization
 /// cancelled, but it is not awaited: a probe stuck in a DNS lookup or on a half-open
 /// connection that ignores cancellation cannot hold its caller past the deadline.
 package enum Deadline {
-    /// The work's result, or nil when it did not finish within `timeout` or the calling task
-    /// was cancelled first.
-    package static func run<T: Sendable>(_ timeout: Duration, _ work: @escaping @Sendable () async -> T) async -> T? {
+    /// The work's result, or nil when it did not finish within `timeout` (measured on
+    /// `clock`) or the calling task was cancelled first.
+    package static func run<T: Sendable>(_ timeout: Duration, clock: any GantryClock = SystemClock(), _ work: @escaping @Sendable () async -> T) async -> T? {
         let race = Race<T>()
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<T?, Never>) in
                 race.install(continuation)
                 race.adopt(Task { race.finish(await work()) })
                 race.adopt(Task {
-                    try? await Task.sleep(for: timeout)
+                    // Cancelled (the work won): nothing to finish.
+                    guard (try? await clock.sleep(for: timeout)) != nil else { return }
                     race.finish(nil)
                 })
             }

@@ -13,9 +13,14 @@ import Foundation
 /// It runs as an unstructured task on purpose: it must outlive the cancellation of the
 /// deployment task (an interrupted deployment still rolls back under its lease) and is
 /// cancelled explicitly when the deployment releases the lock.
+///
+/// `clock` stamps the renewals (the store's `now`) and the watch's send times; `timer`
+/// paces them and bounds each attempt: the machine's clock in production, a manual one in
+/// tests, which move it renewal by renewal instead of sleeping.
 package enum LeaseRenewer {
     package static func start(
-        store: any StateStore, environment: String, token: FencingToken, lease: Duration, clock: any GantryClock, watch: LeaseWatch? = nil
+        store: any StateStore, environment: String, token: FencingToken, lease: Duration, clock: any GantryClock, timer: any GantryClock = SystemClock(),
+        watch: LeaseWatch? = nil
     ) -> Task<Void, Never> {
         Task {
             // Renewals are due every third of the lease counted from each one's *send*, so a
@@ -24,18 +29,18 @@ package enum LeaseRenewer {
             // The first is due a third of the lease after the request that took it was sent,
             // not after that request came back: a slow acquisition must not leave the guards
             // counting from an old send while the renewer waits a whole third.
-            let machine = ContinuousClock()
             let now = clock.monotonicNanoseconds()
             let age = watch.map { Duration.nanoseconds(Int64(clamping: now &- min($0.lastConfirmed, now))) } ?? .zero
-            var next = machine.now + max(.zero, lease / 3 - age)
+            func instant() -> Duration { .nanoseconds(Int64(clamping: timer.monotonicNanoseconds())) }
+            var next = instant() + max(.zero, lease / 3 - age)
             while true {
                 do {
-                    try await Task.sleep(until: next, clock: machine)
+                    try await timer.sleep(for: max(.zero, next - instant()))
                 } catch {
                     return
                 }
-                let started = machine.now
-                let answer = await renewOnce(store: store, environment: environment, token: token, lease: lease, clock: clock, watch: watch)
+                let started = instant()
+                let answer = await renewOnce(store: store, environment: environment, token: token, lease: lease, clock: clock, timer: timer, watch: watch)
                 if Task.isCancelled { return }
                 switch answer {
                 case .confirmed:
@@ -43,7 +48,7 @@ package enum LeaseRenewer {
                 case .lost:
                     return
                 case .noAnswer:
-                    next = min(started + lease / 3, machine.now + min(.seconds(1), lease / 3))
+                    next = min(started + lease / 3, instant() + min(.seconds(1), lease / 3))
                 }
             }
         }
@@ -65,10 +70,10 @@ extension LeaseRenewer {
     /// was *sent*: what the renewer does every third of the lease, and what a deployment does
     /// before a command starts on a stale confirmation.
     package static func renewOnce(
-        store: any StateStore, environment: String, token: FencingToken, lease: Duration, clock: any GantryClock, watch: LeaseWatch?
+        store: any StateStore, environment: String, token: FencingToken, lease: Duration, clock: any GantryClock, timer: any GantryClock = SystemClock(), watch: LeaseWatch?
     ) async -> Renewal {
         let sentAt = clock.monotonicNanoseconds()
-        let answer: Result<Lease?, StoreError>? = await Deadline.run(lease / 3) {
+        let answer: Result<Lease?, StoreError>? = await Deadline.run(lease / 3, clock: timer) {
             do throws(StoreError) {
                 return .success(try await store.renewLock(environment: environment, token: token, ttl: lease, now: clock.now()))
             } catch {

@@ -52,13 +52,17 @@ package enum RunnerSelection {
 /// running on the primary can still fail over to a secondary that has local checks.
 package struct RunnerHealthCheck: Sendable {
     let prober: any RunnerProber
+    /// Bounds each source by its timeout and measures its latency.
+    let timer: any GantryClock
 
-    package init(prober: any RunnerProber) {
+    package init(prober: any RunnerProber, timer: any GantryClock = SystemClock()) {
         self.prober = prober
+        self.timer = timer
     }
 
     package func run(_ runners: [RunnerConfig], thisMachine: String?, environment: [String: String]) async -> [RunnerHealth] {
         let prober = prober
+        let timer = timer
         let runners = runners.map { runner in
             guard runner.name != thisMachine else { return runner }
             var remote = runner
@@ -69,11 +73,11 @@ package struct RunnerHealthCheck: Sendable {
             for (runnerIndex, runner) in runners.enumerated() {
                 for (sourceIndex, source) in runner.sources.enumerated() {
                     group.addTask {
-                        let started = ContinuousClock.now
-                        var verdict = await Deadline.run(source.timeout) {
+                        let started = timer.monotonicNanoseconds()
+                        var verdict = await Deadline.run(source.timeout, clock: timer) {
                             await prober.probe(source, runner: runner, isThisMachine: runner.name == thisMachine, environment: environment)
                         } ?? SourceVerdict(source: source.kind, state: source.kind == "http" ? .unhealthy : .unknown, message: "no answer within \(DurationText.format(source.timeout))")
-                        verdict.latencyMilliseconds = (ContinuousClock.now - started).milliseconds
+                        verdict.latencyMilliseconds = Duration.nanoseconds(Int64(clamping: timer.monotonicNanoseconds() &- started)).milliseconds
                         return (runnerIndex, sourceIndex, verdict)
                     }
                 }
