@@ -4,6 +4,7 @@ import GantryCore
 import NIOCore
 import NIOHTTP1
 import NIOSSL
+import Synchronization
 
 /// One HTTP client per TLS, redirect and connect-timeout setting, created on first use.
 ///
@@ -51,28 +52,31 @@ struct HTTPProbe {
     /// Bodies are read up to this size; a health endpoint has no business sending more.
     static let bodyLimit = 1024 * 1024
 
+    /// One request whose `timeout` covers everything, connecting, the answer's head and its
+    /// whole body: async-http-client's deadline on a delegate-driven request fails it at any
+    /// point, so a server that sends its headers and then stalls cannot hold an attempt past
+    /// its timeout. Cancelling the calling task cancels the request.
     func fetch(url: String, method: String = "GET", headers: [String: String] = [:], key: HTTPClients.Key, timeout: Duration) async -> Result<(status: Int, body: [UInt8]), ProbeFailure> {
-        var request = HTTPClientRequest(url: url)
-        request.method = HTTPMethod(rawValue: method)
-        for (name, value) in headers { request.headers.add(name: name, value: value) }
-        request.headers.add(name: "User-Agent", value: "gantry-health-check")
-        // A fresh connection per probe: a server that no longer accepts connections fails
-        // its check even while an old kept-alive one would still be answered, and a
-        // verification of a thousand hosts does not keep a thousand idle connections only to
-        // close them all when it ends.
-        request.headers.add(name: "Connection", value: "close")
         var key = key
         key.connectTimeout = timeout
         let client = await clients.client(for: key)
         do {
-            let deadline = NIODeadline.now() + .milliseconds(timeout.milliseconds)
-            let response = try await client.execute(request, deadline: deadline)
-            var body: [UInt8] = []
-            for try await chunk in response.body {
-                body += chunk.readableBytesView.prefix(HTTPProbe.bodyLimit - body.count)
-                if body.count >= HTTPProbe.bodyLimit { break }
+            var fields = HTTPHeaders()
+            for (name, value) in headers { fields.add(name: name, value: value) }
+            fields.add(name: "User-Agent", value: "gantry-health-check")
+            // A fresh connection per probe: a server that no longer accepts connections fails
+            // its check even while an old kept-alive one would still be answered, and a
+            // verification of a thousand hosts does not keep a thousand idle connections only
+            // to close them all when it ends.
+            fields.add(name: "Connection", value: "close")
+            let request = try HTTPClient.Request(url: url, method: HTTPMethod(rawValue: method), headers: fields)
+            let task = client.execute(request: request, delegate: LimitedBody(limit: HTTPProbe.bodyLimit), deadline: .now() + .milliseconds(timeout.milliseconds))
+            let answer = try await withTaskCancellationHandler {
+                try await task.futureResult.get()
+            } onCancel: {
+                task.cancel()
             }
-            return .success((Int(response.status.code), body))
+            return .success(answer)
         } catch {
             return .failure(ProbeFailure(ErrorText.describe(error, target: url)))
         }
@@ -152,6 +156,42 @@ extension HTTPProbe {
         case .failure(let failure):
             return .failure(QueryFailure(message: failure.message))
         }
+    }
+}
+
+/// Collects an answer's status and the first `limit` bytes of its body (a health endpoint has
+/// no business sending more; the rest is read and dropped).
+final class LimitedBody: HTTPClientResponseDelegate {
+    typealias Response = (status: Int, body: [UInt8])
+
+    private struct State {
+        var status = 0
+        var body: [UInt8] = []
+    }
+
+    private let limit: Int
+    private let state = Mutex(State())
+
+    init(limit: Int) {
+        self.limit = limit
+    }
+
+    func didReceiveHead(task: HTTPClient.Task<Response>, _ head: HTTPResponseHead) -> EventLoopFuture<Void> {
+        state.withLock { $0.status = Int(head.status.code) }
+        return task.eventLoop.makeSucceededVoidFuture()
+    }
+
+    func didReceiveBodyPart(task: HTTPClient.Task<Response>, _ buffer: ByteBuffer) -> EventLoopFuture<Void> {
+        let limit = limit
+        state.withLock { state in
+            let room = limit - state.body.count
+            if room > 0 { state.body += buffer.readableBytesView.prefix(room) }
+        }
+        return task.eventLoop.makeSucceededVoidFuture()
+    }
+
+    func didFinishRequest(task: HTTPClient.Task<Response>) throws -> Response {
+        state.withLock { ($0.status, $0.body) }
     }
 }
 

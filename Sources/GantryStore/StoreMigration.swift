@@ -13,7 +13,15 @@ extension StoreLocation {
             guard try SQLiteStateStore.open(path: path, create: true) != nil else { throw StoreError(.unavailable, "\(path) could not be opened") }
             return (before, try Self.sqliteVersion(path))
         case .postgres(let text):
-            return try await PostgresStateStore(url: try Self.postgresURL(text, environment: environment), migrate: true).migrate()
+            let store = try PostgresStateStore(url: try Self.postgresURL(text, environment: environment), migrate: true)
+            do {
+                let versions = try await store.migrate()
+                await store.close()
+                return versions
+            } catch {
+                await store.close()
+                throw error
+            }
         }
     }
 

@@ -55,7 +55,7 @@ package struct MonitoringState: Sendable {
         var environments: [Environment] = []
         for environment in config.environments {
             var status = EnvironmentStatus(name: environment.name)
-            if let store { status = try await EnvironmentStatus.read(environment.name, store: store, now: now, recent: recent) }
+            if let store { status = try await EnvironmentStatus.read(environment.name, store: store, now: now, recent: recent, rollouts: environment.rollout != nil) }
             environments.append(Environment(status, checks: environment.checks.map(\.name)))
         }
         var state = MonitoringState(now: now, environments: environments, runners: config.runners.map(\.name))

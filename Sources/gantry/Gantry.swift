@@ -4,6 +4,7 @@ import GantryCore
 import GantryExec
 import GantryLeaseGuard
 import GantryTerminal
+import Synchronization
 
 /// The `gantry` command: parses arguments, maps every failure to DESIGN.md's exit codes.
 struct Gantry: AsyncParsableCommand {
@@ -44,6 +45,7 @@ enum Entry {
         // resets signal dispositions in the child).
         signal(SIGPIPE, SIG_IGN)
         let code = await runCommand(arguments)
+        InterruptionTrap.commandEnded.store(true, ordering: .releasing)
         await StoreLifetimes.shared.closeAll()
         exit(code)
     }

@@ -112,6 +112,17 @@ struct HTTPRequestShapeTests {
         #expect(received.contains("\r\nconnection: close\r\n"), "\(received)")
         #expect(received.contains("\r\nuser-agent: gantry-health-check\r\n"), "\(received)")
     }
+
+    @Test("a server that sends its headers and then stalls fails the attempt at its timeout, not at the verification's deadline")
+    func stalledBody() async throws {
+        let peer = try LoopbackListener()
+        let server = Task.detached { peer.answerOnce("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nok", hold: .seconds(2)) }
+        let (result, elapsed) = await check(.http(HTTPProbeConfig(url: "http://127.0.0.1:\(peer.port)/health")), timeout: .milliseconds(500))
+        #expect(!result.passed)
+        #expect(elapsed < .seconds(3), "took \(elapsed)")
+        #expect(!result.message.contains("deadline passed") && result.attempts == 1, "\(result.message)")
+        _ = await server.value
+    }
 }
 
 @Suite("nginx stub_status probe", .enabled(if: TestServices.enabled("NGINX")))

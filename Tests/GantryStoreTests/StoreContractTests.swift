@@ -134,6 +134,27 @@ struct StoreContractTests {
         #expect(try await store.journal(id(1)).isEmpty)
     }
 
+    @Test("a batch of journal events is appended in order after what is there, all or nothing: a stale token writes none of it", arguments: StoreFactory.all)
+    func batchAppend(factory: StoreFactory) async throws {
+        let store = try await factory.make()
+        var time = TestTime(factory)
+        let old = try await acquire(store, now: time.now, ttl: .seconds(1))
+        try await store.beginDeployment(record(1), token: old.token)
+        try await store.append(JournalEvent(kind: .note, message: "first"), to: id(1), at: t0, token: old.token)
+        let batch = (1...50).map { JournalEvent(kind: .output, message: "line \($0)") }
+        try await store.append(batch, to: id(1), at: t0, token: old.token)
+        let journal = try await store.journal(id(1))
+        #expect(journal.map(\.sequence) == Array(1...51))
+        #expect(journal.map(\.event.message) == ["first"] + (1...50).map { "line \($0)" })
+        try await time.advance(1.3)
+        _ = try await acquire(store, now: time.now)
+        await #expect(throws: StoreError.self) {
+            try await store.append([JournalEvent(kind: .output, message: "late 1"), JournalEvent(kind: .output, message: "late 2")], to: id(1), at: t0, token: old.token)
+        }
+        #expect(try await store.journal(id(1)).count == 51)
+        try await store.append([], to: id(1), at: t0, token: old.token)
+    }
+
     @Test("finishing with promote makes the release current and last good, atomically", arguments: StoreFactory.all)
     func promote(factory: StoreFactory) async throws {
         let store = try await factory.make()

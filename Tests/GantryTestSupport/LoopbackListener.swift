@@ -27,9 +27,10 @@ package final class LoopbackListener: @unchecked Sendable {
         port = Int(UInt16(bigEndian: address.sin_port))
     }
 
-    /// Accepts one connection, reads its request (up to the blank line), answers `reply`
-    /// and closes it; returns the request as received. Blocks: run it in a detached task.
-    package func answerOnce(_ reply: String) -> String {
+    /// Accepts one connection, reads its request (up to the blank line), answers `reply`,
+    /// keeps the connection open for `hold` (a server that stalls mid-answer) and closes it;
+    /// returns the request as received. Blocks: run it in a detached task.
+    package func answerOnce(_ reply: String, hold: Duration = .zero) -> String {
         let connection = accept(descriptor, nil, nil)
         guard connection >= 0 else { return "" }
         defer { Glibc.close(connection) }
@@ -42,6 +43,7 @@ package final class LoopbackListener: @unchecked Sendable {
         }
         let bytes = Array(reply.utf8)
         _ = bytes.withUnsafeBytes { write(connection, $0.baseAddress, $0.count) }
+        if hold > .zero { usleep(UInt32(hold.components.seconds * 1_000_000 + hold.components.attoseconds / 1_000_000_000_000)) }
         return String(decoding: received, as: UTF8.self)
     }
 

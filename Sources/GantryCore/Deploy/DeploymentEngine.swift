@@ -804,9 +804,7 @@ private struct Run {
         let escalation = engine.escalation
         let guarded: @Sendable () async -> [CheckResult] = { await escalation.unlessRaised(work) ?? [] }
         let results = shielded ? await Task { await guarded() }.value : await guarded()
-        for result in results {
-            try await journal(.checkResult(result, step: step))
-        }
+        try await store.append(results.map { .checkResult($0, step: step) }, to: id, at: engine.clock.now(), token: token)
         let failed = results.filter { !$0.passed }.count
         await engine.observer.observe(.stepFinished(
             step, failed == 0 ? .ok : .failed, elapsed: elapsed(since: start),

@@ -1,8 +1,8 @@
 package import Foundation
 
-/// What holds an environment's lock at a moment, judged one way for every command that
-/// must know: `unlock` (which may release only what nothing runs under), `status`, `promote`
-/// and `abort`, the metrics and `gantry serve`. A lease past its expiry holds nothing; a
+/// What holds an environment's lock at a moment, judged in one place: `unlock` (which may
+/// release only what nothing runs under) reads it whole; `status`, `promote`, `abort` and the
+/// metrics need only `Lease.isLive(at:)`, defined beside it. A lease past its expiry holds nothing; a
 /// hold by hand never expires; a deployment's lease is held by a running process unless its
 /// rollout was left paused (no process behind it, by design) or its holder is a process of
 /// this host that provably no longer runs.
@@ -33,14 +33,6 @@ package enum LeaseLiveness: Sendable, Hashable {
         guard let deployment = lease.deploymentID else { return .heldByHand(lease) }
         if PausedRollout.pausedBatch(in: holderJournal) != nil { return .paused(lease, deployment) }
         return holderDead ? .deadHolder(lease, deployment) : .running(lease, deployment)
-    }
-
-    /// Reads the environment's lease and what it needs to judge it.
-    package static func read(environment: String, store: any StateStore, processes: any ProcessControl, at now: Date) async throws(StoreError) -> LeaseLiveness {
-        guard let lease = try await store.lease(environment: environment), lease.isLive(at: now) else { return .free }
-        guard let deployment = lease.deploymentID else { return .heldByHand(lease) }
-        let journal = try await store.journal(deployment)
-        return judge(lease, at: now, holderJournal: journal, holderDead: HolderLiveness.isProvablyDead(lease.owner, processes: processes))
     }
 }
 

@@ -31,16 +31,21 @@ package struct EnvironmentStatus: Sendable {
         lease.flatMap { $0.isLive(at: now) ? $0 : nil }
     }
 
-    /// Reads `name`'s status: its `recent` newest deployments, waiters heard from within
-    /// `DeploymentEngine.waiterStaleness`, and the rollout of the newest deployment when it
-    /// is an unfinished deploy (a running, paused or abandoned rollout).
-    package static func read(_ name: String, store: any StateStore, now: Date, recent: Int) async throws(StoreError) -> EnvironmentStatus {
+    /// Reads `name`'s status: its `recent` newest deployments and waiters heard from within
+    /// `DeploymentEngine.waiterStaleness`. With `rollouts` (the environment rolls out in
+    /// batches), also the batch of the deployment that holds the live lease (running or
+    /// left paused, whatever was refused since), else of the newest deployment when it is an
+    /// unfinished deploy (an abandoned rollout); without, no journal is read.
+    package static func read(_ name: String, store: any StateStore, now: Date, recent: Int, rollouts: Bool) async throws(StoreError) -> EnvironmentStatus {
         var status = EnvironmentStatus(name: name)
         status.state = try await store.environmentState(name)
         status.lease = try await store.lease(environment: name)
         status.waiters = try await store.waiters(environment: name, liveSince: now.addingTimeInterval(-DeploymentEngine.waiterStaleness.seconds))
         status.recent = try await store.deployments(environment: name, limit: max(1, recent))
-        if let newest = status.recent.first, newest.outcome == nil, newest.kind == .deploy {
+        guard rollouts else { return status }
+        if let holder = status.liveLease(at: now)?.deploymentID {
+            status.rollout = RolloutProgress.latest(in: try await store.journal(holder))
+        } else if let newest = status.recent.first, newest.outcome == nil, newest.kind == .deploy {
             status.rollout = RolloutProgress.latest(in: try await store.journal(newest.id))
         }
         return status

@@ -47,6 +47,9 @@ package protocol StateStore: Sendable {
     func beginDeployment(_ record: DeploymentRecord, token: FencingToken?) async throws(StoreError)
     /// Appends to a deployment's journal.
     func append(_ event: JournalEvent, to id: DeploymentID, at: Date, token: FencingToken?) async throws(StoreError)
+    /// Appends `events` in order, in one transaction: all or none (a stale token writes
+    /// nothing). A verification's thousand check results cost one commit, not a thousand.
+    func append(_ events: [JournalEvent], to id: DeploymentID, at: Date, token: FencingToken?) async throws(StoreError)
     /// Ends a deployment. With `promote`, atomically makes its release current and last good.
     func finishDeployment(_ id: DeploymentID, outcome: Outcome, reason: String?, code: ReasonCode?, at: Date, promote: Bool, token: FencingToken?) async throws(StoreError)
 
@@ -112,6 +115,11 @@ package protocol StateStore: Sendable {
 
 extension StateStore {
     package func close() async {}
+
+    /// One append after another: for stores where a write costs no commit (memory).
+    package func append(_ events: [JournalEvent], to id: DeploymentID, at: Date, token: FencingToken?) async throws(StoreError) {
+        for event in events { try await append(event, to: id, at: at, token: token) }
+    }
 
     /// Takes the environment's lock by hand (`gantry lock`): a lease of no deployment that
     /// never expires (`Lease.handHeldUntil`), refused while a deployment holds or waits for it.

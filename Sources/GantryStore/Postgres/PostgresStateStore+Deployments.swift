@@ -64,6 +64,41 @@ extension PostgresStateStore {
         if let token { try await staleToken(environment: record.environment, token: token) }
     }
 
+    package func append(_ events: [JournalEvent], to id: DeploymentID, at: Date, token: FencingToken?) async throws(StoreError) {
+        guard events.count > 1 else {
+            if let event = events.first { try await append(event, to: id, at: at, token: token) }
+            return
+        }
+        var texts: [(kind: String, text: String)] = []
+        for event in events { texts.append((event.kind.rawValue, try json(event))) }
+        let logger = logger
+        let rows = texts
+        // One transaction: the first insert checks the token and locks the lease row (FOR
+        // SHARE) for the rest; a refused first insert writes nothing.
+        let written = try await transaction { connection in
+            var written = 0
+            for row in rows {
+                written += try await Self.all(connection.query(
+                    """
+                    INSERT INTO gantry_journal (deployment_id, sequence, at, kind, event)
+                    SELECT d.id, COALESCE((SELECT MAX(sequence) FROM gantry_journal WHERE deployment_id = d.id), 0) + 1,
+                           \(at), \(row.kind), \(row.text)
+                    FROM gantry_deployments d
+                    WHERE d.id = \(id.rawValue) AND (\(token == nil) OR EXISTS (
+                        SELECT 1 FROM gantry_locks l WHERE l.environment = d.environment AND l.token = \(token?.value ?? -1) AND l.held FOR SHARE))
+                    RETURNING 1
+                    """,
+                    logger: logger
+                )).count
+                if written == 0 { return 0 }
+            }
+            return written
+        }
+        guard written == 0 else { return }
+        guard let record = try await deployment(id) else { throw StoreError(.notFound, "no deployment \(id)") }
+        if let token { try await staleToken(environment: record.environment, token: token) }
+    }
+
     /// Explains a write that its token check refused.
     func staleToken(environment: String, token: FencingToken) async throws(StoreError) -> Never {
         let current = try await lease(environment: environment)?.token

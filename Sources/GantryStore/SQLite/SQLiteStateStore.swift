@@ -235,14 +235,22 @@ package final class SQLiteStateStore: StateStore {
     }
 
     package func append(_ event: JournalEvent, to id: DeploymentID, at: Date, token: FencingToken?) async throws(StoreError) {
+        try await append([event], to: id, at: at, token: token)
+    }
+
+    package func append(_ events: [JournalEvent], to id: DeploymentID, at: Date, token: FencingToken?) async throws(StoreError) {
+        guard !events.isEmpty else { return }
         try write { db in
             let environment = try Self.environment(of: id, db)
             if let token { try Self.requireToken(db, environment: environment, token: token) }
-            let next = try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(sequence), 0) + 1 FROM journal WHERE deployment_id = ?", arguments: [id.rawValue]) ?? 1
-            try db.execute(
-                sql: "INSERT INTO journal (deployment_id, sequence, at, kind, event) VALUES (?, ?, ?, ?, ?)",
-                arguments: [id.rawValue, next, Self.millis(at), event.kind.rawValue, try Self.json(event)]
-            )
+            var next = try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(sequence), 0) + 1 FROM journal WHERE deployment_id = ?", arguments: [id.rawValue]) ?? 1
+            for event in events {
+                try db.execute(
+                    sql: "INSERT INTO journal (deployment_id, sequence, at, kind, event) VALUES (?, ?, ?, ?, ?)",
+                    arguments: [id.rawValue, next, Self.millis(at), event.kind.rawValue, try Self.json(event)]
+                )
+                next += 1
+            }
         }
     }
 

@@ -27,12 +27,13 @@ struct StatusCommand: AsyncParsableCommand {
         let context = Context(options: global)
         let config = try context.loadConfig()
         var names = config.environments.map(\.name)
+        let rollouts = Set(config.environments.filter { $0.rollout != nil }.map(\.name))
         if let environment {
             names = [try context.environment(environment, in: config).name]
         }
         guard watch else {
             let store = try await context.openStore(config: config, create: false)
-            Console.write(try await render(names, store: store, context: context), to: STDOUT_FILENO)
+            Console.write(try await render(names, store: store, context: context, rollouts: rollouts), to: STDOUT_FILENO)
             return
         }
         guard let pause = DurationText.parse(interval), pause >= .milliseconds(100) else {
@@ -43,21 +44,21 @@ struct StatusCommand: AsyncParsableCommand {
         while true {
             // The store may appear once the first deployment creates it.
             if store == nil { store = try await context.openStore(config: config, create: false) }
-            let text = try await render(names, store: store, context: context)
+            let text = try await render(names, store: store, context: context, rollouts: rollouts)
             Console.write((terminal ? "\u{1B}[H\u{1B}[2J" : "") + text + (terminal || json ? "" : "\n"), to: STDOUT_FILENO)
             try? await Task.sleep(for: pause)
         }
     }
 
     /// The status of `names`, as text or (with --json) one JSON document.
-    func render(_ names: [String], store: (any StateStore)?, context: Context) async throws -> String {
+    func render(_ names: [String], store: (any StateStore)?, context: Context, rollouts: Set<String>) async throws -> String {
         var views: [EnvironmentStatusView] = []
         let now = Date()
         for name in names {
             var view = EnvironmentStatusView(environment: name)
             if let store {
                 do {
-                    view = EnvironmentStatusView(try await EnvironmentStatus.read(name, store: store, now: now, recent: 1), at: now)
+                    view = EnvironmentStatusView(try await EnvironmentStatus.read(name, store: store, now: now, recent: 1, rollouts: rollouts.contains(name)), at: now)
                 } catch {
                     throw Failure.store(error)
                 }

@@ -26,7 +26,11 @@ struct UnlockCommand: AsyncParsableCommand {
                 Console.write("\(name) is not locked\n", to: STDOUT_FILENO)
                 return
             }
-            switch try await LeaseLiveness.read(environment: name, store: store, processes: LocalProcessControl(), at: Date()) {
+            // The lease judged is the lease released: its token fences out any other.
+            var journal: [JournalEntry] = []
+            if let deployment = lease.deploymentID { journal = try await store.journal(deployment) }
+            let dead = HolderLiveness.isProvablyDead(lease.owner, processes: LocalProcessControl())
+            switch LeaseLiveness.judge(lease, at: Date(), holderJournal: journal, holderDead: dead) {
             case .paused(_, let paused) where !force:
                 throw Failure.refused("\(name) is held by rollout \(paused), left paused for a decision: 'gantry promote \(name)' or 'gantry abort \(name)' decides it; --force releases the lock anyway (its hosts then run a mix of releases until 'gantry recover \(name)' rolls it back)")
             case .running(let running, let deployment) where !force:

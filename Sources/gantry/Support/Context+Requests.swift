@@ -1,4 +1,5 @@
 import GantryCore
+import GantryExec
 
 extension Context {
     /// The request `deploy`, `plan`, `rollback` and `recover` all build the same way: the
@@ -10,7 +11,8 @@ extension Context {
     ) async throws(Failure) -> DeploymentRequest {
         DeploymentRequest(
             environment: environment, release: release, force: force, directory: config.directory,
-            origin: origin(runner: runner), processEnvironment: self.environment,
+            origin: origin(runner: runner ?? RunnerIdentity.name(config.runners, flag: nil, environment: self.environment, hostName: ProcessInfoHost.name)),
+            processEnvironment: self.environment,
             targets: try await targets(for: environment, in: config), kind: kind, lockWait: lockWait
         )
     }

@@ -20,6 +20,9 @@ final class InterruptionTrap: Sendable {
     nonisolated(unsafe) private var sources: [any DispatchSourceSignal] = []
     /// How long an escalated gantry may take to record the outcome before it exits anyway.
     static let backstop: Duration = .seconds(2)
+    /// Set once the command has returned (its outcome is recorded or reported): the backstop
+    /// then has nothing left to save, and says nothing.
+    static let commandEnded = Atomic(false)
 
     /// The latest signal received, for the exit status.
     var signal: Int32? { received.withLock { $0.last } }
@@ -48,6 +51,7 @@ final class InterruptionTrap: Sendable {
                     onEscalate()
                     ActiveCommands.killAll()
                     DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(Int(Self.backstop.milliseconds))) {
+                        guard !InterruptionTrap.commandEnded.load(ordering: .acquiring) else { return }
                         ActiveCommands.killAll()
                         Console.writeError("gantry: the outcome could not be recorded within \(Self.backstop); exiting; 'gantry recover' finishes the record from the journal\n")
                         exit(128 + number)
