@@ -43,21 +43,10 @@ extension PostgresStateStore {
     }
 
     package func append(_ event: JournalEvent, to id: DeploymentID, at: Date, token: FencingToken?) async throws(StoreError) {
-        let text = try json(event)
+        let insert = Self.journalInsert(id: id, at: at, kind: event.kind.rawValue, text: try json(event), token: token)
         let logger = logger
         let written = try await autocommit { client in
-            try await Self.all(client.query(
-                """
-                INSERT INTO gantry_journal (deployment_id, sequence, at, kind, event)
-                SELECT d.id, COALESCE((SELECT MAX(sequence) FROM gantry_journal WHERE deployment_id = d.id), 0) + 1,
-                       \(at), \(event.kind.rawValue), \(text)
-                FROM gantry_deployments d
-                WHERE d.id = \(id.rawValue) AND (\(token == nil) OR EXISTS (
-                    SELECT 1 FROM gantry_locks l WHERE l.environment = d.environment AND l.token = \(token?.value ?? -1) AND l.held FOR SHARE))
-                RETURNING 1
-                """,
-                logger: logger
-            )).count
+            try await Self.all(client.query(insert, logger: logger)).count
         }
         guard written == 0 else { return }
         guard let record = try await deployment(id) else { throw StoreError(.notFound, "no deployment \(id)") }
@@ -69,27 +58,16 @@ extension PostgresStateStore {
             if let event = events.first { try await append(event, to: id, at: at, token: token) }
             return
         }
-        var texts: [(kind: String, text: String)] = []
-        for event in events { texts.append((event.kind.rawValue, try json(event))) }
+        var inserts: [PostgresQuery] = []
+        for event in events { inserts.append(Self.journalInsert(id: id, at: at, kind: event.kind.rawValue, text: try json(event), token: token)) }
         let logger = logger
-        let rows = texts
+        let statements = inserts
         // One transaction: the first insert checks the token and locks the lease row (FOR
         // SHARE) for the rest; a refused first insert writes nothing.
         let written = try await transaction { connection in
             var written = 0
-            for row in rows {
-                written += try await Self.all(connection.query(
-                    """
-                    INSERT INTO gantry_journal (deployment_id, sequence, at, kind, event)
-                    SELECT d.id, COALESCE((SELECT MAX(sequence) FROM gantry_journal WHERE deployment_id = d.id), 0) + 1,
-                           \(at), \(row.kind), \(row.text)
-                    FROM gantry_deployments d
-                    WHERE d.id = \(id.rawValue) AND (\(token == nil) OR EXISTS (
-                        SELECT 1 FROM gantry_locks l WHERE l.environment = d.environment AND l.token = \(token?.value ?? -1) AND l.held FOR SHARE))
-                    RETURNING 1
-                    """,
-                    logger: logger
-                )).count
+            for insert in statements {
+                written += try await Self.all(connection.query(insert, logger: logger)).count
                 if written == 0 { return 0 }
             }
             return written
@@ -97,6 +75,20 @@ extension PostgresStateStore {
         guard written == 0 else { return }
         guard let record = try await deployment(id) else { throw StoreError(.notFound, "no deployment \(id)") }
         if let token { try await staleToken(environment: record.environment, token: token) }
+    }
+
+    /// One journal entry, numbered after the deployment's last, written only while `token`
+    /// (when given) still holds the deployment's environment; returns a row when written.
+    static func journalInsert(id: DeploymentID, at: Date, kind: String, text: String, token: FencingToken?) -> PostgresQuery {
+        """
+        INSERT INTO gantry_journal (deployment_id, sequence, at, kind, event)
+        SELECT d.id, COALESCE((SELECT MAX(sequence) FROM gantry_journal WHERE deployment_id = d.id), 0) + 1,
+               \(at), \(kind), \(text)
+        FROM gantry_deployments d
+        WHERE d.id = \(id.rawValue) AND (\(token == nil) OR EXISTS (
+            SELECT 1 FROM gantry_locks l WHERE l.environment = d.environment AND l.token = \(token?.value ?? -1) AND l.held FOR SHARE))
+        RETURNING 1
+        """
     }
 
     /// Explains a write that its token check refused.
