@@ -124,10 +124,17 @@ extension StateStore {
     /// Takes the environment's lock by hand (`gantry lock`): a lease of no deployment that
     /// never expires (`Lease.handHeldUntil`), refused while a deployment holds or waits for it.
     package func holdByHand(environment: String, owner: Origin, reason: String, now: Date) async throws(StoreError) -> LockAttempt {
-        try await tryAcquireLock(
-            environment: environment, owner: owner, deploymentID: nil, reason: "held by hand: \(reason)",
+        let text = "held by hand: \(reason)"
+        let attempt = try await tryAcquireLock(
+            environment: environment, owner: owner, deploymentID: nil, reason: text,
             ttl: .milliseconds(Int64(Lease.handHeldUntil.timeIntervalSince(now) * 1000)), now: now
         )
+        guard case .acquired(var lease) = attempt else { return attempt }
+        // The same write as a lease turned into a hold (`holdLock`): the one expiry exactly,
+        // whatever clock the store measured the acquisition on.
+        try await holdLock(environment: environment, token: lease.token, reason: text)
+        lease.expiresAt = Lease.handHeldUntil
+        return .acquired(lease)
     }
 
     /// Stores that see no releases (SQLite: waiters on one host poll a local file, which
