@@ -104,7 +104,7 @@ struct HTTPRequestShapeTests {
     @Test("each probe asks for a connection of its own (Connection: close): a server that accepts no new connections fails, however many old ones it keeps")
     func freshConnection() async throws {
         let peer = try LoopbackListener()
-        let request = Task.detached { peer.answerOnce("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok") }
+        let request = Task { await peer.serveOnce("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok") }
         let verdict = await probe(.http(HTTPProbeConfig(url: "http://127.0.0.1:\(peer.port)/health")), timeout: .seconds(5))
         let received = await request.value.lowercased()
         #expect(verdict.outcome == .pass, "\(verdict.message)")
@@ -116,7 +116,7 @@ struct HTTPRequestShapeTests {
     @Test("a server that sends its headers and then stalls fails the attempt at its timeout, not at the verification's deadline")
     func stalledBody() async throws {
         let peer = try LoopbackListener()
-        let server = Task.detached { peer.answerOnce("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nok", hold: .seconds(2)) }
+        let server = Task { await peer.serveOnce("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nok", hold: .seconds(2)) }
         let (result, elapsed) = await check(.http(HTTPProbeConfig(url: "http://127.0.0.1:\(peer.port)/health")), timeout: .milliseconds(500))
         #expect(!result.passed)
         #expect(elapsed < .seconds(3), "took \(elapsed)")

@@ -27,9 +27,18 @@ package final class LoopbackListener: @unchecked Sendable {
         port = Int(UInt16(bigEndian: address.sin_port))
     }
 
+    /// `answerOnce` on a thread of its own: it blocks (accept, read, the hold), and a blocked
+    /// thread of the concurrency pool (two, on a two-core machine) would stall every other
+    /// test running beside it.
+    package func serveOnce(_ reply: String, hold: Duration = .zero) async -> String {
+        await withCheckedContinuation { continuation in
+            Thread { continuation.resume(returning: self.answerOnce(reply, hold: hold)) }.start()
+        }
+    }
+
     /// Accepts one connection, reads its request (up to the blank line), answers `reply`,
     /// keeps the connection open for `hold` (a server that stalls mid-answer) and closes it;
-    /// returns the request as received. Blocks: run it in a detached task.
+    /// returns the request as received. Blocks the calling thread: see `serveOnce`.
     package func answerOnce(_ reply: String, hold: Duration = .zero) -> String {
         let connection = accept(descriptor, nil, nil)
         guard connection >= 0 else { return "" }
