@@ -79,9 +79,9 @@ package struct MetricsSnapshot: Sendable, Equatable {
             for code in ReasonCode.allCases {
                 counters.append(Sample(name: MetricName.failuresTotal, labels: [env, Label("code", code.rawValue)], value: Double(totals.failures(environment: name, code: code))))
             }
-            let live = environment.status.lease.map { $0.isLive(at: state.now) } ?? false
-            gauges.append(Sample(name: MetricName.lockHeld, labels: [env], value: live ? 1 : 0))
-            let deploying = live && environment.status.lease?.deploymentID != nil
+            let live = environment.status.liveLease(at: state.now)
+            gauges.append(Sample(name: MetricName.lockHeld, labels: [env], value: live != nil ? 1 : 0))
+            let deploying = live?.deploymentID != nil
             gauges.append(Sample(name: MetricName.deploymentInProgress, labels: [env], value: deploying ? 1 : 0))
             gauges.append(Sample(name: MetricName.rolloutBatch, labels: [env], value: Double(environment.status.rollout?.batch ?? 0)))
             let oldest = environment.status.waiters.map(\.enqueuedAt).min()
