@@ -1,6 +1,12 @@
 package import GantryCore
 import Foundation
 
+/// Who owns the stores a process opens: it adopts each one before its first use, runs its
+/// background work (`StateStore.run()`) for as long as the process needs it, and closes it.
+package protocol StoreOwner: Sendable {
+    func adopt(_ store: any StateStore) async
+}
+
 /// Where the state lives, parsed from `state:` in the config, `--state` or `GANTRY_STATE`.
 package enum StoreLocation: Sendable, Hashable, CustomStringConvertible {
     case sqlite(path: String)
@@ -48,18 +54,32 @@ package enum StoreLocation: Sendable, Hashable, CustomStringConvertible {
     /// Commands that only read never migrate: a newer gantry on someone's laptop running
     /// `gantry status` must not move the shared schema past the runners' binaries, which
     /// would then refuse every deploy.
-    package func open(create: Bool, migrate: Bool? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) async throws(StoreError) -> (any StateStore)? {
+    ///
+    /// `owner`, when given, adopts the store before its first use and runs its background
+    /// work (`StateStore.run()`) and closes it; without one, a PostgreSQL store runs its own
+    /// client until `close()`.
+    package func open(create: Bool, migrate: Bool? = nil, environment: [String: String] = ProcessInfo.processInfo.environment, owner: (any StoreOwner)? = nil) async throws(StoreError) -> (any StateStore)? {
         switch self {
         case .sqlite(let path):
-            return try SQLiteStateStore.open(path: path, create: create)
+            let store = try SQLiteStateStore.open(path: path, create: create)
+            if let store, let owner { await owner.adopt(store) }
+            return store
         case .postgres(let text):
             let url = try Self.postgresURL(text, environment: environment)
             let reason = create ? "this command does not change the shared schema" : "commands that only read never change the shared schema"
             let store = environment["GANTRY_MIGRATE"] == "never"
-                ? try PostgresStateStore(url: url, migrate: false)
-                : try PostgresStateStore(url: url, migrate: migrate ?? create, noMigrationReason: reason)
-            if !create, try await !store.hasSchema() { return nil }
-            return store
+                ? try PostgresStateStore(url: url, migrate: false, runsClient: owner == nil)
+                : try PostgresStateStore(url: url, migrate: migrate ?? create, noMigrationReason: reason, runsClient: owner == nil)
+            if let owner { await owner.adopt(store) }
+            guard !create else { return store }
+            do {
+                if try await store.hasSchema() { return store }
+            } catch {
+                await store.close()
+                throw error
+            }
+            await store.close()
+            return nil
         }
     }
 

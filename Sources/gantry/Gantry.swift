@@ -44,9 +44,11 @@ enum Entry {
         // it must cost an EPIPE, not gantry. Commands get the default back (swift-subprocess
         // resets signal dispositions in the child).
         signal(SIGPIPE, SIG_IGN)
+        let stores = StoreLifetimes.shared
+        let running = Task { await stores.runAdopted() }
         let code = await runCommand(arguments)
         InterruptionTrap.commandEnded.store(true, ordering: .releasing)
-        await StoreLifetimes.shared.closeAll()
+        await stores.closeAll(running: running)
         exit(code)
     }
 

@@ -19,9 +19,9 @@ struct StateMachineTests {
         return machine
     }
 
-    func reason(_ action: DeploymentStateMachine.Action) -> String {
+    func reason(_ action: DeploymentStateMachine.Action) -> OutcomeReason? {
         if case .finish(_, let reason, _) = action { return reason }
-        return ""
+        return nil
     }
 
     @Test("deploy, verify, promote")
@@ -31,7 +31,7 @@ struct StateMachineTests {
         #expect(machine.handle(.stateRead(EnvironmentState(name: "p", current: "1.0"), lastDeployment: record("1.0", .succeeded))) == .preflight)
         #expect(machine.handle(.preflightDone(failures: [])) == .runDeploy(attempt: 1, after: .zero))
         #expect(machine.handle(.commandFinished(.exited(0))) == .verify)
-        #expect(machine.handle(.verified(failures: [], checked: 2)) == .finish(.succeeded, reason: "release 2.0 deployed and verified (2 checks passed)", promote: true))
+        #expect(machine.handle(.verified(failures: [], checked: 2)) == .finish(.succeeded, reason: .deployed(release: "2.0", kind: .deploy, batches: 1, checked: 2), promote: true))
         #expect(machine.handle(.finished) == .none)
         #expect(machine.outcome == .succeeded)
     }
@@ -39,7 +39,7 @@ struct StateMachineTests {
     @Test("a refusal before the lease (the lock, a protection, the runner) ends refused with its own code, changing nothing")
     func refused() {
         var machine = DeploymentStateMachine(release: "2.0", force: false)
-        #expect(machine.handle(.refused(Refusal(.lockHeldByHand, "p is held by hand"))) == .refuse(reason: "p is held by hand"))
+        #expect(machine.handle(.refused(Refusal(.lockHeldByHand, "p is held by hand"))) == .refuse(Refusal(.lockHeldByHand, "p is held by hand")))
         #expect(machine.outcome == .refused)
         #expect(machine.reasonCode == .lockHeldByHand)
         var interrupted = DeploymentStateMachine(release: "2.0", force: false)
@@ -72,7 +72,7 @@ struct StateMachineTests {
             Issue.record("expected refused")
             return
         }
-        #expect(reason == "preflight failed: secret (TOKEN): TOKEN is not set or empty; nothing was changed")
+        #expect(reason == .preflightFailed(["secret (TOKEN): TOKEN is not set or empty"]))
     }
 
     @Test("a failed command rolls back to the last good release, verifies it, and ends rolled_back", arguments: [
@@ -88,8 +88,7 @@ struct StateMachineTests {
             Issue.record("expected rolled_back, got \(end)")
             return
         }
-        #expect(reason.contains(termination.description))
-        #expect(reason.hasSuffix("rolled back to 1.0 and verified"))
+        #expect(reason == .rolledBack(after: .commandFailed(.deploy, termination, batch: nil, attempt: 1, of: 1), to: "1.0", hosts: .all))
         #expect(machine.rolledBackTo == "1.0")
     }
 
@@ -100,22 +99,22 @@ struct StateMachineTests {
         #expect(machine.handle(.verified(failures: ["web (h1): HTTP 503"], checked: 3)) == .runRollback(to: "1.0"))
         _ = machine.handle(.commandFinished(.exited(0)))
         let end = machine.handle(.verified(failures: [], checked: 3))
-        #expect(reason(end).contains("release 2.0 failed verification: web (h1): HTTP 503"))
+        #expect(reason(end) == .rolledBack(after: .failedVerification(release: "2.0", batch: nil, afterBaking: false, failures: ["web (h1): HTTP 503"]), to: "1.0", hosts: .all))
     }
 
     @Test("no rollback possible: failed, production needs a person", arguments: [
-        (DeploymentStateMachine.Policy(canRollBack: false), "1.0", "no rollback command is configured"),
-        (DeploymentStateMachine.Policy(canRollBack: true), nil, "there is no last good release to roll back to"),
-    ] as [(DeploymentStateMachine.Policy, String?, String)])
-    func noRollback(policy: DeploymentStateMachine.Policy, current: String?, why: String) {
+        (DeploymentStateMachine.Policy(canRollBack: false), "1.0", RollbackObstacle.noRollbackCommand),
+        (DeploymentStateMachine.Policy(canRollBack: true), nil, .noLastGood),
+    ] as [(DeploymentStateMachine.Policy, String?, RollbackObstacle)])
+    func noRollback(policy: DeploymentStateMachine.Policy, current: String?, why: RollbackObstacle) {
         var machine = deploying(current: current, policy: policy)
         let end = machine.handle(.commandFinished(.exited(1)))
         guard case .finish(.failed, let reason, false) = end else {
             Issue.record("expected failed, got \(end)")
             return
         }
-        #expect(reason.contains(why))
-        #expect(reason.contains("needs a person"))
+        #expect(reason == .needsPerson(after: .commandFailed(.deploy, .exited(1), batch: nil, attempt: 1, of: 1), .obstacle(why)))
+        #expect(machine.reasonCode == .noRollbackPath)
     }
 
     @Test("a rollback that fails, or fails its verification, is failed: a person is needed")
@@ -126,7 +125,7 @@ struct StateMachineTests {
             Issue.record("expected failed")
             return
         }
-        #expect(reason.contains("the rollback to 1.0 exited with status 5"))
+        #expect(reason == .needsPerson(after: .commandFailed(.deploy, .exited(1), batch: nil, attempt: 1, of: 1), .rollbackEnded(to: "1.0", .exited(5))))
         var unhealthy = deploying()
         _ = unhealthy.handle(.commandFinished(.exited(1)))
         _ = unhealthy.handle(.commandFinished(.exited(0)))
@@ -134,7 +133,7 @@ struct StateMachineTests {
             Issue.record("expected failed")
             return
         }
-        #expect(second.contains("rolled back to 1.0, but its verification failed: web: HTTP 500"))
+        #expect(second == .needsPerson(after: .commandFailed(.deploy, .exited(1), batch: nil, attempt: 1, of: 1), .rollbackUnverified(to: "1.0", failures: ["web: HTTP 500"])))
     }
 
     @Test("retries follow the policy: only listed failures, with backoff, up to the attempts")
@@ -170,28 +169,25 @@ struct StateMachineTests {
             Issue.record("expected interrupted")
             return
         }
-        #expect(reason.hasSuffix("rolled back to 1.0 and verified"))
+        #expect(reason == .rolledBack(after: .interruptedDuringCommand(.deploy, attempt: 1), to: "1.0", hosts: .all))
         var leave = deploying(policy: .init(canRollBack: true, rollbackOnInterrupt: false))
         guard case .finish(.interrupted, let left, false) = leave.handle(.commandFinished(.cancelled)) else {
             Issue.record("expected interrupted")
             return
         }
-        #expect(left.contains("on_interrupt: leave"))
+        #expect(left == .leftAsIs(after: .interruptedDuringCommand(.deploy, attempt: 1)))
         var nowhere = deploying(policy: .init(canRollBack: false))
         guard case .finish(.interrupted, let partly, false) = nowhere.handle(.commandFinished(.cancelled)) else {
             Issue.record("expected interrupted")
             return
         }
-        #expect(partly.contains("no rollback command is configured, so production may be partly changed"))
+        #expect(partly == .noWayBack(after: .interruptedDuringCommand(.deploy, attempt: 1), .noRollbackCommand))
     }
 
     @Test("a command that cannot start first time is refused; on a later attempt it falls back")
     func launchFailure() {
         var first = deploying()
-        guard case .finish(.refused, _, false) = first.handle(.commandFailedToStart("no such file")) else {
-            Issue.record("expected refused")
-            return
-        }
+        #expect(first.handle(.commandFailedToStart("no such file")) == .finish(.refused, reason: .notStarted("no such file"), promote: false))
         let retry = RetryPolicy(attempts: 2, backoff: .zero, retryOn: [.exit(1)])
         var later = deploying(policy: .init(retry: retry, canRollBack: true))
         _ = later.handle(.commandFinished(.exited(1)))
@@ -202,9 +198,9 @@ struct StateMachineTests {
     func rollbackKind() {
         var good = deploying("1.0", current: "2.0", policy: .init(canRollBack: true, kind: .rollback))
         _ = good.handle(.commandFinished(.exited(0)))
-        #expect(good.handle(.verified(failures: [], checked: 1)) == .finish(.succeeded, reason: "rolled back to 1.0 and verified (1 check passed)", promote: true))
+        #expect(good.handle(.verified(failures: [], checked: 1)) == .finish(.succeeded, reason: .deployed(release: "1.0", kind: .rollback, batches: 1, checked: 1), promote: true))
         var bad = deploying("1.0", current: "2.0", policy: .init(canRollBack: true, kind: .rollback))
-        #expect(reason(bad.handle(.commandFinished(.exited(1)))).contains("nothing to fall back on"))
+        #expect(reason(bad.handle(.commandFinished(.exited(1)))) == .needsPerson(after: .commandFailed(.rollback, .exited(1), batch: nil, attempt: 1, of: 1), .obstacle(.rollbackOfARollback)))
     }
 
     @Test("an event a state does not expect changes nothing and is named as unexpected")
@@ -222,6 +218,19 @@ struct StateMachineTests {
         }
         #expect(finished.outcome == .succeeded)
         #expect(finished.handle(.stoppedAtOnce(changed: true)) == .none, "a second interruption while recording changes nothing")
+    }
+
+    @Test("reasons are rendered in words once, at the edge")
+    func words() {
+        let failed = DeploymentFailure.commandFailed(.deploy, .exited(2), batch: BatchPosition(2, of: 3), attempt: 1, of: 2)
+        #expect(OutcomeReason.rolledBack(after: failed, to: "1.0", hosts: .batches(2)).text
+            == "deploy command exited with status 2 (batch 2/3, attempt 1 of 2); rolled back the hosts of batches 1-2 to 1.0 and verified")
+        #expect(OutcomeReason.deployed(release: "2.0", kind: .deploy, batches: 3, checked: 0).text
+            == "release 2.0 deployed in 3 batches; no checks are configured, so nothing was verified")
+        #expect(OutcomeReason.needsPerson(after: nil, .interruptedVerifyingRollback(to: "1.0")).text
+            == "deploy failed; interrupted while verifying the rollback to 1.0: production may run an unverified release and needs a person")
+        #expect(OutcomeReason.stoppedAtOnce(after: nil, command: .rollback).text.hasPrefix("interrupted twice: the rollback command's process group was killed at once"))
+        #expect(PauseReason(release: "2.0", batch: BatchPosition(1, of: 4), why: "analysis error-rate: no data").text == "release 2.0 (batch 1/4): analysis error-rate: no data")
     }
 
     @Test("outcomes map to DESIGN.md exit codes")

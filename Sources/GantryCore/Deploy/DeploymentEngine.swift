@@ -81,7 +81,7 @@ package struct DeploymentEngine: Sendable {
         } catch {
             throw .missingVariable(error)
         }
-        var run = Run(engine: self, request: request, id: id, masker: masker, invocation: invocation, startedAt: startedAt)
+        var run = DeploymentRun(engine: self, request: request, id: id, masker: masker, invocation: invocation, startedAt: startedAt)
         do throws(StoreError) {
             return try await run.perform()
         } catch {
@@ -90,8 +90,9 @@ package struct DeploymentEngine: Sendable {
     }
 }
 
-/// The mutable part of one engine run.
-private struct Run {
+/// The mutable part of one engine run. Its recovery of abandoned deployments lives in
+/// `Recovery/AbandonedRecovery.swift`.
+struct DeploymentRun {
     let engine: DeploymentEngine
     let request: DeploymentRequest
     let id: DeploymentID
@@ -179,12 +180,12 @@ private struct Run {
             try await journal(JournalEvent(kind: .deploymentStarted, message: request.force ? "forced" : nil, release: request.release.value))
             await announce(.started)
             if let failure = try await recoverAbandoned() {
-                let summary = try await finish(.failed, reason: failure, promote: false, code: .rollbackFailed)
+                let summary = try await finish(.failed, reason: .recoveryFailed(failure), promote: false, code: .rollbackFailed)
                 try? await release()
                 return summary
             }
             if request.kind == .recover {
-                let summary = try await finish(.succeeded, reason: recoveryReport ?? "nothing to recover: no deployment of \(environment) was left unfinished", promote: false)
+                let summary = try await finish(.succeeded, reason: .recovered(report: recoveryReport, environment: environment), promote: false)
                 try? await release()
                 return summary
             }
@@ -283,81 +284,8 @@ private struct Run {
         return verdict.refusal.map { Refusal($0.code, masker.mask($0.text)) }
     }
 
-    enum LockOutcome {
-        /// The lease, and when the request that took it was sent (boot-time clock, ns).
-        case acquired(Lease, sentAt: UInt64)
-        case refused(Refusal)
-    }
-
-    /// Waits for the environment's lease: drives a `LeaseWait`, which holds the rules (arrival
-    /// order up to `request.lockWait`, a dead holder on this host broken at once, a lock held
-    /// by hand or a rollout left paused refused, `supersede`), doing the I/O it asks for.
-    private func acquireLock() async throws(StoreError) -> LockOutcome {
-        let clock = engine.clock
-        let reason = request.kind == .rollback ? "rolling back to \(request.release)" : (request.kind == .recover ? "recovering" : "deploying \(request.release)")
-        var wait = LeaseWait(
-            LeaseWait.Settings(
-                environment: environment, deploymentID: id, release: request.release.value, owner: request.origin,
-                lockWait: request.lockWait, lease: request.environment.lease, supersede: request.environment.supersede,
-                pollInterval: DeploymentEngine.lockPollInterval, heartbeat: DeploymentEngine.waiterHeartbeat, staleness: DeploymentEngine.waiterStaleness
-            ),
-            startedAt: clock.now()
-        )
-        var lockRequest = LockRequest(environment: environment, owner: request.origin, deploymentID: id, reason: reason, ttl: request.environment.lease, now: clock.now(), waiter: id)
-        var action = wait.start()
-        while true {
-            switch action {
-            case .attempt(let breaking, let waitersLiveSince):
-                // Sent-time first, then the time the lease is measured from: a lease's expiry
-                // is never earlier than its send time plus its length, which the guard relies on.
-                let sentAt = clock.monotonicNanoseconds()
-                let now = clock.now()
-                lockRequest.now = now
-                lockRequest.waitersLiveSince = waitersLiveSince
-                lockRequest.breaking = breaking?.token
-                let answer = try await store.tryAcquireLock(lockRequest)
-                var holderDead = false
-                if breaking == nil, case .held(let current) = answer, !current.isHeldByHand {
-                    holderDead = HolderLiveness.isProvablyDead(current.owner, processes: engine.processes)
-                }
-                action = wait.answered(answer, now: now, sentAt: sentAt, holderDead: holderDead)
-            case .inspect(let holder):
-                let journal = try await store.journal(holder)
-                let paused = PausedRollout.pausedBatch(in: journal) != nil ? (RolloutProgress.latest(in: journal)?.text ?? "paused") : nil
-                action = wait.inspected(pausedRollout: paused)
-            case .enqueue(let waiter):
-                try await store.enqueue(waiter, environment: environment)
-                action = wait.enqueued()
-            case .announce(let text):
-                await engine.observer.observe(.stepStarted(.lock, detail: text))
-                action = wait.announced()
-            case .readWaiters(let liveSince):
-                action = wait.waitersRead(try await store.waiters(environment: environment, liveSince: liveSince))
-            case .heartbeat(let now):
-                try await store.heartbeat(environment: environment, deploymentID: id, now: now)
-                action = wait.heartbeatSent()
-            case .wait(let pause):
-                do {
-                    try await store.awaitLockRelease(environment: environment, waiter: id, timeout: pause, clock: clock)
-                    action = wait.woke()
-                } catch {
-                    action = wait.interrupted()
-                }
-            case .acquired(let lease, let sentAt, let broke):
-                // Taking the lease as a queued waiter left the queue in the same write.
-                if let broke {
-                    try? await journalLater("broke lease \(broke.token): its holder, pid \(broke.owner.pid) on \(engine.processes.hostName), is no longer running")
-                }
-                return .acquired(lease, sentAt: sentAt)
-            case .refused(let refusal, let dequeue):
-                if dequeue { try? await store.dequeue(environment: environment, deploymentID: id) }
-                return .refused(refusal)
-            }
-        }
-    }
-
     /// Notes to journal once the deployment row exists.
-    private func journalLater(_ note: String) async throws(StoreError) {
+    func journalLater(_ note: String) async throws(StoreError) {
         pendingNotes.append(note)
     }
 
@@ -401,8 +329,8 @@ private struct Run {
             case .bake(let duration):
                 action = try await bake(for: duration)
             case .pause(let reason, let timeout):
-                if request.environment.rollout?.onPause == .exit { return try await leavePaused(reason: reason, timeout: timeout) }
-                action = try await pause(reason: reason, timeout: timeout)
+                if request.environment.rollout?.onPause == .exit { return try await leavePaused(reason: reason.text, timeout: timeout) }
+                action = try await pause(reason: reason.text, timeout: timeout)
             case .preflight:
                 action = try await preflight()
             case .runRollback(let target):
@@ -416,8 +344,8 @@ private struct Run {
                 action = try await runCommand(step: .rollback, attempt: 1, invocation: rollback)
             case .finish(let outcome, let reason, let promote):
                 return try await finish(outcome, reason: reason, promote: promote, code: machine.reasonCode)
-            case .refuse(let reason):
-                return try await recordRefusal(reason: reason, code: machine.reasonCode ?? .lockWaitTimeout)
+            case .refuse(let refusal):
+                return try await recordRefusal(reason: refusal.text, code: refusal.code)
             case .none:
                 throw StoreError(.notFound, "deployment \(id) reached no decision")
             case .unexpected(let what):
@@ -425,9 +353,7 @@ private struct Run {
                 // deployment ends saying whether production may have changed.
                 assertionFailure(what)
                 try await journal(JournalEvent(kind: .note, message: masker.mask("internal error: \(what)")))
-                let outcome: Outcome = changed ? .failed : .refused
-                let consequence = changed ? "production may be partly changed; 'gantry recover' rolls it back" : "nothing was changed"
-                return try await finish(outcome, reason: "gantry met an internal error (\(what)); \(consequence)", promote: false, code: .internalError)
+                return try await finish(changed ? .failed : .refused, reason: .internalError(what, changed: changed), promote: false, code: .internalError)
             }
         }
     }
@@ -564,7 +490,7 @@ private struct Run {
         let detail: String
         let skipped: Bool
         if case .finish(.skipped, let reason, _) = action {
-            detail = reason
+            detail = reason.text
             skipped = true
         } else {
             let verb = request.kind == .rollback ? "rolling back to" : "deploying"
@@ -625,7 +551,7 @@ private struct Run {
     /// Runs a command, journaled before it starts and again with its process group once it
     /// runs (so recovery can stop an orphan). After an interruption it runs shielded from the
     /// cancellation, so a rollback can still happen.
-    private func execute(step: Step, attempt: Int, invocation: CommandInvocation) async throws(StoreError) -> Result<CommandResult, CommandLaunchError> {
+    func execute(step: Step, attempt: Int, invocation: CommandInvocation) async throws(StoreError) -> Result<CommandResult, CommandLaunchError> {
         var guarded = invocation
         if let watch {
             await freshenLease(watch)
@@ -781,7 +707,7 @@ private struct Run {
 
     /// Runs the environment's checks (`{host}` checks for `hosts`) and journals every
     /// verdict; shielded from an earlier interruption when it verifies a rollback.
-    private func runChecks(step: Step, hosts: [TargetHost]) async throws(StoreError) -> [CheckResult] {
+    func runChecks(step: Step, hosts: [TargetHost]) async throws(StoreError) -> [CheckResult] {
         let environment = request.environment
         let start = engine.clock.now()
         let planned = CheckRunner.plan(environment.checks, targets: hosts)
@@ -813,182 +739,9 @@ private struct Run {
         return results
     }
 
-    /// Finishes or undoes deployments of this environment that were killed before they
-    /// recorded an outcome, before this one changes anything. Returns why this deployment
-    /// must stop, when recovery itself failed.
-    private mutating func recoverAbandoned() async throws(StoreError) -> String? {
-        for note in pendingNotes.drain() {
-            try await journal(JournalEvent(kind: .note, message: note))
-        }
-        let abandoned = try await store.unfinishedDeployments(environment: environment, excluding: id)
-        recovered = Set(abandoned.map(\.id))
-        var reports: [String] = []
-        for record in abandoned {
-            let entries = try await store.journal(record.id)
-            let analysis = RecoveryAnalysis.analyze(entries)
-            let start = engine.clock.now()
-            let lastStep = analysis.lastStep ?? "start"
-            await engine.observer.observe(.stepStarted(.recover, detail: "deployment \(record.id) of \(record.release) never finished (last step: \(lastStep))"))
-            try await journal(JournalEvent(kind: .recovery, step: Step.recover.rawValue, message: "recovering deployment \(record.id) of \(record.release), killed during \(lastStep)"))
-            if analysis.commandRunning {
-                try await stopOrphans(of: record, analysis: analysis)
-            }
-            let now = engine.clock.now()
-            var report: String
-            var failure: String?
-            if let decided = analysis.decidedOutcome {
-                let promote = analysis.promoting && decided == .succeeded
-                report = "deployment \(record.id) had ended \(decided.rawValue) but was killed before recording it; recorded now"
-                try await store.finishDeployment(record.id, outcome: decided, reason: (analysis.decidedReason ?? decided.rawValue) + " (recorded by recovery, \(id))", code: analysis.decidedCode, at: now, promote: promote, token: token)
-            } else if !analysis.mayHaveChanged {
-                report = "deployment \(record.id) was killed during \(lastStep), before changing anything"
-                try await store.finishDeployment(record.id, outcome: .interrupted, reason: "killed during \(lastStep), before changing anything; recovered by \(id)", code: .interrupted, at: now, promote: false, token: token)
-            } else {
-                let state = try await store.environmentState(environment)
-                if request.environment.rollback != nil, let lastGood = state.lastGood {
-                    (report, failure) = try await rollBackAbandoned(record, to: lastGood, lastStep: lastStep, reached: analysis.rolloutHosts, pauseExpired: analysis.leftPaused)
-                } else {
-                    let why = request.environment.rollback == nil ? "no rollback command is configured" : "there is no last good release"
-                    report = "deployment \(record.id) was killed during \(lastStep) and may have changed production; \(why), so it was not rolled back"
-                    try await store.finishDeployment(record.id, outcome: .interrupted, reason: "killed during \(lastStep); \(why): production may be partly changed; recovered by \(id)", code: .interrupted, at: now, promote: false, token: token)
-                }
-            }
-            try await journal(JournalEvent(kind: .recovery, step: Step.recover.rawValue, message: report))
-            await engine.observer.observe(.stepFinished(.recover, failure == nil ? .ok : .failed, elapsed: elapsed(since: start), detail: report))
-            reports.append(report)
-            if let failure { return failure }
-        }
-        if let failure = try await restoreLeftUnrestored(reports: &reports) { return failure }
-        recoveryReport = reports.isEmpty ? nil : reports.joined(separator: "; ")
-        return nil
-    }
-
-    /// Rolls back a deployment that a second interruption stopped at once, after it may
-    /// have changed production: it recorded `interrupted` but left the hosts as they were.
-    /// Only the newest deployment that ran counts; once anything ran after it, it is history.
-    private mutating func restoreLeftUnrestored(reports: inout [String]) async throws(StoreError) -> String? {
-        let found = try await store.lastEffectiveDeployment(environment: environment, excluding: id)
-        // Nothing recovered and nothing to restore: decide() may reuse the answer (one round
-        // trip less on a hand-off's critical path).
-        if reports.isEmpty, found?.outcome != .interrupted { lastEffective = .some(found) }
-        guard let last = found, last.outcome == .interrupted, !recovered.contains(last.id) else { return nil }
-        let analysis = RecoveryAnalysis.analyze(try await store.journal(last.id))
-        guard analysis.leftUnrestored else { return nil }
-        let start = engine.clock.now()
-        await engine.observer.observe(.stepStarted(.recover, detail: "deployment \(last.id) of \(last.release) was stopped at once and left production unrestored"))
-        try await journal(JournalEvent(kind: .recovery, step: Step.recover.rawValue, message: "restoring after deployment \(last.id) of \(last.release), stopped at once by a second interruption"))
-        let state = try await store.environmentState(environment)
-        var report: String
-        var failure: String?
-        if request.environment.rollback != nil, let lastGood = state.lastGood {
-            (report, failure) = try await rollBackAbandoned(last, to: lastGood, lastStep: analysis.lastStep ?? "deploy", recorded: true, reached: analysis.rolloutHosts)
-        } else {
-            let why = request.environment.rollback == nil ? "no rollback command is configured" : "there is no last good release"
-            report = "deployment \(last.id) left production unrestored; \(why), so nothing was rolled back"
-        }
-        try await journal(JournalEvent(kind: .recovery, step: Step.recover.rawValue, message: report))
-        if failure == nil {
-            // Said in its own journal too, so no later run restores it again, whatever this
-            // run's own outcome.
-            try await store.append(JournalEvent(kind: .recovery, step: Step.recover.rawValue, message: "restored by \(id): \(report)"), to: last.id, at: engine.clock.now(), token: token)
-        }
-        await engine.observer.observe(.stepFinished(.recover, failure == nil ? .ok : .failed, elapsed: elapsed(since: start), detail: report))
-        reports.append(report)
-        return failure
-    }
-
-    /// Stops what may still run of a dead deployment's command. Here (same machine and PID
-    /// namespace) recovery stops it itself, signalling a journaled process group only when
-    /// its leader is provably the one that was spawned. A command that ran elsewhere cannot
-    /// be reached: its lease guard stopped it before its lease expired, and this deployment
-    /// waits the guard's margin on top before it runs any command of its own.
-    private mutating func stopOrphans(of record: DeploymentRecord, analysis: RecoveryAnalysis) async throws(StoreError) {
-        let processes = engine.processes
-        let grace = request.environment.deploy.grace
-        if HolderLiveness.isLocal(record.origin, processes: processes) {
-            let stray = await processes.stopProcesses(ofDeployment: record.id.rawValue, grace: grace)
-            if stray > 0 {
-                try await journal(JournalEvent(kind: .note, step: Step.recover.rawValue, message: "stopped \(stray) process(es) still running for deployment \(record.id)"))
-            }
-            if let group = analysis.runningGroup {
-                if HolderLiveness.maySignal(group: group, leaderStart: analysis.runningGroupStart, of: record.origin, processes: processes) {
-                    try await journal(JournalEvent(kind: .note, step: Step.recover.rawValue, message: "stopping its command's process group \(group) (SIGTERM, \(DurationText.format(grace)), SIGKILL)", pid: group))
-                    await processes.stopGroup(group, grace: grace)
-                } else {
-                    try await journal(JournalEvent(kind: .note, step: Step.recover.rawValue, message: "its command's process group \(group) is gone (its id now names another process, or the machine rebooted); nothing to stop", pid: group))
-                }
-            }
-            return
-        }
-        let margin = LeaseGuardTiming(lease: request.environment.lease, grace: grace).margin
-        let waited = Duration.nanoseconds(Int64(engine.clock.monotonicNanoseconds() &- acquiredAt))
-        let rest = margin - waited
-        let note = "its command ran on \(record.origin.host) (another machine or PID namespace) and cannot be signalled from here; its lease guard stopped it before the lease expired; waiting \(DurationText.format(max(rest, .zero))) more (the guard's margin) before running anything"
-        try await journal(JournalEvent(kind: .note, step: Step.recover.rawValue, message: note))
-        await engine.observer.observe(.stepStarted(.recover, detail: note))
-        if rest > .zero {
-            let clock = engine.clock
-            try? await Task { try await clock.sleep(for: rest) }.value
-        }
-    }
-
-    /// Rolls production back to `target` for a deployment that died while it may have been
-    /// changing hosts, verifies it, and records the dead deployment `interrupted`. `reached`
-    /// names the hosts of a rollout's started batches: only those are rolled back.
-    /// `pauseExpired`: it was a rollout left paused that nobody decided in time; it is recorded
-    /// `rolled_back` (`pause_timeout`) rather than killed.
-    private mutating func rollBackAbandoned(_ record: DeploymentRecord, to target: String, lastStep: String, recorded: Bool = false, reached: [String]? = nil, pauseExpired: Bool = false) async throws(StoreError) -> (String, String?) {
-        let invocation: CommandInvocation
-        let hosts = reached.map { names in names.map { name in request.targets.first { $0.name == name } ?? TargetHost(name: name) } } ?? request.targets
-        let scope = reached.map { " (only \($0.joined(separator: ", ")): the batches it started)" } ?? ""
-        do {
-            var rollbackRequest = request
-            rollbackRequest.release = (try? Release(record.release)) ?? request.release
-            invocation = try rollbackRequest.rollbackInvocation(to: target, for: id, hosts: hosts)
-        } catch {
-            let why = "the rollback command needs \(error)"
-            if !recorded { try await store.finishDeployment(record.id, outcome: .interrupted, reason: "killed during \(lastStep); recovery could not roll back: \(why)", code: .interrupted, at: engine.clock.now(), promote: false, token: token) }
-            return (why, "recovering deployment \(record.id) failed: \(why); production may be partly changed and needs a person")
-        }
-        var failure: String?
-        if engine.escalation.isRaised {
-            failure = "interrupted twice before its rollback to \(target) could start"
-        }
-        changed = changed || failure == nil
-        switch failure == nil ? try await execute(step: .recover, attempt: 1, invocation: invocation) : .failure(CommandLaunchError(program: "rollback", reason: "not started")) {
-        case .failure(let error):
-            failure = failure ?? "its rollback to \(target) could not start: \(masker.mask(error.description))"
-        case .success(let result) where !result.termination.succeeded:
-            failure = "its rollback to \(target) \(result.termination)"
-        case .success:
-            let failed = try await runChecks(step: .verifyRollback, hosts: hosts).filter { !$0.passed }
-            if engine.escalation.isRaised {
-                failure = "rolled back to \(target), but a second interruption stopped its verification"
-            } else if !failed.isEmpty {
-                failure = "rolled back to \(target), but verification failed: \(failed.map { "\($0.label): \($0.message)" }.joined(separator: "; "))"
-            }
-        }
-        let now = engine.clock.now()
-        if let failure {
-            if !recorded { try await store.finishDeployment(record.id, outcome: .interrupted, reason: "killed during \(lastStep); recovery by \(id) failed: \(failure)", code: .interrupted, at: now, promote: false, token: token) }
-            return ("deployment \(record.id): \(failure)", "recovering deployment \(record.id) (killed during \(lastStep)) failed: \(failure); production needs a person")
-        }
-        if pauseExpired {
-            let why = "its rollout was paused and nobody promoted or aborted it before its pause_timeout; rolled back by \(id) to \(target)\(scope) and verified"
-            if !recorded { try await store.finishDeployment(record.id, outcome: .rolledBack, reason: why, code: .pauseTimeout, at: now, promote: false, token: token) }
-            // Those told it paused hear how it ended.
-            let payload = NotificationPayload(event: .rolledBack, record: record, outcome: .rolledBack, reason: masker.mask(why), code: .pauseTimeout, batch: nil, at: now)
-            try? await store.enqueueNotifications(payload.outboxItems(for: request.environment.notify))
-            restored = true
-            return ("deployment \(record.id): \(why)", nil)
-        }
-        if !recorded { try await store.finishDeployment(record.id, outcome: .interrupted, reason: "killed during \(lastStep); recovered by \(id): rolled back to \(target)\(scope) and verified", code: .interrupted, at: now, promote: false, token: token) }
-        restored = true
-        return ("deployment \(record.id) was killed during \(lastStep); rolled back to \(target)\(scope) and verified", nil)
-    }
-
-    private mutating func finish(_ outcome: Outcome, reason: String, promote: Bool, code: ReasonCode? = nil) async throws(StoreError) -> DeploymentSummary {
-        let maskedReason = masker.mask(reason)
+    /// Records the outcome: the one place a deployment's reason is put into words.
+    mutating func finish(_ outcome: Outcome, reason: OutcomeReason, promote: Bool, code: ReasonCode? = nil) async throws(StoreError) -> DeploymentSummary {
+        let maskedReason = masker.mask(reason.text)
         let code = outcome == .succeeded || outcome == .skipped ? nil : code
         let finishStart = engine.clock.now()
         if promote {
@@ -1012,7 +765,7 @@ private struct Run {
     /// Puts an event into the outbox for the environment's webhooks, described as it is now;
     /// delivery happens later, by whichever gantry process delivers next. A store that fails
     /// here loses the notification, never the deployment. Recoveries announce nothing.
-    private func announce(_ event: NotificationEvent, outcome: Outcome? = nil, reason: String? = nil, code: ReasonCode? = nil) async {
+    func announce(_ event: NotificationEvent, outcome: Outcome? = nil, reason: String? = nil, code: ReasonCode? = nil) async {
         let hooks = request.environment.notify
         guard !hooks.isEmpty, request.kind != .recover, let record else { return }
         let progress = isRollout ? RolloutProgress(batch: machine.batch, batches: batches.count, hosts: batches[min(machine.batch, batches.count) - 1].map(\.name)) : nil
@@ -1022,7 +775,7 @@ private struct Run {
         try? await store.enqueueNotifications(items)
     }
 
-    private func journal(_ event: JournalEvent) async throws(StoreError) {
+    func journal(_ event: JournalEvent) async throws(StoreError) {
         try await store.append(event, to: id, at: engine.clock.now(), token: token)
     }
 
@@ -1047,7 +800,7 @@ private struct Run {
         if let token { try await store.releaseLock(environment: environment, token: token) }
     }
 
-    private func elapsed(since start: Date) -> Duration {
+    func elapsed(since start: Date) -> Duration {
         .milliseconds(Int64((engine.clock.now().timeIntervalSince(start) * 1000).rounded()))
     }
 

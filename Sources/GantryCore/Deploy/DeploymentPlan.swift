@@ -38,7 +38,7 @@ package enum DeploymentPlanner {
         _ = machine.handle(.lockAcquired)
         let decision = machine.handle(.stateRead(state, lastDeployment: lastDeployment))
         if case .finish(.skipped, let reason, _) = decision {
-            items.append(.init(step: .decide, action: "skip: \(reason)"))
+            items.append(.init(step: .decide, action: "skip: \(reason.text)"))
             return DeploymentPlan(environment: name, release: request.release.value, wouldSkip: true, items: items)
         }
         let current = state.current.map { "\(name) runs \($0)" } ?? "\(name) has no current release"

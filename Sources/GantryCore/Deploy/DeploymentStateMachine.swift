@@ -55,7 +55,7 @@ package struct DeploymentStateMachine: Sendable {
 
     package enum Action: Sendable, Hashable {
         /// Record a deployment that changes nothing and ends `refused`.
-        case refuse(reason: String)
+        case refuse(Refusal)
         /// Read the environment's state, then send `stateRead`.
         case readState
         /// Run preflight, then send `preflightDone`.
@@ -69,11 +69,11 @@ package struct DeploymentStateMachine: Sendable {
         /// (or `inconclusive`).
         case bake(for: Duration)
         /// Journal the pause, then wait up to `timeout` for `promoted` or `aborted`.
-        case pause(reason: String, timeout: Duration)
+        case pause(PauseReason, timeout: Duration)
         /// Run the rollback command for `to`, the last good release.
         case runRollback(to: String)
         /// Record the outcome; with `promote`, the release becomes current and last good.
-        case finish(Outcome, reason: String, promote: Bool)
+        case finish(Outcome, reason: OutcomeReason, promote: Bool)
         /// Nothing to do: the event was expected and needs no action.
         case none
         /// The event is not one this state expects (a bug in the caller): nothing changed.
@@ -119,7 +119,7 @@ package struct DeploymentStateMachine: Sendable {
     /// The release to fall back to, read from the store.
     package private(set) var lastGood: String?
     /// Why the deployment is being rolled back.
-    private var failure: String?
+    private var failure: DeploymentFailure?
     /// The code of the first failure: what went wrong before any rollback.
     package private(set) var causeCode: ReasonCode?
     /// The code of the outcome, when it is not a success: the cause, or what then stopped
@@ -135,6 +135,9 @@ package struct DeploymentStateMachine: Sendable {
     private var lastChecked = 0
     /// The pause came before the batch's bake (an alert right after its checks).
     private var pausedBeforeBake = false
+    /// A recovery's rollback: the hosts of the batches the dead rollout had started, the
+    /// only ones rolled back (nil: every target, or the batches this deployment changed).
+    private var reached: [String]?
 
     package init(release: String, force: Bool, policy: Policy = Policy(), random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) {
         self.release = release
@@ -143,7 +146,31 @@ package struct DeploymentStateMachine: Sendable {
         self.random = random
     }
 
-    private var commandName: String { policy.kind == .rollback ? "rollback command" : "deploy command" }
+    /// A machine for the rollback that recovery runs for `release`, a deployment that died
+    /// during `step` while it may have been changing hosts. It starts at `rollingBack(to:)`,
+    /// so the rollback, its verification and the outcome follow a deployment's own rules:
+    /// verified, it ends `interrupted` (`rolled_back` with `pause_timeout` for a rollout left
+    /// paused past its timeout); a rollback that fails, or is not verified, ends `failed`
+    /// (`rollback_failed`): production needs a person. `reached` names the hosts of a
+    /// rollout's started batches, the only ones rolled back.
+    package static func recovering(release: String, killedDuring step: String, to target: String, reached: [String]?, pauseExpired: Bool) -> DeploymentStateMachine {
+        var machine = DeploymentStateMachine(release: release, force: false, policy: Policy(canRollBack: true))
+        machine.state = .rollingBack(to: target)
+        machine.rollbackTarget = target
+        machine.lastGood = target
+        machine.reached = reached
+        if pauseExpired {
+            machine.failure = .pauseExpired
+            machine.causeCode = .pauseTimeout
+        } else {
+            machine.failure = .killedDuring(step)
+            machine.causeCode = .interrupted
+            machine.interrupted = true
+        }
+        return machine
+    }
+
+    private var command: CommandRole { policy.kind == .rollback ? .rollback : .deploy }
 
     /// The one entry point: each state decides on the events it expects and names every
     /// other event as unexpected (no `default:`), so a new event or state cannot slip through
@@ -184,11 +211,11 @@ package struct DeploymentStateMachine: Sendable {
         case .refused(let refusal):
             state = .finished(.refused)
             reasonCode = refusal.code
-            return .refuse(reason: refusal.text)
+            return .refuse(refusal)
         case .interrupted:
             state = .finished(.refused)
             reasonCode = .interrupted
-            return .refuse(reason: "interrupted while waiting for the lock; nothing was changed")
+            return .refuse(Refusal(.interrupted, "interrupted while waiting for the lock; nothing was changed"))
         case .stateRead, .preflightDone, .commandFinished, .commandFailedToStart, .verified, .stoppedAtOnce, .finished, .inconclusive, .promoted, .aborted:
             return unexpected(event)
         }
@@ -226,11 +253,11 @@ package struct DeploymentStateMachine: Sendable {
             }
             state = .finishing(.refused)
             reasonCode = code ?? .commandNotStarted
-            return .finish(.refused, reason: "preflight failed: \(failures.joined(separator: "; ")); nothing was changed", promote: false)
+            return .finish(.refused, reason: .preflightFailed(failures), promote: false)
         case .interrupted:
             state = .finishing(.refused)
             reasonCode = .interrupted
-            return .finish(.refused, reason: "interrupted during preflight; nothing was changed", promote: false)
+            return .finish(.refused, reason: .interruptedDuringPreflight, promote: false)
         case .lockAcquired, .refused, .stateRead, .commandFinished, .commandFailedToStart, .verified, .stoppedAtOnce, .finished, .inconclusive, .promoted, .aborted:
             return unexpected(event)
         }
@@ -249,13 +276,13 @@ package struct DeploymentStateMachine: Sendable {
                 return .verify
             case .cancelled:
                 interrupted = true
-                return fallBack(because: "interrupted while the \(commandName) ran (attempt \(attempt))")
+                return fallBack(because: .interruptedDuringCommand(command, attempt: attempt))
             case .exited, .signaled, .timedOut:
                 if policy.retry.shouldRetry(after: termination, attempt: attempt) {
                     state = .deploying(attempt: attempt + 1)
                     return .runDeploy(attempt: attempt + 1, after: policy.retry.delay(before: attempt + 1, random: random()))
                 }
-                return fallBack(because: "\(commandName) \(termination) (\(batchText)attempt \(attempt) of \(policy.retry.attempts))")
+                return fallBack(because: .commandFailed(command, termination, batch: position, attempt: attempt, of: policy.retry.attempts))
             }
         case .commandFailedToStart(let why):
             causeCode = .commandNotStarted
@@ -263,13 +290,13 @@ package struct DeploymentStateMachine: Sendable {
             if attempt == 1, batch == 1 {
                 state = .finishing(.refused)
                 reasonCode = .commandNotStarted
-                return .finish(.refused, reason: "\(why); nothing was changed", promote: false)
+                return .finish(.refused, reason: .notStarted(why), promote: false)
             }
-            return fallBack(because: "\(why) (\(batchText)attempt \(attempt))")
+            return fallBack(because: .commandNotStarted(why, batch: position, attempt: attempt))
         case .interrupted:
             interrupted = true
             causeCode = .interrupted
-            return fallBack(because: "interrupted before attempt \(attempt) of the \(commandName)")
+            return fallBack(because: .interruptedBeforeAttempt(attempt, command))
         case .lockAcquired, .refused, .stateRead, .preflightDone, .verified, .stoppedAtOnce, .finished, .inconclusive, .promoted, .aborted:
             return unexpected(event)
         }
@@ -292,16 +319,16 @@ package struct DeploymentStateMachine: Sendable {
                 return succeed(checked: checked)
             }
             causeCode = code ?? .checkFailed
-            return fallBack(because: "release \(release) failed verification\(batchSuffix): \(failures.joined(separator: "; "))")
+            return fallBack(because: .failedVerification(release: release, batch: position, afterBaking: false, failures: failures))
         case .interrupted, .commandFinished(.cancelled, _):
             interrupted = true
             causeCode = .interrupted
-            return fallBack(because: "interrupted while verifying release \(release)\(batchSuffix)")
+            return fallBack(because: .interrupted(while: .verifying, release: release, batch: position))
         case .inconclusive(let why, let checked) where policy.batches > 1:
             lastChecked = checked
             pausedBeforeBake = true
             state = .paused
-            return .pause(reason: "release \(release)\(batchSuffix): \(why)", timeout: policy.pauseTimeout)
+            return .pause(PauseReason(release: release, batch: position, why: why), timeout: policy.pauseTimeout)
         case .lockAcquired, .refused, .stateRead, .preflightDone, .commandFinished, .commandFailedToStart, .stoppedAtOnce, .finished, .inconclusive, .promoted, .aborted:
             return unexpected(event)
         }
@@ -314,15 +341,15 @@ package struct DeploymentStateMachine: Sendable {
         case .verified(let failures, _, let code):
             if failures.isEmpty { return nextBatch() }
             causeCode = code ?? .checkFailed
-            return fallBack(because: "release \(release) failed verification after baking\(batchSuffix): \(failures.joined(separator: "; "))")
+            return fallBack(because: .failedVerification(release: release, batch: position, afterBaking: true, failures: failures))
         case .interrupted, .commandFinished(.cancelled, _):
             interrupted = true
             causeCode = .interrupted
-            return fallBack(because: "interrupted while baking release \(release)\(batchSuffix)")
+            return fallBack(because: .interrupted(while: .baking, release: release, batch: position))
         case .inconclusive(let why, let checked):
             lastChecked = checked
             state = .paused
-            return .pause(reason: "release \(release)\(batchSuffix): \(why)", timeout: policy.pauseTimeout)
+            return .pause(PauseReason(release: release, batch: position, why: why), timeout: policy.pauseTimeout)
         case .lockAcquired, .refused, .stateRead, .preflightDone, .commandFinished, .commandFailedToStart, .stoppedAtOnce, .finished, .promoted, .aborted:
             return unexpected(event)
         }
@@ -343,11 +370,11 @@ package struct DeploymentStateMachine: Sendable {
             return batch < policy.batches ? nextBatch() : succeed(checked: lastChecked)
         case .aborted(let why, let code):
             causeCode = code
-            return fallBack(because: "release \(release)\(batchSuffix) was paused and then \(why)")
+            return fallBack(because: .pausedThenAborted(release: release, batch: position, why: why))
         case .interrupted, .commandFinished(.cancelled, _):
             interrupted = true
             causeCode = .interrupted
-            return fallBack(because: "interrupted while release \(release) was paused\(batchSuffix)")
+            return fallBack(because: .interrupted(while: .paused, release: release, batch: position))
         case .lockAcquired, .refused, .stateRead, .preflightDone, .commandFinished, .commandFailedToStart, .verified, .stoppedAtOnce, .finished, .inconclusive:
             return unexpected(event)
         }
@@ -356,12 +383,7 @@ package struct DeploymentStateMachine: Sendable {
     /// Every batch passed: the release is promoted.
     private mutating func succeed(checked: Int) -> Action {
         state = .finishing(.succeeded)
-        let batches = policy.batches > 1 ? " in \(policy.batches) batches" : ""
-        let what = policy.kind == .rollback ? "rolled back to \(release)" : "release \(release) deployed\(batches)"
-        let reason = checked == 0
-            ? "\(what); no checks are configured, so nothing was verified"
-            : "\(what) and verified (\(checked) check\(checked == 1 ? "" : "s") passed)"
-        return .finish(.succeeded, reason: reason, promote: true)
+        return .finish(.succeeded, reason: .deployed(release: release, kind: policy.kind, batches: policy.batches, checked: checked), promote: true)
     }
 
     /// The deploying process leaves the paused rollout to `gantry promote` or `gantry abort`
@@ -390,10 +412,8 @@ package struct DeploymentStateMachine: Sendable {
         return .runDeploy(attempt: 1, after: .zero)
     }
 
-    /// ` (batch 2/4)` during a rollout; empty without one.
-    private var batchSuffix: String { policy.batches > 1 ? " (batch \(batch)/\(policy.batches))" : "" }
-    /// `batch 2/4, ` during a rollout; empty without one.
-    private var batchText: String { policy.batches > 1 ? "batch \(batch)/\(policy.batches), " : "" }
+    /// The batch during a rollout; nil without one.
+    private var position: BatchPosition? { policy.batches > 1 ? BatchPosition(batch, of: policy.batches) : nil }
 
     /// The rollback command: to `verifyingRollback` when it succeeded, else to
     /// `finishing(failed)`: production needs a person.
@@ -403,9 +423,9 @@ package struct DeploymentStateMachine: Sendable {
             state = .verifyingRollback(to: target)
             return .verify
         case .commandFinished(let termination, _):
-            return needsPerson("the rollback to \(target) \(termination)")
+            return needsPerson(.rollbackEnded(to: target, termination))
         case .commandFailedToStart(let why):
-            return needsPerson("the rollback to \(target) could not start: \(why)")
+            return needsPerson(.rollbackNotStarted(to: target, why: why))
         case .lockAcquired, .refused, .stateRead, .preflightDone, .verified, .interrupted, .stoppedAtOnce, .finished, .inconclusive, .promoted, .aborted:
             return unexpected(event)
         }
@@ -420,12 +440,12 @@ package struct DeploymentStateMachine: Sendable {
                 let outcome: Outcome = interrupted ? .interrupted : .rolledBack
                 state = .finishing(outcome)
                 reasonCode = interrupted ? .interrupted : causeCode
-                let hosts = policy.batches > 1 ? " the hosts of batch\(changedBatches == 1 ? " 1" : "es 1-\(changedBatches)")" : ""
-                return .finish(outcome, reason: "\(failure ?? "deploy failed"); rolled back\(hosts) to \(target) and verified", promote: false)
+                let hosts: RollbackScope = if let reached { .reached(reached) } else if policy.batches > 1 { .batches(changedBatches) } else { .all }
+                return .finish(outcome, reason: .rolledBack(after: failure, to: target, hosts: hosts), promote: false)
             }
-            return needsPerson("rolled back to \(target), but its verification failed: \(failures.joined(separator: "; "))")
+            return needsPerson(.rollbackUnverified(to: target, failures: failures))
         case .interrupted, .commandFinished(.cancelled, _):
-            return needsPerson("interrupted while verifying the rollback to \(target)")
+            return needsPerson(.interruptedVerifyingRollback(to: target))
         case .lockAcquired, .refused, .stateRead, .preflightDone, .commandFinished, .commandFailedToStart, .stoppedAtOnce, .finished, .inconclusive, .promoted, .aborted:
             return unexpected(event)
         }
@@ -442,16 +462,11 @@ package struct DeploymentStateMachine: Sendable {
             guard changed else {
                 state = .finishing(.refused)
                 reasonCode = .interrupted
-                return .finish(.refused, reason: "interrupted twice before any command ran; nothing was changed", promote: false)
+                return .finish(.refused, reason: .interruptedTwiceBeforeAnyCommand, promote: false)
             }
             state = .finishing(.interrupted)
             reasonCode = .interrupted
-            let before = failure.map { "\($0); " } ?? ""
-            return .finish(
-                .interrupted,
-                reason: "\(before)interrupted twice: the \(commandName)'s process group was killed at once and no rollback ran, so production may be partly changed; 'gantry recover' rolls it back to the last good release",
-                promote: false
-            )
+            return .finish(.interrupted, reason: .stoppedAtOnce(after: failure, command: command), promote: false)
         }
     }
 
@@ -462,50 +477,46 @@ package struct DeploymentStateMachine: Sendable {
 
     /// After a failure: roll back to the last good release when that is possible and wanted,
     /// or end, saying what production may look like.
-    private mutating func fallBack(because reason: String) -> Action {
+    private mutating func fallBack(because reason: DeploymentFailure) -> Action {
         failure = reason
         if interrupted, !policy.rollbackOnInterrupt {
             state = .finishing(.interrupted)
             reasonCode = .interrupted
-            return .finish(.interrupted, reason: "\(reason); on_interrupt: leave, so production may be partly changed", promote: false)
+            return .finish(.interrupted, reason: .leftAsIs(after: reason), promote: false)
         }
-        let obstacle: String? = if policy.kind != .deploy {
-            "there is nothing to fall back on from a rollback"
+        let obstacle: RollbackObstacle? = if policy.kind != .deploy {
+            .rollbackOfARollback
         } else if !policy.canRollBack {
-            "no rollback command is configured"
+            .noRollbackCommand
         } else if lastGood == nil {
-            "there is no last good release to roll back to"
+            .noLastGood
         } else {
             nil
         }
         if let obstacle {
-            guard interrupted else { return needsPerson(obstacle, code: policy.kind == .deploy ? .noRollbackPath : .rollbackFailed) }
+            guard interrupted else { return needsPerson(.obstacle(obstacle), code: policy.kind == .deploy ? .noRollbackPath : .rollbackFailed) }
             state = .finishing(.interrupted)
             reasonCode = .interrupted
-            return .finish(.interrupted, reason: "\(reason); \(obstacle), so production may be partly changed", promote: false)
+            return .finish(.interrupted, reason: .noWayBack(after: reason, obstacle), promote: false)
         }
-        guard let target = lastGood else { return needsPerson("there is no last good release to roll back to", code: .noRollbackPath) }
+        guard let target = lastGood else { return needsPerson(.obstacle(.noLastGood), code: .noRollbackPath) }
         state = .rollingBack(to: target)
         rollbackTarget = target
         return .runRollback(to: target)
     }
 
     /// Ends `failed`: production may run an unverified release and a person must look.
-    private mutating func needsPerson(_ why: String, code: ReasonCode = .rollbackFailed) -> Action {
+    private mutating func needsPerson(_ trouble: RollbackTrouble, code: ReasonCode = .rollbackFailed) -> Action {
         state = .finishing(.failed)
         reasonCode = code
-        return .finish(
-            .failed,
-            reason: "\(failure ?? "deploy failed"); \(why): production may run an unverified release and needs a person",
-            promote: false
-        )
+        return .finish(.failed, reason: .needsPerson(after: failure, trouble), promote: false)
     }
 
     /// Why this deployment need not run, or nil when it must.
-    func skipReason(_ environment: EnvironmentState, _ last: DeploymentRecord?) -> String? {
+    func skipReason(_ environment: EnvironmentState, _ last: DeploymentRecord?) -> OutcomeReason? {
         guard !force, environment.current == release else { return nil }
         guard let last, last.release == release, last.outcome == .succeeded else { return nil }
-        return "release \(release) is already live (deployed by \(last.id)); use --force to deploy it again"
+        return .alreadyLive(release: release, by: last.id)
     }
 
     package var outcome: Outcome? {

@@ -12,6 +12,11 @@ package protocol StateStore: Sendable {
     /// last use; the default does nothing (SQLite closes with its last reference).
     func close() async
 
+    /// Keeps the store's background work going (a PostgreSQL client's connection pool) until
+    /// the calling task is cancelled. Whoever owns a store opened with an owner runs this for
+    /// as long as the store is used; the default does nothing (SQLite needs no background).
+    func run() async
+
     /// The state of one environment (empty when it never deployed).
     func environmentState(_ environment: String) async throws(StoreError) -> EnvironmentState
     /// Every environment that has state.
@@ -115,6 +120,7 @@ package protocol StateStore: Sendable {
 
 extension StateStore {
     package func close() async {}
+    package func run() async {}
 
     /// One append after another: for stores where a write costs no commit (memory).
     package func append(_ events: [JournalEvent], to id: DeploymentID, at: Date, token: FencingToken?) async throws(StoreError) {

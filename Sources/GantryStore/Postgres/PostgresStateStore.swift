@@ -15,7 +15,11 @@ import PostgresNIO
 /// reconnects after the server restarts.
 package final class PostgresStateStore: StateStore {
     let client: PostgresClient
-    let runTask: Task<Void, Never>
+    /// The client's `run()`, when the store runs it itself (no owner runs it).
+    let runTask: Task<Void, Never>?
+    /// Finished by `close()`: the client's `run()` ends, whoever runs it.
+    let closing: AsyncStream<Void>.Continuation
+    let closed: AsyncStream<Void>
     let logger: Logger
     /// `host:port/database`, for messages (never the password).
     package let target: String
@@ -27,7 +31,9 @@ package final class PostgresStateStore: StateStore {
     ///     schema is never changed, not even created, and a database behind this binary is
     ///     refused with a message to run `gantry migrate`.
     ///   - noMigrationReason: why migration is off, for that message.
-    package init(url: PostgresURL, migrate: Bool = true, noMigrationReason: String = "automatic migration is turned off by GANTRY_MIGRATE=never") throws(StoreError) {
+    ///   - runsClient: start the client's `run()` now, for a store nobody else owns; false
+    ///     when an owner runs `run()` for as long as the store is used (the CLI's root).
+    package init(url: PostgresURL, migrate: Bool = true, noMigrationReason: String = "automatic migration is turned off by GANTRY_MIGRATE=never", runsClient: Bool = true) throws(StoreError) {
         target = "\(url.host):\(url.port)/\(url.database ?? url.user)"
         var logger = Logger(label: "gantry.state.postgres")
         logger.logLevel = .critical
@@ -45,19 +51,39 @@ package final class PostgresStateStore: StateStore {
         configuration.options.maximumConnections = 4
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.client = client
-        runTask = Task { await client.run() }
+        (closed, closing) = AsyncStream.makeStream(of: Void.self)
+        runTask = runsClient ? Task { [closed] in await Self.run(client, until: closed) } : nil
         schema = SchemaGate(migrate: migrate, noMigrationReason: noMigrationReason)
         releases = LockReleaseListener(client: client, logger: logger)
     }
 
     deinit {
-        runTask.cancel()
+        runTask?.cancel()
     }
 
-    /// Stops the client's `run()`: its connections are closed with a goodbye to the server.
+    /// Runs the client's connection pool until the calling task is cancelled, which closes its
+    /// connections with a goodbye to the server. Only for a store opened with
+    /// `runsClient: false`; one that runs its own client returns at once.
+    package func run() async {
+        guard runTask == nil else { return }
+        await Self.run(client, until: closed)
+    }
+
+    /// Ends the client's `run()`: at once for a store that runs its own client; an owner's
+    /// `run()` returns soon after, and the owner waits for it.
     package func close() async {
-        runTask.cancel()
-        await runTask.value
+        closing.finish()
+        await runTask?.value
+    }
+
+    /// Runs `client` until `closed` finishes or the task is cancelled.
+    private static func run(_ client: PostgresClient, until closed: AsyncStream<Void>) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            group.addTask { for await _ in closed {} }
+            await group.next()
+            group.cancelAll()
+        }
     }
 
     /// libpq's sslmode values: disable/allow talk plain, prefer tries TLS, require encrypts

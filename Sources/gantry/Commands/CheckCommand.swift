@@ -48,8 +48,8 @@ struct CheckCommand: AsyncParsableCommand {
             Console.write(GitHubActions.maskCommands(for: masker.values), to: json ? STDERR_FILENO : STDOUT_FILENO)
         }
         let started = ContinuousClock.now
-        let results = await context.withProber(config: config) { prober in
-            await CheckRunner(prober: prober).run(
+        let results = await context.withAdapters(config: config) { live in
+            await CheckRunner(prober: live.prober).run(
                 checks, targets: targets, environment: context.environment, masker: masker,
                 concurrency: environmentConfig.checkConcurrency, deadline: environmentConfig.verifyTimeout
             )

@@ -33,8 +33,8 @@ struct PreflightCommand: AsyncParsableCommand {
         let reading = try await context.inventory(of: environmentConfig, in: config)
         let lastGood = try await context.storedState(of: environment, config: config).lastGood
         let started = ContinuousClock.now
-        let results = await context.withProber(config: config) { prober in
-            await PreflightRunner(prober: prober, processes: LocalProcessControl()).run(
+        let results = await context.withAdapters(config: config) { live in
+            await PreflightRunner(prober: live.prober, processes: live.processes).run(
                 environment: environmentConfig, targets: targets, directory: config.directory,
                 processEnvironment: context.environment, lastGood: lastGood
             )

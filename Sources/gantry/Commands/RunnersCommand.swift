@@ -10,8 +10,8 @@ import GantryTerminal
 enum RunnerProbing {
     static func health(_ runners: [RunnerConfig], context: Context, runner: String?, config: GantryConfig) async -> [RunnerHealth] {
         let thisMachine = RunnerIdentity.name(runners, flag: runner, environment: context.environment, hostName: ProcessInfoHost.name)
-        return await context.withProber(config: config) { prober in
-            await RunnerHealthCheck(prober: prober).run(runners, thisMachine: thisMachine, environment: context.environment)
+        return await context.withAdapters(config: config) { live in
+            await RunnerHealthCheck(prober: live.prober).run(runners, thisMachine: thisMachine, environment: context.environment)
         }
     }
 

@@ -63,7 +63,8 @@ struct ServeCommand: AsyncParsableCommand {
         let serveConfig = config.serve
         let environment = context.environment
         let thisMachine = RunnerIdentity.name(config.runners, flag: nil, environment: environment, hostName: ProcessInfoHost.name)
-        try await context.withProber(config: config) { prober in
+        try await context.withAdapters(config: config) { live in
+            let prober = live.prober
             var pollers = [PollingService(name: "store", interval: serveConfig.storeInterval) {
                 let read = await source.read()
                 if let error = read.error { await board.storeFailed(error) } else { await board.update(read.state) }

@@ -20,7 +20,7 @@ struct UnlockCommand: AsyncParsableCommand {
     var force = false
 
     func run() async throws {
-        let (_, name, store) = try await holdTarget(global, environment)
+        let (context, name, store) = try await holdTarget(global, environment)
         do {
             guard let lease = try await store.lease(environment: name) else {
                 Console.write("\(name) is not locked\n", to: STDOUT_FILENO)
@@ -29,7 +29,7 @@ struct UnlockCommand: AsyncParsableCommand {
             // The lease judged is the lease released: its token fences out any other.
             var journal: [JournalEntry] = []
             if let deployment = lease.deploymentID { journal = try await store.journal(deployment) }
-            let dead = HolderLiveness.isProvablyDead(lease.owner, processes: LocalProcessControl())
+            let dead = HolderLiveness.isProvablyDead(lease.owner, processes: context.processes)
             switch LeaseLiveness.judge(lease, at: Date(), holderJournal: journal, holderDead: dead) {
             case .paused(_, let paused) where !force:
                 throw Failure.refused("\(name) is held by rollout \(paused), left paused for a decision: 'gantry promote \(name)' or 'gantry abort \(name)' decides it; --force releases the lock anyway (its hosts then run a mix of releases until 'gantry recover \(name)' rolls it back)")

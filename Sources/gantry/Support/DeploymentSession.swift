@@ -33,10 +33,10 @@ struct DeploymentSession {
         let reporter = ProgressReporter(console: console, toStandardError: json)
         let interruption = InterruptionTrap()
         let escalation = Escalation()
-        let runner = SubprocessCommandRunner(guardCommand: SubprocessCommandRunner.installedGuard)
-        let outcome = await context.withProber(config: config) { prober in
+        let outcome = await context.withAdapters(config: config) { live in
+            let prober = live.prober
             let engine = DeploymentEngine(
-                store: store, runner: runner, prober: prober, processes: LocalProcessControl(), observer: reporter, escalation: escalation,
+                store: store, runner: live.runner, prober: prober, processes: live.processes, observer: reporter, escalation: escalation,
                 alerts: prober
             )
             let task = Task { () async -> Result<DeploymentSummary, DeploymentError> in

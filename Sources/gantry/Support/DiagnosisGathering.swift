@@ -54,7 +54,7 @@ struct DiagnosisGathering {
         input.observations = try await store.observations()
         input.lastGood = try await store.environmentState(record.environment).lastGood
         if let lease, !lease.isHeldByHand {
-            input.holderProvablyDead = HolderLiveness.isProvablyDead(lease.owner, processes: LocalProcessControl())
+            input.holderProvablyDead = HolderLiveness.isProvablyDead(lease.owner, processes: context.processes)
         }
         var paths = [config.directory, NSTemporaryDirectory()]
         if let directory = logDirectory(runnerLogs: runnerLogs, runner: runner ?? record.origin.runner) {

@@ -193,8 +193,7 @@ struct Context {
     func openStore(config: GantryConfig?, create: Bool, migrate: Bool? = nil) async throws(Failure) -> (any StateStore)? {
         let location = try storeLocation(config: config)
         do {
-            let store = try await location.open(create: create, migrate: migrate, environment: environment)
-            if let store { await StoreLifetimes.shared.adopt(store) }
+            let store = try await location.open(create: create, migrate: migrate, environment: environment, owner: StoreLifetimes.shared)
             logger.debug("state store", metadata: [
                 "location": "\(location)", "mode": "\(create ? "read-write" : "read-only")", "exists": "\(store != nil)",
             ])
