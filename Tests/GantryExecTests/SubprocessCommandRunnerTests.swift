@@ -78,8 +78,10 @@ struct SubprocessCommandRunnerTests {
 
     @Test("cancelling the task stops the command and reports cancellation")
     func cancellation() async throws {
-        let task = Task { try await runner.run(invocation(["/bin/sleep", "30"], grace: .milliseconds(500))) { _ in } }
-        try await Task.sleep(for: .milliseconds(300))
+        let (spawned, spawning) = AsyncStream.makeStream(of: Int32.self)
+        let task = Task { try await runner.run(invocation(["/bin/sleep", "30"], grace: .milliseconds(500)), onStart: { spawning.yield($0) }, output: { _ in }) }
+        // Cancelled once the command runs, as the runner reports, not after a guessed pause.
+        for await _ in spawned { break }
         let started = ContinuousClock.now
         task.cancel()
         let result = try await task.value

@@ -115,7 +115,12 @@ struct ProtectTests {
         let deadline = Date().addingTimeInterval(10)
         while !project.exists("started-1"), Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
         let second = try GantryBinary.start(["deploy", "production", "--release", "2"], in: project.directory)
-        Thread.sleep(forTimeInterval: 0.4)
+        // The third starts once the second has queued, as `status` shows, not after a guess.
+        while Date() < deadline {
+            let environments = try project.json("status", "production")["environments"] as? [[String: Any]]
+            if let waiting = environments?.first?["waiting"] as? [Any], !waiting.isEmpty { break }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
         let third = try GantryBinary.start(["deploy", "production", "--release", "3"], in: project.directory)
         let results = [first.wait(), second.wait(), third.wait()]
         #expect(results.map(\.status) == [0, 3, 0], "\(results.map(\.output))")

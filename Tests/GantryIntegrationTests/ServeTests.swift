@@ -98,7 +98,11 @@ struct ServeTests {
         let deploy = try project.gantry("deploy", "production", "--release", "1.0.0", environment: environment)
         #expect(deploy.status != 0)
         let serve = try ServeProcess(project: project, environment: environment)
-        Thread.sleep(forTimeInterval: 1.5)
+        // Every page is read once the check has run and been reported, not after a guess.
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline, (try? HTTP.get(serve.url + "/api/v1/status").body.contains("\"name\" : \"db\"")) != true {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
         for path in ["/", "/metrics", "/api/v1/status", "/healthz"] {
             let answer = try HTTP.get(serve.url + path)
             #expect(answer.status == 200, "\(path)")
