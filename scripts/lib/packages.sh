@@ -5,10 +5,11 @@ ensure_packages() {
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
-  echo "==> installing ${missing[*]}"
+  # On stderr: callers capture standard output (scripts/package prints the .deb path).
+  echo "==> installing ${missing[*]}" >&2
   local sudo=""
   [ "$(id -u)" -ne 0 ] && sudo="sudo"
-  $sudo apt-get update -qq
+  $sudo apt-get update -qq >&2
   # Keep package scripts from starting system-wide daemons (nginx on :80, a default
   # PostgreSQL cluster): the tests start their own, on loopback, under a temp dir.
   local policy=/usr/sbin/policy-rc.d created=""
