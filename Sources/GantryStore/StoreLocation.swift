@@ -5,6 +5,9 @@ import Foundation
 /// background work (`StateStore.run()`) for as long as the process needs it, and closes it.
 package protocol StoreOwner: Sendable {
     func adopt(_ store: any StateStore) async
+    /// Forgets a store it adopted that was closed before it was handed out (there was no
+    /// schema to read), so a command that polls for a store does not pile up dead ones.
+    func release(_ store: any StateStore) async
 }
 
 /// Where the state lives, parsed from `state:` in the config, `--state` or `GANTRY_STATE`.
@@ -76,9 +79,11 @@ package enum StoreLocation: Sendable, Hashable, CustomStringConvertible {
                 if try await store.hasSchema() { return store }
             } catch {
                 await store.close()
+                await owner?.release(store)
                 throw error
             }
             await store.close()
+            await owner?.release(store)
             return nil
         }
     }

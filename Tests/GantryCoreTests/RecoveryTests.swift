@@ -68,7 +68,7 @@ struct RecoveryTests {
         #expect(failed == .needsPerson(after: .killedDuring("deploy"), .rollbackUnverified(to: "1.0", failures: ["web: HTTP 500"])))
     }
 
-    @Test("a recovery whose rollback fails records the dead deployment failed and stops the new one before its command")
+    @Test("a recovery whose rollback fails records the dead deployment interrupted, saying a person is needed, and fails the new one before its command")
     func failedRollback() async throws {
         let store = MemoryStateStore()
         let origin = Origin(host: "ci-1", pid: 42, process: FakeProcesses.here)
@@ -87,8 +87,9 @@ struct RecoveryTests {
         #expect(summary.reason.contains("recovering deployment \(dead.id) failed"), "\(summary.reason)")
         #expect(runner.invocations.map(\.argv) == [["/srv/app/rollback.sh", "1.0"]])
         let recorded = try #require(try await store.deployment(dead.id))
-        #expect(recorded.outcome == .failed)
-        #expect(recorded.reasonCode == .rollbackFailed)
+        // Killed is what happened to it; the failed way back is the new deployment's failure.
+        #expect(recorded.outcome == .interrupted)
+        #expect(recorded.reasonCode == .interrupted)
         #expect(recorded.reason?.contains("needs a person") == true)
         #expect(recorded.reason?.contains("recovered by \(summary.id)") == true)
         #expect(try await store.environmentState("production").current == "1.0")

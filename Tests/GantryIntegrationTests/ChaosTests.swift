@@ -86,7 +86,10 @@ struct ChaosTests {
                 Thread.sleep(forTimeInterval: delay)
                 kill(holder.gantry, SIGSTOP)
                 let other = try hosts[1 - first].run(["deploy", "production", "--release", "g\(round)", "--wait", "30s"], in: project, environment: environment)
-                #expect([0, 1].contains(other.status), "\(context): \(other.output)")
+                // On SQLite a holder frozen inside a write transaction keeps the file's write
+                // lock: the other deploy is then refused, changing nothing (README, SQLite).
+                let blockedByFile = store == .sqlite && other.status == 3 && other.output.contains("state store busy")
+                #expect([0, 1].contains(other.status) || blockedByFile, "\(context): \(other.output)")
                 kill(holder.gantry, SIGCONT)
                 _ = holder.wait()
             case .kill:

@@ -21,10 +21,13 @@ package struct PreflightConfig: Sendable, Hashable {
 package struct PreflightRunner: Sendable {
     let prober: any Prober
     let processes: any ProcessControl
+    /// Bounds each reachability probe.
+    let timer: any GantryClock
 
-    package init(prober: any Prober, processes: any ProcessControl) {
+    package init(prober: any Prober, processes: any ProcessControl, timer: any GantryClock = SystemClock()) {
         self.prober = prober
         self.processes = processes
+        self.timer = timer
     }
 
     package func run(
@@ -72,7 +75,7 @@ package struct PreflightRunner: Sendable {
                 for (index, host) in targets.enumerated() {
                     group.addTask {
                         let hostPort = host.port ?? port
-                        let verdict = await Deadline.run(timeout) { await prober.probe(.tcp(TCPProbeConfig(host: host.address, port: hostPort)), timeout: timeout) }
+                        let verdict = await Deadline.run(timeout, clock: timer) { await prober.probe(.tcp(TCPProbeConfig(host: host.address, port: hostPort)), timeout: timeout) }
                             ?? .fail("no answer from \(host.address):\(hostPort) within \(DurationText.format(timeout))")
                         let result = CheckResult(
                             name: "reachable", kind: "preflight", target: host.name, passed: verdict.outcome == .pass,

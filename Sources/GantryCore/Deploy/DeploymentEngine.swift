@@ -42,7 +42,11 @@ package struct DeploymentEngine: Sendable {
     let alerts: any AlertSource
     let processes: any ProcessControl
     let observer: any DeploymentObserver
+    /// Paces what a deployment means to wait (retries, bakes, pause polls) and stamps records.
     let clock: any GantryClock
+    /// Bounds what might hang (probe attempts, a verification, lease renewals) and measures
+    /// latencies: the machine's clock in production; tests of timeouts move a manual one.
+    let timer: any GantryClock
     let random: @Sendable () -> UInt32
     let escalation: Escalation
 
@@ -57,9 +61,11 @@ package struct DeploymentEngine: Sendable {
     package init(
         store: any StateStore, runner: any CommandRunner, prober: any Prober, processes: any ProcessControl,
         observer: any DeploymentObserver = SilentObserver(),
-        clock: any GantryClock = SystemClock(), random: @escaping @Sendable () -> UInt32 = { UInt32.random(in: 0...UInt32.max) },
+        clock: any GantryClock = SystemClock(), timer: any GantryClock = SystemClock(),
+        random: @escaping @Sendable () -> UInt32 = { UInt32.random(in: 0...UInt32.max) },
         escalation: Escalation = Escalation(), alerts: any AlertSource = NoAlertSource()
     ) {
+        self.timer = timer
         self.alerts = alerts
         self.escalation = escalation
         self.store = store
@@ -168,7 +174,7 @@ struct DeploymentRun {
         }
         token = lease.token
         await engine.observer.observe(.stepFinished(.lock, .ok, elapsed: elapsed(since: lockStart), detail: "lease \(lease.token) taken"))
-        let renewer = LeaseRenewer.start(store: store, environment: environment, token: lease.token, lease: request.environment.lease, clock: engine.clock, watch: watch)
+        let renewer = LeaseRenewer.start(store: store, environment: environment, token: lease.token, lease: request.environment.lease, clock: engine.clock, timer: engine.timer, watch: watch)
         defer { renewer.cancel() }
         do {
             let started = DeploymentRecord(
@@ -244,7 +250,7 @@ struct DeploymentRun {
         record = paused.deployment
         changed = true
         await engine.observer.observe(.stepFinished(.lock, .ok, elapsed: .zero, detail: "lease \(lease.token) taken over from \(paused.token)"))
-        let renewer = LeaseRenewer.start(store: store, environment: environment, token: lease.token, lease: request.environment.lease, clock: engine.clock, watch: watch)
+        let renewer = LeaseRenewer.start(store: store, environment: environment, token: lease.token, lease: request.environment.lease, clock: engine.clock, timer: engine.timer, watch: watch)
         defer { renewer.cancel() }
         do {
             try await journal(JournalEvent(kind: paused.abort ? .aborted : .promoted, step: Step.verify.rawValue, message: masker.mask(paused.decision)))
@@ -526,12 +532,13 @@ struct DeploymentRun {
         guard !watch.isLost, let token else { return }
         let lease = request.environment.lease
         let clock = engine.clock
+        let timer = engine.timer
         let now = clock.monotonicNanoseconds()
         guard now &- min(watch.lastConfirmed, now) > UInt64(clamping: (lease / 3).milliseconds) * 1_000_000 else { return }
         let store = store
         let environment = environment
         let renewal: @Sendable () async -> Void = {
-            _ = await LeaseRenewer.renewOnce(store: store, environment: environment, token: token, lease: lease, clock: clock, watch: watch)
+            _ = await LeaseRenewer.renewOnce(store: store, environment: environment, token: token, lease: lease, clock: clock, timer: timer, watch: watch)
         }
         if Task.isCancelled { await Task { await renewal() }.value } else { await renewal() }
     }
@@ -633,7 +640,7 @@ struct DeploymentRun {
         await engine.observer.observe(.stepStarted(.preflight, detail: "secrets, inventory, tools, disk, reachability, a way back"))
         let observer = engine.observer
         let lastGood = machine.lastGood
-        let results = await PreflightRunner(prober: engine.prober, processes: engine.processes).run(
+        let results = await PreflightRunner(prober: engine.prober, processes: engine.processes, timer: engine.timer).run(
             environment: request.environment, targets: request.targets, directory: request.directory,
             processEnvironment: request.processEnvironment, lastGood: lastGood, onResult: { await observer.observe(.checkFinished($0)) }
         )
@@ -715,7 +722,7 @@ struct DeploymentRun {
         try await journal(JournalEvent(kind: .verificationStarted, step: step.rawValue, message: announce))
         await engine.observer.observe(.stepStarted(step, detail: announce))
         let observer = engine.observer
-        let runner = CheckRunner(prober: engine.prober, clock: engine.clock)
+        let runner = CheckRunner(prober: engine.prober, clock: engine.clock, timer: engine.timer)
         let targets = hosts
         let processEnvironment = request.processEnvironment
         let masker = masker

@@ -45,33 +45,30 @@ func pad(_ value: Int, _ width: Int) -> String {
     return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
 }
 
-/// Calendar fields of a UTC instant, computed without a `Calendar` so ids and timestamps
-/// are formatted the same on every platform and locale.
+/// Calendar fields of a UTC instant, from Foundation's Gregorian calendar fixed to UTC, so
+/// ids and timestamps read the same on every machine whatever its time zone or locale. The
+/// milliseconds come from the integer count, not from the calendar: a formatter's
+/// nanoseconds field truncates binary-inexact fractions (.123 would read .122), and stored
+/// and shown times must agree.
 struct UTCDateParts {
     var year, month, day, hour, minute, second, millisecond: Int
+
+    private static let utc: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC") ?? TimeZone(secondsFromGMT: 0) ?? calendar.timeZone
+        return calendar
+    }()
 
     init(millisecondsSince1970 total: Int64) {
         let milliseconds = Int(((total % 1000) + 1000) % 1000)
         let seconds = (total - Int64(milliseconds)) / 1000
-        var days = Int(seconds / 86_400)
-        var secondOfDay = Int(seconds % 86_400)
-        if secondOfDay < 0 {
-            secondOfDay += 86_400
-            days -= 1
-        }
-        // Howard Hinnant's days-from-civil inverse.
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        day = doy - (153 * mp + 2) / 5 + 1
-        month = mp < 10 ? mp + 3 : mp - 9
-        year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-        hour = secondOfDay / 3600
-        minute = (secondOfDay % 3600) / 60
-        second = secondOfDay % 60
+        let fields = Self.utc.dateComponents([.year, .month, .day, .hour, .minute, .second], from: Date(timeIntervalSince1970: TimeInterval(seconds)))
+        year = fields.year ?? 1970
+        month = fields.month ?? 1
+        day = fields.day ?? 1
+        hour = fields.hour ?? 0
+        minute = fields.minute ?? 0
+        second = fields.second ?? 0
         millisecond = milliseconds
     }
 

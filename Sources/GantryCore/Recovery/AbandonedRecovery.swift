@@ -93,21 +93,27 @@ extension DeploymentRun {
         var machine = DeploymentStateMachine.recovering(release: record.release, killedDuring: lastStep, to: target, reached: reached, pauseExpired: pauseExpired)
         let hosts = reached.map { names in names.map { name in request.targets.first { $0.name == name } ?? TargetHost(name: name) } } ?? request.targets
         var action: DeploymentStateMachine.Action
+        let built: Result<CommandInvocation, Interpolation.MissingVariable>
         do {
             var rollbackRequest = request
             rollbackRequest.release = (try? Release(record.release)) ?? request.release
-            let invocation = try rollbackRequest.rollbackInvocation(to: target, for: id, hosts: hosts)
-            if engine.escalation.isRaised {
-                action = machine.handle(.commandFailedToStart("interrupted twice before it could start"))
-            } else {
-                changed = true
-                switch try await execute(step: .recover, attempt: 1, invocation: invocation) {
-                case .failure(let error): action = machine.handle(.commandFailedToStart(masker.mask(error.description)))
-                case .success(let result): action = machine.handle(.commandFinished(result.termination))
-                }
-            }
+            built = .success(try rollbackRequest.rollbackInvocation(to: target, for: id, hosts: hosts))
         } catch {
-            action = machine.handle(.commandFailedToStart("the rollback command needs \(error)"))
+            built = .failure(error)
+        }
+        // Only building the command is caught: a store that fails while it runs ends this
+        // deployment as a store failure after a change, as everywhere else.
+        switch built {
+        case .failure(let missing):
+            action = machine.handle(.commandFailedToStart("its command needs \(missing)"))
+        case .success where engine.escalation.isRaised:
+            action = machine.handle(.commandFailedToStart("interrupted twice before it could start"))
+        case .success(let invocation):
+            changed = true
+            switch try await execute(step: .recover, attempt: 1, invocation: invocation) {
+            case .failure(let error): action = machine.handle(.commandFailedToStart(masker.mask(error.description)))
+            case .success(let result): action = machine.handle(.commandFinished(result.termination))
+            }
         }
         if case .verify = action {
             let results = try await runChecks(step: .verifyRollback, hosts: hosts)
@@ -121,7 +127,13 @@ extension DeploymentRun {
         let reason = masker.mask(decided.text)
         _ = machine.handle(.finished)
         if !recorded {
-            try await store.finishDeployment(record.id, outcome: outcome, reason: "\(reason); recovered by \(id)", code: machine.reasonCode, at: engine.clock.now(), promote: false, token: token)
+            // A way back that failed is this deployment's failure (the machine says `failed`,
+            // `rollback_failed`); the dead one stays what it was: killed, `interrupted`.
+            let failed = outcome == .failed
+            try await store.finishDeployment(
+                record.id, outcome: failed ? .interrupted : outcome, reason: "\(reason); recovered by \(id)",
+                code: failed ? .interrupted : machine.reasonCode, at: engine.clock.now(), promote: false, token: token
+            )
         }
         guard outcome != .failed else {
             return ("deployment \(record.id): \(reason)", "recovering deployment \(record.id) failed: \(reason)")

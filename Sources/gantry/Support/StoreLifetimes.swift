@@ -23,6 +23,10 @@ actor StoreLifetimes: StoreOwner {
         adopting.yield(store)
     }
 
+    func release(_ store: any StateStore) {
+        stores.removeAll { $0 as AnyObject === store as AnyObject }
+    }
+
     /// Runs each adopted store's `run()` until the calling task is cancelled.
     nonisolated func runAdopted() async {
         await withDiscardingTaskGroup { group in
