@@ -27,8 +27,15 @@ enum PostgresTestDatabase {
         )
         let logger = Logger(label: "gantry.tests.postgres")
         let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
-        try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: logger)
-        try await connection.close()
+        // Closed on every path: postgres-nio traps on a connection dropped unclosed, which a
+        // server restarted by a test running beside this one would otherwise cause.
+        do {
+            try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: logger)
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+        try? await connection.close()
         url.database = name
         return url
     }
