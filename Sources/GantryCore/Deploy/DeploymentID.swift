@@ -55,7 +55,9 @@ struct UTCDateParts {
 
     private static let utc: Calendar = {
         var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC") ?? TimeZone(secondsFromGMT: 0) ?? calendar.timeZone
+        // By offset, not by name: a binary with the Swift runtime linked in has no time zone
+        // database, and `TimeZone(identifier: "UTC")` is nil there.
+        calendar.timeZone = TimeZone(secondsFromGMT: 0) ?? calendar.timeZone
         return calendar
     }()
 
