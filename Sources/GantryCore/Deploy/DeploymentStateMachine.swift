@@ -137,7 +137,7 @@ package struct DeploymentStateMachine: Sendable {
     private var pausedBeforeBake = false
     /// A recovery's rollback: the hosts of the batches the dead rollout had started, the
     /// only ones rolled back (nil: every target, or the batches this deployment changed).
-    private var reached: [String]?
+    private var recoveredScope: RollbackScope?
 
     package init(release: String, force: Bool, policy: Policy = Policy(), random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) {
         self.release = release
@@ -158,7 +158,7 @@ package struct DeploymentStateMachine: Sendable {
         machine.state = .rollingBack(to: target)
         machine.rollbackTarget = target
         machine.lastGood = target
-        machine.reached = reached
+        machine.recoveredScope = reached.map(RollbackScope.reached)
         if pauseExpired {
             machine.failure = .pauseExpired
             machine.causeCode = .pauseTimeout
@@ -440,7 +440,7 @@ package struct DeploymentStateMachine: Sendable {
                 let outcome: Outcome = interrupted ? .interrupted : .rolledBack
                 state = .finishing(outcome)
                 reasonCode = interrupted ? .interrupted : causeCode
-                let hosts: RollbackScope = if let reached { .reached(reached) } else if policy.batches > 1 { .batches(changedBatches) } else { .all }
+                let hosts = recoveredScope ?? (policy.batches > 1 ? .batches(changedBatches) : .all)
                 return .finish(outcome, reason: .rolledBack(after: failure, to: target, hosts: hosts), promote: false)
             }
             return needsPerson(.rollbackUnverified(to: target, failures: failures))
