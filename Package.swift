@@ -1,4 +1,5 @@
 // swift-tools-version: 6.2
+import Foundation
 import PackageDescription
 
 /// Settings every Gantry target shares: Swift 6 language mode (strict concurrency) and
@@ -15,7 +16,7 @@ if Context.environment["GANTRY_STRICT"] == "1" {
 }
 
 /// How release builds on Linux are linked. They are the binary teams copy onto their runners,
-/// built with `--static-swift-stdlib` (README: Installing on runners), and the static Swift
+/// built with `--static-swift-stdlib` (docs/install.md), and the static Swift
 /// runtime would otherwise export every symbol of the program: tens of thousands of names the
 /// dynamic loader pages in at start-up and a long-running `gantry serve` keeps resident.
 /// lld lays read-only data apart from code, which keeps what is paged in smaller still
@@ -23,6 +24,21 @@ if Context.environment["GANTRY_STRICT"] == "1" {
 let releaseLinking: [LinkerSetting] = [
     .unsafeFlags(["-use-ld=lld", "-Xlinker", "--no-export-dynamic"], .when(platforms: [.linux], configuration: .release)),
 ]
+
+/// What `gantry version` reports of the build: the version (the file VERSION, which the
+/// action, the release workflow and the scripts read too), the commit of this checkout
+/// (SwiftPM reads it from git) and the build date, SOURCE_DATE_EPOCH as reproducible builds
+/// define it (the scripts set it to the commit's time). Defines of one small C file, so a new
+/// commit recompiles that file and relinks, nothing more.
+let version = (try? String(contentsOfFile: Context.packageDirectory + "/VERSION", encoding: .utf8))?
+    .trimmingCharacters(in: .whitespacesAndNewlines) ?? "0.0.0"
+var buildInfo: [CSetting] = [.define("GANTRY_BUILD_VERSION", to: "\"\(version)\"")]
+if let git = Context.gitInformation {
+    buildInfo.append(.define("GANTRY_BUILD_COMMIT", to: "\"\(git.currentCommit)\(git.hasUncommittedChanges ? "-dirty" : "")\""))
+}
+if let epoch = Context.environment["SOURCE_DATE_EPOCH"], !epoch.isEmpty, epoch.allSatisfy(\.isNumber) {
+    buildInfo.append(.define("GANTRY_BUILD_EPOCH", to: "\"\(epoch)\""))
+}
 
 let package = Package(
     name: "gantry",
@@ -139,11 +155,12 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .target(name: "CGantryBuildInfo", cSettings: buildInfo),
         // The thin command line: parses, wires adapters into the core, prints.
         .executableTarget(
             name: "gantry",
             dependencies: [
-                "GantryCore", "GantryStore", "GantryExec", "GantryProbes", "GantryTerminal", "GantryTelemetry", "GantryServe",
+                "GantryCore", "GantryStore", "GantryExec", "GantryProbes", "GantryTerminal", "GantryTelemetry", "GantryServe", "CGantryBuildInfo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -1,5 +1,5 @@
-/// The metric names of DESIGN.md section 5, in one place, so the code that emits them, the
-/// dashboard and the alert rules can never disagree on a name.
+/// The metric names of docs/reference.md (Metrics), in one place, so the code that emits
+/// them, the dashboard and the alert rules can never disagree on a name.
 package enum MetricName {
     package static let deploymentsTotal = "gantry_deployments_total"
     package static let deploymentDuration = "gantry_deployment_duration_seconds"

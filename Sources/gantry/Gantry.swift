@@ -1,4 +1,5 @@
 import ArgumentParser
+import CGantryBuildInfo
 import Foundation
 import GantryCore
 import GantryExec
@@ -6,7 +7,8 @@ import GantryLeaseGuard
 import GantryTerminal
 import Synchronization
 
-/// The `gantry` command: parses arguments, maps every failure to DESIGN.md's exit codes.
+/// The `gantry` command: parses arguments, maps every failure to the exit codes of
+/// docs/reference.md (Exit codes).
 struct Gantry: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gantry",
@@ -19,18 +21,21 @@ struct Gantry: AsyncParsableCommand {
             release; 2 usage or configuration error; 3 refused before any change; 4 failed and \
             not restored (a person is needed); 130/143 interrupted.
             """,
-        version: GantryVersion.current,
+        version: BuildInfo.current.line,
         subcommands: [
             InitCommand.self, ValidateCommand.self, SchemaCommand.self, ConfigCommand.self, DeployCommand.self, RollbackCommand.self, RecoverCommand.self, PlanCommand.self, CheckCommand.self, PreflightCommand.self,
             PromoteCommand.self, AbortCommand.self, StatusCommand.self, HistoryCommand.self, ShowCommand.self, DiagnoseCommand.self, LockCommand.self, UnlockCommand.self,
             FreezeCommand.self, UnfreezeCommand.self, RunnersCommand.self, SelectRunnerCommand.self, ServeCommand.self, MonitoringCommand.self, MigrateCommand.self, StoreCommand.self,
+            VersionCommand.self,
         ]
     )
 }
 
-/// The version printed by `--version` and recorded with deployments.
+/// The version number: recorded with deployments, exported as a metric label, and what a
+/// release's tag must match (`scripts/release` refuses a tag that differs).
 enum GantryVersion {
-    static let current = "0.1.0"
+    /// The file VERSION, baked in by Package.swift.
+    static let current = String(cString: gantry_build_version())
 }
 
 @main
@@ -52,8 +57,8 @@ enum Entry {
         exit(code)
     }
 
-    /// Runs the command and turns every way it can end into DESIGN.md's exit code, after
-    /// printing what the person needs to read.
+    /// Runs the command and turns every way it can end into its exit code (docs/reference.md,
+    /// Exit codes), after printing what the person needs to read.
     static func runCommand(_ arguments: [String]) async -> Int32 {
         do {
             var command = try Gantry.parseAsRoot(GlobalArguments.reorder(Array(arguments.dropFirst())))

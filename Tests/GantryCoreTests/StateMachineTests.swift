@@ -233,7 +233,7 @@ struct StateMachineTests {
         #expect(PauseReason(release: "2.0", batch: BatchPosition(1, of: 4), why: "analysis error-rate: no data").text == "release 2.0 (batch 1/4): analysis error-rate: no data")
     }
 
-    @Test("outcomes map to DESIGN.md exit codes")
+    @Test("outcomes map to the documented exit codes")
     func exitCodes() {
         #expect(Outcome.succeeded.exitCode == 0)
         #expect(Outcome.skipped.exitCode == 0)

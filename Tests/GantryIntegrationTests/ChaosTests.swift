@@ -87,7 +87,7 @@ struct ChaosTests {
                 kill(holder.gantry, SIGSTOP)
                 let other = try hosts[1 - first].run(["deploy", "production", "--release", "g\(round)", "--wait", "30s"], in: project, environment: environment)
                 // On SQLite a holder frozen inside a write transaction keeps the file's write
-                // lock: the other deploy is then refused, changing nothing (README, SQLite).
+                // lock: the other deploy is then refused, changing nothing (docs/state.md, SQLite).
                 let blockedByFile = store == .sqlite && other.status == 3 && other.output.contains("state store busy")
                 #expect([0, 1].contains(other.status) || blockedByFile, "\(context): \(other.output)")
                 kill(holder.gantry, SIGCONT)

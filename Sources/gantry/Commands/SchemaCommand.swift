@@ -11,7 +11,10 @@ struct SchemaCommand: ParsableCommand {
         discussion: "'gantry init' writes it beside the config as gantry.schema.json and points editors at it with a yaml-language-server comment. The schema rejects unknown keys, as gantry does; 'gantry validate' remains the authority on everything else."
     )
 
+    @Flag(help: "Print the configuration reference (docs/configuration.md) generated from the schema instead: every key with its type, default, example and meaning.")
+    var markdown = false
+
     func run() throws {
-        Console.write(ConfigSchema.json(), to: STDOUT_FILENO)
+        Console.write(markdown ? ConfigReference.markdown() : ConfigSchema.json(), to: STDOUT_FILENO)
     }
 }

@@ -8,7 +8,7 @@ import Logging
 
 /// Runs one deployment (or rollback) for the CLI: opens the store, wires the process runner,
 /// the probes and the terminal into the engine, turns SIGINT/SIGTERM into cancellation, and
-/// prints the outcome with the exit code DESIGN.md gives it.
+/// prints the outcome with the exit code docs/reference.md (Exit codes) gives it.
 struct DeploymentSession {
     let context: Context
     let config: GantryConfig
