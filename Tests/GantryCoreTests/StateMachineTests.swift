@@ -15,7 +15,7 @@ struct StateMachineTests {
         var machine = DeploymentStateMachine(release: release, force: false, policy: policy, random: { 0.5 })
         _ = machine.handle(.lockAcquired)
         _ = machine.handle(.stateRead(EnvironmentState(name: "p", current: current, lastGood: current), lastDeployment: current.map { record($0, .succeeded) }))
-        if policy.kind == .deploy { _ = machine.handle(.preflightDone(failures: [])) }
+        _ = machine.handle(.preflightDone(failures: []))
         return machine
     }
 
@@ -201,6 +201,20 @@ struct StateMachineTests {
         #expect(good.handle(.verified(failures: [], checked: 1)) == .finish(.succeeded, reason: .deployed(release: "1.0", kind: .rollback, batches: 1, checked: 1), promote: true))
         var bad = deploying("1.0", current: "2.0", policy: .init(canRollBack: true, kind: .rollback))
         #expect(reason(bad.handle(.commandFinished(.exited(1)))) == .needsPerson(after: .commandFailed(.rollback, .exited(1), batch: nil, attempt: 1, of: 1), .obstacle(.rollbackOfARollback)))
+    }
+
+    @Test("gantry rollback runs preflight: a listed secret unset refuses it before anything changes; --force skips preflight")
+    func rollbackPreflight() {
+        let state = EnvironmentState(name: "p", current: "2.0", lastGood: "2.0")
+        var machine = DeploymentStateMachine(release: "1.0", force: false, policy: .init(canRollBack: true, kind: .rollback))
+        _ = machine.handle(.lockAcquired)
+        #expect(machine.handle(.stateRead(state, lastDeployment: nil)) == .preflight)
+        let refused = machine.handle(.preflightDone(failures: ["secret DEPLOY_TOKEN: DEPLOY_TOKEN is not set or empty"], code: .preflightSecretMissing))
+        #expect(refused == .finish(.refused, reason: .preflightFailed(["secret DEPLOY_TOKEN: DEPLOY_TOKEN is not set or empty"]), promote: false))
+        #expect(machine.reasonCode == .preflightSecretMissing)
+        var forced = DeploymentStateMachine(release: "1.0", force: true, policy: .init(canRollBack: true, kind: .rollback))
+        _ = forced.handle(.lockAcquired)
+        #expect(forced.handle(.stateRead(state, lastDeployment: nil)) == .runDeploy(attempt: 1, after: .zero))
     }
 
     @Test("an event a state does not expect changes nothing and is named as unexpected")

@@ -69,25 +69,80 @@ struct RollbackTests {
         #expect(try current(project) == nil)
     }
 
-    @Test("gantry rollback goes back to a named or the last good release through the same flow")
-    func rollbackCommand() throws {
+    @Test("gantry rollback without --to goes back to the release before the current one, and says so; again, it alternates")
+    func rollbackGoesBack() throws {
         let project = try Project(config: config())
         #expect(try project.gantry("deploy", "production", "--release", "1.0").status == 0)
-        #expect(try project.gantry("deploy", "production", "--release", "1.1").status == 0)
-        let back = try project.gantry("rollback", "production", "--to", "1.0")
+        #expect(try project.gantry("deploy", "production", "--release", "2.0").status == 0)
+        let plan = try project.gantry("plan", "production", "--rollback")
+        #expect(plan.status == 0, "\(plan.output)")
+        #expect(plan.stdout.contains("Plan: roll production back to 1.0"))
+        #expect(plan.stdout.contains("go back from 2.0 to 1.0: 1.0 is the newest release before 2.0 that was verified live"))
+        let dryRun = try project.json("rollback", "production", "--dry-run")
+        #expect(dryRun["release"] as? String == "1.0")
+        #expect(project.read("live.txt") == "2.0\n", "a plan changes nothing")
+        let back = try project.gantry("rollback", "production")
         #expect(back.status == 0, "\(back.output)")
+        #expect(back.stderr.contains("Going back to 1.0: 1.0 is the newest release before 2.0 that was verified live (deployment "))
         #expect(back.stdout.contains("rolled back to 1.0 and verified"))
         #expect(project.read("live.txt") == "1.0\n")
         #expect(try current(project) == "1.0")
-        let again = try project.gantry("rollback", "production")
-        #expect(again.status == 0)
-        #expect(again.stdout.contains("skipped"))
+        // As Helm's rollback: the previous release, which is now 2.0.
+        let again = try project.json("rollback", "production")
+        #expect(again["outcome"] as? String == "succeeded")
+        #expect(again["release"] as? String == "2.0")
+        #expect(project.read("live.txt") == "2.0\n")
         let history = try project.json("history", "production")
         #expect((history["deployments"] as? [[String: Any]])?.first?["kind"] as? String == "rollback")
+    }
+
+    @Test("gantry rollback --to a named release; the live release is skipped; with nothing verified before, exit 2 and why")
+    func rollbackToAndNothingBefore() throws {
+        let project = try Project(config: config())
+        #expect(try project.gantry("deploy", "production", "--release", "1.0").status == 0)
+        let only = try project.gantry("rollback", "production")
+        #expect(only.status == 2)
+        #expect(only.stderr.contains("production has no release verified live before 1.0 (its current one)"))
+        #expect(try project.gantry("deploy", "production", "--release", "1.1").status == 0)
+        let back = try project.gantry("rollback", "production", "--to", "1.0")
+        #expect(back.status == 0, "\(back.output)")
+        #expect(project.read("live.txt") == "1.0\n")
+        let live = try project.gantry("rollback", "production", "--to", "1.0")
+        #expect(live.status == 0)
+        #expect(live.stdout.contains("skipped"))
         let none = try Project(config: config())
         let nothing = try none.gantry("rollback", "production")
         #expect(nothing.status == 2)
-        #expect(nothing.stderr.contains("no last good release"))
+        #expect(nothing.stderr.contains("production has no release verified live yet"))
+    }
+
+    @Test("gantry rollback with a listed secret unset is refused (exit 3, the name only) unless --force")
+    func rollbackPreflight() throws {
+        let project = try Project(config: config(extra: "    secrets: [ROLLBACK_TOKEN]"))
+        let token = ["ROLLBACK_TOKEN": "s3cret-value"]
+        #expect(try project.gantry("deploy", "production", "--release", "1.0", environment: token).status == 0)
+        #expect(try project.gantry("deploy", "production", "--release", "2.0", environment: token).status == 0)
+        let refused = try project.json("rollback", "production", environment: ["ROLLBACK_TOKEN": ""])
+        #expect(refused["outcome"] as? String == "refused")
+        #expect(refused["exit_code"] as? Int == 3)
+        #expect(refused["reason_code"] as? String == "preflight_secret_missing")
+        #expect((refused["reason"] as? String)?.contains("ROLLBACK_TOKEN") == true)
+        #expect(project.read("live.txt") == "2.0\n", "nothing ran")
+        let forced = try project.gantry("rollback", "production", "--force", environment: ["ROLLBACK_TOKEN": ""])
+        #expect(forced.status == 0, "\(forced.output)")
+        #expect(project.read("live.txt") == "1.0\n")
+    }
+
+    @Test("a failed deploy's automatic rollback still returns to the release live before it, not the one before that")
+    func automaticRollbackTarget() throws {
+        let project = try Project(config: config())
+        #expect(try project.gantry("deploy", "production", "--release", "1.0").status == 0)
+        #expect(try project.gantry("deploy", "production", "--release", "2.0").status == 0)
+        let failed = try project.json("deploy", "production", "--release", "3.0-unhealthy")
+        #expect(failed["outcome"] as? String == "rolled_back")
+        #expect(failed["rolled_back_to"] as? String == "2.0")
+        #expect(failed["reason_code"] as? String == "check_failed")
+        #expect(project.read("live.txt") == "2.0\n")
     }
 
     @Test("SIGTERM during the deploy command: stopped, rolled back to last good, recorded interrupted, exit 143")

@@ -32,7 +32,7 @@ package struct PreflightRunner: Sendable {
 
     package func run(
         environment: EnvironmentConfig, targets: [TargetHost], directory: String, processEnvironment: [String: String],
-        lastGood: String?, onResult: @escaping @Sendable (CheckResult) async -> Void = { _ in }
+        lastGood: String?, wayBack: Bool = true, onResult: @escaping @Sendable (CheckResult) async -> Void = { _ in }
     ) async -> [CheckResult] {
         let config = environment.preflight
         var results: [CheckResult] = []
@@ -45,6 +45,9 @@ package struct PreflightRunner: Sendable {
         for name in environment.secrets {
             let value = processEnvironment[name] ?? ""
             results.append(item("secret", name, !value.isEmpty, value.isEmpty ? "\(name) is not set or empty" : "\(name) is set"))
+        }
+        for check in WebhookSecretCheck.preflight(environment.notify, processEnvironment: processEnvironment) {
+            results.append(item("secret", check.variable, check.passed, check.message, warning: check.warning))
         }
         if environment.inventory != nil {
             results.append(item("inventory", nil, !targets.isEmpty, targets.isEmpty ? "the inventory names no hosts for this environment" : "\(targets.count) host(s): \(targets.prefix(5).map(\.name).joined(separator: ", "))\(targets.count > 5 ? ", …" : "")"))
@@ -59,7 +62,9 @@ package struct PreflightRunner: Sendable {
             let verdict = await prober.probe(.disk(disk), timeout: config.timeout)
             results.append(item("disk", nil, verdict.outcome == .pass, verdict.message))
         }
-        if environment.rollback == nil {
+        if !wayBack {
+            // A rollback is the way back: what a failure of it falls back on is not a question.
+        } else if environment.rollback == nil {
             let message = "no rollback command is configured: a failed deploy cannot be rolled back automatically"
             results.append(item("way back", nil, !config.requireRollback, message, warning: !config.requireRollback))
         } else if let lastGood {

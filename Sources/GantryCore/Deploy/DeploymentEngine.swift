@@ -637,12 +637,13 @@ struct DeploymentRun {
     /// Runs preflight, journals each item, and tells the state machine what failed.
     private mutating func preflight() async throws(StoreError) -> DeploymentStateMachine.Action {
         let start = engine.clock.now()
-        await engine.observer.observe(.stepStarted(.preflight, detail: "secrets, inventory, tools, disk, reachability, a way back"))
+        let wayBack = request.kind == .deploy
+        await engine.observer.observe(.stepStarted(.preflight, detail: "secrets, inventory, tools, disk, reachability\(wayBack ? ", a way back" : "")"))
         let observer = engine.observer
         let lastGood = machine.lastGood
         let results = await PreflightRunner(prober: engine.prober, processes: engine.processes, timer: engine.timer).run(
             environment: request.environment, targets: request.targets, directory: request.directory,
-            processEnvironment: request.processEnvironment, lastGood: lastGood, onResult: { await observer.observe(.checkFinished($0)) }
+            processEnvironment: request.processEnvironment, lastGood: lastGood, wayBack: wayBack, onResult: { await observer.observe(.checkFinished($0)) }
         )
         for result in results { try await journal(.checkResult(result, step: .preflight)) }
         let failures = results.filter { !$0.passed }.map { "\($0.label): \($0.message)" }

@@ -24,7 +24,8 @@ package enum DeploymentPlanner {
     package static let planID = DeploymentID(rawValue: "<deployment-id>")
 
     package static func plan(
-        _ request: DeploymentRequest, state: EnvironmentState, lastDeployment: DeploymentRecord?, lease: Lease?, now: Date
+        _ request: DeploymentRequest, state: EnvironmentState, lastDeployment: DeploymentRecord?, lease: Lease?, now: Date,
+        rollbackTarget: RollbackTarget? = nil
     ) throws(Interpolation.MissingVariable) -> DeploymentPlan {
         let invocation = try request.deployInvocation(for: planID)
         var items: [DeploymentPlan.Item] = []
@@ -33,6 +34,9 @@ package enum DeploymentPlanner {
             items.append(.init(step: .lock, action: "wait: \(name) is locked by \(lease.owner.summary); this deploy would be refused"))
         } else {
             items.append(.init(step: .lock, action: "take the \(name) lease (free now)"))
+        }
+        if let rollbackTarget {
+            items.append(.init(step: .decide, action: "go back from \(rollbackTarget.current) to \(rollbackTarget.release): \(rollbackTarget.why)"))
         }
         var machine = DeploymentStateMachine(release: request.release.value, force: request.force)
         _ = machine.handle(.lockAcquired)
@@ -43,10 +47,10 @@ package enum DeploymentPlanner {
         }
         let current = state.current.map { "\(name) runs \($0)" } ?? "\(name) has no current release"
         items.append(.init(step: .decide, action: "deploy: \(current)\(request.force ? "; --force given" : "")"))
-        let deploy = request.environment.deploy
+        let deploy = request.kind == .rollback ? (request.environment.rollback ?? request.environment.deploy) : request.environment.deploy
         items.append(.init(
             step: .deploy,
-            action: "run the deploy command in \(request.directory)\(deploy.shell ? " through /bin/sh" : ""); on timeout SIGTERM the process group, wait \(DurationText.canonical(deploy.grace)), then SIGKILL",
+            action: "run the \(request.kind == .rollback ? "rollback" : "deploy") command in \(request.directory)\(deploy.shell ? " through /bin/sh" : ""); on timeout SIGTERM the process group, wait \(DurationText.canonical(deploy.grace)), then SIGKILL",
             command: invocation.display, timeout: DurationText.canonical(deploy.timeout)
         ))
         if request.environment.retry.attempts > 1 {

@@ -222,7 +222,9 @@ package struct DeploymentStateMachine: Sendable {
     }
 
     /// Reading what production runs: to `finishing(skipped)` when the release is live, else
-    /// to `preflight` (a deploy) or `deploying` (a rollback).
+    /// to `preflight`: a deploy's, and a rollback's too (a listed secret unset must refuse a
+    /// rollback as it refuses a deploy), except a forced rollback, which goes straight to
+    /// `deploying`: an incident may need the way back whatever preflight would say.
     private mutating func deciding(_ event: Event) -> Action {
         switch event {
         case .stateRead(let environment, let last):
@@ -231,7 +233,7 @@ package struct DeploymentStateMachine: Sendable {
                 state = .finishing(.skipped)
                 return .finish(.skipped, reason: reason, promote: false)
             }
-            if policy.kind == .deploy {
+            if policy.kind == .deploy || !force {
                 state = .preflight
                 return .preflight
             }

@@ -19,8 +19,11 @@ struct PlanCommand: AsyncParsableCommand {
     @Argument(help: "The environment, as named in gantry.yml.", completion: .custom(EnvironmentCompletion.complete))
     var environment: String
 
-    @Option(name: .long, help: ArgumentHelp("The release that would be deployed.", valueName: "release"))
-    var release: String
+    @Option(name: .long, help: ArgumentHelp("The release that would be deployed (with --rollback: the release to go back to, as rollback --to).", valueName: "release"))
+    var release: String?
+
+    @Flag(help: "Plan 'gantry rollback' instead: which release it would go back to, and why.")
+    var rollback = false
 
     @Flag(help: "Plan as if --force were given.")
     var force = false
@@ -29,18 +32,24 @@ struct PlanCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
+        if rollback {
+            try await RollbackCommand.rollBack(
+                environment: environment, to: release, force: force, dryRun: true, json: json, runner: nil, wait: "0s", context: Context(options: global)
+            )
+            return
+        }
+        guard let release else { throw Failure.usage("plan needs --release RELEASE (or --rollback, to plan gantry rollback)") }
         let context = Context(options: global)
-        let release = try Context.release(release)
         let config = try context.loadConfig()
         let environmentConfig = try context.environment(environment, in: config)
-        let request = try await context.request(for: environmentConfig, in: config, release: release, force: force)
+        let request = try await context.request(for: environmentConfig, in: config, release: try Context.release(release), force: force)
         try await PlanPrinter.printPlan(request: request, config: config, context: context, json: json)
     }
 }
 
 /// Prints a plan; shared by `plan` and `deploy --dry-run`.
 enum PlanPrinter {
-    static func printPlan(request: DeploymentRequest, config: GantryConfig, context: Context, json: Bool) async throws {
+    static func printPlan(request: DeploymentRequest, config: GantryConfig, context: Context, json: Bool, rollbackTarget: RollbackTarget? = nil) async throws {
         var state = EnvironmentState(name: request.environment.name)
         var last: DeploymentRecord?
         var lease: Lease?
@@ -55,7 +64,7 @@ enum PlanPrinter {
         }
         let plan: DeploymentPlan
         do {
-            plan = try DeploymentPlanner.plan(request, state: state, lastDeployment: last, lease: lease, now: Date())
+            plan = try DeploymentPlanner.plan(request, state: state, lastDeployment: last, lease: lease, now: Date(), rollbackTarget: rollbackTarget)
         } catch {
             throw Failure.usage("\(error), but the deploy command of \(request.environment.name) uses it")
         }
@@ -64,7 +73,8 @@ enum PlanPrinter {
             return
         }
         let style = Style(enabled: context.console().traits.color)
-        var text = style.bold("Plan: deploy \(plan.release) to \(plan.environment)") + style.dim("  (dry run: nothing runs, nothing changes)") + "\n"
+        let verb = request.kind == .rollback ? "roll \(plan.environment) back to \(plan.release)" : "deploy \(plan.release) to \(plan.environment)"
+        var text = style.bold("Plan: \(verb)") + style.dim("  (dry run: nothing runs, nothing changes)") + "\n"
         for (index, item) in plan.items.enumerated() {
             text += "  \(index + 1). \(item.step.rawValue.padding(toLength: 8)) \(item.action)\n"
             if let command = item.command {

@@ -1,18 +1,24 @@
 import ArgumentParser
 import Foundation
 import GantryCore
+import GantryTerminal
 
 struct RollbackCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rollback",
-        abstract: "Put an environment back on its last good release (or a named one), safely.",
+        abstract: "Put an environment back on the release before the current one (or a named one), safely.",
         discussion: """
-            Runs the rollback command (or, when none is configured, the deploy command) for the \
-            target release through the same lock, journal and verification as a deploy. When \
-            its checks pass, the target becomes the current and last good release.
+            Without --to it goes to the newest release before the current one that was \
+            verified live (its checks passed, or it had none), as Helm's rollback and Argo \
+            Rollouts' undo go to the previous revision; run twice, it alternates between the \
+            two. It runs the rollback command (or, when none is configured, the deploy command) \
+            for that release through the same lock, preflight, journal and verification as a \
+            deploy. When its checks pass, the target becomes the current and last good release. \
+            --dry-run prints which release it would go to, and why.
 
             Exit codes: 0 rolled back and verified (or already live); 2 bad input or no release \
-            to go back to; 3 refused before any change; 4 failed: a person is needed.
+            to go back to; 3 refused before any change (a listed secret unset, the lock held); \
+            4 failed: a person is needed.
             """
     )
 
@@ -21,11 +27,14 @@ struct RollbackCommand: AsyncParsableCommand {
     @Argument(help: "The environment, as named in gantry.yml.", completion: .custom(EnvironmentCompletion.complete))
     var environment: String
 
-    @Option(name: .long, help: ArgumentHelp("The release to go back to (default: the last good release).", valueName: "release"))
+    @Option(name: .long, help: ArgumentHelp("The release to go back to (default: the newest release before the current one that was verified live).", valueName: "release"))
     var to: String?
 
-    @Flag(help: "Run it even when the target is already live.")
+    @Flag(help: "Run it even when the target is already live, and skip preflight (a listed secret unset, a tool missing).")
     var force = false
+
+    @Flag(help: "Print which release it would go to, why, and the commands; change nothing.")
+    var dryRun = false
 
     @Option(help: ArgumentHelp("The runner this runs on (default: $GANTRY_RUNNER, then $RUNNER_NAME).", valueName: "name"))
     var runner: String?
@@ -37,21 +46,53 @@ struct RollbackCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let context = Context(options: global)
+        try await Self.rollBack(
+            environment: environment, to: to, force: force, dryRun: dryRun, json: json, runner: runner, wait: wait, context: Context(options: global)
+        )
+    }
+
+    /// The rollback, or its plan with `dryRun` (`gantry plan ENV --rollback` too).
+    static func rollBack(
+        environment: String, to: String?, force: Bool, dryRun: Bool, json: Bool, runner: String?, wait: String, context: Context
+    ) async throws {
         let config = try context.loadConfig()
         let environmentConfig = try context.environment(environment, in: config)
         let target: Release
+        var chosen: RollbackTarget?
         if let to {
             target = try Context.release(to)
         } else {
-            guard let lastGood = try await context.storedState(of: environment, config: config, migrate: true).lastGood else {
-                throw Failure.usage("\(environment) has no last good release to roll back to; name one with --to RELEASE")
-            }
-            target = try Context.release(lastGood)
+            let previous = try await previousRelease(of: environment, context: context, config: config, migrate: !dryRun)
+            chosen = previous
+            target = try Context.release(previous.release)
         }
         let request = try await context.request(
             for: environmentConfig, in: config, release: target, kind: .rollback, force: force, runner: runner, lockWait: try Context.wait(wait)
         )
+        if dryRun {
+            try await PlanPrinter.printPlan(request: request, config: config, context: context, json: json, rollbackTarget: chosen)
+            return
+        }
+        if let chosen, !json {
+            Console.write("Going back to \(chosen.release): \(chosen.why).\n", to: STDERR_FILENO)
+        }
         try await DeploymentSession(context: context, config: config, json: json).run(request)
+    }
+
+    /// The default target, from the store's history: exit 2 when there is none.
+    static func previousRelease(of environment: String, context: Context, config: GantryConfig, migrate: Bool) async throws -> RollbackTarget {
+        guard let store = try await context.openStore(config: config, create: false, migrate: migrate) else {
+            throw Failure.usage(RollbackTarget.Missing.nothingLive(environment: environment).description)
+        }
+        let found: Result<RollbackTarget, RollbackTarget.Missing>
+        do {
+            found = try await RollbackTarget.find(environment: environment, in: store)
+        } catch {
+            throw Failure.store(error)
+        }
+        switch found {
+        case .success(let target): return target
+        case .failure(let missing): throw Failure.usage(missing.description)
+        }
     }
 }

@@ -20,6 +20,8 @@ struct DeployResultView: Encodable {
     var release: String
     var outcome: String
     var reason: String
+    /// Why it did not succeed, as a stable code (docs/runbooks.md); absent when it did.
+    var reasonCode: String?
     var previousRelease: String?
     var startedAt: Date
     var finishedAt: Date
@@ -35,6 +37,7 @@ struct DeployResultView: Encodable {
         release = summary.release
         outcome = summary.outcome.rawValue
         reason = summary.reason
+        reasonCode = summary.reasonCode?.rawValue
         previousRelease = summary.previousRelease
         startedAt = summary.startedAt
         finishedAt = summary.finishedAt
