@@ -298,6 +298,59 @@ environments:
     return ok
 
 
+def refused_benchmark(runs=3):
+    """What a refused connection costs. `gantry check` on the file `gantry init` writes, whose
+    `web` check points at a closed loopback port (4 attempts, 5 s timeout each, 2 s apart):
+    each attempt must fail on the refusal, so the run takes the intervals (about 6 s), not
+    4 x 5 s more. And select-runner whose primary refuses connections (5 s timeout) while the
+    secondary is healthy: the failover must not wait for the timeout."""
+    closed = free_port()
+    port = free_port()
+    with tempfile.TemporaryDirectory() as directory:
+        project = os.path.join(directory, "project")
+        os.makedirs(project)
+        subprocess.run([GANTRY, "init"], cwd=project, check=True, stdout=subprocess.DEVNULL)
+        path = os.path.join(project, "gantry.yml")
+        with open(path) as f:
+            text = f.read()
+        if "127.0.0.1:8080" not in text:
+            sys.exit("refused benchmark: the init template no longer checks 127.0.0.1:8080")
+        with open(path, "w") as f:
+            f.write(text.replace("127.0.0.1:8080", f"127.0.0.1:{closed}"))
+
+        def check_once():
+            start = time.perf_counter()
+            subprocess.run([GANTRY, "check", "production"], cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            return (time.perf_counter() - start) * 1000
+
+        checks = sorted(check_once() for _ in range(runs))
+        start_nginx(directory, ["127.0.0.1"], port)
+        try:
+            gate = os.path.join(directory, "gate")
+            os.makedirs(gate)
+            with open(os.path.join(gate, "gantry.yml"), "w") as f:
+                f.write(f"""version: 1
+runners:
+  - {{ name: primary, priority: 1, health: [ {{ http: {{ url: "http://127.0.0.1:{closed}/healthz", timeout: 5s }} }} ] }}
+  - {{ name: secondary, priority: 2, health: [ {{ http: {{ url: "http://127.0.0.1:{port}/health", timeout: 5s }} }} ] }}
+environments:
+  bench:
+    deploy: {{ command: ["true"] }}
+""")
+            argv = [GANTRY, "select-runner", "bench"]
+            timed(argv, gate)
+            gates = sorted(timed(argv, gate) for _ in range(10))
+        finally:
+            stop_nginx(directory)
+    check_ok = statistics.median(checks) < 8000
+    gate_ok = statistics.median(gates) < 1000
+    print(f"gantry check, init template, port refused    median {statistics.median(checks):7.1f} ms   max {checks[-1]:7.1f} ms   (n={runs})"
+          f"  target about 6 s (the intervals), < 8 s: {'met' if check_ok else 'MISSED'}")
+    print(f"select-runner, primary refuses, 5 s timeout  median {statistics.median(gates):7.1f} ms   max {gates[-1]:7.1f} ms   (n=10)"
+          f"  target < 1000 ms: {'met' if gate_ok else 'MISSED'}")
+    return check_ok and gate_ok
+
+
 WRK_RATE = """-- About 1,000 requests per second in all: each of 10 connections waits 10 ms between
 -- requests (wrk's delay()), so latency is measured at that rate, not at saturation.
 function delay()
@@ -536,7 +589,7 @@ def rollout_benchmark(runs=5):
 
 
 def main():
-    """BENCH_ONLY=handoff,postgres (names: basic, guard, handoff, postgres, select, check, serve, diagnose, history, rollout) runs a subset."""
+    """BENCH_ONLY=handoff,postgres (names: basic, guard, handoff, postgres, select, refused, check, serve, diagnose, history, rollout) runs a subset."""
     only = set(filter(None, os.environ.get("BENCH_ONLY", "").split(",")))
     wanted = lambda name: not only or name in only
     print(f"binary: {GANTRY}")
@@ -559,6 +612,8 @@ def main():
         ok &= handoff_benchmark(postgres=True, target_ms=30)
     if wanted("select"):
         ok &= select_runner_benchmark()
+    if wanted("refused"):
+        ok &= refused_benchmark()
     if wanted("check"):
         ok &= check_benchmark()
     if wanted("serve"):

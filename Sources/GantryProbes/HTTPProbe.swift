@@ -32,6 +32,9 @@ actor HTTPClients {
             redirectConfiguration: key.followRedirects ? .follow(max: 5, allowCycles: false) : .disallow
         )
         configuration.connectionPool = .init(idleTimeout: .seconds(10))
+        // Gantry retries by its own policy (check retries, the runner gate, delivery backoff):
+        // an attempt ends on the first refusal instead of retrying until the connect timeout.
+        configuration.connectionPool.retryConnectionEstablishment = false
         configuration.timeout = .init(connect: .milliseconds(max(1, key.connectTimeout.milliseconds)))
         configuration.httpVersion = .http1Only
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
@@ -56,7 +59,7 @@ struct HTTPProbe {
     /// whole body: async-http-client's deadline on a delegate-driven request fails it at any
     /// point, so a server that sends its headers and then stalls cannot hold an attempt past
     /// its timeout. Cancelling the calling task cancels the request.
-    func fetch(url: String, method: String = "GET", headers: [String: String] = [:], key: HTTPClients.Key, timeout: Duration) async -> Result<(status: Int, body: [UInt8]), ProbeFailure> {
+    func fetch(url: String, method: String = "GET", headers: [String: String] = [:], key: HTTPClients.Key, timeout: Duration) async -> Result<LimitedBody.Response, ProbeFailure> {
         var key = key
         key.connectTimeout = timeout
         let client = await clients.client(for: key)
@@ -86,7 +89,7 @@ struct HTTPProbe {
         let key = HTTPClients.Key(caFile: config.caFile, insecure: config.insecure, followRedirects: config.followRedirects)
         switch await fetch(url: config.url, method: config.method, headers: config.headers, key: key, timeout: timeout) {
         case .success(let answer):
-            return HTTPExpectation.evaluate(status: answer.status, body: answer.body, config: config)
+            return HTTPExpectation.evaluate(status: answer.status, body: answer.body, contentType: answer.contentType, config: config)
         case .failure(let failure):
             return .fail(failure.message)
         }
@@ -159,14 +162,15 @@ extension HTTPProbe {
     }
 }
 
-/// Collects an answer's status and the first `limit` bytes of its body (a health endpoint has
-/// no business sending more; the rest is read and dropped).
+/// Collects an answer's status, its `Content-Type` and the first `limit` bytes of its body (a
+/// health endpoint has no business sending more; the rest is read and dropped).
 final class LimitedBody: HTTPClientResponseDelegate {
-    typealias Response = (status: Int, body: [UInt8])
+    typealias Response = (status: Int, body: [UInt8], contentType: String?)
 
     private struct State {
         var status = 0
         var body: [UInt8] = []
+        var contentType: String?
     }
 
     private let limit: Int
@@ -177,7 +181,11 @@ final class LimitedBody: HTTPClientResponseDelegate {
     }
 
     func didReceiveHead(task: HTTPClient.Task<Response>, _ head: HTTPResponseHead) -> EventLoopFuture<Void> {
-        state.withLock { $0.status = Int(head.status.code) }
+        let contentType = head.headers.first(name: "Content-Type")
+        state.withLock { state in
+            state.status = Int(head.status.code)
+            state.contentType = contentType
+        }
         return task.eventLoop.makeSucceededVoidFuture()
     }
 
@@ -191,7 +199,7 @@ final class LimitedBody: HTTPClientResponseDelegate {
     }
 
     func didFinishRequest(task: HTTPClient.Task<Response>) throws -> Response {
-        state.withLock { ($0.status, $0.body) }
+        state.withLock { ($0.status, $0.body, $0.contentType) }
     }
 }
 

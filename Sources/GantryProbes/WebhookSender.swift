@@ -6,14 +6,18 @@ import NIOCore
 import NIOHTTP1
 
 /// Webhooks go out through the prober's HTTP clients (one per TLS setting, shut down with
-/// the prober), signed with HMAC-SHA256 over the exact body when a key is given.
+/// the prober). A delivery with a signing plan gets the headers the core's plan writes for
+/// the HMAC-SHA256 computed here: the core decides what is signed and how it is written
+/// (`WebhookSigningPlan`), this adapter only runs swift-crypto, which the core may not import.
 extension LiveProber: WebhookTransport {
-    package func post(url: String, body: String, headers: [String: String], signingKey: String?, timeout: Duration) async -> Result<WebhookResponse, QueryFailure> {
+    package func post(url: String, body: String, headers: [String: String], signing: WebhookSigningPlan?, timeout: Duration) async -> Result<WebhookResponse, QueryFailure> {
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         for (name, value) in headers { request.headers.add(name: name, value: value) }
-        if let signingKey {
-            request.headers.add(name: "X-Gantry-Signature", value: "sha256=" + WebhookSignature.hex(body: body, key: signingKey))
+        if let signing {
+            for (name, value) in signing.headers(mac: WebhookMAC.sha256(signing)).sorted(by: { $0.key < $1.key }) {
+                request.headers.replaceOrAdd(name: name, value: value)
+            }
         }
         request.body = .bytes(ByteBuffer(string: body))
         let client = await http.client(for: HTTPClients.Key(caFile: nil, insecure: false, followRedirects: false, connectTimeout: timeout))
@@ -27,10 +31,10 @@ extension LiveProber: WebhookTransport {
     }
 }
 
-/// The signature a receiver recomputes to trust a delivery.
-enum WebhookSignature {
-    static func hex(body: String, key: String) -> String {
-        let mac = HMAC<SHA256>.authenticationCode(for: Data(body.utf8), using: SymmetricKey(data: Data(key.utf8)))
-        return mac.map { String(format: "%02x", $0) }.joined()
+/// The MAC a receiver recomputes to trust a delivery.
+enum WebhookMAC {
+    /// HMAC-SHA256 of the plan's message under its key.
+    static func sha256(_ plan: WebhookSigningPlan) -> Data {
+        Data(HMAC<SHA256>.authenticationCode(for: plan.message, using: SymmetricKey(data: plan.key)))
     }
 }

@@ -98,7 +98,8 @@ package struct AlertRules {
             ),
             rule(
                 "GantryDeploymentFailed",
-                "max by (environment) (\(MetricName.lastDeploymentTimestamp){outcome=\"failed\"}) >= max by (environment) (\(MetricName.lastDeploymentTimestamp){outcome=~\"succeeded|rolled_back|failed\"})",
+                // `> 0`: the timestamps are 0 until a deployment with that outcome finished.
+                "max by (environment) (\(MetricName.lastDeploymentTimestamp){outcome=\"failed\"} > 0) >= max by (environment) (\(MetricName.lastDeploymentTimestamp){outcome=~\"succeeded|rolled_back|failed\"})",
                 for: nil, severity: "critical",
                 summary: "Deployment to {{ $labels.environment }} failed and production was not restored",
                 description: "The newest deployment of {{ $labels.environment }} ended `failed`: it could not be rolled back to the last good release. Production may run a partly changed release until a person acts. See `gantry history {{ $labels.environment }}`."

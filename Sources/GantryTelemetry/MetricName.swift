@@ -23,7 +23,7 @@ package enum MetricName {
         deploymentsTotal: "Deployments that ended, by environment and outcome.",
         deploymentDuration: "How long deployments took from start to outcome, by environment and outcome.",
         deploymentInProgress: "1 while a deployment of the environment holds its lease.",
-        lastDeploymentTimestamp: "When the environment's last deployment with this outcome ended (Unix seconds).",
+        lastDeploymentTimestamp: "When the environment's last deployment with this outcome ended (Unix seconds); 0 until one has.",
         releaseInfo: "The release the environment runs (last verified), as a label; the value is always 1.",
         rollbacksTotal: "Rollbacks, automatic (after a failed deploy) or manual (gantry rollback).",
         failuresTotal: "Deployments, rollbacks and recoveries that did not succeed, by reason code (docs/runbooks.md).",

@@ -9,6 +9,14 @@ import GantryCore
 /// and a `gantry serve` reading the same store. Label values come from the config (environments,
 /// runners, checks) or from fixed sets (outcomes, rollback reasons); a release appears only
 /// in `gantry_release_info`, one series per environment.
+///
+/// Every counter, the histogram and every gauge whose label sets the config and those fixed
+/// sets determine are there from the first scrape, at 0 until something happens: a series
+/// that appears only with its first event hides that event from `increase()` and `rate()`,
+/// and leaves `absent()` nothing to tell apart. A timestamp is 0 until its first deployment.
+/// What only an observation can say is left out until there is one: `gantry_runner_up` and
+/// `gantry_check_up` at 0 would claim a runner or check is down before anything probed it
+/// (and fire the alerts on them), and `gantry_release_info` needs a release.
 package struct MetricsSnapshot: Sendable, Equatable {
     package struct Sample: Sendable, Equatable {
         package var name: String
@@ -57,14 +65,16 @@ package struct MetricsSnapshot: Sendable, Equatable {
             for outcome in Outcome.allCases where outcome != .paused {
                 let finished = totals.outcomes(environment: name, kind: .deploy, outcome: outcome)
                 counters.append(Sample(name: MetricName.deploymentsTotal, labels: [env, Label("outcome", outcome.rawValue)], value: Double(finished?.count ?? 0)))
-                if let last = finished?.lastFinishedAt {
-                    gauges.append(Sample(name: MetricName.lastDeploymentTimestamp, labels: [env, Label("outcome", outcome.rawValue)], value: last.timeIntervalSince1970))
-                }
+                gauges.append(Sample(
+                    name: MetricName.lastDeploymentTimestamp, labels: [env, Label("outcome", outcome.rawValue)],
+                    value: finished?.lastFinishedAt?.timeIntervalSince1970 ?? 0
+                ))
                 // Skipped and refused deploys ran nothing; their instants would only drag p50 down.
-                if outcome != .skipped, outcome != .refused, let finished, finished.count > 0 {
+                if outcome != .skipped, outcome != .refused {
+                    let durations = finished ?? HistoryTotals.Outcomes(environment: name, kind: .deploy, outcome: outcome)
                     histograms.append(Histogram(
                         name: MetricName.deploymentDuration, labels: [env, Label("outcome", outcome.rawValue)],
-                        buckets: finished.buckets, sum: finished.durationSum, count: finished.count
+                        buckets: durations.buckets, sum: durations.durationSum, count: durations.count
                     ))
                 }
             }
@@ -101,8 +111,23 @@ package struct MetricsSnapshot: Sendable, Equatable {
             gauges.append(Sample(name: MetricName.runnerUp, labels: [Label("runner", runner)], value: observation.healthy ? 1 : 0))
             gauges.append(Sample(name: MetricName.runnerProbeDuration, labels: [Label("runner", runner)], value: Double(observation.durationMilliseconds) / 1000))
         }
+        // Every failover an environment can have, from its first choice to each other runner,
+        // at 0 until it happens; then any other counted between configured runners (the
+        // priorities changed since).
         let runners = Set(state.runners)
-        for failover in state.failoverCounts where runners.contains(failover.from) && runners.contains(failover.to) {
+        var failovers: [FailoverCount] = state.environments.flatMap { environment -> [FailoverCount] in
+            let eligible = environment.runners.filter { runners.contains($0) }
+            guard let first = eligible.first else { return [] }
+            return eligible.dropFirst().map { FailoverCount(environment: environment.name, from: first, to: $0, count: 0) }
+        }
+        for counted in state.failoverCounts where runners.contains(counted.from) && runners.contains(counted.to) {
+            if let index = failovers.firstIndex(where: { $0.environment == counted.environment && $0.from == counted.from && $0.to == counted.to }) {
+                failovers[index].count += counted.count
+            } else {
+                failovers.append(counted)
+            }
+        }
+        for failover in failovers {
             counters.append(Sample(
                 name: MetricName.runnerFailoversTotal,
                 labels: [Label("environment", failover.environment), Label("from", failover.from), Label("to", failover.to)],

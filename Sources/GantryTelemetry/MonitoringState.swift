@@ -12,16 +12,24 @@ package struct MonitoringState: Sendable {
         package var status: EnvironmentStatus
         /// The check names of the config: the only label values `gantry_check_*` may carry.
         package var checks: [String]
+        /// The runners that may deploy it (`RunnerSelection.eligible`), the first choice by
+        /// priority first: a failover goes from that one to another, so these are the label
+        /// sets `gantry_runner_failovers_total` starts at 0 with.
+        package var runners: [String]
 
         package var name: String { status.name }
 
-        package init(_ status: EnvironmentStatus, checks: [String]) {
+        package init(_ status: EnvironmentStatus, checks: [String], runners: [String] = []) {
             self.status = status
             self.checks = checks
+            self.runners = runners
         }
 
-        package init(name: String, state: EnvironmentState, lease: Lease?, waiters: [LockWaiter], checks: [String], recent: [DeploymentRecord]) {
-            self.init(EnvironmentStatus(name: name, state: state, lease: lease, waiters: waiters, recent: recent), checks: checks)
+        package init(
+            name: String, state: EnvironmentState, lease: Lease?, waiters: [LockWaiter], checks: [String], recent: [DeploymentRecord],
+            runners: [String] = []
+        ) {
+            self.init(EnvironmentStatus(name: name, state: state, lease: lease, waiters: waiters, recent: recent), checks: checks, runners: runners)
         }
     }
 
@@ -56,7 +64,10 @@ package struct MonitoringState: Sendable {
         for environment in config.environments {
             var status = EnvironmentStatus(name: environment.name)
             if let store { status = try await EnvironmentStatus.read(environment.name, store: store, now: now, recent: recent, rollouts: environment.rollout != nil) }
-            environments.append(Environment(status, checks: environment.checks.map(\.name)))
+            let runners = RunnerSelection.eligible(config.runners, for: environment.name)
+                .sorted { ($0.priority, $0.name) < ($1.priority, $1.name) }
+                .map(\.name)
+            environments.append(Environment(status, checks: environment.checks.map(\.name), runners: runners))
         }
         var state = MonitoringState(now: now, environments: environments, runners: config.runners.map(\.name))
         if let store {

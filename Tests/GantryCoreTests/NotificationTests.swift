@@ -51,7 +51,8 @@ struct NotificationTests {
         #expect(first == { var r = NotificationDeliverer.Report(); r.failed = 1; return r }())
         #expect(transport.sent.map(\.idempotencyKey) == ["20261201-000000.000-aaaaaa/started"], "succeeded waits behind the failed started")
         #expect(transport.sent.first?.url == "https://hooks.example/in")
-        #expect(transport.sent.first?.signingKey == "k3y")
+        #expect(transport.sent.first?.signing?.key == Data("k3y".utf8))
+        #expect(transport.sent.first?.signing?.header == "X-Gantry-Signature", "signature: gantry is the default")
         clock.advance(.seconds(6))
         let second = await deliverer.deliverDue(webhooks: [hook], environment: environment, masker: SecretMasker(values: ["k3y"]), budget: .seconds(1))
         #expect(second.delivered == 2)
@@ -110,7 +111,7 @@ final class ScriptedTransport: WebhookTransport, @unchecked Sendable {
     struct Sent {
         var url: String
         var idempotencyKey: String
-        var signingKey: String?
+        var signing: WebhookSigningPlan?
     }
 
     private let lock = NSLock()
@@ -122,9 +123,9 @@ final class ScriptedTransport: WebhookTransport, @unchecked Sendable {
         self.statuses = statuses
     }
 
-    func post(url: String, body: String, headers: [String: String], signingKey: String?, timeout: Duration) async -> Result<WebhookResponse, QueryFailure> {
+    func post(url: String, body: String, headers: [String: String], signing: WebhookSigningPlan?, timeout: Duration) async -> Result<WebhookResponse, QueryFailure> {
         lock.withLock {
-            log.append(Sent(url: url, idempotencyKey: headers["Idempotency-Key"] ?? "", signingKey: signingKey))
+            log.append(Sent(url: url, idempotencyKey: headers["Idempotency-Key"] ?? "", signing: signing))
             return .success(WebhookResponse(status: statuses.isEmpty ? 200 : statuses.removeFirst()))
         }
     }

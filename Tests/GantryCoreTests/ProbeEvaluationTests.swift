@@ -17,13 +17,39 @@ struct ProbeEvaluationTests {
         #expect(HTTPExpectation.evaluate(status: 200, body: [], config: http { $0.expectStatus = [204] }).outcome == .fail)
     }
 
-    @Test("HTTP: a failing answer quotes the first bytes of its body")
+    @Test("HTTP: a failing answer quotes a short plain excerpt of its body and keeps the body apart")
     func httpQuote() {
         let body = Array(("Service Unavailable\n" + String(repeating: "x", count: 500)).utf8)
         let verdict = HTTPExpectation.evaluate(status: 503, body: body, config: http())
         #expect(verdict.message.hasPrefix("HTTP 503, expected 2xx: Service Unavailable xxx"))
         #expect(verdict.message.hasSuffix("…"))
-        #expect(verdict.message.count < 260)
+        #expect(verdict.message.count <= "HTTP 503, expected 2xx: ".count + BodyExcerpt.limit + 1)
+        #expect(verdict.body == String(decoding: body, as: UTF8.self))
+
+        let page = Array("""
+            <!DOCTYPE HTML>
+            <html lang="en">
+            <head>
+            <meta charset="utf-8">
+            <title>404 Not Found</title>
+            </head>
+            <body><h1>Not Found</h1></body>
+            </html>
+            """.utf8)
+        let notFound = HTTPExpectation.evaluate(status: 404, body: page, contentType: "text/html", config: http { $0.expectStatus = [200] })
+        #expect(notFound.message == "HTTP 404, expected 200: 404 Not Found")
+        #expect(notFound.body?.hasPrefix("<!DOCTYPE HTML>") == true)
+
+        // Kept up to 4 KiB, cut between characters: here the limit falls inside an "é".
+        let huge = Array(("a" + String(repeating: "é", count: 3000)).utf8)
+        let kept = HTTPExpectation.evaluate(status: 500, body: huge, config: http()).body ?? ""
+        #expect(kept.utf8.count == HTTPExpectation.keptBodyBytes - 1)
+        #expect(kept.dropFirst().allSatisfy { $0 == "é" })
+
+        let empty = HTTPExpectation.evaluate(status: 502, body: [], config: http())
+        #expect(empty.message == "HTTP 502, expected 2xx")
+        #expect(empty.body == nil)
+        #expect(HTTPExpectation.evaluate(status: 200, body: page, config: http()).body == nil)
     }
 
     @Test("HTTP: body substring and JSON paths")

@@ -117,6 +117,16 @@ struct HTTPRequestShapeTests {
         #expect(received.contains("\r\nuser-agent: gantry-health-check\r\n"), "\(received)")
     }
 
+    @Test("a refused connection fails its attempt at once, not at its timeout: gantry's own retries follow, not the HTTP client's")
+    func refusedAtOnce() async throws {
+        // async-http-client retries connection establishment until the connect timeout by
+        // default; with a 20 s timeout that took 20 s. A refusal is an answer.
+        let (result, elapsed) = await check(.http(HTTPProbeConfig(url: "http://127.0.0.1:\(try closedPort())/health")), timeout: .seconds(20))
+        #expect(!result.passed)
+        #expect(result.message.contains("connection refused"), "\(result.message)")
+        #expect(elapsed < .seconds(10), "took \(elapsed)")
+    }
+
     @Test("a server that sends its headers and then stalls fails the attempt at its timeout, not at the verification's deadline")
     func stalledBody() async throws {
         let peer = try LoopbackListener()

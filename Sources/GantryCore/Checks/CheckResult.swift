@@ -12,14 +12,19 @@ package struct ProbeVerdict: Sendable, Hashable {
     package var outcome: Outcome
     /// What was seen, for a person: `HTTP 200 in 12ms`, `connection refused`.
     package var message: String
+    /// What a failing HTTP answer said, its first `HTTPExpectation.keptBodyBytes` (the message
+    /// quotes only an excerpt); nil for other verdicts.
+    package var body: String?
 
-    package init(_ outcome: Outcome, _ message: String) {
+    package init(_ outcome: Outcome, _ message: String, body: String? = nil) {
         self.outcome = outcome
         self.message = message
+        self.body = body
     }
 
     package static func pass(_ message: String) -> ProbeVerdict { ProbeVerdict(.pass, message) }
     package static func fail(_ message: String) -> ProbeVerdict { ProbeVerdict(.fail, message) }
+    package static func fail(_ message: String, body: String?) -> ProbeVerdict { ProbeVerdict(.fail, message, body: body) }
     package static func noData(_ message: String) -> ProbeVerdict { ProbeVerdict(.noData, message) }
 }
 
@@ -37,8 +42,13 @@ package struct CheckResult: Sendable, Hashable, Codable {
     package var latencyMilliseconds: Int64
     /// Masked.
     package var message: String
+    /// A failing HTTP answer's body (its first 4 KiB), masked; nil for other results.
+    package var body: String?
 
-    package init(name: String, kind: String, target: String?, passed: Bool, outcome: ProbeVerdict.Outcome, attempts: Int, latencyMilliseconds: Int64, message: String) {
+    package init(
+        name: String, kind: String, target: String?, passed: Bool, outcome: ProbeVerdict.Outcome, attempts: Int, latencyMilliseconds: Int64,
+        message: String, body: String? = nil
+    ) {
         self.name = name
         self.kind = kind
         self.target = target
@@ -47,6 +57,7 @@ package struct CheckResult: Sendable, Hashable, Codable {
         self.attempts = attempts
         self.latencyMilliseconds = latencyMilliseconds
         self.message = message
+        self.body = body
     }
 
     /// `web (web-1)` or `web`.

@@ -36,7 +36,7 @@ package struct CheckRunner: Sendable {
     }
 
     /// Runs `checks` and returns one result per planned check, in plan order. `onResult` sees
-    /// each result as it arrives. Messages are masked with `masker`.
+    /// each result as it arrives. Messages (and an HTTP answer's body) are masked with `masker`.
     package func run(
         _ checks: [CheckConfig], targets: [TargetHost], environment: [String: String], masker: SecretMasker,
         concurrency: Int, deadline: Duration, onResult: @escaping @Sendable (CheckResult) async -> Void = { _ in }
@@ -85,7 +85,8 @@ package struct CheckRunner: Sendable {
         func result(_ verdict: ProbeVerdict, passed: Bool, attempts: Int, latency: Duration) -> CheckResult {
             CheckResult(
                 name: check.name, kind: check.probe.kind, target: item.target?.name, passed: passed, outcome: verdict.outcome,
-                attempts: attempts, latencyMilliseconds: latency.milliseconds, message: masker.mask(verdict.message)
+                attempts: attempts, latencyMilliseconds: latency.milliseconds, message: masker.mask(verdict.message),
+                body: verdict.body.map { masker.mask($0) }
             )
         }
         if check.probe.usesHost, item.target == nil {

@@ -110,9 +110,13 @@ package enum ConfigSchema {
                             "description": "The events that are sent (default: started, succeeded, rolled_back, failed, interrupted, paused).",
                         ] as [String: Any], default: NotificationEvent.defaults.map(\.rawValue), example: ["failed", "rolled_back"]),
                         "format": choice(WebhookConfig.Format.allCases.map(\.rawValue), "The body: json (gantry's payload) or slack ({\"text\": ...}).", default: hook.format.rawValue),
-                        "secret_env": envName("The variable holding the HMAC-SHA256 key of the X-Gantry-Signature header.", example: "GANTRY_WEBHOOK_SECRET"),
+                        "secret_env": envName("The variable holding the signing secret: the HMAC-SHA256 key (for signature: standard, whsec_ followed by the key in base64).", example: "GANTRY_WEBHOOK_SECRET"),
+                        "signature": annotated([
+                            "enum": WebhookConfig.Signature.allCases.map(\.rawValue),
+                            "description": "How deliveries are signed with secret_env, which it needs: gantry (X-Gantry-Signature, the HMAC of the body), standard (Standard Webhooks: webhook-id, webhook-timestamp and webhook-signature, which receivers refuse after 5 minutes) or github (X-Hub-Signature-256).",
+                        ] as [String: Any], default: hook.signature.rawValue, example: WebhookConfig.Signature.standard.rawValue),
                         "timeout": described("The limit of one delivery request.", ref("duration"), default: written(hook.timeout)),
-                    ], required: ["url"]),
+                    ], required: ["url"]).merging(["dependentRequired": ["signature": ["secret_env"]] as [String: Any]] as [String: Any]) { first, _ in first },
                     "github": object("Mirrors the environment's deployments into GitHub's deployments API, for its Environments page and pull requests.", [
                         "repo": string("The repository (owner/name) whose deployments mirror this environment's.", example: "acme/app"),
                         "token_env": envName("The variable holding a token with deployments: write.", example: "GITHUB_TOKEN"),

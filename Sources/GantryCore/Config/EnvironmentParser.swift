@@ -133,7 +133,7 @@ final class EnvironmentParser {
         return environment
     }
 
-    /// `notify: [ { webhook: { url, on, format, secret_env, timeout } } ]`. The URL is a
+    /// `notify: [ { webhook: { url, on, format, secret_env, signature, timeout } } ]`. The URL is a
     /// credential (a Slack webhook's URL is its secret): `${VAR}` in it is masked everywhere.
     func webhooks(_ node: Node, at listPath: ConfigKeyPath) -> [WebhookConfig] {
         guard let items = reader.sequence(node, at: listPath) else { return [] }
@@ -177,6 +177,25 @@ final class EnvironmentParser {
                     credentialVariables.insert(variable)
                 } else {
                     reader.fail(secretNode, fields.path.key("secret_env"), "'\(variable)' is not an environment variable name", hint: "name the variable that holds the signing key, never the key")
+                }
+            }
+            // The secret's form (`whsec_` + base64 for standard) is judged where its value is
+            // readable: preflight (`WebhookSecretCheck`) and each delivery.
+            if let text = fields.string("signature"), let signatureNode = fields.node("signature") {
+                if let signature = WebhookConfig.Signature(rawValue: text) {
+                    hook.signature = signature
+                    if fields.value("secret_env") == nil {
+                        let form = signature == .standard ? " (whsec_ followed by the key in base64)" : ""
+                        reader.fail(
+                            signatureNode, fields.path.key("signature"), "signature: \(text) needs secret_env",
+                            hint: "secret_env: NAME names the variable that holds the signing secret\(form), never the secret"
+                        )
+                    }
+                } else {
+                    reader.fail(
+                        signatureNode, fields.path.key("signature"), "'\(text)' is not gantry, standard or github",
+                        hint: "gantry: X-Gantry-Signature (the default); standard: Standard Webhooks; github: X-Hub-Signature-256"
+                    )
                 }
             }
             hook.timeout = fields.duration("timeout") ?? hook.timeout

@@ -23,7 +23,7 @@ struct GitHubDeploymentsMirror {
         let runURL = fields["run_url"] as? String
         func post(_ url: String, _ body: [String: Any]) async -> Result<[String: Any], QueryFailure> {
             let text = String(decoding: (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])) ?? Data("{}".utf8), as: UTF8.self)
-            switch await transport.post(url: url, body: text, headers: headers, signingKey: nil, timeout: timeout) {
+            switch await transport.post(url: url, body: text, headers: headers, signing: nil, timeout: timeout) {
             case .failure(let failure):
                 return .failure(QueryFailure(message: masker.mask(failure.message)))
             case .success(let answer) where (200..<300).contains(answer.status):

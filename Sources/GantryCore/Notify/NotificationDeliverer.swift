@@ -2,10 +2,11 @@ import Foundation
 
 /// Sends a webhook: the adapter's side of a delivery.
 package protocol WebhookTransport: Sendable {
-    /// POSTs `body` to `url` with `headers`; with `signingKey`, adds
-    /// `X-Gantry-Signature: sha256=<hex HMAC-SHA256 of the body>`. The answer, or why there
-    /// is none.
-    func post(url: String, body: String, headers: [String: String], signingKey: String?, timeout: Duration) async -> Result<WebhookResponse, QueryFailure>
+    /// POSTs `body` to `url` with `headers`; with `signing`, adds the headers of
+    /// `signing.headers(mac:)` for the HMAC-SHA256 of `signing.message` under `signing.key`
+    /// (the core decides what is signed and how it is written; the transport only computes
+    /// the MAC). The answer, or why there is none.
+    func post(url: String, body: String, headers: [String: String], signing: WebhookSigningPlan?, timeout: Duration) async -> Result<WebhookResponse, QueryFailure>
 }
 
 /// What the receiving end answered.
@@ -120,16 +121,27 @@ package struct NotificationDeliverer: Sendable {
         } catch {
             return "\(error)"
         }
-        var key: String?
+        var signing: WebhookSigningPlan?
         if let variable = hook.secretEnv {
             guard let value = environment[variable], !value.isEmpty else { return "\(variable) (secret_env) is not set: not sending unsigned" }
-            key = value
+            let key: Data
+            do {
+                key = try hook.signature.key(fromSecret: value)
+            } catch {
+                return error.describe(variable: variable) + ": not sending unsigned"
+            }
+            // `webhook-id` is the outbox item's key (deployment, event, webhook): the same on
+            // every retry, so a receiver dedupes on it. The timestamp is this attempt's.
+            signing = WebhookSigningPlan(
+                scheme: hook.signature, key: key, id: item.key,
+                timestamp: Int64(clock.now().timeIntervalSince1970.rounded(.down)), body: item.body
+            )
         }
         let headers = [
             "Content-Type": "application/json", "Idempotency-Key": item.idempotencyKey, "X-Gantry-Event": item.event.rawValue,
             "X-Gantry-Delivery": item.key, "User-Agent": "gantry-notify",
         ]
-        switch await transport.post(url: url, body: item.body, headers: headers, signingKey: key, timeout: hook.timeout) {
+        switch await transport.post(url: url, body: item.body, headers: headers, signing: signing, timeout: hook.timeout) {
         case .success(let answer) where (200..<300).contains(answer.status):
             return nil
         case .success(let answer):

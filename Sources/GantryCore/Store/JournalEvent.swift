@@ -49,6 +49,9 @@ package struct JournalEvent: Sendable, Hashable, Codable {
     package var check: String?
     package var target: String?
     package var passed: Bool?
+    /// `check_result` of a failing HTTP check: the answer's body, its first 4 KiB, masked
+    /// (the message quotes only a short excerpt).
+    package var body: String?
     /// The process (and process group) id of a spawned command.
     package var pid: Int32?
     /// The spawned process's start time (clock ticks since boot), so recovery never signals
@@ -97,9 +100,11 @@ package struct JournalEvent: Sendable, Hashable, Codable {
 
     /// The journal record of a check's verdict.
     package static func checkResult(_ result: CheckResult, step: Step) -> JournalEvent {
-        JournalEvent(
+        var event = JournalEvent(
             kind: .checkResult, step: step.rawValue, attempt: result.attempts, message: result.message,
             durationMilliseconds: result.latencyMilliseconds, check: result.name, target: result.target, passed: result.passed
         )
+        event.body = result.body
+        return event
     }
 }

@@ -161,6 +161,8 @@ struct JournalEntryView: Encodable {
     var step: String?
     var attempt: Int?
     var message: String?
+    /// A failing HTTP check's answer (its first 4 KiB, masked); the message quotes an excerpt.
+    var body: String?
     var command: [String]?
     var exitCode: Int32?
     var signal: Int32?
@@ -190,6 +192,7 @@ struct JournalEntryView: Encodable {
         step = entry.event.step
         attempt = entry.event.attempt
         message = entry.event.message
+        body = entry.event.body
         command = entry.event.command
         exitCode = entry.event.exitCode
         signal = entry.event.signal

@@ -1,0 +1,187 @@
+package import Foundation
+
+/// How one delivery is signed: the key, the exact bytes the HMAC-SHA256 covers, and how the
+/// MAC and what it covers are written into headers. Everything a receiver checks is decided
+/// here, once, for every scheme (`WebhookConfig.Signature`).
+///
+/// Why a plan and not the signature itself: the core may not import swift-crypto
+/// (ARCHITECTURE.md's import table), so it cannot compute an HMAC; yet which key, which bytes
+/// (`"<id>.<timestamp>.<body>"` or the body alone), which header names, which prefix and
+/// which encoding (base64 or lowercase hex) are the decisions a receiver depends on, and they
+/// are pure. So the core makes the plan and the transport does the one thing it cannot:
+/// `GantryProbes`' sender computes `HMAC-SHA256(key, message)` with swift-crypto and asks
+/// `headers(mac:)` what to send. The plan is a plain value (no closure), so it is `Sendable`,
+/// `Hashable`, testable without a network, and a fake transport can look into it.
+///
+/// The key is a secret: the plan's `description` never shows it (nor the message, which is
+/// only the body and public headers, but has no business in a log either).
+package struct WebhookSigningPlan: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible {
+    /// How the MAC's bytes are written.
+    package enum Encoding: Sendable, Hashable {
+        /// Lowercase hexadecimal (`X-Gantry-Signature`, `X-Hub-Signature-256`).
+        case hex
+        /// Standard base64 with padding (`webhook-signature`).
+        case base64
+    }
+
+    package var scheme: WebhookConfig.Signature
+    /// The HMAC-SHA256 key (for `standard`, the bytes the `whsec_` secret's base64 stands for).
+    package var key: Data
+    /// The exact bytes the HMAC covers.
+    package var message: Data
+    /// The header that carries the MAC.
+    package var header: String
+    /// What precedes the encoded MAC in that header: `sha256=`, `v1,`.
+    package var prefix: String
+    package var encoding: Encoding
+    /// Headers sent beside the signature that it covers (`webhook-id`, `webhook-timestamp`).
+    package var covered: [String: String]
+
+    /// - Parameters:
+    ///   - key: the HMAC key, from `WebhookConfig.Signature.key(fromSecret:)`.
+    ///   - id: the delivery's id, the same on every retry (`standard` only).
+    ///   - timestamp: seconds since the epoch at this attempt (`standard` only).
+    ///   - body: the exact body that is sent.
+    package init(scheme: WebhookConfig.Signature, key: Data, id: String, timestamp: Int64, body: String) {
+        self.scheme = scheme
+        self.key = key
+        switch scheme {
+        case .gantry:
+            header = "X-Gantry-Signature"
+            prefix = "sha256="
+            encoding = .hex
+            message = Data(body.utf8)
+            covered = [:]
+        case .github:
+            header = "X-Hub-Signature-256"
+            prefix = "sha256="
+            encoding = .hex
+            message = Data(body.utf8)
+            covered = [:]
+        case .standard:
+            header = "webhook-signature"
+            prefix = "v1,"
+            encoding = .base64
+            message = Data("\(id).\(timestamp).\(body)".utf8)
+            covered = ["webhook-id": id, "webhook-timestamp": String(timestamp)]
+        }
+    }
+
+    /// The headers to send, given `mac`, the HMAC-SHA256 of `message` under `key`.
+    package func headers(mac: Data) -> [String: String] {
+        var headers = covered
+        headers[header] = prefix + Self.encode(mac, as: encoding)
+        return headers
+    }
+
+    static func encode(_ bytes: Data, as encoding: Encoding) -> String {
+        switch encoding {
+        case .base64:
+            return bytes.base64EncodedString()
+        case .hex:
+            let digits = Array("0123456789abcdef".utf8)
+            var text: [UInt8] = []
+            text.reserveCapacity(bytes.count * 2)
+            for byte in bytes {
+                text.append(digits[Int(byte >> 4)])
+                text.append(digits[Int(byte & 0x0f)])
+            }
+            return String(decoding: text, as: UTF8.self)
+        }
+    }
+
+    package var description: String {
+        "\(scheme.rawValue) signature in \(header) (\(message.count) bytes signed; key not shown)"
+    }
+
+    package var debugDescription: String { description }
+}
+
+/// Why a secret cannot sign under a scheme. Says what is wrong with it, never what it is.
+package enum WebhookSecretProblem: Error, Sendable, Hashable {
+    /// `standard` without the `whsec_` prefix.
+    case missingPrefix
+    /// `whsec_` followed by something that is not base64.
+    case notBase64
+    /// `whsec_` followed by nothing, or base64 of nothing.
+    case emptyKey
+
+    /// A sentence naming `variable` (the secret's name, never its value).
+    package func describe(variable: String) -> String {
+        let need = "signature: standard needs a Standard Webhooks secret, whsec_ followed by the key in base64"
+        switch self {
+        case .missingPrefix: return "\(variable) (secret_env) does not start with whsec_: \(need)"
+        case .notBase64: return "\(variable) (secret_env) holds whsec_ followed by something that is not base64: \(need)"
+        case .emptyKey: return "\(variable) (secret_env) holds whsec_ followed by no key: \(need)"
+        }
+    }
+}
+
+extension WebhookConfig.Signature {
+    /// The HMAC key `secret` stands for under this scheme: its UTF-8 bytes as they are
+    /// (`gantry`, `github`), or the base64-decoded bytes after `whsec_` (`standard`; padding
+    /// may be left off, as the reference libraries allow).
+    package func key(fromSecret secret: String) throws(WebhookSecretProblem) -> Data {
+        switch self {
+        case .gantry, .github:
+            return Data(secret.utf8)
+        case .standard:
+            let marker = "whsec_"
+            guard secret.hasPrefix(marker) else { throw .missingPrefix }
+            var encoded = String(secret.dropFirst(marker.count))
+            guard !encoded.isEmpty else { throw .emptyKey }
+            switch encoded.utf8.count % 4 {
+            case 2: encoded += "=="
+            case 3: encoded += "="
+            default: break
+            }
+            guard let key = Data(base64Encoded: encoded) else { throw .notBase64 }
+            guard !key.isEmpty else { throw .emptyKey }
+            return key
+        }
+    }
+
+    /// What is wrong with `secret` as this scheme's secret, or nil when it can sign.
+    package func problem(withSecret secret: String) -> WebhookSecretProblem? {
+        do {
+            _ = try key(fromSecret: secret)
+            return nil
+        } catch {
+            return error
+        }
+    }
+}
+
+/// What preflight says of the secrets of `signature: standard` webhooks: their form can only
+/// be judged once the value is readable, at run time, so a malformed one refuses the deploy
+/// there, by the variable's name (never its value), before anything changes. A secret this
+/// process does not see is a warning, not a refusal: deliveries may be left to `gantry
+/// serve` elsewhere, and a delivery without its secret is never sent unsigned.
+package struct WebhookSecretCheck: Sendable, Hashable {
+    /// The variable (`secret_env`), never its value.
+    package var variable: String
+    package var passed: Bool
+    /// Passed, but worth saying.
+    package var warning: Bool
+    package var message: String
+
+    package static func preflight(_ hooks: [WebhookConfig], processEnvironment: [String: String]) -> [WebhookSecretCheck] {
+        var seen: Set<String> = []
+        var checks: [WebhookSecretCheck] = []
+        for hook in hooks where hook.github == nil && hook.signature == .standard {
+            guard let variable = hook.secretEnv, seen.insert(variable).inserted else { continue }
+            let value = processEnvironment[variable] ?? ""
+            if value.isEmpty {
+                checks.append(WebhookSecretCheck(
+                    variable: variable, passed: true, warning: true,
+                    message: "\(variable) (secret_env of a signature: standard webhook) is not set here: this process cannot sign its deliveries, which are retried until one can"
+                ))
+            } else if let problem = hook.signature.problem(withSecret: value) {
+                checks.append(WebhookSecretCheck(variable: variable, passed: false, warning: false, message: problem.describe(variable: variable)))
+            } else {
+                checks.append(WebhookSecretCheck(variable: variable, passed: true, warning: false, message: "\(variable) is a Standard Webhooks secret (whsec_)"))
+            }
+        }
+        return checks
+    }
+}
