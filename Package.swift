@@ -177,6 +177,7 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .testTarget(name: "GantryLeaseGuardTests", dependencies: ["GantryLeaseGuard", "GantryCore"], swiftSettings: strict),
         .testTarget(
             name: "GantryExecTests",
             dependencies: ["GantryCore", "GantryExec"],

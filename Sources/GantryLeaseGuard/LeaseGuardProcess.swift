@@ -43,8 +43,8 @@ package enum LeaseGuardProcess {
             say("gantry: \(mode) is internal: \(mode) TERM_MS KILL_MS SENT_AT_NS GRACE_MS -- PROGRAM [ARGS...]")
             exit(2)
         }
-        var watch = Watch(sentAt: sentAt, term: term * 1_000_000, kill: kill * 1_000_000, grace: grace * 1_000_000)
-        if bootClock() >= watch.termAt {
+        var watch = LeaseGuardWatch(sentAt: sentAt, term: term * 1_000_000, kill: kill * 1_000_000, grace: grace * 1_000_000)
+        if watch.isTooLate(at: bootClock()) {
             say("gantry: the lease was not renewed in time; the command was not started")
             exit(tooLate)
         }
@@ -60,14 +60,12 @@ package enum LeaseGuardProcess {
         while true {
             if let status = reap(child) { finish(status, sweepingUntil: watch, subreaper: subreaper) }
             let now = bootClock()
-            if now >= watch.killAt {
-                Glibc.kill(0, SIGKILL)
+            switch watch.decide(at: now) {
+            case .kill: Glibc.kill(0, SIGKILL)
+            case .terminate: Glibc.kill(0, SIGTERM)
+            case nil: break
             }
-            if now >= watch.termAt, !watch.termSent {
-                watch.termSent = true
-                Glibc.kill(0, SIGTERM)
-            }
-            let next = watch.termSent ? watch.killAt : watch.termAt
+            let next = watch.nextDeadline
             let timeout = Int32(clamping: (next - min(next, now) + 999_999) / 1_000_000)
             var fds = [pollfd(fd: wake, events: Int16(POLLIN), revents: 0)]
             if input >= 0 { fds.append(pollfd(fd: input, events: Int16(POLLIN), revents: 0)) }
@@ -96,40 +94,6 @@ package enum LeaseGuardProcess {
                 }
             }
         }
-    }
-
-    /// The guard's deadlines; they only ever move earlier once SIGTERM is sent.
-    struct Watch {
-        var sentAt: UInt64
-        let term: UInt64
-        let kill: UInt64
-        let grace: UInt64
-        var termSent = false
-        var earliestTerm = UInt64.max
-        var earliestKill = UInt64.max
-
-        init(sentAt: UInt64, term: UInt64, kill: UInt64, grace: UInt64) {
-            self.sentAt = sentAt
-            self.term = term
-            self.kill = kill
-            self.grace = grace
-        }
-
-        var termAt: UInt64 { min(sentAt + term, earliestTerm) }
-        var killAt: UInt64 { min(sentAt + kill, earliestKill) }
-
-        mutating func renewed(sentAt confirmed: UInt64) {
-            guard !termSent else { return }
-            sentAt = max(sentAt, confirmed)
-        }
-
-        /// The holder is gone (the pipe closed) or says the lease is lost: SIGTERM now,
-        /// SIGKILL after the grace period, never later than the kill deadline.
-        mutating func holderGone(at now: UInt64) {
-            earliestTerm = min(earliestTerm, now)
-            earliestKill = min(earliestKill, now + grace)
-        }
-
     }
 
     /// `CLOCK_BOOTTIME` in nanoseconds: the clock gantry's heartbeats are read on
@@ -181,7 +145,7 @@ package enum LeaseGuardProcess {
     /// Once the command's own process has ended, what it left in the group (a background
     /// job, a child that outlived it) gets SIGTERM, then SIGKILL after the grace period, and
     /// never later than the kill deadline: nothing of the command runs on unguarded.
-    private static func finish(_ status: Int32, sweepingUntil watch: Watch, subreaper: Bool) -> Never {
+    private static func finish(_ status: Int32, sweepingUntil watch: LeaseGuardWatch, subreaper: Bool) -> Never {
         // As a subreaper the guard inherits whatever the command left: no child left means
         // nothing to sweep, known without reading /proc (the usual case, on every hand-off).
         if subreaper, !descendantsRemain() { finish(status) }

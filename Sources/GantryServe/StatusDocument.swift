@@ -10,32 +10,11 @@ struct StatusDocument: Encodable {
     var version: String
     /// Set when the state store could not be read at the last poll.
     var storeError: String?
-    var environments: [EnvironmentView]
+    /// Each environment in the shape `gantry status --json` writes, plus `checks` and
+    /// `deployments`.
+    var environments: [EnvironmentStatusDocument]
     var runners: [ObservationView]
     var failovers: [FailoverView]
-
-    struct EnvironmentView: Encodable {
-        var name: String
-        var current: String?
-        var lastGood: String?
-        var deploying: Bool
-        /// The batch a running rollout is at.
-        var rollout: RolloutProgress?
-        var lock: LockView?
-        var waiting: Int
-        var frozen: FreezeView?
-        var checks: [ObservationView]
-        var deployments: [DeploymentView]
-    }
-
-    struct LockView: Encodable {
-        var holder: String
-        var runner: String?
-        var deploymentId: String?
-        var reason: String?
-        var since: Date
-        var expiresAt: Date?
-    }
 
     struct ObservationView: Encodable {
         var name: String
@@ -66,21 +45,10 @@ struct StatusDocument: Encodable {
         self.version = version
         self.storeError = storeError
         environments = state.environments.map { environment in
-            let lease = environment.status.liveLease(at: state.now)
-            return EnvironmentView(
-                name: environment.name, current: environment.status.state.current, lastGood: environment.status.state.lastGood,
-                deploying: lease?.deploymentID != nil,
-                rollout: environment.status.rollout,
-                lock: lease.map {
-                    LockView(
-                        holder: $0.owner.summary, runner: $0.owner.runner, deploymentId: $0.deploymentID?.rawValue, reason: $0.reason,
-                        since: $0.acquiredAt, expiresAt: $0.shownExpiry
-                    )
-                },
-                waiting: environment.status.waiters.count,
-                frozen: environment.status.state.freeze.map(FreezeView.init),
-                checks: environment.checks.compactMap { state.check($0, environment: environment.name) }.map(ObservationView.init),
-                deployments: environment.status.recent.map(DeploymentView.init)
+            EnvironmentStatusDocument(
+                environment.status, at: state.now,
+                checks: environment.checks.compactMap { state.check($0, environment: environment.name) },
+                deployments: environment.status.recent.count
             )
         }
         runners = state.runners.compactMap { state.runner($0) }.map(ObservationView.init)

@@ -30,32 +30,34 @@ struct StatusPage {
         var problems: [String] = []
         if let error = document.storeError { problems.append("state store unreadable: \(error)") }
         let environments: [[String: Any]] = document.environments.map { environment in
-            let failing = environment.checks.filter { !$0.healthy }
-            let last = environment.deployments.first { $0.outcome != "skipped" && $0.outcome != "refused" }
+            let checks = environment.checks ?? []
+            let deployments = environment.deployments ?? []
+            let failing = checks.filter { !$0.healthy }
+            let last = deployments.first { $0.outcome != "skipped" && $0.outcome != "refused" }
             var badges: [[String: String]] = []
             if environment.deploying { badges.append(["text": "deploying", "tone": "busy"]) }
-            if let lock = environment.lock, lock.deploymentId == nil { badges.append(["text": "locked", "tone": "warn"]) }
+            if let lock = environment.lock, lock.heldByHand { badges.append(["text": "locked", "tone": "warn"]) }
             if environment.frozen != nil { badges.append(["text": "frozen", "tone": "warn"]) }
             if last?.outcome == "failed" {
                 badges.append(["text": "last deploy failed", "tone": "bad"])
-                problems.append("\(environment.name): the last deployment failed and was not restored")
+                problems.append("\(environment.environment): the last deployment failed and was not restored")
             }
             if !failing.isEmpty {
                 badges.append(["text": "\(failing.count) check\(failing.count == 1 ? "" : "s") failing", "tone": "bad"])
-                problems.append("\(environment.name): \(failing.map(\.name).joined(separator: ", ")) failing")
+                problems.append("\(environment.environment): \(failing.map(\.name).joined(separator: ", ")) failing")
             }
             if badges.isEmpty { badges.append(["text": "healthy", "tone": "good"]) }
             var model: [String: Any] = [
-                "name": environment.name,
+                "name": environment.environment,
                 "current": environment.current ?? "none yet",
                 "lastGood": environment.lastGood ?? "none yet",
                 "badges": badges,
-                "waiting": environment.waiting > 0 ? "· \(environment.waiting) waiting for the lock" : "",
-                "hasChecks": !environment.checks.isEmpty,
-                "checks": environment.checks.map { check in
+                "waiting": environment.waiting.isEmpty ? "" : "· \(environment.waiting.count) waiting for the lock",
+                "hasChecks": !checks.isEmpty,
+                "checks": checks.map { check in
                     ["name": check.name, "tone": check.healthy ? "good" : "bad", "state": check.healthy ? "up" : "DOWN", "message": check.message, "when": ago(check.checkedAt)]
                 },
-                "deployments": environment.deployments.prefix(5).map { deployment in
+                "deployments": deployments.prefix(5).map { deployment in
                     // Keys are left out rather than empty: mustache counts "" as present.
                     var row = [
                         "release": deployment.release, "kind": deployment.kind == "deploy" ? "" : deployment.kind,
@@ -69,7 +71,7 @@ struct StatusPage {
                 },
             ]
             if let lock = environment.lock {
-                var view = ["holder": lock.holder, "since": ago(lock.since)]
+                var view = ["holder": lock.holder, "since": ago(lock.acquiredAt)]
                 if let reason = lock.reason, !reason.isEmpty { view["reason"] = reason }
                 model["lock"] = view
             }

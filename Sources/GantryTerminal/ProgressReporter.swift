@@ -3,7 +3,10 @@ package import GantryCore
 /// Shows a deployment as it happens.
 ///
 /// On a terminal: one line per step with a live elapsed-time status line below the
-/// command's output. Elsewhere: plain lines, one per event. On GitHub Actions: one log group
+/// command's output. Elsewhere (piped, any CI): plain lines, one per event, and while a
+/// step waits (the lock, a bake, an analysis, a pause, long checks) a line when the wait
+/// starts and a heartbeat every `heartbeat` (10 s by default) saying what it waits for, so a
+/// ten-minute lock wait never looks hung. On GitHub Actions the same, and: one log group
 /// at a time per step, and the output of every command that changes production (deploy,
 /// rollback, recovery) wrapped in `::stop-commands::` so nothing it prints can act as a
 /// workflow command. At most one stop is in force at a time, and it is resumed with its own
@@ -20,13 +23,17 @@ package actor ProgressReporter: DeploymentObserver {
     private var live: (step: Step, detail: String, started: ContinuousClock.Instant)?
     private var ticker: Task<Void, Never>?
     private var statusShown = false
+    private let heartbeat: Duration
 
-    /// - Parameter toStandardError: send progress to stderr (when stdout carries JSON).
-    package init(console: Console, toStandardError: Bool = false) {
+    /// - Parameters:
+    ///   - toStandardError: send progress to stderr (when stdout carries JSON).
+    ///   - heartbeat: how often plain output says a waiting step still waits.
+    package init(console: Console, toStandardError: Bool = false, heartbeat: Duration = .seconds(10)) {
         self.console = console
         traits = console.traits
         style = Style(enabled: console.traits.color && !toStandardError)
         self.toStandardError = toStandardError
+        self.heartbeat = heartbeat
     }
 
     private var interactive: Bool { traits.isTerminal && !traits.githubActions && !toStandardError }
@@ -83,6 +90,8 @@ package actor ProgressReporter: DeploymentObserver {
                 let token = GitHubActions.stopToken()
                 stopToken = token
                 await emit(GitHubActions.stopCommands(token))
+            } else if Self.waits(step, detail) {
+                startHeartbeat(step, detail)
             }
             return
         }
@@ -93,7 +102,41 @@ package actor ProgressReporter: DeploymentObserver {
         if interactive {
             await drawStatus()
             startTicker()
+        } else if Self.waits(step, detail) {
+            // Plain output has no live line: say that the wait starts, then that it goes on.
+            await emit("\(style.cyan("…")) \(label(step)) \(detail)\n")
+            startHeartbeat(step, detail)
         }
+    }
+
+    /// A step that may wait long with nothing to print: the lock when it is held, a
+    /// verification (checks, bakes, analyses, a pause). A command prints its own output.
+    static func waits(_ step: Step, _ detail: String) -> Bool {
+        switch step {
+        case .lock: detail.hasPrefix("waiting")
+        case .verify: true
+        default: false
+        }
+    }
+
+    /// Every `heartbeat`, while the step lasts: how long it has waited, and for what.
+    private func startHeartbeat(_ step: Step, _ detail: String) {
+        ticker?.cancel()
+        let started = ContinuousClock.now
+        let interval = heartbeat
+        ticker = Task { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: interval)
+                guard !Task.isCancelled else { return }
+                await self?.beat(step, detail, waited: ContinuousClock.now - started)
+            }
+        }
+    }
+
+    private func beat(_ step: Step, _ detail: String, waited: Duration) async {
+        let seconds = Int(waited.components.seconds)
+        let verb = step == .lock ? "still waiting" : "still running"
+        await emit("\(style.cyan("…")) \(label(step)) \(verb) (\(seconds)s): \(detail)\n")
     }
 
     private func stepFinished(_ step: Step, _ status: StepStatus, _ elapsed: Duration, _ detail: String) async {

@@ -19,16 +19,29 @@ struct Gantry: AsyncParsableCommand {
 
             Exit codes: 0 done (succeeded, skipped); 1 failed and restored to the last good \
             release; 2 usage or configuration error; 3 refused before any change; 4 failed and \
-            not restored (a person is needed); 130/143 interrupted.
+            not restored (a person is needed); 5 a rollout left paused for 'gantry promote' or \
+            'gantry abort'; 130/143 interrupted (SIGINT/SIGTERM).
             """,
         version: BuildInfo.current.line,
-        subcommands: [
-            InitCommand.self, ValidateCommand.self, SchemaCommand.self, ConfigCommand.self, DeployCommand.self, RollbackCommand.self, RecoverCommand.self, PlanCommand.self, CheckCommand.self, PreflightCommand.self,
-            PromoteCommand.self, AbortCommand.self, StatusCommand.self, HistoryCommand.self, ShowCommand.self, DiagnoseCommand.self, LockCommand.self, UnlockCommand.self,
-            FreezeCommand.self, UnfreezeCommand.self, RunnersCommand.self, SelectRunnerCommand.self, ServeCommand.self, MonitoringCommand.self, MigrateCommand.self, StoreCommand.self,
-            VersionCommand.self,
+        groupedSubcommands: [
+            CommandGroup(name: "Deploy and roll back", subcommands: [
+                DeployCommand.self, RollbackCommand.self, RecoverCommand.self, PlanCommand.self, CheckCommand.self, PreflightCommand.self,
+            ]),
+            CommandGroup(name: "See what happened", subcommands: [StatusCommand.self, HistoryCommand.self, ShowCommand.self, DiagnoseCommand.self]),
+            CommandGroup(name: "Locks and freezes", subcommands: [LockCommand.self, UnlockCommand.self, FreezeCommand.self, UnfreezeCommand.self]),
+            CommandGroup(name: "Rollouts", subcommands: [PromoteCommand.self, AbortCommand.self]),
+            CommandGroup(name: "Runners", subcommands: [RunnersCommand.self, SelectRunnerCommand.self]),
+            CommandGroup(name: "Monitoring", subcommands: [ServeCommand.self, MonitoringCommand.self]),
+            CommandGroup(name: "State", subcommands: [MigrateCommand.self, StoreCommand.self]),
+            CommandGroup(name: "Setup", subcommands: [
+                InitCommand.self, ValidateCommand.self, SchemaCommand.self, ConfigCommand.self, VersionCommand.self,
+            ]),
         ]
     )
+
+    /// Shown in `gantry --help` so the options every command takes are found in one place;
+    /// typed before a command, they are moved behind it (`GlobalArguments`).
+    @OptionGroup(title: "Global options (before or after any command)") var global: GlobalOptions
 }
 
 /// The version number: recorded with deployments, exported as a metric label, and what a
@@ -80,7 +93,7 @@ enum Entry {
                 if !message.isEmpty { Console.write(message + "\n", to: STDOUT_FILENO) }
                 return 0
             }
-            Console.write(message + "\n", to: STDERR_FILENO)
+            Console.write(ArgumentErrorText.unified(message, arguments: Array(arguments.dropFirst())) + "\n", to: STDERR_FILENO)
             return code == .validationFailure ? ExitStatus.usage : code.rawValue
         }
     }

@@ -24,7 +24,7 @@ struct DeploymentEngineTests {
         #expect(state.current == "1.0")
         #expect(state.lastGood == "1.0")
         let kinds = try await store.journal(summary.id).map(\.event.kind)
-        #expect(kinds == [.deploymentStarted, .decision, .checkResult, .commandStarted, .commandSpawned, .output, .commandFinished, .verificationStarted, .promoting, .deploymentFinished])
+        #expect(kinds == [.deploymentStarted, .decision, .checkResult, .checkResult, .commandStarted, .commandSpawned, .output, .commandFinished, .verificationStarted, .promoting, .deploymentFinished])
         #expect(try await store.lease(environment: "production") == nil)
     }
 

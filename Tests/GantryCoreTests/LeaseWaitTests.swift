@@ -20,7 +20,7 @@ struct LeaseWaitTests {
     static func lease(token: Int64 = 7, expiresIn seconds: Double = 6, deployment: DeploymentID? = holder) -> Lease {
         Lease(
             environment: "production", token: FencingToken(token), owner: Origin(host: "runner-1", pid: 100), deploymentID: deployment,
-            reason: deployment == nil ? "held by hand: database maintenance" : "deploying 1.9", acquiredAt: t0.addingTimeInterval(-2),
+            reason: deployment == nil ? "database maintenance" : "deploying 1.9", acquiredAt: t0.addingTimeInterval(-2),
             expiresAt: t0.addingTimeInterval(seconds)
         )
     }

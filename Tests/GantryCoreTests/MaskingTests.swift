@@ -54,4 +54,16 @@ struct MaskingTests {
         #expect(Interpolation.references(in: "${A}-${B_2}") == ["A", "B_2"])
         #expect(throws: Interpolation.MissingVariable(name: "NOPE")) { try Interpolation.expand("${NOPE}", environment: [:]) }
     }
+
+    @Test("a value too short to mask safely is masked only where it stands alone, never inside a word or a path")
+    func shortValues() {
+        let masker = SecretMasker(values: ["x", "ab", "long-secret"])
+        #expect(masker.mask("/tmp/x/y") == "/tmp/x/y")
+        #expect(masker.mask("token=x done") == "token=*** done")
+        #expect(masker.mask("x") == "***")
+        #expect(masker.mask("\"ab\", xx ab") == "\"***\", xx ***")
+        #expect(masker.mask("tab long-secret") == "tab ***")
+        #expect(!masker.values.contains("x"), "never handed to a CI's own masking, which would garble every x")
+        #expect(SecretMasker.tooShortToMask(["A", "B", "C"], in: ["A": "x", "B": "abcd", "C": ""]) == ["A"])
+    }
 }

@@ -83,12 +83,20 @@ struct BadInputTests {
         #expect(!project.exists(".gantry"))
     }
 
-    @Test("a deploy command that does not exist is refused with exit 3")
+    @Test("a deploy program that does not exist: validate warns, preflight refuses with exit 3 and says where it looked")
     func missingProgram() throws {
-        let project = try Project(config: "version: 1\nenvironments:\n  production:\n    deploy: { command: [./nope.sh] }\n")
-        let result = try project.gantry("deploy", "production", "--release", "1.0")
-        #expect(result.status == 3, "\(result.output)")
-        #expect(result.stdout.contains("could not start"))
+        let project = try Project(config: "version: 1\nenvironments:\n  production:\n    deploy: { command: [./nope.sh] }\n    rollback: { command: [no-such-rollback-tool] }\n")
+        let validate = try project.gantry("validate")
+        #expect(validate.status == 0, "\(validate.output)")
+        #expect(validate.stdout.contains("warning: production: the deploy program ./nope.sh does not exist or is not executable (looked at \(project.directory.path)/nope.sh)"), "\(validate.stdout)")
+        #expect(validate.stdout.contains("warning: production: the rollback program no-such-rollback-tool is not on PATH"), "\(validate.stdout)")
+        let result = try project.json("deploy", "production", "--release", "1.0")
+        #expect(result["exit_code"] as? Int == 3, "\(result)")
+        #expect(result["reason_code"] as? String == "preflight_tool_missing")
+        #expect((result["reason"] as? String)?.contains("./nope.sh does not exist or is not executable") == true, "\(result)")
+        try project.write("nope.sh", "#!/bin/sh\necho deployed\n")
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: project.directory.appendingPathComponent("nope.sh").path)
+        #expect(try project.gantry("validate").stdout.contains("./nope.sh") == false)
     }
 
     @Test("bad flags are usage errors with exit 2")

@@ -21,6 +21,69 @@ struct GlobalOptionsTests {
         #expect(unknown.status == 2, "an unknown leading option is still a usage error: \(unknown.output)")
     }
 
+    @Test("global options before a command group and its subcommand, and on commands that do not use them")
+    func groupsAndUnusedOptions() throws {
+        let project = try Project(config: "version: 1\nenvironments:\n  production: { deploy: { command: [\"true\"] } }\n")
+        let runbook = try GantryBinary.run(["-c", "gantry.yml", "monitoring", "runbook"], in: project.directory)
+        #expect(runbook.status == 0, "\(runbook.output)")
+        #expect(runbook.stdout.contains("# "), "the runbook is printed")
+        let version = try GantryBinary.run(["-q", "version", "--short"], in: project.directory)
+        #expect(version.status == 0 && !version.stdout.isEmpty, "\(version.output)")
+        let schema = try GantryBinary.run(["schema", "-c", "gantry.yml"], in: project.directory)
+        #expect(schema.status == 0, "\(schema.output)")
+    }
+
+    @Test("argument errors say gantry: error: like every other error; a mistyped command gets a suggestion; help groups commands and lists every exit code")
+    func errorsAndHelp() throws {
+        let project = try Project(config: "version: 1\nenvironments:\n  production: { deploy: { command: [\"true\"] } }\n")
+        let typo = try GantryBinary.run(["deplyo", "production"], in: project.directory)
+        #expect(typo.status == 2)
+        #expect(typo.stderr.hasPrefix("gantry: error: "), "\(typo.stderr)")
+        #expect(typo.stderr.contains("did you mean 'deploy'?"), "\(typo.stderr)")
+        #expect(!typo.stderr.contains("Error:"))
+        let missing = try GantryBinary.run(["deploy", "production"], in: project.directory)
+        #expect(missing.status == 2)
+        #expect(missing.stderr.hasPrefix("gantry: error: Missing expected argument '--release <release>'"), "\(missing.stderr)")
+        let help = try GantryBinary.run(["--help"], in: project.directory)
+        for group in ["DEPLOY AND ROLL BACK", "SEE WHAT HAPPENED", "LOCKS AND FREEZES", "ROLLOUTS", "RUNNERS", "MONITORING", "STATE", "SETUP"] {
+            #expect(help.stdout.uppercased().contains(group), "\(group) in \(help.stdout)")
+        }
+        #expect(help.stdout.contains("--config"), "the global options are listed")
+        #expect(help.stdout.contains("5 a rollout left paused"), "every exit code, 5 included")
+    }
+
+    @Test("history of every environment, show ENV and show latest")
+    func historyAndShow() throws {
+        let project = try Project(config: "version: 1\nenvironments:\n  production: { deploy: { command: [\"true\"] } }\n  staging: { deploy: { command: [\"true\"] } }\n")
+        #expect(try project.gantry("deploy", "staging", "--release", "1.0").status == 0)
+        #expect(try project.gantry("deploy", "production", "--release", "0.9").status == 0)
+        let all = try project.gantry("history")
+        #expect(all.status == 0, "\(all.output)")
+        #expect(all.stdout.contains("ENV"))
+        let rows = all.stdout.split(separator: "\n").filter { $0.contains("succeeded") }
+        #expect(rows.count == 2 && rows[0].contains("production") && rows[1].contains("staging"), "newest first: \(all.stdout)")
+        let json = try project.json("history")
+        #expect(json["environment"] is NSNull)
+        #expect((json["deployments"] as? [[String: Any]])?.count == 2)
+        let latest = try project.json("show", "latest")
+        #expect((latest["deployment"] as? [String: Any])?["release"] as? String == "0.9")
+        let staging = try project.json("show", "staging")
+        #expect((staging["deployment"] as? [String: Any])?["release"] as? String == "1.0")
+        let neither = try project.gantry("show", "nowhere")
+        #expect(neither.status == 2)
+        #expect(neither.stderr.contains("is neither a deployment id"), "\(neither.stderr)")
+    }
+
+    @Test("a release with a '/' is refused with the fix in the message")
+    func slashInRelease() throws {
+        let project = try Project(config: "version: 1\nenvironments:\n  production: { deploy: { command: [\"true\"] } }\n")
+        let result = try project.gantry("deploy", "production", "--release", "feature/foo")
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("replace it with '-' (such as 'feature-foo')"), "\(result.stderr)")
+        #expect(result.stderr.contains("GITHUB_REF_NAME//"), "\(result.stderr)")
+        #expect(!project.exists(".gantry"), "nothing changed")
+    }
+
     @Test("--color: always colours even into a pipe, never never does, auto colours on GitHub Actions")
     func color() throws {
         let project = try Project(config: "version: 1\nenvironments:\n  production: { deploy: { command: [\"true\"] } }\n")

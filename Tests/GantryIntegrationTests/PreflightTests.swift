@@ -50,13 +50,26 @@ struct PreflightTests {
         #expect(report["passed"] as? Bool == false)
     }
 
+    @Test("a secret too short to mask safely refuses the deploy (exit 3, its name only)")
+    func shortSecret() throws {
+        let (closed, open, keep) = try ports()
+        defer { keep.close() }
+        let project = try Project(config: config(closed: closed, open: open))
+        try project.write("hosts", "all:\n  hosts:\n    web-1: { ansible_host: 127.0.0.1 }\n")
+        let deploy = try project.json("deploy", "production", "--release", "1.0", environment: ["DEPLOY_TOKEN": "x", "VAULT_PASSWORD": "vault-b"])
+        #expect(deploy["exit_code"] as? Int == 3, "\(deploy)")
+        #expect(deploy["reason_code"] as? String == "preflight_secret_missing")
+        #expect((deploy["reason"] as? String)?.contains("DEPLOY_TOKEN is too short to mask safely") == true, "\(deploy)")
+        #expect(!project.exists("runs.log"))
+    }
+
     @Test("all passing: deploy goes ahead; a broken or empty inventory is reported")
     func passing() throws {
         let (closed, open, keep) = try ports()
         defer { keep.close() }
         let project = try Project(config: config(closed: closed, open: open))
         try project.write("hosts", "all:\n  hosts:\n    web-1: { ansible_host: 127.0.0.1 }\n")
-        let environment = ["DEPLOY_TOKEN": "a", "VAULT_PASSWORD": "b"]
+        let environment = ["DEPLOY_TOKEN": "tok-a", "VAULT_PASSWORD": "vault-b"]
         #expect(try project.gantry("preflight", "production", environment: environment).status == 0)
         #expect(try project.gantry("deploy", "production", "--release", "1.0", environment: environment).status == 0)
         #expect(project.read("runs.log") == "run\n")

@@ -24,6 +24,7 @@ struct ProtectTests {
         #expect(refused.status == 3)
         #expect(refused.stdout.contains("held by hand by alice"))
         #expect(refused.stdout.contains("db migration window"))
+        #expect(refused.stdout.split(separator: "\n").allSatisfy { $0.components(separatedBy: "held by hand").count <= 2 }, "said once a line: \(refused.stdout)")
         #expect(try project.gantry("lock", "production", "--reason", "again").status == 3)
         #expect(try project.gantry("unlock", "production").status == 0)
         #expect(try project.gantry("deploy", "production", "--release", "1.0").status == 0)

@@ -304,7 +304,7 @@ struct StoreQueueContractTests {
             let attempt = try await store.tryAcquireLock(environment: environment, owner: origin, deploymentID: id(2), reason: nil, ttl: .seconds(60), now: Date())
             #expect(attempt == .held(held))
         }
-        #expect(lease.reason == "held by hand: database maintenance")
+        #expect(lease.reason == "database maintenance")
         guard case .held(let again) = try await store.holdByHand(environment: "p", owner: origin, reason: "again", now: Date()) else {
             Issue.record("a second hold by hand was not refused")
             return

@@ -42,15 +42,27 @@ package struct PreflightRunner: Sendable {
                 attempts: 1, latencyMilliseconds: 0, message: warning ? "warning: \(message)" : message
             )
         }
+        let tooShort = Set(SecretMasker.tooShortToMask(Array(environment.maskedVariables), in: processEnvironment))
         for name in environment.secrets {
             let value = processEnvironment[name] ?? ""
-            results.append(item("secret", name, !value.isEmpty, value.isEmpty ? "\(name) is not set or empty" : "\(name) is set"))
+            if tooShort.contains(name) {
+                results.append(item("secret", name, false, "\(name) is too short to mask safely (fewer than \(SecretMasker.minimumLength) characters)"))
+            } else {
+                results.append(item("secret", name, !value.isEmpty, value.isEmpty ? "\(name) is not set or empty" : "\(name) is set"))
+            }
+        }
+        for name in environment.maskedVariables.sorted() where tooShort.contains(name) && !environment.secrets.contains(name) {
+            results.append(item("secret", name, false, "\(name) is too short to mask safely (fewer than \(SecretMasker.minimumLength) characters)"))
         }
         for check in WebhookSecretCheck.preflight(environment.notify, processEnvironment: processEnvironment) {
             results.append(item("secret", check.variable, check.passed, check.message, warning: check.warning))
         }
         if environment.inventory != nil {
             results.append(item("inventory", nil, !targets.isEmpty, targets.isEmpty ? "the inventory names no hosts for this environment" : "\(targets.count) host(s): \(targets.prefix(5).map(\.name).joined(separator: ", "))\(targets.count > 5 ? ", …" : "")"))
+        }
+        let searchPath = processEnvironment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+        for verdict in ProgramCheck.verdicts(environment, directory: directory, path: searchPath, find: processes.findExecutable) {
+            results.append(item("program", verdict.role, verdict.found != nil, verdict.message))
         }
         for tool in config.tools {
             let found = processes.findExecutable(tool, path: processEnvironment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin")

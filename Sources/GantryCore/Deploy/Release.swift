@@ -4,10 +4,19 @@ package struct Release: Sendable, Hashable, Comparable, CustomStringConvertible,
     package let value: String
 
     /// Why a string is not a release.
+    ///
+    /// A `/` is refused rather than accepted: a release becomes a path on the hosts
+    /// (`releases/{release}/`) and an argument of the deploy command, where `feature/foo`
+    /// would make a directory the deploy did not mean and `../x` one outside it. The message
+    /// says how to turn a branch name, which GitHub's `ref_name` gives, into a release.
     package struct Invalid: Error, Sendable, CustomStringConvertible {
         package var text: String
         package var description: String {
-            "'\(text)' is not a valid release: use 1 to 128 characters of letters, digits, '.', '_', '+' and '-', starting with a letter or digit"
+            let rule = "'\(text)' is not a valid release: use 1 to 128 characters of letters, digits, '.', '_', '+' and '-', starting with a letter or digit"
+            guard text.contains("/") else { return rule }
+            let suggested = text.replacingAll("/", with: "-")
+            let fix = Release.isValid(suggested) ? " (such as '\(suggested)')" : ""
+            return rule + ". A '/' is refused because a release becomes a path on the hosts; replace it with '-'\(fix); on GitHub Actions: --release \"${GITHUB_REF_NAME//\\//-}\""
         }
     }
 

@@ -85,7 +85,7 @@ package enum ReasonCode: String, Sendable, Hashable, Codable, CaseIterable, Comp
     /// The code of a failed preflight item, by its name (`PreflightRunner`'s items).
     package static func preflight(_ failing: [CheckResult]) -> ReasonCode? {
         let order: [(String, ReasonCode)] = [
-            ("secret", .preflightSecretMissing), ("inventory", .preflightInventoryEmpty), ("tool", .preflightToolMissing),
+            ("secret", .preflightSecretMissing), ("inventory", .preflightInventoryEmpty), ("tool", .preflightToolMissing), ("program", .preflightToolMissing),
             ("disk", .preflightDiskLow), ("reachable", .preflightHostUnreachable), ("way back", .noRollbackPath),
         ]
         for (name, code) in order where failing.contains(where: { $0.name == name }) { return code }

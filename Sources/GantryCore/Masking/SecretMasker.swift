@@ -6,12 +6,25 @@
 package struct SecretMasker: Sendable {
     package static let mask = "***"
 
+    /// Values shorter than this are masked only where they stand alone: replacing every
+    /// `x` of a one-character secret would corrupt every path and word it appears in (and
+    /// show where the secret's characters are). Preflight refuses such a secret
+    /// (`tooShortToMask`), so a deploy never runs with one.
+    package static let minimumLength = 4
+
     private let needles: [String]
+    /// Values shorter than `minimumLength`, masked as whole tokens only.
+    private let shortValues: [String]
 
     /// A masker for `values`; empty values are ignored (they cannot leak anything).
     package init(values: some Sequence<String>) {
         var needles: Set<String> = []
+        var short: Set<String> = []
         for value in values where !value.isEmpty {
+            if value.count < Self.minimumLength {
+                short.insert(value)
+                continue
+            }
             needles.insert(value)
             if value.contains("\n") {
                 for line in value.split(separator: "\n") {
@@ -21,6 +34,12 @@ package struct SecretMasker: Sendable {
             }
         }
         self.needles = needles.sorted { $0.count == $1.count ? $0 < $1 : $0.count > $1.count }
+        shortValues = short.sorted { $0.count == $1.count ? $0 < $1 : $0.count > $1.count }
+    }
+
+    /// The names among `names` whose values are set but too short to mask safely.
+    package static func tooShortToMask(_ names: [String], in environment: [String: String]) -> [String] {
+        names.filter { name in environment[name].map { !$0.isEmpty && $0.count < minimumLength } ?? false }
     }
 
     /// A masker that hides nothing.
@@ -30,14 +49,17 @@ package struct SecretMasker: Sendable {
     /// (GitHub's `::add-mask::`) before anything else is printed. Never print them elsewhere.
     package var values: [String] { needles }
 
-    package var isEmpty: Bool { needles.isEmpty }
+    package var isEmpty: Bool { needles.isEmpty && shortValues.isEmpty }
 
     /// `text` with every secret replaced.
     package func mask(_ text: String) -> String {
-        guard !needles.isEmpty else { return text }
+        guard !isEmpty else { return text }
         var result = text
         for needle in needles where result.contains(needle) {
             result = result.replacingAll(needle, with: SecretMasker.mask)
+        }
+        for value in shortValues where result.contains(value) {
+            result = result.replacingStandalone(value, with: SecretMasker.mask)
         }
         return result
     }
@@ -55,6 +77,30 @@ package struct SecretMasker: Sendable {
 }
 
 extension String {
+    /// Occurrences of `needle` that stand alone: between the text's ends, white space,
+    /// quotes, `=`, `:` and `,` (`TOKEN=x`, `"x"`), not inside a word or a path.
+    func replacingStandalone(_ needle: String, with replacement: String) -> String {
+        let boundary: (Character?) -> Bool = { character in
+            guard let character else { return true }
+            return character.isWhitespace || "\"'=:,".contains(character)
+        }
+        var result = ""
+        var remainder = self[...]
+        while let range = remainder.firstRange(of: needle) {
+            let before = range.lowerBound == remainder.startIndex ? result.last : remainder[remainder.index(before: range.lowerBound)]
+            let after = range.upperBound == remainder.endIndex ? nil : remainder[range.upperBound]
+            if boundary(before), boundary(after) {
+                result += remainder[..<range.lowerBound]
+                result += replacement
+            } else {
+                result += remainder[..<range.upperBound]
+            }
+            remainder = remainder[range.upperBound...]
+        }
+        result += remainder
+        return result
+    }
+
     /// Every occurrence of `needle` replaced, without Foundation.
     func replacingAll(_ needle: String, with replacement: String) -> String {
         guard !needle.isEmpty else { return self }

@@ -130,7 +130,7 @@ extension StateStore {
     /// Takes the environment's lock by hand (`gantry lock`): a lease of no deployment that
     /// never expires (`Lease.handHeldUntil`), refused while a deployment holds or waits for it.
     package func holdByHand(environment: String, owner: Origin, reason: String, now: Date) async throws(StoreError) -> LockAttempt {
-        let text = "held by hand: \(reason)"
+        let text = reason
         let attempt = try await tryAcquireLock(
             environment: environment, owner: owner, deploymentID: nil, reason: text,
             ttl: .milliseconds(Int64(Lease.handHeldUntil.timeIntervalSince(now) * 1000)), now: now

@@ -48,10 +48,18 @@ struct CheckCommand: AsyncParsableCommand {
             Console.write(GitHubActions.maskCommands(for: masker.values), to: json ? STDERR_FILENO : STDOUT_FILENO)
         }
         let started = ContinuousClock.now
+        // Without a terminal (piped, CI) each row is printed as its check finishes, so a slow
+        // check never holds back the ones already done; a terminal gets the table at the end.
+        let streaming = !json && !console.traits.isTerminal
+        let rowStyle = Style(enabled: console.traits.color)
         let results = await context.withAdapters(config: config) { live in
             await CheckRunner(prober: live.prober).run(
                 checks, targets: targets, environment: context.environment, masker: masker,
-                concurrency: environmentConfig.checkConcurrency, deadline: environmentConfig.verifyTimeout
+                concurrency: environmentConfig.checkConcurrency, deadline: environmentConfig.verifyTimeout,
+                onResult: { result in
+                    guard streaming else { return }
+                    await console.out(CheckTable.line(result, style: rowStyle))
+                }
             )
         }
         let elapsed = ContinuousClock.now - started
@@ -63,7 +71,7 @@ struct CheckCommand: AsyncParsableCommand {
             await console.out("\(environment) has no checks configured\n")
         } else {
             let style = Style(enabled: console.traits.color)
-            var text = CheckTable.make(results, style: style).render(style: style)
+            var text = streaming ? "" : CheckTable.make(results, style: style).render(style: style)
             let verdict = failed.isEmpty ? style.green("all \(results.count) passed") : style.red("\(failed.count) of \(results.count) failed")
             text += "\(environment): \(verdict) in \(DurationText.format(elapsed))\n"
             await console.out(text)
@@ -83,6 +91,13 @@ struct CheckCommand: AsyncParsableCommand {
 
 /// The table of check results shared by `check` and `show`.
 enum CheckTable {
+    /// One result as a line of its own, for output that streams.
+    static func line(_ result: CheckResult, style: Style) -> String {
+        let verdict = result.passed ? (result.outcome == .noData ? style.yellow("warn") : style.green("pass")) : style.red(result.outcome == .noData ? "no data" : "FAIL")
+        let took = DurationText.format(.milliseconds(result.latencyMilliseconds))
+        return "\(verdict) \(result.label) (\(result.attempts) tr\(result.attempts == 1 ? "y" : "ies"), \(took)): \(result.message)\n"
+    }
+
     static func make(_ results: [CheckResult], style: Style) -> TextTable {
         TextTable(
             headers: ["CHECK", "TARGET", "RESULT", "TRIES", "TOOK", "DETAIL"],

@@ -15,6 +15,9 @@ struct DashboardCommand: ParsableCommand {
             """
     )
 
+    /// Accepted like every command's, so they may be typed anywhere; not used here.
+    @OptionGroup(visibility: .hidden) var global: GlobalOptions
+
     func run() throws {
         Console.write(GrafanaDashboard.render(), to: STDOUT_FILENO)
     }

@@ -19,6 +19,9 @@ struct FreezeCommand: AsyncParsableCommand {
     @Option(help: "Why deploys are refused; shown to everyone who is refused.")
     var reason: String
 
+    @Flag(help: "Print the result as JSON: the action, its message and the environment's status after it.")
+    var json = false
+
     func run() async throws {
         let (context, name, store) = try await holdTarget(global, environment)
         let origin = context.origin(runner: nil)
@@ -28,6 +31,6 @@ struct FreezeCommand: AsyncParsableCommand {
         } catch {
             throw Failure.store(error)
         }
-        Console.write("\(name) is frozen by \(who): \(reason)\n", to: STDOUT_FILENO)
+        try await ActionOutput.report("freeze", environment: name, message: "\(name) is frozen by \(who): \(reason)", json: json, store: store)
     }
 }

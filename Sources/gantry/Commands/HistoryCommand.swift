@@ -6,13 +6,13 @@ import GantryTerminal
 struct HistoryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "history",
-        abstract: "List an environment's past deployments, newest first."
+        abstract: "List past deployments, newest first: of one environment, or of all of them."
     )
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "The environment, as named in gantry.yml.", completion: .custom(EnvironmentCompletion.complete))
-    var environment: String
+    @Argument(help: "The environment, as named in gantry.yml; every environment when omitted.", completion: .custom(EnvironmentCompletion.complete))
+    var environment: String?
 
     @Option(help: "How many deployments to list.")
     var limit = 20
@@ -33,7 +33,7 @@ struct HistoryCommand: AsyncParsableCommand {
     func run() async throws {
         let context = Context(options: global)
         let config = try context.loadConfig()
-        let name = try context.environment(environment, in: config).name
+        let name = try environment.map { try context.environment($0, in: config).name }
         var records: [DeploymentRecord] = []
         if let store = try await context.openStore(config: config, create: false) {
             do {
@@ -49,24 +49,27 @@ struct HistoryCommand: AsyncParsableCommand {
             return
         }
         guard !records.isEmpty else {
-            Console.write(before == nil ? "no deployments of \(name) yet\n" : "no deployments of \(name) before \(before ?? "")\n", to: STDOUT_FILENO)
+            let of = name.map { " of \($0)" } ?? ""
+            Console.write(before == nil ? "no deployments\(of) yet\n" : "no deployments\(of) before \(before ?? "")\n", to: STDOUT_FILENO)
             return
         }
         let rows = records.map { record in
-            [
-                record.id.rawValue, record.release, record.outcome?.rawValue ?? "running", Timestamp.format(record.startedAt),
+            (name == nil ? [record.id.rawValue, record.environment] : [record.id.rawValue]) + [
+                record.release, record.outcome?.rawValue ?? "running", Timestamp.format(record.startedAt),
                 record.duration.map(DurationText.format) ?? "—", record.origin.actor ?? record.origin.host, record.reason ?? "",
             ]
         }
-        let table = TextTable(headers: ["ID", "RELEASE", "OUTCOME", "STARTED", "TOOK", "BY", "REASON"], rows: rows)
+        let headers = (name == nil ? ["ID", "ENV"] : ["ID"]) + ["RELEASE", "OUTCOME", "STARTED", "TOOK", "BY", "REASON"]
+        let table = TextTable(headers: headers, rows: rows)
         Console.write(table.render(style: Style(enabled: context.console().traits.color)), to: STDOUT_FILENO)
-        if let next { Console.write("older: gantry history \(name) --limit \(limit) --before \(next)\n", to: STDOUT_FILENO) }
+        if let next { Console.write("older: gantry history \(name.map { "\($0) " } ?? "")--limit \(limit) --before \(next)\n", to: STDOUT_FILENO) }
     }
 }
 
 /// `history --json`.
 struct HistoryView: Encodable {
-    var environment: String
+    /// The environment listed; null when every environment is.
+    var environment: String?
     var deployments: [DeploymentView]
     /// Pass as `--before` for the next (older) page; null when this page was not full.
     var next: String?

@@ -19,6 +19,9 @@ struct LockCommand: AsyncParsableCommand {
     @Option(help: "Why deploys are held; shown to everyone who is refused.")
     var reason: String
 
+    @Flag(help: "Print the result as JSON: the action, its message and the environment's status after it.")
+    var json = false
+
     func run() async throws {
         let (context, name, store) = try await holdTarget(global, environment)
         let origin = context.origin(runner: nil)
@@ -26,7 +29,8 @@ struct LockCommand: AsyncParsableCommand {
             let attempt = try await store.holdByHand(environment: name, owner: origin, reason: reason, now: Date())
             switch attempt {
             case .acquired(let lease):
-                Console.write("\(name) is locked (lease \(lease.token)) by \(origin.actor ?? origin.host): \(reason)\ndeploys are refused until 'gantry unlock \(name)'\n", to: STDOUT_FILENO)
+                let message = "\(name) is locked (lease \(lease.token)) by \(origin.actor ?? origin.host): \(reason)\ndeploys are refused until 'gantry unlock \(name)'"
+                try await ActionOutput.report("lock", environment: name, message: message, json: json, store: store)
             case .held(let lease):
                 throw Failure.refused("\(name) is already locked by \(lease.owner.summary): \(lease.reason ?? "")")
             case .queuedBehind(let waiter):

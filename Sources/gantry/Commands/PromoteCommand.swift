@@ -16,7 +16,10 @@ struct PromoteCommand: AsyncParsableCommand {
     @Option(help: "Why, for the journal.")
     var reason: String?
 
+    @Flag(help: "Print the result as JSON: the decision and the environment's status after it, or, when this process carries the rollout on, the deployment's result as deploy --json prints it.")
+    var json = false
+
     func run() async throws {
-        try await PauseDecision.decide(.promoted, global: global, environment: environment, reason: reason)
+        try await PauseDecision.decide(.promoted, global: global, environment: environment, reason: reason, json: json)
     }
 }

@@ -37,6 +37,24 @@ struct PruneCommand: AsyncParsableCommand {
         throw ValidationError("--older-than '\(text)' is not an age; write it with a unit: 90d, 12w, 720h")
     }
 
+    @Flag(help: "Print the result as JSON: deleted, finished_before, message.")
+    var json = false
+
+    /// `prune --json`.
+    struct PruneResultView: Encodable {
+        var deleted: Int
+        var finishedBefore: Date?
+        var message: String
+    }
+
+    func report(_ deleted: Int, before cutoff: Date?, _ message: String) {
+        if json {
+            JSONOutput.print(PruneResultView(deleted: deleted, finishedBefore: cutoff, message: message))
+        } else {
+            Console.write(message + "\n", to: STDOUT_FILENO)
+        }
+    }
+
     func run() async throws {
         let context = Context(options: global)
         let config = try? context.loadConfig()
@@ -44,7 +62,7 @@ struct PruneCommand: AsyncParsableCommand {
         let location = try context.storeLocation(config: config)
         // Opened for writing, but never created: a store that does not exist has nothing to prune.
         guard location.mayHoldState, let store = try await context.openStore(config: config, create: true, migrate: false) else {
-            Console.write("\(location) holds no gantry state: nothing to prune\n", to: STDOUT_FILENO)
+            report(0, before: nil, "\(location) holds no gantry state: nothing to prune")
             return
         }
         let cutoff = Date().addingTimeInterval(-age.seconds)
@@ -54,6 +72,6 @@ struct PruneCommand: AsyncParsableCommand {
         } catch {
             throw Failure.store(error)
         }
-        Console.write("deleted \(deleted) deployment(s) that finished before \(Timestamp.format(cutoff)); counters are unchanged\n", to: STDOUT_FILENO)
+        report(deleted, before: cutoff, "deleted \(deleted) deployment(s) that finished before \(Timestamp.format(cutoff)); counters are unchanged")
     }
 }

@@ -12,6 +12,9 @@ struct RunbookCommand: ParsableCommand {
         discussion: "Publish it where 'gantry monitoring alerts --runbook-url' points; alerts and 'gantry diagnose' link its sections."
     )
 
+    /// Accepted like every command's, so they may be typed anywhere; not used here.
+    @OptionGroup(visibility: .hidden) var global: GlobalOptions
+
     func run() throws {
         Console.write(RunbookDocument.markdown() + "\n", to: STDOUT_FILENO)
     }

@@ -11,6 +11,9 @@ struct SchemaCommand: ParsableCommand {
         discussion: "'gantry init' writes it beside the config as gantry.schema.json and points editors at it with a yaml-language-server comment. The schema rejects unknown keys, as gantry does; 'gantry validate' remains the authority on everything else."
     )
 
+    /// Accepted like every command's, so they may be typed anywhere; not used here.
+    @OptionGroup(visibility: .hidden) var global: GlobalOptions
+
     @Flag(help: "Print the configuration reference (docs/configuration.md) generated from the schema instead: every key with its type, default, example and meaning.")
     var markdown = false
 

@@ -7,12 +7,12 @@ struct ShowCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show",
         abstract: "Show one deployment: its steps, commands, output and outcome.",
-        discussion: "Everything shown comes from the journal, with secret values already masked when it was written."
+        discussion: "Name a deployment by its id, by an environment (its newest deployment) or as 'latest' (the newest of any environment). Everything shown comes from the journal, with secret values already masked when it was written. 'gantry show ENV --follow' follows the deployment running in ENV, or the next one to start, until it ends."
     )
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "The deployment id, as printed by deploy and history.")
+    @Argument(help: "A deployment id (as deploy and history print it), an environment (its newest deployment), or 'latest'.")
     var id: String
 
     @Flag(help: "Print the deployment and its journal as JSON.")
@@ -26,28 +26,21 @@ struct ShowCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        guard DeploymentID.isWellFormed(id) else {
-            throw Failure.usage("'\(id)' is not a deployment id; ids look like 20261129-031541.123-9f2c1a (see 'gantry history ENV')")
-        }
         let context = Context(options: global)
         let config = try context.loadConfig()
-        let deploymentID = DeploymentID(rawValue: id)
-        guard let store = try await context.openStore(config: config, create: false) else {
-            throw Failure.usage("no deployment \(id): nothing has been deployed with this state store yet")
-        }
+        let store = try await context.openStore(config: config, create: false)
         let record: DeploymentRecord
         let entries: [JournalEntry]
         do {
-            guard let found = try await store.deployment(deploymentID) else {
-                throw Failure.usage("no deployment \(id) in the state store; see 'gantry history ENV'")
-            }
+            guard let found = try await Self.resolve(id, config: config, store: store, follow: follow) else { return }
             record = found
-            entries = try await store.journal(deploymentID)
+            entries = try await store?.journal(record.id) ?? []
         } catch let error as Failure {
             throw error
         } catch let error as StoreError {
             throw Failure.store(error)
         }
+        guard let store else { return }
         if json {
             JSONOutput.print(ShowView(deployment: DeploymentView(record), rollout: RolloutProgress.latest(in: entries), journal: entries.map(JournalEntryView.init)))
             return
@@ -117,6 +110,41 @@ struct ShowCommand: AsyncParsableCommand {
     /// outcome, then exits with the outcome's exit code (0 succeeded or skipped, 1 rolled
     /// back, …). Polls the store twice a second: followers never hold a lock or a connection
     /// a deployment needs.
+    /// The deployment `name` names: an id, `latest`, or an environment's newest. With
+    /// `follow` and an environment whose newest deployment has ended, waits for the next one
+    /// to start (nil: nothing to show, said on standard output).
+    static func resolve(_ name: String, config: GantryConfig, store: (any StateStore)?, follow: Bool) async throws -> DeploymentRecord? {
+        let environment = config.environments.first { $0.name == name }?.name
+        guard DeploymentID.isWellFormed(name) || name == "latest" || environment != nil else {
+            let names = config.environments.map(\.name).joined(separator: ", ")
+            throw Failure.usage("'\(name)' is neither a deployment id (such as 20261129-031541.123-9f2c1a), an environment (\(names)) nor 'latest'")
+        }
+        guard let store else {
+            throw Failure.usage("no deployment \(name): nothing has been deployed with this state store yet")
+        }
+        do {
+            if DeploymentID.isWellFormed(name) {
+                guard let found = try await store.deployment(DeploymentID(rawValue: name)) else {
+                    throw Failure.usage("no deployment \(name) in the state store; see 'gantry history'")
+                }
+                return found
+            }
+            let newest = try await store.deployments(environment: environment, limit: 1, before: nil).first
+            guard follow, let environment else {
+                guard let newest else { throw Failure.usage(environment.map { "no deployments of \($0) yet" } ?? "no deployments yet") }
+                return newest
+            }
+            if let newest, newest.outcome == nil { return newest }
+            Console.write("waiting for the next deployment of \(environment) to start; Ctrl-C stops waiting\n", to: STDOUT_FILENO)
+            while true {
+                try await Task.sleep(for: .milliseconds(500))
+                if let next = try await store.deployments(environment: environment, limit: 1, before: nil).first, next.id != newest?.id { return next }
+            }
+        } catch let error as StoreError {
+            throw Failure.store(error)
+        }
+    }
+
     static func follow(_ record: DeploymentRecord, store: any StateStore, style: Style) async throws {
         var last = 0
         var current = record

@@ -52,13 +52,13 @@ struct StatusCommand: AsyncParsableCommand {
 
     /// The status of `names`, as text or (with --json) one JSON document.
     func render(_ names: [String], store: (any StateStore)?, context: Context, rollouts: Set<String>) async throws -> String {
-        var views: [EnvironmentStatusView] = []
+        var views: [EnvironmentStatusDocument] = []
         let now = Date()
         for name in names {
-            var view = EnvironmentStatusView(environment: name)
+            var view = EnvironmentStatusDocument(environment: name)
             if let store {
                 do {
-                    view = EnvironmentStatusView(try await EnvironmentStatus.read(name, store: store, now: now, recent: 1, rollouts: rollouts.contains(name)), at: now)
+                    view = EnvironmentStatusDocument(try await EnvironmentStatus.read(name, store: store, now: now, recent: 1, rollouts: rollouts.contains(name)), at: now)
                 } catch {
                     throw Failure.store(error)
                 }
@@ -76,7 +76,8 @@ struct StatusCommand: AsyncParsableCommand {
             text += "  last good:  \(view.lastGood ?? "none")\n"
             if let lock = view.lock {
                 let who = [lock.runner.map { "runner \($0)" }, "host \(lock.host)", "pid \(lock.pid)", lock.actor.map { "by \($0)" }].compactMap { $0 }.joined(separator: ", ")
-                text += "  lock:       \(style.yellow("held")) by \(who) since \(Timestamp.format(lock.acquiredAt))\(lock.reason.map { ": \($0)" } ?? "")\n"
+                let how = lock.heldByHand ? "held by hand" : "held"
+                text += "  lock:       \(style.yellow(how)) by \(who) since \(Timestamp.format(lock.acquiredAt))\(lock.reason.map { ": \($0)" } ?? "")\n"
             } else {
                 text += "  lock:       free\n"
             }
@@ -99,63 +100,6 @@ struct StatusCommand: AsyncParsableCommand {
 
 /// `status --json`.
 struct StatusView: Encodable {
-    var environments: [EnvironmentStatusView]
+    var environments: [EnvironmentStatusDocument]
 }
 
-struct EnvironmentStatusView: Encodable {
-    var environment: String
-    var current: String?
-    var lastGood: String?
-    var updatedAt: Date?
-    var lock: LeaseView?
-    var frozen: FreezeView?
-    var waiting: [WaiterView] = []
-    var lastDeployment: DeploymentView?
-    /// The batch the running deployment's rollout is at, if one runs.
-    var rollout: RolloutProgress?
-
-    init(environment: String) {
-        self.environment = environment
-    }
-
-    /// The `status --json` shape of the model `/api/v1/status` is made from too.
-    init(_ status: EnvironmentStatus, at now: Date) {
-        environment = status.name
-        current = status.state.current
-        lastGood = status.state.lastGood
-        updatedAt = status.state.updatedAt
-        lock = status.liveLease(at: now).map(LeaseView.init)
-        frozen = status.state.freeze.map(FreezeView.init)
-        waiting = status.waiters.map {
-            WaiterView(deploymentId: $0.deploymentID.rawValue, release: $0.release, host: $0.owner.host, pid: $0.owner.pid, enqueuedAt: $0.enqueuedAt)
-        }
-        lastDeployment = status.recent.first.map(DeploymentView.init)
-        rollout = status.rollout
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case environment, current, lastGood, updatedAt, lock, frozen, waiting, lastDeployment, rollout
-    }
-
-    /// Absent values are written as null, so consumers can rely on every key being there.
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(environment, forKey: .environment)
-        try container.encode(current, forKey: .current)
-        try container.encode(lastGood, forKey: .lastGood)
-        try container.encode(updatedAt, forKey: .updatedAt)
-        try container.encode(lock, forKey: .lock)
-        try container.encode(frozen, forKey: .frozen)
-        try container.encode(waiting, forKey: .waiting)
-        try container.encode(lastDeployment, forKey: .lastDeployment)
-        try container.encode(rollout, forKey: .rollout)
-    }
-}
-
-struct WaiterView: Encodable {
-    var deploymentId: String
-    var release: String
-    var host: String
-    var pid: Int32
-    var enqueuedAt: Date
-}

@@ -15,6 +15,9 @@ struct UnfreezeCommand: AsyncParsableCommand {
     @Argument(help: "The environment, as named in gantry.yml.", completion: .custom(EnvironmentCompletion.complete))
     var environment: String
 
+    @Flag(help: "Print the result as JSON: the action, its message and the environment's status after it.")
+    var json = false
+
     func run() async throws {
         let (_, name, store) = try await holdTarget(global, environment)
         do {
@@ -22,6 +25,6 @@ struct UnfreezeCommand: AsyncParsableCommand {
         } catch {
             throw Failure.store(error)
         }
-        Console.write("\(name) is unfrozen and its circuit breaker reset\n", to: STDOUT_FILENO)
+        try await ActionOutput.report("unfreeze", environment: name, message: "\(name) is unfrozen and its circuit breaker reset", json: json, store: store)
     }
 }

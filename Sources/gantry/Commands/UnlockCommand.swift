@@ -19,11 +19,14 @@ struct UnlockCommand: AsyncParsableCommand {
     @Flag(help: "Release even the live lease of a running deployment.")
     var force = false
 
+    @Flag(help: "Print the result as JSON: the action, its message and the environment's status after it.")
+    var json = false
+
     func run() async throws {
         let (context, name, store) = try await holdTarget(global, environment)
         do {
             guard let lease = try await store.lease(environment: name) else {
-                Console.write("\(name) is not locked\n", to: STDOUT_FILENO)
+                try await ActionOutput.report("unlock", environment: name, message: "\(name) is not locked", json: json, store: store)
                 return
             }
             // The lease judged is the lease released: its token fences out any other.
@@ -39,7 +42,8 @@ struct UnlockCommand: AsyncParsableCommand {
                 break
             }
             try await store.releaseLock(environment: name, token: lease.token)
-            Console.write("\(name) is unlocked (was: \(lease.reason ?? lease.owner.summary))\n", to: STDOUT_FILENO)
+            let was = lease.isHeldByHand ? "held by hand by \(lease.owner.actor ?? lease.owner.host)\(lease.reason.map { ": \($0)" } ?? "")" : (lease.reason ?? lease.owner.summary)
+            try await ActionOutput.report("unlock", environment: name, message: "\(name) is unlocked (was: \(was))", json: json, store: store)
         } catch let error as StoreError {
             throw Failure.store(error)
         }

@@ -19,8 +19,15 @@ struct ValidateCommand: AsyncParsableCommand {
         let context = Context(options: global)
         let result = Result { () throws(Failure) -> GantryConfig in try context.loadConfig(checkDeferred: false) }
         var inventories: [InventoryView] = []
+        var warnings: [String] = []
         if case .success(let config) = result {
+            let path = context.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
             for environment in config.environments {
+                // A program this runner cannot start: a warning here (the config may be
+                // validated on a machine that is not a runner); preflight refuses the deploy.
+                for verdict in ProgramCheck.verdicts(environment, directory: config.directory, path: path, find: context.processes.findExecutable) where verdict.found == nil {
+                    warnings.append("\(environment.name): \(verdict.message)")
+                }
                 // The inventory is read to say who reads it and what it holds; one that cannot
                 // be read now (not checked out here, generated at deploy time) is a warning:
                 // the commands that use it fail on it then, with exit 2.
@@ -39,7 +46,7 @@ struct ValidateCommand: AsyncParsableCommand {
                 JSONOutput.print(ValidationView(
                     valid: true, file: config.file, environments: config.environments.map(\.name), errors: [],
                     checkedAtRunTime: config.deferredURLs.map { RunTimeCheckView(keyPath: $0.keyPath, variable: $0.variable, prefixes: $0.prefixes) },
-                    inventories: inventories
+                    inventories: inventories, warnings: warnings
                 ))
             } else {
                 let names = config.environments.map(\.name).joined(separator: ", ")
@@ -48,6 +55,7 @@ struct ValidateCommand: AsyncParsableCommand {
                     text += "  inventory of \(inventory.environment), \(inventory.path): \(inventory.hosts) host(s), read by \(inventory.reader)\n"
                     for note in inventory.notes { text += "    warning: \(note)\n" }
                 }
+                for warning in warnings { text += "  warning: \(warning)\n" }
                 for url in config.deferredURLs {
                     text += "  \(url.keyPath) is ${\(url.variable)}: checked when it is read (must start with \(url.prefixes.joined(separator: " or ")))\n"
                 }
@@ -75,6 +83,9 @@ struct ValidationView: Encodable {
     var checkedAtRunTime: [RunTimeCheckView] = []
     /// Each environment's inventory, and what read it.
     var inventories: [InventoryView] = []
+    /// What this machine could not do with a valid config: a deploy or rollback program it
+    /// cannot start (preflight refuses those deploys).
+    var warnings: [String] = []
 }
 
 /// An inventory as validate read it: who read it, each host's address, each group's hosts.

@@ -10,6 +10,9 @@ struct VersionCommand: ParsableCommand {
         discussion: "'gantry --version' prints the same line. --short prints the version alone (what packages and scripts compare)."
     )
 
+    /// Accepted like every command's, so they may be typed anywhere; not used here.
+    @OptionGroup(visibility: .hidden) var global: GlobalOptions
+
     @Flag(help: "Print it as JSON: version, commit, build_date, swift_version, target.")
     var json = false
 

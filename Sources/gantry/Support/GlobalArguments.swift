@@ -1,12 +1,16 @@
+import ArgumentParser
+
 /// Lets global options come before the command as well as after it
-/// (`gantry -c prod.yml deploy production …`), as people type them: the leading ones are
-/// moved behind the command, where every command's `GlobalOptions` parses them.
+/// (`gantry -c prod.yml deploy production …`, `gantry -c prod.yml monitoring runbook`), as
+/// people type them: the leading ones are moved behind the whole command path (a group and
+/// its subcommand), where every command's `GlobalOptions` parses them. Commands that do not
+/// use them take them too, and ignore them.
 enum GlobalArguments {
     /// Options that take a value, by every spelling.
-    static let valued: Set<String> = ["-c", "--config", "--state", "--color"]
+    static let valued: Set<String> = ["-c", "--config", "--state", "--color", "--progress-interval"]
     static let flags: Set<String> = ["-q", "--quiet", "-v", "--verbose"]
 
-    static func reorder(_ arguments: [String]) -> [String] {
+    static func reorder(_ arguments: [String], root: any ParsableCommand.Type = Gantry.self) -> [String] {
         var leading: [String] = []
         var index = 0
         while index < arguments.count {
@@ -26,8 +30,15 @@ enum GlobalArguments {
         }
         guard !leading.isEmpty, index < arguments.count else { return arguments }
         var rest = Array(arguments[index...])
+        // Behind the command path: `monitoring runbook`, not between its two words.
+        var command = root
+        var path = 0
+        while path < rest.count, let sub = command.configuration.subcommands.first(where: { $0.configuration.commandName == rest[path] }) {
+            command = sub
+            path += 1
+        }
         let end = rest.firstIndex(of: "--") ?? rest.count
-        rest.insert(contentsOf: leading, at: end)
+        rest.insert(contentsOf: leading, at: max(min(path, end), min(1, end)))
         return rest
     }
 }

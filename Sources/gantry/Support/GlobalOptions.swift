@@ -22,6 +22,17 @@ struct GlobalOptions: ParsableArguments {
 
     @Option(help: ArgumentHelp("auto (a terminal without NO_COLOR, or GitHub Actions), always or never.", valueName: "when"))
     var color: ColorChoice = .auto
+
+    @Option(help: ArgumentHelp("Without a terminal (piped, CI): how often a waiting step (the lock, a bake, a pause, checks) says it still waits.", valueName: "duration"))
+    var progressInterval = "10s"
+
+    /// `--progress-interval`, at least 100ms.
+    func heartbeat() throws(Failure) -> Duration {
+        guard let interval = DurationText.parse(progressInterval), interval >= .milliseconds(100) else {
+            throw .usage("--progress-interval '\(progressInterval)' is not a duration of at least 100ms, such as 10s")
+        }
+        return interval
+    }
 }
 
 /// `--color`'s values, as the terminal module's `ColorMode`.

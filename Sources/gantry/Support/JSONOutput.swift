@@ -46,30 +46,3 @@ struct DeployResultView: Encodable {
         self.exitCode = exitCode
     }
 }
-
-/// A lease as `status --json` shows it.
-struct LeaseView: Encodable {
-    var token: Int64
-    var host: String
-    var pid: Int32
-    var runner: String?
-    var actor: String?
-    var runUrl: String?
-    var deploymentId: String?
-    var reason: String?
-    var acquiredAt: Date
-    var expiresAt: Date
-
-    init(_ lease: Lease) {
-        token = lease.token.value
-        host = lease.owner.host
-        pid = lease.owner.pid
-        runner = lease.owner.runner
-        actor = lease.owner.actor
-        runUrl = lease.owner.runURL
-        deploymentId = lease.deploymentID?.rawValue
-        reason = lease.reason
-        acquiredAt = lease.acquiredAt
-        expiresAt = lease.expiresAt
-    }
-}

@@ -7,7 +7,7 @@ import GantryTerminal
 /// holds. The store accepts the write only while that lease is current, so a decision can
 /// never land on a later deployment; the paused process reads it and acts.
 enum PauseDecision {
-    static func decide(_ kind: JournalEvent.Kind, global: GlobalOptions, environment: String, reason: String?) async throws {
+    static func decide(_ kind: JournalEvent.Kind, global: GlobalOptions, environment: String, reason: String?, json: Bool) async throws {
         let context = Context(options: global)
         let config = try context.loadConfig()
         let environmentConfig = try context.environment(environment, in: config)
@@ -41,14 +41,15 @@ enum PauseDecision {
                     throw Failure.refused("the inventory or rollout: of \(name) changed since deployment \(id) paused (it deployed \(journaled.joined(separator: ", ")) in \(batch) of \(progress.batches) batches; today's config makes \(request.batches.count) batches starting \(rebuilt.joined(separator: ", "))); restore the config it ran with, or let its pause_timeout pass and 'gantry recover \(name)' roll it back")
                 }
                 request.resume = PausedRollout(deployment: record, afterBatch: batch, token: lease.token, decision: message, abort: kind == .aborted)
-                try await DeploymentSession(context: context, config: config, json: false).run(request)
+                try await DeploymentSession(context: context, config: config, json: json).run(request)
                 return
             }
             try await store.append(JournalEvent(kind: kind, step: Step.verify.rawValue, message: masker.mask(message)), to: id, at: Date(), token: lease.token)
             let next = kind == .promoted
                 ? (progress.batch < progress.batches ? "it goes on with batch \(progress.batch + 1)/\(progress.batches)" : "it finishes")
                 : "it rolls back the hosts deployed so far"
-            Console.write("\(name): deployment \(id) \(verb) (it was paused at \(progress.text.replacingOccurrences(of: " (paused: \(why))", with: ""))); \(next)\n", to: STDOUT_FILENO)
+            let text = "\(name): deployment \(id) \(verb) (it was paused at \(progress.text.replacingOccurrences(of: " (paused: \(why))", with: ""))); \(next)"
+            try await ActionOutput.report(kind == .promoted ? "promote" : "abort", environment: name, message: text, deploymentID: id, json: json, store: store)
         } catch let error as StoreError {
             throw Failure.store(error)
         }
