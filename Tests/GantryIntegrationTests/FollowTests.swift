@@ -51,6 +51,28 @@ struct FollowTests {
         #expect(try project.gantry("show", id, "--follow", "--json").status == 2)
     }
 
+    @Test("show ENV --follow follows the deployment running in ENV, or waits for the next one to start", arguments: SharedStore.available)
+    func followEnvironment(store: SharedStore) throws {
+        let (state, environment) = try store.make()
+        let project = try Project(config: config(state))
+        // Running now: followed at once.
+        let running = try GantryBinary.start(["deploy", "production", "--release", "1.0"], in: project.directory, environment: environment)
+        _ = try newest(project, environment)
+        let followed = try project.gantry("show", "production", "--follow", environment: environment)
+        #expect(running.wait().status == 0)
+        #expect(followed.status == 0, "\(followed.output)")
+        #expect(followed.stdout.contains("done 1.0") && followed.stdout.contains("production 1.0: succeeded"), "\(followed.stdout)")
+        // Nothing running: it waits for the next deployment, then follows that one.
+        let waiting = try GantryBinary.start(["show", "production", "--follow"], in: project.directory, environment: environment)
+        Thread.sleep(forTimeInterval: 0.8)
+        #expect(waiting.process.isRunning, "it waits for the next deployment")
+        #expect(try project.gantry("deploy", "production", "--release", "bad", environment: environment).status == 1)
+        let next = waiting.wait()
+        #expect(next.status == 1, "it exits as the deployment it followed did: \(next.output)")
+        #expect(next.stdout.contains("waiting for the next deployment of production to start"))
+        #expect(next.stdout.contains("start bad") && next.stdout.contains("production bad: rolled_back"), "\(next.stdout)")
+    }
+
     @Test("status --watch shows a deployment start and end", arguments: SharedStore.available)
     func watch(store: SharedStore) throws {
         let (state, environment) = try store.make()

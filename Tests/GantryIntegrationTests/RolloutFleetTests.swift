@@ -293,7 +293,7 @@ struct RolloutAnalysisFleetTests {
     @Test("a rollout left paused: gantry status --json and /api/v1/status write the same document")
     func pausedStatusDocument() throws {
         let noData = #"max(fleet_errors{fleet="FLEET",instance=~"{batch_hosts}:PORT",release="never-deployed"})"#
-        let (project, _, environment) = try project(query: noData, batches: "[1, \"100%\"]", onPause: "exit")
+        let (project, fleet, environment) = try project(query: noData, batches: "[1, \"100%\"]", onPause: "exit")
         let paused = try project.gantry("deploy", "production", "--release", "1.0", environment: environment)
         #expect(paused.status == 5, "\(paused.output)")
         let serve = try ServeProcess(project: project, environment: environment)
@@ -302,6 +302,8 @@ struct RolloutAnalysisFleetTests {
         #expect((pair.cli["rollout"] as? [String: Any])?["paused"] is String, "\(pair.cli)")
         #expect(StatusDocuments.lock(pair.cli)?["held_by_hand"] as? Bool == false)
         #expect(try project.gantry("promote", "production", "--reason", "done looking", environment: environment).status == 0)
+        // The fleet serves the hosts until here.
+        #expect(fleetTests.releases(project, fleet).values.allSatisfy { $0 == "1.0" })
     }
 
     @Test("on_pause: exit: the deploy exits 5 leaving the rollout paused; gantry promote from another process deploys the rest, gantry abort rolls it back")

@@ -124,6 +124,46 @@ struct SchemaTests {
         }
     }
 
+    @Test("the JSON documents match their published schemas (docs/schemas): deploy and rollback results, status (free, held by hand, held by a deploy), the hand-change commands", .enabled(if: SchemaValidator.available))
+    func outputDocuments() throws {
+        let validator = try validator()
+        let schemas = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("docs/schemas")
+        let script = "case $1 in *slow*) echo $$ > slow.pid; while [ ! -e go ]; do sleep 0.1; done;; *bad*) exit 3;; esac; echo deployed $1"
+        let project = try Project(config: shellConfig(script) + "\n    rollback: { command: [/bin/sh, -c, 'echo back to $0', '{release}'] }\n")
+        var documents: [(schema: String, text: String)] = []
+        func capture(_ schema: String, _ arguments: String...) throws {
+            let result = try GantryBinary.run(arguments + ["--json"], in: project.directory)
+            documents.append((schema, result.stdout))
+        }
+        try capture("status", "status")
+        try capture("deploy-result", "deploy", "production", "--release", "1.0")
+        try capture("deploy-result", "deploy", "production", "--release", "2.0-bad")
+        try capture("deploy-result", "deploy", "production", "--release", "2.0")
+        try capture("deploy-result", "deploy", "production", "--release", "2.0")
+        try capture("deploy-result", "rollback", "production")
+        try capture("action-result", "lock", "production", "--reason", "db maintenance")
+        try capture("status", "status")
+        try capture("deploy-result", "deploy", "production", "--release", "3.0")
+        try capture("action-result", "unlock", "production")
+        try capture("action-result", "freeze", "production", "--reason", "release week")
+        try capture("action-result", "unfreeze", "production")
+        let running = try GantryBinary.start(["deploy", "production", "--release", "4.0-slow"], in: project.directory)
+        let deadline = Date().addingTimeInterval(10)
+        while !project.exists("slow.pid"), Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        try capture("status", "status")
+        try project.write("go", "")
+        #expect(running.wait().status == 0)
+        for (index, document) in documents.enumerated() {
+            let name = "document-\(index).json"
+            try project.write(name, document.text)
+            let checked = try Tool.run([validator, "--schemafile", schemas.appendingPathComponent("\(document.schema).schema.json").path, name], in: project.directory)
+            #expect(checked.status == 0, "\(document.schema): \(document.text)\n\(checked.output)")
+        }
+        let outcomes = documents.filter { $0.schema == "deploy-result" }.compactMap { (try? JSONSerialization.jsonObject(with: Data($0.text.utf8)) as? [String: Any])?["outcome"] as? String }
+        #expect(Set(outcomes) == ["succeeded", "rolled_back", "skipped", "refused"], "\(outcomes)")
+    }
+
     @Test("validate --json lists each error with file, line, column, key path, message and hint")
     func structuredErrors() throws {
         let project = try Project(config: """

@@ -115,29 +115,29 @@ package struct DeploymentStateMachine: Sendable {
     package let policy: Policy
     /// Draws the jitter of retry waits; injected so tests are repeatable.
     var random: @Sendable () -> Double
-    package private(set) var state: State = .waitingForLock
+    package internal(set) var state: State = .waitingForLock
     /// The release to fall back to, read from the store.
-    package private(set) var lastGood: String?
+    package internal(set) var lastGood: String?
     /// Why the deployment is being rolled back.
-    private var failure: DeploymentFailure?
+    var failure: DeploymentFailure?
     /// The code of the first failure: what went wrong before any rollback.
-    package private(set) var causeCode: ReasonCode?
+    package internal(set) var causeCode: ReasonCode?
     /// The code of the outcome, when it is not a success: the cause, or what then stopped
     /// the way back (`rollback_failed`, `no_rollback_path`).
-    package private(set) var reasonCode: ReasonCode?
-    private var interrupted = false
-    private var rollbackTarget: String?
+    package internal(set) var reasonCode: ReasonCode?
+    var interrupted = false
+    var rollbackTarget: String?
     /// The batch being deployed or checked, from 1.
-    package private(set) var batch = 1
+    package internal(set) var batch = 1
     /// How many batches' hosts a deploy command may have changed: what a rollback must undo.
-    package private(set) var changedBatches = 0
+    package internal(set) var changedBatches = 0
     /// How many checks the last verification ran: what a promote after a pause reports.
-    private var lastChecked = 0
+    var lastChecked = 0
     /// The pause came before the batch's bake (an alert right after its checks).
-    private var pausedBeforeBake = false
+    var pausedBeforeBake = false
     /// A recovery's rollback: the hosts of the batches the dead rollout had started, the
     /// only ones rolled back (nil: every target, or the batches this deployment changed).
-    private var recoveredScope: RollbackScope?
+    var recoveredScope: RollbackScope?
 
     package init(release: String, force: Bool, policy: Policy = Policy(), random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) {
         self.release = release
@@ -170,7 +170,7 @@ package struct DeploymentStateMachine: Sendable {
         return machine
     }
 
-    private var command: CommandRole { policy.kind == .rollback ? .rollback : .deploy }
+    var command: CommandRole { policy.kind == .rollback ? .rollback : .deploy }
 
     /// The one entry point: each state decides on the events it expects and names every
     /// other event as unexpected (no `default:`), so a new event or state cannot slip through
@@ -265,253 +265,9 @@ package struct DeploymentStateMachine: Sendable {
         }
     }
 
-    /// The deploy (or a `gantry rollback`'s) command: to `verifying` on success, to
-    /// `deploying(n + 1)` for a retry, else falls back (`rollingBack`, or `finishing`).
-    private mutating func deploying(attempt: Int, _ event: Event) -> Action {
-        switch event {
-        case .commandFinished(let termination, let recognized):
-            if let code = ReasonCode.command(termination) { causeCode = code.refined(by: recognized) }
-            changedBatches = batch
-            switch termination {
-            case .exited(0):
-                state = .verifying
-                return .verify
-            case .cancelled:
-                interrupted = true
-                return fallBack(because: .interruptedDuringCommand(command, attempt: attempt))
-            case .exited, .signaled, .timedOut:
-                if policy.retry.shouldRetry(after: termination, attempt: attempt) {
-                    state = .deploying(attempt: attempt + 1)
-                    return .runDeploy(attempt: attempt + 1, after: policy.retry.delay(before: attempt + 1, random: random()))
-                }
-                return fallBack(because: .commandFailed(command, termination, batch: position, attempt: attempt, of: policy.retry.attempts))
-            }
-        case .commandFailedToStart(let why):
-            causeCode = .commandNotStarted
-            if attempt > 1 { changedBatches = batch }
-            if attempt == 1, batch == 1 {
-                state = .finishing(.refused)
-                reasonCode = .commandNotStarted
-                return .finish(.refused, reason: .notStarted(why), promote: false)
-            }
-            return fallBack(because: .commandNotStarted(why, batch: position, attempt: attempt))
-        case .interrupted:
-            interrupted = true
-            causeCode = .interrupted
-            return fallBack(because: .interruptedBeforeAttempt(attempt, command))
-        case .lockAcquired, .refused, .stateRead, .preflightDone, .verified, .stoppedAtOnce, .finished, .inconclusive, .promoted, .aborted:
-            return unexpected(event)
-        }
-    }
-
-    /// The checks after a deploy: to `finishing(succeeded)` (promote) when they pass, else
-    /// falls back.
-    private mutating func verifying(_ event: Event) -> Action {
-        switch event {
-        case .verified(let failures, let checked, let code):
-            lastChecked = checked
-            if failures.isEmpty {
-                if batch < policy.batches {
-                    if policy.bake > .zero {
-                        state = .baking
-                        return .bake(for: policy.bake)
-                    }
-                    return nextBatch()
-                }
-                return succeed(checked: checked)
-            }
-            causeCode = code ?? .checkFailed
-            return fallBack(because: .failedVerification(release: release, batch: position, afterBaking: false, failures: failures))
-        case .interrupted, .commandFinished(.cancelled, _):
-            interrupted = true
-            causeCode = .interrupted
-            return fallBack(because: .interrupted(while: .verifying, release: release, batch: position))
-        case .inconclusive(let why, let checked) where policy.batches > 1:
-            lastChecked = checked
-            pausedBeforeBake = true
-            state = .paused
-            return .pause(PauseReason(release: release, batch: position, why: why), timeout: policy.pauseTimeout)
-        case .lockAcquired, .refused, .stateRead, .preflightDone, .commandFinished, .commandFailedToStart, .stoppedAtOnce, .finished, .inconclusive, .promoted, .aborted:
-            return unexpected(event)
-        }
-    }
-
-    /// Baking a batch that passed its checks: to the next batch when its checks still pass at
-    /// the end, else falls back.
-    private mutating func baking(_ event: Event) -> Action {
-        switch event {
-        case .verified(let failures, _, let code):
-            if failures.isEmpty { return nextBatch() }
-            causeCode = code ?? .checkFailed
-            return fallBack(because: .failedVerification(release: release, batch: position, afterBaking: true, failures: failures))
-        case .interrupted, .commandFinished(.cancelled, _):
-            interrupted = true
-            causeCode = .interrupted
-            return fallBack(because: .interrupted(while: .baking, release: release, batch: position))
-        case .inconclusive(let why, let checked):
-            lastChecked = checked
-            state = .paused
-            return .pause(PauseReason(release: release, batch: position, why: why), timeout: policy.pauseTimeout)
-        case .lockAcquired, .refused, .stateRead, .preflightDone, .commandFinished, .commandFailedToStart, .stoppedAtOnce, .finished, .promoted, .aborted:
-            return unexpected(event)
-        }
-    }
-
-    /// Paused for a person: to the next batch on `promoted`; falls back on `aborted` (by
-    /// `gantry abort` or the pause's timeout) or an interruption.
-    private mutating func paused(_ event: Event) -> Action {
-        switch event {
-        case .promoted:
-            if pausedBeforeBake, (batch < policy.batches), (policy.bake > .zero) {
-                // Paused before its bake (an alert): the batch still bakes and is analysed.
-                pausedBeforeBake = false
-                state = .baking
-                return .bake(for: policy.bake)
-            }
-            pausedBeforeBake = false
-            return batch < policy.batches ? nextBatch() : succeed(checked: lastChecked)
-        case .aborted(let why, let code):
-            causeCode = code
-            return fallBack(because: .pausedThenAborted(release: release, batch: position, why: why))
-        case .interrupted, .commandFinished(.cancelled, _):
-            interrupted = true
-            causeCode = .interrupted
-            return fallBack(because: .interrupted(while: .paused, release: release, batch: position))
-        case .lockAcquired, .refused, .stateRead, .preflightDone, .commandFinished, .commandFailedToStart, .verified, .stoppedAtOnce, .finished, .inconclusive:
-            return unexpected(event)
-        }
-    }
-
-    /// Every batch passed: the release is promoted.
-    private mutating func succeed(checked: Int) -> Action {
-        state = .finishing(.succeeded)
-        return .finish(.succeeded, reason: .deployed(release: release, kind: policy.kind, batches: policy.batches, checked: checked), promote: true)
-    }
-
-    /// The deploying process leaves the paused rollout to `gantry promote` or `gantry abort`
-    /// (`on_pause: exit`): this run ends here, the deployment unfinished.
-    package mutating func detach() {
-        state = .finished(.paused)
-    }
-
-    /// Carries on a rollout another process left paused after batch `batch` (`on_pause:
-    /// exit`): with `abort`, rolls back the hosts of its batches; otherwise deploys the next
-    /// batch (or finishes, when none is left).
-    package mutating func resume(afterBatch batch: Int, lastGood: String?, abort: (String, ReasonCode)?, checked: Int = 0) -> Action {
-        self.batch = batch
-        changedBatches = batch
-        lastChecked = checked
-        self.lastGood = lastGood
-        state = .paused
-        if let abort { return handle(.aborted(abort.0, abort.1)) }
-        return handle(.promoted("promoted"))
-    }
-
-    /// The batch passed: deploy the next one.
-    private mutating func nextBatch() -> Action {
-        batch += 1
-        state = .deploying(attempt: 1)
-        return .runDeploy(attempt: 1, after: .zero)
-    }
-
-    /// The batch during a rollout; nil without one.
-    private var position: BatchPosition? { policy.batches > 1 ? BatchPosition(batch, of: policy.batches) : nil }
-
-    /// The rollback command: to `verifyingRollback` when it succeeded, else to
-    /// `finishing(failed)`: production needs a person.
-    private mutating func rollingBack(to target: String, _ event: Event) -> Action {
-        switch event {
-        case .commandFinished(.exited(0), _):
-            state = .verifyingRollback(to: target)
-            return .verify
-        case .commandFinished(let termination, _):
-            return needsPerson(.rollbackEnded(to: target, termination))
-        case .commandFailedToStart(let why):
-            return needsPerson(.rollbackNotStarted(to: target, why: why))
-        case .lockAcquired, .refused, .stateRead, .preflightDone, .verified, .interrupted, .stoppedAtOnce, .finished, .inconclusive, .promoted, .aborted:
-            return unexpected(event)
-        }
-    }
-
-    /// The checks after a rollback: to `finishing(rolled_back)` (or `interrupted`) when they
-    /// pass, else to `finishing(failed)`.
-    private mutating func verifyingRollback(to target: String, _ event: Event) -> Action {
-        switch event {
-        case .verified(let failures, _, _):
-            if failures.isEmpty {
-                let outcome: Outcome = interrupted ? .interrupted : .rolledBack
-                state = .finishing(outcome)
-                reasonCode = interrupted ? .interrupted : causeCode
-                let hosts = recoveredScope ?? (policy.batches > 1 ? .batches(changedBatches) : .all)
-                return .finish(outcome, reason: .rolledBack(after: failure, to: target, hosts: hosts), promote: false)
-            }
-            return needsPerson(.rollbackUnverified(to: target, failures: failures))
-        case .interrupted, .commandFinished(.cancelled, _):
-            return needsPerson(.interruptedVerifyingRollback(to: target))
-        case .lockAcquired, .refused, .stateRead, .preflightDone, .commandFinished, .commandFailedToStart, .stoppedAtOnce, .finished, .inconclusive, .promoted, .aborted:
-            return unexpected(event)
-        }
-    }
-
-    /// A second interruption, from any state: nothing new starts. Before any command the
-    /// deployment is refused; after one it ends `interrupted` without a rollback. Once an
-    /// outcome is being recorded it changes nothing.
-    private mutating func stopAtOnce(changed: Bool) -> Action {
-        switch state {
-        case .finishing, .finished:
-            return .none
-        case .waitingForLock, .deciding, .preflight, .deploying, .verifying, .baking, .paused, .rollingBack, .verifyingRollback:
-            guard changed else {
-                state = .finishing(.refused)
-                reasonCode = .interrupted
-                return .finish(.refused, reason: .interruptedTwiceBeforeAnyCommand, promote: false)
-            }
-            state = .finishing(.interrupted)
-            reasonCode = .interrupted
-            return .finish(.interrupted, reason: .stoppedAtOnce(after: failure, command: command), promote: false)
-        }
-    }
-
     /// An event this state does not expect: nothing changes.
-    private func unexpected(_ event: Event) -> Action {
+    func unexpected(_ event: Event) -> Action {
         .unexpected("\(event) is not expected while \(state)")
-    }
-
-    /// After a failure: roll back to the last good release when that is possible and wanted,
-    /// or end, saying what production may look like.
-    private mutating func fallBack(because reason: DeploymentFailure) -> Action {
-        failure = reason
-        if interrupted, !policy.rollbackOnInterrupt {
-            state = .finishing(.interrupted)
-            reasonCode = .interrupted
-            return .finish(.interrupted, reason: .leftAsIs(after: reason), promote: false)
-        }
-        let obstacle: RollbackObstacle? = if policy.kind != .deploy {
-            .rollbackOfARollback
-        } else if !policy.canRollBack {
-            .noRollbackCommand
-        } else if lastGood == nil {
-            .noLastGood
-        } else {
-            nil
-        }
-        if let obstacle {
-            guard interrupted else { return needsPerson(.obstacle(obstacle), code: policy.kind == .deploy ? .noRollbackPath : .rollbackFailed) }
-            state = .finishing(.interrupted)
-            reasonCode = .interrupted
-            return .finish(.interrupted, reason: .noWayBack(after: reason, obstacle), promote: false)
-        }
-        guard let target = lastGood else { return needsPerson(.obstacle(.noLastGood), code: .noRollbackPath) }
-        state = .rollingBack(to: target)
-        rollbackTarget = target
-        return .runRollback(to: target)
-    }
-
-    /// Ends `failed`: production may run an unverified release and a person must look.
-    private mutating func needsPerson(_ trouble: RollbackTrouble, code: ReasonCode = .rollbackFailed) -> Action {
-        state = .finishing(.failed)
-        reasonCode = code
-        return .finish(.failed, reason: .needsPerson(after: failure, trouble), promote: false)
     }
 
     /// Why this deployment need not run, or nil when it must.

@@ -65,37 +65,20 @@ struct ServeCommand: AsyncParsableCommand {
         let thisMachine = RunnerIdentity.name(config.runners, flag: nil, environment: environment, hostName: ProcessInfoHost.name)
         try await context.withAdapters(config: config) { live in
             let prober = live.prober
-            var pollers = [PollingService(name: "store", interval: serveConfig.storeInterval) {
-                let read = await source.read()
-                if let error = read.error { await board.storeFailed(error) } else { await board.update(read.state) }
-            }]
             let notifier = Notifier(config: config, environment: environment)
+            var deliver: (@Sendable () async -> Void)?
             if !notifier.webhooks.isEmpty {
-                // Retries what deploys could not deliver; the store is opened for writing (never
-                // migrated) once it exists.
+                // The store is opened for writing (never migrated) once it exists.
                 let outbox = OutboxStore(context: context, config: config)
-                pollers.append(PollingService(name: "notifications", interval: serveConfig.storeInterval) {
+                deliver = {
                     guard let store = await outbox.store() else { return }
                     await notifier.deliver(store: store, transport: prober, budget: .seconds(10))
-                })
+                }
             }
-            if !config.runners.isEmpty {
-                pollers.append(PollingService(name: "runners", interval: serveConfig.runnerInterval) {
-                    let health = await RunnerHealthCheck(prober: prober).run(config.runners, thisMachine: thisMachine, environment: environment)
-                    await board.observe(Observations.runners(health, at: Date()))
-                })
-            }
-            for environmentConfig in config.environments where !environmentConfig.checks.isEmpty {
-                let hosts = targets[environmentConfig.name] ?? []
-                let masker = SecretMasker.forEnvironment(environmentConfig, processEnvironment: environment)
-                pollers.append(PollingService(name: "checks-\(environmentConfig.name)", interval: serveConfig.checkInterval) {
-                    let results = await CheckRunner(prober: prober).run(
-                        environmentConfig.checks, targets: hosts, environment: environment, masker: masker,
-                        concurrency: environmentConfig.checkConcurrency, deadline: environmentConfig.verifyTimeout
-                    )
-                    await board.observe(Observations.checks(results, environment: environmentConfig.name, at: Date()))
-                })
-            }
+            let pollers = ServePollers.make(config: config, board: board, sources: ServePollers.Sources(
+                readStore: { await source.read() }, deliverNotifications: deliver, prober: prober, targets: targets,
+                environment: environment, thisMachine: thisMachine
+            ))
             do {
                 try await StatusServer.run(
                     board: board, listen: address, token: token, idleTimeout: serveConfig.idleTimeout,

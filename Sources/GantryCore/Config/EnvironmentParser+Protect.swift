@@ -1,0 +1,86 @@
+import Yams
+
+/// `rollout:` and `protect.alertmanager:`: the batches a deploy goes out in, and the
+/// incident gate that may refuse or stop it.
+extension EnvironmentParser {
+    /// `rollout: { batches: [1, "10%", "100%"], bake: 2m }`; sizes of one kind must grow.
+    func rolloutConfig(_ fields: YAMLFields) -> RolloutConfig? {
+        let bake = fields.duration("bake", allowZero: true) ?? .zero
+        let pauseTimeout = fields.duration("pause_timeout") ?? RolloutConfig.defaultPauseTimeout
+        let listPath = fields.path.key("batches")
+        guard let node = fields.value("batches", required: true), let items = reader.sequence(node, at: listPath) else { return nil }
+        guard !items.isEmpty else {
+            reader.fail(node, listPath, "must list at least one batch", hint: "batches: [1, \"10%\", \"100%\"] deploys one canary, then a tenth of the hosts, then the rest")
+            return nil
+        }
+        var sizes: [RolloutConfig.Size] = []
+        var lastHosts = 0
+        var lastShare = 0
+        for (offset, item) in items.enumerated() {
+            let itemPath = listPath.index(offset)
+            let text = (item.scalar?.string ?? "").trimmingWhitespace()
+            let size: RolloutConfig.Size
+            if text.hasSuffix("%"), let share = Int(text.dropLast()), (1...100).contains(share) {
+                size = .percent(share)
+            } else if item.scalar?.style == .plain, let count = Int(text), count >= 1 {
+                size = .hosts(count)
+            } else {
+                reader.fail(item, itemPath, "\(item.describedValue) is not a number of hosts (such as 1) or a share of them (such as \"10%\", up to \"100%\")")
+                continue
+            }
+            switch size {
+            case .hosts(let count):
+                if count <= lastHosts { reader.fail(item, itemPath, "\(count) hosts does not reach beyond the \(lastHosts) of an earlier batch", hint: "sizes are cumulative: each batch says how many hosts run the release once it is done") }
+                lastHosts = max(lastHosts, count)
+            case .percent(let share):
+                if share <= lastShare { reader.fail(item, itemPath, "\(share)% does not reach beyond the \(lastShare)% of an earlier batch", hint: "sizes are cumulative: each batch says what share of the hosts runs the release once it is done") }
+                lastShare = max(lastShare, share)
+            }
+            sizes.append(size)
+        }
+        var onPause = RolloutConfig.OnPause.wait
+        if let text = fields.string("on_pause"), let node = fields.node("on_pause") {
+            if let value = RolloutConfig.OnPause(rawValue: text) { onPause = value } else {
+                reader.fail(node, fields.path.key("on_pause"), "'\(text)' is not wait or exit")
+            }
+        }
+        return RolloutConfig(batches: sizes, bake: bake, pauseTimeout: pauseTimeout, onPause: onPause)
+    }
+
+    /// `protect.alertmanager: { url, matchers, on_unreachable, timeout }`.
+    func alertGateConfig(_ fields: YAMLFields) -> AlertGateConfig? {
+        let url = fields.string("url", required: true)
+        if let url, let node = fields.node("url") {
+            validateInterpolation(url, node: node, path: fields.path.key("url"), credential: true, isURL: true)
+            if !url.hasPrefix("${"), !url.hasPrefix("http://"), !url.hasPrefix("https://") {
+                reader.fail(node, fields.path.key("url"), "'\(url)' does not start with http:// or https://")
+            }
+        }
+        let matchers = fields.stringList("matchers") ?? []
+        if let node = fields.node("matchers") {
+            if matchers.isEmpty {
+                reader.fail(node, fields.path.key("matchers"), "lists no matchers", hint: "e.g. ['severity=\"critical\"', 'env=\"production\"']: without one every alert would block deploys")
+            }
+            for (offset, matcher) in matchers.enumerated() where !AlertGateConfig.isMatcher(matcher) {
+                reader.fail(node.sequence?[offset] ?? node, fields.path.key("matchers").index(offset), "'\(matcher)' is not a label matcher", hint: "write name=\"value\", name!=\"value\", name=~\"regex\" or name!~\"regex\"")
+            }
+        } else if let node = fields.node("url") {
+            reader.fail(node, fields.path.key("matchers"), "is missing", hint: "name the alerts that block deploys, e.g. matchers: ['severity=\"critical\"']")
+        }
+        var onUnreachable = AlertGateConfig.OnUnreachable.block
+        if let text = fields.string("on_unreachable"), let node = fields.node("on_unreachable") {
+            if let value = AlertGateConfig.OnUnreachable(rawValue: text) { onUnreachable = value } else {
+                reader.fail(node, fields.path.key("on_unreachable"), "'\(text)' is not block or allow")
+            }
+        }
+        let timeout = fields.duration("timeout") ?? .seconds(5)
+        var duringRollout = AlertGateConfig.DuringRollout.rollback
+        if let text = fields.string("during_rollout"), let node = fields.node("during_rollout") {
+            if let value = AlertGateConfig.DuringRollout(rawValue: text) { duringRollout = value } else {
+                reader.fail(node, fields.path.key("during_rollout"), "'\(text)' is not rollback or pause")
+            }
+        }
+        guard let url else { return nil }
+        return AlertGateConfig(url: url, matchers: matchers, onUnreachable: onUnreachable, timeout: timeout, duringRollout: duringRollout)
+    }
+}
