@@ -24,6 +24,9 @@ package actor ProgressReporter: DeploymentObserver {
     private var ticker: Task<Void, Never>?
     private var statusShown = false
     private let heartbeat: Duration
+    /// Moves on whenever a heartbeat's step ends: a beat already queued for an older one
+    /// (cancelled while it waited for the actor) then says nothing.
+    private var beatGeneration = 0
 
     /// - Parameters:
     ///   - toStandardError: send progress to stderr (when stdout carries JSON).
@@ -62,8 +65,7 @@ package actor ProgressReporter: DeploymentObserver {
     /// Resumes workflow commands and closes the open group: what must happen before gantry
     /// prints its outcome and annotations, whichever way the deployment ended.
     package func close() async {
-        ticker?.cancel()
-        ticker = nil
+        stopTicker()
         await clearStatus()
         guard traits.githubActions else { return }
         await resumeCommands()
@@ -90,7 +92,7 @@ package actor ProgressReporter: DeploymentObserver {
                 let token = GitHubActions.stopToken()
                 stopToken = token
                 await emit(GitHubActions.stopCommands(token))
-            } else if Self.waits(step, detail) {
+            } else if Self.waits(step, detail), !traits.quiet {
                 startHeartbeat(step, detail)
             }
             return
@@ -102,7 +104,7 @@ package actor ProgressReporter: DeploymentObserver {
         if interactive {
             await drawStatus()
             startTicker()
-        } else if Self.waits(step, detail) {
+        } else if Self.waits(step, detail), !traits.quiet {
             // Plain output has no live line: say that the wait starts, then that it goes on.
             await emit("\(style.cyan("…")) \(label(step)) \(detail)\n")
             startHeartbeat(step, detail)
@@ -122,26 +124,35 @@ package actor ProgressReporter: DeploymentObserver {
     /// Every `heartbeat`, while the step lasts: how long it has waited, and for what.
     private func startHeartbeat(_ step: Step, _ detail: String) {
         ticker?.cancel()
+        beatGeneration += 1
+        let generation = beatGeneration
         let started = ContinuousClock.now
         let interval = heartbeat
         ticker = Task { [weak self] in
             while !Task.isCancelled {
                 try? await Task.sleep(for: interval)
-                guard !Task.isCancelled else { return }
-                await self?.beat(step, detail, waited: ContinuousClock.now - started)
+                guard !Task.isCancelled, let self else { return }
+                await self.beat(step, detail, waited: ContinuousClock.now - started, generation: generation)
             }
         }
     }
 
-    private func beat(_ step: Step, _ detail: String, waited: Duration) async {
+    /// Stops the heartbeat (and the live line's ticker): its step ended.
+    private func stopTicker() {
+        ticker?.cancel()
+        ticker = nil
+        beatGeneration += 1
+    }
+
+    private func beat(_ step: Step, _ detail: String, waited: Duration, generation: Int) async {
+        guard generation == beatGeneration, !Task.isCancelled else { return }
         let seconds = Int(waited.components.seconds)
         let verb = step == .lock ? "still waiting" : "still running"
         await emit("\(style.cyan("…")) \(label(step)) \(verb) (\(seconds)s): \(detail)\n")
     }
 
     private func stepFinished(_ step: Step, _ status: StepStatus, _ elapsed: Duration, _ detail: String) async {
-        ticker?.cancel()
-        ticker = nil
+        stopTicker()
         await clearStatus()
         live = nil
         if traits.githubActions {
@@ -169,7 +180,7 @@ package actor ProgressReporter: DeploymentObserver {
     private func label(_ step: Step) -> String { step.rawValue.padding(toLength: 9) }
 
     private func startTicker() {
-        ticker?.cancel()
+        stopTicker()
         ticker = Task { [weak self] in
             while !Task.isCancelled {
                 try? await Task.sleep(for: .milliseconds(200))

@@ -26,4 +26,27 @@ struct ProgressTests {
         #expect(beats.count >= 2, "\(result.stdout)")
         #expect(result.stdout.contains("deployed 2.0"))
     }
+
+    @Test("on GitHub Actions the same heartbeats, inside the lock step's group")
+    func githubHeartbeats() throws {
+        let script = "case $1 in *slow*) echo $$ > slow.pid; while [ ! -e release.flag ]; do sleep 0.1; done;; esac; echo deployed $1"
+        let project = try Project(config: shellConfig(script))
+        let holder = try GantryBinary.start(["deploy", "production", "--release", "1.0-slow"], in: project.directory)
+        let deadline = Date().addingTimeInterval(10)
+        while !project.exists("slow.pid"), Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        let waiter = try GantryBinary.start(
+            ["deploy", "production", "--release", "2.0", "--wait", "60s", "--progress-interval", "1s"], in: project.directory,
+            environment: ["GITHUB_ACTIONS": "true"]
+        )
+        Thread.sleep(forTimeInterval: 2.6)
+        try project.write("release.flag", "go")
+        #expect(holder.wait().status == 0)
+        let result = waiter.wait()
+        #expect(result.status == 0, "\(result.output)")
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        let group = try #require(lines.firstIndex { $0.hasPrefix("::group::lock: waiting up to ") }, "\(result.stdout)")
+        let end = try #require(lines[group...].firstIndex { $0 == "::endgroup::" })
+        let beats = lines[group..<end].filter { $0.contains("still waiting (") && $0.contains("production is locked by") }
+        #expect(beats.count >= 1, "\(result.stdout)")
+    }
 }

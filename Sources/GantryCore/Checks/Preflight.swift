@@ -51,8 +51,14 @@ package struct PreflightRunner: Sendable {
                 results.append(item("secret", name, !value.isEmpty, value.isEmpty ? "\(name) is not set or empty" : "\(name) is set"))
             }
         }
+        // A `${VAR}` that is not listed as a secret (a port in a URL, a region in an
+        // argument) may well not be one: warned of, masked where it stands alone.
         for name in environment.maskedVariables.sorted() where tooShort.contains(name) && !environment.secrets.contains(name) {
-            results.append(item("secret", name, false, "\(name) is too short to mask safely (fewer than \(SecretMasker.minimumLength) characters)"))
+            results.append(item(
+                "masking", name, true,
+                "\(name) is shorter than \(SecretMasker.minimumLength) characters, so it is masked only where it stands alone; list it in public_variables if it is not secret",
+                warning: true
+            ))
         }
         for check in WebhookSecretCheck.preflight(environment.notify, processEnvironment: processEnvironment) {
             results.append(item("secret", check.variable, check.passed, check.message, warning: check.warning))
@@ -61,8 +67,10 @@ package struct PreflightRunner: Sendable {
             results.append(item("inventory", nil, !targets.isEmpty, targets.isEmpty ? "the inventory names no hosts for this environment" : "\(targets.count) host(s): \(targets.prefix(5).map(\.name).joined(separator: ", "))\(targets.count > 5 ? ", …" : "")"))
         }
         let searchPath = processEnvironment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
-        for verdict in ProgramCheck.verdicts(environment, directory: directory, path: searchPath, find: processes.findExecutable) {
-            results.append(item("program", verdict.role, verdict.found != nil, verdict.message))
+        for verdict in ProgramCheck.verdicts(environment, directory: directory, path: searchPath, processEnvironment: processEnvironment, find: processes.findExecutable) {
+            // A rollback program that cannot start weighs as a missing rollback command does.
+            let warning = verdict.found == nil && verdict.role == "rollback" && !config.requireRollback
+            results.append(item("program", verdict.role, verdict.found != nil || warning, verdict.message, warning: warning))
         }
         for tool in config.tools {
             let found = processes.findExecutable(tool, path: processEnvironment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin")

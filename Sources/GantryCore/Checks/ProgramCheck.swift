@@ -16,13 +16,17 @@ package enum ProgramCheck {
         package var message: String
     }
 
+    /// - Parameter path: the PATH programs are looked for on, unless a command's own `env:`
+    ///   sets one (its `${VAR}` read from `processEnvironment`), which the command runs with.
     package static func verdicts(
-        _ environment: EnvironmentConfig, directory: String, path: String, find: (_ name: String, _ path: String) -> String?
+        _ environment: EnvironmentConfig, directory: String, path: String, processEnvironment: [String: String] = [:],
+        find: (_ name: String, _ path: String) -> String?
     ) -> [Verdict] {
         var commands = [("deploy", environment.deploy)]
         if let rollback = environment.rollback { commands.append(("rollback", rollback)) }
         return commands.compactMap { role, command -> Verdict? in
             guard !command.shell, let program = command.argv.first, !program.isEmpty, !program.contains("{"), !program.contains("$") else { return nil }
+            let path = command.environment["PATH"].map { (try? Interpolation.expand($0, environment: processEnvironment)) ?? $0 } ?? path
             if program.contains("/") {
                 let absolute = program.hasPrefix("/") ? program : PathText.join(directory, program)
                 let found = find(absolute, path)

@@ -45,9 +45,14 @@ package struct SecretMasker: Sendable {
     /// A masker that hides nothing.
     package static let none = SecretMasker(values: [])
 
-    /// The secret values themselves, for handing to a CI system's own masking
-    /// (GitHub's `::add-mask::`) before anything else is printed. Never print them elsewhere.
+    /// The secret values a CI system's own masking is given (GitHub's `::add-mask::`)
+    /// before anything else is printed: the ones long enough to mask everywhere. Never
+    /// print them elsewhere.
     package var values: [String] { needles }
+
+    /// Every value this masker hides, short ones included: what another masker built from
+    /// this one must be given (`SecretMasker(values: a.allValues + b.allValues)`).
+    package var allValues: [String] { needles + shortValues }
 
     package var isEmpty: Bool { needles.isEmpty && shortValues.isEmpty }
 
@@ -92,10 +97,13 @@ extension String {
             if boundary(before), boundary(after) {
                 result += remainder[..<range.lowerBound]
                 result += replacement
+                remainder = remainder[range.upperBound...]
             } else {
-                result += remainder[..<range.upperBound]
+                // One character on: an occurrence that overlaps this one may stand alone.
+                let next = remainder.index(after: range.lowerBound)
+                result += remainder[..<next]
+                remainder = remainder[next...]
             }
-            remainder = remainder[range.upperBound...]
         }
         result += remainder
         return result

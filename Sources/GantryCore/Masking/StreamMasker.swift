@@ -23,7 +23,7 @@ package struct StreamMasker: Sendable {
         var moved = true
         while moved {
             moved = false
-            for value in masker.values {
+            for value in masker.allValues {
                 let needle = Array(value)
                 guard needle.count > 1 else { continue }
                 var start = max(0, cut - needle.count + 1)
@@ -44,5 +44,5 @@ package struct StreamMasker: Sendable {
 
 extension SecretMasker {
     /// The length, in characters, of the longest secret value.
-    var longestValue: Int? { values.map(\.count).max() }
+    var longestValue: Int? { allValues.map(\.count).max() }
 }

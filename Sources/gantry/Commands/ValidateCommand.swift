@@ -25,7 +25,7 @@ struct ValidateCommand: AsyncParsableCommand {
             for environment in config.environments {
                 // A program this runner cannot start: a warning here (the config may be
                 // validated on a machine that is not a runner); preflight refuses the deploy.
-                for verdict in ProgramCheck.verdicts(environment, directory: config.directory, path: path, find: context.processes.findExecutable) where verdict.found == nil {
+                for verdict in ProgramCheck.verdicts(environment, directory: config.directory, path: path, processEnvironment: context.environment, find: context.processes.findExecutable) where verdict.found == nil {
                     warnings.append("\(environment.name): \(verdict.message)")
                 }
                 // The inventory is read to say who reads it and what it holds; one that cannot

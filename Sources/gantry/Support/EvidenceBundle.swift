@@ -45,7 +45,7 @@ struct EvidenceBundle {
         var environments: [String: Any] = [:]
         for environment in config.environments {
             let own = SecretMasker.forEnvironment(environment, processEnvironment: context.environment)
-            let masker = SecretMasker(values: own.values + input.masker.values)
+            let masker = SecretMasker(values: own.allValues + input.masker.allValues)
             environments[environment.name] = ResolvedConfig.redacted(ResolvedConfig.tree(environment, in: config, masker: masker))
         }
         return "# the resolved configuration of \(config.file), credentials cut\n" + ResolvedConfig.yaml(["environments": environments])

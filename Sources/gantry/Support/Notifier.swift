@@ -16,7 +16,7 @@ struct Notifier {
 
     /// Hides every environment's secrets in delivery errors.
     var masker: SecretMasker {
-        SecretMasker(values: config.environments.flatMap { SecretMasker.forEnvironment($0, processEnvironment: environment).values })
+        SecretMasker(values: config.environments.flatMap { SecretMasker.forEnvironment($0, processEnvironment: environment).allValues })
     }
 
     @discardableResult
