@@ -123,8 +123,7 @@ package actor ProgressReporter: DeploymentObserver {
 
     /// Every `heartbeat`, while the step lasts: how long it has waited, and for what.
     private func startHeartbeat(_ step: Step, _ detail: String) {
-        ticker?.cancel()
-        beatGeneration += 1
+        stopTicker()
         let generation = beatGeneration
         let started = ContinuousClock.now
         let interval = heartbeat
@@ -145,7 +144,7 @@ package actor ProgressReporter: DeploymentObserver {
     }
 
     private func beat(_ step: Step, _ detail: String, waited: Duration, generation: Int) async {
-        guard generation == beatGeneration, !Task.isCancelled else { return }
+        guard generation == beatGeneration else { return }
         let seconds = Int(waited.components.seconds)
         let verb = step == .lock ? "still waiting" : "still running"
         await emit("\(style.cyan("…")) \(label(step)) \(verb) (\(seconds)s): \(detail)\n")

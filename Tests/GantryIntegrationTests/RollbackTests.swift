@@ -5,11 +5,12 @@ import Testing
 /// into live.txt and a check that fails while an "unhealthy" release is live.
 @Suite("rollback, as a user runs it", .serialized)
 struct RollbackTests {
-    func config(retry: String = "", extra: String = "") -> String {
+    func config(retry: String = "", extra: String = "", state: String = "") -> String {
         let deploy = "echo \"deploying $1\"; case $1 in *broken*) echo 'migration failed' >&2; exit 3;; *slow*) echo $$ > slow.pid; sleep 30;; esac; echo $1 > live.txt"
         let rollback = "echo \"rolling back to $1 ($GANTRY_ROLLBACK_TO, abandoning $GANTRY_FAILED_RELEASE)\"; echo $1 > live.txt"
         return """
             version: 1
+            \(state)
             environments:
               production:
                 deploy: { command: [/bin/sh, -c, \(jsonString(deploy)), deploy, "{release}"], grace: 1s }
@@ -22,8 +23,8 @@ struct RollbackTests {
             """
     }
 
-    func current(_ project: Project) throws -> String? {
-        let status = try project.json("status")
+    func current(_ project: Project, environment: [String: String] = [:]) throws -> String? {
+        let status = try project.json("status", environment: environment)
         return (status["environments"] as? [[String: Any]])?.first?["current"] as? String
     }
 
@@ -69,30 +70,31 @@ struct RollbackTests {
         #expect(try current(project) == nil)
     }
 
-    @Test("gantry rollback without --to goes back to the release before the current one, and says so; again, it alternates")
-    func rollbackGoesBack() throws {
-        let project = try Project(config: config())
-        #expect(try project.gantry("deploy", "production", "--release", "1.0").status == 0)
-        #expect(try project.gantry("deploy", "production", "--release", "2.0").status == 0)
-        let plan = try project.gantry("plan", "production", "--rollback")
+    @Test("gantry rollback without --to goes back to the release before the current one, and says so; again, it alternates; on either store", arguments: SharedStore.available)
+    func rollbackGoesBack(store: SharedStore) throws {
+        let (state, environment) = try store.make()
+        let project = try Project(config: config(state: state))
+        #expect(try project.gantry("deploy", "production", "--release", "1.0", environment: environment).status == 0)
+        #expect(try project.gantry("deploy", "production", "--release", "2.0", environment: environment).status == 0)
+        let plan = try project.gantry("plan", "production", "--rollback", environment: environment)
         #expect(plan.status == 0, "\(plan.output)")
         #expect(plan.stdout.contains("Plan: roll production back to 1.0"))
         #expect(plan.stdout.contains("go back from 2.0 to 1.0: 1.0 is the newest release before 2.0 that was verified live"))
-        let dryRun = try project.json("rollback", "production", "--dry-run")
+        let dryRun = try project.json("rollback", "production", "--dry-run", environment: environment)
         #expect(dryRun["release"] as? String == "1.0")
         #expect(project.read("live.txt") == "2.0\n", "a plan changes nothing")
-        let back = try project.gantry("rollback", "production")
+        let back = try project.gantry("rollback", "production", environment: environment)
         #expect(back.status == 0, "\(back.output)")
         #expect(back.stderr.contains("Going back to 1.0: 1.0 is the newest release before 2.0 that was verified live (deployment "))
         #expect(back.stdout.contains("rolled back to 1.0 and verified"))
         #expect(project.read("live.txt") == "1.0\n")
-        #expect(try current(project) == "1.0")
+        #expect(try current(project, environment: environment) == "1.0")
         // As Helm's rollback: the previous release, which is now 2.0.
-        let again = try project.json("rollback", "production")
+        let again = try project.json("rollback", "production", environment: environment)
         #expect(again["outcome"] as? String == "succeeded")
         #expect(again["release"] as? String == "2.0")
         #expect(project.read("live.txt") == "2.0\n")
-        let history = try project.json("history", "production")
+        let history = try project.json("history", "production", environment: environment)
         #expect((history["deployments"] as? [[String: Any]])?.first?["kind"] as? String == "rollback")
     }
 

@@ -31,36 +31,37 @@ enum StatusDocuments {
 
 @Suite("one status document: gantry status --json and /api/v1/status", .serialized)
 struct StatusDocumentTests {
-    func project() throws -> Project {
+    func project(state: String) throws -> Project {
         let script = "case $1 in *slow*) echo $$ > slow.pid; sleep 30;; esac; echo deployed $1"
-        return try Project(config: shellConfig(script) + "\nserve: { store_interval: 200ms, runner_interval: 1s, check_interval: 1s }\n")
+        return try Project(config: shellConfig(script) + "\n\(state)\nserve: { store_interval: 200ms, runner_interval: 1s, check_interval: 1s }\n")
     }
 
-    @Test("free, held by hand and held by a running deploy: the same document from the CLI and the API; a hand hold has expires_at null and held_by_hand true")
-    func sameDocument() throws {
-        let project = try project()
-        #expect(try project.gantry("deploy", "production", "--release", "1.0").status == 0)
-        let serve = try ServeProcess(project: project)
+    @Test("free, held by hand and held by a running deploy: the same document from the CLI and the API, on either store; a hand hold has expires_at null and held_by_hand true", arguments: SharedStore.available)
+    func sameDocument(store: SharedStore) throws {
+        let (state, environment) = try store.make()
+        let project = try project(state: state)
+        #expect(try project.gantry("deploy", "production", "--release", "1.0", environment: environment).status == 0)
+        let serve = try ServeProcess(project: project, environment: environment)
 
-        let free = try StatusDocuments.agreeing(project, serve: serve)
+        let free = try StatusDocuments.agreeing(project, serve: serve, environment: environment)
         #expect(free.cli == free.api, "free: \(free.cli) vs \(free.api)")
         #expect(free.cli["lock"] is NSNull)
         #expect(free.cli["current"] as? String == "1.0")
 
-        #expect(try project.gantry("lock", "production", "--reason", "db maintenance").status == 0)
-        let hand = try StatusDocuments.agreeing(project, serve: serve)
+        #expect(try project.gantry("lock", "production", "--reason", "db maintenance", environment: environment).status == 0)
+        let hand = try StatusDocuments.agreeing(project, serve: serve, environment: environment)
         #expect(hand.cli == hand.api, "held by hand: \(hand.cli) vs \(hand.api)")
         let handLock = try #require(StatusDocuments.lock(hand.cli))
         #expect(handLock["expires_at"] is NSNull)
         #expect(handLock["held_by_hand"] as? Bool == true)
         #expect(handLock["reason"] as? String == "db maintenance")
         #expect(hand.cli["deploying"] as? Bool == false)
-        #expect(try project.gantry("unlock", "production").status == 0)
+        #expect(try project.gantry("unlock", "production", environment: environment).status == 0)
 
-        let running = try GantryBinary.start(["deploy", "production", "--release", "2.0-slow"], in: project.directory)
+        let running = try GantryBinary.start(["deploy", "production", "--release", "2.0-slow"], in: project.directory, environment: environment)
         let deadline = Date().addingTimeInterval(10)
         while !project.exists("slow.pid"), Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-        let live = try StatusDocuments.agreeing(project, serve: serve)
+        let live = try StatusDocuments.agreeing(project, serve: serve, environment: environment)
         running.process.terminate()
         _ = running.wait()
         #expect(live.cli == live.api, "a running deploy: \(live.cli) vs \(live.api)")

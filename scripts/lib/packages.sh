@@ -64,12 +64,15 @@ ensure_ansible() {
 
 # The scratch directory a gantry binary was built in (.build for .build/debug/gantry,
 # .build-static for .build-static/release/gantry): where its package checkouts are, whose
-# licenses the release ships. Prints nothing when the binary is not inside one.
+# licenses the release ships. Fails, saying why, when the binary is not inside one.
 scratch_of_binary() {
   local scratch
   scratch=$(cd "$(dirname "$1")/.." && pwd)
-  [ -d "$scratch/checkouts" ] && echo "$scratch"
-  return 0
+  if [ ! -d "$scratch/checkouts" ]; then
+    echo "$1 is not inside a SwiftPM build directory: its packages' licenses cannot be found" >&2
+    return 2
+  fi
+  echo "$scratch"
 }
 
 # The resolved dependency graph of a scratch directory, as JSON (name, url, version and

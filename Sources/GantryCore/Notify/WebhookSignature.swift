@@ -46,14 +46,9 @@ package struct WebhookSigningPlan: Sendable, Hashable, CustomStringConvertible, 
         self.scheme = scheme
         self.key = key
         switch scheme {
-        case .gantry:
-            header = "X-Gantry-Signature"
-            prefix = "sha256="
-            encoding = .hex
-            message = Data(body.utf8)
-            covered = [:]
-        case .github:
-            header = "X-Hub-Signature-256"
+        case .gantry, .github:
+            // The same MAC over the body alone; only the header's name differs.
+            header = scheme == .gantry ? "X-Gantry-Signature" : "X-Hub-Signature-256"
             prefix = "sha256="
             encoding = .hex
             message = Data(body.utf8)
@@ -79,14 +74,7 @@ package struct WebhookSigningPlan: Sendable, Hashable, CustomStringConvertible, 
         case .base64:
             return bytes.base64EncodedString()
         case .hex:
-            let digits = Array("0123456789abcdef".utf8)
-            var text: [UInt8] = []
-            text.reserveCapacity(bytes.count * 2)
-            for byte in bytes {
-                text.append(digits[Int(byte >> 4)])
-                text.append(digits[Int(byte & 0x0f)])
-            }
-            return String(decoding: text, as: UTF8.self)
+            return bytes.map { String(format: "%02x", $0) }.joined()
         }
     }
 

@@ -41,11 +41,6 @@ package struct EnvironmentStatusDocument: Encodable, Sendable {
         self.deployments = deployments.map { Array(status.recent.prefix($0)).map(DeploymentView.init) }
     }
 
-    /// An environment the store has never seen.
-    package init(environment: String) {
-        self.init(EnvironmentStatus(name: environment), at: Date())
-    }
-
     enum CodingKeys: String, CodingKey {
         case environment, current, lastGood, updatedAt, deploying, lock, frozen, waiting, lastDeployment, rollout, checks, deployments
     }

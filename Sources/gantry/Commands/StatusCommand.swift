@@ -55,15 +55,16 @@ struct StatusCommand: AsyncParsableCommand {
         var views: [EnvironmentStatusDocument] = []
         let now = Date()
         for name in names {
-            var view = EnvironmentStatusDocument(environment: name)
+            // An environment a store that does not exist yet has never seen: all empty.
+            var status = EnvironmentStatus(name: name)
             if let store {
                 do {
-                    view = EnvironmentStatusDocument(try await EnvironmentStatus.read(name, store: store, now: now, recent: 1, rollouts: rollouts.contains(name)), at: now)
+                    status = try await EnvironmentStatus.read(name, store: store, now: now, recent: 1, rollouts: rollouts.contains(name))
                 } catch {
                     throw Failure.store(error)
                 }
             }
-            views.append(view)
+            views.append(EnvironmentStatusDocument(status, at: now))
         }
         if json {
             return JSONOutput.encode(StatusView(environments: views))
