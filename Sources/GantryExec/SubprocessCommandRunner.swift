@@ -3,7 +3,6 @@ import Subprocess
 import SystemPackage
 import Foundation
 import GantryLeaseGuard
-import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -185,20 +184,6 @@ package struct SubprocessCommandRunner: CommandRunner {
     }
 }
 
-/// The process groups of the commands running now, so a second interruption can kill them
-/// all at once (`killAll`), from a signal handler's thread.
-package enum ActiveCommands {
-    private static let groups = Mutex<Set<pid_t>>([])
-
-    static func add(_ group: pid_t) { groups.withLock { _ = $0.insert(group) } }
-    static func remove(_ group: pid_t) { groups.withLock { _ = $0.remove(group) } }
-
-    /// SIGKILL to every running command's process group (guards included).
-    package static func killAll() {
-        for group in groups.withLock({ $0 }) where group > 1 { kill(-group, SIGKILL) }
-    }
-}
-
 /// The spawned process's id (which is also its process group's id, since it leads a new
 /// session), or nil while nothing was spawned: tells a launch failure from a failure while
 /// running.
@@ -211,92 +196,4 @@ private actor StartFlag {
 private actor Flag {
     private(set) var isRaised = false
     func raise() { isRaised = true }
-}
-
-/// Makes sure nothing of a stopped command's process group survives: processes that ignore
-/// SIGTERM, or that kept running after the leader exited, get SIGKILL once the grace period
-/// is over. Runs detached so an interrupted caller still waits for it.
-enum ProcessGroupReaper {
-    static func reap(_ group: pid_t, grace: Duration) async {
-        await Task.detached {
-            let deadline = ContinuousClock.now + grace
-            while ProcessTable.groupIsRunning(group), ContinuousClock.now < deadline {
-                try? await Task.sleep(for: .milliseconds(25))
-            }
-            if ProcessTable.groupIsRunning(group) { kill(-group, SIGKILL) }
-        }.value
-    }
-}
-
-/// Processes on this host, for leases and recovery.
-package struct LocalProcessControl: ProcessControl {
-    package init() {}
-
-    package var hostName: String { ProcessInfoHost.name }
-
-    package var identity: ProcessIdentity { LocalIdentity.current }
-
-    package func isRunning(pid: Int32, startTime: UInt64?) -> Bool {
-        guard pid > 0, ProcessTable.isRunning(pid) else { return false }
-        guard let startTime, let actual = ProcessTable.startTime(pid) else { return true }
-        return actual == startTime
-    }
-
-    package func startTime(of pid: Int32) -> UInt64? { ProcessTable.startTime(pid) }
-
-    package func groupLeaderMatches(_ group: Int32, startTime: UInt64?) -> Bool {
-        guard group > 1 else { return false }
-        // A live leader must be the spawned process itself; a pid reused by another process
-        // has another start time. With the leader gone, the kernel does not hand its pid to
-        // a new process while members of its group remain, so the group is still the one.
-        if let actual = ProcessTable.startTime(group), ProcessTable.isRunning(group) {
-            return startTime == nil || actual == startTime
-        }
-        return true
-    }
-
-    package func stopGroup(_ group: Int32, grace: Duration) async {
-        guard group > 1, ProcessTable.groupIsRunning(group) else { return }
-        kill(-group, SIGTERM)
-        await ProcessGroupReaper.reap(group, grace: grace)
-    }
-
-    package func findExecutable(_ name: String, path: String) -> String? {
-        if name.contains("/") { return access(name, X_OK) == 0 ? name : nil }
-        for directory in path.split(separator: ":") where !directory.isEmpty {
-            let candidate = "\(directory)/\(name)"
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory), !isDirectory.boolValue, access(candidate, X_OK) == 0 {
-                return candidate
-            }
-        }
-        return nil
-    }
-
-    package func stopProcesses(ofDeployment deployment: String, grace: Duration) async -> Int {
-        let marker = Array("GANTRY_DEPLOYMENT_ID=\(deployment)".utf8)
-        let me = getpid()
-        var found: [pid_t] = []
-        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
-            guard let pid = pid_t(entry), pid != me, let environ = FileManager.default.contents(atPath: "/proc/\(pid)/environ") else { continue }
-            if environ.split(separator: 0).contains(where: { Array($0) == marker }) { found.append(pid) }
-        }
-        guard !found.isEmpty else { return 0 }
-        for pid in found { kill(pid, SIGTERM) }
-        let deadline = ContinuousClock.now + grace
-        while found.contains(where: ProcessTable.isRunning), ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(25))
-        }
-        for pid in found where ProcessTable.isRunning(pid) { kill(pid, SIGKILL) }
-        return found.count
-    }
-}
-
-/// The host name Gantry records in leases (the same value `Origin.host` gets).
-package enum ProcessInfoHost {
-    package static var name: String {
-        var buffer = [CChar](repeating: 0, count: 256)
-        guard gethostname(&buffer, buffer.count) == 0 else { return "localhost" }
-        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
 }

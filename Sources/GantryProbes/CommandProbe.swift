@@ -26,7 +26,7 @@ enum CommandProbe {
 }
 
 /// The last few lines of a command's output.
-actor OutputTail {
+private actor OutputTail {
     let limit: Int
     private var lines: [String] = []
 

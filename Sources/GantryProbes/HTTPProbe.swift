@@ -3,50 +3,6 @@ import Foundation
 import GantryCore
 import NIOCore
 import NIOHTTP1
-import NIOSSL
-import Synchronization
-
-/// One HTTP client per TLS, redirect and connect-timeout setting, created on first use.
-///
-/// The connect timeout is the probe's own: a request abandoned at its deadline leaves its
-/// connection attempt running in the pool, and shutting the client down waits for it. To a
-/// host that drops packets (a link down, a partition) that attempt would otherwise last the
-/// client's default 10 s, several times over, and hold up the command that probed it.
-actor HTTPClients {
-    struct Key: Hashable {
-        var caFile: String?
-        var insecure: Bool
-        var followRedirects: Bool
-        var connectTimeout: Duration = .seconds(10)
-    }
-
-    private var clients: [Key: HTTPClient] = [:]
-
-    func client(for key: Key) -> HTTPClient {
-        if let client = clients[key] { return client }
-        var tls = TLSConfiguration.makeClientConfiguration()
-        if let caFile = key.caFile { tls.trustRoots = .file(caFile) }
-        if key.insecure { tls.certificateVerification = .none }
-        var configuration = HTTPClient.Configuration(
-            tlsConfiguration: tls,
-            redirectConfiguration: key.followRedirects ? .follow(max: 5, allowCycles: false) : .disallow
-        )
-        configuration.connectionPool = .init(idleTimeout: .seconds(10))
-        // Gantry retries by its own policy (check retries, the runner gate, delivery backoff):
-        // an attempt ends on the first refusal instead of retrying until the connect timeout.
-        configuration.connectionPool.retryConnectionEstablishment = false
-        configuration.timeout = .init(connect: .milliseconds(max(1, key.connectTimeout.milliseconds)))
-        configuration.httpVersion = .http1Only
-        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-        clients[key] = client
-        return client
-    }
-
-    func shutdown() async {
-        for client in clients.values { try? await client.shutdown() }
-        clients = [:]
-    }
-}
 
 /// GETs (or HEADs, …) a URL and judges the answer; also serves the nginx and Prometheus
 /// probes, which are HTTP underneath.
@@ -160,51 +116,4 @@ extension HTTPProbe {
             return .failure(QueryFailure(message: failure.message))
         }
     }
-}
-
-/// Collects an answer's status, its `Content-Type` and the first `limit` bytes of its body (a
-/// health endpoint has no business sending more; the rest is read and dropped).
-final class LimitedBody: HTTPClientResponseDelegate {
-    typealias Response = (status: Int, body: [UInt8], contentType: String?)
-
-    private struct State {
-        var status = 0
-        var body: [UInt8] = []
-        var contentType: String?
-    }
-
-    private let limit: Int
-    private let state = Mutex(State())
-
-    init(limit: Int) {
-        self.limit = limit
-    }
-
-    func didReceiveHead(task: HTTPClient.Task<Response>, _ head: HTTPResponseHead) -> EventLoopFuture<Void> {
-        let contentType = head.headers.first(name: "Content-Type")
-        state.withLock { state in
-            state.status = Int(head.status.code)
-            state.contentType = contentType
-        }
-        return task.eventLoop.makeSucceededVoidFuture()
-    }
-
-    func didReceiveBodyPart(task: HTTPClient.Task<Response>, _ buffer: ByteBuffer) -> EventLoopFuture<Void> {
-        let limit = limit
-        state.withLock { state in
-            let room = limit - state.body.count
-            if room > 0 { state.body += buffer.readableBytesView.prefix(room) }
-        }
-        return task.eventLoop.makeSucceededVoidFuture()
-    }
-
-    func didFinishRequest(task: HTTPClient.Task<Response>) throws -> Response {
-        state.withLock { ($0.status, $0.body, $0.contentType) }
-    }
-}
-
-/// A probe's failure, already phrased for a person.
-struct ProbeFailure: Error {
-    var message: String
-    init(_ message: String) { self.message = message }
 }

@@ -32,7 +32,7 @@ extension LiveProber: WebhookTransport {
 }
 
 /// The MAC a receiver recomputes to trust a delivery.
-enum WebhookMAC {
+private enum WebhookMAC {
     /// HMAC-SHA256 of the plan's message under its key.
     static func sha256(_ plan: WebhookSigningPlan) -> Data {
         Data(HMAC<SHA256>.authenticationCode(for: plan.message, using: SymmetricKey(data: plan.key)))

@@ -59,6 +59,11 @@ package actor ProgressReporter: DeploymentObserver {
             let latency = style.dim(DurationText.format(.milliseconds(result.latencyMilliseconds)).padding(toLength: 7))
             await emit("    \(mark) \(result.label.padding(toLength: 24)) \(latency) \(result.message)\n")
             await drawStatus()
+        case .notice(let text):
+            // On standard error, so a --json document on standard output stays whole.
+            await clearStatus()
+            await console.err("\(text)\n")
+            await drawStatus()
         }
     }
 

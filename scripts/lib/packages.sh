@@ -93,6 +93,18 @@ ensure_cyclonedx_python() {
   echo "$PWD/$dir/bin/python3"
 }
 
+# mypy, for type-checking the staging scripts (settings in scripts/lib/mypy.ini): prints the
+# path of its executable.
+ensure_mypy() {
+  local dir=.build/test-tools/mypy-1.13.0
+  if [ ! -x "$dir/bin/mypy" ] || ! "$dir/bin/python3" -c 'import mypy.api' 2>/dev/null; then
+    rm -rf "$dir"
+    python3 -m venv "$dir" >&2 2>/dev/null || { ensure_packages python3-venv >&2; python3 -m venv "$dir" >&2 || return 1; }
+    PIP_ROOT_USER_ACTION=ignore "$dir/bin/pip" install --quiet --disable-pip-version-check "mypy==1.13.0" >&2 || return 1
+  fi
+  echo "$PWD/$dir/bin/mypy"
+}
+
 # A Python with standardwebhooks, the Standard Webhooks spec's reference library, for the
 # test that has it verify what gantry signs with `signature: standard`: prints the
 # interpreter's path.

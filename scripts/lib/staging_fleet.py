@@ -15,20 +15,24 @@ import shutil
 import signal
 import subprocess
 import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import ClassVar, TextIO
 from urllib.parse import urlsplit
 
-NET = "10.213.7"
-BRIDGE = "gstbr0"
-HOSTS = {"runner-1": 11, "runner-2": 12, "web-1": 21, "web-2": 22, "web-3": 23, "db": 30, "monitor": 40}
-WEB = ["web-1", "web-2", "web-3"]
-RUNNERS = ["runner-1", "runner-2"]
+NET: str = "10.213.7"
+BRIDGE: str = "gstbr0"
+# Each host's name and the last byte of its address; the order numbers the veth pairs.
+HOSTS: dict[str, int] = {"runner-1": 11, "runner-2": 12, "web-1": 21, "web-2": 22, "web-3": 23, "db": 30, "monitor": 40}
+WEB: list[str] = ["web-1", "web-2", "web-3"]
+RUNNERS: list[str] = ["runner-1", "runner-2"]
 
 
-def address(host):
+def address(host: str) -> str:
     return f"{NET}.{HOSTS[host]}"
 
 
-OWN_ADDRESSES = {address(host) for host in HOSTS}
+OWN_ADDRESSES: set[str] = {address(host) for host in HOSTS}
 
 
 class FleetError(Exception):
@@ -39,15 +43,34 @@ class FleetBusy(FleetError):
     """Another staging run holds the machine's fleet."""
 
 
-def run(argv, check=True, timeout=60, **kwargs):
+@dataclass(frozen=True)
+class Host:
+    """A host that is up: the holder process that made its namespaces (waited for when the
+    host goes down), and the PID, as this machine sees it, of the `sleep` that is PID 1
+    inside them: what nsenter enters, and what ends the host when killed."""
+
+    holder: subprocess.Popen[bytes]
+    pid: int
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What a GET from inside a host got: the HTTP status, 0 when nothing answered, and the body."""
+
+    status: int
+    body: str
+
+
+def run(argv: Sequence[str], check: bool = True, timeout: float = 60, input: str | None = None, cwd: str | None = None,
+        env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """Runs argv (never a shell line), returning the completed process with text output."""
-    result = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, **kwargs)
+    result = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, input=input, cwd=cwd, env=env)
     if check and result.returncode != 0:
         raise FleetError(f"{' '.join(argv)}: exit {result.returncode}: {(result.stderr or result.stdout).strip()[:400]}")
     return result
 
 
-def own_target(target):
+def own_target(target: str) -> str:
     """Refuses any network target that is not one of the fleet's own addresses."""
     host = urlsplit(target if "//" in target else f"//{target}").hostname
     if host not in OWN_ADDRESSES:
@@ -58,18 +81,20 @@ def own_target(target):
 class Fleet:
     """Builds, drives and tears down the hosts. `directory` holds each host's files."""
 
-    def __init__(self, directory):
-        self.directory = directory
-        self.holders = {}
+    LOCK: ClassVar[str] = "/run/gantry-staging.lock"
+
+    def __init__(self, directory: str) -> None:
+        self.directory: str = directory
+        self.hosts: dict[str, Host] = {}
         # Every holder as soon as it is started, so a failed or interrupted start is ended too.
-        self.started = []
-        self.lock = None
-        self.created_namespaces = []
-        self.bridge_created = False
+        self.started: list[subprocess.Popen[bytes]] = []
+        self.lock: TextIO | None = None
+        self.created_namespaces: list[str] = []
+        self.bridge_created: bool = False
 
     # -- building ---------------------------------------------------------------------
 
-    def check_network_is_free(self):
+    def check_network_is_free(self) -> None:
         used = run(["ip", "-4", "-o", "addr", "show"]).stdout + run(["ip", "-4", "route", "show", "table", "all"]).stdout
         if f" {NET}." in used or f"{NET}.0/24" in used:
             raise FleetError(f"{NET}.0/24 is already used on this machine; staging needs it for its own bridge only")
@@ -87,7 +112,7 @@ class Fleet:
         self.delete_links()
 
     @staticmethod
-    def delete_links():
+    def delete_links() -> None:
         """Deletes the hosts' veth pairs. Deleting a namespace frees the pair inside it only
         later (the kernel cleans namespaces up in the background), so a run straight after
         another would find `gstv0` still there: delete each outside end (which takes its peer
@@ -104,12 +129,10 @@ class Fleet:
                 run(["ip", "link", "delete", link], check=False)
             time.sleep(0.1)
 
-    def host_dir(self, host, *parts):
+    def host_dir(self, host: str, *parts: str) -> str:
         return os.path.join(self.directory, "hosts", host, *parts)
 
-    LOCK = "/run/gantry-staging.lock"
-
-    def up(self):
+    def up(self) -> None:
         if os.geteuid() != 0:
             raise FleetError("staging needs root (network namespaces, bind mounts)")
         # One fleet per machine: its namespaces, bridge and addresses are fixed, and cleaning
@@ -131,7 +154,7 @@ class Fleet:
         for index, host in enumerate(HOSTS):
             self.add_host(index, host)
 
-    def add_host(self, index, host):
+    def add_host(self, index: int, host: str) -> None:
         namespace = f"gst-{host}"
         run(["ip", "netns", "add", namespace])
         self.created_namespaces.append(namespace)
@@ -168,28 +191,29 @@ class Fleet:
                 raise FleetError(f"{host}: its namespaces could not be set up: {open(self.host_dir(host, 'holder.log')).read().strip()}")
             time.sleep(0.02)
         children = run(["pgrep", "-P", str(holder.pid)]).stdout.split()
-        self.holders[host] = (holder, int(children[0]))
+        self.hosts[host] = Host(holder, int(children[0]))
 
     # -- running things on hosts ---------------------------------------------------------
 
-    def enter(self, host, argv):
+    def enter(self, host: str, argv: Sequence[str]) -> list[str]:
         """argv, made to run inside `host`'s namespaces."""
-        return ["nsenter", "-t", str(self.holders[host][1]), "-n", "-u", "-p", "-m", "--"] + list(argv)
+        return ["nsenter", "-t", str(self.hosts[host].pid), "-n", "-u", "-p", "-m", "--"] + list(argv)
 
-    def on(self, host, argv, check=True, timeout=60, env=None):
+    def on(self, host: str, argv: Sequence[str], check: bool = True, timeout: float = 60,
+           env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess[str]:
         return run(self.enter(host, argv), check=check, timeout=timeout, env=env)
 
-    def spawn(self, host, name, argv, env=None):
+    def spawn(self, host: str, name: str, argv: Sequence[str], env: Mapping[str, str] | None = None) -> subprocess.Popen[bytes]:
         """Starts a long-running process on `host`, its output in the host's log directory."""
         log = open(self.host_dir(host, "srv", "log", f"{name}.log"), "ab")
         return subprocess.Popen(self.enter(host, argv), stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                                 env=env, start_new_session=True)
 
-    def signal(self, host, pattern, signal_name="TERM"):
+    def signal(self, host: str, pattern: str, signal_name: str = "TERM") -> bool:
         """Signals the processes on `host` whose command line matches `pattern`."""
         return self.on(host, ["pkill", f"-{signal_name}", "-f", "--", pattern], check=False).returncode == 0
 
-    def wait_gone(self, host, pattern, seconds=15):
+    def wait_gone(self, host: str, pattern: str, seconds: float = 15) -> bool:
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             if self.on(host, ["pgrep", "-f", "--", pattern], check=False).returncode != 0:
@@ -197,18 +221,18 @@ class Fleet:
             time.sleep(0.1)
         return False
 
-    def link(self, host, up):
+    def link(self, host: str, up: bool) -> None:
         run(["ip", "link", "set", f"gstv{list(HOSTS).index(host)}", "up" if up else "down"])
 
-    def cut(self, host, peer):
+    def cut(self, host: str, peer: str) -> None:
         """Makes every packet `host` sends to `peer` vanish, silently, as in a real partition:
         `host` addresses them to a link-layer address nobody has."""
         self.on(host, ["ip", "neigh", "replace", address(peer), "lladdr", "02:00:00:00:de:ad", "dev", "eth0", "nud", "permanent"])
 
-    def heal(self, host, peer):
+    def heal(self, host: str, peer: str) -> None:
         self.on(host, ["ip", "neigh", "del", address(peer), "dev", "eth0"], check=False)
 
-    def wait_for_port(self, host, target_host, port, seconds=20):
+    def wait_for_port(self, host: str, target_host: str, port: int, seconds: float = 20) -> None:
         own_target(f"{address(target_host)}:{port}")
         deadline = time.monotonic() + seconds
         probe = f"exec 3<>/dev/tcp/{address(target_host)}/{port}"
@@ -218,26 +242,26 @@ class Fleet:
             time.sleep(0.1)
         raise FleetError(f"{target_host}:{port} is not listening after {seconds} s")
 
-    def fetch(self, url, host="monitor", timeout=3):
-        """GETs `url` from inside `host`; returns (status, body), status 0 when unreachable."""
+    def fetch(self, url: str, host: str = "monitor", timeout: int = 3) -> Reply:
+        """GETs `url` from inside `host`."""
         own_target(url)
         result = self.on(host, ["curl", "-s", "-m", str(timeout), "-o", "-", "-w", "\n%{http_code}", url], check=False, timeout=timeout + 5)
         body, _, status = result.stdout.rpartition("\n")
-        return int(status or 0), body
+        return Reply(int(status or 0), body)
 
     # -- tearing down ----------------------------------------------------------------------
 
-    def down(self):
-        for host, (holder, pid) in self.holders.items():
+    def down(self) -> None:
+        for host in self.hosts.values():
             try:
-                os.kill(pid, signal.SIGKILL)
+                os.kill(host.pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
             try:
-                holder.wait(timeout=10)
+                host.holder.wait(timeout=10)
             except subprocess.TimeoutExpired:
-                holder.kill()
-        self.holders = {}
+                host.holder.kill()
+        self.hosts = {}
         for holder in self.started:
             # A holder whose start failed: its whole process group (unshare and its child).
             if holder.poll() is None:

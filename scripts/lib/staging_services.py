@@ -6,36 +6,42 @@ import glob
 import os
 import secrets
 import shutil
+import subprocess
 import time
 
-from staging_fleet import NET, RUNNERS, WEB, FleetError, address, run
+from staging_fleet import NET, RUNNERS, WEB, Fleet, FleetError, address, run
 
 
-def random_secret(prefix):
+def random_secret(prefix: str) -> str:
     return f"{prefix}-{secrets.token_hex(12)}"
 
 
 class Services:
-    def __init__(self, fleet, gantry, ansible_bin):
-        self.fleet = fleet
-        self.gantry = gantry
-        self.ansible_bin = ansible_bin
-        self.dir = fleet.directory
-        self.ssh_dir = os.path.join(self.dir, "ssh")
-        self.project = os.path.join(self.dir, "project")
-        self.artifacts = os.path.join(self.dir, "artifacts")
-        self.passwords = {
+    """Starts and stops what runs on the hosts, and holds this run's credentials."""
+
+    # The pg_ctl command line of db's cluster, known once start_db has made it.
+    pg_ctl: list[str]
+
+    def __init__(self, fleet: Fleet, gantry: str, ansible_bin: str) -> None:
+        self.fleet: Fleet = fleet
+        self.gantry: str = gantry
+        self.ansible_bin: str = ansible_bin
+        self.dir: str = fleet.directory
+        self.ssh_dir: str = os.path.join(self.dir, "ssh")
+        self.project: str = os.path.join(self.dir, "project")
+        self.artifacts: str = os.path.join(self.dir, "artifacts")
+        self.passwords: dict[str, str] = {
             "GANTRY_DB_PASSWORD": random_secret("gantry-db"),
             "HEALTH_DB_PASSWORD": random_secret("health-db"),
             "ANSIBLE_VAULT_PASSWORD": random_secret("vault"),
         }
-        self.app_api_key = random_secret("api-key")
-        self.pg_bin = None
-        self.serves = {}
+        self.app_api_key: str = random_secret("api-key")
+        self.pg_bin: str | None = None
+        self.serves: dict[str, subprocess.Popen[bytes]] = {}
 
     # -- web hosts -----------------------------------------------------------------------
 
-    def make_keys(self):
+    def make_keys(self) -> None:
         os.makedirs(self.ssh_dir, mode=0o700, exist_ok=True)
         run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "staging-deploy", "-f", os.path.join(self.ssh_dir, "id_ed25519")])
         shutil.copy(os.path.join(self.ssh_dir, "id_ed25519.pub"), os.path.join(self.ssh_dir, "authorized_keys"))
@@ -50,7 +56,7 @@ class Services:
         with open(os.path.join(self.ssh_dir, "known_hosts"), "w") as file:
             file.writelines(known)
 
-    def start_sshd(self, host):
+    def start_sshd(self, host: str) -> None:
         config = self.fleet.host_dir(host, "sshd_config")
         with open(config, "w") as file:
             file.write(f"""Port 22
@@ -70,7 +76,7 @@ Subsystem sftp /usr/lib/openssh/sftp-server
         self.fleet.spawn(host, "sshd", ["/usr/sbin/sshd", "-D", "-e", "-f", config])
         self.fleet.wait_for_port(host, host, 22)
 
-    def start_web(self, host):
+    def start_web(self, host: str) -> None:
         srv = self.fleet.host_dir(host, "srv")
         for part in ["app/releases", "nginx/tmp", "log"]:
             os.makedirs(os.path.join(srv, part), exist_ok=True)
@@ -104,7 +110,7 @@ http {{
 
     # -- db ------------------------------------------------------------------------------
 
-    def start_db(self):
+    def start_db(self) -> None:
         bins = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda path: [int(part) for part in path.split("/")[4].split(".")])
         if not bins:
             raise FleetError("PostgreSQL is not installed (package postgresql)")
@@ -128,25 +134,23 @@ http {{
             "CREATE DATABASE app OWNER health",
         ]
         # The passwords go to psql on its standard input, never on a command line.
-        result = run(self.fleet.enter("db", psql), input=";\n".join(statements) + ";\n")
-        self.psql = psql
+        run(self.fleet.enter("db", psql), input=";\n".join(statements) + ";\n")
         self.fleet.spawn("db", "redis", ["redis-server", "--bind", address("db"), "--port", "6379", "--save", "",
                                          "--appendonly", "no", "--protected-mode", "no"])
         self.fleet.wait_for_port("db", "db", 5432)
         self.fleet.wait_for_port("db", "db", 6379)
-        return result
 
-    def restart_db(self):
+    def restart_db(self) -> None:
         self.fleet.on("db", self.pg_ctl + ["-m", "fast", "restart"], timeout=60)
 
-    def dump_state(self):
+    def dump_state(self) -> str:
         """Everything gantry stored in PostgreSQL, as SQL text."""
         return self.fleet.on("db", ["runuser", "-u", "postgres", "--", f"{self.pg_bin}/pg_dump", "-h",
                                     self.fleet.host_dir("db", "postgres"), "-p", "5432", "gantry"]).stdout
 
     # -- monitor -------------------------------------------------------------------------
 
-    def start_monitor(self):
+    def start_monitor(self) -> None:
         prometheus = self.fleet.host_dir("monitor", "prometheus")
         os.makedirs(prometheus, exist_ok=True)
         runners = ", ".join(f'"{address(host)}:9464"' for host in RUNNERS)
@@ -166,7 +170,7 @@ scrape_configs:
 
     # -- the project the runners deploy ---------------------------------------------------
 
-    def make_project(self, examples):
+    def make_project(self, examples: str) -> None:
         shutil.copytree(examples, self.project, ignore=shutil.ignore_patterns("roles", "runners.yml"))
         vault = os.path.join(self.project, "group_vars", "web", "vault.yml")
         with open(vault, "w") as file:
@@ -176,7 +180,7 @@ scrape_configs:
                         "7.0-bad", "8.0", "9.0"]:
             self.make_artifact(release, broken_on="web-2" if release.endswith("-bad") else None)
 
-    def make_artifact(self, release, broken_on=None):
+    def make_artifact(self, release: str, broken_on: str | None = None) -> None:
         public = os.path.join(self.artifacts, release, "public")
         os.makedirs(public, exist_ok=True)
         with open(os.path.join(public, "index.html"), "w") as file:
@@ -188,7 +192,7 @@ scrape_configs:
         with open(os.path.join(self.artifacts, release, "health.json.j2"), "w") as file:
             file.write('{"release": "{{ release }}", "host": "{{ inventory_hostname }}", "status": "' + status + '"}\n')
 
-    def runner_env(self, runner):
+    def runner_env(self, runner: str) -> dict[str, str]:
         home = self.fleet.host_dir(runner, "home")
         os.makedirs(home, exist_ok=True)
         env = {
@@ -212,23 +216,23 @@ scrape_configs:
 
     # -- runners -------------------------------------------------------------------------
 
-    def start_serve(self, runner):
+    def start_serve(self, runner: str) -> None:
         self.serves[runner] = self.fleet.spawn(runner, "gantry-serve", [self.gantry, "serve", "--listen", f"{address(runner)}:9464"],
                                                env=self.runner_env(runner))
         self.fleet.wait_for_port(runner, runner, 9464)
 
-    def stop_serve(self, runner):
+    def stop_serve(self, runner: str) -> None:
         self.fleet.signal(runner, "gantry serve --listen")
         self.fleet.wait_gone(runner, "gantry serve --listen")
 
-    def wait_scraped(self, seconds=30):
+    def wait_scraped(self, seconds: float = 30) -> None:
         """Waits until Prometheus has scraped every runner and web host at least once."""
         deadline = time.monotonic() + seconds
         url = f"http://{address('monitor')}:9090/api/v1/query?query=count(up%3D%3D1)"
         expected = len(RUNNERS) + len(WEB)
         while time.monotonic() < deadline:
-            status, body = self.fleet.fetch(url)
-            if status == 200 and f'"{expected}"]' in body:
+            reply = self.fleet.fetch(url)
+            if reply.status == 200 and f'"{expected}"]' in reply.body:
                 return
             time.sleep(0.3)
         raise FleetError(f"Prometheus has not scraped all {expected} targets after {seconds} s")

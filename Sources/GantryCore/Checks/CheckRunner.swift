@@ -1,11 +1,5 @@
 import Foundation
 
-/// One check against one target: what verification actually runs.
-package struct PlannedCheck: Sendable, Hashable {
-    package var check: CheckConfig
-    package var target: TargetHost?
-}
-
 /// Runs an environment's checks: expands `{host}` checks to one probe per target, runs them
 /// concurrently up to a bound, retries each within its own deadline, and ends the whole
 /// verification at its deadline no matter what a probe does.

@@ -1,14 +1,3 @@
-/// A place in a configuration file, 1-based, as editors count.
-package struct SourcePosition: Sendable, Hashable, Codable {
-    package var line: Int
-    package var column: Int
-
-    package init(line: Int, column: Int) {
-        self.line = line
-        self.column = column
-    }
-}
-
 /// One problem found in a configuration file.
 ///
 /// It carries everything a person needs to fix it without reading Gantry's source: the file,
@@ -37,20 +26,5 @@ package struct ConfigIssue: Sendable, Hashable, CustomStringConvertible {
         text += message
         if let hint { text += " (\(hint))" }
         return text
-    }
-}
-
-/// Every problem of a configuration file at once, so a person fixes them in one pass
-/// instead of one run per mistake.
-package struct ConfigError: Error, Sendable, CustomStringConvertible {
-    package var issues: [ConfigIssue]
-
-    package init(issues: [ConfigIssue]) {
-        self.issues = issues
-    }
-
-    package var description: String {
-        let noun = issues.count == 1 ? "error" : "errors"
-        return "configuration has \(issues.count) \(noun):\n" + issues.map { "  \($0)" }.joined(separator: "\n")
     }
 }

@@ -65,14 +65,14 @@ package enum ConfigReference {
 }
 
 /// One heading of the page and its table.
-struct ReferenceSection {
+private struct ReferenceSection {
     var title: String
     var intro: String?
     var rows: [ReferenceRow]
 }
 
 /// One key of a section's table.
-struct ReferenceRow {
+private struct ReferenceRow {
     var key: String
     var type: String
     var defaultValue: String

@@ -25,11 +25,16 @@ package struct DeploymentSummary: Sendable, Hashable, Codable {
 /// Why the engine could not run a deployment to its end.
 package enum DeploymentError: Error, Sendable {
     /// A `${VAR}` the deploy command needs is not set; nothing was changed.
-    case missingVariable(Interpolation.MissingVariable)
+    case missingVariable(UnsetCommandVariable)
     /// The store failed. `changed` says whether a deploy or rollback command had started
     /// (production may be changed, so this is never "nothing changed"); `restored` whether
     /// a rollback had then been verified.
     case store(StoreError, changed: Bool, restored: Bool)
+    /// `gantry rollback` without `--to` found no release to go back to; nothing was changed.
+    case noRollbackTarget(RollbackTarget.Missing)
+    /// `gantry promote` / `gantry abort` cannot carry a paused rollout on: the config no
+    /// longer makes the batches it journaled (`PauseDecision.drift`); nothing was changed.
+    case cannotResume(String)
 }
 
 /// Runs one deployment: performs the state machine's actions against the store, the command
@@ -77,21 +82,58 @@ package struct DeploymentEngine: Sendable {
         self.random = random
     }
 
+    /// Prepares `request` (see `PreparedDeployment`) and runs it.
     package func run(_ request: DeploymentRequest) async throws(DeploymentError) -> DeploymentSummary {
-        let startedAt = request.resume?.deployment.startedAt ?? clock.now()
-        let id = request.resume?.deployment.id ?? DeploymentID.make(at: startedAt, random: random())
-        let masker = request.masker
-        let invocation: CommandInvocation
+        let prepared: PreparedDeployment
         do {
-            invocation = try request.deployInvocation(for: id)
+            prepared = try request.prepare(at: clock.now(), random: random())
         } catch {
             throw .missingVariable(error)
         }
-        var run = DeploymentRun(engine: self, request: request, id: id, masker: masker, invocation: invocation, startedAt: startedAt)
+        return try await run(prepared)
+    }
+
+    package func run(_ prepared: PreparedDeployment) async throws(DeploymentError) -> DeploymentSummary {
+        var prepared = prepared
+        if prepared.request.rollsBackToPrevious {
+            // A first look, without the lease: a rollback with nowhere to go stops here
+            // (exit 2), and a refusal before the lease names this release. It is looked for
+            // again under the lease, which decides.
+            switch await Self.rollbackTarget(of: prepared.request.environment.name, in: store) {
+            case .success(let target): prepared.retarget(to: target.release)
+            case .failure(.missing(let missing)): throw .noRollbackTarget(missing)
+            case .failure(.store(let error)): throw .store(error, changed: false, restored: false)
+            }
+        }
+        if let paused = prepared.request.resume {
+            let journal: [JournalEntry]
+            do {
+                journal = try await store.journal(paused.deployment.id)
+            } catch {
+                throw .store(error, changed: false, restored: false)
+            }
+            if let drift = PauseDecision.drift(of: paused, request: prepared.request, journal: journal) { throw .cannotResume(drift) }
+        }
+        var run = DeploymentRun(engine: self, prepared: prepared)
         do throws(StoreError) {
             return try await run.perform()
         } catch {
             throw .store(error, changed: run.changed, restored: run.restored)
         }
     }
+
+    /// Where `gantry rollback` goes without `--to` (`RollbackTarget`), or why nowhere.
+    static func rollbackTarget(of environment: String, in store: any StateStore) async -> Result<RollbackTarget, RollbackTargetLookupError> {
+        do {
+            return try await RollbackTarget.find(environment: environment, in: store).mapError { .missing($0) }
+        } catch {
+            return .failure(.store(error))
+        }
+    }
+}
+
+/// Why no rollback target was found: there is none, or the store failed.
+enum RollbackTargetLookupError: Error {
+    case missing(RollbackTarget.Missing)
+    case store(StoreError)
 }

@@ -26,8 +26,8 @@ package enum DeploymentPlanner {
     package static func plan(
         _ request: DeploymentRequest, state: EnvironmentState, lastDeployment: DeploymentRecord?, lease: Lease?, now: Date,
         rollbackTarget: RollbackTarget? = nil
-    ) throws(Interpolation.MissingVariable) -> DeploymentPlan {
-        let invocation = try request.deployInvocation(for: planID)
+    ) throws(UnsetCommandVariable) -> DeploymentPlan {
+        let invocation = try request.resolvedInvocation(for: planID)
         var items: [DeploymentPlan.Item] = []
         let name = request.environment.name
         if let lease, lease.isLive(at: now) {
@@ -78,7 +78,12 @@ package enum DeploymentPlanner {
         items.append(.init(step: .promote, action: "if all pass: record \(request.release) as the current and last good release of \(name)"))
         if request.kind == .deploy {
             if request.environment.rollback != nil, let lastGood = state.lastGood {
-                let rollback = try request.rollbackInvocation(to: lastGood, for: planID)
+                let rollback: CommandInvocation
+                do {
+                    rollback = try request.rollbackInvocation(to: lastGood, for: planID)
+                } catch {
+                    throw UnsetCommandVariable(missing: error, command: "rollback", environment: name)
+                }
                 items.append(.init(
                     step: .rollback, action: "otherwise: roll back to \(lastGood) (the last good release) and verify it",
                     command: rollback.display, timeout: DurationText.canonical(request.environment.rollback!.timeout)

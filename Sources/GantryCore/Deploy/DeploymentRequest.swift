@@ -20,6 +20,9 @@ package struct DeploymentRequest: Sendable {
     /// A refusal found before the engine ran (the runner gate's `runner_unfit`): the engine
     /// records a refused deployment with it and runs nothing.
     package var refusal: Refusal?
+    /// `gantry rollback` without `--to`: the engine picks `release` under the lease
+    /// (`RollbackTarget`); until then it is a stand-in (`Release.rollbackStandIn`).
+    package var rollsBackToPrevious = false
     /// Set by `gantry promote` / `gantry abort` for a rollout another process left paused
     /// (`on_pause: exit`): the engine carries that deployment on instead of starting one.
     package var resume: PausedRollout?

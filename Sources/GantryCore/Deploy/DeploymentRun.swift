@@ -4,10 +4,10 @@ import Foundation
 /// `Recovery/AbandonedRecovery.swift`.
 struct DeploymentRun {
     let engine: DeploymentEngine
-    let request: DeploymentRequest
+    var request: DeploymentRequest
     let id: DeploymentID
     let masker: SecretMasker
-    let invocation: CommandInvocation
+    var invocation: CommandInvocation
     let startedAt: Date
     var machine: DeploymentStateMachine
     var token: FencingToken?
@@ -33,13 +33,13 @@ struct DeploymentRun {
     /// This deployment's record once it is stored: what notifications describe.
     var record: DeploymentRecord?
 
-    init(engine: DeploymentEngine, request: DeploymentRequest, id: DeploymentID, masker: SecretMasker, invocation: CommandInvocation, startedAt: Date) {
+    init(engine: DeploymentEngine, prepared: PreparedDeployment) {
         self.engine = engine
-        self.request = request
-        self.id = id
-        self.masker = masker
-        self.invocation = invocation
-        self.startedAt = startedAt
+        request = prepared.request
+        id = prepared.id
+        masker = prepared.request.masker
+        invocation = prepared.invocation
+        startedAt = prepared.startedAt
         batches = request.batches
         machine = DeploymentStateMachine(release: request.release.value, force: request.force, policy: request.policy)
     }
@@ -81,6 +81,7 @@ struct DeploymentRun {
         let renewer = LeaseRenewer.start(store: store, environment: environment, token: lease.token, lease: request.environment.lease, clock: engine.clock, timer: engine.timer, watch: watch)
         defer { renewer.cancel() }
         do {
+            if request.rollsBackToPrevious { try await chooseRollbackTarget() }
             let started = DeploymentRecord(
                 id: id, environment: environment, release: request.release.value, kind: request.kind, startedAt: startedAt,
                 origin: request.origin, forced: request.force

@@ -52,3 +52,14 @@ package struct Release: Sendable, Hashable, Comparable, CustomStringConvertible,
         try container.encode(value)
     }
 }
+
+extension Release {
+    /// What a `gantry rollback` without `--to` carries until the engine picks its target
+    /// (`DeploymentRequest.rollsBackToPrevious`): never recorded, never run.
+    package static let rollbackStandIn = Release(checked: "previous")
+
+    /// A release known to be valid.
+    private init(checked text: String) {
+        value = text
+    }
+}

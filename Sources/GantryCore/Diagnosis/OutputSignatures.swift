@@ -1,5 +1,3 @@
-import Synchronization
-
 /// Reason codes recognized in what a command printed: the lines of ssh, Ansible, the kernel
 /// and the C library that name a cause more precisely than an exit status does.
 ///
@@ -31,21 +29,4 @@ package enum OutputSignatures {
     private static func mentionsConnection(_ line: Substring) -> Bool {
         line.contains("UNREACHABLE!") || line.contains("ssh") || line.contains("connect to host")
     }
-}
-
-/// The first reason code recognized in a command's output, kept while the output streams.
-final class FirstRecognized: Sendable {
-    private let found = Mutex<ReasonCode?>(nil)
-
-    func scan(_ text: String) {
-        guard found.withLock({ $0 == nil }) else { return }
-        for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
-            if let code = OutputSignatures.recognize(line) {
-                found.withLock { if $0 == nil { $0 = code } }
-                return
-            }
-        }
-    }
-
-    var code: ReasonCode? { found.withLock { $0 } }
 }

@@ -1,24 +1,5 @@
 package import Foundation
 
-/// One `_diag` log of a GitHub Actions runner (`Runner_*.log`, `Worker_*.log`), read whole.
-package struct RunnerLogFile: Sendable {
-    package var name: String
-    package var bytes: [UInt8]
-
-    package init(name: String, bytes: [UInt8]) {
-        self.name = name
-        self.bytes = bytes
-    }
-}
-
-/// A signature found in a runner log: the code it shows, when, and the line.
-package struct RunnerLogHit: Sendable, Hashable {
-    package var code: ReasonCode
-    package var file: String
-    package var at: Date?
-    package var line: String
-}
-
 /// What the GitHub Actions runner's own logs say about a failure, in the runner's real line
 /// format: `[2026-12-01 10:15:02Z ERR  Terminal] WRITE ERROR: A session for this runner
 /// already exists.` (the trace header is `[{UTC:u} {INFO|WARN|ERR |VERB|CRIT} {source}] `).

@@ -1,15 +1,3 @@
-/// One piece of a command's output: a whole line, or part of a line too long to hold, in
-/// which case `continues` says the line goes on in the next piece.
-package struct OutputPiece: Sendable, Hashable {
-    package var text: String
-    package var continues: Bool
-
-    package init(_ text: String, continues: Bool = false) {
-        self.text = text
-        self.continues = continues
-    }
-}
-
 /// Turns a command's byte stream into lines, of any length: a line longer than `pieceBytes`
 /// comes out in pieces of at most that size, cut on a character boundary, so memory stays
 /// bounded and no line can fail a deploy (`ansible-playbook -v` prints whole task results

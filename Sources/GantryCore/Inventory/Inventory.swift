@@ -1,19 +1,3 @@
-/// A host to deploy to and check: its inventory name and the address to reach it at.
-package struct TargetHost: Sendable, Hashable, Codable {
-    /// The name in the inventory or in `targets:`; what output shows.
-    package var name: String
-    /// `ansible_host` when the inventory sets it, else the name; what `{host}` becomes.
-    package var address: String
-    /// `ansible_port`, when set.
-    package var port: Int?
-
-    package init(name: String, address: String? = nil, port: Int? = nil) {
-        self.name = name
-        self.address = address ?? name
-        self.port = port
-    }
-}
-
 /// An Ansible inventory: hosts, and groups of hosts and of other groups.
 package struct Inventory: Sendable, Hashable {
     /// Hosts in the order the file first names them.
@@ -69,32 +53,5 @@ package struct Inventory: Sendable, Hashable {
 
     package func host(named name: String) -> TargetHost? {
         hosts.first { $0.name == name }
-    }
-}
-
-/// Why an environment's targets could not be worked out.
-package struct TargetError: Error, Sendable, CustomStringConvertible {
-    package var description: String
-}
-
-/// Turns an environment's `targets:` (host and group names) and inventory into the hosts to
-/// deploy to and check. Without `targets:`, every host of the inventory.
-package enum TargetResolver {
-    package static func resolve(_ targets: [String], inventory: Inventory?) throws(TargetError) -> [TargetHost] {
-        guard let inventory else { return targets.map { TargetHost(name: $0) } }
-        if targets.isEmpty { return inventory.hosts }
-        var resolved: [TargetHost] = []
-        for target in targets {
-            let found: [TargetHost]
-            if inventory.isGroup(target) {
-                found = inventory.hosts(inGroup: target)
-            } else if let host = inventory.host(named: target) {
-                found = [host]
-            } else {
-                throw TargetError(description: "target '\(target)' is neither a host nor a group of the inventory")
-            }
-            for host in found where !resolved.contains(where: { $0.name == host.name }) { resolved.append(host) }
-        }
-        return resolved
     }
 }

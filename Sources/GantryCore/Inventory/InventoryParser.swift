@@ -1,16 +1,5 @@
 import Yams
 
-/// A line of an inventory that could not be read.
-package struct InventoryError: Error, Sendable, CustomStringConvertible {
-    package var file: String
-    package var line: Int?
-    package var message: String
-
-    package var description: String {
-        "\(file)\(line.map { ":\($0)" } ?? ""): \(message)"
-    }
-}
-
 /// Reads Ansible inventories in INI and YAML form: groups, `:children`, hosts, host ranges
 /// (`web[01:20].example.com`), `ansible_host` and `ansible_port`. Variables other than those
 /// two are accepted and ignored: Gantry needs to know where hosts are, not how to configure them.

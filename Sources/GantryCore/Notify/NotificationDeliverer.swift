@@ -1,26 +1,5 @@
 import Foundation
 
-/// Sends a webhook: the adapter's side of a delivery.
-package protocol WebhookTransport: Sendable {
-    /// POSTs `body` to `url` with `headers`; with `signing`, adds the headers of
-    /// `signing.headers(mac:)` for the HMAC-SHA256 of `signing.message` under `signing.key`
-    /// (the core decides what is signed and how it is written; the transport only computes
-    /// the MAC). The answer, or why there is none.
-    func post(url: String, body: String, headers: [String: String], signing: WebhookSigningPlan?, timeout: Duration) async -> Result<WebhookResponse, QueryFailure>
-}
-
-/// What the receiving end answered.
-package struct WebhookResponse: Sendable, Hashable {
-    package var status: Int
-    /// The body, up to 64 KiB.
-    package var body: String
-
-    package init(status: Int, body: String = "") {
-        self.status = status
-        self.body = body
-    }
-}
-
 /// Delivers what is due in the outbox to the webhooks of a configuration: in enqueue order,
 /// each item with an `Idempotency-Key` (its deployment and event) that stays the same on
 /// every retry, so a receiver sees every event exactly once however often it is sent. A

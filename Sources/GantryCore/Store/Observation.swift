@@ -44,35 +44,3 @@ package struct Observation: Sendable, Hashable, Codable {
         return byKey.values.sorted { ($0.subject.rawValue, $0.environment, $0.name) < ($1.subject.rawValue, $1.environment, $1.name) }
     }
 }
-
-/// `select-runner` chose a runner other than its first choice, because that one was unhealthy.
-package struct RunnerFailover: Sendable, Hashable, Codable {
-    package var environment: String
-    package var from: String
-    package var to: String
-    package var reason: String
-    package var at: Date
-
-    package init(environment: String, from: String, to: String, reason: String, at: Date) {
-        self.environment = environment
-        self.from = from
-        self.to = to
-        self.reason = reason
-        self.at = at
-    }
-}
-
-/// How many failovers happened between two runners for an environment, ever.
-package struct FailoverCount: Sendable, Hashable, Codable {
-    package var environment: String
-    package var from: String
-    package var to: String
-    package var count: Int
-
-    package init(environment: String, from: String, to: String, count: Int) {
-        self.environment = environment
-        self.from = from
-        self.to = to
-        self.count = count
-    }
-}

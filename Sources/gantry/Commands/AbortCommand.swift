@@ -20,6 +20,6 @@ struct AbortCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        try await PauseDecision.decide(.aborted, global: global, environment: environment, reason: reason, json: json)
+        try await PauseDecision.run(.aborted, global: global, environment: environment, reason: reason, json: json)
     }
 }

@@ -63,8 +63,9 @@ struct DeployCommand: AsyncParsableCommand {
         let environmentConfig = try context.environment(environment, in: config)
         var request = try await context.request(for: environmentConfig, in: config, release: release, force: force, runner: runner, lockWait: try Context.wait(wait))
         if !dryRun {
-            switch try await RunnerGate.run(config: config, context: context, flag: runner) {
-            case .passed(let gated):
+            switch try await context.runnerGate(config: config, flag: runner) {
+            case .passed(let gated, let note):
+                if let note { Console.write("gantry: \(note)\n", to: STDERR_FILENO) }
                 if let gated { request.origin = context.origin(runner: gated) }
             case .unfit(let gated, let refusal):
                 request.origin = context.origin(runner: gated)

@@ -66,7 +66,7 @@ enum PlanPrinter {
         do {
             plan = try DeploymentPlanner.plan(request, state: state, lastDeployment: last, lease: lease, now: Date(), rollbackTarget: rollbackTarget)
         } catch {
-            throw Failure.usage("\(error), but the deploy command of \(request.environment.name) uses it")
+            throw Failure.usage(error.description)
         }
         if json {
             JSONOutput.print(plan)

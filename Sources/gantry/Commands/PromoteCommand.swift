@@ -20,6 +20,6 @@ struct PromoteCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        try await PauseDecision.decide(.promoted, global: global, environment: environment, reason: reason, json: json)
+        try await PauseDecision.run(.promoted, global: global, environment: environment, reason: reason, json: json)
     }
 }

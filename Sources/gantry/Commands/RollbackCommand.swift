@@ -61,27 +61,32 @@ struct RollbackCommand: AsyncParsableCommand {
         var chosen: RollbackTarget?
         if let to {
             target = try Context.release(to)
-        } else {
-            let previous = try await previousRelease(of: environment, context: context, config: config, migrate: !dryRun)
+        } else if dryRun {
+            // A plan reads without the lease; the rollback itself chooses under it.
+            let previous = try await previousRelease(of: environment, context: context, config: config)
             chosen = previous
             target = try Context.release(previous.release)
+        } else {
+            // A store that does not exist has nothing to go back to, and is not created.
+            guard try await context.openStore(config: config, create: false, migrate: false) != nil else {
+                throw Failure.usage(RollbackTarget.Missing.nothingLive(environment: environmentConfig.name).description)
+            }
+            target = .rollbackStandIn
         }
-        let request = try await context.request(
+        var request = try await context.request(
             for: environmentConfig, in: config, release: target, kind: .rollback, force: force, runner: runner, lockWait: try Context.wait(wait)
         )
+        request.rollsBackToPrevious = to == nil
         if dryRun {
             try await PlanPrinter.printPlan(request: request, config: config, context: context, json: json, rollbackTarget: chosen)
             return
-        }
-        if let chosen, !json {
-            Console.write("Going back to \(chosen.release): \(chosen.why).\n", to: STDERR_FILENO)
         }
         try await DeploymentSession(context: context, config: config, json: json).run(request)
     }
 
     /// The default target, from the store's history: exit 2 when there is none.
-    static func previousRelease(of environment: String, context: Context, config: GantryConfig, migrate: Bool) async throws -> RollbackTarget {
-        guard let store = try await context.openStore(config: config, create: false, migrate: migrate) else {
+    static func previousRelease(of environment: String, context: Context, config: GantryConfig) async throws -> RollbackTarget {
+        guard let store = try await context.openStore(config: config, create: false, migrate: false) else {
             throw Failure.usage(RollbackTarget.Missing.nothingLive(environment: environment).description)
         }
         let found: Result<RollbackTarget, RollbackTarget.Missing>

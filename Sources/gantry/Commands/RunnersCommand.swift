@@ -9,7 +9,7 @@ import GantryTerminal
 /// Probes every configured runner; shared by `runners` and `select-runner`.
 enum RunnerProbing {
     static func health(_ runners: [RunnerConfig], context: Context, runner: String?, config: GantryConfig) async -> [RunnerHealth] {
-        let thisMachine = RunnerIdentity.name(runners, flag: runner, environment: context.environment, hostName: ProcessInfoHost.name)
+        let thisMachine = context.thisRunner(runners, flag: runner)
         return await context.withAdapters(config: config) { live in
             await RunnerHealthCheck(prober: live.prober).run(runners, thisMachine: thisMachine, environment: context.environment)
         }

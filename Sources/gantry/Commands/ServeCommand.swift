@@ -62,7 +62,7 @@ struct ServeCommand: AsyncParsableCommand {
         logger.logLevel = global.verbose ? .debug : .notice
         let serveConfig = config.serve
         let environment = context.environment
-        let thisMachine = RunnerIdentity.name(config.runners, flag: nil, environment: environment, hostName: ProcessInfoHost.name)
+        let thisMachine = context.thisRunner(config.runners, flag: nil)
         try await context.withAdapters(config: config) { live in
             let prober = live.prober
             let notifier = Notifier(config: config, environment: environment)

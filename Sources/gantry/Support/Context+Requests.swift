@@ -11,10 +11,31 @@ extension Context {
     ) async throws(Failure) -> DeploymentRequest {
         DeploymentRequest(
             environment: environment, release: release, force: force, directory: config.directory,
-            origin: origin(runner: runner ?? RunnerIdentity.name(config.runners, flag: nil, environment: self.environment, hostName: ProcessInfoHost.name)),
+            origin: origin(runner: runner ?? thisRunner(config.runners, flag: nil)),
             processEnvironment: self.environment,
             targets: try await targets(for: environment, in: config), kind: kind, lockWait: lockWait
         )
+    }
+
+    /// The name this process runs as (`RunnerIdentity.name`), for every command that needs it.
+    func thisRunner(_ runners: [RunnerConfig], flag: String?) -> String? {
+        RunnerIdentity.name(runners, flag: flag, environment: environment, hostName: ProcessInfoHost.name)
+    }
+
+    /// Runs the runner gate (`RunnerGate`) for a deploy on this machine; a `--runner` or
+    /// `GANTRY_RUNNER` that names no configured runner is bad input.
+    func runnerGate(config: GantryConfig, flag: String?) async throws(Failure) -> RunnerGate.Verdict {
+        let match: RunnerIdentity.Match?
+        do {
+            match = try RunnerIdentity.identify(config.runners, flag: flag, environment: environment, hostName: ProcessInfoHost.name)
+        } catch {
+            throw .usage(error.description)
+        }
+        return await withAdapters(config: config) { live in
+            await RunnerGate(check: RunnerHealthCheck(prober: live.prober)).run(
+                match, runners: config.runners, configFile: config.file, hostName: ProcessInfoHost.name, environment: environment
+            )
+        }
     }
 
     /// What the store knows of an environment, read without creating the store: a project

@@ -15,11 +15,11 @@ struct DeploymentSession {
     let json: Bool
 
     func run(_ request: DeploymentRequest) async throws {
-        let what = request.kind == .deploy ? "deploy" : "rollback"
+        let prepared: PreparedDeployment
         do {
-            _ = try request.deployInvocation(for: DeploymentPlanner.planID)
+            prepared = try request.prepare(at: Date(), random: .random(in: 0 ... .max))
         } catch {
-            throw Failure.usage("\(error), but the \(what) command of \(request.environment.name) uses it; nothing was changed")
+            throw Failure.usage(error.description)
         }
         let console = context.console()
         if console.traits.githubActions {
@@ -41,7 +41,7 @@ struct DeploymentSession {
             )
             let task = Task { () async -> Result<DeploymentSummary, DeploymentError> in
                 do throws(DeploymentError) {
-                    return .success(try await engine.run(request))
+                    return .success(try await engine.run(prepared))
                 } catch {
                     return .failure(error)
                 }
@@ -64,7 +64,11 @@ struct DeploymentSession {
         case .success(let value):
             summary = value
         case .failure(.missingVariable(let missing)):
-            throw Failure.usage("\(missing), but the \(what) command of \(request.environment.name) uses it")
+            throw Failure.usage(missing.description)
+        case .failure(.noRollbackTarget(let missing)):
+            throw Failure.usage(missing.description)
+        case .failure(.cannotResume(let why)):
+            throw Failure.refused(why)
         case .failure(.store(let storeError, let changed, let restored)):
             throw changed ? Failure.storeAfterChange(storeError, restored: restored, environment: request.environment.name) : Failure.store(storeError)
         }

@@ -223,7 +223,7 @@ struct Context {
         return Origin(
             host: ProcessInfoHost.name, pid: ProcessInfo.processInfo.processIdentifier,
             // The runner a gate identified, else the name the CI gives (no config is read here).
-            runner: RunnerIdentity.name([], flag: runner, environment: environment, hostName: ProcessInfoHost.name),
+            runner: thisRunner([], flag: runner),
             actor: environment["GITHUB_ACTOR"] ?? environment["USER"], runURL: runURL, commit: environment["GITHUB_SHA"],
             process: LocalIdentity.current
         )

@@ -1,0 +1,5 @@
+package struct CommandProbeConfig: Sendable, Hashable {
+    package var command: CommandConfig
+
+    package init(command: CommandConfig) { self.command = command }
+}

@@ -1,0 +1,6 @@
+/// Whether a step went well.
+package enum StepStatus: String, Sendable, Hashable, Codable {
+    case ok
+    case skipped
+    case failed
+}

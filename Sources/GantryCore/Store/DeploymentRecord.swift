@@ -1,0 +1,49 @@
+package import Foundation
+
+/// One run of `gantry deploy` (or a rollback), as history shows it.
+package struct DeploymentRecord: Sendable, Hashable, Codable {
+    package enum Kind: String, Sendable, Hashable, Codable {
+        case deploy
+        case rollback
+        /// `gantry recover`: finishes or undoes deployments that were killed, nothing else.
+        case recover
+    }
+
+    package var id: DeploymentID
+    package var environment: String
+    package var release: String
+    package var kind: Kind
+    /// Nil while the deployment runs.
+    package var outcome: Outcome?
+    /// Why it ended the way it did, in a sentence (masked).
+    package var reason: String?
+    /// Why it did not succeed, as a code (`ReasonCatalog`); nil while it runs, when it
+    /// succeeded or was skipped, and in records of versions before codes.
+    package var reasonCode: ReasonCode?
+    package var startedAt: Date
+    package var finishedAt: Date?
+    /// Who ran it: host, process, runner, CI context.
+    package var origin: Origin
+    package var forced: Bool
+
+    package init(
+        id: DeploymentID, environment: String, release: String, kind: Kind = .deploy, outcome: Outcome? = nil,
+        reason: String? = nil, reasonCode: ReasonCode? = nil, startedAt: Date, finishedAt: Date? = nil, origin: Origin, forced: Bool = false
+    ) {
+        self.reasonCode = reasonCode
+        self.id = id
+        self.environment = environment
+        self.release = release
+        self.kind = kind
+        self.outcome = outcome
+        self.reason = reason
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.origin = origin
+        self.forced = forced
+    }
+
+    package var duration: Duration? {
+        finishedAt.map { .milliseconds(Int64(($0.timeIntervalSince(startedAt) * 1000).rounded())) }
+    }
+}
