@@ -4,6 +4,7 @@ import Foundation
 import GantryCore
 import GantryExec
 import GantryLeaseGuard
+import GantryStore
 import GantryTerminal
 import Synchronization
 

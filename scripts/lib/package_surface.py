@@ -2,28 +2,41 @@
 """Fails when a `package` declaration has no user outside its own module.
 
 The rule (CONTRIBUTING: internal by default): `package` is for what another module of the
-package uses, tests included. Swift reports nothing when a `package` declaration could be
-internal, so this reads the sources instead of the build: it runs in a second, needs no
-build and no toolchain, and so can run before the build in scripts/test.
+package uses, tests included. Swift says nothing when a `package` declaration could be
+internal, so this reads the sources: a few seconds, no build, no toolchain. It assumes a tree
+that compiles (a file reaches a module's declarations only if it imports it), so its place
+in scripts/test is after the build.
 
-How it decides, per `package` declaration in module M:
-  * types, typealiases, vars, lets, funcs: the name occurs as an identifier in the code of a
-    module that depends on M (Package.swift, transitively; tests are users). Comments and
-    string literals are skipped, string interpolations are read as code. Declaration sites
-    (`func name`, `let name:`, parameter names) in the other modules are not uses.
-  * `init`: the type (or a typealias of it) is called with matching argument labels, or
-    `.init(...)`/`self.init(...)`/`Self(...)`/`super.init(...)` is called with matching labels,
-    or `T.init` is referenced.
-  * A declaration another kept declaration needs stays: a type named in the signature of a
-    kept `package` declaration (or in a kept type's header, a kept enum's cases, a kept
-    protocol's requirements), a name in a kept declaration's default argument, the type a
-    kept member belongs to.
-  * Witnesses: a member of a kept type that can satisfy a requirement of a protocol the type
-    conforms to (a `package` protocol of the project, any protocol of another module, or a
-    known library protocol; all members of a type conforming to a protocol this script does
-    not know), `override` and `required` members, subscripts and operators of kept types.
-Errors are one-sided on purpose: an unclear case counts as used, so a finding is a
-`package` that can be dropped, not a guess.
+A `package` declaration of module M is kept when:
+  * a file of a module that depends on M (Package.swift, transitively; test targets are
+    users) and imports M uses it. Comments and string literals are skipped, interpolations
+    `\\(...)` are read as code; declaration sites (`func name`, `let name:`, parameter names)
+    and argument labels (`f(name: x)`) are not uses. With MemberImportVisibility (on for
+    every target here) a file that does not import M cannot use M's types, members or
+    top-level names, so only importing files count.
+      - a type or typealias: its name occurs;
+      - a top-level func/var: its name occurs;
+      - a member: `.name` occurs (`x.name`, `.name`, `\\.name`, `T.name`), or a bare `name`
+        inside an extension of, or a type inheriting from, a type of M (implicit self);
+      - an `init`: `T(...)`/`T<X>(...)`/`T {...}` (T the type or a typealias of it) or
+        `.init(...)`/`self.init(...)`/`Self(...)` with argument labels this init accepts,
+        or a `T.init` reference.
+  * another kept declaration needs it: a type named in the signature of a kept declaration
+    (also a kept type's inheritance clause, a kept enum's cases, a kept protocol's
+    requirements, an inferred `let x = T()`, a kept extension member's `where` clause), and
+    the type a kept member belongs to. Default arguments do not count: a `package` function's
+    default may name internal declarations (unlike a `public` one's).
+  * it can be reached without its name, in a kept type: a witness of a requirement of a
+    protocol the type conforms to (a `package` protocol of M that is kept, any protocol of
+    another module, a library protocol of KNOWN_PROTOCOLS; every member, for a protocol
+    this script does not know), an `override`/`required` member, a subscript, an operator,
+    `callAsFunction` and the other IMPLICIT_MEMBERS.
+Unclear cases count as used: a finding is a `package` that can be dropped (a name that also
+belongs to another type, `x.text`, keeps a declaration that may not be needed).
+
+Dropping the keyword: a type's members may stay `package` (Swift accepts them in an internal
+type, silently) but should go with it; a `package import` no `package` declaration of its
+file uses any more is a warning (an error under GANTRY_STRICT), so it becomes `import`.
 
 Usage: package_surface.py [--list-json] [--allow FILE] [--stats] [--root DIR]
 """
@@ -304,6 +317,7 @@ class Decl:
     requirements: set[str] = field(default_factory=set)  # protocols: keys of requirements
     annotated: bool = True  # var/let: has a type annotation
     ext_owners: list[str] = field(default_factory=list)  # types extended by enclosing extensions
+    ext_decl: "Decl | None" = None  # the extension it sits in directly (its where clause counts)
     pkg_tok: Tok | None = None
 
     @property
@@ -327,6 +341,7 @@ class Decl:
 
 
 def init_key(params: list[Param] | None) -> str:
+    """`init(a:_:)`: how inits are told apart (and matched against requirements)."""
     if params is None:
         return "init(?)"
     return "init(" + "".join(f"{p.label or '_'}:" for p in params) + ")"
@@ -367,6 +382,27 @@ def _skip_balanced(toks: list[Tok], j: int) -> int:
             return -1
         j += 1
     return len(toks)
+
+
+_GENERIC_INNER = {",", ".", "?", "!", ":", "[", "]", "(", ")", "->", "&", "...", "<", NL}
+
+
+def generic_end(toks: list[Tok], j: int) -> int:
+    """Index after the generic argument list `<...>` at toks[j], or -1 when it is not one
+    (a less-than operator): only type-like tokens may sit inside."""
+    level = 0
+    while j < len(toks):
+        t = toks[j].text
+        if t == "<":
+            level += 1
+        elif t.startswith(">") and set(t) == {">"}:
+            level -= len(t)
+            if level <= 0:
+                return j + 1 if level == 0 else -1
+        elif not (toks[j].ident or t in _GENERIC_INNER):
+            return -1
+        j += 1
+    return -1
 
 
 def _next_sig(toks: list[Tok], j: int) -> int:
@@ -431,7 +467,7 @@ def parse_params(toks: list[Tok], start: int, end: int) -> tuple[list[Param] | N
     j = start
     while j < end and toks[j].text != "(":
         if toks[j].text == "<":
-            k = _skip_balanced(toks, j)
+            k = generic_end(toks, j)
             if k < 0:
                 return None, -1, -1
             j = k
@@ -470,8 +506,15 @@ def _split_arg_indices(toks: list[Tok], start: int, end: int) -> Iterable[list[i
     """Indices of toks[start:end] split at top-level commas."""
     depth = 0
     piece: list[int] = []
-    for k in range(start, end):
+    k = start
+    while k < end:
         t = toks[k].text
+        if t == "<" and k > start and toks[k - 1].ident and toks[k - 1].text[:1].isupper():
+            g = generic_end(toks, k)  # Task<Void, Never>: one piece
+            if 0 < g <= end:
+                piece.extend(range(k, g))
+                k = g
+                continue
         if t in ("(", "[", "{"):
             depth += 1
         elif t in (")", "]", "}"):
@@ -481,6 +524,7 @@ def _split_arg_indices(toks: list[Tok], start: int, end: int) -> Iterable[list[i
             piece = []
         else:
             piece.append(k)
+        k += 1
     if piece:
         yield piece
 
@@ -508,18 +552,28 @@ def _idents_after_eq(toks: list[Tok]) -> list[str]:
 
 @dataclass
 class SourceFile:
+    """A parsed file: its tokens, declarations, and what its identifiers are."""
+
     module: str
     path: str
     toks: list[Tok]
     decls: list[Decl] = field(default_factory=list)
     not_uses: set[int] = field(default_factory=set)  # token indices that declare, not use, a name
     scope_names: dict[int, frozenset[str]] = field(default_factory=dict)  # identifier index -> Scope.names
+    imports: set[str] = field(default_factory=set)  # modules the file imports (any access, @testable)
 
 
 def parse_file(module: str, path: str, src: str) -> SourceFile:
     """Every declaration of a file, with the scopes it sits in."""
     toks = tokenize(strip_swift(src))
     sf = SourceFile(module, path, toks)
+    for k, t in enumerate(toks):
+        if t.text == "import" and t.ident:
+            q = k + 1
+            if q < len(toks) and toks[q].text in ("struct", "class", "enum", "protocol", "typealias", "func", "var", "let", "actor"):
+                q += 1
+            if q < len(toks) and toks[q].ident:
+                sf.imports.add(toks[q].text)
     stack = [Scope("file")]
     pending: Decl | None = None
     n = len(toks)
@@ -636,6 +690,7 @@ def _parse_head(sf: SourceFile, stack: list[Scope], i: int) -> tuple[Decl, int] 
         module=sf.module, path=sf.path, line=toks[j].line, col=toks[j].col, kind=kw, name=name,
         access=access, modifiers=mods, owner=owner, owner_decl=owner_decl if scope.kind == "type" else None,
         capable=scope.capable, pkg_tok=pkg_tok, ext_owners=list(scope.ext_owners),
+        ext_decl=scope.decl if scope.kind == "ext" else None,
     )
     if pkg_tok is not None:
         decl.line, decl.col = pkg_tok.line, pkg_tok.col
@@ -686,8 +741,8 @@ def _inheritance(sig: list[Tok]) -> list[str]:
         if t.text in ("<", "(", "["):
             depth += 1
             continue
-        if t.text in (">", ")", "]") or (t.text.startswith(">") and is_operator(t.text)):
-            depth -= len(t.text) if t.text.startswith(">") else 1
+        if t.text in (")", "]") or (t.text.startswith(">") and is_operator(t.text)):
+            depth -= t.text.count(">") or 1
             continue
         if depth > 0:
             continue
@@ -707,8 +762,6 @@ def _inheritance(sig: list[Tok]) -> list[str]:
         if t.ident and expect and t.text not in ("unchecked", "retroactive", "preconcurrency", "any", "some"):
             names.append(t.text)
             expect = False
-        elif t.ident and names and not expect:
-            pass
     return names
 
 
@@ -732,12 +785,15 @@ _TYPE_CONTEXT_BEFORE = {"struct", "class", "enum", "actor", "protocol", "extensi
 
 
 def _call_labels(toks: list[Tok], open_index: int) -> tuple[list[str | None] | None, int]:
+    """Argument labels of the call whose '(' is at open_index (None: unlabeled), and its end."""
     close = _skip_balanced(toks, open_index)
     labels: list[str | None] = []
     for piece in _split_args(toks, open_index + 1, close - 1):
         words = [t for t in piece if t.text != NL]
         if not words:
             continue
+        if words[0].text.startswith(">") or words[0].text in (")", "]", "}", ":", ","):
+            return None, close  # not understood: matches any init
         if len(words) >= 2 and words[0].ident and words[1].text == ":":
             labels.append(words[0].text)
         else:
@@ -773,7 +829,7 @@ def find_calls(sf: SourceFile) -> list[Call]:
         if prev in _NOT_CALL_BEFORE or not tok.text[:1].isupper():
             continue
         if k < n and toks[k].text == "<":
-            g = _skip_balanced(toks, k)
+            g = generic_end(toks, k)
             if g < 0:
                 continue
             k = g
@@ -812,7 +868,7 @@ def call_matches(params: list[Param] | None, call: Call) -> bool:
 
 
 # ----------------------------------------------------------------------------------------
-# Protocols this script cannot read: what a conforming type's members may be witnesses of
+# Protocols this script cannot read (libraries): the requirements a member may witness
 # ----------------------------------------------------------------------------------------
 
 KNOWN_PROTOCOLS: dict[str, set[str]] = {
@@ -919,6 +975,15 @@ KNOWN_PROTOCOLS: dict[str, set[str]] = {
 }
 
 
+# Members the compiler calls without their name being written, whatever the conformances.
+IMPLICIT_MEMBERS = {
+    "callAsFunction", "wrappedValue", "projectedValue", "init(wrappedValue:)", "init(projectedValue:)",
+    "buildBlock", "buildExpression", "buildOptional", "buildEither", "buildArray", "buildFinalResult",
+    "buildPartialBlock", "buildLimitedAvailability", "buildIf", "appendInterpolation", "appendLiteral",
+    "_enclosingInstance",
+}
+
+
 # ----------------------------------------------------------------------------------------
 # The package: modules, what depends on what
 # ----------------------------------------------------------------------------------------
@@ -926,9 +991,12 @@ KNOWN_PROTOCOLS: dict[str, set[str]] = {
 
 @dataclass
 class Module:
+    """A target of Package.swift."""
+
     name: str
     directory: Path
     deps: set[str]
+    member_import_visibility: bool = False  # SE-0444: a member is usable only where its module is imported
 
 
 def read_manifest(root: Path) -> list[Module] | None:
@@ -943,7 +1011,10 @@ def read_manifest(root: Path) -> list[Module] | None:
         return None
     text = re.sub(r"//[^\n]*", "", text)
     modules: list[Module] = []
+    last_end = 0
     for m in re.finditer(r"\.(target|executableTarget|testTarget|macro|plugin)\s*\(", text):
+        if m.start() < last_end:
+            continue  # `.target(name: "X")` in a dependencies list, not a target
         start = m.end() - 1
         depth, j = 0, start
         while j < len(text):
@@ -955,6 +1026,7 @@ def read_manifest(root: Path) -> list[Module] | None:
                     break
             j += 1
         body = text[start:j]
+        last_end = j
         name = re.search(r'name:\s*"([^"]+)"', body)
         if name is None:
             continue
@@ -975,7 +1047,10 @@ def read_manifest(root: Path) -> list[Module] | None:
                 k += 1
             dep_text = re.sub(r"\.product\s*\([^)]*\)", "", body[d.end():k])
             deps = set(re.findall(r'"([^"]+)"', dep_text))
-        modules.append(Module(name.group(1), directory, deps))
+        # The upcoming feature is set in a shared settings array here; a target that passes any
+        # swiftSettings is taken to pass it when the manifest enables it at all.
+        visibility = "MemberImportVisibility" in text and "swiftSettings:" in body
+        modules.append(Module(name.group(1), directory, deps, visibility))
     return modules or None
 
 
@@ -1009,7 +1084,7 @@ def dependents(modules: list[Module]) -> dict[str, set[str]]:
 
 @dataclass
 class Index:
-    """What one module's code mentions, and how.
+    """What one file's code mentions, and how.
 
     idents: every identifier that is not a declaration's own name (for types and top-level
     names). dotted: identifiers after a '.' (`x.name`, `.name`, `\\.name`, `T.name`): how a member
@@ -1023,10 +1098,11 @@ class Index:
     dotted: set[str] = field(default_factory=set)
     bare: dict[str, set[frozenset[str]]] = field(default_factory=lambda: defaultdict(set))
     calls: list[Call] = field(default_factory=list)
-    aliases: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # type -> typealias names
 
 
 class Check:
+    """The whole package read once; run() gives the `package` declarations to drop."""
+
     def __init__(self, root: Path, allow: set[str]) -> None:
         self.root = root
         self.allow = allow
@@ -1045,13 +1121,20 @@ class Check:
                 rel = str(path.relative_to(root))
                 self.files.append(parse_file(mod.name, rel, path.read_text(encoding="utf-8", errors="replace")))
         self.decls = [d for sf in self.files for d in sf.decls]
-        self.index: dict[str, Index] = {m.name: Index() for m in manifest}
+        self.index: dict[str, Index] = {}  # per file
         for sf in self.files:
-            self._index_file(sf, self.index[sf.module])
-        for d in self.decls:  # typealias A = T: calling A(...) calls T's init
+            self.index[sf.path] = ix = Index()
+            self._index_file(sf, ix)
+        visibility = {m.name: m.member_import_visibility for m in manifest}
+        self.files_of: dict[str, list[SourceFile]] = defaultdict(list)
+        for sf in self.files:
+            self.files_of[sf.module].append(sf)
+        self.visibility = visibility
+        self.aliases: dict[str, set[str]] = defaultdict(set)  # typealias A = T: calling A(...) calls T's init
+        for d in self.decls:
             if d.kind == "typealias":
                 for ident in d.default_idents:
-                    self.index[d.module].aliases[ident].add(d.name)
+                    self.aliases[ident].add(d.name)
         self.types: dict[tuple[str, str], list[Decl]] = defaultdict(list)  # (module, name)
         self.by_name: dict[tuple[str, str], list[Decl]] = defaultdict(list)
         self.protocols: dict[str, list[Decl]] = defaultdict(list)
@@ -1074,9 +1157,13 @@ class Check:
         self.subjects = [d for d in self.decls if d.access == "package" and d.kind != "extension" and self.capable(d)]
         self.needed: set[int] = set()
         self.unknown_protocols: set[str] = set()
+        self.notes: list[str] = []
+        self._user_cache: dict[str, list[Index]] = {}
+        self._ancestry_cache: dict[frozenset[str], frozenset[str]] = {}
 
     @staticmethod
     def _index_file(sf: SourceFile, ix: Index) -> None:
+        """Fill ix with what sf's identifiers are: uses, member uses, bare uses, calls."""
         toks = sf.toks
         brackets: list[str] = []
         prev = ""
@@ -1112,7 +1199,26 @@ class Check:
     # -- uses ----------------------------------------------------------------------------
 
     def _user_indexes(self, module: str) -> list[Index]:
-        return [self.index[u] for u in sorted(self.users.get(module, ())) if u in self.index]
+        """Files that can use module's declarations: in a module depending on it, and, where
+        MemberImportVisibility holds, importing it (a type, a top-level name, a member, an
+        implicit `.init` are all out of reach of a file that does not import their module)."""
+        if module in self._user_cache:
+            return self._user_cache[module]
+        out: list[Index] = []
+        top = {d.name for d in self.decls if d.module == module and d.is_type and not d.owner and d.access == "package"}
+        for user in sorted(self.users.get(module, ())):
+            own = self.module_type_names[user]
+            for sf in self.files_of.get(user, []):
+                ix = self.index[sf.path]
+                if not self.visibility.get(user) or module in sf.imports:
+                    out.append(ix)
+                elif (ix.idents & top) - own:
+                    # names the module's types without importing it: a tree mid-edit (it
+                    # does not compile) or a name clash; either way, read it as a user
+                    self.notes.append(f"{sf.path} names {', '.join(sorted((ix.idents & top) - own))} of {module} without importing it: counted as a user")
+                    out.append(ix)
+        self._user_cache[module] = out
+        return out
 
     def used_outside(self, d: Decl) -> bool:
         """Whether the code of a module depending on d's module names d (see the docstring)."""
@@ -1123,9 +1229,7 @@ class Check:
         indexes = self._user_indexes(d.module)
         if d.kind == "init":
             owner = d.owner or ""
-            names = {owner}
-            for ix in self.index.values():
-                names |= ix.aliases.get(owner, set())
+            names = {owner} | self.aliases.get(owner, set())
             return any(
                 (call.callee in names or call.callee == ".init") and call_matches(d.params, call)
                 for ix in indexes for call in ix.calls
@@ -1141,7 +1245,20 @@ class Check:
         if any(d.name in ix.dotted for ix in indexes):
             return True
         reach = self.module_type_names[d.module] | self.alias_names | {d.owner}
-        return any(not names.isdisjoint(reach) for ix in indexes for names in ix.bare.get(d.name, ()))
+        return any(not self._ancestry(names).isdisjoint(reach) for ix in indexes for names in ix.bare.get(d.name, ()))
+
+    def _ancestry(self, names: frozenset[str]) -> frozenset[str]:
+        """names and what they inherit, transitively (`struct S: Q`, `protocol Q: P`: S, Q, P)."""
+        if names not in self._ancestry_cache:
+            out = set(names)
+            todo = list(names)
+            while todo:
+                for parent in self.conformances.get(todo.pop(), ()):
+                    if parent not in out:
+                        out.add(parent)
+                        todo.append(parent)
+            self._ancestry_cache[names] = frozenset(out)
+        return self._ancestry_cache[names]
 
     # -- what a kept declaration pulls along ----------------------------------------------
 
@@ -1157,6 +1274,7 @@ class Check:
         return out
 
     def mark(self, d: Decl) -> None:
+        """Keep d, and everything d's staying `package` needs (see the module docstring)."""
         work = [d]
         while work:
             x = work.pop()
@@ -1165,15 +1283,15 @@ class Check:
             self.needed.add(id(x))
             for ident in self._type_idents(x, set()):
                 work.extend(t for t in self.types.get((x.module, ident), []) if t.access == "package")
-            if x.kind in ("func", "init", "subscript"):  # default arguments (see the note in main's help)
-                for ident in x.default_idents:
-                    work.extend(o for o in self.by_name.get((x.module, ident), []) if o.access == "package")
+            if x.ext_decl is not None:  # `extension T where U: P`: P must be as visible as x
+                work.extend(t for i in x.ext_decl.sig_idents for t in self.types.get((x.module, i), []) if t.access == "package")
             if x.owner_decl is not None:
                 work.append(x.owner_decl)
             elif x.owner:  # a member of an extension: the extended type, when it is here
                 work.extend(t for t in self.types.get((x.module, x.owner), []) if t.access == "package")
 
     def owner_needed(self, d: Decl) -> bool:
+        """Whether the type d belongs to stays `package` (or is another module's)."""
         if d.owner_decl is not None:
             return id(d.owner_decl) in self.needed
         if not d.owner:
@@ -1193,10 +1311,11 @@ class Check:
             if name in seen:
                 continue
             seen.add(name)
-            if name in KNOWN_PROTOCOLS:
-                keys |= KNOWN_PROTOCOLS[name]
-                continue
             protos = self.protocols.get(name, [])
+            if name in KNOWN_PROTOCOLS:  # (and a project protocol of the same name, if any)
+                keys |= KNOWN_PROTOCOLS[name]
+                if not protos:
+                    continue
             if protos:
                 for p in protos:
                     # an internal protocol of d's module can be witnessed by internal members
@@ -1220,10 +1339,15 @@ class Check:
         return keys
 
     def _types_named(self, name: str) -> list[list[Decl]]:
+        """Declarations of types of that name, in any module."""
         return [ts for (_, n), ts in self.types.items() if n == name]
 
     def is_witness(self, d: Decl) -> bool:
+        """Whether d may be reached without its name being written: a protocol witness, an
+        override, a subscript, an operator, or a member the compiler calls by convention."""
         if d.kind == "subscript" or "override" in d.modifiers or "required" in d.modifiers:
+            return True
+        if d.key in IMPLICIT_MEMBERS or d.name in IMPLICIT_MEMBERS:
             return True
         if d.kind == "func" and is_operator(d.name):
             return True
@@ -1250,6 +1374,7 @@ class Check:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Print the findings; exit 1 when there is one."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--root", type=Path, default=Path(__file__).resolve().parents[2], help="the package (default: this checkout)")
     parser.add_argument("--list-json", action="store_true", help="print the findings as a JSON list")
@@ -1285,6 +1410,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{mod}: {total[mod]} package, {bad[mod]} without a user outside", file=sys.stderr)
         if not check.manifest_read:
             print("Package.swift not read: every module counted as a user of every other", file=sys.stderr)
+        for note in check.notes:
+            print(note, file=sys.stderr)
         if check.unknown_protocols:
             print("protocols not known here (members of their conforming types kept): " + ", ".join(sorted(check.unknown_protocols)), file=sys.stderr)
     return 1 if unused else 0

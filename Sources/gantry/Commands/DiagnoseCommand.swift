@@ -68,7 +68,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
         if let bundle {
             let path = PathText.join(context.workingDirectory, bundle)
             do {
-                try await EvidenceBundle(input: input, findings: findings, config: config, context: context).write(to: path)
+                try await EvidenceArchive.write(EvidenceBundle(input: input, findings: findings, config: config, processEnvironment: context.environment).files(), to: path)
             } catch {
                 throw Failure.usage(error.description)
             }
@@ -81,12 +81,6 @@ struct DiagnoseCommand: AsyncParsableCommand {
         let style = Style(enabled: context.console().traits.color)
         Console.write(DiagnosisText.render(record: record, findings: findings, style: style), to: STDOUT_FILENO)
     }
-}
-
-/// The JSON of `gantry diagnose --json`.
-struct DiagnosisView: Encodable {
-    var deployment: DeploymentView?
-    var findings: [Finding]
 }
 
 /// The terminal form of a diagnosis.

@@ -1,15 +1,18 @@
-import GantryCore
-
 /// Delivers the outbox to the webhooks of the config (`notify:`): while and after a
 /// deployment runs, and on every store poll of `gantry serve`. Each round has a budget, so a
 /// webhook that hangs costs a deploy at most a few seconds after its outcome is recorded,
 /// and never the outcome itself.
-struct Notifier {
+package struct Notifier: Sendable {
     let config: GantryConfig
     let environment: [String: String]
 
+    package init(config: GantryConfig, environment: [String: String]) {
+        self.config = config
+        self.environment = environment
+    }
+
     /// Every environment's webhooks, each once.
-    var webhooks: [WebhookConfig] {
+    package var webhooks: [WebhookConfig] {
         var seen: Set<String> = []
         return config.environments.flatMap(\.notify).filter { seen.insert($0.id).inserted }
     }
@@ -20,7 +23,7 @@ struct Notifier {
     }
 
     @discardableResult
-    func deliver(store: any StateStore, transport: any WebhookTransport, budget: Duration) async -> NotificationDeliverer.Report {
+    package func deliver(store: any StateStore, transport: any WebhookTransport, budget: Duration) async -> NotificationDeliverer.Report {
         let hooks = webhooks
         guard !hooks.isEmpty else { return NotificationDeliverer.Report() }
         return await NotificationDeliverer(store: store, transport: transport).deliverDue(webhooks: hooks, environment: environment, masker: masker, budget: budget)
@@ -30,7 +33,7 @@ struct Notifier {
     /// runs (started, paused), not only once it has ended. Stopping lets a delivery in flight
     /// finish rather than cancelling it half-way (a created GitHub deployment without its
     /// status).
-    func deliverWhileRunning(store: any StateStore, transport: any WebhookTransport) -> BackgroundDelivery? {
+    package func deliverWhileRunning(store: any StateStore, transport: any WebhookTransport) -> BackgroundDelivery? {
         guard !webhooks.isEmpty else { return nil }
         let stop = StopFlag()
         let task = Task {
@@ -40,42 +43,5 @@ struct Notifier {
             }
         }
         return BackgroundDelivery(stop: stop, task: task)
-    }
-}
-
-/// A delivery loop running beside a deployment.
-struct BackgroundDelivery {
-    let stop: StopFlag
-    let task: Task<Void, Never>
-
-    /// Ends the loop after the round in flight.
-    func finish() async {
-        await stop.set()
-        await task.value
-    }
-}
-
-actor StopFlag {
-    private(set) var isSet = false
-    func set() { isSet = true }
-}
-
-/// The store `gantry serve` delivers notifications from: opened for writing, without
-/// migrating, once it exists.
-actor OutboxStore {
-    let context: Context
-    let config: GantryConfig
-    private var opened: (any StateStore)?
-
-    init(context: Context, config: GantryConfig) {
-        self.context = context
-        self.config = config
-    }
-
-    func store() async -> (any StateStore)? {
-        if let opened { return opened }
-        guard (try? await context.openStore(config: config, create: false)) ?? nil != nil else { return nil }
-        opened = (try? await context.openStore(config: config, create: true, migrate: false)) ?? nil
-        return opened
     }
 }

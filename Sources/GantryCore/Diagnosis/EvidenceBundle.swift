@@ -1,17 +1,24 @@
-import Foundation
-import GantryCore
-import GantryExec
+package import Foundation
 
 /// The files of `gantry diagnose --bundle`: what a person needs to judge the failure
 /// elsewhere, with every secret value masked and nothing read whole from the runner's logs
 /// but the lines that matched.
-struct EvidenceBundle {
+package struct EvidenceBundle {
     let input: DiagnosisInput
     let findings: [Finding]
     let config: GantryConfig
-    let context: Context
+    /// The variables this run sees: their secret values are masked too.
+    let processEnvironment: [String: String]
 
-    func files() -> [(name: String, data: Data)] {
+    package init(input: DiagnosisInput, findings: [Finding], config: GantryConfig, processEnvironment: [String: String]) {
+        self.input = input
+        self.findings = findings
+        self.config = config
+        self.processEnvironment = processEnvironment
+    }
+
+    /// The bundle's files, by name; `EvidenceArchive` writes them.
+    package func files() -> [(name: String, data: Data)] {
         let masker = input.masker
         var files: [(name: String, data: Data)] = []
         files.append(("deployment.json", JSONDocument.encode(ShowView(deployment: DeploymentView(input.record), journal: input.journal.map(JournalEntryView.init)))))
@@ -33,10 +40,6 @@ struct EvidenceBundle {
         return files
     }
 
-    func write(to path: String) async throws(EvidenceArchive.Failure) {
-        try await EvidenceArchive.write(files(), to: path)
-    }
-
     /// Every environment as gantry runs it (`gantry config`), never the file's text: each
     /// masked with its own secrets and this run's, then every value that may be a credential
     /// cut by its place (headers, env, password/token/secret keys, URL passwords), so neither
@@ -44,7 +47,7 @@ struct EvidenceBundle {
     func configWithoutSecrets() -> String {
         var environments: [String: Any] = [:]
         for environment in config.environments {
-            let own = SecretMasker.forEnvironment(environment, processEnvironment: context.environment)
+            let own = SecretMasker.forEnvironment(environment, processEnvironment: processEnvironment)
             let masker = SecretMasker(values: own.allValues + input.masker.allValues)
             environments[environment.name] = ResolvedConfig.redacted(ResolvedConfig.tree(environment, in: config, masker: masker))
         }

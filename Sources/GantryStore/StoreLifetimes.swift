@@ -1,5 +1,4 @@
-import GantryCore
-import GantryStore
+package import GantryCore
 
 /// The one owner of the state stores a command opens. `Context.openStore` hands every store
 /// to it before its first use; the root (`Entry.main`) runs their background work, a
@@ -7,28 +6,28 @@ import GantryStore
 /// then closes them all. The pool is not the command's child: an interrupted command still
 /// records its outcome through it. Ending is bounded: a database that no longer answers never
 /// holds an exit up for more than a second.
-actor StoreLifetimes: StoreOwner {
-    static let shared = StoreLifetimes()
+package actor StoreLifetimes: StoreOwner {
+    package static let shared = StoreLifetimes()
 
     private var stores: [any StateStore] = []
     private let adopted: AsyncStream<any StateStore>
     private let adopting: AsyncStream<any StateStore>.Continuation
 
-    init() {
+    package init() {
         (adopted, adopting) = AsyncStream.makeStream(of: (any StateStore).self)
     }
 
-    func adopt(_ store: any StateStore) {
+    package func adopt(_ store: any StateStore) {
         stores.append(store)
         adopting.yield(store)
     }
 
-    func release(_ store: any StateStore) {
+    package func release(_ store: any StateStore) {
         stores.removeAll { $0 as AnyObject === store as AnyObject }
     }
 
     /// Runs each adopted store's `run()` until the calling task is cancelled.
-    nonisolated func runAdopted() async {
+    package nonisolated func runAdopted() async {
         await withDiscardingTaskGroup { group in
             for await store in adopted {
                 group.addTask { await store.run() }
@@ -38,7 +37,7 @@ actor StoreLifetimes: StoreOwner {
 
     /// Ends what `running` (the task of `runAdopted()`) runs and closes every adopted store,
     /// all at once, giving up after `limit`.
-    func closeAll(running: Task<Void, Never>, within limit: Duration = .seconds(1)) async {
+    package func closeAll(running: Task<Void, Never>, within limit: Duration = .seconds(1)) async {
         let closing = stores
         stores = []
         adopting.finish()
