@@ -145,8 +145,9 @@ class _Stripper:
                 self.out.append(src[start:i])
                 i = start = self._string(i)
                 continue
-            if c == "#" and re.match(r"#+/", src[i:i + 40]):  # extended regex #/.../#
-                hashes = len(re.match(r"#+", src[i:]).group(0))
+            extended = re.match(r"#+/", src[i:i + 40])  # extended regex #/.../#
+            if c == "#" and extended:
+                hashes = len(extended.group(0)) - 1
                 close = "/" + "#" * hashes
                 j = src.find(close, i + hashes + 1)
                 if j >= 0:
@@ -180,7 +181,9 @@ class _Stripper:
 
     def _string(self, i: int) -> int:
         src, n = self.src, self.n
-        hashes = len(re.match(r"#*", src[i:]).group(0))
+        hashes = 0
+        while i + hashes < n and src[i + hashes] == "#":
+            hashes += 1
         i += hashes
         multi = src.startswith('"""', i)
         quote = '"""' if multi else '"'
@@ -567,8 +570,8 @@ def parse_file(module: str, path: str, src: str) -> SourceFile:
     """Every declaration of a file, with the scopes it sits in."""
     toks = tokenize(strip_swift(src))
     sf = SourceFile(module, path, toks)
-    for k, t in enumerate(toks):
-        if t.text == "import" and t.ident:
+    for k, word in enumerate(toks):
+        if word.text == "import" and word.ident:
             q = k + 1
             if q < len(toks) and toks[q].text in ("struct", "class", "enum", "protocol", "typealias", "func", "var", "let", "actor"):
                 q += 1

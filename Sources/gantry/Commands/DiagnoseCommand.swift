@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GantryCore
 import GantryExec
+import GantryProbes
 import GantryTerminal
 
 /// `gantry diagnose [ID | ENV]`: why a deployment failed, how sure, whose fault and what
@@ -47,7 +48,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
         guard let store = try await context.openStore(config: config, create: false) else {
             throw Failure.usage("nothing to diagnose: nothing has been deployed with this state store yet")
         }
-        let gathering = DiagnosisGathering(context: context, config: config, store: store)
+        let gathering = try context.diagnosisGathering(config: config, store: store)
         let record: DeploymentRecord
         let input: DiagnosisInput
         do {
@@ -63,6 +64,8 @@ struct DiagnoseCommand: AsyncParsableCommand {
             return
         } catch let error as StoreError {
             throw Failure.store(error)
+        } catch let bad as DiagnosisGathering.BadInput {
+            throw Failure.usage(bad.description)
         }
         let findings = Diagnoser.diagnose(input)
         if let bundle {

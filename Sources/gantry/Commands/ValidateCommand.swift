@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GantryCore
+import GantryExec
 import GantryTerminal
 
 struct ValidateCommand: AsyncParsableCommand {

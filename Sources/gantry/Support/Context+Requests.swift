@@ -1,5 +1,7 @@
 import GantryCore
 import GantryExec
+import GantryProbes
+import GantryStore
 
 extension Context {
     /// The request `deploy`, `plan`, `rollback` and `recover` all build the same way: the
@@ -36,6 +38,16 @@ extension Context {
                 match, runners: config.runners, configFile: config.file, hostName: ProcessInfoHost.name, environment: environment
             )
         }
+    }
+
+    /// What `gantry diagnose` and a failed deploy's top finding read, from `store`.
+    func diagnosisGathering(config: GantryConfig, store: any StateStore) throws(Failure) -> DiagnosisGathering {
+        var storeDirectory: String?
+        if case .sqlite(let path) = try storeLocation(config: config) { storeDirectory = PathText.directory(of: path) }
+        return DiagnosisGathering(
+            config: config, store: store, processEnvironment: environment, processes: processes, workingDirectory: workingDirectory,
+            storeDirectory: storeDirectory
+        )
     }
 
     /// What the store knows of an environment, read without creating the store: a project

@@ -91,8 +91,8 @@ struct DeploymentSession {
     /// What `gantry diagnose` would rank first for this deployment; nil when the store cannot
     /// say (the outcome line is printed all the same).
     private func topFinding(_ summary: DeploymentSummary, store: any StateStore) async -> Finding? {
-        let gathering = DiagnosisGathering(context: context, config: config, store: store)
-        guard let record = try? await store.deployment(summary.id),
+        guard let gathering = try? context.diagnosisGathering(config: config, store: store),
+              let record = try? await store.deployment(summary.id),
               let input = try? await gathering.input(for: record, runnerLogs: nil, runner: nil) else { return nil }
         return Diagnoser.diagnose(input).first
     }

@@ -120,57 +120,13 @@ struct Context {
         }
     }
 
-    /// Which reader reads inventories: `GANTRY_INVENTORY_READER=ansible|builtin`, or by
-    /// default `ansible-inventory` when it is on PATH and the built-in parser otherwise.
-    func inventoryReader() throws(Failure) -> InventoryReader {
-        let choice = environment["GANTRY_INVENTORY_READER"] ?? "auto"
-        let found = AnsibleInventoryReader.executable(path: environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin")
-        switch choice {
-        case "builtin": return .builtin
-        case "ansible":
-            guard let found else { throw .usage("GANTRY_INVENTORY_READER=ansible, but ansible-inventory is not on PATH; install ansible-core") }
-            return .ansible(found)
-        case "auto": return found.map(InventoryReader.ansible) ?? .builtin
-        default: throw .usage("GANTRY_INVENTORY_READER is '\(choice)'; use ansible, builtin or leave it unset")
-        }
-    }
-
-    /// The environment's inventory as the chosen reader sees it, and how it was read; nil
-    /// without `inventory:`.
+    /// The environment's inventory as the chosen reader sees it (`InventoryLoader`), and how
+    /// it was read; nil without `inventory:`. A missing or broken inventory is bad input.
     func inventory(of environment: EnvironmentConfig, in config: GantryConfig) async throws(Failure) -> ReadInventory? {
-        guard let path = environment.inventory else { return nil }
-        let absolute = PathText.join(config.directory, path)
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: absolute, isDirectory: &isDirectory) else {
-            throw .usage("the inventory of \(environment.name), \(path), cannot be read (looked for \(absolute))")
-        }
-        switch try inventoryReader() {
-        case .ansible(let executable):
-            do {
-                let inventory = try await AnsibleInventoryReader.read(inventory: absolute, executable: executable, directory: config.directory, environment: self.environment)
-                return ReadInventory(inventory: inventory, reader: "ansible-inventory (\(executable))", notes: [])
-            } catch {
-                throw .usage("inventory of \(environment.name): \(error)")
-            }
-        case .builtin:
-            if isDirectory.boolValue {
-                throw .usage("the inventory of \(environment.name), \(path), is a directory, which only ansible-inventory reads; install ansible-core so ansible-inventory is on PATH")
-            }
-            guard let data = FileManager.default.contents(atPath: absolute) else {
-                throw .usage("the inventory of \(environment.name), \(path), cannot be read (looked for \(absolute))")
-            }
-            let inventory: Inventory
-            do {
-                inventory = try InventoryParser.parse(String(decoding: data, as: UTF8.self), file: path)
-            } catch {
-                throw .usage("inventory \(error)")
-            }
-            let beside = PathText.directory(of: absolute)
-            let ignored = ["host_vars", "group_vars"].filter { FileManager.default.fileExists(atPath: PathText.join(beside, $0)) }
-            let notes = ignored.isEmpty ? [] : [
-                "\(ignored.map { "\($0)/" }.joined(separator: " and ")) beside \(path) are not read by the built-in parser (an ansible_host set there is not used); install ansible-core so ansible-inventory is on PATH",
-            ]
-            return ReadInventory(inventory: inventory, reader: "the built-in parser (ansible-inventory is not on PATH)", notes: notes)
+        do {
+            return try await InventoryLoader(processEnvironment: self.environment).read(environment, directory: config.directory)
+        } catch {
+            throw .usage(error.description)
         }
     }
 
@@ -245,18 +201,4 @@ struct Context {
             throw .usage(error.description)
         }
     }
-}
-
-/// Who reads inventories.
-enum InventoryReader {
-    case ansible(String)
-    case builtin
-}
-
-/// An inventory and how it was read, for `validate` and `preflight` to say.
-struct ReadInventory {
-    var inventory: Inventory
-    var reader: String
-    /// What the reader left out.
-    var notes: [String]
 }

@@ -1,27 +1,48 @@
 import Foundation
-import GantryCore
-import GantryExec
-import GantryProbes
-import GantryStore
+package import GantryCore
 
 /// Gathers what `gantry diagnose` judges: the deployment and its journal from the store, the
 /// lease, queue and latest verdicts, the runner's `_diag` logs and the machine's state.
-struct DiagnosisGathering {
-    let context: Context
+package struct DiagnosisGathering {
     let config: GantryConfig
     let store: any StateStore
+    /// The variables this run sees (secrets among them are masked).
+    let processEnvironment: [String: String]
+    /// Judges whether a lease's holder is provably dead.
+    let processes: any ProcessControl
+    /// Where `--runner-logs` is relative to.
+    let workingDirectory: String
+    /// The SQLite store's directory, whose free space matters; nil for PostgreSQL.
+    let storeDirectory: String?
+
+    /// Bad input found while gathering (a deployment id or a runner log that is not there).
+    package struct BadInput: Error, Sendable, CustomStringConvertible {
+        package var description: String
+    }
+
+    package init(
+        config: GantryConfig, store: any StateStore, processEnvironment: [String: String], processes: any ProcessControl,
+        workingDirectory: String, storeDirectory: String?
+    ) {
+        self.config = config
+        self.store = store
+        self.processEnvironment = processEnvironment
+        self.processes = processes
+        self.workingDirectory = workingDirectory
+        self.storeDirectory = storeDirectory
+    }
 
     /// The deployment `target` names: an id, or an environment (its newest deployment that did
     /// not succeed), or nil (the newest such deployment of any environment).
-    func deployment(_ target: String?) async throws -> DeploymentRecord {
+    package func deployment(_ target: String?) async throws -> DeploymentRecord {
         if let target, DeploymentID.isWellFormed(target) {
             guard let record = try await store.deployment(DeploymentID(rawValue: target)) else {
-                throw Failure.usage("no deployment \(target) in the state store; see 'gantry history ENV'")
+                throw BadInput(description: "no deployment \(target) in the state store; see 'gantry history ENV'")
             }
             return record
         }
         if let target, config.environments.first(where: { $0.name == target }) == nil {
-            throw Failure.usage("'\(target)' is neither a deployment id nor an environment of \(config.file) (environments: \(config.environments.map(\.name).joined(separator: ", ")))")
+            throw BadInput(description: "'\(target)' is neither a deployment id nor an environment of \(config.file) (environments: \(config.environments.map(\.name).joined(separator: ", ")))")
         }
         let recent = try await store.deployments(environment: target, limit: 500)
         let live = Set(try await leases(for: target).compactMap(\.deploymentID))
@@ -44,9 +65,9 @@ struct DiagnosisGathering {
 
     /// Everything about `record`, with the runner's logs from `runnerLogs` (or the runner's
     /// `diag:` in the config).
-    func input(for record: DeploymentRecord, runnerLogs: String?, runner: String?) async throws -> DiagnosisInput {
+    package func input(for record: DeploymentRecord, runnerLogs: String?, runner: String?) async throws -> DiagnosisInput {
         let environmentConfig = config.environments.first(where: { $0.name == record.environment })
-        let masker = environmentConfig.map { SecretMasker.forEnvironment($0, processEnvironment: context.environment) } ?? SecretMasker(values: [])
+        let masker = environmentConfig.map { SecretMasker.forEnvironment($0, processEnvironment: processEnvironment) } ?? SecretMasker(values: [])
         var input = DiagnosisInput(record: record, journal: try await store.journal(record.id), masker: masker, now: Date())
         let lease = try await store.lease(environment: record.environment)
         input.lease = lease
@@ -54,7 +75,7 @@ struct DiagnosisGathering {
         input.observations = try await store.observations()
         input.lastGood = try await store.environmentState(record.environment).lastGood
         if let lease, !lease.isHeldByHand {
-            input.holderProvablyDead = HolderLiveness.isProvablyDead(lease.owner, processes: context.processes)
+            input.holderProvablyDead = HolderLiveness.isProvablyDead(lease.owner, processes: processes)
         }
         var paths = [config.directory, NSTemporaryDirectory()]
         if let directory = logDirectory(runnerLogs: runnerLogs, runner: runner ?? record.origin.runner) {
@@ -62,10 +83,10 @@ struct DiagnosisGathering {
             do {
                 input.runnerLogs = try RunnerLogReader.read(directory: directory, since: record.startedAt.addingTimeInterval(-86_400))
             } catch let error as RunnerLogError {
-                throw Failure.usage(error.description)
+                throw BadInput(description: error.description)
             }
         }
-        if case .sqlite(let path) = try context.storeLocation(config: config) { paths.append(PathText.directory(of: path)) }
+        if let storeDirectory { paths.append(storeDirectory) }
         paths += Diagnoser.pathsOutOfSpace(input.journal).compactMap(Self.existingAncestor)
         input.machine = MachineEvidence.read(paths: paths)
         return input
@@ -83,13 +104,8 @@ struct DiagnosisGathering {
 
     /// `--runner-logs`, else the `diag:` of the named runner, made absolute.
     func logDirectory(runnerLogs: String?, runner: String?) -> String? {
-        if let runnerLogs { return PathText.join(context.workingDirectory, runnerLogs) }
+        if let runnerLogs { return PathText.join(workingDirectory, runnerLogs) }
         guard let runner, let diag = config.runners.first(where: { $0.name == runner })?.diag else { return nil }
         return PathText.join(config.directory, diag)
     }
-}
-
-/// No deployment in scope failed: nothing to diagnose.
-struct NothingToDiagnose: Error {
-    let scope: String?
 }

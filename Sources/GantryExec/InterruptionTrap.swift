@@ -1,8 +1,8 @@
 import Dispatch
 import Foundation
 import GantryCore
-import GantryExec
-import Synchronization
+package import Synchronization
+import SystemPackage
 
 /// Turns SIGINT and SIGTERM into the two steps of an interruption, the way CI sends them
 /// (GitHub cancels a job with SIGINT, SIGTERM about 7.5 s later, then SIGKILL):
@@ -14,20 +14,22 @@ import Synchronization
 ///    lease guard); the engine starts nothing new, records `interrupted` and releases the
 ///    lease. If that has not happened within `backstop`, gantry exits anyway; the journal
 ///    then lets `gantry recover` finish the record.
-final class InterruptionTrap: Sendable {
+package final class InterruptionTrap: Sendable {
     private let received = Mutex<[Int32]>([])
     /// Written only by `install`, before any signal can be delivered; kept so the sources live.
     nonisolated(unsafe) private var sources: [any DispatchSourceSignal] = []
     /// How long an escalated gantry may take to record the outcome before it exits anyway.
-    static let backstop: Duration = .seconds(2)
+    package static let backstop: Duration = .seconds(2)
     /// Set once the command has returned (its outcome is recorded or reported): the backstop
     /// then has nothing left to save, and says nothing.
-    static let commandEnded = Atomic(false)
+    package static let commandEnded = Atomic(false)
 
     /// The latest signal received, for the exit status.
-    var signal: Int32? { received.withLock { $0.last } }
+    package var signal: Int32? { received.withLock { $0.last } }
 
-    func install(onInterrupt: @escaping @Sendable () -> Void, onEscalate: @escaping @Sendable () -> Void) {
+    package init() {}
+
+    package func install(onInterrupt: @escaping @Sendable () -> Void, onEscalate: @escaping @Sendable () -> Void) {
         for number in [SIGINT, SIGTERM] {
             Foundation.signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
@@ -41,10 +43,10 @@ final class InterruptionTrap: Sendable {
                 }
                 let before = count - arrived
                 if count == 1 {
-                    Console.writeError("gantry: received signal \(number); stopping the deploy command and recording the interruption (a second signal stops everything at once)\n")
+                    Self.say("gantry: received signal \(number); stopping the deploy command and recording the interruption (a second signal stops everything at once)\n")
                     onInterrupt()
                 } else if before < 2 {
-                    Console.writeError("gantry: received signal \(number) again; killing the command's process group and recording the interruption now\n")
+                    Self.say("gantry: received signal \(number) again; killing the command's process group and recording the interruption now\n")
                     // Raised before the kill, so the engine never sees a killed command
                     // without knowing it must start nothing new.
                     onInterrupt()
@@ -53,7 +55,7 @@ final class InterruptionTrap: Sendable {
                     DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(Int(Self.backstop.milliseconds))) {
                         guard !InterruptionTrap.commandEnded.load(ordering: .acquiring) else { return }
                         ActiveCommands.killAll()
-                        Console.writeError("gantry: the outcome could not be recorded within \(Self.backstop); exiting; 'gantry recover' finishes the record from the journal\n")
+                        Self.say("gantry: the outcome could not be recorded within \(Self.backstop); exiting; 'gantry recover' finishes the record from the journal\n")
                         exit(128 + number)
                     }
                 } else {
@@ -64,12 +66,9 @@ final class InterruptionTrap: Sendable {
             sources.append(source)
         }
     }
-}
 
-import GantryTerminal
-
-extension Console {
-    static func writeError(_ text: String) {
-        write(text, to: STDERR_FILENO)
+    /// A line on standard error, written whole from the signal handler's queue.
+    private static func say(_ text: String) {
+        _ = try? FileDescriptor.standardError.writeAll(text.utf8)
     }
 }

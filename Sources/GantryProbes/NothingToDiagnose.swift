@@ -1,0 +1,4 @@
+/// No deployment in scope failed: nothing to diagnose.
+package struct NothingToDiagnose: Error {
+    package let scope: String?
+}
