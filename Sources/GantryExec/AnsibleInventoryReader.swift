@@ -12,10 +12,10 @@ package enum AnsibleInventoryReader {
         package var description: String
     }
 
-    package static let defaultTimeout: Duration = .seconds(60)
+    static let defaultTimeout: Duration = .seconds(60)
 
     /// The `ansible-inventory` executable on `path`, or nil.
-    package static func executable(path: String) -> String? {
+    static func executable(path: String) -> String? {
         LocalProcessControl().findExecutable("ansible-inventory", path: path)
     }
 

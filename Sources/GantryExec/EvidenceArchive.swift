@@ -13,12 +13,12 @@ package enum EvidenceArchive {
     }
 
     /// The SHA-256 of `data`, in lower-case hex.
-    package static func sha256(_ data: Data) -> String {
+    static func sha256(_ data: Data) -> String {
         SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
     }
 
     /// `sha256sum` lines for the files, in the order given.
-    package static func manifest(_ files: [(name: String, data: Data)]) -> String {
+    static func manifest(_ files: [(name: String, data: Data)]) -> String {
         files.map { "\(sha256($0.data))  \($0.name)\n" }.joined()
     }
 

@@ -19,7 +19,7 @@ package final class InterruptionTrap: Sendable {
     /// Written only by `install`, before any signal can be delivered; kept so the sources live.
     nonisolated(unsafe) private var sources: [any DispatchSourceSignal] = []
     /// How long an escalated gantry may take to record the outcome before it exits anyway.
-    package static let backstop: Duration = .seconds(2)
+    static let backstop: Duration = .seconds(2)
     /// Set once the command has returned (its outcome is recorded or reported): the backstop
     /// then has nothing left to save, and says nothing.
     package static let commandEnded = Atomic(false)

@@ -21,11 +21,11 @@ package struct LeaseGuardWatch: Sendable, Equatable {
     }
 
     /// The send time of the newest confirmed renewal.
-    package private(set) var sentAt: UInt64
+    private(set) var sentAt: UInt64
     package let term: UInt64
     package let kill: UInt64
     package let grace: UInt64
-    package private(set) var termSent = false
+    private(set) var termSent = false
     private var earliestTerm = UInt64.max
     private var earliestKill = UInt64.max
 

@@ -74,7 +74,7 @@ package enum MachineEvidence {
     }
 
     /// Whether the kernel's log can be read here (root, or `kernel.dmesg_restrict=0`).
-    package static func kernelLogReadable(_ path: String = "/dev/kmsg") -> Bool {
+    static func kernelLogReadable(_ path: String = "/dev/kmsg") -> Bool {
         access(path, R_OK) == 0
     }
 }

@@ -8,7 +8,7 @@ package struct PollingService: Service {
     let interval: Duration
     let work: @Sendable () async -> Void
 
-    package init(name: String, interval: Duration, work: @escaping @Sendable () async -> Void) {
+    init(name: String, interval: Duration, work: @escaping @Sendable () async -> Void) {
         self.name = name
         self.interval = interval
         self.work = work

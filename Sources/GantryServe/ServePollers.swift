@@ -11,16 +11,16 @@ package enum ServePollers {
     /// The adapters the pollers use, built by the command that wires them.
     package struct Sources: Sendable {
         /// Reads the store: the state to show, or why it could not be read.
-        package var readStore: @Sendable () async -> (state: MonitoringState, error: String?)
+        var readStore: @Sendable () async -> (state: MonitoringState, error: String?)
         /// Delivers what is due in the outbox; nil when no webhook is configured.
-        package var deliverNotifications: (@Sendable () async -> Void)?
+        var deliverNotifications: (@Sendable () async -> Void)?
         package var prober: any Prober & RunnerProber
         /// Each environment's check targets.
         package var targets: [String: [TargetHost]]
         /// The process environment (secrets, `${VAR}`), for checks and runner sources.
         package var environment: [String: String]
         /// This machine's runner name, if it is one of the configured runners.
-        package var thisMachine: String?
+        var thisMachine: String?
 
         package init(
             readStore: @escaping @Sendable () async -> (state: MonitoringState, error: String?),

@@ -15,8 +15,8 @@ package actor StatusBoard {
     var storeError: String?
 
     package private(set) var metrics: [UInt8] = []
-    package private(set) var statusJSON: [UInt8] = []
-    package private(set) var page: String = ""
+    private(set) var statusJSON: [UInt8] = []
+    private(set) var page: String = ""
 
     package init(initial: MonitoringState, version: String, downAfter: Int, upAfter: Int, refreshSeconds: Int) {
         self.version = version
@@ -28,7 +28,7 @@ package actor StatusBoard {
     }
 
     /// A new read of the state store.
-    package func update(_ state: MonitoringState) {
+    func update(_ state: MonitoringState) {
         stored = state
         storeError = nil
         rerender()

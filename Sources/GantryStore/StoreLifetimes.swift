@@ -13,7 +13,7 @@ package actor StoreLifetimes: StoreOwner {
     private let adopted: AsyncStream<any StateStore>
     private let adopting: AsyncStream<any StateStore>.Continuation
 
-    package init() {
+    init() {
         (adopted, adopting) = AsyncStream.makeStream(of: (any StateStore).self)
     }
 

@@ -80,7 +80,7 @@ package enum StoreLocation: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The PostgreSQL URL with its `${VAR}` references resolved.
-    package static func postgresURL(_ text: String, environment: [String: String]) throws(StoreError) -> PostgresURL {
+    static func postgresURL(_ text: String, environment: [String: String]) throws(StoreError) -> PostgresURL {
         let expanded: String
         do {
             expanded = try Interpolation.expand(text, environment: environment)

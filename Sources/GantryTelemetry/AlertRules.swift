@@ -8,13 +8,13 @@ import Yams
 /// `runbook_url` into the runbooks (docs/runbooks.md), one anchor per alert.
 package struct AlertRules {
     /// Where the runbooks live; each alert links `<base>#<alert name in lower case>`.
-    package var runbookBase: String
+    var runbookBase: String
     /// The scrape job of `gantry serve`, for the exporter-down alert.
-    package var job: String
+    var job: String
     /// Per environment, how long a deployment may run before it counts as stuck.
     package var stuckAfter: [(environment: String, after: Duration)]
     /// How long a lock may be held (deployment or hold by hand) before someone should look.
-    package var lockHeldFor: Duration = .seconds(2 * 3600)
+    var lockHeldFor: Duration = .seconds(2 * 3600)
 
     package init(runbookBase: String, job: String, stuckAfter: [(environment: String, after: Duration)]) {
         self.runbookBase = runbookBase

@@ -3,9 +3,9 @@
 package struct AlertRunbook: Sendable, Hashable {
     /// The alert's name; its runbook anchor is the name in lower case.
     package let alert: String
-    package let means: String
-    package let confirm: String
-    package let action: String
+    let means: String
+    let confirm: String
+    let action: String
 
     package static let all: [AlertRunbook] = [
         AlertRunbook(

@@ -7,7 +7,7 @@ import Foundation
 /// because every panel names its data source through the `datasource` template variable,
 /// which falls back to the default Prometheus. Panels sit on Grafana's 24-column grid.
 package enum GrafanaDashboard {
-    package static let uid = "gantry-deploys"
+    static let uid = "gantry-deploys"
 
     static var datasource: [String: Any] { ["type": "prometheus", "uid": "${datasource}"] }
     static let env = "environment=~\"$environment\""

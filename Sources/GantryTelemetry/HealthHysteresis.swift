@@ -4,8 +4,8 @@ package import GantryCore
 /// `downAfter` failed polls in a row, and back up only after `upAfter` passed polls in a
 /// row. The first poll of a subject is reported as it is: there is nothing to smooth yet.
 package struct HealthHysteresis: Sendable {
-    package let downAfter: Int
-    package let upAfter: Int
+    let downAfter: Int
+    let upAfter: Int
 
     struct Track: Sendable {
         var reportedUp: Bool

@@ -15,11 +15,11 @@ package enum MetricName {
     package static let checkDuration = "gantry_check_duration_seconds"
     package static let lockHeld = "gantry_lock_held"
     package static let lockWait = "gantry_lock_wait_seconds"
-    package static let rolloutBatch = "gantry_rollout_batch"
+    static let rolloutBatch = "gantry_rollout_batch"
     package static let buildInfo = "gantry_build_info"
 
     /// The `# HELP` text of each metric: `promtool check metrics` wants one for every family.
-    package static let help: [String: String] = [
+    static let help: [String: String] = [
         deploymentsTotal: "Deployments that ended, by environment and outcome.",
         deploymentDuration: "How long deployments took from start to outcome, by environment and outcome.",
         deploymentInProgress: "1 while a deployment of the environment holds its lease.",

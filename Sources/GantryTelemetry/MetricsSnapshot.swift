@@ -50,7 +50,7 @@ package struct MetricsSnapshot: Sendable, Equatable {
 
     /// Why a rollback ran, a fixed set: `automatic` (a deploy rolled itself back) or
     /// `manual` (`gantry rollback`).
-    package enum RollbackReason: String, CaseIterable, Sendable {
+    enum RollbackReason: String, CaseIterable, Sendable {
         case automatic
         case manual
     }

@@ -19,7 +19,7 @@ package struct MonitoringState: Sendable {
 
         package var name: String { status.name }
 
-        package init(_ status: EnvironmentStatus, checks: [String], runners: [String] = []) {
+        init(_ status: EnvironmentStatus, checks: [String], runners: [String] = []) {
             self.status = status
             self.checks = checks
             self.runners = runners
@@ -38,9 +38,9 @@ package struct MonitoringState: Sendable {
     /// The configured runners' names: the only label values `gantry_runner_*` may carry.
     package var runners: [String]
     /// What the store counted about finished deployments (metrics read only these).
-    package var totals: HistoryTotals
+    var totals: HistoryTotals
     package var observations: [Observation]
-    package var failoverCounts: [FailoverCount]
+    var failoverCounts: [FailoverCount]
     package var recentFailovers: [RunnerFailover]
 
     /// `deployments` stand for a store's history (tests): their totals are counted here.

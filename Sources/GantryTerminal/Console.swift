@@ -18,7 +18,7 @@ package actor Console {
         Console.write(text, to: STDOUT_FILENO)
     }
 
-    package func err(_ text: String) {
+    func err(_ text: String) {
         Console.write(text, to: STDERR_FILENO)
     }
 

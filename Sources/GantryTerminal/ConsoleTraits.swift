@@ -13,7 +13,7 @@ package struct ConsoleTraits: Sendable, Hashable {
     package var quiet: Bool
     package var verbose: Bool
 
-    package init(isTerminal: Bool, color: Bool, githubActions: Bool, quiet: Bool = false, verbose: Bool = false) {
+    init(isTerminal: Bool, color: Bool, githubActions: Bool, quiet: Bool = false, verbose: Bool = false) {
         self.isTerminal = isTerminal
         self.color = color
         self.githubActions = githubActions

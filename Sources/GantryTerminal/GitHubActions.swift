@@ -4,14 +4,14 @@ import Foundation
 /// command's output can never be read as a different command.
 package enum GitHubActions {
     /// Escapes the message part of a workflow command.
-    package static func escapeData(_ text: String) -> String {
+    static func escapeData(_ text: String) -> String {
         text.replacingOccurrences(of: "%", with: "%25")
             .replacingOccurrences(of: "\r", with: "%0D")
             .replacingOccurrences(of: "\n", with: "%0A")
     }
 
     /// Escapes a property value (`title=…`) of a workflow command.
-    package static func escapeProperty(_ text: String) -> String {
+    static func escapeProperty(_ text: String) -> String {
         escapeData(text).replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C")
     }
 
@@ -37,20 +37,20 @@ package enum GitHubActions {
         return "::warning\(properties)::\(escapeData(message))\n"
     }
 
-    package static func group(_ title: String) -> String { "::group::\(escapeData(title))\n" }
-    package static let endGroup = "::endgroup::\n"
+    static func group(_ title: String) -> String { "::group::\(escapeData(title))\n" }
+    static let endGroup = "::endgroup::\n"
 
     /// A fresh token for `::stop-commands::`; random, so the wrapped output cannot guess it
     /// and end the pause early.
-    package static func stopToken() -> String {
+    static func stopToken() -> String {
         (0..<4).map { _ in String(UInt64.random(in: 0...UInt64.max), radix: 16) }.joined()
     }
 
-    package static func stopCommands(_ token: String) -> String { "::stop-commands::\(token)\n" }
-    package static func resumeCommands(_ token: String) -> String { "::\(token)::\n" }
+    static func stopCommands(_ token: String) -> String { "::stop-commands::\(token)\n" }
+    static func resumeCommands(_ token: String) -> String { "::\(token)::\n" }
 
     /// The step summary's size limit.
-    package static let summaryLimit = 1024 * 1024
+    static let summaryLimit = 1024 * 1024
 
     /// Appends `markdown` to the file named by `GITHUB_STEP_SUMMARY`, trimmed so the file
     /// stays under GitHub's 1 MiB limit (a larger summary is dropped whole by the runner).

@@ -1,6 +1,6 @@
 /// ANSI styling that collapses to plain text when colour is off.
 package struct Style: Sendable {
-    package let enabled: Bool
+    let enabled: Bool
 
     package init(enabled: Bool) {
         self.enabled = enabled

@@ -2,8 +2,8 @@ import Foundation
 
 /// A plain text table with aligned columns, for `history`, `status` and `show`.
 package struct TextTable: Sendable {
-    package var headers: [String]
-    package var rows: [[String]]
+    var headers: [String]
+    var rows: [[String]]
 
     package init(headers: [String], rows: [[String]] = []) {
         self.headers = headers

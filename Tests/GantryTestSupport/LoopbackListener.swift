@@ -39,7 +39,7 @@ package final class LoopbackListener: @unchecked Sendable {
     /// Accepts one connection, reads its request (up to the blank line), answers `reply`,
     /// keeps the connection open for `hold` (a server that stalls mid-answer) and closes it;
     /// returns the request as received. Blocks the calling thread: see `serveOnce`.
-    package func answerOnce(_ reply: String, hold: Duration = .zero) -> String {
+    func answerOnce(_ reply: String, hold: Duration = .zero) -> String {
         let connection = accept(descriptor, nil, nil)
         guard connection >= 0 else { return "" }
         defer { Glibc.close(connection) }

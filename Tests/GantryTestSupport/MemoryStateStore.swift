@@ -7,17 +7,17 @@ package import GantryCore
 package actor MemoryStateStore: StateStore {
     package init() {}
 
-    package private(set) var environments: [String: EnvironmentState] = [:]
-    package private(set) var records: [DeploymentID: DeploymentRecord] = [:]
-    package private(set) var journals: [DeploymentID: [JournalEntry]] = [:]
-    package private(set) var locks: [String: (lease: Lease, held: Bool)] = [:]
+    private(set) var environments: [String: EnvironmentState] = [:]
+    private(set) var records: [DeploymentID: DeploymentRecord] = [:]
+    private(set) var journals: [DeploymentID: [JournalEntry]] = [:]
+    private(set) var locks: [String: (lease: Lease, held: Bool)] = [:]
     package private(set) var latest: [String: Observation] = [:]
-    package private(set) var failoverLog: [RunnerFailover] = []
+    private(set) var failoverLog: [RunnerFailover] = []
     /// Every deployment as first finished: what the totals count, pruning or not.
     private var counted: [DeploymentRecord] = []
     private var addedTotals = HistoryTotals()
     /// Notifications waiting or delivered, in enqueue order.
-    package private(set) var outbox: [OutboxItem] = []
+    private(set) var outbox: [OutboxItem] = []
 
     package func record(_ observations: [Observation]) throws(StoreError) {
         for observation in observations {
@@ -44,7 +44,7 @@ package actor MemoryStateStore: StateStore {
 
     package func environmentStates() throws(StoreError) -> [EnvironmentState] { Array(environments.values) }
 
-    package private(set) var queue: [String: [LockWaiter]] = [:]
+    private(set) var queue: [String: [LockWaiter]] = [:]
 
     package func tryAcquireLock(_ request: LockRequest) throws(StoreError) -> LockAttempt {
         let environment = request.environment

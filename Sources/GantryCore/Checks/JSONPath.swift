@@ -1,7 +1,7 @@
 /// Dotted paths into JSON (`status`, `components.db.status`, `items.0.name`), values compared
 /// as text so YAML authors need not care about JSON types (`true`, `1`, `UP`).
-package enum JSONPath {
-    package static func lookup(_ path: String, in document: JSONValue) -> String? {
+enum JSONPath {
+    static func lookup(_ path: String, in document: JSONValue) -> String? {
         var current = document
         for component in path.split(separator: ".") {
             switch current {

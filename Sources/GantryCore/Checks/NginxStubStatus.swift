@@ -5,12 +5,12 @@
 ///      16630948 16630948 31070465
 ///     Reading: 6 Writing: 179 Waiting: 106
 package struct NginxStubStatus: Sendable, Hashable {
-    package var active: Int
-    package var accepts: Int
-    package var handled: Int
-    package var requests: Int
-    package var reading: Int
-    package var writing: Int
+    var active: Int
+    var accepts: Int
+    var handled: Int
+    var requests: Int
+    var reading: Int
+    var writing: Int
     package var waiting: Int
 
     package init(active: Int, accepts: Int, handled: Int, requests: Int, reading: Int, writing: Int, waiting: Int) {

@@ -1,7 +1,7 @@
 /// What preflight checks, from `preflight:` in the environment.
 package struct PreflightConfig: Sendable, Hashable {
     /// Every target must accept a TCP connection on this port (its `ansible_port` wins).
-    package var reachablePort: Int?
+    var reachablePort: Int?
     /// Programs that must be on PATH.
     package var tools: [String] = []
     /// Free space needed on the runner, in the config's directory.
@@ -9,7 +9,7 @@ package struct PreflightConfig: Sendable, Hashable {
     /// The limit of each reachability probe.
     package var timeout: Duration = .seconds(3)
     /// A missing rollback command fails preflight instead of warning.
-    package var requireRollback = false
+    var requireRollback = false
 
-    package init() {}
+    init() {}
 }

@@ -1,7 +1,7 @@
 /// Prepares a configured probe for one target: `{host}` substituted, `${VAR}` resolved.
 extension ProbeConfig {
     /// Whether any field of the probe mentions `{host}`, so it expands to one probe per target.
-    package var usesHost: Bool {
+    var usesHost: Bool {
         fields.contains { $0.contains("{host}") }
     }
 

@@ -14,7 +14,7 @@ package struct ProbeVerdict: Sendable, Hashable {
     /// quotes only an excerpt); nil for other verdicts.
     package var body: String?
 
-    package init(_ outcome: Outcome, _ message: String, body: String? = nil) {
+    init(_ outcome: Outcome, _ message: String, body: String? = nil) {
         self.outcome = outcome
         self.message = message
         self.body = body

@@ -1,7 +1,7 @@
 /// Judges free disk space and available memory against configured thresholds.
 package enum ResourceThresholds {
     /// `available` of `total` against `minimum` (absolute or percent).
-    package static func satisfies(available: UInt64, total: UInt64, minimum: SizeThreshold) -> Bool {
+    static func satisfies(available: UInt64, total: UInt64, minimum: SizeThreshold) -> Bool {
         switch minimum {
         case .bytes(let bytes): available >= bytes
         case .percent(let percent): total == 0 ? false : Double(available) / Double(total) * 100 >= percent

@@ -5,7 +5,7 @@ package struct CheckConfig: Sendable, Hashable {
     /// The check's own settings, already merged over the environment's defaults.
     package var timing: CheckTiming
     /// `analysis:`: a `prometheus` check judged during a rollout's bakes, not after a deploy.
-    package var analysis: AnalysisConfig?
+    var analysis: AnalysisConfig?
 
     package init(name: String, probe: ProbeConfig, timing: CheckTiming, analysis: AnalysisConfig? = nil) {
         self.analysis = analysis

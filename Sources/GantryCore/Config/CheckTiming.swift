@@ -8,7 +8,7 @@ package struct CheckTiming: Sendable, Hashable {
     /// The pause between attempts.
     package var interval: Duration?
     /// A grace period after the deploy during which failures do not yet count.
-    package var startPeriod: Duration?
+    var startPeriod: Duration?
 
     package init(timeout: Duration? = nil, retries: Int? = nil, interval: Duration? = nil, startPeriod: Duration? = nil) {
         self.timeout = timeout
@@ -20,7 +20,7 @@ package struct CheckTiming: Sendable, Hashable {
     package static let defaults = CheckTiming(timeout: .seconds(5), retries: 3, interval: .seconds(2), startPeriod: .zero)
 
     /// These settings with every unset field taken from `fallback`.
-    package func merged(over fallback: CheckTiming) -> CheckTiming {
+    func merged(over fallback: CheckTiming) -> CheckTiming {
         CheckTiming(
             timeout: timeout ?? fallback.timeout,
             retries: retries ?? fallback.retries,

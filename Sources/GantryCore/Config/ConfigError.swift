@@ -3,7 +3,7 @@
 package struct ConfigError: Error, Sendable, CustomStringConvertible {
     package var issues: [ConfigIssue]
 
-    package init(issues: [ConfigIssue]) {
+    init(issues: [ConfigIssue]) {
         self.issues = issues
     }
 

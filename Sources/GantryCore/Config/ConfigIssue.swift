@@ -10,7 +10,7 @@ package struct ConfigIssue: Sendable, Hashable, CustomStringConvertible {
     package var message: String
     package var hint: String?
 
-    package init(file: String, position: SourcePosition?, keyPath: String, message: String, hint: String? = nil) {
+    init(file: String, position: SourcePosition?, keyPath: String, message: String, hint: String? = nil) {
         self.file = file
         self.position = position
         self.keyPath = keyPath

@@ -8,7 +8,7 @@ package struct ConfigKeyPath: Sendable, Hashable, CustomStringConvertible {
 
     private var components: [Component] = []
 
-    package static let root = ConfigKeyPath()
+    static let root = ConfigKeyPath()
 
     package func key(_ name: String) -> ConfigKeyPath {
         var copy = self

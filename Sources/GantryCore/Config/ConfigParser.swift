@@ -3,7 +3,7 @@ import Yams
 /// Turns the text of a `gantry.yml` into a `GantryConfig`, or into a `ConfigError` listing
 /// every problem with its line, column and key path. Pure: the caller reads the file.
 package enum ConfigParser {
-    package static let supportedVersion = 1
+    static let supportedVersion = 1
 
     /// Parses `text`, read from `file`; relative paths will resolve against `directory`.
     /// The names under `environments:`, in file order, without validating anything else:

@@ -15,7 +15,7 @@ package enum ConfigSchema {
     /// Where `gantry init` points editors; `gantry schema` prints the same document.
     package static let fileName = "gantry.schema.json"
 
-    package static func document() -> [String: Any] {
+    static func document() -> [String: Any] {
         let serve = ServeConfig()
         return [
             "$schema": "https://json-schema.org/draft/2020-12/schema",

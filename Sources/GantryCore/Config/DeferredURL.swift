@@ -9,7 +9,7 @@ package struct DeferredURL: Sendable, Hashable {
     /// What the value must start with: `postgres://`, `sqlite:`.
     package var prefixes: [String]
 
-    package init(keyPath: String, variable: String, prefixes: [String]) {
+    init(keyPath: String, variable: String, prefixes: [String]) {
         self.keyPath = keyPath
         self.variable = variable
         self.prefixes = prefixes

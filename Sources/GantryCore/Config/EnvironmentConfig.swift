@@ -11,7 +11,7 @@ package struct EnvironmentConfig: Sendable {
     package var deploy: CommandConfig
     package var rollback: CommandConfig?
     package var checks: [CheckConfig]
-    package var checkDefaults: CheckTiming
+    var checkDefaults: CheckTiming
     /// The limit of a whole verification, whatever the checks do.
     package var verifyTimeout: Duration
     /// How many probes run at once.
@@ -19,12 +19,12 @@ package struct EnvironmentConfig: Sendable {
     /// What preflight checks before the deploy command runs.
     package var preflight = PreflightConfig()
     /// Times when deploys are refused.
-    package var freezeWindows: [FreezeWindow] = []
+    var freezeWindows: [FreezeWindow] = []
     /// Refuse deploys after this many consecutive failed or rolled-back ones.
-    package var circuitBreaker: Int?
+    var circuitBreaker: Int?
     /// After an automatic rollback, keep the environment locked by hand, with the failure as
     /// the reason, so the next push does not walk into the same failure.
-    package var lockAfterRollback = false
+    var lockAfterRollback = false
     /// `protect.alertmanager`: the incident gate, if configured.
     package var alertGate: AlertGateConfig?
     /// `rollout:`: deploy the targets batch by batch; nil deploys them all at once.
@@ -34,18 +34,18 @@ package struct EnvironmentConfig: Sendable {
     /// How long a lease lasts without renewal; the holder renews it every third of that.
     package var lease: Duration
     /// A waiting deployment gives up when a newer one queues behind it.
-    package var supersede: Bool
+    var supersede: Bool
     /// Which deploy failures are retried, and when.
     package var retry: RetryPolicy
     /// After SIGINT/SIGTERM: roll back to the last good release (the default), or leave
     /// production as the interrupted command left it.
-    package var rollbackOnInterrupt: Bool
+    var rollbackOnInterrupt: Bool
     /// Names of variables read through `${VAR}` anywhere in the environment (and into the
     /// state URL, `serve.token_env` and the runners' `token_env`), except those declared in
     /// `public_variables`; their values are masked like declared secrets.
     package var credentialVariables: Set<String>
     /// URLs as written in credential fields; their `user:password@` part is masked.
-    package var credentialURLs: [String]
+    var credentialURLs: [String]
 
     package init(
         name: String, inventory: String? = nil, targets: [String] = [], secrets: [String] = [],
@@ -74,8 +74,8 @@ package struct EnvironmentConfig: Sendable {
         self.credentialURLs = credentialURLs
     }
 
-    package static let defaultVerifyTimeout: Duration = .seconds(300)
-    package static let defaultCheckConcurrency = 32
+    static let defaultVerifyTimeout: Duration = .seconds(300)
+    static let defaultCheckConcurrency = 32
 
     /// Every variable whose value must never be shown.
     package var maskedVariables: Set<String> {

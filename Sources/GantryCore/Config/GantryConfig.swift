@@ -23,7 +23,7 @@ package struct GantryConfig: Sendable {
     /// How `gantry serve` listens and polls.
     package var serve = ServeConfig()
 
-    package init(version: Int, file: String, directory: String, state: String, environments: [EnvironmentConfig]) {
+    init(version: Int, file: String, directory: String, state: String, environments: [EnvironmentConfig]) {
         self.version = version
         self.file = file
         self.directory = directory

@@ -4,7 +4,7 @@ package struct MetricsConfig: Sendable, Hashable {
     /// Absolute, or relative to the config directory; nil writes no textfile.
     package var textfile: String?
 
-    package init(textfile: String? = nil) {
+    init(textfile: String? = nil) {
         self.textfile = textfile
     }
 }

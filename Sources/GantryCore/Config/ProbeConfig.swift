@@ -25,5 +25,5 @@ package enum ProbeConfig: Sendable, Hashable {
         }
     }
 
-    package static let kinds = ["http", "tcp", "postgres", "redis", "nginx", "disk", "memory", "command", "prometheus"]
+    static let kinds = ["http", "tcp", "postgres", "redis", "nginx", "disk", "memory", "command", "prometheus"]
 }

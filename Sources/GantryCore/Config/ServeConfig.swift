@@ -23,5 +23,5 @@ package struct ServeConfig: Sendable, Hashable {
     /// Refuse to start without a token (`token_env` set and non-empty).
     package var requireToken = false
 
-    package init() {}
+    init() {}
 }

@@ -14,14 +14,14 @@ package struct DeploymentPlan: Sendable, Hashable, Codable {
     package var environment: String
     package var release: String
     /// Whether the deploy would be skipped because the release is already live.
-    package var wouldSkip: Bool
+    var wouldSkip: Bool
     package var items: [Item]
 }
 
 /// Builds a `DeploymentPlan` from the configuration and what the store says now.
 package enum DeploymentPlanner {
     /// The deployment id placeholder used in plans; the real id is made when a deploy starts.
-    package static let planID = DeploymentID(rawValue: "<deployment-id>")
+    static let planID = DeploymentID(rawValue: "<deployment-id>")
 
     package static func plan(
         _ request: DeploymentRequest, state: EnvironmentState, lastDeployment: DeploymentRecord?, lease: Lease?, now: Date,

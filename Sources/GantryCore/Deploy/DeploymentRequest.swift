@@ -2,7 +2,7 @@
 package struct DeploymentRequest: Sendable {
     package var environment: EnvironmentConfig
     package var release: Release
-    package var force: Bool
+    var force: Bool
     /// The config file's directory: relative paths resolve here and commands run here.
     package var directory: String
     package var origin: Origin
@@ -47,7 +47,7 @@ package struct DeploymentRequest: Sendable {
     /// rollback command) resolved for deployment `id`, secrets masked in its display.
     /// Fails, before anything is changed, when a `${VAR}` it uses is not set.
     /// `hosts` narrows `{targets}` and `GANTRY_TARGETS` to one batch of a rollout.
-    package func deployInvocation(for id: DeploymentID, hosts: [TargetHost]? = nil) throws(Interpolation.MissingVariable) -> CommandInvocation {
+    func deployInvocation(for id: DeploymentID, hosts: [TargetHost]? = nil) throws(Interpolation.MissingVariable) -> CommandInvocation {
         if kind == .rollback { return try rollbackInvocation(to: release.value, for: id) }
         return try CommandResolver.resolve(
             environment.deploy, values: placeholders(deploymentID: id, hosts: hosts), directory: directory,
@@ -59,7 +59,7 @@ package struct DeploymentRequest: Sendable {
     /// the target, `GANTRY_ROLLBACK_TO` names it too, and `GANTRY_FAILED_RELEASE` is the
     /// release being abandoned. `hosts` narrows `{targets}` and `GANTRY_TARGETS` to the hosts
     /// a rollout changed.
-    package func rollbackInvocation(to target: String, for id: DeploymentID, hosts: [TargetHost]? = nil) throws(Interpolation.MissingVariable) -> CommandInvocation {
+    func rollbackInvocation(to target: String, for id: DeploymentID, hosts: [TargetHost]? = nil) throws(Interpolation.MissingVariable) -> CommandInvocation {
         let command = environment.rollback ?? environment.deploy
         var values = placeholders(deploymentID: id, hosts: hosts)
         values.release = target
@@ -72,7 +72,7 @@ package struct DeploymentRequest: Sendable {
     }
 
     /// The state machine's view of what this configuration allows.
-    package var policy: DeploymentStateMachine.Policy {
+    var policy: DeploymentStateMachine.Policy {
         DeploymentStateMachine.Policy(
             retry: environment.retry, canRollBack: environment.rollback != nil,
             rollbackOnInterrupt: environment.rollbackOnInterrupt, kind: kind,
@@ -95,7 +95,7 @@ package struct DeploymentRequest: Sendable {
 
     /// Values for `{release}`, `{environment}`, `{inventory}`, `{deployment_id}` and
     /// `{targets}` (`hosts`, or every target).
-    package func placeholders(deploymentID: DeploymentID, hosts: [TargetHost]? = nil) -> PlaceholderValues {
+    func placeholders(deploymentID: DeploymentID, hosts: [TargetHost]? = nil) -> PlaceholderValues {
         PlaceholderValues(
             release: release.value, environment: environment.name,
             inventory: environment.inventory.map { PathText.join(directory, $0) } ?? "",

@@ -49,7 +49,7 @@ extension DeploymentStateMachine {
 
     /// The deploying process leaves the paused rollout to `gantry promote` or `gantry abort`
     /// (`on_pause: exit`): this run ends here, the deployment unfinished.
-    package mutating func detach() {
+    mutating func detach() {
         state = .finished(.paused)
     }
 

@@ -84,8 +84,8 @@ package struct DeploymentStateMachine: Sendable {
     package struct Policy: Sendable, Hashable {
         package var retry: RetryPolicy
         /// A rollback command is configured.
-        package var canRollBack: Bool
-        package var rollbackOnInterrupt: Bool
+        var canRollBack: Bool
+        var rollbackOnInterrupt: Bool
         /// `.rollback` for `gantry rollback`: its command is the rollback command, and a failure
         /// has nothing further to fall back on.
         package var kind: DeploymentRecord.Kind
@@ -111,8 +111,8 @@ package struct DeploymentStateMachine: Sendable {
     }
 
     package let release: String
-    package let force: Bool
-    package let policy: Policy
+    let force: Bool
+    let policy: Policy
     /// Draws the jitter of retry waits; injected so tests are repeatable.
     var random: @Sendable () -> Double
     package internal(set) var state: State = .waitingForLock
@@ -130,7 +130,7 @@ package struct DeploymentStateMachine: Sendable {
     /// The batch being deployed or checked, from 1.
     package internal(set) var batch = 1
     /// How many batches' hosts a deploy command may have changed: what a rollback must undo.
-    package internal(set) var changedBatches = 0
+    var changedBatches = 0
     /// How many checks the last verification ran: what a promote after a pause reports.
     var lastChecked = 0
     /// The pause came before the batch's bake (an alert right after its checks).

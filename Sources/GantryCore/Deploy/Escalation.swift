@@ -51,7 +51,7 @@ package final class Escalation: Sendable {
 
     /// The work's result, or nil when the escalation comes first (the work is then
     /// cancelled and not awaited).
-    package func unlessRaised<T: Sendable>(_ work: @escaping @Sendable () async -> T) async -> T? {
+    func unlessRaised<T: Sendable>(_ work: @escaping @Sendable () async -> T) async -> T? {
         if isRaised { return nil }
         return await Deadline.first(work, or: { await self.wait() })
     }

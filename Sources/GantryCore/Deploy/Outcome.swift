@@ -33,7 +33,7 @@ package enum Outcome: String, Sendable, Hashable, Codable, CaseIterable {
 
     /// Outcomes that say something about what production runs (as opposed to `skipped` and
     /// `refused`, which changed nothing).
-    package var changedProduction: Bool {
+    var changedProduction: Bool {
         switch self {
         case .succeeded, .rolledBack, .failed, .interrupted, .paused: true
         case .skipped, .refused: false

@@ -15,7 +15,7 @@ package struct PreparedDeployment: Sendable {
 
 /// A `${VAR}` the deployment's command uses that the process environment does not set.
 package struct UnsetCommandVariable: Error, Sendable, Hashable, CustomStringConvertible {
-    package var missing: Interpolation.MissingVariable
+    var missing: Interpolation.MissingVariable
     /// "deploy" or "rollback": whose command uses it.
     package var command: String
     package var environment: String

@@ -1,4 +1,4 @@
-package import Foundation
+import Foundation
 
 /// Where `gantry rollback ENV` goes without `--to`: the newest release, other than the one
 /// live now, that a deployment or rollback verified live (recorded `succeeded`: its checks
@@ -16,8 +16,8 @@ package struct RollbackTarget: Sendable, Hashable {
     /// The release to go back to.
     package var release: String
     /// The deployment that verified it live.
-    package var verifiedBy: DeploymentID
-    package var verifiedAt: Date?
+    var verifiedBy: DeploymentID
+    var verifiedAt: Date?
     /// What runs now, which the rollback leaves.
     package var current: String
     /// The newest deployment, when it failed unrestored: the hosts may run its release, and
@@ -52,7 +52,7 @@ package struct RollbackTarget: Sendable, Hashable {
 
     /// The target from the environment's deployments, newest first (a page of them; `nil`
     /// when the page holds none, so the caller reads the next).
-    package static func choose(current: String, newestFirst deployments: [DeploymentRecord]) -> RollbackTarget? {
+    static func choose(current: String, newestFirst deployments: [DeploymentRecord]) -> RollbackTarget? {
         deployments
             .first { $0.outcome == .succeeded && $0.kind != .recover && $0.release != current }
             .map { RollbackTarget(release: $0.release, verifiedBy: $0.id, verifiedAt: $0.finishedAt, current: current, unrestored: nil) }

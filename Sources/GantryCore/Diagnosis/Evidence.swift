@@ -7,7 +7,7 @@ package struct Evidence: Sendable, Hashable, Codable {
     package var at: Date?
     package var line: String
 
-    package init(source: String, at: Date?, line: String) {
+    init(source: String, at: Date?, line: String) {
         self.source = source
         self.at = at
         self.line = line

@@ -15,7 +15,7 @@ package struct Finding: Sendable, Hashable, Codable {
     /// that tells the two apart.
     package var distinguish: String?
 
-    package init(code: ReasonCode, summary: String, confidence: Double, evidence: [Evidence], next: String) {
+    init(code: ReasonCode, summary: String, confidence: Double, evidence: [Evidence], next: String) {
         self.code = code
         self.summary = summary
         self.confidence = min(1, max(0, confidence))

@@ -6,10 +6,10 @@ package import Foundation
 package struct MachineFacts: Sendable, Hashable {
     package struct Space: Sendable, Hashable {
         package var path: String
-        package var freeBytes: UInt64
-        package var totalBytes: UInt64
-        package var freeInodes: UInt64
-        package var totalInodes: UInt64
+        var freeBytes: UInt64
+        var totalBytes: UInt64
+        var freeInodes: UInt64
+        var totalInodes: UInt64
 
         package init(path: String, freeBytes: UInt64, totalBytes: UInt64, freeInodes: UInt64, totalInodes: UInt64) {
             self.path = path
@@ -20,7 +20,7 @@ package struct MachineFacts: Sendable, Hashable {
         }
 
         /// Almost nothing left: under 2% or 64 MiB of space, or under 2% of inodes.
-        package var isFull: Bool {
+        var isFull: Bool {
             let lowSpace = totalBytes > 0 && (freeBytes < 64 << 20 || Double(freeBytes) / Double(totalBytes) < 0.02)
             let lowInodes = totalInodes > 0 && Double(freeInodes) / Double(totalInodes) < 0.02
             return lowSpace || lowInodes

@@ -54,7 +54,7 @@ package struct TextScan: Sendable {
     }
 
     /// The line (without its newline) that holds the byte at `position`.
-    package func lineRange(around position: Int) -> Range<Int> {
+    func lineRange(around position: Int) -> Range<Int> {
         var start = position
         while start > 0, bytes[start - 1] != UInt8(ascii: "\n") { start -= 1 }
         var end = position

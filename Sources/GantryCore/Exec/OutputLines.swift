@@ -3,7 +3,7 @@
 /// bounded and no line can fail a deploy (`ansible-playbook -v` prints whole task results
 /// on one line).
 package struct OutputLines: Sendable {
-    package static let defaultPieceBytes = 64 * 1024
+    static let defaultPieceBytes = 64 * 1024
 
     let pieceBytes: Int
     private var pending: [UInt8] = []

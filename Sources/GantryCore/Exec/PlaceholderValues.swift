@@ -23,7 +23,7 @@ package struct PlaceholderValues: Sendable, Hashable {
     }
 
     /// `GANTRY_*` variables every command receives.
-    package var environmentVariables: [String: String] {
+    var environmentVariables: [String: String] {
         [
             "GANTRY_ENVIRONMENT": environment, "GANTRY_RELEASE": release, "GANTRY_DEPLOYMENT_ID": deploymentID,
             "GANTRY_TARGETS": targets.joined(separator: ","), "GANTRY_INVENTORY": inventory,

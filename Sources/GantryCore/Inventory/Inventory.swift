@@ -3,10 +3,10 @@ package struct Inventory: Sendable, Hashable {
     /// Hosts in the order the file first names them.
     package private(set) var hosts: [TargetHost] = []
     /// Direct members of each group (hosts) and its child groups.
-    package private(set) var groupHosts: [String: [String]] = [:]
-    package private(set) var groupChildren: [String: [String]] = [:]
+    private(set) var groupHosts: [String: [String]] = [:]
+    private(set) var groupChildren: [String: [String]] = [:]
 
-    package init() {}
+    init() {}
 
     mutating func addHost(_ name: String, address: String? = nil, port: Int? = nil, group: String?) {
         if let index = hosts.firstIndex(where: { $0.name == name }) {
@@ -32,7 +32,7 @@ package struct Inventory: Sendable, Hashable {
         if !(groupChildren[parent]?.contains(child) ?? false) { groupChildren[parent, default: []].append(child) }
     }
 
-    package func isGroup(_ name: String) -> Bool { name == "all" || groupHosts[name] != nil }
+    func isGroup(_ name: String) -> Bool { name == "all" || groupHosts[name] != nil }
 
     /// Every group the inventory names (not `all`).
     package var groupNames: [String] { groupHosts.keys.filter { $0 != "all" }.sorted() }

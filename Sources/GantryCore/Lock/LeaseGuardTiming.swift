@@ -27,7 +27,7 @@ package struct LeaseGuardTiming: Sendable, Hashable {
 
     /// The guard's exit status when the deadline had passed before the command could start
     /// (`LeaseGuardProcess.tooLate`; that target stays free of this module to start fast).
-    package static let tooLateStatus: Int32 = 75
+    static let tooLateStatus: Int32 = 75
 
     package init(lease: Duration, grace: Duration) {
         margin = lease / 10
@@ -37,9 +37,9 @@ package struct LeaseGuardTiming: Sendable, Hashable {
 
     /// The earliest any guard of this lease stops its command (whatever the grace): past it
     /// without a confirmed renewal, a command may have been stopped for a stale lease.
-    package static func shortestTerm(lease: Duration) -> Duration { lease * 2 / 3 }
+    static func shortestTerm(lease: Duration) -> Duration { lease * 2 / 3 }
 
-    package init(term: Duration, kill: Duration, margin: Duration) {
+    init(term: Duration, kill: Duration, margin: Duration) {
         self.term = term
         self.kill = kill
         self.margin = margin

@@ -38,5 +38,5 @@ package enum LeaseLiveness: Sendable, Hashable {
 
 extension Lease {
     /// Whether the lease still holds the environment at `now` (a hold by hand never expires).
-    package func isLive(at now: Date) -> Bool { expiresAt > now }
+    func isLive(at now: Date) -> Bool { expiresAt > now }
 }

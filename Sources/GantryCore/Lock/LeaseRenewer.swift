@@ -57,7 +57,7 @@ package enum LeaseRenewer {
 
 extension LeaseRenewer {
     /// What one renewal came to.
-    package enum Renewal: Sendable {
+    enum Renewal: Sendable {
         /// The store extended the lease; the watch heard it.
         case confirmed
         /// The store says the lease is gone; the watch heard it.
@@ -69,7 +69,7 @@ extension LeaseRenewer {
     /// One renewal, bounded by a third of the lease, reported to `watch` with the time it
     /// was *sent*: what the renewer does every third of the lease, and what a deployment does
     /// before a command starts on a stale confirmation.
-    package static func renewOnce(
+    static func renewOnce(
         store: any StateStore, environment: String, token: FencingToken, lease: Duration, clock: any GantryClock, timer: any GantryClock = SystemClock(), watch: LeaseWatch?
     ) async -> Renewal {
         let sentAt = clock.monotonicNanoseconds()

@@ -28,13 +28,13 @@ package struct LeaseWait: Sendable {
         /// The environment's lease length: an expiry further away than half a length more is
         /// a lease extended beyond any renewal (a paused rollout's).
         package var lease: Duration
-        package var supersede: Bool
+        var supersede: Bool
         /// How long one wait for a release lasts before the store is asked again.
-        package var pollInterval: Duration
+        var pollInterval: Duration
         /// How often a waiter tells the queue it is alive.
         package var heartbeat: Duration
         /// Waiters silent for longer are skipped by everyone.
-        package var staleness: Duration
+        var staleness: Duration
 
         package init(
             environment: String, deploymentID: DeploymentID, release: String, owner: Origin, lockWait: Duration, lease: Duration,

@@ -23,7 +23,7 @@ package struct ProcessIdentity: Sendable, Hashable, Codable {
     /// boot and PID namespace. The boot counts because cloned VMs can share a machine id, and
     /// every machine's initial PID namespace has the same inode: a process of another boot
     /// may be a live holder on another machine, not a dead one on this.
-    package func sharesProcesses(with other: ProcessIdentity) -> Bool {
+    func sharesProcesses(with other: ProcessIdentity) -> Bool {
         machine == other.machine && boot == other.boot && pidNamespace == other.pidNamespace
     }
 }
@@ -33,7 +33,7 @@ package struct ProcessIdentity: Sendable, Hashable, Codable {
 /// judged at all; anything else is alive until its lease expires.
 package enum HolderLiveness {
     /// The holder can be seen from here: same machine and PID namespace.
-    package static func isLocal(_ origin: Origin, processes: any ProcessControl) -> Bool {
+    static func isLocal(_ origin: Origin, processes: any ProcessControl) -> Bool {
         guard let theirs = origin.process else { return false }
         return processes.identity.sharesProcesses(with: theirs)
     }

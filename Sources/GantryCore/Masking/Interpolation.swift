@@ -101,7 +101,7 @@ package enum Interpolation {
     }
 
     /// Whether `name` is a portable environment variable name.
-    package static func isValidName(_ name: String) -> Bool {
+    static func isValidName(_ name: String) -> Bool {
         guard let first = name.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic) else {
             return false
         }

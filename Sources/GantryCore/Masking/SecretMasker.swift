@@ -10,7 +10,7 @@ package struct SecretMasker: Sendable {
     /// `x` of a one-character secret would corrupt every path and word it appears in (and
     /// show where the secret's characters are). Preflight refuses such a secret
     /// (`tooShortToMask`), so a deploy never runs with one.
-    package static let minimumLength = 4
+    static let minimumLength = 4
 
     private let needles: [String]
     /// Values shorter than `minimumLength`, masked as whole tokens only.
@@ -52,7 +52,7 @@ package struct SecretMasker: Sendable {
 
     /// Every value this masker hides, short ones included: what another masker built from
     /// this one must be given (`SecretMasker(values: a.allValues + b.allValues)`).
-    package var allValues: [String] { needles + shortValues }
+    var allValues: [String] { needles + shortValues }
 
     package var isEmpty: Bool { needles.isEmpty && shortValues.isEmpty }
 

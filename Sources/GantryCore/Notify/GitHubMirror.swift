@@ -3,13 +3,13 @@
 /// and the pull requests show what runs where, whoever deployed it.
 package struct GitHubMirror: Sendable, Hashable {
     /// `owner/name`.
-    package var repo: String
+    var repo: String
     /// The variable holding a token with `deployments: write`.
     package var tokenEnv: String
     /// GitHub's environment name; the gantry environment's name by default.
     package var environment: String?
 
-    package init(repo: String, tokenEnv: String, environment: String? = nil) {
+    init(repo: String, tokenEnv: String, environment: String? = nil) {
         self.repo = repo
         self.tokenEnv = tokenEnv
         self.environment = environment

@@ -10,7 +10,7 @@ package enum NotificationEvent: String, Sendable, Hashable, Codable, CaseIterabl
     case paused
 
     /// The event an outcome is announced as.
-    package init(_ outcome: Outcome) {
+    init(_ outcome: Outcome) {
         switch outcome {
         case .succeeded: self = .succeeded
         case .rolledBack: self = .rolledBack

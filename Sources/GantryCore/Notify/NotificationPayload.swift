@@ -15,7 +15,7 @@ package struct NotificationPayload: Sendable, Hashable, Codable {
     /// The rollout's batch at the event, if it rolls out.
     package var batch: RolloutProgress?
     package var actor: String?
-    package var runUrl: String?
+    var runUrl: String?
     /// The commit deployed, when CI said (`GITHUB_SHA`): a GitHub deployment's `ref`.
     package var commit: String?
     package var at: Date

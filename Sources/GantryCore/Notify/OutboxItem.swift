@@ -18,13 +18,13 @@ package struct OutboxItem: Sendable, Hashable, Codable {
     package var webhook: String
     /// The body, rendered (masked) when the event happened.
     package var body: String
-    package var createdAt: Date
+    var createdAt: Date
     package var attempts: Int
     package var nextAttemptAt: Date
     package var deliveredAt: Date?
     package var lastError: String?
     /// What the receiving end named it: the GitHub deployment a mirror's `started` created.
-    package var remoteID: String?
+    var remoteID: String?
 
     package init(
         key: String, idempotencyKey: String, environment: String, deploymentID: DeploymentID, event: NotificationEvent, webhook: String,

@@ -1,5 +1,5 @@
 /// Set once, read by a loop that should end: a delivery loop stops after its round in flight.
 package actor StopFlag {
-    package private(set) var isSet = false
+    private(set) var isSet = false
     package func set() { isSet = true }
 }

@@ -17,14 +17,14 @@ package import Foundation
 /// only the body and public headers, but has no business in a log either).
 package struct WebhookSigningPlan: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible {
     /// How the MAC's bytes are written.
-    package enum Encoding: Sendable, Hashable {
+    enum Encoding: Sendable, Hashable {
         /// Lowercase hexadecimal (`X-Gantry-Signature`, `X-Hub-Signature-256`).
         case hex
         /// Standard base64 with padding (`webhook-signature`).
         case base64
     }
 
-    package var scheme: WebhookConfig.Signature
+    var scheme: WebhookConfig.Signature
     /// The HMAC-SHA256 key (for `standard`, the bytes the `whsec_` secret's base64 stands for).
     package var key: Data
     /// The exact bytes the HMAC covers.
@@ -33,7 +33,7 @@ package struct WebhookSigningPlan: Sendable, Hashable, CustomStringConvertible, 
     package var header: String
     /// What precedes the encoded MAC in that header: `sha256=`, `v1,`.
     package var prefix: String
-    package var encoding: Encoding
+    var encoding: Encoding
     /// Headers sent beside the signature that it covers (`webhook-id`, `webhook-timestamp`).
     package var covered: [String: String]
 

@@ -15,11 +15,11 @@ package struct AlertGateConfig: Sendable, Hashable {
     package var url: String
     /// Label matchers in Alertmanager's syntax (`severity="critical"`), all of which an alert
     /// must match to count.
-    package var matchers: [String]
+    var matchers: [String]
     package var onUnreachable: OnUnreachable
     package var timeout: Duration
     /// What a matching alert that fires during a rollout does.
-    package var duringRollout: DuringRollout = .rollback
+    var duringRollout: DuringRollout = .rollback
 
     /// `during_rollout:`: roll back the hosts deployed so far (the default), or pause the
     /// rollout for a person (`gantry promote` / `gantry abort`).
@@ -56,7 +56,7 @@ package struct AlertGateConfig: Sendable, Hashable {
 
 extension AlertGateConfig {
     /// The kind of the check result a rollout's watch of the gate journals.
-    package static let checkKind = "alertmanager"
+    static let checkKind = "alertmanager"
 
     /// The refusal the gate's answer gives, or nil to go on (with a note when Alertmanager
     /// could not be asked and `on_unreachable: allow`).

@@ -6,8 +6,8 @@ package import Foundation
 package struct FreezeWindow: Sendable, Hashable, CustomStringConvertible {
     /// Minutes since Monday 00:00 (weekly), or since midnight (daily).
     package var start: Int
-    package var end: Int
-    package var daily: Bool
+    var end: Int
+    var daily: Bool
     package var timeZone: TimeZone
     package let text: String
 

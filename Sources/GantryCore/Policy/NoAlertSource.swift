@@ -1,7 +1,7 @@
 /// The alert source of an engine nobody gave one: every question is unanswerable, so a
 /// configured gate follows its `on_unreachable`.
 package struct NoAlertSource: AlertSource {
-    package init() {}
+    init() {}
 
     package func activeAlerts(_ gate: AlertGateConfig, url: String, timeout: Duration) async -> AlertQuery {
         .unreachable("this gantry was built without an Alertmanager client")

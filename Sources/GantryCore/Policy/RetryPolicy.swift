@@ -41,11 +41,11 @@ package struct RetryPolicy: Sendable, Hashable {
 
     /// Attempts in all, the first included.
     package var attempts: Int
-    package var backoff: Duration
-    package var maxBackoff: Duration
+    var backoff: Duration
+    var maxBackoff: Duration
     /// The share of each wait that is randomized, 0 to 1.
-    package var jitter: Double
-    package var retryOn: [Condition]
+    var jitter: Double
+    var retryOn: [Condition]
 
     package init(attempts: Int = 1, backoff: Duration = .seconds(10), maxBackoff: Duration = .seconds(120), jitter: Double = 0.2, retryOn: [Condition] = []) {
         self.attempts = attempts
@@ -59,7 +59,7 @@ package struct RetryPolicy: Sendable, Hashable {
     package static let none = RetryPolicy()
 
     /// Whether attempt number `attempt`, which ended with `termination`, is followed by another.
-    package func shouldRetry(after termination: CommandTermination, attempt: Int) -> Bool {
+    func shouldRetry(after termination: CommandTermination, attempt: Int) -> Bool {
         attempt < attempts && retryOn.contains { $0.matches(termination) }
     }
 

@@ -2,34 +2,34 @@
 /// a function of the journal, because every side effect was journaled before it started.
 package struct RecoveryAnalysis: Sendable, Hashable {
     /// The last step the journal names.
-    package var lastStep: String?
+    var lastStep: String?
     /// A deploy or rollback command started, so hosts may have changed.
-    package var mayHaveChanged = false
+    var mayHaveChanged = false
     /// The process group of a command that started and never finished: possibly an orphan
     /// still working on production.
-    package var runningGroup: Int32?
+    var runningGroup: Int32?
     /// The start time of that group's leader, when it was journaled.
-    package var runningGroupStart: UInt64?
+    var runningGroupStart: UInt64?
     /// A command started and its end was never journaled (its process id may not have been
     /// journaled either, if gantry died right after spawning it).
-    package var commandRunning = false
+    var commandRunning = false
     /// The deployment decided its outcome but died before recording it.
-    package var decidedOutcome: Outcome?
-    package var decidedReason: String?
-    package var decidedCode: ReasonCode?
+    var decidedOutcome: Outcome?
+    var decidedReason: String?
+    var decidedCode: ReasonCode?
     /// It was promoting its release when it died (verification had passed).
     package var promoting = false
     /// It recorded `interrupted` after a second interruption stopped it without rolling
     /// back, while a command may have changed production.
-    package var leftUnrestored = false
+    var leftUnrestored = false
     /// During a rollout: the hosts of every batch that started (the only ones the release
     /// may have reached), and how far it got (`batch` of `batches`). Nil without a rollout.
-    package var rolloutHosts: [String]?
+    var rolloutHosts: [String]?
     package var rolloutBatch: Int?
-    package var rolloutBatches: Int?
+    var rolloutBatches: Int?
     /// It left its rollout paused (`on_pause: exit`) and nobody decided before its lease ran
     /// out: an abort by timeout, not a crash.
-    package var leftPaused = false
+    var leftPaused = false
 
     package static func analyze(_ journal: [JournalEntry]) -> RecoveryAnalysis {
         var analysis = RecoveryAnalysis()

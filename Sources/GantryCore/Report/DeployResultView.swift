@@ -13,7 +13,7 @@ package struct DeployResultView: Encodable {
     package var previousRelease: String?
     package var startedAt: Date
     package var finishedAt: Date
-    package var durationSeconds: Double
+    var durationSeconds: Double
     package var attempts: Int
     package var rolledBackTo: String?
     package var exitCode: Int32

@@ -13,13 +13,13 @@ package struct DeploymentView: Encodable, Sendable {
     package var reasonCode: String?
     package var startedAt: Date
     package var finishedAt: Date?
-    package var durationSeconds: Double?
+    var durationSeconds: Double?
     package var forced: Bool
     package var host: String
     package var pid: Int32
     package var runner: String?
     package var actor: String?
-    package var runUrl: String?
+    var runUrl: String?
     package var commit: String?
 
     package init(_ record: DeploymentRecord) {

@@ -1,7 +1,7 @@
 /// The JSON of `gantry diagnose --json`.
 package struct DiagnosisView: Encodable {
     package var deployment: DeploymentView?
-    package var findings: [Finding]
+    var findings: [Finding]
 
     package init(deployment: DeploymentView?, findings: [Finding]) {
         self.deployment = deployment

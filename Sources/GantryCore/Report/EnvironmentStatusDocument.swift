@@ -10,7 +10,7 @@ package struct EnvironmentStatusDocument: Encodable, Sendable {
     package var environment: String
     package var current: String?
     package var lastGood: String?
-    package var updatedAt: Date?
+    var updatedAt: Date?
     /// A deployment holds the live lease (a hand hold is not a deployment).
     package var deploying: Bool
     package var lock: LockDocument?

@@ -6,7 +6,7 @@ package struct FreezeView: Encodable, Sendable {
     package var by: String
     package var at: Date
 
-    package init(_ freeze: EnvironmentState.Freeze) {
+    init(_ freeze: EnvironmentState.Freeze) {
         reason = freeze.reason
         by = freeze.by
         at = freeze.at

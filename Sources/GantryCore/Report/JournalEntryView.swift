@@ -15,7 +15,7 @@ package struct JournalEntryView: Encodable {
     package var exitCode: Int32?
     package var signal: Int32?
     package var timedOut: Bool?
-    package var durationSeconds: Double?
+    var durationSeconds: Double?
     package var release: String?
     package var outcome: String?
     package var check: String?

@@ -11,14 +11,14 @@ package struct LockDocument: Encodable, Sendable {
     package var pid: Int32
     package var runner: String?
     package var actor: String?
-    package var runUrl: String?
+    var runUrl: String?
     package var deploymentId: String?
     package var reason: String?
     package var heldByHand: Bool
     package var acquiredAt: Date
     package var expiresAt: Date?
 
-    package init(_ lease: Lease) {
+    init(_ lease: Lease) {
         token = lease.token.value
         holder = lease.owner.summary
         host = lease.owner.host

@@ -5,10 +5,10 @@ package struct ObservationDocument: Encodable, Sendable {
     package var name: String
     package var healthy: Bool
     package var message: String
-    package var durationSeconds: Double
+    var durationSeconds: Double
     package var checkedAt: Date
 
-    package init(_ observation: Observation) {
+    init(_ observation: Observation) {
         name = observation.name
         healthy = observation.healthy
         message = observation.message

@@ -1,5 +1,5 @@
 /// An observer that drops everything, for callers that only want the result.
 package struct SilentObserver: DeploymentObserver {
-    package init() {}
+    init() {}
     package func observe(_ event: ProgressEvent) async {}
 }

@@ -8,7 +8,7 @@ package struct WaiterDocument: Encodable, Sendable {
     package var pid: Int32
     package var enqueuedAt: Date
 
-    package init(_ waiter: LockWaiter) {
+    init(_ waiter: LockWaiter) {
         deploymentId = waiter.deploymentID.rawValue
         release = waiter.release
         host = waiter.owner.host

@@ -9,11 +9,11 @@ package struct AnalysisConfig: Sendable, Hashable {
     /// How many measurements; nil measures for the whole bake.
     package var count: Int?
     /// More failed measurements than this fail the analysis (and the batch).
-    package var failureLimit: Int
+    var failureLimit: Int
     /// More inconclusive measurements than this pause the rollout.
-    package var inconclusiveLimit: Int
+    var inconclusiveLimit: Int
     /// More errors in a row than this (Prometheus down, a bad query) fail the analysis.
-    package var consecutiveErrorLimit: Int
+    var consecutiveErrorLimit: Int
 
     package init(interval: Duration = .seconds(10), count: Int? = nil, failureLimit: Int = 0, inconclusiveLimit: Int = 0, consecutiveErrorLimit: Int = 4) {
         self.interval = interval
@@ -45,13 +45,13 @@ package struct CompareConfig: Sendable, Hashable {
     /// The canary's series; `{batch_hosts}` is a regex alternation of the hosts deployed so far.
     package var query: String
     /// The baseline's series over the same window: the hosts still on the old release.
-    package var baselineQuery: String
+    var baselineQuery: String
     /// Points needed on each side; fewer is inconclusive.
-    package var minSamples: Int
+    var minSamples: Int
     /// A difference (Hodges–Lehmann estimate, in the metric's units) within this is no failure
     /// however significant.
     package var tolerance: Double
-    package var failOn: FailOn
+    var failOn: FailOn
     /// The confidence of the Mann–Whitney U test (0.98: p below 0.02 is significant).
     package var confidence: Double
     /// The resolution of the range queries.

@@ -19,7 +19,7 @@ package struct AnalysisVerdict: Sendable, Hashable {
     /// The Mann–Whitney test of a `compare:` analysis.
     package var comparison: MannWhitney.Result?
 
-    package init(name: String, phase: Phase, message: String) {
+    init(name: String, phase: Phase, message: String) {
         self.name = name
         self.phase = phase
         self.message = message
@@ -109,7 +109,7 @@ package struct AnalysisRunner: Sendable {
     }
 
     /// `{batch_hosts}`: the hosts as a regex alternation, for `instance=~"…"` matchers.
-    package static func batchHosts(_ hosts: [TargetHost]) -> String {
+    static func batchHosts(_ hosts: [TargetHost]) -> String {
         "(" + hosts.map(\.address).joined(separator: "|") + ")"
     }
 

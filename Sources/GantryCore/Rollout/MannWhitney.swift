@@ -13,8 +13,8 @@ package enum MannWhitney {
         /// The Hodges–Lehmann estimate of canary minus baseline: the median of all pairwise
         /// differences, in the metric's units.
         package var effect: Double
-        package var canaryCount: Int
-        package var baselineCount: Int
+        var canaryCount: Int
+        var baselineCount: Int
     }
 
     package static func test(canary: [Double], baseline: [Double]) -> Result {

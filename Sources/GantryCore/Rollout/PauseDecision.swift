@@ -63,7 +63,7 @@ package enum PauseDecision {
     /// Why `request` cannot carry `paused` on, if it cannot: the batches are rebuilt from
     /// today's config and inventory, and must be the ones the rollout journaled, or promote
     /// would deploy (and abort restore) other hosts.
-    package static func drift(of paused: PausedRollout, request: DeploymentRequest, journal: [JournalEntry]) -> String? {
+    static func drift(of paused: PausedRollout, request: DeploymentRequest, journal: [JournalEntry]) -> String? {
         let name = request.environment.name
         let id = paused.deployment.id
         let batch = paused.afterBatch

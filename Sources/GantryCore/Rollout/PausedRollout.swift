@@ -7,13 +7,13 @@ import Foundation
 package struct PausedRollout: Sendable, Hashable {
     package var deployment: DeploymentRecord
     /// The last batch it deployed and checked.
-    package var afterBatch: Int
+    var afterBatch: Int
     /// The paused deployment's lease.
     package var token: FencingToken
     /// Who decided, and why, for the journal.
     package var decision: String
     /// `gantry abort`: roll back instead of going on.
-    package var abort: Bool
+    var abort: Bool
 
     package init(deployment: DeploymentRecord, afterBatch: Int, token: FencingToken, decision: String, abort: Bool) {
         self.deployment = deployment

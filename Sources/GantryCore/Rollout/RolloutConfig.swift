@@ -52,7 +52,7 @@ package struct RolloutConfig: Sendable, Hashable {
         self.pauseTimeout = pauseTimeout
     }
 
-    package static let defaultPauseTimeout: Duration = .seconds(3600)
+    static let defaultPauseTimeout: Duration = .seconds(3600)
 
     /// `targets` split into batches, in inventory order: the first is the canary.
     package func split(_ targets: [TargetHost]) -> [[TargetHost]] {

@@ -1,12 +1,12 @@
 package struct GitHubRunnerSource: Sendable, Hashable {
     /// `owner/repo`, or nil for an organization's runners.
-    package var repo: String?
-    package var org: String?
+    var repo: String?
+    var org: String?
     /// The runner's name as GitHub knows it.
     package var runner: String
     /// The environment variable holding the token (never the token itself).
     package var tokenEnv: String
-    package var apiURL: String = "https://api.github.com"
+    var apiURL: String = "https://api.github.com"
     package var timeout: Duration = .seconds(3)
 
     package init(repo: String?, org: String?, runner: String, tokenEnv: String) {

@@ -16,7 +16,7 @@ package enum RunnerIdentity {
     package struct Unknown: Error, Sendable, Equatable, CustomStringConvertible {
         package var name: String
         package var via: String
-        package var known: [String]
+        var known: [String]
 
         package init(name: String, via: String, known: [String]) {
             self.name = name

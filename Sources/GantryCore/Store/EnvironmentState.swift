@@ -9,7 +9,7 @@ package struct EnvironmentState: Sendable, Hashable, Codable {
     package var lastGood: String?
     /// The deployment that set `current`.
     package var currentDeploymentID: DeploymentID?
-    package var updatedAt: Date?
+    var updatedAt: Date?
     /// Set while someone has frozen the environment by hand.
     package var freeze: Freeze?
     /// `gantry unfreeze` resets the circuit breaker: failures before this do not count.

@@ -56,7 +56,7 @@ package struct JournalEvent: Sendable, Hashable, Codable {
     package var pid: Int32?
     /// The spawned process's start time (clock ticks since boot), so recovery never signals
     /// a group whose id was reused.
-    package var processStart: UInt64?
+    var processStart: UInt64?
     /// `deployment_finished`: why it did not succeed, and what first went wrong (they differ
     /// when a rollback failed after a failed deploy).
     package var reasonCode: ReasonCode?

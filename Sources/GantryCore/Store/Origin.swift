@@ -6,12 +6,12 @@ package struct Origin: Sendable, Hashable, Codable {
     /// `GITHUB_ACTOR`, or the local user.
     package var actor: String?
     /// A link to the CI run, when there is one.
-    package var runURL: String?
+    var runURL: String?
     package var commit: String?
     /// Which machine, boot and PID namespace the process ran in, and when it started: what
     /// tells a dead holder from a live one in another container with the same host name, and
     /// a reused pid from the original process. Nil in records of older versions.
-    package var process: ProcessIdentity?
+    var process: ProcessIdentity?
 
     package init(
         host: String, pid: Int32, runner: String? = nil, actor: String? = nil, runURL: String? = nil, commit: String? = nil,

@@ -6,7 +6,7 @@ package import Foundation
 /// that run now, and a move happens while nothing deploys.
 package struct StateExport: Codable, Sendable {
     package static let format = "gantry-state"
-    package static let currentVersion = 1
+    static let currentVersion = 1
     /// Deployments written per transaction by an import.
     static let batchSize = 1000
 
@@ -22,7 +22,7 @@ package struct StateExport: Codable, Sendable {
 
     package var format: String
     package var version: Int
-    package var exportedAt: Date
+    var exportedAt: Date
     package var environments: [EnvironmentState]
     package var deployments: [Deployment]
     package var observations: [Observation]

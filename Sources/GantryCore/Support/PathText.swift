@@ -9,7 +9,7 @@ package enum PathText {
     }
 
     /// Removes `.` and `..` components.
-    package static func normalize(_ path: String) -> String {
+    static func normalize(_ path: String) -> String {
         text(FilePath(path).lexicallyNormalized())
     }
 

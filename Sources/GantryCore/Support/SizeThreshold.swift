@@ -19,7 +19,7 @@ package enum SizeThreshold: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Parses an absolute size only (no percent).
-    package static func parseBytes(_ text: String) -> UInt64? {
+    static func parseBytes(_ text: String) -> UInt64? {
         let trimmed = text.trimmingWhitespace()
         guard let unitStart = trimmed.firstIndex(where: { $0.isLetter }) else { return nil }
         guard let value = Double(trimmed[..<unitStart].trimmingWhitespace()), value >= 0 else { return nil }

@@ -22,7 +22,7 @@ package final class PostgresStateStore: StateStore {
     let closed: AsyncStream<Void>
     let logger: Logger
     /// `host:port/database`, for messages (never the password).
-    package let target: String
+    let target: String
     let schema: SchemaGate
     let releases: LockReleaseListener
 
@@ -179,7 +179,7 @@ package final class PostgresStateStore: StateStore {
     /// database without one for a store nothing has deployed to yet, as they take a missing
     /// SQLite file; this never creates anything. A current schema seen here is not read
     /// again before the first query.
-    package func hasSchema() async throws(StoreError) -> Bool {
+    func hasSchema() async throws(StoreError) -> Bool {
         try await withFirstContactTimeout { [self] in
             let version = try await schemaVersion()
             if version == PostgresSchema.latest { await schema.markCurrent() }
