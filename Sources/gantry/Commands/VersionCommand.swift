@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GantryCore
 import GantryTerminal
 
 /// `gantry version`: which build this is, so a runner's gantry can be matched to a commit.

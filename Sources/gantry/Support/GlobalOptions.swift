@@ -68,33 +68,21 @@ struct Context {
         Console(traits: ConsoleTraits.detect(environment: environment, quiet: options.quiet, verbose: options.verbose, color: options.color.mode))
     }
 
-    /// Reads and validates the configuration, or fails with every problem listed (exit 2).
-    /// URL fields written as a whole `${VAR}` are checked now, against the values this
-    /// process sees (`checkDeferred`; `validate` only lists them).
+    /// Reads and validates the configuration (`ConfigLoader`), or fails with every problem
+    /// listed (exit 2); `checkDeferred: false` for `validate`, which only lists them.
     func loadConfig(checkDeferred: Bool = true) throws(Failure) -> GantryConfig {
-        let path = PathText.join(workingDirectory, configPath)
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw .usage("no configuration at \(configPath) (looked in \(PathText.directory(of: path))); run 'gantry init' to write an example, or pass -c FILE")
-        }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw .usage("cannot read \(configPath): permission denied or not a file")
-        }
-        guard let text = String(validating: data, as: UTF8.self) else {
-            throw .usage("\(configPath) is not UTF-8 text")
-        }
         let config: GantryConfig
         do {
-            config = try ConfigParser.parse(text: text, file: configPath, directory: PathText.directory(of: path))
+            config = try ConfigLoader.load(configPath, workingDirectory: workingDirectory, processEnvironment: environment, checkDeferred: checkDeferred)
         } catch {
-            throw .config(error)
+            switch error {
+            case .usage(let message): throw .usage(message)
+            case .config(let error): throw .config(error)
+            }
         }
         logger.debug("config loaded", metadata: [
-            "file": "\(path)", "environments": "\(config.environments.map(\.name).joined(separator: ","))",
+            "file": "\(config.file)", "environments": "\(config.environments.map(\.name).joined(separator: ","))",
         ])
-        let problems = checkDeferred ? DeferredURL.problems(config.deferredURLs, environment: environment) : []
-        if !problems.isEmpty {
-            throw .usage("\(configPath): " + problems.joined(separator: "; ") + "; nothing was changed")
-        }
         return config
     }
 
@@ -130,27 +118,16 @@ struct Context {
         }
     }
 
-    /// Where the state lives: `--state`, then `$GANTRY_STATE` (both relative to the current
-    /// directory), then the config's `state:` (relative to the config file).
+    /// Where the state lives (`StoreLocation.resolve`): `--state`, `$GANTRY_STATE`, the
+    /// config's `state:`.
     func storeLocation(config: GantryConfig?) throws(Failure) -> StoreLocation {
         do {
-            if let url = options.state ?? environment["GANTRY_STATE"] {
-                return try StoreLocation.parse(url, relativeTo: workingDirectory)
-            }
-            var state = config?.state ?? GantryConfig.defaultState
-            if let variable = DeferredURL.variable(in: state) {
-                guard let value = environment[variable] else {
-                    throw Failure.usage("state: ${\(variable)} is not set; export the variable that holds the state store URL")
-                }
-                state = value
-            }
-            return try StoreLocation.parse(state, relativeTo: config?.directory ?? workingDirectory)
-        } catch let failure as Failure {
-            throw failure
-        } catch let error as StoreError {
-            throw .store(error)
+            return try StoreLocation.resolve(flag: options.state, config: config, processEnvironment: environment, workingDirectory: workingDirectory)
         } catch {
-            throw .usage("state: \(error)")
+            switch error {
+            case .usage(let message): throw .usage(message)
+            case .store(let storeError): throw .store(storeError)
+            }
         }
     }
 
@@ -170,19 +147,10 @@ struct Context {
         }
     }
 
-    /// Who is deploying: this host and process, the runner, and the CI run when there is one.
+    /// Who is deploying (`Origin.here`): the runner a gate identified, else the name the CI
+    /// gives (no config is read here).
     func origin(runner: String?) -> Origin {
-        var runURL: String?
-        if let server = environment["GITHUB_SERVER_URL"], let repository = environment["GITHUB_REPOSITORY"], let run = environment["GITHUB_RUN_ID"] {
-            runURL = "\(server)/\(repository)/actions/runs/\(run)"
-        }
-        return Origin(
-            host: ProcessInfoHost.name, pid: ProcessInfo.processInfo.processIdentifier,
-            // The runner a gate identified, else the name the CI gives (no config is read here).
-            runner: thisRunner([], flag: runner),
-            actor: environment["GITHUB_ACTOR"] ?? environment["USER"], runURL: runURL, commit: environment["GITHUB_SHA"],
-            process: LocalIdentity.current
-        )
+        Origin.here(runner: thisRunner([], flag: runner), processEnvironment: environment)
     }
 
     /// Parses `--wait`: a duration such as 30s or 10m.

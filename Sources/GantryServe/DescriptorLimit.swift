@@ -4,13 +4,13 @@ import Glibc
 
 /// The process's open-file limit, for `gantry serve`: raised to what the system allows, so
 /// that the connection cap, not descriptor exhaustion, is what stops a flood of sockets.
-enum DescriptorLimit {
+package enum DescriptorLimit {
     /// Descriptors kept free for the store, probes and logs.
     static let reserve = 128
 
     /// Raises the soft limit toward the hard one (at most 65,536) and returns how many
     /// connections may be open at once: `wanted`, or fewer if descriptors are short.
-    static func connectionCap(wanted: Int) -> Int {
+    package static func connectionCap(wanted: Int) -> Int {
         var limit = rlimit()
         guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return min(wanted, 512) }
         let target = min(limit.rlim_max, rlim_t(65_536))
