@@ -13,24 +13,8 @@ struct StatusDocument: Encodable {
     /// Each environment in the shape `gantry status --json` writes, plus `checks` and
     /// `deployments`.
     var environments: [EnvironmentStatusDocument]
-    var runners: [ObservationView]
+    var runners: [ObservationDocument]
     var failovers: [FailoverView]
-
-    struct ObservationView: Encodable {
-        var name: String
-        var healthy: Bool
-        var message: String
-        var durationSeconds: Double
-        var checkedAt: Date
-
-        init(_ observation: Observation) {
-            name = observation.name
-            healthy = observation.healthy
-            message = observation.message
-            durationSeconds = Double(observation.durationMilliseconds) / 1000
-            checkedAt = observation.at
-        }
-    }
 
     struct FailoverView: Encodable {
         var environment: String
@@ -51,7 +35,7 @@ struct StatusDocument: Encodable {
                 deployments: environment.status.recent.count
             )
         }
-        runners = state.runners.compactMap { state.runner($0) }.map(ObservationView.init)
+        runners = state.runners.compactMap { state.runner($0) }.map(ObservationDocument.init)
         failovers = state.recentFailovers.map { FailoverView(environment: $0.environment, from: $0.from, to: $0.to, reason: $0.reason, at: $0.at) }
     }
 

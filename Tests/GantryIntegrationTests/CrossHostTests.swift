@@ -31,9 +31,10 @@ enum SharedStore: String, CustomStringConvertible, CaseIterable {
 @Suite("safety across hosts", .serialized, .enabled(if: SimulatedHost.required))
 struct CrossHostTests {
     /// Every production command (deploy and rollback) logs a line per 0.2 s with its release,
-    /// host and time; a release named `slow` runs 25 s, others 1 s.
+    /// host and time; a release named `slow` runs 25 s, others 1 s; one named `gated` first
+    /// waits for a file `go`.
     func config(_ state: String, lease: String) -> String {
-        let deploy = "n=5; [ \"$1\" = slow ] && n=125; i=0; while [ $i -lt $n ]; do echo \"$1 $(hostname) $(date +%s%N)\" >> commands.log; sleep 0.2; i=$((i+1)); done; echo $1 > live.txt"
+        let deploy = "[ \"$1\" = gated ] && while [ ! -e go ]; do sleep 0.05; done; n=5; [ \"$1\" = slow ] && n=125; i=0; while [ $i -lt $n ]; do echo \"$1 $(hostname) $(date +%s%N)\" >> commands.log; sleep 0.2; i=$((i+1)); done; echo $1 > live.txt"
         let rollback = "echo \"rollback-$1 $(hostname) $(date +%s%N)\" >> commands.log; echo $1 > live.txt"
         return """
             version: 1
@@ -106,6 +107,34 @@ struct CrossHostTests {
         #expect(project.read("live.txt") == "3.0\n")
         let record = try #require(try history(project, environment).first { $0["id"] as? String == staleID })
         #expect(record["outcome"] as? String == "interrupted")
+    }
+
+    @Test("gantry rollback chooses where back is under the lease: a deploy another host finishes while it waits moves it", arguments: SharedStore.available)
+    func rollbackTargetUnderLease(store: SharedStore) throws {
+        let (state, environment) = try store.make()
+        let project = try Project(config: config(state, lease: "10s"))
+        let a = SimulatedHost(name: "runner-a")
+        let b = SimulatedHost(name: "runner-b")
+        for release in ["1.0", "2.0"] {
+            let deployed = try b.run(["deploy", "production", "--release", release], in: project, environment: environment)
+            #expect(deployed.status == 0, "\(deployed.output)")
+        }
+        let deploying = try a.start(["deploy", "production", "--release", "gated"], in: project, environment: environment)
+        try waitFor("runner-a's lease") { (try? status(project, environment))?["lock"] is [String: Any] }
+        // Asked now, back would be 1.0 (the release before 2.0); the rollback waits its turn.
+        let rollback = try b.start(["rollback", "production", "--wait", "60s"], in: project, environment: environment)
+        try waitFor("runner-b's rollback in the queue") { ((try? status(project, environment))?["waiting"] as? [Any])?.isEmpty == false }
+        try project.write("go", "")
+        let deployed = deploying.wait()
+        #expect(deployed.status == 0, "\(deployed.output)")
+        let back = rollback.wait()
+        #expect(back.status == 0, "\(back.output)")
+        #expect(back.stderr.contains("Going back to 2.0: 2.0 is the newest release before gated"), "\(back.output)")
+        #expect(project.read("live.txt") == "2.0\n")
+        #expect(try status(project, environment)["current"] as? String == "2.0")
+        let rolledBack = try #require(try history(project, environment).first)
+        #expect(rolledBack["kind"] as? String == "rollback")
+        #expect(rolledBack["release"] as? String == "2.0")
     }
 
     @Test("what a command leaves in its process group is stopped when it ends, even a job that ignores SIGTERM")

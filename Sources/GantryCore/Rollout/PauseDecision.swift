@@ -31,33 +31,37 @@ package enum PauseDecision {
     package static func decide(
         _ kind: JournalEvent.Kind, environment: String, who: String, reason: String?, masker: SecretMasker, store: any StateStore, now: Date
     ) async throws(Refusal) -> Next {
-        let verb = kind == .promoted ? "promoted" : "aborted"
+        let decided: Result<Next, Refusal>
         do {
-            guard let lease = try await store.lease(environment: environment), lease.isLive(at: now), let id = lease.deploymentID else {
-                throw Refusal.nothingPaused("\(environment) has no running deployment, so nothing is paused; see gantry status \(environment)")
-            }
-            let journal = try await store.journal(id)
-            guard let progress = RolloutProgress.latest(in: journal), let why = progress.paused else {
-                throw Refusal.nothingPaused("deployment \(id) of \(environment) is not paused; only a rollout paused by an inconclusive analysis waits for promote or abort")
-            }
-            let message = "\(verb) by \(who)\(reason.map { ": \($0)" } ?? "")"
-            if let batch = PausedRollout.pausedBatch(in: journal) {
-                guard let record = try await store.deployment(id) else { throw Refusal.nothingPaused("deployment \(id) is not in the state store") }
-                return .resume(PausedRollout(deployment: record, afterBatch: batch, token: lease.token, decision: message, abort: kind == .aborted))
-            }
-            try await store.append(JournalEvent(kind: kind, step: Step.verify.rawValue, message: masker.mask(message)), to: id, at: now, token: lease.token)
-            let next = kind == .promoted
-                ? (progress.batch < progress.batches ? "it goes on with batch \(progress.batch + 1)/\(progress.batches)" : "it finishes")
-                : "it rolls back the hosts deployed so far"
-            let text = "\(environment): deployment \(id) \(verb) (it was paused at \(progress.text.replacingOccurrences(of: " (paused: \(why))", with: ""))); \(next)"
-            return .recorded(text: text, deployment: id)
-        } catch let refusal as Refusal {
-            throw refusal
-        } catch let error as StoreError {
-            throw .store(error)
+            decided = try await decision(kind, environment: environment, who: who, reason: reason, masker: masker, store: store, now: now)
         } catch {
-            throw .store(StoreError(.unavailable, "\(error)"))
+            throw .store(error)
         }
+        return try decided.get()
+    }
+
+    private static func decision(
+        _ kind: JournalEvent.Kind, environment: String, who: String, reason: String?, masker: SecretMasker, store: any StateStore, now: Date
+    ) async throws(StoreError) -> Result<Next, Refusal> {
+        let verb = kind == .promoted ? "promoted" : "aborted"
+        guard let lease = try await store.lease(environment: environment), lease.isLive(at: now), let id = lease.deploymentID else {
+            return .failure(.nothingPaused("\(environment) has no running deployment, so nothing is paused; see gantry status \(environment)"))
+        }
+        let journal = try await store.journal(id)
+        guard let progress = RolloutProgress.latest(in: journal), let why = progress.paused else {
+            return .failure(.nothingPaused("deployment \(id) of \(environment) is not paused; only a rollout paused by an inconclusive analysis waits for promote or abort"))
+        }
+        let message = "\(verb) by \(who)\(reason.map { ": \($0)" } ?? "")"
+        if let batch = PausedRollout.pausedBatch(in: journal) {
+            guard let record = try await store.deployment(id) else { return .failure(.nothingPaused("deployment \(id) is not in the state store")) }
+            return .success(.resume(PausedRollout(deployment: record, afterBatch: batch, token: lease.token, decision: message, abort: kind == .aborted)))
+        }
+        try await store.append(JournalEvent(kind: kind, step: Step.verify.rawValue, message: masker.mask(message)), to: id, at: now, token: lease.token)
+        let next = kind == .promoted
+            ? (progress.batch < progress.batches ? "it goes on with batch \(progress.batch + 1)/\(progress.batches)" : "it finishes")
+            : "it rolls back the hosts deployed so far"
+        let text = "\(environment): deployment \(id) \(verb) (it was paused at \(progress.text.replacingOccurrences(of: " (paused: \(why))", with: ""))); \(next)"
+        return .success(.recorded(text: text, deployment: id))
     }
 
     /// Why `request` cannot carry `paused` on, if it cannot: the batches are rebuilt from

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GantryCore
 
 /// argument-parser's errors in gantry's own form: one prefix for every error a person reads
 /// (`gantry: error:`, as `Failure.report` writes), argument-parser's usage line and hints
@@ -30,23 +31,7 @@ enum ArgumentErrorText {
         for command in Gantry.configuration.subcommands {
             if let name = command.configuration.commandName { names.append(name) }
         }
-        let ranked = names.map { ($0, distance(typed.lowercased(), $0)) }.filter { $0.1 <= 2 }.sorted { $0.1 < $1.1 }
+        let ranked = names.map { ($0, editDistance(typed.lowercased(), $0)) }.filter { $0.1 <= 2 }.sorted { $0.1 < $1.1 }
         return ranked.first?.0
-    }
-
-    /// Levenshtein distance, small strings only.
-    static func distance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
-        guard !a.isEmpty else { return b.count }
-        guard !b.isEmpty else { return a.count }
-        var previous = Array(0...b.count)
-        for i in 1...a.count {
-            var current = [i] + Array(repeating: 0, count: b.count)
-            for j in 1...b.count {
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            previous = current
-        }
-        return previous[b.count]
     }
 }
