@@ -68,6 +68,31 @@ struct RecoveryTests {
         #expect(failed == .needsPerson(after: .killedDuring("deploy"), .rollbackUnverified(to: "1.0", failures: ["web: HTTP 500"])))
     }
 
+    @Test("a recovery's rollback stopped at once by a second interruption restored nothing: it needs a person, never counts as restored")
+    func recoveryStoppedAtOnce() {
+        // Before its command: the rollback could not start.
+        var early = DeploymentStateMachine.recovering(release: "2.0", killedDuring: "deploy", to: "1.0", reached: nil, pauseExpired: false)
+        #expect(early.handle(.stoppedAtOnce(changed: false))
+            == .finish(.failed, reason: .needsPerson(after: .killedDuring("deploy"), .rollbackNotStarted(to: "1.0", why: "interrupted twice before it could start")), promote: false))
+        #expect(early.reasonCode == .rollbackFailed)
+        // Its command stopped: it ended cancelled.
+        var during = DeploymentStateMachine.recovering(release: "2.0", killedDuring: "deploy", to: "1.0", reached: nil, pauseExpired: false)
+        #expect(during.handle(.stoppedAtOnce(changed: true))
+            == .finish(.failed, reason: .needsPerson(after: .killedDuring("deploy"), .rollbackEnded(to: "1.0", .cancelled)), promote: false))
+        // Its verification stopped.
+        var verifying = DeploymentStateMachine.recovering(release: "2.0", killedDuring: "deploy", to: "1.0", reached: nil, pauseExpired: false)
+        _ = verifying.handle(.commandFinished(.exited(0)))
+        #expect(verifying.handle(.stoppedAtOnce(changed: true))
+            == .finish(.failed, reason: .needsPerson(after: .killedDuring("deploy"), .interruptedVerifyingRollback(to: "1.0")), promote: false))
+        // A deployment's own rollback stopped at once still ends interrupted, as before.
+        var own = DeploymentStateMachine(release: "2.0", force: false, policy: .init(canRollBack: true))
+        _ = own.handle(.lockAcquired)
+        guard case .finish(.refused, _, false) = own.handle(.stoppedAtOnce(changed: false)) else {
+            Issue.record("a deployment stopped at once before any command is refused")
+            return
+        }
+    }
+
     @Test("a recovery whose rollback fails records the dead deployment interrupted, saying a person is needed, and fails the new one before its command")
     func failedRollback() async throws {
         let store = MemoryStateStore()

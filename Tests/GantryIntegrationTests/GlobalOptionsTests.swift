@@ -82,6 +82,11 @@ struct GlobalOptionsTests {
         #expect(result.stderr.contains("replace it with '-' (such as 'feature-foo')"), "\(result.stderr)")
         #expect(result.stderr.contains("GITHUB_REF_NAME//"), "\(result.stderr)")
         #expect(!project.exists(".gantry"), "nothing changed")
+        // Parsed with the arguments: on GitHub Actions it is annotated like every error.
+        let annotated = try project.gantry("deploy", "production", "--release", "feature/foo", environment: ["GITHUB_ACTIONS": "true"])
+        #expect(annotated.status == 2)
+        #expect(annotated.stderr.hasPrefix("::error title=gantry::"), "\(annotated.stderr)")
+        #expect(annotated.stderr.contains("such as 'feature-foo'"), "\(annotated.stderr)")
     }
 
     @Test("--color: always colours even into a pipe, never never does, auto colours on GitHub Actions")

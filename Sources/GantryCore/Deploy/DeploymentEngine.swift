@@ -1,41 +1,4 @@
-package import Foundation
-
-/// How a deployment ended, for the terminal, JSON and exit code.
-package struct DeploymentSummary: Sendable, Hashable, Codable {
-    package var id: DeploymentID
-    package var environment: String
-    package var release: String
-    package var outcome: Outcome
-    package var reason: String
-    /// What the environment ran before, if anything.
-    package var previousRelease: String?
-    package var startedAt: Date
-    package var finishedAt: Date
-    package var attempts: Int
-    /// The release a rollback went back to, when one ran.
-    package var rolledBackTo: String?
-    /// Why it did not succeed, as a code; nil when it did (or was skipped).
-    package var reasonCode: ReasonCode?
-
-    package var duration: Duration {
-        .milliseconds(Int64((finishedAt.timeIntervalSince(startedAt) * 1000).rounded()))
-    }
-}
-
-/// Why the engine could not run a deployment to its end.
-package enum DeploymentError: Error, Sendable {
-    /// A `${VAR}` the deploy command needs is not set; nothing was changed.
-    case missingVariable(UnsetCommandVariable)
-    /// The store failed. `changed` says whether a deploy or rollback command had started
-    /// (production may be changed, so this is never "nothing changed"); `restored` whether
-    /// a rollback had then been verified.
-    case store(StoreError, changed: Bool, restored: Bool)
-    /// `gantry rollback` without `--to` found no release to go back to; nothing was changed.
-    case noRollbackTarget(RollbackTarget.Missing)
-    /// `gantry promote` / `gantry abort` cannot carry a paused rollout on: the config no
-    /// longer makes the batches it journaled (`PauseDecision.drift`); nothing was changed.
-    case cannotResume(String)
-}
+import Foundation
 
 /// Runs one deployment: performs the state machine's actions against the store, the command
 /// runner and the observer, and journals each side effect before it starts.

@@ -1,27 +1,71 @@
 import Foundation
 
-/// The lease of one deployment beyond taking it (`LeaseWaitDriver`): carrying on a paused
-/// rollout's lease, settling it at the end (released, held by hand, kept while paused),
-/// renewing it before a command when a renewal is due, and telling a guard's stop from a failure.
+/// How a run starts and ends: refused before the lease, or the lease taken (or taken over
+/// from a paused rollout), the deployment begun and abandoned ones recovered, the loop driven,
+/// and the lease settled (released, held by hand, kept while paused).
 extension DeploymentRun {
-    /// Releases the lease after `summary`: held by hand after an automatic rollback with
-    /// `lock_after_rollback`, kept until `pause_timeout` for a rollout left paused.
-    func settleLease(after summary: DeploymentSummary, renewer: Task<Void, Never>) async throws(StoreError) -> DeploymentSummary {
-        if summary.outcome == .paused, let token {
-            // A renewal still in flight must not land after the extension and shorten it.
-            renewer.cancel()
-            await renewer.value
-            let timeout = request.environment.rollout?.pauseTimeout ?? RolloutConfig.defaultPauseTimeout
-            _ = try await store.renewLock(environment: environment, token: token, ttl: timeout, now: engine.clock.now())
-            return summary
+    mutating func perform() async throws(StoreError) -> DeploymentSummary {
+        if let paused = request.resume { return try await carryOn(paused) }
+        if let refusal = request.refusal {
+            _ = machine.handle(.refused(refusal))
+            await engine.observer.observe(.stepFinished(refusal.code == .runnerUnfit ? .runner : .lock, .failed, elapsed: .zero, detail: refusal.text))
+            return try await recordRefusal(reason: "\(refusal); nothing was changed", code: refusal.code)
         }
-        if summary.outcome == .rolledBack, request.environment.lockAfterRollback, let token {
-            renewer.cancel()
-            try await store.holdLock(environment: environment, token: token, reason: "held after an automatic rollback: \(summary.reason); 'gantry unlock \(environment)' releases it")
-            return summary
+        if request.kind == .deploy, let refusal = try await protection() {
+            if let override = request.override {
+                pendingNotes.append("override of a refusal (\(refusal)) by \(request.origin.actor ?? request.origin.host): \(override)")
+            } else {
+                _ = machine.handle(.refused(refusal))
+                await engine.observer.observe(.stepFinished(.lock, .failed, elapsed: .zero, detail: refusal.text))
+                return try await recordRefusal(reason: "\(refusal); nothing was changed (--override --reason TEXT deploys anyway)", code: refusal.code)
+            }
         }
-        try? await release()
-        return summary
+        let lockStart = engine.clock.now()
+        await engine.observer.observe(.stepStarted(.lock, detail: "taking the \(environment) lease"))
+        let waited = LeaseWaitDriver(
+            store: store, processes: engine.processes, observer: engine.observer, clock: engine.clock, request: request, id: id, notes: pendingNotes
+        )
+        let session: LeaseSession
+        switch try await waited.acquire() {
+        case .acquired(let acquired, let sentAt):
+            session = LeaseSession(
+                lease: acquired, sentAt: sentAt, store: store, environment: environment, length: request.environment.lease, clock: engine.clock, timer: engine.timer
+            )
+        case .refused(let refusal):
+            _ = machine.handle(.refused(refusal))
+            await engine.observer.observe(.stepFinished(.lock, .failed, elapsed: engine.clock.elapsed(since: lockStart), detail: refusal.text))
+            return try await recordRefusal(reason: refusal.text, code: refusal.code)
+        }
+        lease = session
+        await engine.observer.observe(.stepFinished(.lock, .ok, elapsed: engine.clock.elapsed(since: lockStart), detail: "lease \(session.token) taken"))
+        defer { session.renewer.cancel() }
+        do {
+            if request.rollsBackToPrevious { try await chooseRollbackTarget() }
+            let started = DeploymentRecord(
+                id: id, environment: environment, release: request.release.value, kind: request.kind, startedAt: startedAt,
+                origin: request.origin, forced: request.force
+            )
+            try await store.beginDeployment(started, token: token)
+            record = started
+            try await journal.append(JournalEvent(kind: .deploymentStarted, message: request.force ? "forced" : nil, release: request.release.value))
+            await announcer.announce(.started, record: record, batch: progress)
+            if let failure = try await recoverAbandoned() {
+                let summary = try await finish(.failed, reason: .recoveryFailed(failure), promote: false, code: .rollbackFailed)
+                try? await session.release()
+                return summary
+            }
+            if request.kind == .recover {
+                let summary = try await finish(.succeeded, reason: .recovered(report: recoveryReport, environment: environment), promote: false)
+                try? await session.release()
+                return summary
+            }
+            let ending = try await drive(from: machine.handle(.lockAcquired))
+            let summary = try await conclude(ending)
+            return try await settle(session, after: summary)
+        } catch {
+            try? await session.release()
+            throw error
+        }
     }
 
     /// `gantry promote` / `gantry abort` of a rollout another process left paused: takes over
@@ -29,78 +73,44 @@ extension DeploymentRun {
     /// the deployment on from where it paused.
     mutating func carryOn(_ paused: PausedRollout) async throws(StoreError) -> DeploymentSummary {
         await engine.observer.observe(.stepStarted(.lock, detail: "taking over the lease of paused deployment \(id)"))
-        let now = engine.clock.now()
         let takeOver = LockRequest(
             environment: environment, owner: request.origin, deploymentID: id, reason: "\(paused.abort ? "aborting" : "promoting") \(request.release)",
-            ttl: request.environment.lease, now: now, breaking: paused.token
+            ttl: request.environment.lease, now: engine.clock.now(), breaking: paused.token
         )
-        let sentAt = engine.clock.monotonicNanoseconds()
-        guard case .acquired(let lease) = try await store.tryAcquireLock(takeOver) else {
-            throw StoreError(.staleToken, "the paused rollout's lease \(paused.token) is no longer current: another process decided it, or it timed out and was recovered")
-        }
-        acquiredAt = engine.clock.monotonicNanoseconds()
-        watch = LeaseWatch(sentAt: sentAt)
-        token = lease.token
+        let session = try await LeaseSession.takeOver(takeOver, store: store, clock: engine.clock, timer: engine.timer)
+        lease = session
+        defer { session.renewer.cancel() }
         // The lease was free or ours to break; the deployment must still be the paused one
         // (another promote or abort may have decided it and released the lease meanwhile).
         let current = try await store.deployment(id)
         guard current?.outcome == nil, PausedRollout.pausedBatch(in: try await store.journal(id)) == paused.afterBatch else {
-            try? await release()
+            try? await session.release()
             throw StoreError(.staleToken, "deployment \(id) is no longer paused: another promote or abort decided it (\(current?.outcome?.rawValue ?? "unfinished"))")
         }
         record = paused.deployment
         changed = true
-        await engine.observer.observe(.stepFinished(.lock, .ok, elapsed: .zero, detail: "lease \(lease.token) taken over from \(paused.token)"))
-        let renewer = LeaseRenewer.start(store: store, environment: environment, token: lease.token, lease: request.environment.lease, clock: engine.clock, timer: engine.timer, watch: watch)
-        defer { renewer.cancel() }
+        await engine.observer.observe(.stepFinished(.lock, .ok, elapsed: .zero, detail: "lease \(session.token) taken over from \(paused.token)"))
         do {
-            try await journal(JournalEvent(kind: paused.abort ? .aborted : .promoted, step: Step.verify.rawValue, message: masker.mask(paused.decision)))
+            try await journal.append(JournalEvent(kind: paused.abort ? .aborted : .promoted, step: Step.verify.rawValue, message: masker.mask(paused.decision)))
             let state = try await store.environmentState(environment)
             previous = state.current
             let abort = paused.abort ? (paused.decision, ReasonCode.rolloutAborted) : nil
             let checked = CheckRunner.plan(request.environment.checks, targets: Array(batches.prefix(paused.afterBatch).joined())).count
-            let summary = try await drive(from: machine.resume(afterBatch: paused.afterBatch, lastGood: state.lastGood, abort: abort, checked: checked))
-            return try await settleLease(after: summary, renewer: renewer)
+            let ending = try await drive(from: machine.resume(afterBatch: paused.afterBatch, lastGood: state.lastGood, abort: abort, checked: checked))
+            let summary = try await conclude(ending)
+            return try await settle(session, after: summary)
         } catch {
-            try? await release()
+            try? await session.release()
             throw error
         }
     }
 
-    func release() async throws(StoreError) {
-        if let token { try await store.releaseLock(environment: environment, token: token) }
-    }
-
-    /// Renews the lease before a command starts when a renewal is due (the newest confirmed
-    /// send is more than a third of the lease old): a deployment slowed down by a loaded
-    /// machine or store then starts its command with most of a lease ahead of it, instead
-    /// of having the command's guard stop it, or refuse to start it, for a staleness that
-    /// one renewal clears. An answer that the lease is gone tells the guards so; a store
-    /// that does not answer within a third of the lease leaves the judgement to the guard.
-    func freshenLease(_ watch: LeaseWatch) async {
-        guard !watch.isLost, let token else { return }
-        let lease = request.environment.lease
-        let clock = engine.clock
-        let timer = engine.timer
-        let now = clock.monotonicNanoseconds()
-        guard now &- min(watch.lastConfirmed, now) > UInt64(clamping: (lease / 3).milliseconds) * 1_000_000 else { return }
-        let store = store
-        let environment = environment
-        let renewal: @Sendable () async -> Void = {
-            _ = await LeaseRenewer.renewOnce(store: store, environment: environment, token: token, lease: lease, clock: clock, timer: timer, watch: watch)
-        }
-        if Task.isCancelled { await Task { await renewal() }.value } else { await renewal() }
-    }
-
-    /// Whether a command that ended this way was stopped by its lease guard for a lease that
-    /// was lost or not renewed in time (`lease_lost`), rather than failing on its own.
-    func leaseStopped(_ termination: CommandTermination) -> ReasonCode? {
-        guard let watch else { return nil }
-        let stale = engine.clock.monotonicNanoseconds() &- min(watch.lastConfirmed, engine.clock.monotonicNanoseconds())
-            >= UInt64(clamping: LeaseGuardTiming.shortestTerm(lease: request.environment.lease).milliseconds) * 1_000_000
-        switch termination {
-        case .signaled, .exited(LeaseGuardTiming.tooLateStatus): return watch.isLost || stale ? .leaseLost : nil
-        default: return nil
-        }
+    /// Ends the lease after `summary`: held by hand after an automatic rollback with
+    /// `lock_after_rollback`, kept until `pause_timeout` for a rollout left paused.
+    private func settle(_ session: LeaseSession, after summary: DeploymentSummary) async throws(StoreError) -> DeploymentSummary {
+        let hold = request.environment.lockAfterRollback
+            ? "held after an automatic rollback: \(summary.reason); 'gantry unlock \(environment)' releases it" : nil
+        try await session.settle(after: summary.outcome, pauseTimeout: request.environment.rollout?.pauseTimeout ?? RolloutConfig.defaultPauseTimeout, holdReason: hold)
+        return summary
     }
 }

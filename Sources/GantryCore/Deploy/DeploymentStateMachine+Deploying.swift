@@ -44,6 +44,16 @@ extension DeploymentStateMachine {
     /// deployment is refused; after one it ends `interrupted` without a rollback. Once an
     /// outcome is being recorded it changes nothing.
     mutating func stopAtOnce(changed: Bool) -> Action {
+        if recovering {
+            // A recovery's rollback stopped at once restored nothing: the deployment that
+            // recovers fails (`rollback_failed`), and the dead one stays `interrupted`.
+            switch state {
+            case .rollingBack(let target) where !changed: return rollingBack(to: target, .commandFailedToStart("interrupted twice before it could start"))
+            case .rollingBack(let target): return needsPerson(.rollbackEnded(to: target, .cancelled))
+            case .verifyingRollback(let target): return needsPerson(.interruptedVerifyingRollback(to: target))
+            case .waitingForLock, .deciding, .preflight, .deploying, .verifying, .baking, .paused, .finishing, .finished: break
+            }
+        }
         switch state {
         case .finishing, .finished:
             return .none

@@ -138,6 +138,8 @@ package struct DeploymentStateMachine: Sendable {
     /// A recovery's rollback: the hosts of the batches the dead rollout had started, the
     /// only ones rolled back (nil: every target, or the batches this deployment changed).
     var recoveredScope: RollbackScope?
+    /// A recovery's rollback (`recovering`): stopped at once, it has restored nothing.
+    var recovering = false
 
     package init(release: String, force: Bool, policy: Policy = Policy(), random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) {
         self.release = release
@@ -159,6 +161,7 @@ package struct DeploymentStateMachine: Sendable {
         machine.rollbackTarget = target
         machine.lastGood = target
         machine.recoveredScope = reached.map(RollbackScope.reached)
+        machine.recovering = true
         if pauseExpired {
             machine.failure = .pauseExpired
             machine.causeCode = .pauseTimeout

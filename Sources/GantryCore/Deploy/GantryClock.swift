@@ -18,25 +18,3 @@ package protocol GantryClock: Sendable {
 extension GantryClock {
     package func monotonicNanoseconds() -> UInt64 { MachineClock.nanoseconds() }
 }
-
-/// The machine's clock.
-package struct SystemClock: GantryClock {
-    package init() {}
-    package func now() -> Date { Date() }
-    package func sleep(for duration: Duration) async throws { try await Task.sleep(for: duration) }
-}
-
-/// The clock every process on the machine shares: `CLOCK_BOOTTIME` on Linux, which keeps
-/// counting while the machine is suspended, so a guard whose machine slept past a lease's
-/// expiry sees its deadline passed the moment it wakes.
-package enum MachineClock {
-    package static func nanoseconds() -> UInt64 {
-        var spec = timespec()
-        #if os(Linux)
-        clock_gettime(CLOCK_BOOTTIME, &spec)
-        #else
-        clock_gettime(CLOCK_MONOTONIC_RAW, &spec)
-        #endif
-        return UInt64(spec.tv_sec) * 1_000_000_000 + UInt64(spec.tv_nsec)
-    }
-}

@@ -1,17 +1,27 @@
 /// The driver of the lease wait: performs the store calls and observations `LeaseWait`
 /// asks for and feeds their answers back, for the engine's run of one deployment.
-extension DeploymentRun {
-    enum LockOutcome {
+struct LeaseWaitDriver: Sendable {
+    enum Outcome {
         /// The lease, and when the request that took it was sent (boot-time clock, ns).
         case acquired(Lease, sentAt: UInt64)
         case refused(Refusal)
     }
 
+    let store: any StateStore
+    let processes: any ProcessControl
+    let observer: any DeploymentObserver
+    let clock: any GantryClock
+    let request: DeploymentRequest
+    let id: DeploymentID
+    /// Where a note for the journal goes until the deployment's row exists.
+    let notes: NoteBuffer
+
+    private var environment: String { request.environment.name }
+
     /// Waits for the environment's lease: drives a `LeaseWait`, which holds the rules (arrival
     /// order up to `request.lockWait`, a dead holder on this host broken at once, a lock held
     /// by hand or a rollout left paused refused, `supersede`), doing the I/O it asks for.
-    func acquireLock() async throws(StoreError) -> LockOutcome {
-        let clock = engine.clock
+    func acquire() async throws(StoreError) -> Outcome {
         let reason = request.kind == .rollback ? "rolling back to \(request.release)" : (request.kind == .recover ? "recovering" : "deploying \(request.release)")
         var wait = LeaseWait(
             LeaseWait.Settings(
@@ -36,7 +46,7 @@ extension DeploymentRun {
                 let answer = try await store.tryAcquireLock(lockRequest)
                 var holderDead = false
                 if breaking == nil, case .held(let current) = answer, !current.isHeldByHand {
-                    holderDead = HolderLiveness.isProvablyDead(current.owner, processes: engine.processes)
+                    holderDead = HolderLiveness.isProvablyDead(current.owner, processes: processes)
                 }
                 action = wait.answered(answer, now: now, sentAt: sentAt, holderDead: holderDead)
             case .inspect(let holder):
@@ -47,7 +57,7 @@ extension DeploymentRun {
                 try await store.enqueue(waiter, environment: environment)
                 action = wait.enqueued()
             case .announce(let text):
-                await engine.observer.observe(.stepStarted(.lock, detail: text))
+                await observer.observe(.stepStarted(.lock, detail: text))
                 action = wait.announced()
             case .readWaiters(let liveSince):
                 action = wait.waitersRead(try await store.waiters(environment: environment, liveSince: liveSince))
@@ -64,7 +74,7 @@ extension DeploymentRun {
             case .acquired(let lease, let sentAt, let broke):
                 // Taking the lease as a queued waiter left the queue in the same write.
                 if let broke {
-                    try? await journalLater("broke lease \(broke.token): its holder, pid \(broke.owner.pid) on \(engine.processes.hostName), is no longer running")
+                    notes.append("broke lease \(broke.token): its holder, pid \(broke.owner.pid) on \(processes.hostName), is no longer running")
                 }
                 return .acquired(lease, sentAt: sentAt)
             case .refused(let refusal, let dequeue):

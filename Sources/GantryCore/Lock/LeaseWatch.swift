@@ -1,15 +1,6 @@
 import Foundation
 import Synchronization
 
-/// What a running command's lease guard hears from its holder: when the last renewal that
-/// the store confirmed was sent, or that the lease is gone.
-package enum LeaseBeat: Sendable, Hashable {
-    /// A renewal sent at this reading of the monotonic clock (nanoseconds) was confirmed.
-    case renewed(sentAt: UInt64)
-    /// The store says the lease belongs to someone else now: stop the command at once.
-    case lost
-}
-
 /// The link between a deployment's lease renewer and the guards of the commands it runs.
 ///
 /// The renewer reports each confirmed renewal; every guard currently running gets it as a
@@ -66,27 +57,5 @@ package final class LeaseWatch: Sendable {
             self?.state.withLock { _ = $0.listeners.removeValue(forKey: key) }
         }
         return stream
-    }
-}
-
-/// A command run under a lease guard: the guard hears `watch` and stops the command when
-/// renewals stop arriving in time.
-package struct LeaseGuardSpec: Sendable, Hashable {
-    package let watch: LeaseWatch
-    /// The guard's deadlines, from the lease and this command's grace period.
-    package let timing: LeaseGuardTiming
-
-    init(watch: LeaseWatch, timing: LeaseGuardTiming) {
-        self.watch = watch
-        self.timing = timing
-    }
-
-    package static func == (lhs: LeaseGuardSpec, rhs: LeaseGuardSpec) -> Bool {
-        lhs.watch === rhs.watch && lhs.timing == rhs.timing
-    }
-
-    package func hash(into hasher: inout Hasher) {
-        hasher.combine(ObjectIdentifier(watch))
-        hasher.combine(timing)
     }
 }

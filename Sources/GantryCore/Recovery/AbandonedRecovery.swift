@@ -2,14 +2,15 @@ import Foundation
 
 /// Recovery of the deployments of this environment that died unfinished, done by the next
 /// deployment under its own lease before it changes anything. What to do about each one is
-/// a `RecoveryPlan`; a rollback runs through the deployment state machine's rollback path.
+/// a `RecoveryPlan`; a rollback runs through the run's own loop, on a machine that starts at
+/// the rollback.
 extension DeploymentRun {
     /// Finishes or undoes deployments of this environment that were killed before they
     /// recorded an outcome, before this one changes anything. Returns why this deployment
     /// must stop, when recovery itself failed.
     mutating func recoverAbandoned() async throws(StoreError) -> String? {
         for note in pendingNotes.drain() {
-            try await journal(JournalEvent(kind: .note, message: note))
+            try await journal.append(JournalEvent(kind: .note, message: note))
         }
         let abandoned = try await store.unfinishedDeployments(environment: environment, excluding: id)
         recovered = Set(abandoned.map(\.id))
@@ -19,15 +20,15 @@ extension DeploymentRun {
             let start = engine.clock.now()
             let lastStep = analysis.lastStep ?? "start"
             await engine.observer.observe(.stepStarted(.recover, detail: "deployment \(record.id) of \(record.release) never finished (last step: \(lastStep))"))
-            try await journal(JournalEvent(kind: .recovery, step: Step.recover.rawValue, message: "recovering deployment \(record.id) of \(record.release), killed during \(lastStep)"))
+            try await journal.append(JournalEvent(kind: .recovery, step: Step.recover.rawValue, message: "recovering deployment \(record.id) of \(record.release), killed during \(lastStep)"))
             if analysis.commandRunning {
                 try await stopOrphans(of: record, analysis: analysis)
             }
             let lastGood = analysis.decidedOutcome == nil && analysis.mayHaveChanged ? try await store.environmentState(environment).lastGood : nil
             let plan = RecoveryPlan.forUnfinished(analysis, canRollBack: request.environment.rollback != nil, lastGood: lastGood)
             let (report, failure) = try await carryOut(plan, for: record, lastStep: lastStep, recorded: false)
-            try await journal(JournalEvent(kind: .recovery, step: Step.recover.rawValue, message: report))
-            await engine.observer.observe(.stepFinished(.recover, failure == nil ? .ok : .failed, elapsed: elapsed(since: start), detail: report))
+            try await journal.append(JournalEvent(kind: .recovery, step: Step.recover.rawValue, message: report))
+            await engine.observer.observe(.stepFinished(.recover, failure == nil ? .ok : .failed, elapsed: engine.clock.elapsed(since: start), detail: report))
             reports.append(report)
             if let failure { return failure }
         }
@@ -49,17 +50,17 @@ extension DeploymentRun {
         guard analysis.leftUnrestored else { return nil }
         let start = engine.clock.now()
         await engine.observer.observe(.stepStarted(.recover, detail: "deployment \(last.id) of \(last.release) was stopped at once and left production unrestored"))
-        try await journal(JournalEvent(kind: .recovery, step: Step.recover.rawValue, message: "restoring after deployment \(last.id) of \(last.release), stopped at once by a second interruption"))
+        try await journal.append(JournalEvent(kind: .recovery, step: Step.recover.rawValue, message: "restoring after deployment \(last.id) of \(last.release), stopped at once by a second interruption"))
         let lastGood = try await store.environmentState(environment).lastGood
         guard let plan = RecoveryPlan.forLeftUnrestored(analysis, canRollBack: request.environment.rollback != nil, lastGood: lastGood) else { return nil }
         let (report, failure) = try await carryOut(plan, for: last, lastStep: analysis.lastStep ?? "deploy", recorded: true)
-        try await journal(JournalEvent(kind: .recovery, step: Step.recover.rawValue, message: report))
+        try await journal.append(JournalEvent(kind: .recovery, step: Step.recover.rawValue, message: report))
         if failure == nil {
             // Said in its own journal too, so no later run restores it again, whatever this
             // run's own outcome.
             try await store.append(JournalEvent(kind: .recovery, step: Step.recover.rawValue, message: "restored by \(id): \(report)"), to: last.id, at: engine.clock.now(), token: token)
         }
-        await engine.observer.observe(.stepFinished(.recover, failure == nil ? .ok : .failed, elapsed: elapsed(since: start), detail: report))
+        await engine.observer.observe(.stepFinished(.recover, failure == nil ? .ok : .failed, elapsed: engine.clock.elapsed(since: start), detail: report))
         reports.append(report)
         return failure
     }
@@ -86,53 +87,34 @@ extension DeploymentRun {
         }
     }
 
-    /// Rolls `record`'s hosts back to `target` through the state machine's rollback path:
-    /// the rollback command, then the rollback's verification, then the outcome the machine
-    /// decides, recorded for the dead deployment unless it is `recorded` already.
+    /// Rolls `record`'s hosts back to `target` through this run's own loop, driving a machine
+    /// that starts at the rollback (`DeploymentStateMachine.recovering`): the rollback
+    /// command, its verification, then the outcome the machine decides, recorded for the dead
+    /// deployment unless it is `recorded` already.
     private mutating func rollBack(_ record: DeploymentRecord, to target: String, reached: [String]?, lastStep: String, pauseExpired: Bool, recorded: Bool) async throws(StoreError) -> (report: String, failure: String?) {
-        var machine = DeploymentStateMachine.recovering(release: record.release, killedDuring: lastStep, to: target, reached: reached, pauseExpired: pauseExpired)
+        var rollback = self
+        rollback.machine = DeploymentStateMachine.recovering(release: record.release, killedDuring: lastStep, to: target, reached: reached, pauseExpired: pauseExpired)
         let hosts = reached.map { names in names.map { name in request.targets.first { $0.name == name } ?? TargetHost(name: name) } } ?? request.targets
-        var action: DeploymentStateMachine.Action
-        let built: Result<CommandInvocation, Interpolation.MissingVariable>
-        do {
-            var rollbackRequest = request
-            rollbackRequest.release = (try? Release(record.release)) ?? request.release
-            built = .success(try rollbackRequest.rollbackInvocation(to: target, for: id, hosts: hosts))
-        } catch {
-            built = .failure(error)
-        }
-        // Only building the command is caught: a store that fails while it runs ends this
-        // deployment as a store failure after a change, as everywhere else.
-        switch built {
-        case .failure(let missing):
-            action = machine.handle(.commandFailedToStart("its command needs \(missing)"))
-        case .success where engine.escalation.isRaised:
-            action = machine.handle(.commandFailedToStart("interrupted twice before it could start"))
-        case .success(let invocation):
-            changed = true
-            switch try await execute(step: .recover, attempt: 1, invocation: invocation) {
-            case .failure(let error): action = machine.handle(.commandFailedToStart(masker.mask(error.description)))
-            case .success(let result): action = machine.handle(.commandFinished(result.termination))
-            }
-        }
-        if case .verify = action {
-            let results = try await runChecks(step: .verifyRollback, hosts: hosts)
-            let failed = results.filter { !$0.passed }.map { "\($0.label): \($0.message)" }
-            action = machine.handle(engine.escalation.isRaised ? .interrupted : .verified(failures: failed, checked: results.count))
-        }
-        guard case .finish(let outcome, let decided, _) = action else {
-            assertionFailure("a recovery's rollback ended on \(action)")
+        rollback.request.release = (try? Release(record.release)) ?? request.release
+        rollback.request.targets = hosts
+        rollback.batches = [hosts]
+        rollback.rollbackStep = .recover
+        rollback.changed = false
+        rollback.restored = false
+        let ending = try await rollback.drive(from: .runRollback(to: target))
+        changed = changed || rollback.changed
+        guard case .decided(let outcome, let decided, _, let code) = ending else {
+            assertionFailure("a recovery's rollback ended on \(ending)")
             return ("deployment \(record.id): its rollback to \(target) reached no decision", "recovering deployment \(record.id) reached no decision; production needs a person")
         }
         let reason = masker.mask(decided.text)
-        _ = machine.handle(.finished)
         if !recorded {
             // A way back that failed is this deployment's failure (the machine says `failed`,
             // `rollback_failed`); the dead one stays what it was: killed, `interrupted`.
             let failed = outcome == .failed
             try await store.finishDeployment(
                 record.id, outcome: failed ? .interrupted : outcome, reason: "\(reason); recovered by \(id)",
-                code: failed ? .interrupted : machine.reasonCode, at: engine.clock.now(), promote: false, token: token
+                code: failed ? .interrupted : code, at: engine.clock.now(), promote: false, token: token
             )
         }
         guard outcome != .failed else {
@@ -141,7 +123,7 @@ extension DeploymentRun {
         restored = true
         if pauseExpired, !recorded {
             // Those told it paused hear how it ended.
-            let payload = NotificationPayload(event: .rolledBack, record: record, outcome: outcome, reason: reason, code: machine.reasonCode, batch: nil, at: engine.clock.now())
+            let payload = NotificationPayload(event: .rolledBack, record: record, outcome: outcome, reason: reason, code: code, batch: nil, at: engine.clock.now())
             try? await store.enqueueNotifications(payload.outboxItems(for: request.environment.notify))
         }
         return ("deployment \(record.id): \(reason)", nil)
@@ -158,23 +140,21 @@ extension DeploymentRun {
         if HolderLiveness.isLocal(record.origin, processes: processes) {
             let stray = await processes.stopProcesses(ofDeployment: record.id.rawValue, grace: grace)
             if stray > 0 {
-                try await journal(JournalEvent(kind: .note, step: Step.recover.rawValue, message: "stopped \(stray) process(es) still running for deployment \(record.id)"))
+                try await journal.append(JournalEvent(kind: .note, step: Step.recover.rawValue, message: "stopped \(stray) process(es) still running for deployment \(record.id)"))
             }
             if let group = analysis.runningGroup {
                 if HolderLiveness.maySignal(group: group, leaderStart: analysis.runningGroupStart, of: record.origin, processes: processes) {
-                    try await journal(JournalEvent(kind: .note, step: Step.recover.rawValue, message: "stopping its command's process group \(group) (SIGTERM, \(DurationText.format(grace)), SIGKILL)", pid: group))
+                    try await journal.append(JournalEvent(kind: .note, step: Step.recover.rawValue, message: "stopping its command's process group \(group) (SIGTERM, \(DurationText.format(grace)), SIGKILL)", pid: group))
                     await processes.stopGroup(group, grace: grace)
                 } else {
-                    try await journal(JournalEvent(kind: .note, step: Step.recover.rawValue, message: "its command's process group \(group) is gone (its id now names another process, or the machine rebooted); nothing to stop", pid: group))
+                    try await journal.append(JournalEvent(kind: .note, step: Step.recover.rawValue, message: "its command's process group \(group) is gone (its id now names another process, or the machine rebooted); nothing to stop", pid: group))
                 }
             }
             return
         }
-        let margin = LeaseGuardTiming(lease: request.environment.lease, grace: grace).margin
-        let waited = Duration.nanoseconds(Int64(engine.clock.monotonicNanoseconds() &- acquiredAt))
-        let rest = margin - waited
+        let rest = lease?.marginLeft(grace: grace) ?? LeaseGuardTiming(lease: request.environment.lease, grace: grace).margin
         let note = "its command ran on \(record.origin.host) (another machine or PID namespace) and cannot be signalled from here; its lease guard stopped it before the lease expired; waiting \(DurationText.format(max(rest, .zero))) more (the guard's margin) before running anything"
-        try await journal(JournalEvent(kind: .note, step: Step.recover.rawValue, message: note))
+        try await journal.append(JournalEvent(kind: .note, step: Step.recover.rawValue, message: note))
         await engine.observer.observe(.stepStarted(.recover, detail: note))
         if rest > .zero {
             let clock = engine.clock

@@ -27,8 +27,11 @@ struct DeployCommand: AsyncParsableCommand {
     @Argument(help: "The environment to deploy to, as named in gantry.yml.", completion: .custom(EnvironmentCompletion.complete))
     var environment: String
 
-    @Option(name: .long, help: ArgumentHelp("The release to deploy (letters, digits, '.', '_', '+', '-').", valueName: "release"))
-    var release: String
+    @Option(
+        name: .long, help: ArgumentHelp("The release to deploy (letters, digits, '.', '_', '+', '-').", valueName: "release"),
+        transform: { try Release.argument($0) }
+    )
+    var release: Release
 
     @Flag(help: "Deploy even when the release is already live.")
     var force = false
@@ -39,8 +42,12 @@ struct DeployCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The runner this deploy runs on, whose local checks must pass first (default: $GANTRY_RUNNER, then $RUNNER_NAME, then the host name).", valueName: "name"))
     var runner: String?
 
-    @Option(help: ArgumentHelp("How long to wait for the environment's lock, in arrival order, before giving up with exit 3.", valueName: "duration"))
-    var wait = "10m"
+    /// The default is spelled in the help: a transform's is not shown.
+    @Option(
+        help: ArgumentHelp("How long to wait for the environment's lock, in arrival order, before giving up with exit 3. (default: 10m)", valueName: "duration"),
+        transform: { try Duration.wait(argument: $0) }
+    )
+    var wait: Duration = .seconds(10 * 60)
 
     @Flag(help: "Deploy despite a freeze, a freeze window or an open circuit breaker (needs --reason; recorded).")
     var override = false
@@ -58,10 +65,9 @@ struct DeployCommand: AsyncParsableCommand {
 
     func run() async throws {
         let context = Context(options: global)
-        let release = try Context.release(release)
         let config = try context.loadConfig()
         let environmentConfig = try context.environment(environment, in: config)
-        var request = try await context.request(for: environmentConfig, in: config, release: release, force: force, runner: runner, lockWait: try Context.wait(wait))
+        var request = try await context.request(for: environmentConfig, in: config, release: release, force: force, runner: runner, lockWait: wait)
         if !dryRun {
             switch try await context.runnerGate(config: config, flag: runner) {
             case .passed(let gated, let note):

@@ -20,22 +20,11 @@ struct PruneCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(name: .customLong("older-than"), help: ArgumentHelp("Delete deployments that finished longer ago than this: 90d, 12w, 720h.", valueName: "age"))
-    var olderThan: String
-
-    func validate() throws {
-        _ = try Self.age(olderThan)
-    }
-
-    /// Ages are long: days and weeks besides what other durations take.
-    static func age(_ text: String) throws -> Duration {
-        let units: [(String, Int64)] = [("d", 86_400), ("w", 604_800)]
-        for (suffix, seconds) in units where text.hasSuffix(suffix) {
-            if let count = Int64(text.dropLast()), count > 0 { return .seconds(count * seconds) }
-        }
-        if let duration = DurationText.parse(text), duration > .zero { return duration }
-        throw ValidationError("--older-than '\(text)' is not an age; write it with a unit: 90d, 12w, 720h")
-    }
+    @Option(
+        name: .customLong("older-than"), help: ArgumentHelp("Delete deployments that finished longer ago than this: 90d, 12w, 720h.", valueName: "age"),
+        transform: { try Duration.age(argument: $0) }
+    )
+    var olderThan: Duration
 
     @Flag(help: "Print the result as JSON: deleted, finished_before, message.")
     var json = false
@@ -58,14 +47,13 @@ struct PruneCommand: AsyncParsableCommand {
     func run() async throws {
         let context = Context(options: global)
         let config = try? context.loadConfig()
-        let age = try Self.age(olderThan)
         let location = try context.storeLocation(config: config)
         // Opened for writing, but never created: a store that does not exist has nothing to prune.
         guard location.mayHoldState, let store = try await context.openStore(config: config, create: true, migrate: false) else {
             report(0, before: nil, "\(location) holds no gantry state: nothing to prune")
             return
         }
-        let cutoff = Date().addingTimeInterval(-age.seconds)
+        let cutoff = Date().addingTimeInterval(-olderThan.seconds)
         let deleted: Int
         do {
             deleted = try await store.prune(finishedBefore: cutoff)

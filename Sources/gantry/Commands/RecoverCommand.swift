@@ -23,8 +23,12 @@ struct RecoverCommand: AsyncParsableCommand {
     @Argument(help: "The environment, as named in gantry.yml.", completion: .custom(EnvironmentCompletion.complete))
     var environment: String
 
-    @Option(help: ArgumentHelp("How long to wait for the environment's lock before giving up with exit 3.", valueName: "duration"))
-    var wait = "10m"
+    /// The default is spelled in the help: a transform's is not shown.
+    @Option(
+        help: ArgumentHelp("How long to wait for the environment's lock before giving up with exit 3. (default: 10m)", valueName: "duration"),
+        transform: { try Duration.wait(argument: $0) }
+    )
+    var wait: Duration = .seconds(10 * 60)
 
     @Flag(help: "Print the result as JSON on standard output (progress goes to standard error).")
     var json = false
@@ -35,7 +39,7 @@ struct RecoverCommand: AsyncParsableCommand {
         let environmentConfig = try context.environment(environment, in: config)
         let current = try await context.storedState(of: environment, config: config, migrate: true).current
         let request = try await context.request(
-            for: environmentConfig, in: config, release: try Context.release(current ?? "none"), kind: .recover, lockWait: try Context.wait(wait)
+            for: environmentConfig, in: config, release: try Context.release(current ?? "none"), kind: .recover, lockWait: wait
         )
         try await DeploymentSession(context: context, config: config, json: json).run(request)
     }

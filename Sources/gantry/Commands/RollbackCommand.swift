@@ -27,8 +27,11 @@ struct RollbackCommand: AsyncParsableCommand {
     @Argument(help: "The environment, as named in gantry.yml.", completion: .custom(EnvironmentCompletion.complete))
     var environment: String
 
-    @Option(name: .long, help: ArgumentHelp("The release to go back to (default: the newest release before the current one that was verified live).", valueName: "release"))
-    var to: String?
+    @Option(
+        name: .long, help: ArgumentHelp("The release to go back to (default: the newest release before the current one that was verified live).", valueName: "release"),
+        transform: { try Release.argument($0) }
+    )
+    var to: Release?
 
     @Flag(help: "Run it even when the target is already live, and skip preflight (a listed secret unset, a tool missing).")
     var force = false
@@ -39,8 +42,12 @@ struct RollbackCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The runner this runs on (default: $GANTRY_RUNNER, then $RUNNER_NAME).", valueName: "name"))
     var runner: String?
 
-    @Option(help: ArgumentHelp("How long to wait for the environment's lock before giving up with exit 3.", valueName: "duration"))
-    var wait = "10m"
+    /// The default is spelled in the help: a transform's is not shown.
+    @Option(
+        help: ArgumentHelp("How long to wait for the environment's lock before giving up with exit 3. (default: 10m)", valueName: "duration"),
+        transform: { try Duration.wait(argument: $0) }
+    )
+    var wait: Duration = .seconds(10 * 60)
 
     @Flag(help: "Print the result as JSON on standard output (progress goes to standard error).")
     var json = false
@@ -53,14 +60,14 @@ struct RollbackCommand: AsyncParsableCommand {
 
     /// The rollback, or its plan with `dryRun` (`gantry plan ENV --rollback` too).
     static func rollBack(
-        environment: String, to: String?, force: Bool, dryRun: Bool, json: Bool, runner: String?, wait: String, context: Context
+        environment: String, to: Release?, force: Bool, dryRun: Bool, json: Bool, runner: String?, wait: Duration, context: Context
     ) async throws {
         let config = try context.loadConfig()
         let environmentConfig = try context.environment(environment, in: config)
         let target: Release
         var chosen: RollbackTarget?
         if let to {
-            target = try Context.release(to)
+            target = to
         } else if dryRun {
             // A plan reads without the lease; the rollback itself chooses under it.
             let previous = try await previousRelease(of: environment, context: context, config: config)
@@ -74,7 +81,7 @@ struct RollbackCommand: AsyncParsableCommand {
             target = .rollbackStandIn
         }
         var request = try await context.request(
-            for: environmentConfig, in: config, release: target, kind: .rollback, force: force, runner: runner, lockWait: try Context.wait(wait)
+            for: environmentConfig, in: config, release: target, kind: .rollback, force: force, runner: runner, lockWait: wait
         )
         request.rollsBackToPrevious = to == nil
         if dryRun {

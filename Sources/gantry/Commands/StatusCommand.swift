@@ -20,8 +20,12 @@ struct StatusCommand: AsyncParsableCommand {
     @Flag(help: "Keep printing the status, every --interval, until interrupted: follows deployments other runners make through the shared store.")
     var watch = false
 
-    @Option(help: ArgumentHelp("How often --watch reads the store.", valueName: "duration"))
-    var interval = "2s"
+    /// At least 100ms. The default is spelled in the help: a transform's is not shown.
+    @Option(
+        help: ArgumentHelp("How often --watch reads the store. (default: 2s)", valueName: "duration"),
+        transform: { try Duration.interval(argument: $0, option: "--interval", example: "2s") }
+    )
+    var interval: Duration = .seconds(2)
 
     func run() async throws {
         let context = Context(options: global)
@@ -36,9 +40,6 @@ struct StatusCommand: AsyncParsableCommand {
             Console.write(try await render(names, store: store, context: context, rollouts: rollouts), to: STDOUT_FILENO)
             return
         }
-        guard let pause = DurationText.parse(interval), pause >= .milliseconds(100) else {
-            throw Failure.usage("--interval '\(interval)' is not a duration of at least 100ms, such as 2s")
-        }
         let terminal = context.console().traits.isTerminal && !json
         var store = try await context.openStore(config: config, create: false)
         while true {
@@ -46,7 +47,7 @@ struct StatusCommand: AsyncParsableCommand {
             if store == nil { store = try await context.openStore(config: config, create: false) }
             let text = try await render(names, store: store, context: context, rollouts: rollouts)
             Console.write((terminal ? "\u{1B}[H\u{1B}[2J" : "") + text + (terminal || json ? "" : "\n"), to: STDOUT_FILENO)
-            try? await Task.sleep(for: pause)
+            try? await Task.sleep(for: interval)
         }
     }
 
@@ -98,9 +99,3 @@ struct StatusCommand: AsyncParsableCommand {
         return text
     }
 }
-
-/// `status --json`.
-struct StatusView: Encodable {
-    var environments: [EnvironmentStatusDocument]
-}
-

@@ -30,7 +30,7 @@ struct DeploymentSession {
         guard let store = try await context.openStore(config: config, create: true) else {
             throw Failure.usage("the state store could not be created")
         }
-        let reporter = ProgressReporter(console: console, toStandardError: json, heartbeat: try context.options.heartbeat())
+        let reporter = ProgressReporter(console: console, toStandardError: json, heartbeat: context.options.progressInterval)
         let interruption = InterruptionTrap()
         let escalation = Escalation()
         let outcome = await context.withAdapters(config: config) { live in

@@ -1,0 +1,5 @@
+struct RunTimeCheckView: Encodable {
+    var keyPath: String
+    var variable: String
+    var prefixes: [String]
+}

@@ -1,0 +1,3 @@
+struct RunnersView: Encodable {
+    var runners: [RunnerView]
+}

@@ -1,0 +1,6 @@
+import GantryCore
+
+/// `status --json`.
+struct StatusView: Encodable {
+    var environments: [EnvironmentStatusDocument]
+}
