@@ -28,6 +28,28 @@ struct DeploymentEngineTests {
         #expect(try await store.lease(environment: "production") == nil)
     }
 
+    @Test("every command gets the lease's fencing token, which grows with every lease of the environment")
+    func fencingToken() async throws {
+        let store = MemoryStateStore()
+        var environment = EnvironmentConfig(name: "production", targets: ["web-1"], deploy: CommandConfig(argv: ["./deploy.sh", "{release}"]))
+        environment.rollback = CommandConfig(argv: ["./rollback.sh", "{release}"])
+        let runner = ScriptedRunner([.success(([], .exited(0))), .success(([], .exited(1))), .success(([], .exited(0)))])
+        let clock = TestClock()
+        let engine = DeploymentEngine(store: store, runner: runner, prober: ScriptedProber(), processes: FakeProcesses(), clock: clock)
+        let request = { (release: String) in
+            DeploymentRequest(environment: environment, release: try Release(release), force: false, directory: "/srv/app", origin: self.origin, processEnvironment: [:])
+        }
+        _ = try await engine.run(request("1.0"))
+        clock.advance(.seconds(1))
+        let failed = try await engine.run(request("2.0"))
+        #expect(failed.outcome == .rolledBack)
+        let tokens = runner.invocations.map { $0.environment["GANTRY_FENCING_TOKEN"].flatMap { Int64($0) } }
+        #expect(tokens.count == 3)
+        let first = try #require(tokens[0]), second = try #require(tokens[1])
+        #expect(second > first, "a later lease, a higher token")
+        #expect(tokens[2] == second, "the rollback runs under the same lease as its deploy")
+    }
+
     @Test("the journal records the command before it runs")
     func journalBeforeSideEffect() async throws {
         let store = MemoryStateStore()

@@ -12,6 +12,50 @@ struct ExampleTests {
         #expect(result.status == 0, "\(result.output)")
     }
 
+    @Test("the example's host fence: a deploy switches under its lease's token, a stale token is refused and changes nothing")
+    func hostFence() throws {
+        let fence = Self.root.appendingPathComponent("examples/ansible/files/gantry-fence").path
+        // The deploy command switches `current` through the fence with its GANTRY_FENCING_TOKEN.
+        let project = try Project(config: """
+            version: 1
+            environments:
+              production:
+                deploy:
+                  command: [/bin/sh, -c, 'mkdir -p "releases/$1" && exec "$0" state "$GANTRY_FENCING_TOKEN" switch current "releases/$1"', \(fence), "{release}"]
+            """)
+        #expect(try project.gantry("deploy", "production", "--release", "1.0").status == 0)
+        let first = try #require(project.read("state/fence").flatMap { Int64($0.trimmingCharacters(in: .whitespacesAndNewlines)) })
+        let second = try project.gantry("deploy", "production", "--release", "2.0")
+        #expect(second.status == 0, "\(second.output)")
+        let latest = try #require(project.read("state/fence").flatMap { Int64($0.trimmingCharacters(in: .whitespacesAndNewlines)) })
+        #expect(latest > first)
+        let current = project.directory.appendingPathComponent("current").path
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: current) == "releases/2.0")
+
+        func fenced(_ token: String, _ release: String) throws -> (status: Int32, stderr: String) {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: fence)
+            process.arguments = ["state", token, "switch", "current", "releases/\(release)"]
+            process.currentDirectoryURL = project.directory
+            let errors = Pipe()
+            process.standardError = errors
+            try process.run()
+            let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            return (process.terminationStatus, text)
+        }
+        // The first deploy's holder thawing late: refused, the host left as the newer one made it.
+        let stale = try fenced(String(first), "1.0")
+        #expect(stale.status == 75)
+        #expect(stale.stderr.contains("refused: lease token \(first) is older than \(latest)"), "\(stale.stderr)")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: current) == "releases/2.0")
+        #expect(project.read("state/fence")?.hasPrefix("\(latest)") == true)
+        // Not a number: refused as bad input. No token (a run by hand): not fenced.
+        #expect(try fenced("12a", "1.0").status == 2)
+        #expect(try fenced("", "1.0").status == 0)
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: current) == "releases/1.0")
+    }
+
     @Test("the example workflow sends the deploy job to the runner select-runner chose, one run per environment")
     func workflow() throws {
         let text = try String(contentsOf: Self.root.appendingPathComponent("examples/github/deploy.yml"), encoding: .utf8)

@@ -10,7 +10,9 @@ package actor MemoryStateStore: StateStore {
     private(set) var environments: [String: EnvironmentState] = [:]
     private(set) var records: [DeploymentID: DeploymentRecord] = [:]
     private(set) var journals: [DeploymentID: [JournalEntry]] = [:]
-    private(set) var locks: [String: (lease: Lease, held: Bool)] = [:]
+    /// Leases, tokens and the waiters' queue: the core's `LeaseTable`, the rules the
+    /// simulator steps too.
+    private(set) var leases = LeaseTable()
     package private(set) var latest: [String: Observation] = [:]
     private(set) var failoverLog: [RunnerFailover] = []
     /// Every deployment as first finished: what the totals count, pruning or not.
@@ -44,22 +46,8 @@ package actor MemoryStateStore: StateStore {
 
     package func environmentStates() throws(StoreError) -> [EnvironmentState] { Array(environments.values) }
 
-    private(set) var queue: [String: [LockWaiter]] = [:]
-
     package func tryAcquireLock(_ request: LockRequest) throws(StoreError) -> LockAttempt {
-        let environment = request.environment
-        if let existing = locks[environment], existing.held, existing.lease.expiresAt > request.now, existing.lease.token != request.breaking {
-            return .held(existing.lease)
-        }
-        if let waiter = request.waiter {
-            let live = (queue[environment] ?? []).filter { $0.heartbeatAt >= (request.waitersLiveSince ?? .distantPast) }
-            if let head = live.first, head.deploymentID != waiter { return .queuedBehind(head) }
-        }
-        let token = FencingToken((locks[environment]?.lease.token.value ?? 0) + 1)
-        let lease = Lease(environment: environment, token: token, owner: request.owner, deploymentID: request.deploymentID, reason: request.reason, acquiredAt: request.now, expiresAt: request.now.addingTimeInterval(request.ttl.seconds))
-        locks[environment] = (lease, true)
-        if let waiter = request.waiter { queue[environment]?.removeAll { $0.deploymentID == waiter } }
-        return .acquired(lease)
+        leases.acquire(request)
     }
 
     /// Renewals to answer with an error first, as a database that is restarting would.
@@ -74,27 +62,23 @@ package actor MemoryStateStore: StateStore {
             failingRenewals -= 1
             throw StoreError(.unavailable, "connection refused")
         }
-        guard var lock = locks[environment], lock.held, lock.lease.token == token, lock.lease.deploymentID != nil else { return nil }
-        lock.lease.expiresAt = now.addingTimeInterval(ttl.seconds)
-        locks[environment] = lock
-        return lock.lease
+        return leases.renew(environment: environment, token: token, ttl: ttl, now: now)
     }
 
     package func enqueue(_ waiter: LockWaiter, environment: String) throws(StoreError) {
-        queue[environment, default: []].removeAll { $0.deploymentID == waiter.deploymentID }
-        queue[environment, default: []].append(waiter)
+        leases.enqueue(waiter, environment: environment)
     }
 
     package func heartbeat(environment: String, deploymentID: DeploymentID, now: Date) throws(StoreError) {
-        if let index = queue[environment]?.firstIndex(where: { $0.deploymentID == deploymentID }) { queue[environment]![index].heartbeatAt = now }
+        leases.heartbeat(environment: environment, deploymentID: deploymentID, now: now)
     }
 
     package func dequeue(environment: String, deploymentID: DeploymentID) throws(StoreError) {
-        queue[environment]?.removeAll { $0.deploymentID == deploymentID }
+        leases.dequeue(environment: environment, deploymentID: deploymentID)
     }
 
     package func waiters(environment: String, liveSince: Date) throws(StoreError) -> [LockWaiter] {
-        (queue[environment] ?? []).filter { $0.heartbeatAt >= liveSince }
+        leases.waiters(environment: environment, liveSince: liveSince)
     }
 
     package func unfinishedDeployments(environment: String, excluding: DeploymentID?) throws(StoreError) -> [DeploymentRecord] {
@@ -109,25 +93,20 @@ package actor MemoryStateStore: StateStore {
     }
 
     package func holdLock(environment: String, token: FencingToken, reason: String) throws(StoreError) {
-        guard var lock = locks[environment], lock.held, lock.lease.token == token else { return }
-        lock.lease.deploymentID = nil
-        lock.lease.reason = reason
-        lock.lease.expiresAt = Lease.handHeldUntil
-        locks[environment] = lock
+        leases.hold(environment: environment, token: token, reason: reason)
     }
 
     package func releaseLock(environment: String, token: FencingToken) throws(StoreError) {
-        if let existing = locks[environment], existing.lease.token == token { locks[environment] = (existing.lease, false) }
+        leases.release(environment: environment, token: token)
     }
 
     package func lease(environment: String) throws(StoreError) -> Lease? {
-        locks[environment].flatMap { $0.held ? $0.lease : nil }
+        leases.lease(environment: environment)
     }
 
     private func check(_ environment: String, _ token: FencingToken?) throws(StoreError) {
-        guard let token else { return }
-        guard let lock = locks[environment], lock.held, lock.lease.token == token else {
-            throw StoreError(.staleToken, "stale token \(token)")
+        guard leases.accepts(token, environment: environment) else {
+            throw StoreError(.staleToken, "stale token \(token?.description ?? "")")
         }
     }
 
@@ -206,10 +185,12 @@ package actor MemoryStateStore: StateStore {
 
     /// Lets a test take over a lease, as another process would after expiry.
     package func stealLock(_ environment: String) {
-        guard let existing = locks[environment] else { return }
-        var lease = existing.lease
-        lease.token = FencingToken(lease.token.value + 1)
-        locks[environment] = (lease, true)
+        guard let existing = leases.entries[environment]?.lease else { return }
+        _ = leases.acquire(LockRequest(
+            environment: environment, owner: existing.owner, deploymentID: existing.deploymentID, reason: existing.reason,
+            ttl: .milliseconds(Int64((existing.expiresAt.timeIntervalSince(existing.acquiredAt) * 1000).rounded())), now: existing.acquiredAt,
+            breaking: existing.token
+        ))
     }
 }
 

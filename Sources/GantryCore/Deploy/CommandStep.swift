@@ -15,11 +15,17 @@ struct CommandStep: Sendable {
     /// The lease the command runs under (every command runs under one).
     let lease: LeaseSession?
 
+    /// The variable that carries the lease's fencing token to the command.
+    static let fencingTokenVariable = "GANTRY_FENCING_TOKEN"
+
     func run(step: Step, attempt: Int, invocation: CommandInvocation) async throws(StoreError) -> Result<CommandResult, CommandLaunchError> {
         var guarded = invocation
         if let lease {
             await lease.freshen()
             guarded.leaseGuard = lease.guardSpec(grace: invocation.grace)
+            // Fencing at the hosts: a host that keeps the highest token it has accepted and
+            // refuses a lower one cannot be changed by a holder whose lease has passed.
+            guarded.environment[Self.fencingTokenVariable] = lease.token.description
         }
         let invocation = guarded
         let stepStart = clock.now()

@@ -29,11 +29,12 @@ package enum LeaseRenewer {
             // The first is due a third of the lease after the request that took it was sent,
             // not after that request came back: a slow acquisition must not leave the guards
             // counting from an old send while the renewer waits a whole third.
+            let schedule = RenewalSchedule(lease: lease)
             let now = clock.monotonicNanoseconds()
             let age = watch.map { Duration.nanoseconds(Int64(clamping: now &- min($0.lastConfirmed, now))) } ?? .zero
             func instant() -> Duration { .nanoseconds(Int64(clamping: timer.monotonicNanoseconds())) }
-            var next = instant() + max(.zero, lease / 3 - age)
-            while true {
+            var due: Duration? = schedule.first(now: instant(), age: age)
+            while let next = due {
                 do {
                     try await timer.sleep(for: max(.zero, next - instant()))
                 } catch {
@@ -42,38 +43,21 @@ package enum LeaseRenewer {
                 let started = instant()
                 let answer = await renewOnce(store: store, environment: environment, token: token, lease: lease, clock: clock, timer: timer, watch: watch)
                 if Task.isCancelled { return }
-                switch answer {
-                case .confirmed:
-                    next = started + lease / 3
-                case .lost:
-                    return
-                case .noAnswer:
-                    next = min(started + lease / 3, instant() + min(.seconds(1), lease / 3))
-                }
+                due = schedule.next(after: answer, started: started, now: instant())
             }
         }
     }
 }
 
 extension LeaseRenewer {
-    /// What one renewal came to.
-    enum Renewal: Sendable {
-        /// The store extended the lease; the watch heard it.
-        case confirmed
-        /// The store says the lease is gone; the watch heard it.
-        case lost
-        /// No answer within a third of the lease, or an error: judge again later.
-        case noAnswer
-    }
-
     /// One renewal, bounded by a third of the lease, reported to `watch` with the time it
     /// was *sent*: what the renewer does every third of the lease, and what a deployment does
     /// before a command starts on a stale confirmation.
     static func renewOnce(
         store: any StateStore, environment: String, token: FencingToken, lease: Duration, clock: any GantryClock, timer: any GantryClock = SystemClock(), watch: LeaseWatch?
-    ) async -> Renewal {
+    ) async -> RenewalSchedule.Answer {
         let sentAt = clock.monotonicNanoseconds()
-        let answer: Result<Lease?, StoreError>? = await Deadline.run(lease / 3, clock: timer) {
+        let answer: Result<Lease?, StoreError>? = await Deadline.run(RenewalSchedule(lease: lease).attemptBound, clock: timer) {
             do throws(StoreError) {
                 return .success(try await store.renewLock(environment: environment, token: token, ttl: lease, now: clock.now()))
             } catch {
@@ -89,22 +73,6 @@ extension LeaseRenewer {
             return .lost
         case .failure, .none:
             return .noAnswer
-        }
-    }
-}
-
-/// Lines to journal once the deployment's record exists.
-final class NoteBuffer: @unchecked Sendable {
-    private let lock = NSLock()
-    private var notes: [String] = []
-
-    func append(_ note: String) { lock.withLock { notes.append(note) } }
-
-    func drain() -> [String] {
-        lock.withLock {
-            let drained = notes
-            notes = []
-            return drained
         }
     }
 }
