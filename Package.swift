@@ -178,6 +178,15 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "GantryLeaseGuardTests", dependencies: ["GantryLeaseGuard", "GantryCore"], swiftSettings: strict),
+        // The lease simulator: the product's lease decisions in a simulated world of runners,
+        // guards, a store and faults (`scripts/simulate`). Not shipped.
+        .target(name: "GantrySimulation", dependencies: ["GantryCore", "GantryLeaseGuard"], swiftSettings: strict),
+        .executableTarget(
+            name: "gantry-simulate",
+            dependencies: ["GantrySimulation", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "GantrySimulationTests", dependencies: ["GantrySimulation", "GantryCore"], swiftSettings: strict),
         .testTarget(
             name: "GantryExecTests",
             dependencies: ["GantryCore", "GantryExec"],

@@ -15,7 +15,7 @@ package struct LeaseTable: Sendable {
     }
 
     package private(set) var entries: [String: Entry] = [:]
-    package private(set) var queues: [String: [LockWaiter]] = [:]
+    private(set) var queues: [String: [LockWaiter]] = [:]
 
     package init() {}
 

@@ -1,0 +1,237 @@
+import GantryCore
+
+/// What each gantry process does: waits for the lease, renews it on the production renewal
+/// schedule, recovers abandoned deployments (waiting the guard's margin for another host's
+/// holder), steps the production state machine, and records the outcome under its token.
+extension World {
+    mutating func startNextJob(on runner: Int, at time: Int64) {
+        guard !runners[runner].gone, runners[runner].current == nil, !runners[runner].pending.isEmpty else { return }
+        let d = runners[runner].pending.removeFirst()
+        runners[runner].current = d
+        queue.push(.jobStart(d), at: max(time, deployers[d].job.startAt))
+    }
+
+    mutating func startJob(_ d: Int) {
+        guard deployers[d].alive, deployers[d].phase == .idle else { return }
+        deployers[d].phase = .waiting
+        deployers[d].waitDeadline = local(deployers[d].runner, now) + deployers[d].job.lockWait
+        note(name(d), deployers[d].isRecover ? "gantry recover e\(deployers[d].environment)" : "gantry deploy e\(deployers[d].environment) --release \(deployers[d].job.release)")
+        sendAcquire(d)
+    }
+
+    mutating func sendAcquire(_ d: Int) {
+        guard deployers[d].alive, deployers[d].phase == .waiting else { return }
+        // One request in flight at a time; a wake-up during one is not another.
+        if case .call = deployers[d].waiting { return }
+        deployers[d].waiting = .call(send(.acquire, for: d))
+    }
+
+    /// An answer (nil: no answer in time) to one of the deployer's calls.
+    mutating func receive(_ answer: StoreCall.Answer?, for call: StoreCall, call index: Int) {
+        let d = call.deployer
+        if case .renew = call.kind { return renewAnswered(d, answer, sentLocal: call.sentLocal) }
+        if case .release = call.kind { return }
+        guard case .call(let waited) = deployers[d].waiting, waited == index else { return }
+        deployers[d].waiting = .nothing
+        switch (call.kind, answer) {
+        case (.acquire, .lock(.acquired(let lease))):
+            deployers[d].phase = .holding
+            deployers[d].token = lease.token
+            deployers[d].acquiredLocal = local(deployers[d].runner, now)
+            deployers[d].lastConfirmedSend = call.sentLocal
+            let first = schedulePlan.first(now: .nanoseconds(deployers[d].acquiredLocal), age: .nanoseconds(deployers[d].acquiredLocal - call.sentLocal))
+            scheduleRenewal(d, dueLocal: Self.nanos(first))
+            note(name(d), "lease \(lease.token) taken", "begin")
+            deployers[d].waiting = .call(send(.begin, for: d))
+        case (.acquire, _):
+            if local(deployers[d].runner, now) >= deployers[d].waitDeadline {
+                end(d, exit: ExitStatus.refused, why: "the lease was not free within --wait")
+            } else {
+                // Polled again a while later (a release wakes it sooner).
+                queue.push(.acquirePoll(d), at: now + max(250_000_000, schedule.lease / 12))
+            }
+        case (.begin, .begun(let state, let unfinished, let last)):
+            deployers[d].begun = true
+            deployers[d].state = state
+            deployers[d].lastDeployment = last
+            recover(d, unfinished)
+        case (.recoverRecord, .accepted):
+            afterRecovery(d)
+        case (.journal, .accepted):
+            let command = commands[deployers[d].command!]
+            feed(d, .commandFinished(command.termination, recognized: command.termination == .exited(0) ? nil : leaseStopped(d, command.termination)))
+        case (.finish(let outcome, _), .accepted):
+            deployers[d].recorded = outcome
+            end(d, exit: outcome.exitCode, why: "recorded \(outcome.rawValue)")
+        default:
+            // The store failed or refused the token: a store failure, exit 4 once a command
+            // may have changed production; the deployment stays unfinished for recovery.
+            end(d, exit: ExitStatus.needsPerson, why: "the store \(answer == nil ? "did not answer" : "refused the token") (\(describe(call.kind)))")
+        }
+    }
+
+    /// `LeaseSession.stoppedByGuard`'s rule, on the simulated clock: a signalled command whose
+    /// lease was lost or not confirmed for the shortest guard term was stopped for its lease.
+    func leaseStopped(_ d: Int, _ termination: CommandTermination) -> ReasonCode? {
+        guard case .signaled = termination else { return nil }
+        let stale = local(deployers[d].runner, now) - deployers[d].lastConfirmedSend >= schedule.lease * 2 / 3
+        return deployers[d].leaseLost || stale ? .leaseLost : nil
+    }
+
+    mutating func scheduleRenewal(_ d: Int, dueLocal: Int64) {
+        deployers[d].renewGeneration += 1
+        queue.push(.renewDue(d, deployers[d].renewGeneration), at: max(now, storeTime(deployers[d].runner, dueLocal)))
+    }
+
+    mutating func renewDue(_ d: Int, generation: Int) {
+        guard deployers[d].alive, deployers[d].phase == .holding, generation == deployers[d].renewGeneration, !deployers[d].leaseLost else { return }
+        deployers[d].renewInFlight = true
+        send(.renew, for: d)
+    }
+
+    mutating func renewAnswered(_ d: Int, _ answer: StoreCall.Answer?, sentLocal: Int64) {
+        guard deployers[d].phase == .holding, deployers[d].renewInFlight else { return }
+        deployers[d].renewInFlight = false
+        let started = Duration.nanoseconds(sentLocal), reading = local(deployers[d].runner, now)
+        let result: RenewalSchedule.Answer
+        switch answer {
+        case .renewed(.some):
+            result = .confirmed
+            deployers[d].lastConfirmedSend = max(deployers[d].lastConfirmedSend, sentLocal)
+            // The guard hears the send time; the plant hands it the arrival instead.
+            heartbeat(d, sentAt: plant == .renewFromAnswer ? reading : sentLocal)
+        case .renewed(.none):
+            result = .lost
+            deployers[d].leaseLost = true
+            note(name(d), "renewal refused", "lease lost: the guard stops the command")
+            holderGone(d)
+        default:
+            result = .noAnswer
+        }
+        if let next = schedulePlan.next(after: result, started: started, now: .nanoseconds(reading)) {
+            scheduleRenewal(d, dueLocal: Self.nanos(next))
+        }
+    }
+
+    static func nanos(_ duration: Duration) -> Int64 {
+        duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
+    }
+
+    /// Recovery of the environment's unfinished deployments: one of this runner's is stopped
+    /// here (its command killed); another host's is waited for, the guard's margin counted
+    /// from when the lease was taken (`recover-early`: not waited).
+    mutating func recover(_ d: Int, _ unfinished: [String]) {
+        deployers[d].toRecover = unfinished
+        guard !unfinished.isEmpty else { return afterRecovery(d) }
+        var wait: Int64 = 0
+        for id in unfinished {
+            guard let owner = deployers.firstIndex(where: { $0.id == id }) else { continue }
+            if deployers[owner].runner == deployers[d].runner {
+                for c in commands.indices where commands[c].deployer == owner && !commands[c].ended {
+                    signal(c, kill: true, why: "recovery stops its own runner's orphan")
+                    wait = max(wait, commands[c].plannedEnd - now)
+                }
+            } else if plant != .recoverEarly {
+                let left = margin - (local(deployers[d].runner, now) - deployers[d].acquiredLocal)
+                wait = max(wait, storeSpan(deployers[d].runner, left))
+            }
+        }
+        note(name(d), "recovering \(unfinished.joined(separator: ", "))", wait > 0 ? "waiting \(wait / 1_000_000) ms first" : "")
+        deployers[d].next = .recoverRecord
+        deployers[d].waiting = .delay
+        queue.push(.proceed(d), at: now + max(wait, 0))
+    }
+
+    mutating func afterRecovery(_ d: Int) {
+        if deployers[d].isRecover {
+            deployers[d].waiting = .call(send(.finish(.succeeded, promote: false), for: d))
+            return
+        }
+        var action = deployers[d].machine.handle(.lockAcquired)
+        if case .readState = action {
+            action = deployers[d].machine.handle(.stateRead(deployers[d].state, lastDeployment: deployers[d].lastDeployment))
+        }
+        // Interrupted twice before the loop began: the first step that starts work stops.
+        if deployers[d].escalated, action.startsWorkInSimulation { action = deployers[d].machine.handle(.stoppedAtOnce(changed: false)) }
+        perform(d, action)
+    }
+
+    mutating func proceed(_ d: Int) {
+        guard deployers[d].alive, case .delay = deployers[d].waiting else { return }
+        deployers[d].waiting = .nothing
+        let next = deployers[d].next
+        deployers[d].next = .none
+        switch next {
+        case .none: return
+        case .recoverRecord:
+            if deployers[d].toRecover.isEmpty { return afterRecovery(d) }
+            deployers[d].waiting = .call(send(.recoverRecord(deployers[d].toRecover), for: d))
+        case .startCommand(let kind, let release):
+            startCommand(d, kind: kind, release: release)
+        case .feed(let event):
+            feed(d, event)
+        }
+    }
+
+    mutating func feed(_ d: Int, _ event: DeploymentStateMachine.Event) {
+        perform(d, deployers[d].machine.handle(event))
+    }
+
+    /// Performs the machine's action: what the engine's loop does, in the simulated world.
+    mutating func perform(_ d: Int, _ action: DeploymentStateMachine.Action) {
+        var action = action
+        if case .preflight = action { action = deployers[d].machine.handle(.preflightDone(failures: [])) }
+        note(name(d), "machine", "\(action)")
+        switch action {
+        case .runDeploy(_, let delay):
+            wait(d, Self.nanos(delay), then: .startCommand(kind: .deploy, release: deployers[d].job.release))
+        case .runRollback(let target):
+            wait(d, 0, then: .startCommand(kind: .rollback, release: target))
+        case .verify:
+            let failing = deployers[d].job.checksFail && deployers[d].machine.verificationStep == .verify
+            wait(d, random.int(in: 10_000_000...(schedule.lease / 10)), then: .feed(.verified(failures: failing ? ["app: HTTP 500"] : [], checked: 1)))
+        case .finish(let outcome, _, let promote):
+            deployers[d].waiting = .call(send(.finish(outcome, promote: promote), for: d))
+        case .refuse:
+            end(d, exit: ExitStatus.refused, why: "refused")
+        case .readState, .preflight, .bake, .pause, .none, .unexpected:
+            end(d, exit: ExitStatus.needsPerson, why: "no step for \(action) in the simulation")
+        }
+    }
+
+    mutating func wait(_ d: Int, _ delay: Int64, then next: Deployer.Next) {
+        deployers[d].next = next
+        deployers[d].waiting = .delay
+        queue.push(.proceed(d), at: now + delay)
+    }
+
+    /// The gantry process ends with `exit`: its lease released (a call nobody waits for),
+    /// its renewals stopped, and its runner free for the next job.
+    mutating func end(_ d: Int, exit: Int32, why: String) {
+        guard deployers[d].alive, deployers[d].phase != .done else { return }
+        let held = deployers[d].phase == .holding
+        deployers[d].phase = .done
+        deployers[d].exitCode = exit
+        deployers[d].renewGeneration += 1
+        note(name(d), "exit \(exit)", why)
+        if held { send(.release, for: d) }
+        finishOnRunner(d)
+    }
+
+    mutating func finishOnRunner(_ d: Int) {
+        let runner = deployers[d].runner
+        guard runners[runner].current == d else { return }
+        runners[runner].current = nil
+        startNextJob(on: runner, at: now)
+    }
+}
+
+extension DeploymentStateMachine.Action {
+    /// `startsWork` of the engine's loop: what a second interruption does not let start.
+    var startsWorkInSimulation: Bool {
+        switch self {
+        case .preflight, .runDeploy, .verify, .bake, .pause, .runRollback: true
+        case .readState, .finish, .refuse, .none, .unexpected: false
+        }
+    }
+}
