@@ -34,6 +34,19 @@ struct BadInputTests {
         #expect(result.stderr.contains("defined: production"))
     }
 
+    @Test("a name no config can define is refused while the arguments are read, before any file", arguments: [
+        ["deploy", "../prod", "--release", "1.0"], ["status", "prod/x"], ["lock", "prod duction"],
+    ])
+    func invalidEnvironmentName(_ arguments: [String]) throws {
+        let project = try Project(config: "version: 1\nenvironments: [not, a, map]\n")
+        let result = try GantryBinary.run(arguments, in: project.directory)
+        #expect(result.status == 2, "\(result.output)")
+        #expect(result.stderr.contains("is not a valid environment name: use letters, digits"), "\(result.stderr)")
+        // The config (which does not parse) was not read.
+        #expect(!result.stderr.contains("gantry.yml:"), "\(result.stderr)")
+        #expect(!project.exists(".gantry"))
+    }
+
     @Test("configuration errors are all listed with file, line, column and key path")
     func configErrors() throws {
         let project = try Project(config: """

@@ -1,7 +1,7 @@
 /// Environment names end up in metric labels, lock keys and file names, so they are kept
 /// to a safe alphabet.
 package enum EnvironmentName {
-    static let rule = "use letters, digits, '.', '_' and '-', starting with a letter or digit, at most 63 characters"
+    package static let rule = "use letters, digits, '.', '_' and '-', starting with a letter or digit, at most 63 characters"
 
     package static func isValid(_ name: String) -> Bool {
         let scalars = Array(name.unicodeScalars)

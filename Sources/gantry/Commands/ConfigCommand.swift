@@ -13,7 +13,7 @@ struct ConfigCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "The environment.", completion: .custom(EnvironmentCompletion.complete))
+    @Argument(help: "The environment.", completion: .custom(EnvironmentCompletion.complete), transform: { try EnvironmentName.argument($0) })
     var environment: String
 
     @Flag(help: "Print it as JSON instead of YAML.")

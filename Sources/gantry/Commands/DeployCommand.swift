@@ -24,7 +24,7 @@ struct DeployCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "The environment to deploy to, as named in gantry.yml.", completion: .custom(EnvironmentCompletion.complete))
+    @Argument(help: "The environment to deploy to, as named in gantry.yml.", completion: .custom(EnvironmentCompletion.complete), transform: { try EnvironmentName.argument($0) })
     var environment: String
 
     @Option(

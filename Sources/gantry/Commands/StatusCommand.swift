@@ -11,7 +11,7 @@ struct StatusCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "One environment; all of them when omitted.", completion: .custom(EnvironmentCompletion.complete))
+    @Argument(help: "One environment; all of them when omitted.", completion: .custom(EnvironmentCompletion.complete), transform: { try EnvironmentName.argument($0) })
     var environment: String?
 
     @Flag(help: "Print the status as JSON.")
