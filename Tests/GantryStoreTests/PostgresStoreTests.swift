@@ -1,6 +1,6 @@
 import Foundation
 import GantryCore
-import GantryStore
+@testable import GantryStore
 import Logging
 import PostgresNIO
 import Testing
@@ -50,6 +50,52 @@ struct PostgresStoreTests {
         #expect(taken.token > lease.token)
         await #expect(throws: StoreError.self) {
             try await a.beginDeployment(DeploymentRecord(id: DeploymentID(rawValue: "20261129-000000.000-00000a"), environment: "production", release: "1", startedAt: Date(), origin: alice), token: lease.token)
+        }
+    }
+
+    @Test("a holder frozen inside a transaction on the lease row: its session ends after 10 s, the successor takes over, the frozen one's token is refused")
+    func frozenInsideTransaction() async throws {
+        let url = try await PostgresTestDatabase.createURL()
+        let a = try PostgresStateStore(url: url)
+        let b = try PostgresStateStore(url: url)
+        guard case .acquired(let lease) = try await a.tryAcquireLock(environment: "production", owner: alice, deploymentID: nil, reason: nil, ttl: .seconds(1), now: Date()) else {
+            Issue.record("not acquired")
+            return
+        }
+        // gantry's own sessions carry the timeouts.
+        let settings = try await a.client.withConnection { connection in
+            var found: [String] = []
+            for try await value in try await connection.query("SELECT current_setting('statement_timeout') || ' ' || current_setting('idle_in_transaction_session_timeout')", logger: Logger(label: "test")).decode(String.self) {
+                found.append(value)
+            }
+            return found
+        }
+        #expect(settings == ["10s 10s"])
+        // A's session takes the lease row's lock inside a transaction and then freezes (does
+        // nothing more) for longer than the server allows.
+        let frozen = Task {
+            try? await a.client.withConnection { connection in
+                _ = try await connection.query("BEGIN", logger: Logger(label: "test"))
+                _ = try await connection.query("SELECT * FROM gantry_locks WHERE environment = 'production' FOR UPDATE", logger: Logger(label: "test"))
+                try await Task.sleep(for: .seconds(30))
+            }
+        }
+        defer { frozen.cancel() }
+        try await Task.sleep(for: .milliseconds(1500))
+        let start = Date()
+        var taken: Lease?
+        while taken == nil, Date().timeIntervalSince(start) < 25 {
+            if case .acquired(let got) = try? await b.tryAcquireLock(environment: "production", owner: bob, deploymentID: nil, reason: nil, ttl: .seconds(60), now: Date()) {
+                taken = got
+            }
+        }
+        let waited = Date().timeIntervalSince(start)
+        let successor = try #require(taken, "the successor never took the lease")
+        #expect(waited < 12, "took \(waited) s: the frozen session held the row past the 10 s bound")
+        #expect(successor.token > lease.token)
+        #expect(try await a.renewLock(environment: "production", token: lease.token, ttl: .seconds(60), now: Date()) == nil)
+        await #expect(throws: StoreError.self) {
+            try await a.beginDeployment(DeploymentRecord(id: DeploymentID(rawValue: "20261129-000000.000-00000b"), environment: "production", release: "1", startedAt: Date(), origin: alice), token: lease.token)
         }
     }
 

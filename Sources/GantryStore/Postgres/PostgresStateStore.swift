@@ -49,6 +49,11 @@ package final class PostgresStateStore: StateStore {
         )
         configuration.options.connectTimeout = .seconds(5)
         configuration.options.maximumConnections = 4
+        // The server ends what the client has given up on: a statement past the call's
+        // deadline, and a session left inside a transaction (a gantry frozen, or a call
+        // abandoned, between its SELECT … FOR UPDATE and its COMMIT) that would hold the
+        // lease row, and block every successor, until its connection died.
+        configuration.options.additionalStartupParameters = Self.sessionSettings
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.client = client
         (closed, closing) = AsyncStream.makeStream(of: Void.self)
@@ -132,6 +137,14 @@ package final class PostgresStateStore: StateStore {
     /// How long one store call may take before it is abandoned with an error: a connection
     /// that silently drops packets must not hang a deployment or its lease renewer.
     static let callTimeout: Duration = .seconds(10)
+
+    /// gantry's sessions: no statement, and no idle transaction, outlives a call's deadline.
+    /// A holder frozen inside a transaction delays its successor by at most this much beyond
+    /// the lease.
+    static let sessionSettings: [(String, String)] = [
+        ("statement_timeout", "\(callTimeout.components.seconds)s"),
+        ("idle_in_transaction_session_timeout", "\(callTimeout.components.seconds)s"),
+    ]
 
     /// Runs a store call in a task of its own, so that it is neither refused nor cut short
     /// when the deployment's task was cancelled by SIGINT/SIGTERM (postgres-nio leases no
