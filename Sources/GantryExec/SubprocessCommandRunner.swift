@@ -106,6 +106,14 @@ package struct SubprocessCommandRunner: CommandRunner {
                     } else {
                         try? await writer.finish()
                     }
+                    if let spec = guarded?.1 {
+                        let leader = execution.processIdentifier.value
+                        group.addTask {
+                            // The guard killed alone: gantry stands in for it.
+                            await GuardStandIn.watch(guardPID: leader, group: leader, spec: spec, grace: grace)
+                            return .timerCancelled
+                        }
+                    }
                     group.addTask {
                         // Lines of any length: pieces of at most 64 KiB (swift-subprocess's
                         // own line splitting throws past its limit and would end the command).
@@ -147,6 +155,12 @@ package struct SubprocessCommandRunner: CommandRunner {
             if let group = await started.processGroup { ActiveCommands.remove(group) }
             if result.closureResult || Task.isCancelled, let group = await started.processGroup {
                 await ProcessGroupReaper.reap(group, grace: grace)
+            } else if let spec = guarded?.1, let group = await started.processGroup, ProcessTable.groupIsRunning(group) {
+                // The guard ended before its command (killed alone): nothing may outlive the
+                // step. SIGTERM now, SIGKILL after the grace period or at the guard's own kill
+                // deadline, whichever comes first, before the deployment goes on.
+                kill(-group, SIGTERM)
+                await ProcessGroupReaper.reap(group, grace: min(grace, GuardStandIn.untilKill(spec)))
             }
             let duration = clock.now - start
             if result.closureResult { return CommandResult(termination: .timedOut, duration: duration) }

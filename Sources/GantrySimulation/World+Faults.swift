@@ -142,12 +142,16 @@ extension World {
 }
 
 extension World {
-    /// gantry stops the group of a command whose guard ended: SIGTERM, then SIGKILL after
-    /// the grace period; it reports the command's end once the command has died.
+    /// gantry stops the group of a command whose guard ended (`SubprocessCommandRunner`):
+    /// SIGTERM, then SIGKILL after the grace period or at the guard's own kill deadline,
+    /// whichever comes first; it reports the command's end once the command has died.
     mutating func stopGroup(_ c: Int, kill: Bool) {
         let d = commands[c].deployer
         guard !commands[c].ended, deployers[d].alive else { return }
         signal(c, kill: kill, why: kill ? "SIGKILL from gantry (its guard ended)" : "SIGTERM from gantry (its guard ended)")
-        if !kill { queue.push(.groupStop(c, kill: true), at: now + schedule.grace) }
+        if !kill {
+            let deadline = storeTime(commands[c].runner, deployers[d].lastConfirmedSend + Self.nanos(timing.kill))
+            queue.push(.groupStop(c, kill: true), at: max(now, min(now + schedule.grace, deadline)))
+        }
     }
 }

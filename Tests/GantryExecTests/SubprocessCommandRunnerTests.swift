@@ -76,6 +76,35 @@ struct SubprocessCommandRunnerTests {
         #expect(await ProcessProbe.isGone(childPID), "the child that ignored SIGTERM survived")
     }
 
+    @Test("a guard killed alone: gantry stands in and stops the command by the guard's deadline")
+    func guardStandIn() async throws {
+        // The guard gantry starts: the one built beside the tests' gantry.
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let guardPath = ProcessInfo.processInfo.environment["GANTRY_BIN"].map { URL(fileURLWithPath: $0).deletingLastPathComponent().appendingPathComponent("gantry-lease-guard").path }
+            ?? root.appendingPathComponent(".build/debug/gantry-lease-guard").path
+        try #require(FileManager.default.isExecutableFile(atPath: guardPath), "no guard at \(guardPath)")
+        // As gantry does: a heartbeat written to a guard that is gone costs an EPIPE, not the process.
+        signal(SIGPIPE, SIG_IGN)
+        let guarded = SubprocessCommandRunner(guardCommand: (guardPath, []))
+        // A lease whose renewals never come (gantry cut off from the store): the guard's
+        // deadlines are 2 s (SIGTERM) and 2.7 s (SIGKILL) after this send.
+        let watch = LeaseWatch(sentAt: MachineClock.nanoseconds())
+        let pidFile = FileManager.default.temporaryDirectory.appendingPathComponent("gantry-unguarded-\(UUID().uuidString)").path
+        var command = invocation(["/bin/sh", "-c", "trap '' TERM; echo $$ > \(pidFile); sleep 60 & wait; sleep 60"], timeout: .seconds(60), grace: .milliseconds(300))
+        command.leaseGuard = LeaseGuardSpec(watch: watch, timing: LeaseGuardTiming(lease: .seconds(3), grace: .milliseconds(300)))
+        let started = ContinuousClock.now
+        let result = try await guarded.run(command, onStart: { pid in
+            // The guard is the direct child: killed alone, its command runs on.
+            try? await Task.sleep(for: .milliseconds(300))
+            kill(pid, SIGKILL)
+        }, output: { _ in })
+        let elapsed = ContinuousClock.now - started
+        #expect(elapsed < .seconds(6), "the command ran on unguarded for \(elapsed)")
+        #expect(result.termination != .exited(0))
+        let commandPID = try #require(Int32(String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        #expect(await ProcessProbe.isGone(commandPID), "the command outlived its guard unguarded (\(result.termination), after \(elapsed))")
+    }
+
     @Test("cancelling the task stops the command and reports cancellation")
     func cancellation() async throws {
         let (spawned, spawning) = AsyncStream.makeStream(of: Int32.self)

@@ -53,6 +53,28 @@ struct SimulationTests {
         #expect(outcome.violations.isEmpty, "\(outcome.violations.map(\.detail))")
     }
 
+    @Test("a guard killed between its SIGTERM and its SIGKILL while gantry is cut off: gantry's SIGKILL comes no later than the guard's would have")
+    func guardKilledAfterTerm() {
+        let second = Schedule.second
+        // Lease 30 s, grace 7.3 s: the guard's SIGTERM (ignored) at about 41 s, its SIGKILL due
+        // at about 48 s; killed at 45 s. gantry's own grace would run to 52 s, past the
+        // successor's first command.
+        let holder = Self.job(runner: 0, at: 1 * second, command: 74 * second, ignoresTerm: true)
+        let successor = Self.job(runner: 1, at: 5 * second, command: 25 * second)
+        let faults = [
+            Fault(kind: .partition, runner: 0, at: 21 * second, duration: 80 * second),
+            Fault(kind: .guardKilled, runner: 0, at: 45 * second, duration: 0),
+        ]
+        let outcome = Self.run(lease: 30 * second, grace: 7_300_000_000, jobs: [holder, successor], faults: faults)
+        #expect(outcome.violations.isEmpty, "\(outcome.violations.map(\.detail))")
+    }
+
+    @Test("seeds whose schedules once broke an invariant stay clean (seeds of this version's generator)", arguments: [UInt64(20_367_584), 20_815_063, 20_869_661])
+    func regressionSeeds(_ seed: UInt64) {
+        let replay = Simulation.replay(seed: seed, plant: nil)
+        #expect(replay.violations.isEmpty, "\(replay.violations.map { "\($0.invariant.rawValue): \($0.detail)" })")
+    }
+
     @Test("a command on a frozen runner ends that much later: the release it deploys is live when it is recorded")
     func frozenCommandEndsLater() {
         let second = Schedule.second
@@ -68,9 +90,9 @@ struct SimulationTests {
         )
     }
 
-    static func run(lease: Int64, jobs: [Job], faults: [Fault]) -> ScheduleOutcome {
+    static func run(lease: Int64, grace: Int64? = nil, jobs: [Job], faults: [Fault]) -> ScheduleOutcome {
         let schedule = Schedule(
-            seed: 1, lease: lease, grace: lease / 20, rates: [0.97, 0.99, 1.0], offsets: [1_000, 2_000, 3_000], environments: 1, jobs: jobs, faults: faults
+            seed: 1, lease: lease, grace: grace ?? lease / 20, rates: [0.97, 0.99, 1.0], offsets: [1_000, 2_000, 3_000], environments: 1, jobs: jobs, faults: faults
         )
         var world = World(schedule: schedule, plant: nil, tracing: false)
         return world.run()

@@ -213,6 +213,34 @@ class Fleet:
         """Signals the processes on `host` whose command line matches `pattern`."""
         return self.on(host, ["pkill", f"-{signal_name}", "-f", "--", pattern], check=False).returncode == 0
 
+    def processes(self, host: str) -> list[int]:
+        """Every process in `host`'s PID namespace but its PID 1 (the holder's `sleep`), as
+        this machine numbers them: what a paused VM would stop."""
+        init = self.hosts[host].pid
+        namespace = os.readlink(f"/proc/{init}/ns/pid")
+        found = []
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit() or int(entry) == init:
+                continue
+            try:
+                if os.readlink(f"/proc/{entry}/ns/pid") == namespace:
+                    found.append(int(entry))
+            except OSError:
+                continue
+        return found
+
+    def freeze(self, host: str, frozen: bool) -> int:
+        """Stops (SIGSTOP) or continues (SIGCONT) every process of `host` but its PID 1, as a
+        paused VM and its resume; returns how many were signalled."""
+        count = 0
+        for pid in self.processes(host):
+            try:
+                os.kill(pid, signal.SIGSTOP if frozen else signal.SIGCONT)
+                count += 1
+            except ProcessLookupError:
+                continue
+        return count
+
     def wait_gone(self, host: str, pattern: str, seconds: float = 15) -> bool:
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:

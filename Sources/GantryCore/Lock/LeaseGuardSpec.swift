@@ -7,7 +7,7 @@ package struct LeaseGuardSpec: Sendable, Hashable {
     /// The guard's deadlines, from the lease and this command's grace period.
     package let timing: LeaseGuardTiming
 
-    init(watch: LeaseWatch, timing: LeaseGuardTiming) {
+    package init(watch: LeaseWatch, timing: LeaseGuardTiming) {
         self.watch = watch
         self.timing = timing
     }
