@@ -177,7 +177,7 @@ scrape_configs:
             file.write(f"vault_app_api_key: {self.app_api_key}\n")
         run([f"{self.ansible_bin}/ansible-vault", "encrypt", vault], cwd=self.project, env=self.runner_env("runner-1"))
         for release in ["1.0", "2.0", "3.1", "3.2", "3.3", "3.4", "3.5", "3.6", "4.0", "5.0", "5.1", "6.0", "6.1",
-                        "7.0-bad", "8.0", "9.0"]:
+                        "7.0-bad", "8.0", "9.0", "10.0", "10.1"]:
             self.make_artifact(release, broken_on="web-2" if release.endswith("-bad") else None)
 
     def make_artifact(self, release: str, broken_on: str | None = None) -> None:
