@@ -50,6 +50,42 @@ struct DeploymentEngineTests {
         #expect(tokens[2] == second, "the rollback runs under the same lease as its deploy")
     }
 
+    @Test("promote_from: refused (not_promoted, exit 3) until the release soaked in staging; --skip-promotion deploys anyway, journaled")
+    func promotionGate() async throws {
+        let store = MemoryStateStore()
+        let clock = TestClock()
+        let runner = ScriptedRunner(Array(repeating: .success(([], .exited(0))), count: 4))
+        let engine = DeploymentEngine(store: store, runner: runner, prober: ScriptedProber(), processes: FakeProcesses(), clock: clock)
+        let staging = EnvironmentConfig(name: "staging", targets: ["s-1"], deploy: CommandConfig(argv: ["./deploy.sh", "{release}"]))
+        var production = EnvironmentConfig(name: "production", targets: ["web-1"], deploy: CommandConfig(argv: ["./deploy.sh", "{release}"]))
+        production.promoteFrom = PromotionConfig(environment: "staging", soak: .seconds(30 * 60))
+        func request(_ environment: EnvironmentConfig, _ release: String, skip: String? = nil) throws -> DeploymentRequest {
+            var request = DeploymentRequest(environment: environment, release: try Release(release), force: false, directory: "/srv/app", origin: origin, processEnvironment: [:])
+            request.skipPromotion = skip
+            return request
+        }
+        let early = try await engine.run(request(production, "2.0"))
+        #expect(early.outcome == .refused)
+        #expect(early.reasonCode == .notPromoted)
+        #expect(early.reason.contains("2.0 never ran in staging"), "\(early.reason)")
+        #expect(early.reason.contains("--skip-promotion --reason TEXT deploys anyway"))
+        #expect(runner.invocations.isEmpty)
+        _ = try await engine.run(request(staging, "2.0"))
+        clock.advance(.seconds(12 * 60))
+        let soaking = try await engine.run(request(production, "2.0"))
+        #expect(soaking.reasonCode == .notPromoted)
+        #expect(soaking.reason.contains("2.0 has been live in staging for 12m of 30m"), "\(soaking.reason)")
+        clock.advance(.seconds(20 * 60))
+        let promoted = try await engine.run(request(production, "2.0"))
+        #expect(promoted.outcome == .succeeded)
+        // Break glass: a release that never ran in staging, deployed anyway and said so.
+        clock.advance(.seconds(60))
+        let forced = try await engine.run(request(production, "2.1", skip: "hotfix for the outage"))
+        #expect(forced.outcome == .succeeded)
+        let notes = try await store.journal(forced.id).compactMap(\.event.message)
+        #expect(notes.contains { $0.contains("promotion gate skipped by") && $0.contains("hotfix for the outage") && $0.contains("2.1 never ran in staging") }, "\(notes)")
+    }
+
     @Test("the journal records the command before it runs")
     func journalBeforeSideEffect() async throws {
         let store = MemoryStateStore()

@@ -85,6 +85,16 @@ package enum ConfigParser {
                     environments.append(environment)
                 }
             }
+            // `promote_from` names another environment of this file.
+            for environment in environments {
+                guard let source = environment.promoteFrom?.environment else { continue }
+                let at = envFields.path.key(environment.name).key("promote_from").key("environment")
+                if source == environment.name {
+                    reader.fail(envFields.node(environment.name), at, "an environment cannot be promoted from itself")
+                } else if !environments.contains(where: { $0.name == source }) {
+                    reader.fail(envFields.node(environment.name), at, "no environment '\(source)' to promote from", hint: "defined: \(environments.map(\.name).joined(separator: ", "))")
+                }
+            }
             envFields.finish()
         }
         fields.finish()

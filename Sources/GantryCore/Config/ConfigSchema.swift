@@ -175,6 +175,10 @@ package enum ConfigSchema {
                 "pause_timeout": described("How long a paused rollout waits for gantry promote or gantry abort before it aborts by itself.", ref("duration"), default: written(RolloutConfig.defaultPauseTimeout)),
                 "on_pause": choice(["wait", "exit"], "While paused: the deploy waits for the decision (wait, the default), or exits 5 leaving the rollout paused for gantry promote/abort (exit).", default: RolloutConfig.OnPause.wait.rawValue),
             ], required: ["batches"]),
+            "promote_from": object("A release reaches this environment only after it was verified in another one and stayed its current release for the soak (refused: not_promoted; gantry deploy --skip-promotion --reason TEXT deploys anyway, recorded).", [
+                "environment": string("The environment a release must have been verified in first, e.g. staging.", example: "staging"),
+                "soak": described("How long it must have stayed that environment's current release, with no failed check or rollback of it there since.", ref("duration"), default: "0s", example: "30m"),
+            ], required: ["environment"]),
             "protect": object("Guards that refuse deploys: freeze windows, a circuit breaker and an incident gate.", [
                 "freeze_windows": list("Windows when deploys are refused, e.g. 'Fri 16:00-Mon 08:00 Europe/Berlin'.", default: [], example: ["Fri 16:00-Mon 08:00 Europe/Berlin"]),
                 "circuit_breaker": integer("Refuse deploys after this many failures in a row.", minimum: 1, maximum: 100, example: 3),

@@ -22,6 +22,8 @@ package struct EnvironmentConfig: Sendable {
     var freezeWindows: [FreezeWindow] = []
     /// Refuse deploys after this many consecutive failed or rolled-back ones.
     var circuitBreaker: Int?
+    /// `promote_from:`: where a release must have soaked, verified, before it comes here.
+    package var promoteFrom: PromotionConfig?
     /// After an automatic rollback, keep the environment locked by hand, with the failure as
     /// the reason, so the next push does not walk into the same failure.
     var lockAfterRollback = false

@@ -91,6 +91,13 @@ final class EnvironmentParser {
             }
             protect.finish()
         }
+        var promoteFrom: PromotionConfig?
+        if let block = fields.fields("promote_from") {
+            if let source = block.string("environment", required: true) {
+                promoteFrom = PromotionConfig(environment: source, soak: block.duration("soak", allowZero: true) ?? .zero)
+            }
+            block.finish()
+        }
         let notify = fields.value("notify").map { webhooks($0, at: path.key("notify")) } ?? []
         var rollout: RolloutConfig?
         if let block = fields.fields("rollout") {
@@ -127,6 +134,7 @@ final class EnvironmentParser {
         environment.freezeWindows = freezeWindows
         environment.alertGate = alertGate
         environment.circuitBreaker = circuitBreaker
+        environment.promoteFrom = promoteFrom
         environment.lockAfterRollback = lockAfterRollback
         environment.rollout = rollout
         environment.notify = notify

@@ -37,6 +37,9 @@ package enum ResolvedConfig {
             ],
         ]
         if let inventory = environment.inventory { tree["inventory"] = PathText.join(config.directory, inventory) }
+        if let promotion = environment.promoteFrom {
+            tree["promote_from"] = ["environment": promotion.environment, "soak": DurationText.format(promotion.soak)]
+        }
         tree["rollout"] = environment.rollout.map { rollout -> Any in
             ["batches": rollout.batches.map(\.description), "bake": DurationText.format(rollout.bake)] as [String: Any]
         } ?? "off: every target at once"

@@ -17,6 +17,9 @@ package struct DeploymentRequest: Sendable {
     /// `--override --reason T`: deploy despite a freeze, a freeze window or an open circuit
     /// breaker; the reason is journaled.
     package var override: String?
+    /// `--skip-promotion --reason T`: deploy though `promote_from`'s gate refuses (break
+    /// glass); the reason and the refusal it overrode are journaled and kept in the outcome.
+    package var skipPromotion: String?
     /// A refusal found before the engine ran (the runner gate's `runner_unfit`): the engine
     /// records a refused deployment with it and runs nothing.
     package var refusal: Refusal?

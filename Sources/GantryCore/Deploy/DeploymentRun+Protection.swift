@@ -13,6 +13,14 @@ extension DeploymentRun {
         if let refusal = Protection.refusal(state: state, recent: recent, windows: config.freezeWindows, circuitBreaker: config.circuitBreaker, now: engine.clock.now()) {
             return refusal
         }
+        if let promotion = config.promoteFrom {
+            let source = try await store.deployments(environment: promotion.environment, limit: 1000)
+            if let refusal = PromotionGate.refusal(release: request.release.value, config: promotion, source: source, now: engine.clock.now()) {
+                guard let reason = request.skipPromotion else { return refusal }
+                // Break glass: deployed anyway, and said so in the journal and the outcome.
+                pendingNotes.append(masker.mask("promotion gate skipped by \(request.origin.actor ?? request.origin.host): \(reason) (the gate said: \(refusal.text))"))
+            }
+        }
         guard let gate = config.alertGate else { return nil }
         let url: String
         do {

@@ -280,6 +280,7 @@ package enum Diagnoser {
             case .activeAlerts: return "resolve or silence the alerts in Alertmanager, or \(redeploy) --override --reason TEXT for the incident's own fix"
             case .alertGateUnreachable: return "curl the Alertmanager URL from the runner; fix it, then \(redeploy)"
             case .circuitOpen: return "gantry history \(env) and fix the cause, then gantry unfreeze \(env)"
+            case .notPromoted: return "deploy \(input.record.release) to the environment it is promoted from and let it soak, then \(redeploy); in an emergency \(redeploy) --skip-promotion --reason TEXT (recorded)"
             case .runnerUnfit: return "gantry runners; gantry select-runner picks a healthy runner for the job"
             case .preflightSecretMissing: return "map the missing secret into the step's env:, then \(redeploy)"
             case .preflightHostUnreachable, .hostUnreachable:

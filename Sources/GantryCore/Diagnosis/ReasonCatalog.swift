@@ -96,6 +96,14 @@ package enum ReasonCatalog {
             never: "Never reset the breaker without reading why the deploys failed."
         ),
         Entry(
+            code: .notPromoted, group: .protection, blame: .change,
+            title: "the release has not soaked in the environment it is promoted from",
+            means: "The environment has `promote_from`: a release must have been verified in that environment (staging) and stayed its current release for the soak, with no failed check or rollback of it there since. This one has not: the refusal says what is missing (never ran there, live for 12m of 30m, rolled back there).",
+            confirm: "`gantry history SOURCE` shows the release's deployments there; `gantry status SOURCE` what runs there now.",
+            fix: "Deploy the release to the source environment first, let it soak, then deploy it again. In an emergency, `--skip-promotion --reason TEXT` deploys anyway and is recorded.",
+            never: "Never skip the gate to ship a release that failed its checks in staging."
+        ),
+        Entry(
             code: .activeAlerts, group: .protection, blame: .infrastructure,
             title: "Alertmanager has active alerts for the environment",
             means: "`protect.alertmanager` found alerts matching its matchers that are firing, not silenced and not inhibited: production is in an incident, so no release goes out into it. Nothing was changed.",

@@ -15,6 +15,7 @@ package enum ReasonCode: String, Sendable, Hashable, Codable, CaseIterable, Comp
     case circuitOpen = "circuit_open"
     case activeAlerts = "active_alerts"
     case alertGateUnreachable = "alert_gate_unreachable"
+    case notPromoted = "not_promoted"
     // The runner.
     case runnerUnfit = "runner_unfit"
     // Preflight.

@@ -52,12 +52,16 @@ struct DeployCommand: AsyncParsableCommand {
     @Flag(help: "Deploy despite a freeze, a freeze window or an open circuit breaker (needs --reason; recorded).")
     var override = false
 
-    @Option(help: "Why the override is needed; recorded in the journal.")
+    @Flag(help: "Deploy though the release has not soaked in the environment of promote_from (break glass: needs --reason; recorded and announced).")
+    var skipPromotion = false
+
+    @Option(help: "Why the override or the skipped promotion is needed; recorded in the journal.")
     var reason: String?
 
     func validate() throws {
         if override, reason?.trimmingWhitespace().isEmpty ?? true { throw ValidationError("--override needs --reason TEXT, which is recorded") }
-        if reason != nil, !override { throw ValidationError("--reason is only used with --override") }
+        if skipPromotion, reason?.trimmingWhitespace().isEmpty ?? true { throw ValidationError("--skip-promotion needs --reason TEXT, which is recorded") }
+        if reason != nil, !override, !skipPromotion { throw ValidationError("--reason is only used with --override or --skip-promotion") }
     }
 
     @Flag(help: "Print the result as JSON on standard output (progress goes to standard error).")
@@ -79,6 +83,7 @@ struct DeployCommand: AsyncParsableCommand {
             }
         }
         request.override = override ? reason : nil
+        request.skipPromotion = skipPromotion ? reason : nil
         if dryRun {
             try await PlanPrinter.printPlan(request: request, config: config, context: context, json: json)
             return

@@ -1,0 +1,43 @@
+package import Foundation
+
+/// The rule of `promote_from`, as a value: whether `release` may come into an environment,
+/// judged on the source environment's deployments. It must have been verified live there (a
+/// deploy or rollback to it that succeeded), stayed the source's current release for the
+/// soak, and had no failed check or rollback there since. The refusal says what is missing.
+package enum PromotionGate {
+    /// `records`: the source environment's deployments, newest first.
+    package static func refusal(release: String, config: PromotionConfig, source records: [DeploymentRecord], now: Date) -> Refusal? {
+        let source = config.environment
+        let finished = records.filter { record in record.outcome.map { $0 != .skipped && $0 != .refused } ?? false }
+        guard let verifiedIndex = finished.firstIndex(where: { $0.release == release && $0.outcome == .succeeded && $0.kind != .recover }) else {
+            if let tried = finished.first(where: { $0.release == release }) {
+                return Refusal(.notPromoted, "\(release) never passed verification in \(source): its deployment \(tried.id) there ended \(tried.outcome?.rawValue ?? "unfinished")")
+            }
+            return Refusal(.notPromoted, "\(release) never ran in \(source)")
+        }
+        let verified = finished[verifiedIndex]
+        let since = finished[..<verifiedIndex]
+        if let failed = since.last(where: { $0.release == release && ($0.outcome == .failed || $0.outcome == .rolledBack) }) {
+            let at = failed.finishedAt.map(Timestamp.format) ?? "an unknown time"
+            return Refusal(.notPromoted, "\(release) was rolled back in \(source) at \(at) (deployment \(failed.id))")
+        }
+        let verifiedAt = verified.finishedAt ?? verified.startedAt
+        // What ended its time as the source's current release: another release verified there,
+        // or a deployment that left the hosts on something unverified.
+        let replacement = since.last { $0.outcome == .failed || $0.outcome == .interrupted || ($0.outcome == .succeeded && $0.release != release) }
+        let end = replacement.map { $0.finishedAt ?? $0.startedAt } ?? now
+        let live = Duration.milliseconds(Int64((max(0, end.timeIntervalSince(verifiedAt)) * 1000).rounded()))
+        guard live < config.soak else { return nil }
+        let soaked = "\(short(live)) of \(short(config.soak))"
+        if let replacement {
+            return Refusal(.notPromoted, "\(release) was live in \(source) for \(soaked) before \(replacement.release) replaced it (deployment \(verified.id))")
+        }
+        return Refusal(.notPromoted, "\(release) has been live in \(source) for \(soaked) (deployment \(verified.id))")
+    }
+
+    /// `12m` rather than `12m00s`: soaks are spoken of in whole minutes.
+    private static func short(_ duration: Duration) -> String {
+        let text = DurationText.format(duration)
+        return text.hasSuffix("m00s") ? String(text.dropLast(3)) : text
+    }
+}
