@@ -63,7 +63,9 @@ package struct MonitoringState: Sendable {
         var environments: [Environment] = []
         for environment in config.environments {
             var status = EnvironmentStatus(name: environment.name)
-            if let store { status = try await EnvironmentStatus.read(environment.name, store: store, now: now, recent: recent, rollouts: environment.rollout != nil) }
+            if let store { status = try await EnvironmentStatus.read(
+                    environment.name, store: store, now: now, recent: recent, rollouts: environment.rollout != nil, promotion: environment.promoteFrom
+                ) }
             let runners = RunnerSelection.eligible(config.runners, for: environment.name)
                 .sorted { ($0.priority, $0.name) < ($1.priority, $1.name) }
                 .map(\.name)

@@ -7,7 +7,7 @@ package enum DeploymentPlanner {
 
     package static func plan(
         _ request: DeploymentRequest, state: EnvironmentState, lastDeployment: DeploymentRecord?, lease: Lease?, now: Date,
-        rollbackTarget: RollbackTarget? = nil
+        rollbackTarget: RollbackTarget? = nil, promotionSource: [DeploymentRecord] = []
     ) throws(UnsetCommandVariable) -> DeploymentPlan {
         let invocation = try request.resolvedInvocation(for: planID)
         var items: [DeploymentPlan.Item] = []
@@ -16,6 +16,11 @@ package enum DeploymentPlanner {
             items.append(.init(step: .lock, action: "wait: \(name) is locked by \(lease.owner.summary); this deploy would be refused"))
         } else {
             items.append(.init(step: .lock, action: "take the \(name) lease (free now)"))
+        }
+        if request.kind == .deploy, let promotion = request.environment.promoteFrom {
+            // `promotionSource`: the deployments of `promotion.environment`, newest first.
+            let gate = PromotionGate.refusal(release: request.release.value, config: promotion, source: promotionSource, now: now)
+            items.append(.init(step: .lock, action: promotionAction(gate, promotion: promotion, release: request.release.value, skipped: request.skipPromotion != nil)))
         }
         if let rollbackTarget {
             items.append(.init(step: .decide, action: "go back from \(rollbackTarget.current) to \(rollbackTarget.release): \(rollbackTarget.why)"))
@@ -76,5 +81,14 @@ package enum DeploymentPlanner {
             }
         }
         return DeploymentPlan(environment: name, release: request.release.value, wouldSkip: false, items: items)
+    }
+
+    /// What `promote_from`'s gate says of this release, in a plan.
+    static func promotionAction(_ gate: Refusal?, promotion: PromotionConfig, release: String, skipped: Bool) -> String {
+        guard let gate else {
+            return "promotion: \(release) was verified in \(promotion.environment) and soaked \(DurationText.canonical(promotion.soak)) there"
+        }
+        if skipped { return "promotion: the gate refuses (\(gate.text)); skipped with --skip-promotion, recorded in the journal" }
+        return "promotion: refused: \(gate.text); this deploy would be refused (exit 3, not_promoted); --skip-promotion --reason TEXT deploys anyway"
     }
 }

@@ -16,6 +16,8 @@ package struct EnvironmentStatus: Sendable {
     package var recent: [DeploymentRecord]
     /// The batch the newest deployment's rollout is at, while that deployment is unfinished.
     package var rollout: RolloutProgress?
+    /// With `promote_from`: what its gate says of the source's current release now.
+    package var promotion: PromotionStatus?
 
     package init(name: String, state: EnvironmentState? = nil, lease: Lease? = nil, waiters: [LockWaiter] = [], recent: [DeploymentRecord] = [], rollout: RolloutProgress? = nil) {
         self.name = name
@@ -36,8 +38,16 @@ package struct EnvironmentStatus: Sendable {
     /// batches), also the batch of the deployment that holds the live lease (running or
     /// left paused, whatever was refused since), else of the newest deployment when it is an
     /// unfinished deploy (an abandoned rollout); without, no journal is read.
-    package static func read(_ name: String, store: any StateStore, now: Date, recent: Int, rollouts: Bool) async throws(StoreError) -> EnvironmentStatus {
+    /// With `promotion` (`promote_from`), also the gate's verdict on the source's current release.
+    package static func read(
+        _ name: String, store: any StateStore, now: Date, recent: Int, rollouts: Bool, promotion: PromotionConfig? = nil
+    ) async throws(StoreError) -> EnvironmentStatus {
         var status = EnvironmentStatus(name: name)
+        if let promotion {
+            let source = try await store.environmentState(promotion.environment)
+            let records = try await store.deployments(environment: promotion.environment, limit: 1000)
+            status.promotion = PromotionStatus.judge(promotion, source: source, records: records, now: now)
+        }
         status.state = try await store.environmentState(name)
         status.lease = try await store.lease(environment: name)
         status.waiters = try await store.waiters(environment: name, liveSince: now.addingTimeInterval(-DeploymentEngine.waiterStaleness.seconds))

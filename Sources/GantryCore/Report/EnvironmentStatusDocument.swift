@@ -20,6 +20,8 @@ package struct EnvironmentStatusDocument: Encodable, Sendable {
     package var lastDeployment: DeploymentView?
     /// The batch a running (or paused) rollout is at.
     package var rollout: RolloutProgress?
+    /// `promote_from`'s gate on the source's current release (null without `promote_from`).
+    package var promotion: PromotionStatus?
     /// `gantry serve` only: the latest verdict of each check.
     package var checks: [ObservationDocument]?
     /// `gantry serve` only: the newest deployments, newest first.
@@ -37,12 +39,13 @@ package struct EnvironmentStatusDocument: Encodable, Sendable {
         waiting = status.waiters.map(WaiterDocument.init)
         lastDeployment = status.recent.first.map(DeploymentView.init)
         rollout = status.rollout
+        promotion = status.promotion
         self.checks = checks?.map(ObservationDocument.init)
         self.deployments = deployments.map { Array(status.recent.prefix($0)).map(DeploymentView.init) }
     }
 
     enum CodingKeys: String, CodingKey {
-        case environment, current, lastGood, updatedAt, deploying, lock, frozen, waiting, lastDeployment, rollout, checks, deployments
+        case environment, current, lastGood, updatedAt, deploying, lock, frozen, waiting, lastDeployment, rollout, promotion, checks, deployments
     }
 
     package func encode(to encoder: any Encoder) throws {
@@ -57,6 +60,7 @@ package struct EnvironmentStatusDocument: Encodable, Sendable {
         try container.encode(waiting, forKey: .waiting)
         try container.encode(lastDeployment, forKey: .lastDeployment)
         try container.encode(rollout, forKey: .rollout)
+        try container.encode(promotion, forKey: .promotion)
         try container.encodeIfPresent(checks, forKey: .checks)
         try container.encodeIfPresent(deployments, forKey: .deployments)
     }

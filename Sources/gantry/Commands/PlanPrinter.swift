@@ -8,18 +8,24 @@ enum PlanPrinter {
         var state = EnvironmentState(name: request.environment.name)
         var last: DeploymentRecord?
         var lease: Lease?
+        var promotionSource: [DeploymentRecord] = []
         if let store = try await context.openStore(config: config, create: false) {
             do {
                 state = try await store.environmentState(request.environment.name)
                 last = try await store.lastEffectiveDeployment(environment: request.environment.name, excluding: nil)
                 lease = try await store.lease(environment: request.environment.name)
+                if request.kind == .deploy, let source = request.environment.promoteFrom?.environment {
+                    promotionSource = try await store.deployments(environment: source, limit: 1000)
+                }
             } catch {
                 throw Failure.store(error)
             }
         }
         let plan: DeploymentPlan
         do {
-            plan = try DeploymentPlanner.plan(request, state: state, lastDeployment: last, lease: lease, now: Date(), rollbackTarget: rollbackTarget)
+            plan = try DeploymentPlanner.plan(
+                request, state: state, lastDeployment: last, lease: lease, now: Date(), rollbackTarget: rollbackTarget, promotionSource: promotionSource
+            )
         } catch {
             throw Failure.usage(error.description)
         }

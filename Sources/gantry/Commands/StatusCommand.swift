@@ -32,12 +32,13 @@ struct StatusCommand: AsyncParsableCommand {
         let config = try context.loadConfig()
         var names = config.environments.map(\.name)
         let rollouts = Set(config.environments.filter { $0.rollout != nil }.map(\.name))
+        let promotions = Dictionary(uniqueKeysWithValues: config.environments.compactMap { environment in environment.promoteFrom.map { (environment.name, $0) } })
         if let environment {
             names = [try context.environment(environment, in: config).name]
         }
         guard watch else {
             let store = try await context.openStore(config: config, create: false)
-            Console.write(try await render(names, store: store, context: context, rollouts: rollouts), to: STDOUT_FILENO)
+            Console.write(try await render(names, store: store, context: context, rollouts: rollouts, promotions: promotions), to: STDOUT_FILENO)
             return
         }
         let terminal = context.console().traits.isTerminal && !json
@@ -45,14 +46,14 @@ struct StatusCommand: AsyncParsableCommand {
         while true {
             // The store may appear once the first deployment creates it.
             if store == nil { store = try await context.openStore(config: config, create: false) }
-            let text = try await render(names, store: store, context: context, rollouts: rollouts)
+            let text = try await render(names, store: store, context: context, rollouts: rollouts, promotions: promotions)
             Console.write((terminal ? "\u{1B}[H\u{1B}[2J" : "") + text + (terminal || json ? "" : "\n"), to: STDOUT_FILENO)
             try? await Task.sleep(for: interval)
         }
     }
 
     /// The status of `names`, as text or (with --json) one JSON document.
-    func render(_ names: [String], store: (any StateStore)?, context: Context, rollouts: Set<String>) async throws -> String {
+    func render(_ names: [String], store: (any StateStore)?, context: Context, rollouts: Set<String>, promotions: [String: PromotionConfig]) async throws -> String {
         var views: [EnvironmentStatusDocument] = []
         let now = Date()
         for name in names {
@@ -60,7 +61,7 @@ struct StatusCommand: AsyncParsableCommand {
             var status = EnvironmentStatus(name: name)
             if let store {
                 do {
-                    status = try await EnvironmentStatus.read(name, store: store, now: now, recent: 1, rollouts: rollouts.contains(name))
+                    status = try await EnvironmentStatus.read(name, store: store, now: now, recent: 1, rollouts: rollouts.contains(name), promotion: promotions[name])
                 } catch {
                     throw Failure.store(error)
                 }
@@ -88,6 +89,10 @@ struct StatusCommand: AsyncParsableCommand {
             }
             if !view.waiting.isEmpty {
                 text += "  waiting:    \(view.waiting.map { "\($0.release) (\($0.deploymentId))" }.joined(separator: ", "))\n"
+            }
+            if let promotion = view.promotion {
+                let verdict = promotion.ready ? style.green("\(promotion.candidate ?? "") is ready") : (promotion.reason ?? "not ready")
+                text += "  promotion:  from \(promotion.from) after \(promotion.soak): \(verdict)\n"
             }
             if let last = view.lastDeployment {
                 if let rollout = view.rollout { text += "  rollout:    \(rollout.text)\n" }
