@@ -72,18 +72,47 @@ struct DeploymentEngineTests {
         #expect(runner.invocations.isEmpty)
         _ = try await engine.run(request(staging, "2.0"))
         clock.advance(.seconds(12 * 60))
-        let soaking = try await engine.run(request(production, "2.0"))
+        var impatient = try request(production, "2.0")
+        impatient.lockWait = .seconds(60)
+        let soaking = try await engine.run(impatient)
         #expect(soaking.reasonCode == .notPromoted)
         #expect(soaking.reason.contains("2.0 has been live in staging for 12m of 30m"), "\(soaking.reason)")
-        clock.advance(.seconds(20 * 60))
-        let promoted = try await engine.run(request(production, "2.0"))
+        // With a --wait longer than the rest of the soak, the deploy waits for it.
+        var patient = try request(production, "2.0")
+        patient.lockWait = .seconds(20 * 60)
+        let promoted = try await engine.run(patient)
         #expect(promoted.outcome == .succeeded)
+        #expect(clock.slept.contains { $0 > .seconds(17 * 60) && $0 < .seconds(19 * 60) }, "\(clock.slept)")
         // Break glass: a release that never ran in staging, deployed anyway and said so.
         clock.advance(.seconds(60))
         let forced = try await engine.run(request(production, "2.1", skip: "hotfix for the outage"))
         #expect(forced.outcome == .succeeded)
         let notes = try await store.journal(forced.id).compactMap(\.event.message)
         #expect(notes.contains { $0.contains("promotion gate skipped by") && $0.contains("hotfix for the outage") && $0.contains("2.1 never ran in staging") }, "\(notes)")
+    }
+
+    @Test("on_retry: rollback runs the rollback command and its checks between attempts, journaled as their own steps")
+    func rollbackBetweenAttempts() async throws {
+        let store = MemoryStateStore()
+        var environment = EnvironmentConfig(name: "production", targets: ["web-1"], deploy: CommandConfig(argv: ["./deploy.sh", "{release}"]))
+        environment.rollback = CommandConfig(argv: ["./rollback.sh", "{release}"])
+        environment.retry = RetryPolicy(attempts: 2, backoff: .seconds(1), retryOn: [.exit(75)])
+        environment.retry.onRetry = .rollback
+        let runner = ScriptedRunner([.success(([], .exited(0))), .success(([], .exited(75))), .success(([], .exited(0))), .success(([], .exited(0)))])
+        let clock = TestClock()
+        let engine = DeploymentEngine(store: store, runner: runner, prober: ScriptedProber(), processes: FakeProcesses(), clock: clock)
+        func request(_ release: String) throws -> DeploymentRequest {
+            DeploymentRequest(environment: environment, release: try Release(release), force: false, directory: "/srv/app", origin: origin, processEnvironment: [:])
+        }
+        _ = try await engine.run(request("1.0"))
+        clock.advance(.seconds(1))
+        let summary = try await engine.run(request("2.0"))
+        #expect(summary.outcome == .succeeded, "\(summary.reason)")
+        #expect(summary.attempts == 2)
+        #expect(runner.invocations.dropFirst().map(\.argv) == [["/srv/app/deploy.sh", "2.0"], ["/srv/app/rollback.sh", "1.0"], ["/srv/app/deploy.sh", "2.0"]])
+        let steps = try await store.journal(summary.id).filter { $0.event.kind == .commandStarted || $0.event.kind == .verificationStarted }.map { $0.event.step ?? "" }
+        #expect(steps == ["deploy", "rollback", "verify_rollback", "deploy", "verify"], "\(steps)")
+        #expect(try await store.environmentState("production").current == "2.0")
     }
 
     @Test("the journal records the command before it runs")

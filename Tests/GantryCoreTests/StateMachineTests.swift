@@ -147,6 +147,55 @@ struct StateMachineTests {
         #expect(notRetryable.handle(.commandFinished(.exited(1))) == .runRollback(to: "1.0"))
     }
 
+    @Test("on_retry: rollback: back to the last good release, verified, before each further attempt; a way back that fails ends it, never another attempt")
+    func rollbackBetweenAttempts() {
+        var retry = RetryPolicy(attempts: 3, backoff: .seconds(10), maxBackoff: .seconds(15), jitter: 0.2, retryOn: [.exit(75)])
+        retry.onRetry = .rollback
+        var machine = deploying(policy: .init(retry: retry, canRollBack: true))
+        #expect(machine.handle(.commandFinished(.exited(75))) == .runRollback(to: "1.0"))
+        #expect(machine.verificationStep == .verify)
+        #expect(machine.handle(.commandFinished(.exited(0))) == .verify)
+        #expect(machine.verificationStep == .verifyRollback)
+        #expect(machine.handle(.verified(failures: [], checked: 1)) == .runDeploy(attempt: 2, after: .seconds(10)))
+        #expect(machine.rolledBackTo == nil, "a rollback between attempts is not the deployment's way back")
+        #expect(machine.handle(.commandFinished(.exited(0))) == .verify)
+        #expect(machine.handle(.verified(failures: [], checked: 1)) == .finish(.succeeded, reason: .deployed(release: "2.0", kind: .deploy, batches: 1, checked: 1), promote: true))
+
+        // The way back between attempts fails: rollback_failed, no third attempt.
+        var broken = deploying(policy: .init(retry: retry, canRollBack: true))
+        _ = broken.handle(.commandFinished(.exited(75)))
+        guard case .finish(.failed, let why, false) = broken.handle(.commandFinished(.exited(3))) else {
+            Issue.record("a failed rollback between attempts must end the deployment")
+            return
+        }
+        #expect(why == .needsPerson(after: .commandFailed(.deploy, .exited(75), batch: nil, attempt: 1, of: 3), .rollbackEnded(to: "1.0", .exited(3))))
+        #expect(broken.reasonCode == .rollbackFailed)
+        // Its verification fails: the same.
+        var unverified = deploying(policy: .init(retry: retry, canRollBack: true))
+        _ = unverified.handle(.commandFinished(.exited(75)))
+        _ = unverified.handle(.commandFinished(.exited(0)))
+        guard case .finish(.failed, _, false) = unverified.handle(.verified(failures: ["web: HTTP 500"], checked: 1)) else {
+            Issue.record("an unverified rollback between attempts must end the deployment")
+            return
+        }
+        // The last attempt fails too: the usual way back, then rolled_back.
+        var exhausted = deploying(policy: .init(retry: RetryPolicy(attempts: 2, backoff: .seconds(1), retryOn: [.exit(75)]), canRollBack: true))
+        #expect(exhausted.handle(.commandFinished(.exited(75))) == .runDeploy(attempt: 2, after: .seconds(1)), "without on_retry, no rollback between")
+        var last = deploying(policy: .init(retry: { var policy = RetryPolicy(attempts: 2, backoff: .seconds(1), retryOn: [.exit(75)]); policy.onRetry = .rollback; return policy }(), canRollBack: true))
+        _ = last.handle(.commandFinished(.exited(75)))
+        _ = last.handle(.commandFinished(.exited(0)))
+        _ = last.handle(.verified(failures: [], checked: 1))
+        #expect(last.handle(.commandFinished(.exited(75))) == .runRollback(to: "1.0"))
+        _ = last.handle(.commandFinished(.exited(0)))
+        guard case .finish(.rolledBack, _, false) = last.handle(.verified(failures: [], checked: 1)) else {
+            Issue.record("the last attempt's failure is rolled back as usual")
+            return
+        }
+        // No last good release (a first deploy): plain retries.
+        var first = deploying(current: nil, policy: .init(retry: retry, canRollBack: true))
+        #expect(first.handle(.commandFinished(.exited(75))) == .runDeploy(attempt: 2, after: .seconds(10)))
+    }
+
     @Test("retry waits grow exponentially, are capped, and jitter within the share")
     func retryDelays() {
         let policy = RetryPolicy(attempts: 5, backoff: .seconds(10), maxBackoff: .seconds(30), jitter: 0.2, retryOn: [.timeout])

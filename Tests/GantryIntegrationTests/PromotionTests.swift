@@ -30,7 +30,7 @@ struct PromotionTests {
         let planned = try project.gantry("plan", "production", "--release", "1.0", environment: environment)
         #expect(planned.stdout.contains("promotion: refused: 1.0 never ran in staging; this deploy would be refused"), "\(planned.output)")
         #expect(try project.gantry("deploy", "staging", "--release", "1.0", environment: environment).status == 0)
-        let soaking = try project.gantry("deploy", "production", "--release", "1.0", "--json", environment: environment)
+        let soaking = try project.gantry("deploy", "production", "--release", "1.0", "--json", "--wait", "0s", environment: environment)
         #expect(soaking.status == 3, "\(soaking.output)")
         let refused = try JSONSerialization.jsonObject(with: Data(soaking.stdout.utf8)) as? [String: Any]
         #expect(refused?["reason_code"] as? String == "not_promoted", "\(soaking.stdout)")
@@ -41,14 +41,15 @@ struct PromotionTests {
         #expect(soakingGate?["candidate"] as? String == "1.0")
         #expect(soakingGate?["ready"] as? Bool == false)
         #expect((soakingGate?["reason"] as? String)?.contains("has been live in staging for") == true)
-        Thread.sleep(forTimeInterval: 2.2)
+        // With --wait (10m by default) longer than the rest of the soak, the deploy waits for it.
+        let promoted = try project.gantry("deploy", "production", "--release", "1.0", environment: environment)
+        #expect(promoted.status == 0, "\(promoted.output)")
+        #expect(promoted.output.contains("to soak in staging (--wait)"), "\(promoted.output)")
+        #expect(project.read("production.log") == "1.0\n")
         let readyStatus = try project.gantry("status", "production", environment: environment)
         #expect(readyStatus.stdout.contains("promotion:  from staging after 2s: 1.0 is ready"), "\(readyStatus.stdout)")
         let ready = try project.gantry("plan", "production", "--release", "1.0", environment: environment)
         #expect(ready.stdout.contains("promotion: 1.0 was verified in staging and soaked 2s there"), "\(ready.output)")
-        let promoted = try project.gantry("deploy", "production", "--release", "1.0", environment: environment)
-        #expect(promoted.status == 0, "\(promoted.output)")
-        #expect(project.read("production.log") == "1.0\n")
         // Break glass needs a reason, and is recorded with it.
         #expect(try project.gantry("deploy", "production", "--release", "1.1", "--skip-promotion", environment: environment).status == 2)
         let forced = try project.gantry("deploy", "production", "--release", "1.1", "--skip-promotion", "--reason", "hotfix for the outage", environment: environment)

@@ -151,6 +151,7 @@ package enum ConfigSchema {
                 "max_backoff": described("The longest wait between two attempts.", ref("duration"), default: written(retry.maxBackoff)),
                 "jitter": number("Random share of each wait: 0.2 randomizes it by ±20%.", bounds: ["minimum": 0, "maximum": 1], default: retry.jitter, example: 0.1),
                 "retry_on": list("Which failures are retried: timeout, signal or exit:N (without one, none is).", default: [], example: ["timeout", "exit:4"]),
+                "on_retry": choice(["nothing", "rollback"], "What runs before each further attempt: nothing, or the rollback command to the last good release, whose checks must pass (a way back that fails ends the deploy rollback_failed). Not with rollout:.", default: RetryPolicy.BetweenAttempts.nothing.rawValue),
             ]),
             "lock": object("The environment's lock, which lets one deployment run at a time.", [
                 "lease": described("How long the lock lasts without renewal, at least 3s; the holder renews it every third of that.", ref("duration"), default: "1m", example: "10m"),

@@ -102,6 +102,9 @@ final class EnvironmentParser {
         var rollout: RolloutConfig?
         if let block = fields.fields("rollout") {
             rollout = rolloutConfig(block)
+            if retry.onRetry == .rollback, let node = fields.node("retry") {
+                reader.fail(node, path.key("retry").key("on_retry"), "on_retry: rollback cannot be combined with rollout:", hint: "a failed batch already rolls back the hosts deployed so far")
+            }
             block.finish()
         }
         var defaults = CheckTiming.defaults
@@ -163,6 +166,13 @@ final class EnvironmentParser {
                     reader.fail(node.sequence?[offset] ?? node, fields.path.key("retry_on").index(offset), "'\(text)' is not a retryable failure",
                                 hint: "use timeout, signal or exit:N")
                 }
+            }
+        }
+        if let text = fields.string("on_retry") {
+            if let between = RetryPolicy.BetweenAttempts(rawValue: text) {
+                policy.onRetry = between
+            } else if let node = fields.node("on_retry") {
+                reader.fail(node, fields.path.key("on_retry"), "'\(text)' is not nothing or rollback")
             }
         }
         if policy.attempts > 1, policy.retryOn.isEmpty {

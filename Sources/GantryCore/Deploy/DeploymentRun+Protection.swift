@@ -13,13 +13,10 @@ extension DeploymentRun {
         if let refusal = Protection.refusal(state: state, recent: recent, windows: config.freezeWindows, circuitBreaker: config.circuitBreaker, now: engine.clock.now()) {
             return refusal
         }
-        if let promotion = config.promoteFrom {
-            let source = try await store.deployments(environment: promotion.environment, limit: 1000)
-            if let refusal = PromotionGate.refusal(release: request.release.value, config: promotion, source: source, now: engine.clock.now()) {
-                guard let reason = request.skipPromotion else { return refusal }
-                // Break glass: deployed anyway, and said so in the journal and the outcome.
-                pendingNotes.append(masker.mask("promotion gate skipped by \(request.origin.actor ?? request.origin.host): \(reason) (the gate said: \(refusal.text))"))
-            }
+        if let promotion = config.promoteFrom, let refusal = try await promotionGate(promotion) {
+            guard let reason = request.skipPromotion else { return refusal }
+            // Break glass: deployed anyway, and said so in the journal.
+            pendingNotes.append(masker.mask("promotion gate skipped by \(request.origin.actor ?? request.origin.host): \(reason) (the gate said: \(refusal.text))"))
         }
         guard let gate = config.alertGate else { return nil }
         let url: String
@@ -34,5 +31,34 @@ extension DeploymentRun {
         let verdict = gate.judge(answer, environment: environment)
         if let note = verdict.note { pendingNotes.append(masker.mask(note)) }
         return verdict.refusal.map { Refusal($0.code, masker.mask($0.text)) }
+    }
+
+    /// `promote_from`'s gate. A release still soaking in the source, whose soak ends within
+    /// `--wait`, is waited for (a step that says how long is left, so plain logs show progress)
+    /// and judged again: a deployment there meanwhile may still refuse it.
+    private func promotionGate(_ promotion: PromotionConfig) async throws(StoreError) -> Refusal? {
+        let waitUntil = engine.clock.now().addingTimeInterval(request.lockWait.seconds)
+        var announced = false
+        while true {
+            let source = try await store.deployments(environment: promotion.environment, limit: 1000)
+            let now = engine.clock.now()
+            switch PromotionGate.judge(release: request.release.value, config: promotion, source: source, now: now) {
+            case .pass:
+                if announced { await engine.observer.observe(.stepFinished(.lock, .ok, elapsed: .zero, detail: "\(request.release) has soaked in \(promotion.environment)")) }
+                return nil
+            case .refuse(let refusal):
+                return refusal
+            case .soaking(let refusal, let left):
+                guard request.skipPromotion == nil, now.addingTimeInterval(left.seconds) <= waitUntil else { return refusal }
+                await engine.observer.observe(.stepStarted(.lock, detail: "waiting \(DurationText.format(left)) for \(request.release) to soak in \(promotion.environment) (--wait): \(refusal.text)"))
+                announced = true
+                do {
+                    // A little past the end, so the next look finds it soaked.
+                    try await engine.clock.sleep(for: left + .milliseconds(50))
+                } catch {
+                    return refusal
+                }
+            }
+        }
     }
 }

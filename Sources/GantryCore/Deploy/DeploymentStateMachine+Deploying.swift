@@ -17,6 +17,16 @@ extension DeploymentStateMachine {
                 return fallBack(because: .interruptedDuringCommand(command, attempt: attempt))
             case .exited, .signaled, .timedOut:
                 if policy.retry.shouldRetry(after: termination, attempt: attempt) {
+                    if policy.retry.onRetry == .rollback, policy.canRollBack, policy.kind == .deploy, let target = lastGood {
+                        // Back to the last good release, verified, before the next attempt;
+                        // a way back that fails ends here (`needsPerson`), never in another
+                        // attempt on hosts in an unknown state.
+                        failure = .commandFailed(command, termination, batch: position, attempt: attempt, of: policy.retry.attempts)
+                        retryAfterRollback = attempt + 1
+                        rollbackTarget = target
+                        state = .rollingBack(to: target)
+                        return .runRollback(to: target)
+                    }
                     state = .deploying(attempt: attempt + 1)
                     return .runDeploy(attempt: attempt + 1, after: policy.retry.delay(before: attempt + 1, random: random()))
                 }

@@ -22,6 +22,14 @@ extension DeploymentStateMachine {
     mutating func verifyingRollback(to target: String, _ event: Event) -> Action {
         switch event {
         case .verified(let failures, _, _):
+            if failures.isEmpty, let next = retryAfterRollback, !interrupted {
+                // `on_retry: rollback`: the hosts are back on the last good release; the
+                // next attempt starts from there.
+                retryAfterRollback = nil
+                rollbackTarget = nil
+                state = .deploying(attempt: next)
+                return .runDeploy(attempt: next, after: policy.retry.delay(before: next, random: random()))
+            }
             if failures.isEmpty {
                 let outcome: Outcome = interrupted ? .interrupted : .rolledBack
                 state = .finishing(outcome)

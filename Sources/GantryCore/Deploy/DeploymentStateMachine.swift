@@ -140,6 +140,9 @@ package struct DeploymentStateMachine: Sendable {
     var recoveredScope: RollbackScope?
     /// A recovery's rollback (`recovering`): stopped at once, it has restored nothing.
     var recovering = false
+    /// `retry.on_retry: rollback`: the attempt that runs once the rollback in progress has
+    /// been verified (nil: the rollback is the way back, not a step between attempts).
+    var retryAfterRollback: Int?
 
     package init(release: String, force: Bool, policy: Policy = Policy(), random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) {
         self.release = release

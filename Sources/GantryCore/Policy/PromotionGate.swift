@@ -5,21 +5,41 @@ package import Foundation
 /// deploy or rollback to it that succeeded), stayed the source's current release for the
 /// soak, and had no failed check or rollback there since. The refusal says what is missing.
 package enum PromotionGate {
+    /// What the gate says: pass, refuse, or refuse for now because the release is still
+    /// soaking in the source and will have soaked in `left` if nothing changes there.
+    package enum Verdict: Sendable, Hashable {
+        case pass
+        case refuse(Refusal)
+        case soaking(Refusal, left: Duration)
+
+        package var refusal: Refusal? {
+            switch self {
+            case .pass: nil
+            case .refuse(let refusal), .soaking(let refusal, _): refusal
+            }
+        }
+    }
+
     /// `records`: the source environment's deployments, newest first.
     package static func refusal(release: String, config: PromotionConfig, source records: [DeploymentRecord], now: Date) -> Refusal? {
+        judge(release: release, config: config, source: records, now: now).refusal
+    }
+
+    /// `records`: the source environment's deployments, newest first.
+    package static func judge(release: String, config: PromotionConfig, source records: [DeploymentRecord], now: Date) -> Verdict {
         let source = config.environment
         let finished = records.filter { record in record.outcome.map { $0 != .skipped && $0 != .refused } ?? false }
         guard let verifiedIndex = finished.firstIndex(where: { $0.release == release && $0.outcome == .succeeded && $0.kind != .recover }) else {
             if let tried = finished.first(where: { $0.release == release }) {
-                return Refusal(.notPromoted, "\(release) never passed verification in \(source): its deployment \(tried.id) there ended \(tried.outcome?.rawValue ?? "unfinished")")
+                return .refuse(Refusal(.notPromoted, "\(release) never passed verification in \(source): its deployment \(tried.id) there ended \(tried.outcome?.rawValue ?? "unfinished")"))
             }
-            return Refusal(.notPromoted, "\(release) never ran in \(source)")
+            return .refuse(Refusal(.notPromoted, "\(release) never ran in \(source)"))
         }
         let verified = finished[verifiedIndex]
         let since = finished[..<verifiedIndex]
         if let failed = since.last(where: { $0.release == release && ($0.outcome == .failed || $0.outcome == .rolledBack) }) {
             let at = failed.finishedAt.map(Timestamp.format) ?? "an unknown time"
-            return Refusal(.notPromoted, "\(release) was rolled back in \(source) at \(at) (deployment \(failed.id))")
+            return .refuse(Refusal(.notPromoted, "\(release) was rolled back in \(source) at \(at) (deployment \(failed.id))"))
         }
         let verifiedAt = verified.finishedAt ?? verified.startedAt
         // What ended its time as the source's current release: another release verified there,
@@ -27,12 +47,12 @@ package enum PromotionGate {
         let replacement = since.last { $0.outcome == .failed || $0.outcome == .interrupted || ($0.outcome == .succeeded && $0.release != release) }
         let end = replacement.map { $0.finishedAt ?? $0.startedAt } ?? now
         let live = Duration.milliseconds(Int64((max(0, end.timeIntervalSince(verifiedAt)) * 1000).rounded()))
-        guard live < config.soak else { return nil }
+        guard live < config.soak else { return .pass }
         let soaked = "\(short(live)) of \(short(config.soak))"
         if let replacement {
-            return Refusal(.notPromoted, "\(release) was live in \(source) for \(soaked) before \(replacement.release) replaced it (deployment \(verified.id))")
+            return .refuse(Refusal(.notPromoted, "\(release) was live in \(source) for \(soaked) before \(replacement.release) replaced it (deployment \(verified.id))"))
         }
-        return Refusal(.notPromoted, "\(release) has been live in \(source) for \(soaked) (deployment \(verified.id))")
+        return .soaking(Refusal(.notPromoted, "\(release) has been live in \(source) for \(soaked) (deployment \(verified.id))"), left: config.soak - live)
     }
 
     /// `12m` rather than `12m00s`: soaks are spoken of in whole minutes.

@@ -39,8 +39,19 @@ package struct RetryPolicy: Sendable, Hashable {
         }
     }
 
+    /// What runs between two attempts.
+    package enum BetweenAttempts: String, Sendable, Hashable {
+        /// Nothing: the next attempt runs on the hosts as the failed one left them.
+        case nothing
+        /// The rollback command restores the last verified release, and its checks must
+        /// pass, before the next attempt; a way back that fails ends the deployment.
+        case rollback
+    }
+
     /// Attempts in all, the first included.
     package var attempts: Int
+    /// `on_retry:`: what runs before each further attempt.
+    package var onRetry: BetweenAttempts = .nothing
     var backoff: Duration
     var maxBackoff: Duration
     /// The share of each wait that is randomized, 0 to 1.
