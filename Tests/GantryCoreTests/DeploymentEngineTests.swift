@@ -59,6 +59,7 @@ struct DeploymentEngineTests {
         let staging = EnvironmentConfig(name: "staging", targets: ["s-1"], deploy: CommandConfig(argv: ["./deploy.sh", "{release}"]))
         var production = EnvironmentConfig(name: "production", targets: ["web-1"], deploy: CommandConfig(argv: ["./deploy.sh", "{release}"]))
         production.promoteFrom = PromotionConfig(environment: "staging", soak: .seconds(30 * 60))
+        production.notify = [WebhookConfig(url: "https://hooks.example/gantry")]
         func request(_ environment: EnvironmentConfig, _ release: String, skip: String? = nil) throws -> DeploymentRequest {
             var request = DeploymentRequest(environment: environment, release: try Release(release), force: false, directory: "/srv/app", origin: origin, processEnvironment: [:])
             request.skipPromotion = skip
@@ -89,6 +90,10 @@ struct DeploymentEngineTests {
         #expect(forced.outcome == .succeeded)
         let notes = try await store.journal(forced.id).compactMap(\.event.message)
         #expect(notes.contains { $0.contains("promotion gate skipped by") && $0.contains("hotfix for the outage") && $0.contains("2.1 never ran in staging") }, "\(notes)")
+        // Announced to the environment's webhooks, as its own event.
+        let announced = try await store.notifications(of: forced.id)
+        #expect(announced.map(\.event).contains(.breakGlass), "\(announced.map(\.event))")
+        #expect(try await store.notifications(of: promoted.id).allSatisfy { $0.event != .breakGlass })
     }
 
     @Test("on_retry: rollback runs the rollback command and its checks between attempts, journaled as their own steps")

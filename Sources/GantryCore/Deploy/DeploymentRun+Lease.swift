@@ -51,6 +51,7 @@ extension DeploymentRun {
             record = started
             try await journal.append(JournalEvent(kind: .deploymentStarted, message: request.force ? "forced" : nil, release: request.release.value))
             await announcer.announce(.started, record: record, batch: progress)
+            if let brokeGlass { await announcer.announce(.breakGlass, record: record, batch: progress, reason: brokeGlass) }
             if let failure = try await recoverAbandoned() {
                 let summary = try await finish(.failed, reason: .recoveryFailed(failure), promote: false, code: .rollbackFailed)
                 try? await session.release()

@@ -6,7 +6,7 @@ import Foundation
 extension DeploymentRun {
     /// Why this deployment may not start: frozen, inside a freeze window, the circuit breaker
     /// is open, or Alertmanager has matching alerts firing (`protect.alertmanager`).
-    func protection() async throws(StoreError) -> Refusal? {
+    mutating func protection() async throws(StoreError) -> Refusal? {
         let config = request.environment
         let state = try await store.environmentState(environment)
         let recent = config.circuitBreaker == nil ? [] : try await store.deployments(environment: environment, limit: 100)
@@ -15,8 +15,10 @@ extension DeploymentRun {
         }
         if let promotion = config.promoteFrom, let refusal = try await promotionGate(promotion) {
             guard let reason = request.skipPromotion else { return refusal }
-            // Break glass: deployed anyway, and said so in the journal.
-            pendingNotes.append(masker.mask("promotion gate skipped by \(request.origin.actor ?? request.origin.host): \(reason) (the gate said: \(refusal.text))"))
+            // Break glass: deployed anyway, said so in the journal and announced.
+            let said = masker.mask("promotion gate skipped by \(request.origin.actor ?? request.origin.host): \(reason) (the gate said: \(refusal.text))")
+            pendingNotes.append(said)
+            brokeGlass = said
         }
         guard let gate = config.alertGate else { return nil }
         let url: String

@@ -36,6 +36,8 @@ struct DeploymentRun {
     var rollbackStep: Step = .rollback
     /// This deployment's record once it is stored: what notifications describe.
     var record: DeploymentRecord?
+    /// A gate skipped by hand (`--skip-promotion`): what is announced as `break_glass`.
+    var brokeGlass: String?
 
     init(engine: DeploymentEngine, prepared: PreparedDeployment) {
         self.engine = engine

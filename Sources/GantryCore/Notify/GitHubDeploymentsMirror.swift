@@ -73,7 +73,7 @@ struct GitHubDeploymentsMirror {
             return await status(deployment, "in_progress", "paused: \(reason)")
         case .rolledBack, .failed, .interrupted:
             return await status(deployment, "failure", "\(event.rawValue.replacingOccurrences(of: "_", with: " ")): \(reason)")
-        case .started, .refused, .skipped:
+        case .started, .refused, .skipped, .breakGlass:
             return nil
         }
     }

@@ -8,6 +8,9 @@ package enum NotificationEvent: String, Sendable, Hashable, Codable, CaseIterabl
     case refused
     case skipped
     case paused
+    /// A deploy went past a gate by hand (`--skip-promotion`): who, and why, for everyone
+    /// who watches the environment.
+    case breakGlass = "break_glass"
 
     /// The event an outcome is announced as.
     init(_ outcome: Outcome) {
@@ -23,5 +26,5 @@ package enum NotificationEvent: String, Sendable, Hashable, Codable, CaseIterabl
     }
 
     /// What a webhook hears without `on:`: everything but the noise of skips and refusals.
-    package static let defaults: [NotificationEvent] = [.started, .succeeded, .rolledBack, .failed, .interrupted, .paused]
+    package static let defaults: [NotificationEvent] = [.started, .succeeded, .rolledBack, .failed, .interrupted, .paused, .breakGlass]
 }
