@@ -59,6 +59,6 @@ enum GuardStandIn {
     }
 
     private static func nanoseconds(_ duration: Duration) -> UInt64 {
-        UInt64(clamping: duration.components.seconds) * 1_000_000_000 + UInt64(clamping: duration.components.attoseconds / 1_000_000_000)
+        UInt64(clamping: duration.nanoseconds)
     }
 }

@@ -11,14 +11,14 @@ extension World {
         let runner = deployers[d].runner
         let reading = local(runner, now)
         let watch = LeaseGuardWatch(
-            sentAt: UInt64(deployers[d].lastConfirmedSend), term: UInt64(Self.nanos(timing.term)), kill: UInt64(Self.nanos(timing.kill)), grace: UInt64(schedule.grace)
+            sentAt: UInt64(deployers[d].lastConfirmedSend), term: UInt64(timing.term.nanoseconds), kill: UInt64(timing.kill.nanoseconds), grace: UInt64(schedule.grace)
         )
         if deployers[d].leaseLost || watch.isTooLate(at: UInt64(reading)) {
             note(name(d), "\(kind.rawValue) command", "not started: its lease is too old (exit 75)")
             let id = commands.count
             commands.append(CommandRun(
                 id: id, deployer: d, runner: runner, environment: deployers[d].environment, token: token, kind: kind, release: release,
-                start: now, plannedEnd: now, fails: true, changes: 0, watch: watch, ended: true, endedAt: now, termination: .exited(LeaseGuardProcessExit.tooLate)
+                start: now, plannedEnd: now, fails: true, changes: 0, watch: watch, ended: true, endedAt: now, termination: .exited(LeaseGuardTiming.tooLateStatus)
             ))
             deployers[d].command = id
             return commandReported(d)
@@ -151,9 +151,4 @@ extension World {
         commands[c].watch.holderGone(at: UInt64(local(commands[c].runner, now)))
         queue.push(.guardLook(c), at: now)
     }
-}
-
-/// The guard's exit status when its deadline had passed before the command could start.
-enum LeaseGuardProcessExit {
-    static let tooLate: Int32 = 75
 }

@@ -150,7 +150,7 @@ extension World {
         guard !commands[c].ended, deployers[d].alive else { return }
         signal(c, kill: kill, why: kill ? "SIGKILL from gantry (its guard ended)" : "SIGTERM from gantry (its guard ended)")
         if !kill {
-            let deadline = storeTime(commands[c].runner, deployers[d].lastConfirmedSend + Self.nanos(timing.kill))
+            let deadline = storeTime(commands[c].runner, deployers[d].lastConfirmedSend + timing.kill.nanoseconds)
             queue.push(.groupStop(c, kill: true), at: max(now, min(now + schedule.grace, deadline)))
         }
     }

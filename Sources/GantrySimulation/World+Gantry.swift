@@ -40,7 +40,7 @@ extension World {
             deployers[d].acquiredLocal = local(deployers[d].runner, now)
             deployers[d].lastConfirmedSend = call.sentLocal
             let first = schedulePlan.first(now: .nanoseconds(deployers[d].acquiredLocal), age: .nanoseconds(deployers[d].acquiredLocal - call.sentLocal))
-            scheduleRenewal(d, dueLocal: Self.nanos(first))
+            scheduleRenewal(d, dueLocal: first.nanoseconds)
             note(name(d), "lease \(lease.token) taken", "begin")
             deployers[d].waiting = .call(send(.begin, for: d))
         case (.acquire, _):
@@ -70,12 +70,13 @@ extension World {
         }
     }
 
-    /// `LeaseSession.stoppedByGuard`'s rule, on the simulated clock: a signalled command whose
+    /// The product's rule (`LeaseGuardTiming.stoppedForLease`), on the simulated clock: a command whose
     /// lease was lost or not confirmed for the shortest guard term was stopped for its lease.
     func leaseStopped(_ d: Int, _ termination: CommandTermination) -> ReasonCode? {
-        guard case .signaled = termination else { return nil }
-        let stale = local(deployers[d].runner, now) - deployers[d].lastConfirmedSend >= schedule.lease * 2 / 3
-        return deployers[d].leaseLost || stale ? .leaseLost : nil
+        let since = local(deployers[d].runner, now) - deployers[d].lastConfirmedSend
+        return LeaseGuardTiming.stoppedForLease(
+            termination, sinceConfirmed: UInt64(max(0, since)), lost: deployers[d].leaseLost, lease: .nanoseconds(schedule.lease)
+        )
     }
 
     mutating func scheduleRenewal(_ d: Int, dueLocal: Int64) {
@@ -109,12 +110,8 @@ extension World {
             result = .noAnswer
         }
         if let next = schedulePlan.next(after: result, started: started, now: .nanoseconds(reading)) {
-            scheduleRenewal(d, dueLocal: Self.nanos(next))
+            scheduleRenewal(d, dueLocal: next.nanoseconds)
         }
-    }
-
-    static func nanos(_ duration: Duration) -> Int64 {
-        duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
     }
 
     /// Recovery of the environment's unfinished deployments: one of this runner's is stopped
@@ -152,7 +149,7 @@ extension World {
             action = deployers[d].machine.handle(.stateRead(deployers[d].state, lastDeployment: deployers[d].lastDeployment))
         }
         // Interrupted twice before the loop began: the first step that starts work stops.
-        if deployers[d].escalated, action.startsWorkInSimulation { action = deployers[d].machine.handle(.stoppedAtOnce(changed: false)) }
+        if deployers[d].escalated, action.startsWork { action = deployers[d].machine.handle(.stoppedAtOnce(changed: false)) }
         perform(d, action)
     }
 
@@ -184,7 +181,7 @@ extension World {
         note(name(d), "machine", "\(action)")
         switch action {
         case .runDeploy(_, let delay):
-            wait(d, Self.nanos(delay), then: .startCommand(kind: .deploy, release: deployers[d].job.release))
+            wait(d, delay.nanoseconds, then: .startCommand(kind: .deploy, release: deployers[d].job.release))
         case .runRollback(let target):
             wait(d, 0, then: .startCommand(kind: .rollback, release: target))
         case .verify:
@@ -223,15 +220,5 @@ extension World {
         guard runners[runner].current == d else { return }
         runners[runner].current = nil
         startNextJob(on: runner, at: now)
-    }
-}
-
-extension DeploymentStateMachine.Action {
-    /// `startsWork` of the engine's loop: what a second interruption does not let start.
-    var startsWorkInSimulation: Bool {
-        switch self {
-        case .preflight, .runDeploy, .verify, .bake, .pause, .runRollback: true
-        case .readState, .finish, .refuse, .none, .unexpected: false
-        }
     }
 }

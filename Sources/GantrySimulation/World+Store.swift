@@ -19,7 +19,7 @@ extension World {
         calls.append(call)
         // Renewals give up after a third of the lease on the runner's clock; other calls
         // after the store's deadline (10 s).
-        let bound: Int64 = if case .renew = kind { storeSpan(runner, Int64(schedulePlan.attemptBound.components.seconds) * 1_000_000_000 + schedulePlan.attemptBound.components.attoseconds / 1_000_000_000) } else { 10 * Schedule.second }
+        let bound: Int64 = if case .renew = kind { storeSpan(runner, schedulePlan.attemptBound.nanoseconds) } else { 10 * Schedule.second }
         queue.push(.timeout(index), at: now + bound)
         return index
     }

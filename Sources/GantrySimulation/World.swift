@@ -43,7 +43,7 @@ struct World {
         let real = LeaseGuardTiming(lease: lease, grace: .nanoseconds(schedule.grace))
         // The plant: the guard kills at the lease itself, with no margin.
         timing = plant == .noMargin ? LeaseGuardTiming(lease: lease + lease / 9, grace: .nanoseconds(schedule.grace)) : real
-        margin = Int64(real.margin.components.seconds) * 1_000_000_000 + Int64(real.margin.components.attoseconds / 1_000_000_000)
+        margin = real.margin.nanoseconds
         schedulePlan = RenewalSchedule(lease: lease)
     }
 

@@ -12,20 +12,22 @@ struct ExampleTests {
         #expect(result.status == 0, "\(result.output)")
     }
 
-    @Test("the example's host fence: a deploy switches under its lease's token, a stale token is refused and changes nothing")
-    func hostFence() throws {
+    @Test("the example's host fence: a deploy switches under its lease's token, a stale token is refused and changes nothing", arguments: SharedStore.available)
+    func hostFence(_ store: SharedStore) throws {
+        let (state, environment) = try store.make()
         let fence = Self.root.appendingPathComponent("examples/ansible/files/gantry-fence").path
         // The deploy command switches `current` through the fence with its GANTRY_FENCING_TOKEN.
         let project = try Project(config: """
             version: 1
+            \(state)
             environments:
               production:
                 deploy:
                   command: [/bin/sh, -c, 'mkdir -p "releases/$1" && exec "$0" state "$GANTRY_FENCING_TOKEN" switch current "releases/$1"', \(fence), "{release}"]
             """)
-        #expect(try project.gantry("deploy", "production", "--release", "1.0").status == 0)
+        #expect(try project.gantry("deploy", "production", "--release", "1.0", environment: environment).status == 0)
         let first = try #require(project.read("state/fence").flatMap { Int64($0.trimmingCharacters(in: .whitespacesAndNewlines)) })
-        let second = try project.gantry("deploy", "production", "--release", "2.0")
+        let second = try project.gantry("deploy", "production", "--release", "2.0", environment: environment)
         #expect(second.status == 0, "\(second.output)")
         let latest = try #require(project.read("state/fence").flatMap { Int64($0.trimmingCharacters(in: .whitespacesAndNewlines)) })
         #expect(latest > first)

@@ -143,7 +143,7 @@ struct DeploymentRun {
 
 extension DeploymentStateMachine.Action {
     /// Whether performing the action starts work a second interruption must not start.
-    var startsWork: Bool {
+    package var startsWork: Bool {
         switch self {
         case .preflight, .runDeploy, .verify, .bake, .pause, .runRollback: true
         case .readState, .finish, .refuse, .none, .unexpected: false

@@ -27,7 +27,19 @@ package struct LeaseGuardTiming: Sendable, Hashable {
 
     /// The guard's exit status when the deadline had passed before the command could start
     /// (`LeaseGuardProcess.tooLate`; that target stays free of this module to start fast).
-    static let tooLateStatus: Int32 = 75
+    package static let tooLateStatus: Int32 = 75
+
+    /// Whether a command that ended with `termination` was stopped by its lease guard for a
+    /// lease that was `lost` or not confirmed for the shortest guard term (`sinceConfirmed`:
+    /// nanoseconds since the newest confirmed renewal's send): `lease_lost`, rather than a
+    /// failure of its own.
+    package static func stoppedForLease(_ termination: CommandTermination, sinceConfirmed: UInt64, lost: Bool, lease: Duration) -> ReasonCode? {
+        let stale = sinceConfirmed >= UInt64(clamping: shortestTerm(lease: lease).milliseconds) * 1_000_000
+        switch termination {
+        case .signaled, .exited(tooLateStatus): return lost || stale ? .leaseLost : nil
+        default: return nil
+        }
+    }
 
     package init(lease: Duration, grace: Duration) {
         margin = lease / 10

@@ -93,11 +93,7 @@ struct LeaseSession: Sendable {
     /// was lost or not renewed in time (`lease_lost`), rather than failing on its own.
     func stoppedByGuard(_ termination: CommandTermination) -> ReasonCode? {
         let now = clock.monotonicNanoseconds()
-        let stale = now &- min(watch.lastConfirmed, now) >= UInt64(clamping: LeaseGuardTiming.shortestTerm(lease: length).milliseconds) * 1_000_000
-        switch termination {
-        case .signaled, .exited(LeaseGuardTiming.tooLateStatus): return watch.isLost || stale ? .leaseLost : nil
-        default: return nil
-        }
+        return LeaseGuardTiming.stoppedForLease(termination, sinceConfirmed: now &- min(watch.lastConfirmed, now), lost: watch.isLost, lease: length)
     }
 
     /// How much of the guard's margin (`LeaseGuardTiming.margin`) is still to wait since the

@@ -68,6 +68,12 @@ extension Duration {
         return seconds * 1000 + attoseconds / 1_000_000_000_000_000
     }
 
+    /// Whole nanoseconds: what the boot clock and the lease guard count in.
+    package var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+
     /// Seconds as a floating-point number, for metrics and JSON.
     package var seconds: Double {
         let (seconds, attoseconds) = components
