@@ -1,7 +1,7 @@
 package import GantryCore
 import Foundation
 
-/// Reads and validates a configuration file, or says every problem: the file's existence,
+/// Reads and validates a configuration file (noting its SHA-256), or says every problem: the file's existence,
 /// its encoding, the parser's positioned issues, and URL fields written as a whole `${VAR}`
 /// that this process does not set.
 package enum ConfigLoader {
@@ -27,12 +27,13 @@ package enum ConfigLoader {
         guard let text = String(validating: data, as: UTF8.self) else {
             throw .usage("\(file) is not UTF-8 text")
         }
-        let config: GantryConfig
+        var config: GantryConfig
         do {
             config = try ConfigParser.parse(text: text, file: file, directory: PathText.directory(of: path))
         } catch {
             throw .config(error)
         }
+        config.digest = "sha256:" + EvidenceArchive.sha256(data)
         let problems = checkDeferred ? DeferredURL.problems(config.deferredURLs, environment: processEnvironment) : []
         if !problems.isEmpty {
             throw .usage("\(file): " + problems.joined(separator: "; ") + "; nothing was changed")

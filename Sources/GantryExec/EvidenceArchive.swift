@@ -13,7 +13,7 @@ package enum EvidenceArchive {
     }
 
     /// The SHA-256 of `data`, in lower-case hex.
-    static func sha256(_ data: Data) -> String {
+    package static func sha256(_ data: Data) -> String {
         SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
     }
 

@@ -24,6 +24,7 @@ struct Gantry: AsyncParsableCommand {
             CommandGroup(name: "See what happened", subcommands: [StatusCommand.self, HistoryCommand.self, ShowCommand.self, DiagnoseCommand.self]),
             CommandGroup(name: "Locks and freezes", subcommands: [LockCommand.self, UnlockCommand.self, FreezeCommand.self, UnfreezeCommand.self]),
             CommandGroup(name: "Rollouts", subcommands: [PromoteCommand.self, AbortCommand.self]),
+            CommandGroup(name: "Approvals", subcommands: [ApproveCommand.self, ApprovalsCommand.self]),
             CommandGroup(name: "Runners", subcommands: [RunnersCommand.self, SelectRunnerCommand.self]),
             CommandGroup(name: "Monitoring", subcommands: [ServeCommand.self, MonitoringCommand.self]),
             CommandGroup(name: "State", subcommands: [MigrateCommand.self, StoreCommand.self]),

@@ -128,7 +128,7 @@ struct PostgresStoreTests {
         for try await version in try await connection.query("SELECT version FROM gantry_schema ORDER BY version", logger: logger).decode(Int.self) {
             versions.append(version)
         }
-        #expect(versions == Array(1...5), "each migration is applied exactly once")
+        #expect(versions == Array(1...6), "each migration is applied exactly once")
         try await connection.query("INSERT INTO gantry_schema (version) VALUES (999)", logger: logger)
         try await connection.close()
         let error = await #expect(throws: StoreError.self) { _ = try await PostgresStateStore(url: url).environmentStates() }
@@ -138,7 +138,7 @@ struct PostgresStoreTests {
         let forbidden = await #expect(throws: StoreError.self) { _ = try await PostgresStateStore(url: fresh, migrate: false).environmentStates() }
         #expect(forbidden?.hint?.contains("gantry migrate") == true)
         let migrated = try await PostgresStateStore(url: fresh).migrate()
-        #expect(migrated.from == 0 && migrated.to == 5)
+        #expect(migrated.from == 0 && migrated.to == 6)
         #expect(try await PostgresStateStore(url: fresh, migrate: false).environmentStates().isEmpty)
     }
 

@@ -392,6 +392,43 @@ struct StoreObservationContractTests {
         #expect(newest.map(\.environment) == ["staging", "production"])
         #expect(newest.first == RunnerFailover(environment: "staging", from: "primary", to: "tertiary", reason: "http: refused", at: t0.addingTimeInterval(2)))
     }
+
+    func approval(_ environment: String, _ release: String, _ n: Int) -> Approval {
+        Approval(
+            environment: environment, release: release, statement: "gantry approval\nenvironment \(environment)\nrelease \(release)\n",
+            signature: "-----BEGIN SSH SIGNATURE-----\nU1NIU0lH\(n)\n-----END SSH SIGNATURE-----\n", recordedAt: t0.addingTimeInterval(Double(n))
+        )
+    }
+
+    @Test("approvals are kept once per signature and listed newest first, by environment and release", arguments: StoreFactory.all)
+    func approvals(factory: StoreFactory) async throws {
+        let store = try await factory.make()
+        #expect(try await store.approvals(environment: "production", release: nil, limit: 10).isEmpty)
+        let first = approval("production", "1.0", 0)
+        let second = approval("production", "2.0", 1)
+        let staging = approval("staging", "2.0", 2)
+        for added in [first, second, staging] { try await store.addApproval(added) }
+        // The same signature again, received later: left alone, not listed twice or moved up.
+        var duplicate = first
+        duplicate.recordedAt = t0.addingTimeInterval(3)
+        try await store.addApproval(duplicate)
+
+        #expect(try await store.approvals(environment: "production", release: nil, limit: 10) == [second, first])
+        #expect(try await store.approvals(environment: "production", release: "1.0", limit: 10) == [first])
+        #expect(try await store.approvals(environment: "production", release: "2.0", limit: 10) == [second])
+        #expect(try await store.approvals(environment: "production", release: "3.0", limit: 10).isEmpty)
+        #expect(try await store.approvals(environment: "production", release: nil, limit: 1) == [second])
+        #expect(try await store.approvals(environment: "staging", release: nil, limit: 10) == [staging])
+        #expect(try await store.approvals(environment: "staging", release: "1.0", limit: 10).isEmpty)
+
+        // Received at the same moment: the one added later comes first.
+        let tied = approval("qa", "1.0", 4)
+        var later = approval("qa", "1.0", 5)
+        later.recordedAt = tied.recordedAt
+        try await store.addApproval(tied)
+        try await store.addApproval(later)
+        #expect(try await store.approvals(environment: "qa", release: "1.0", limit: 10) == [later, tied])
+    }
 }
 
 /// Long histories: totals kept as outcomes are recorded, history pages, pruning that never

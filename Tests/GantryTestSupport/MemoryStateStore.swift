@@ -20,6 +20,8 @@ package actor MemoryStateStore: StateStore {
     private var addedTotals = HistoryTotals()
     /// Notifications waiting or delivered, in enqueue order.
     private(set) var outbox: [OutboxItem] = []
+    /// Signed approvals, in the order they were added.
+    private(set) var approvalLog: [Approval] = []
 
     package func record(_ observations: [Observation]) throws(StoreError) {
         for observation in observations {
@@ -29,6 +31,17 @@ package actor MemoryStateStore: StateStore {
     }
 
     package func observations() throws(StoreError) -> [Observation] { latest.values.sorted { ($0.subject.rawValue, $0.environment, $0.name) < ($1.subject.rawValue, $1.environment, $1.name) } }
+
+    package func addApproval(_ approval: Approval) throws(StoreError) {
+        guard !approvalLog.contains(where: { $0.signature == approval.signature }) else { return }
+        approvalLog.append(approval)
+    }
+
+    package func approvals(environment: String, release: String?, limit: Int) throws(StoreError) -> [Approval] {
+        // Newest first: by the time recorded, then the later added.
+        let own = approvalLog.enumerated().filter { $0.element.environment == environment && (release == nil || $0.element.release == release) }
+        return own.sorted { ($0.element.recordedAt, $0.offset) > ($1.element.recordedAt, $1.offset) }.prefix(limit).map(\.element)
+    }
 
     package func recordFailover(_ failover: RunnerFailover) throws(StoreError) { failoverLog.append(failover) }
 

@@ -180,6 +180,11 @@ package enum ConfigSchema {
                 "environment": string("The environment a release must have been verified in first, e.g. staging.", example: "staging"),
                 "soak": described("How long it must have stayed that environment's current release, with no failed check or rollback of it there since.", ref("duration"), default: "0s", example: "30m"),
             ], required: ["environment"]),
+            "approvals": object("A release reaches this environment only with signed approvals (gantry approve) by people other than its deployer, for this configuration file (refused: not_approved; gantry deploy --skip-promotion --reason TEXT deploys anyway, recorded).", [
+                "required": integer("How many people other than the deployer must have approved.", minimum: 1, maximum: 10, default: 1, example: 2),
+                "allowed_signers": string("An OpenSSH allowed_signers file (the format of git's gpg.ssh.allowedSignersFile), relative to this file: whose SSH keys may approve, each line's principals naming the person (list their GitHub login for the four-eyes rule).", example: "ops/allowed_signers"),
+                "ttl": described("How long an approval counts after it was signed.", ref("duration"), default: "24h"),
+            ], required: ["allowed_signers"]),
             "protect": object("Guards that refuse deploys: freeze windows, a circuit breaker and an incident gate.", [
                 "freeze_windows": list("Windows when deploys are refused, e.g. 'Fri 16:00-Mon 08:00 Europe/Berlin'.", default: [], example: ["Fri 16:00-Mon 08:00 Europe/Berlin"]),
                 "circuit_breaker": integer("Refuse deploys after this many failures in a row.", minimum: 1, maximum: 100, example: 3),

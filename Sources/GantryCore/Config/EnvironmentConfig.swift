@@ -24,6 +24,8 @@ package struct EnvironmentConfig: Sendable {
     var circuitBreaker: Int?
     /// `promote_from:`: where a release must have soaked, verified, before it comes here.
     package var promoteFrom: PromotionConfig?
+    /// `approvals:`: the signed sign-offs a release needs before it comes here.
+    package var approvals: ApprovalsConfig?
     /// After an automatic rollback, keep the environment locked by hand, with the failure as
     /// the reason, so the next push does not walk into the same failure.
     var lockAfterRollback = false

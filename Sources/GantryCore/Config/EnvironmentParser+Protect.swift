@@ -47,6 +47,19 @@ extension EnvironmentParser {
         return RolloutConfig(batches: sizes, bake: bake, pauseTimeout: pauseTimeout, onPause: onPause)
     }
 
+    /// `approvals: { required: 1, allowed_signers: ops/allowed_signers, ttl: 24h }`.
+    func approvalsConfig(_ fields: YAMLFields) -> ApprovalsConfig? {
+        let required = fields.int("required", range: 1...10) ?? 1
+        let signers = fields.string("allowed_signers", required: true)
+        if let signers, signers.isEmpty, let node = fields.node("allowed_signers") {
+            reader.fail(node, fields.path.key("allowed_signers"), "is empty", hint: "the path of an OpenSSH allowed_signers file, relative to this file, e.g. ops/allowed_signers")
+        }
+        let ttl = fields.duration("ttl") ?? ApprovalsConfig.defaultTTL
+        fields.finish()
+        guard let signers, !signers.isEmpty else { return nil }
+        return ApprovalsConfig(required: required, allowedSigners: signers, ttl: ttl)
+    }
+
     /// `protect.alertmanager: { url, matchers, on_unreachable, timeout }`.
     func alertGateConfig(_ fields: YAMLFields) -> AlertGateConfig? {
         let url = fields.string("url", required: true)

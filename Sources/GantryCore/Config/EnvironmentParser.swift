@@ -98,6 +98,7 @@ final class EnvironmentParser {
             }
             block.finish()
         }
+        let approvals = fields.fields("approvals").flatMap(approvalsConfig)
         let notify = fields.value("notify").map { webhooks($0, at: path.key("notify")) } ?? []
         var rollout: RolloutConfig?
         if let block = fields.fields("rollout") {
@@ -138,6 +139,7 @@ final class EnvironmentParser {
         environment.alertGate = alertGate
         environment.circuitBreaker = circuitBreaker
         environment.promoteFrom = promoteFrom
+        environment.approvals = approvals
         environment.lockAfterRollback = lockAfterRollback
         environment.rollout = rollout
         environment.notify = notify

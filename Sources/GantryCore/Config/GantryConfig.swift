@@ -10,6 +10,9 @@ package struct GantryConfig: Sendable {
     package var version: Int
     /// The path the configuration was read from, as given.
     package var file: String
+    /// `sha256:<hex>` of the file's bytes, as loaded: what approvals are signed for, so a
+    /// change to the file (comments included) needs new approvals.
+    package var digest: String?
     /// The directory relative paths resolve against, and the working directory of commands.
     package var directory: String
     /// The state store URL as written: `sqlite:PATH` or `postgres://…`.

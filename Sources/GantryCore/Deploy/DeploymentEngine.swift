@@ -8,6 +8,8 @@ package struct DeploymentEngine: Sendable {
     let prober: any Prober
     /// Where `protect.alertmanager` asks for active alerts.
     let alerts: any AlertSource
+    /// What checks `approvals:`' SSH signatures.
+    let signatures: any SignatureVerifier
     let processes: any ProcessControl
     let observer: any DeploymentObserver
     /// Paces what a deployment means to wait (retries, bakes, pause polls) and stamps records.
@@ -31,8 +33,10 @@ package struct DeploymentEngine: Sendable {
         observer: any DeploymentObserver = SilentObserver(),
         clock: any GantryClock = SystemClock(), timer: any GantryClock = SystemClock(),
         random: @escaping @Sendable () -> UInt32 = { UInt32.random(in: 0...UInt32.max) },
-        escalation: Escalation = Escalation(), alerts: any AlertSource = NoAlertSource()
+        escalation: Escalation = Escalation(), alerts: any AlertSource = NoAlertSource(),
+        signatures: any SignatureVerifier = NoSignatureVerifier()
     ) {
+        self.signatures = signatures
         self.timer = timer
         self.alerts = alerts
         self.escalation = escalation

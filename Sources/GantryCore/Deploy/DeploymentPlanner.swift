@@ -7,7 +7,7 @@ package enum DeploymentPlanner {
 
     package static func plan(
         _ request: DeploymentRequest, state: EnvironmentState, lastDeployment: DeploymentRecord?, lease: Lease?, now: Date,
-        rollbackTarget: RollbackTarget? = nil, promotionSource: [DeploymentRecord] = []
+        rollbackTarget: RollbackTarget? = nil, promotionSource: [DeploymentRecord] = [], approvals: ApprovalGate.Verdict? = nil
     ) throws(UnsetCommandVariable) -> DeploymentPlan {
         let invocation = try request.resolvedInvocation(for: planID)
         var items: [DeploymentPlan.Item] = []
@@ -21,6 +21,9 @@ package enum DeploymentPlanner {
             // `promotionSource`: the deployments of `promotion.environment`, newest first.
             let gate = PromotionGate.refusal(release: request.release.value, config: promotion, source: promotionSource, now: now)
             items.append(.init(step: .lock, action: promotionAction(gate, promotion: promotion, release: request.release.value, skipped: request.skipPromotion != nil)))
+        }
+        if request.kind == .deploy, let approvals {
+            items.append(.init(step: .lock, action: approvalsAction(approvals, skipped: request.skipPromotion != nil)))
         }
         if let rollbackTarget {
             items.append(.init(step: .decide, action: "go back from \(rollbackTarget.current) to \(rollbackTarget.release): \(rollbackTarget.why)"))
@@ -81,6 +84,16 @@ package enum DeploymentPlanner {
             }
         }
         return DeploymentPlan(environment: name, release: request.release.value, wouldSkip: false, items: items)
+    }
+
+    /// What `approvals:` says of this release, in a plan.
+    static func approvalsAction(_ verdict: ApprovalGate.Verdict, skipped: Bool) -> String {
+        guard let refusal = verdict.refusal else {
+            let signers = verdict.judged.filter(\.counts).compactMap(\.signer)
+            return "approvals: \(verdict.counted) of \(verdict.required) required count (\(signers.joined(separator: ", ")))"
+        }
+        if skipped { return "approvals: too few (\(refusal.text)); skipped with --skip-promotion, recorded in the journal" }
+        return "approvals: refused: \(refusal.text); this deploy would be refused (exit 3, not_approved); --skip-promotion --reason TEXT deploys anyway"
     }
 
     /// What `promote_from`'s gate says of this release, in a plan.

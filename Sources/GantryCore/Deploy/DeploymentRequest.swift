@@ -20,6 +20,9 @@ package struct DeploymentRequest: Sendable {
     /// `--skip-promotion --reason T`: deploy though `promote_from`'s gate refuses (break
     /// glass); the reason and the refusal it overrode are journaled and kept in the outcome.
     package var skipPromotion: String?
+    /// `sha256:<hex>` of the configuration file as read: what `approvals:` must have been
+    /// signed for.
+    package var configDigest: String?
     /// A refusal found before the engine ran (the runner gate's `runner_unfit`): the engine
     /// records a refused deployment with it and runs nothing.
     package var refusal: Refusal?

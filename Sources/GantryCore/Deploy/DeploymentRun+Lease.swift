@@ -12,13 +12,14 @@ extension DeploymentRun {
             return try await recordRefusal(reason: "\(refusal); nothing was changed", code: refusal.code)
         }
         if request.kind == .deploy, let refusal = try await protection() {
-            // The promotion gate has its own break glass (`--skip-promotion`).
-            if let override = request.override, refusal.code != .notPromoted {
+            // The promotion gate and the approvals have their own break glass (`--skip-promotion`).
+            let promotion = refusal.code == .notPromoted || refusal.code == .notApproved
+            if let override = request.override, !promotion {
                 pendingNotes.append("override of a refusal (\(refusal)) by \(request.origin.actor ?? request.origin.host): \(override)")
             } else {
                 _ = machine.handle(.refused(refusal))
                 await engine.observer.observe(.stepFinished(.lock, .failed, elapsed: .zero, detail: refusal.text))
-                let breakGlass = refusal.code == .notPromoted ? "--skip-promotion --reason TEXT" : "--override --reason TEXT"
+                let breakGlass = promotion ? "--skip-promotion --reason TEXT" : "--override --reason TEXT"
                 return try await recordRefusal(reason: "\(refusal); nothing was changed (\(breakGlass) deploys anyway)", code: refusal.code)
             }
         }

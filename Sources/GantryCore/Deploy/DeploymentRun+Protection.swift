@@ -1,7 +1,7 @@
 import Foundation
 
 /// What may refuse a deployment before it takes the lease: freezes, freeze windows, the
-/// circuit breaker, Alertmanager. (During a rollout the alert gate is asked again by
+/// circuit breaker, the promotion gate, approvals, Alertmanager. (During a rollout the alert gate is asked again by
 /// `Verification`.)
 extension DeploymentRun {
     /// Why this deployment may not start: frozen, inside a freeze window, the circuit breaker
@@ -19,6 +19,18 @@ extension DeploymentRun {
             let said = masker.mask("promotion gate skipped by \(request.origin.actor ?? request.origin.host): \(reason) (the gate said: \(refusal.text))")
             pendingNotes.append(said)
             brokeGlass = said
+        }
+        if let approvals = config.approvals {
+            let verdict = try await ApprovalCheck(store: store, verifier: engine.signatures).verdict(approvals, request: request, now: engine.clock.now())
+            if let refusal = verdict.refusal {
+                guard let reason = request.skipPromotion else { return refusal }
+                let said = masker.mask("approvals skipped by \(request.origin.actor ?? request.origin.host): \(reason) (the gate said: \(refusal.text))")
+                pendingNotes.append(said)
+                brokeGlass = brokeGlass.map { "\($0); \(said)" } ?? said
+            } else {
+                let signers = verdict.judged.filter(\.counts).compactMap(\.signer)
+                pendingNotes.append("approved by \(signers.joined(separator: ", ")) (\(verdict.counted) of \(verdict.required) required)")
+            }
         }
         guard let gate = config.alertGate else { return nil }
         let url: String

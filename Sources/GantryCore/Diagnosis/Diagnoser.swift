@@ -281,6 +281,7 @@ package enum Diagnoser {
             case .alertGateUnreachable: return "curl the Alertmanager URL from the runner; fix it, then \(redeploy)"
             case .circuitOpen: return "gantry history \(env) and fix the cause, then gantry unfreeze \(env)"
             case .notPromoted: return "deploy \(input.record.release) to the environment it is promoted from and let it soak, then \(redeploy); in an emergency \(redeploy) --skip-promotion --reason TEXT (recorded)"
+            case .notApproved: return "gantry approvals \(env) --release \(input.record.release) says why each approval did not count; another person signs one with gantry approve \(env) --release \(input.record.release) --key KEY, then \(redeploy)"
             case .runnerUnfit: return "gantry runners; gantry select-runner picks a healthy runner for the job"
             case .preflightSecretMissing: return "map the missing secret into the step's env:, then \(redeploy)"
             case .preflightHostUnreachable, .hostUnreachable:

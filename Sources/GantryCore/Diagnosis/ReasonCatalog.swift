@@ -104,6 +104,14 @@ package enum ReasonCatalog {
             never: "Never skip the gate to ship a release that failed its checks in staging."
         ),
         Entry(
+            code: .notApproved, group: .protection, blame: .change,
+            title: "the release lacks the signed approvals the environment requires",
+            means: "The environment has `approvals:`: a deploy needs that many approvals of this release, signed with `gantry approve` by people in `allowed_signers` other than the deployer, for this configuration file and younger than their `ttl`. Too few counted: the refusal lists each approval and why it did not count.",
+            confirm: "`gantry approvals ENV --release R` lists the approvals with why each counts or not.",
+            fix: "Ask another person in `allowed_signers` to run `gantry approve ENV --release R --key KEY`; after a change to the configuration file, approvals are signed again. In an emergency, `--skip-promotion --reason TEXT` deploys anyway and is recorded.",
+            never: "Never approve your own deploy with a second key, or add a key to `allowed_signers` to get past the gate."
+        ),
+        Entry(
             code: .activeAlerts, group: .protection, blame: .infrastructure,
             title: "Alertmanager has active alerts for the environment",
             means: "`protect.alertmanager` found alerts matching its matchers that are firing, not silenced and not inhibited: production is in an incident, so no release goes out into it. Nothing was changed.",

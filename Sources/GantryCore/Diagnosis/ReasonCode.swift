@@ -16,6 +16,7 @@ package enum ReasonCode: String, Sendable, Hashable, Codable, CaseIterable, Comp
     case activeAlerts = "active_alerts"
     case alertGateUnreachable = "alert_gate_unreachable"
     case notPromoted = "not_promoted"
+    case notApproved = "not_approved"
     // The runner.
     case runnerUnfit = "runner_unfit"
     // Preflight.

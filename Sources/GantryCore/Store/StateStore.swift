@@ -110,6 +110,11 @@ package protocol StateStore: Sendable {
     func record(_ observations: [Observation]) async throws(StoreError)
     /// The latest observation of every runner and check that has one.
     func observations() async throws(StoreError) -> [Observation]
+    /// Keeps a signed approval (`gantry approve`); one whose signature is stored already is
+    /// left alone.
+    func addApproval(_ approval: Approval) async throws(StoreError)
+    /// The environment's approvals, newest first; with `release`, only those naming it.
+    func approvals(environment: String, release: String?, limit: Int) async throws(StoreError) -> [Approval]
     /// Remembers a failover, for `gantry_runner_failovers_total` and the status page.
     func recordFailover(_ failover: RunnerFailover) async throws(StoreError)
     /// Failovers counted per environment and pair of runners.

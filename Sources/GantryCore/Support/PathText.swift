@@ -18,6 +18,11 @@ package enum PathText {
         text(FilePath(path).removingLastComponent())
     }
 
+    /// The last component of `path`: a file's name.
+    package static func base(of path: String) -> String {
+        FilePath(path).lastComponent?.string ?? path
+    }
+
     private static func text(_ path: FilePath) -> String {
         path.isEmpty ? "." : path.string
     }

@@ -142,6 +142,20 @@ enum PostgresSchema {
             "CREATE INDEX gantry_outbox_due ON gantry_outbox (next_attempt_at) WHERE pending",
             "CREATE INDEX gantry_outbox_by_deployment ON gantry_outbox (deployment_id)",
         ]),
+        // Signed approvals (`Approval`), as `gantry approve` stores them.
+        (6, [
+            """
+            CREATE TABLE gantry_approvals (
+                id BIGSERIAL PRIMARY KEY,
+                environment TEXT NOT NULL,
+                release TEXT NOT NULL,
+                statement TEXT NOT NULL,
+                signature TEXT NOT NULL UNIQUE,
+                recorded_at TIMESTAMPTZ NOT NULL
+            )
+            """,
+            "CREATE INDEX gantry_approvals_by_release ON gantry_approvals (environment, release)",
+        ]),
     ]
 
     static var latest: Int { migrations.map(\.version).max() ?? 0 }

@@ -122,6 +122,20 @@ enum SQLiteSchema {
             try db.execute(sql: "CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE pending = 1")
             try db.execute(sql: "CREATE INDEX outbox_by_deployment ON outbox (deployment_id)")
         }
+        // Signed approvals (`Approval`), as `gantry approve` stores them.
+        migrator.registerMigration("8-approvals") { db in
+            try db.execute(sql: """
+                CREATE TABLE approvals (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    environment TEXT NOT NULL,
+                    release TEXT NOT NULL,
+                    statement TEXT NOT NULL,
+                    signature TEXT NOT NULL UNIQUE,
+                    recorded_at INTEGER NOT NULL
+                )
+                """)
+            try db.execute(sql: "CREATE INDEX approvals_by_release ON approvals (environment, release)")
+        }
         return migrator
     }
 }

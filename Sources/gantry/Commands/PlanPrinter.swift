@@ -1,5 +1,6 @@
 import Foundation
 import GantryCore
+import GantryExec
 import GantryTerminal
 
 /// Prints a plan; shared by `plan` and `deploy --dry-run`.
@@ -9,6 +10,7 @@ enum PlanPrinter {
         var last: DeploymentRecord?
         var lease: Lease?
         var promotionSource: [DeploymentRecord] = []
+        var approvals: ApprovalGate.Verdict?
         if let store = try await context.openStore(config: config, create: false) {
             do {
                 state = try await store.environmentState(request.environment.name)
@@ -17,14 +19,23 @@ enum PlanPrinter {
                 if request.kind == .deploy, let source = request.environment.promoteFrom?.environment {
                     promotionSource = try await store.deployments(environment: source, limit: 1000)
                 }
+                if request.kind == .deploy, let required = request.environment.approvals {
+                    approvals = try await ApprovalCheck(store: store, verifier: SSHSignatures()).verdict(required, request: request, now: Date())
+                }
             } catch {
                 throw Failure.store(error)
             }
         }
+        if approvals == nil, request.kind == .deploy, let required = request.environment.approvals {
+            // No store yet: no approvals either.
+            let deploy = ApprovalGate.Deploy(environment: request.environment.name, release: request.release.value, config: request.configDigest, deployer: request.origin.actor, now: Date())
+            approvals = ApprovalGate.judge([], config: required, deploy: deploy)
+        }
         let plan: DeploymentPlan
         do {
             plan = try DeploymentPlanner.plan(
-                request, state: state, lastDeployment: last, lease: lease, now: Date(), rollbackTarget: rollbackTarget, promotionSource: promotionSource
+                request, state: state, lastDeployment: last, lease: lease, now: Date(), rollbackTarget: rollbackTarget, promotionSource: promotionSource,
+                approvals: approvals
             )
         } catch {
             throw Failure.usage(error.description)

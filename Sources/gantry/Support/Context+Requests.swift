@@ -11,12 +11,14 @@ extension Context {
         for environment: EnvironmentConfig, in config: GantryConfig, release: Release, kind: DeploymentRecord.Kind = .deploy,
         force: Bool = false, runner: String? = nil, lockWait: Duration = .zero
     ) async throws(Failure) -> DeploymentRequest {
-        DeploymentRequest(
+        var request = DeploymentRequest(
             environment: environment, release: release, force: force, directory: config.directory,
             origin: origin(runner: runner ?? thisRunner(config.runners, flag: nil)),
             processEnvironment: self.environment,
             targets: try await targets(for: environment, in: config), kind: kind, lockWait: lockWait
         )
+        request.configDigest = config.digest
+        return request
     }
 
     /// The name this process runs as (`RunnerIdentity.name`), for every command that needs it.

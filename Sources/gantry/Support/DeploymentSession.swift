@@ -37,7 +37,7 @@ struct DeploymentSession {
             let prober = live.prober
             let engine = DeploymentEngine(
                 store: store, runner: live.runner, prober: prober, processes: live.processes, observer: reporter, escalation: escalation,
-                alerts: prober
+                alerts: prober, signatures: SSHSignatures()
             )
             let task = Task { () async -> Result<DeploymentSummary, DeploymentError> in
                 do throws(DeploymentError) {
