@@ -50,17 +50,19 @@ package struct SSHSignatures: SignatureVerifier {
             return .invalid("cannot write the signature under \(directory)")
         }
         // Whose key made it, by the allowed signers file; then whether it is good for them.
-        guard case .success(let (found, output, errors)) = await run(["-Y", "find-principals", "-s", file, "-f", allowedSigners], input: nil) else {
-            return .invalid("cannot run ssh-keygen")
+        let (found, output, errors): (TerminationStatus, String, String)
+        switch await run(["-Y", "find-principals", "-s", file, "-f", allowedSigners], input: nil) {
+        case .success(let ran): (found, output, errors) = ran
+        case .failure(let error): return .invalid("cannot run ssh-keygen: \(error)")
         }
         let principals = output.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         guard found.isSuccess, let principal = principals.first else {
             return .invalid("its key is not in the file (\(Self.said(errors.isEmpty ? output : errors)))")
         }
-        guard case .success(let (verified, said, complaint)) = await run(
-            ["-Y", "verify", "-f", allowedSigners, "-I", principal, "-n", ApprovalStatement.namespace, "-s", file], input: message
-        ) else {
-            return .invalid("cannot run ssh-keygen")
+        let (verified, said, complaint): (TerminationStatus, String, String)
+        switch await run(["-Y", "verify", "-f", allowedSigners, "-I", principal, "-n", ApprovalStatement.namespace, "-s", file], input: message) {
+        case .success(let ran): (verified, said, complaint) = ran
+        case .failure(let error): return .invalid("cannot run ssh-keygen: \(error)")
         }
         guard verified.isSuccess else { return .invalid(Self.said(complaint.isEmpty ? said : complaint)) }
         return .valid(principals: principals)

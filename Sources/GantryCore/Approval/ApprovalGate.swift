@@ -50,8 +50,8 @@ package enum ApprovalGate {
 
         /// `alice (signed 2026-12-07T11:00:00.000Z)`, or what is known of an unverified one.
         package var who: String {
-            let at = Timestamp.format(statement?.signedAt ?? approval.recordedAt)
-            return signer.map { "\($0) (signed \(at))" } ?? "an approval recorded \(Timestamp.format(approval.recordedAt))"
+            let at = statement.map { "signed \(Timestamp.format($0.signedAt))" } ?? "recorded \(Timestamp.format(approval.recordedAt))"
+            return signer.map { "\($0) (\(at))" } ?? "an approval recorded \(Timestamp.format(approval.recordedAt))"
         }
     }
 
@@ -67,15 +67,21 @@ package enum ApprovalGate {
     /// `checked`: the stored approvals naming this environment and release, newest first,
     /// each with its signature's check.
     package static func judge(_ checked: [(Approval, SignatureCheck)], config: ApprovalsConfig, deploy: Deploy) -> Verdict {
+        // Every principal of a signer whose approval counts: a person listed under several
+        // names counts once, whichever name their key's line gives first.
         var signers: Set<String> = []
         var judged: [Judged] = []
         // Oldest first, so a signer's first valid approval is the one that counts.
         for (approval, check) in checked.reversed() {
             var entry = Judged(approval: approval)
             entry.statement = try? ApprovalStatement.parse(approval.statement)
-            if case .valid(let principals) = check { entry.signer = principals.first }
+            var principals: [String] = []
+            if case .valid(let named) = check {
+                principals = named
+                entry.signer = named.first
+            }
             entry.void = void(entry, check: check, config: config, deploy: deploy, counted: signers)
-            if entry.counts, let signer = entry.signer { signers.insert(signer.lowercased()) }
+            if entry.counts { signers.formUnion(principals.map { $0.lowercased() }) }
             judged.append(entry)
         }
         judged.reverse()
@@ -95,6 +101,7 @@ package enum ApprovalGate {
 
     private static func void(_ entry: Judged, check: SignatureCheck, config: ApprovalsConfig, deploy: Deploy, counted: Set<String>) -> String? {
         if case .invalid(let why) = check { return "its signature does not verify against \(config.allowedSigners): \(why)" }
+        guard case .valid(let principals) = check, !principals.isEmpty else { return "its signature names no principal in \(config.allowedSigners)" }
         let statement: ApprovalStatement
         do {
             statement = try ApprovalStatement.parse(entry.approval.statement)
@@ -111,11 +118,13 @@ package enum ApprovalGate {
         }
         let expiry = statement.signedAt.addingTimeInterval(config.ttl.seconds)
         if expiry < deploy.now { return "it expired at \(Timestamp.format(expiry)) (ttl \(DurationText.canonical(config.ttl)))" }
-        if case .valid(let principals) = check, let deployer = deploy.deployer,
-           principals.contains(where: { $0.caseInsensitiveCompare(deployer) == .orderedSame }) {
+        guard let deployer = deploy.deployer, !deployer.isEmpty else {
+            return "this deploy's deployer is unknown (neither GITHUB_ACTOR nor USER is set), so no approval can be told apart from their own"
+        }
+        if principals.contains(where: { $0.caseInsensitiveCompare(deployer) == .orderedSame }) {
             return "\(deployer) is this deploy's deployer, who may not approve their own deploy"
         }
-        if let signer = entry.signer, counted.contains(signer.lowercased()) { return "another approval by \(signer) counts already" }
+        if principals.contains(where: { counted.contains($0.lowercased()) }) { return "another approval by \(entry.signer ?? principals[0]) counts already" }
         return nil
     }
 

@@ -38,7 +38,7 @@ package struct ApprovalStatement: Sendable, Hashable {
             "config: \(config)",
             "signed-at: \(Int64(signedAt.timeIntervalSince1970.rounded(.down))) (\(Timestamp.format(signedAt)))",
         ]
-        if let evidence { lines.append("evidence: \(evidence)") }
+        if let evidence { lines.append("evidence: \(Self.oneLine(evidence))") }
         if let comment { lines.append("comment: \(Self.oneLine(comment))") }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -62,8 +62,11 @@ package struct ApprovalStatement: Sendable, Hashable {
             }
             guard fields.updateValue(String(line[colon.upperBound...]), forKey: key) == nil else { throw Unreadable(why: "it names \(key) twice") }
         }
+        if let missing = ["environment", "release", "config", "signed-at"].first(where: { fields[$0] == nil }) {
+            throw Unreadable(why: "it has no \(missing)")
+        }
         guard let environment = fields["environment"], let release = fields["release"], let config = fields["config"], let time = fields["signed-at"] else {
-            throw Unreadable(why: "it lacks one of environment, release, config and signed-at")
+            throw Unreadable(why: "it lacks a field")
         }
         guard let seconds = time.split(separator: " ").first.flatMap({ Int64($0) }) else {
             throw Unreadable(why: "its signed-at '\(time)' is not seconds since 1970")

@@ -17,7 +17,7 @@ package enum SignatureCheck: Sendable, Hashable {
 /// A verifier for engines that are never given approvals to check: every signature fails,
 /// saying so, so a configuration with `approvals:` refuses rather than passes.
 package struct NoSignatureVerifier: SignatureVerifier {
-    package init() {}
+    init() {}
 
     package func verify(message: String, signature: String, allowedSigners: String) async -> SignatureCheck {
         .invalid("no signature verifier is configured in this process")

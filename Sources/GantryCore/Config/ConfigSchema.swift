@@ -169,8 +169,11 @@ package enum ConfigSchema {
             "rollout": object("Deploys the targets batch by batch, checking each before the next, so a bad release reaches the canary first.", [
                 "batches": annotated([
                     "type": "array", "minItems": 1,
-                    "description": "Cumulative batch sizes: a number of hosts or a share of them; the first batch is the canary, e.g. [1, \"10%\", \"100%\"].",
-                    "items": ["oneOf": [["type": "integer", "minimum": 1], ["type": "string", "pattern": "^([1-9][0-9]?|100)%$"]]],
+                    "description": "Cumulative batch sizes: a number of hosts or a share of them; the first batch is the canary, e.g. [1, \"10%\", \"100%\"]. Between two sizes, a pause step holds the rollout: pause (until gantry promote; pause_timeout still bounds it) or pause: 10m (that long, then on by itself).",
+                    "items": ["oneOf": [
+                        ["type": "integer", "minimum": 1], ["type": "string", "pattern": "^([1-9][0-9]?|100)%$"], ["const": "pause"],
+                        ["type": "object", "additionalProperties": false, "required": ["pause"], "properties": ["pause": ["oneOf": [["$ref": "#/$defs/duration"], ["type": "null"], ["type": "object", "maxProperties": 0]]]]],
+                    ]],
                 ] as [String: Any], example: [1, "10%", "100%"] as [Any]),
                 "bake": described("How long each batch but the last stays under watch after its checks pass, before the next starts.", ref("duration"), default: "0s", example: "2m"),
                 "pause_timeout": described("How long a paused rollout waits for gantry promote or gantry abort before it aborts by itself.", ref("duration"), default: written(RolloutConfig.defaultPauseTimeout)),

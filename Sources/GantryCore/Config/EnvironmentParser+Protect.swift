@@ -3,7 +3,8 @@ import Yams
 /// `rollout:` and `protect.alertmanager:`: the batches a deploy goes out in, and the
 /// incident gate that may refuse or stop it.
 extension EnvironmentParser {
-    /// `rollout: { batches: [1, "10%", "100%"], bake: 2m }`; sizes of one kind must grow.
+    /// `rollout: { batches: [1, pause, "10%", pause: 10m, "100%"], bake: 2m }`; sizes of one
+    /// kind must grow; a pause step stands between two sizes.
     func rolloutConfig(_ fields: YAMLFields) -> RolloutConfig? {
         let bake = fields.duration("bake", allowZero: true) ?? .zero
         let pauseTimeout = fields.duration("pause_timeout") ?? RolloutConfig.defaultPauseTimeout
@@ -14,18 +15,30 @@ extension EnvironmentParser {
             return nil
         }
         var sizes: [RolloutConfig.Size] = []
+        var pauses: [Int: RolloutConfig.PauseStep] = [:]
         var lastHosts = 0
         var lastShare = 0
         for (offset, item) in items.enumerated() {
             let itemPath = listPath.index(offset)
             let text = (item.scalar?.string ?? "").trimmingWhitespace()
+            if let step = pauseStep(item, at: itemPath) {
+                if sizes.isEmpty {
+                    reader.fail(item, itemPath, "a pause cannot come before the first batch", hint: "write it after the batch it holds back from the next, e.g. [1, pause, \"100%\"]")
+                } else if pauses[sizes.count - 1] != nil {
+                    reader.fail(item, itemPath, "two pauses in a row", hint: "one pause step between two batches")
+                } else if offset == items.count - 1 {
+                    reader.fail(item, itemPath, "a pause after the last batch holds nothing back", hint: "pause between two batches, e.g. [1, pause, \"100%\"]")
+                }
+                pauses[sizes.count - 1] = step
+                continue
+            }
             let size: RolloutConfig.Size
             if text.hasSuffix("%"), let share = Int(text.dropLast()), (1...100).contains(share) {
                 size = .percent(share)
             } else if item.scalar?.style == .plain, let count = Int(text), count >= 1 {
                 size = .hosts(count)
             } else {
-                reader.fail(item, itemPath, "\(item.describedValue) is not a number of hosts (such as 1) or a share of them (such as \"10%\", up to \"100%\")")
+                reader.fail(item, itemPath, "\(item.describedValue) is not a number of hosts (such as 1), a share of them (such as \"10%\", up to \"100%\") or a pause step (pause, or pause: 10m)")
                 continue
             }
             switch size {
@@ -44,7 +57,18 @@ extension EnvironmentParser {
                 reader.fail(node, fields.path.key("on_pause"), "'\(text)' is not wait or exit")
             }
         }
-        return RolloutConfig(batches: sizes, bake: bake, pauseTimeout: pauseTimeout, onPause: onPause)
+        var rollout = RolloutConfig(batches: sizes, bake: bake, pauseTimeout: pauseTimeout, onPause: onPause)
+        rollout.pauses = pauses
+        return rollout
+    }
+
+    /// A pause step of `batches`: `pause`, or `pause: 10m`; nil for anything else.
+    private func pauseStep(_ item: Node, at path: ConfigKeyPath) -> RolloutConfig.PauseStep? {
+        if item.scalar?.string.trimmingWhitespace() == "pause" { return .untilPromoted }
+        guard let mapping = item.mapping, mapping.count == 1, let key = mapping.first?.key, key.scalar?.string == "pause", let value = mapping.first?.value else { return nil }
+        if let text = value.scalar?.string, ["", "~", "null"].contains(text) { return .untilPromoted }
+        if value.mapping?.isEmpty == true { return .untilPromoted }
+        return reader.duration(value, at: path.key("pause")).map { .timed($0) } ?? .timed(.seconds(1))
     }
 
     /// `approvals: { required: 1, allowed_signers: ops/allowed_signers, ttl: 24h }`.

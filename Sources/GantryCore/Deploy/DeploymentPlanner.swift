@@ -50,9 +50,15 @@ package enum DeploymentPlanner {
         let batches = request.batches
         if batches.count > 1 {
             let bake = request.environment.rollout?.bake ?? .zero
+            let pauses = request.pauseSteps
             let listed = batches.enumerated().map { offset, hosts in
                 let names = hosts.prefix(5).map(\.name).joined(separator: ", ") + (hosts.count > 5 ? ", … (\(hosts.count) hosts)" : "")
-                return "batch \(offset + 1)\(offset == 0 ? " (the canary)" : ""): \(names)"
+                let step: String = switch pauses[offset + 1] {
+                case .untilPromoted?: ", then a pause until gantry promote"
+                case .timed(let duration)?: ", then a pause of \(DurationText.canonical(duration))"
+                case nil: ""
+                }
+                return "batch \(offset + 1)\(offset == 0 ? " (the canary)" : ""): \(names)\(offset + 1 < batches.count ? step : "")"
             }
             let baking = bake > .zero ? ", baking \(DurationText.canonical(bake)) and checking again before the next" : " before the next"
             items[items.count - 1].action += "; in \(batches.count) batches, {targets} and GANTRY_TARGETS naming one batch at a time, each checked (host checks for the hosts deployed so far)\(baking): \(listed.joined(separator: "; ")); a failed batch rolls back only the hosts deployed so far"

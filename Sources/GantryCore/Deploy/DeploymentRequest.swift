@@ -83,8 +83,14 @@ package struct DeploymentRequest: Sendable {
             retry: environment.retry, canRollBack: environment.rollback != nil,
             rollbackOnInterrupt: environment.rollbackOnInterrupt, kind: kind,
             batches: batches.count, bake: AnalysisRunner.window(environment.checks, bake: environment.rollout?.bake ?? .zero),
-            pauseTimeout: environment.rollout?.pauseTimeout ?? RolloutConfig.defaultPauseTimeout
+            pauseTimeout: environment.rollout?.pauseTimeout ?? RolloutConfig.defaultPauseTimeout, pauses: pauseSteps
         )
+    }
+
+    /// The rollout's pause steps, by the batch (from 1) they follow; none without batches.
+    package var pauseSteps: [Int: RolloutConfig.PauseStep] {
+        guard kind == .deploy, let rollout = environment.rollout, targets.count > 1 else { return [:] }
+        return rollout.pauseSteps(of: targets.count)
     }
 
     /// The targets in the order they are deployed: the batches of `rollout:` for a deploy,

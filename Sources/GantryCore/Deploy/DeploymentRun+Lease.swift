@@ -95,12 +95,14 @@ extension DeploymentRun {
         changed = true
         await engine.observer.observe(.stepFinished(.lock, .ok, elapsed: .zero, detail: "lease \(session.token) taken over from \(paused.token)"))
         do {
-            try await journal.append(JournalEvent(kind: paused.abort ? .aborted : .promoted, step: Step.verify.rawValue, message: masker.mask(paused.decision)))
+            var decided = JournalEvent(kind: paused.abort ? .aborted : .promoted, step: Step.verify.rawValue, message: masker.mask(paused.decision))
+            if paused.full, !paused.abort { decided.full = true }
+            try await journal.append(decided)
             let state = try await store.environmentState(environment)
             previous = state.current
             let abort = paused.abort ? (paused.decision, ReasonCode.rolloutAborted) : nil
             let checked = CheckRunner.plan(request.environment.checks, targets: Array(batches.prefix(paused.afterBatch).joined())).count
-            let ending = try await drive(from: machine.resume(afterBatch: paused.afterBatch, lastGood: state.lastGood, abort: abort, checked: checked))
+            let ending = try await drive(from: machine.resume(afterBatch: paused.afterBatch, lastGood: state.lastGood, abort: abort, checked: checked, full: paused.full))
             let summary = try await conclude(ending)
             return try await settle(session, after: summary)
         } catch {

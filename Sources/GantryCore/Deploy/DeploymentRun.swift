@@ -87,12 +87,12 @@ struct DeploymentRun {
                 case .judged(let event): action = machine.handle(event)
                 case .checkAgain(let inconclusive): action = try await verify(step: .verify, inconclusive: inconclusive)
                 }
-            case .pause(let reason, let timeout) where request.environment.rollout?.onPause == .exit:
+            case .pause(let reason, let timeout) where request.environment.rollout?.onPause == .exit && !reason.timed:
                 let text = try await bakes.leavePaused(reason: reason.text, timeout: timeout, record: record, batch: progress)
                 machine.detach()
                 return .leftPaused(text)
             case .pause(let reason, let timeout):
-                action = machine.handle(try await bakes.pause(reason: reason.text, timeout: timeout, record: record, batch: progress))
+                action = machine.handle(try await bakes.pause(reason: reason.text, timeout: timeout, timed: reason.timed, record: record, batch: progress))
             case .runRollback(let target):
                 action = try await rollBack(to: target)
             case .finish(let outcome, let reason, let promote):

@@ -1,12 +1,12 @@
-/// A rollout's batches: the bake after each, a pause for a person, and carrying on a rollout
-/// another process left paused.
+/// A rollout's batches: the bake after each, its pause step, a pause for a person, and
+/// carrying on a rollout another process left paused.
 extension DeploymentStateMachine {
     /// Baking a batch that passed its checks: to the next batch when its checks still pass at
     /// the end, else falls back.
     mutating func baking(_ event: Event) -> Action {
         switch event {
         case .verified(let failures, _, let code):
-            if failures.isEmpty { return nextBatch() }
+            if failures.isEmpty { return batchPassed() }
             causeCode = code ?? .checkFailed
             return fallBack(because: .failedVerification(release: release, batch: position, afterBaking: true, failures: failures))
         case .interrupted, .commandFinished(.cancelled, _):
@@ -26,8 +26,11 @@ extension DeploymentStateMachine {
     /// `gantry abort` or the pause's timeout) or an interruption.
     mutating func paused(_ event: Event) -> Action {
         switch event {
-        case .promoted:
-            if pausedBeforeBake, (batch < policy.batches), (policy.bake > .zero) {
+        case .promoted(_, let full):
+            if full { skipsWaits = true }
+            // A person let this batch go on: its pause step, if any, is behind it.
+            pauseStepTaken = batch
+            if pausedBeforeBake, (batch < policy.batches), (policy.bake > .zero), !skipsWaits {
                 // Paused before its bake (an alert): the batch still bakes and is analysed.
                 pausedBeforeBake = false
                 state = .baking
@@ -56,14 +59,32 @@ extension DeploymentStateMachine {
     /// Carries on a rollout another process left paused after batch `batch` (`on_pause:
     /// exit`): with `abort`, rolls back the hosts of its batches; otherwise deploys the next
     /// batch (or finishes, when none is left).
-    package mutating func resume(afterBatch batch: Int, lastGood: String?, abort: (String, ReasonCode)?, checked: Int = 0) -> Action {
+    package mutating func resume(afterBatch batch: Int, lastGood: String?, abort: (String, ReasonCode)?, checked: Int = 0, full: Bool = false) -> Action {
         self.batch = batch
         changedBatches = batch
         lastChecked = checked
         self.lastGood = lastGood
         state = .paused
         if let abort { return handle(.aborted(abort.0, abort.1)) }
-        return handle(.promoted("promoted"))
+        return handle(.promoted("promoted", full: full))
+    }
+
+    /// The batch passed its checks (and bake): its pause step, if it has one and no one has
+    /// let it pass, else the next batch.
+    mutating func batchPassed() -> Action {
+        if !skipsWaits, pauseStepTaken < batch, let step = policy.pauses[batch] {
+            pauseStepTaken = batch
+            state = .paused
+            switch step {
+            case .untilPromoted:
+                return .pause(PauseReason(release: release, batch: position, why: "pause step: held until 'gantry promote'"), timeout: policy.pauseTimeout)
+            case .timed(let duration):
+                var reason = PauseReason(release: release, batch: position, why: "pause step: held for \(DurationText.canonical(duration)), then on by itself")
+                reason.timed = true
+                return .pause(reason, timeout: duration)
+            }
+        }
+        return nextBatch()
     }
 
     /// The batch passed: deploy the next one.

@@ -8,11 +8,11 @@ extension DeploymentStateMachine {
             lastChecked = checked
             if failures.isEmpty {
                 if batch < policy.batches {
-                    if policy.bake > .zero {
+                    if policy.bake > .zero, !skipsWaits {
                         state = .baking
                         return .bake(for: policy.bake)
                     }
-                    return nextBatch()
+                    return batchPassed()
                 }
                 return succeed(checked: checked)
             }

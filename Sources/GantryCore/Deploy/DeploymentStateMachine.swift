@@ -47,8 +47,9 @@ package struct DeploymentStateMachine: Sendable {
         case finished
         /// The bake's analyses were inconclusive (no data, errors within their limit).
         case inconclusive(String, checked: Int)
-        /// `gantry promote`: the paused rollout goes on with its next batch.
-        case promoted(String)
+        /// `gantry promote`: the paused rollout goes on with its next batch; with `full`
+        /// (`--full`), without the remaining pause steps and bakes.
+        case promoted(String, full: Bool = false)
         /// `gantry abort`, or the pause timed out: the rollout rolls back.
         case aborted(String, ReasonCode)
     }
@@ -95,11 +96,15 @@ package struct DeploymentStateMachine: Sendable {
         package var bake: Duration
         /// How long a pause waits for a decision before it aborts.
         package var pauseTimeout: Duration
+        /// The rollout's pause steps, by the batch (from 1) they follow.
+        package var pauses: [Int: RolloutConfig.PauseStep]
 
         package init(
             retry: RetryPolicy = .none, canRollBack: Bool = false, rollbackOnInterrupt: Bool = true, kind: DeploymentRecord.Kind = .deploy,
-            batches: Int = 1, bake: Duration = .zero, pauseTimeout: Duration = RolloutConfig.defaultPauseTimeout
+            batches: Int = 1, bake: Duration = .zero, pauseTimeout: Duration = RolloutConfig.defaultPauseTimeout,
+            pauses: [Int: RolloutConfig.PauseStep] = [:]
         ) {
+            self.pauses = pauses
             self.pauseTimeout = pauseTimeout
             self.batches = max(1, batches)
             self.bake = bake
@@ -135,6 +140,11 @@ package struct DeploymentStateMachine: Sendable {
     var lastChecked = 0
     /// The pause came before the batch's bake (an alert right after its checks).
     var pausedBeforeBake = false
+    /// The last batch whose pause step is behind it: held there, or promoted past any pause.
+    var pauseStepTaken = 0
+    /// `gantry promote --full`: the remaining pause steps and bakes are skipped; every batch
+    /// is still checked.
+    package internal(set) var skipsWaits = false
     /// A recovery's rollback: the hosts of the batches the dead rollout had started, the
     /// only ones rolled back (nil: every target, or the batches this deployment changed).
     var recoveredScope: RollbackScope?

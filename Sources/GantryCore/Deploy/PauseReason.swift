@@ -3,6 +3,8 @@ package struct PauseReason: Sendable, Hashable, CustomStringConvertible {
     package var release: String
     package var batch: BatchPosition?
     package var why: String
+    /// A timed pause step: when its time is up the rollout goes on, rather than aborting.
+    package var timed = false
 
     package init(release: String, batch: BatchPosition?, why: String) {
         self.release = release

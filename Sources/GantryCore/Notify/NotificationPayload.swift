@@ -42,7 +42,7 @@ package struct NotificationPayload: Sendable, Hashable, Codable {
         let what = switch event {
         case .started: "deploying \(release)"
         case .paused: "paused deploying \(release)"
-        case .breakGlass: "deploying \(release) past its promotion gate"
+        case .breakGlass: "deploying \(release) past its promotion gate or approvals"
         default: "\(release) \(event.rawValue.replacingOccurrences(of: "_", with: " "))"
         }
         var line = "\(environment): \(what)"

@@ -70,7 +70,7 @@ struct Bake: Sendable {
         try await journal.append(event)
         await announcer.announce(.paused, record: record, batch: batch, reason: masker.mask(reason))
         let environment = request.environment.name
-        let text = "paused: \(masker.mask(reason)); 'gantry promote \(environment)' deploys the remaining batches, 'gantry abort \(environment)' rolls back; rolled back by the next deploy or recover once \(DurationText.format(timeout)) have passed"
+        let text = "paused: \(masker.mask(reason)); 'gantry promote \(environment)' deploys the remaining batches (--full: without their pauses and bakes), 'gantry abort \(environment)' rolls back; rolled back by the next deploy or recover once \(DurationText.format(timeout)) have passed"
         await observer.observe(.stepFinished(.verify, .skipped, elapsed: .zero, detail: text))
         return text
     }
@@ -78,19 +78,22 @@ struct Bake: Sendable {
     /// Waits for a person: `gantry promote ENV` or `gantry abort ENV` (from any runner) write
     /// their decision into this deployment's journal with its lease's token; after `timeout`
     /// the rollout aborts by itself. The lease is renewed all along.
-    func pause(reason: String, timeout: Duration, record: DeploymentRecord?, batch: RolloutProgress?) async throws(StoreError) -> DeploymentStateMachine.Event {
+    /// A timed pause step (`timed`) goes on when its time is up instead of aborting.
+    func pause(reason: String, timeout: Duration, timed: Bool = false, record: DeploymentRecord?, batch: RolloutProgress?) async throws(StoreError) -> DeploymentStateMachine.Event {
         let start = clock.now()
         let environment = request.environment.name
         try await journal.append(JournalEvent(kind: .paused, step: Step.verify.rawValue, message: masker.mask(reason)))
         await announcer.announce(.paused, record: record, batch: batch, reason: masker.mask(reason))
         let pausedAt = try await journal.store.journal(journal.id).last { $0.event.kind == .paused }?.sequence ?? 0
-        let detail = "paused: \(masker.mask(reason)); 'gantry promote \(environment)' goes on, 'gantry abort \(environment)' rolls back; aborting by itself in \(DurationText.format(timeout))"
+        let byItself = timed ? "going on by itself in" : "aborting by itself in"
+        let detail = "paused: \(masker.mask(reason)); 'gantry promote \(environment)' goes on (--full: without the remaining pauses and bakes), 'gantry abort \(environment)' rolls back; \(byItself) \(DurationText.format(timeout))"
         await observer.observe(.stepStarted(.verify, detail: detail))
         await observer.observe(.output(detail))
-        func decision() async throws(StoreError) -> (said: String, promoted: Bool)? {
+        func decision() async throws(StoreError) -> DeploymentStateMachine.Event? {
             let entries = try await journal.store.journal(journal.id)
             guard let found = entries.first(where: { $0.sequence > pausedAt && ($0.event.kind == .promoted || $0.event.kind == .aborted) }) else { return nil }
-            return (found.event.message ?? found.event.kind.rawValue, found.event.kind == .promoted)
+            let said = found.event.message ?? found.event.kind.rawValue
+            return found.event.kind == .promoted ? .promoted(said, full: found.event.full == true) : .aborted(said, .rolloutAborted)
         }
         while true {
             do {
@@ -100,13 +103,22 @@ struct Bake: Sendable {
                 return .interrupted
             }
             if let decided = try await decision() {
-                await observer.observe(.stepFinished(.verify, decided.promoted ? .ok : .failed, elapsed: clock.elapsed(since: start), detail: decided.said))
-                return decided.promoted ? .promoted(decided.said) : .aborted(decided.said, .rolloutAborted)
+                let (status, said): (StepStatus, String) = switch decided {
+                case .promoted(let said, _): (.ok, said)
+                case .aborted(let said, _): (.failed, said)
+                default: (.failed, "decided")
+                }
+                await observer.observe(.stepFinished(.verify, status, elapsed: clock.elapsed(since: start), detail: said))
+                return decided
             }
             if clock.now().timeIntervalSince(start) >= timeout.seconds {
                 // A decision written since the read above still wins over the timeout.
-                if let late = try await decision() {
-                    return late.promoted ? .promoted(late.said) : .aborted(late.said, .rolloutAborted)
+                if let late = try await decision() { return late }
+                if timed {
+                    let why = "the pause step's \(DurationText.canonical(timeout)) passed"
+                    try await journal.append(JournalEvent(kind: .promoted, step: Step.verify.rawValue, message: why))
+                    await observer.observe(.stepFinished(.verify, .ok, elapsed: clock.elapsed(since: start), detail: why))
+                    return .promoted(why)
                 }
                 let why = "no one promoted or aborted it within its pause_timeout (\(DurationText.format(timeout)))"
                 try await journal.append(JournalEvent(kind: .aborted, step: Step.verify.rawValue, message: why))

@@ -27,13 +27,15 @@ package enum PauseDecision {
     }
 
     /// Promotes (`kind == .promoted`) or aborts (`.aborted`) the paused rollout of
-    /// `environment`; `who` and `reason` are journaled, masked.
+    /// `environment`; `who` and `reason` are journaled, masked. `full` (`promote --full`):
+    /// the rollout goes on without its remaining pause steps and bakes.
     package static func decide(
-        _ kind: JournalEvent.Kind, environment: String, who: String, reason: String?, masker: SecretMasker, store: any StateStore, now: Date
+        _ kind: JournalEvent.Kind, environment: String, who: String, reason: String?, masker: SecretMasker, store: any StateStore, now: Date,
+        full: Bool = false
     ) async throws(Refusal) -> Next {
         let decided: Result<Next, Refusal>
         do {
-            decided = try await decision(kind, environment: environment, who: who, reason: reason, masker: masker, store: store, now: now)
+            decided = try await decision(kind, environment: environment, who: who, reason: reason, masker: masker, store: store, now: now, full: full)
         } catch {
             throw .store(error)
         }
@@ -41,7 +43,8 @@ package enum PauseDecision {
     }
 
     private static func decision(
-        _ kind: JournalEvent.Kind, environment: String, who: String, reason: String?, masker: SecretMasker, store: any StateStore, now: Date
+        _ kind: JournalEvent.Kind, environment: String, who: String, reason: String?, masker: SecretMasker, store: any StateStore, now: Date,
+        full: Bool
     ) async throws(StoreError) -> Result<Next, Refusal> {
         let verb = kind == .promoted ? "promoted" : "aborted"
         guard let lease = try await store.lease(environment: environment), lease.isLive(at: now), let id = lease.deploymentID else {
@@ -49,16 +52,19 @@ package enum PauseDecision {
         }
         let journal = try await store.journal(id)
         guard let progress = RolloutProgress.latest(in: journal), let why = progress.paused else {
-            return .failure(.nothingPaused("deployment \(id) of \(environment) is not paused; only a rollout paused by an inconclusive analysis waits for promote or abort"))
+            return .failure(.nothingPaused("deployment \(id) of \(environment) is not paused; only a rollout held by a pause step, an inconclusive analysis or an alert waits for promote or abort"))
         }
-        let message = "\(verb) by \(who)\(reason.map { ": \($0)" } ?? "")"
+        let full = full && kind == .promoted
+        let message = "\(verb)\(full ? " in full (no more pauses or bakes)" : "") by \(who)\(reason.map { ": \($0)" } ?? "")"
         if let batch = PausedRollout.pausedBatch(in: journal) {
             guard let record = try await store.deployment(id) else { return .failure(.nothingPaused("deployment \(id) is not in the state store")) }
-            return .success(.resume(PausedRollout(deployment: record, afterBatch: batch, token: lease.token, decision: message, abort: kind == .aborted)))
+            return .success(.resume(PausedRollout(deployment: record, afterBatch: batch, token: lease.token, decision: message, abort: kind == .aborted, full: full)))
         }
-        try await store.append(JournalEvent(kind: kind, step: Step.verify.rawValue, message: masker.mask(message)), to: id, at: now, token: lease.token)
+        var event = JournalEvent(kind: kind, step: Step.verify.rawValue, message: masker.mask(message))
+        if full { event.full = true }
+        try await store.append(event, to: id, at: now, token: lease.token)
         let next = kind == .promoted
-            ? (progress.batch < progress.batches ? "it goes on with batch \(progress.batch + 1)/\(progress.batches)" : "it finishes")
+            ? (progress.batch < progress.batches ? "it goes on with batch \(progress.batch + 1)/\(progress.batches)\(full ? ", then the rest without pauses or bakes" : "")" : "it finishes")
             : "it rolls back the hosts deployed so far"
         let text = "\(environment): deployment \(id) \(verb) (it was paused at \(progress.text.replacingOccurrences(of: " (paused: \(why))", with: ""))); \(next)"
         return .success(.recorded(text: text, deployment: id))

@@ -14,8 +14,11 @@ package struct PausedRollout: Sendable, Hashable {
     package var decision: String
     /// `gantry abort`: roll back instead of going on.
     var abort: Bool
+    /// `gantry promote --full`: the remaining pause steps and bakes are skipped.
+    var full = false
 
-    package init(deployment: DeploymentRecord, afterBatch: Int, token: FencingToken, decision: String, abort: Bool) {
+    package init(deployment: DeploymentRecord, afterBatch: Int, token: FencingToken, decision: String, abort: Bool, full: Bool = false) {
+        self.full = full
         self.deployment = deployment
         self.afterBatch = afterBatch
         self.token = token

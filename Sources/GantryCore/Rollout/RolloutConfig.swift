@@ -28,6 +28,25 @@ package struct RolloutConfig: Sendable, Hashable {
     }
 
     package var batches: [Size]
+    /// Pause steps, by the index in `batches` of the size they follow: `[1, pause, "100%"]`
+    /// holds the rollout after the canary until `gantry promote`, as Argo Rollouts' `pause: {}`
+    /// does; `pause: 10m` holds it for that long, then goes on by itself.
+    package var pauses: [Int: PauseStep] = [:]
+
+    /// A pause step written in `batches`.
+    package enum PauseStep: Sendable, Hashable, CustomStringConvertible {
+        /// `pause`: until `gantry promote` (or `gantry abort`); `pause_timeout` still bounds it.
+        case untilPromoted
+        /// `pause: 10m`: that long, then the next batch; promote goes on earlier, abort rolls back.
+        case timed(Duration)
+
+        package var description: String {
+            switch self {
+            case .untilPromoted: "pause"
+            case .timed(let duration): "pause: \(DurationText.canonical(duration))"
+            }
+        }
+    }
     /// How long each batch but the last stays under watch, after its checks pass, before the
     /// next batch starts; its checks run again at the end.
     package var bake: Duration
@@ -53,6 +72,23 @@ package struct RolloutConfig: Sendable, Hashable {
     }
 
     static let defaultPauseTimeout: Duration = .seconds(3600)
+
+    /// The pause steps of a rollout of `total` hosts, by the batch (from 1) they follow. A
+    /// pause after a size that makes no batch holds after the batch before it.
+    package func pauseSteps(of total: Int) -> [Int: PauseStep] {
+        var steps: [Int: PauseStep] = [:]
+        var done = 0
+        var made = 0
+        for (index, size) in batches.enumerated() {
+            let reach = size.reach(of: total)
+            if reach > done {
+                made += 1
+                done = reach
+            }
+            if let step = pauses[index], made > 0, steps[made] == nil { steps[made] = step }
+        }
+        return steps
+    }
 
     /// `targets` split into batches, in inventory order: the first is the canary.
     package func split(_ targets: [TargetHost]) -> [[TargetHost]] {

@@ -74,6 +74,8 @@ package struct JournalEvent: Sendable, Hashable, Codable {
     /// `paused`: no process waits for the decision (`on_pause: exit`); `gantry promote` or
     /// `gantry abort` carries the rollout on themselves.
     package var detached: Bool?
+    /// `promoted` by `gantry promote --full`: the remaining pause steps and bakes are skipped.
+    package var full: Bool?
 
     package init(
         kind: Kind, step: String? = nil, attempt: Int? = nil, message: String? = nil, command: [String]? = nil,

@@ -67,4 +67,14 @@ struct ApprovalsView: Encodable {
     /// `sha256:<hex>` of the configuration file read now: what a deploy would need.
     var config: String?
     var releases: [Release]
+
+    enum CodingKeys: String, CodingKey { case environment, config, releases }
+
+    /// `config` is written as null rather than left out, as everywhere in these documents.
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(environment, forKey: .environment)
+        try container.encode(config, forKey: .config)
+        try container.encode(releases, forKey: .releases)
+    }
 }

@@ -4,7 +4,7 @@ import GantryCore
 extension PauseDecision {
     /// `gantry promote` and `gantry abort`: opens the store and acts on the core's decision,
     /// carrying the rollout on here when nobody waits for it.
-    static func run(_ kind: JournalEvent.Kind, global: GlobalOptions, environment: String, reason: String?, json: Bool) async throws {
+    static func run(_ kind: JournalEvent.Kind, global: GlobalOptions, environment: String, reason: String?, json: Bool, full: Bool = false) async throws {
         let context = Context(options: global)
         let config = try context.loadConfig()
         let environmentConfig = try context.environment(environment, in: config)
@@ -18,7 +18,7 @@ extension PauseDecision {
         do {
             next = try await decide(
                 kind, environment: name, who: "\(origin.actor ?? "someone") on \(origin.host)", reason: reason,
-                masker: SecretMasker.forEnvironment(environmentConfig, processEnvironment: context.environment), store: store, now: Date()
+                masker: SecretMasker.forEnvironment(environmentConfig, processEnvironment: context.environment), store: store, now: Date(), full: full
             )
         } catch {
             switch error {
