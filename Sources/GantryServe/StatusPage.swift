@@ -67,6 +67,7 @@ struct StatusPage {
                     if let runner = deployment.runner, !runner.isEmpty { row["runner"] = runner }
                     if let reason = deployment.reason, !reason.isEmpty { row["reason"] = reason }
                     if let code = deployment.reasonCode { row["code"] = code }
+                    if let glass = deployment.breakGlass { row["breakGlass"] = glass }
                     return row
                 },
             ]
@@ -160,7 +161,7 @@ struct StatusPage {
         {{#hasChecks}}<h3>Checks</h3>{{/hasChecks}}
         <ul class="rows">{{#checks}}<li class="{{tone}}"><span class="dot"></span><b>{{name}}</b> {{state}} <span class="muted">{{when}} · {{message}}</span></li>{{/checks}}</ul>
         <h3>Deployments</h3>
-        <ul class="rows">{{#deployments}}<li class="{{tone}}"><span class="dot"></span><code>{{release}}</code> {{kind}} {{outcome}}{{#code}} <code>{{code}}</code>{{/code}} <span class="muted">{{when}}{{#runner}} on {{runner}}{{/runner}}{{#reason}} · {{reason}}{{/reason}}</span></li>{{/deployments}}{{^deployments}}<li class="muted">none yet</li>{{/deployments}}</ul>
+        <ul class="rows">{{#deployments}}<li class="{{tone}}"><span class="dot"></span><code>{{release}}</code> {{kind}} {{outcome}}{{#code}} <code>{{code}}</code>{{/code}}{{#breakGlass}} <strong class="bad" title="{{breakGlass}}">break glass</strong>{{/breakGlass}} <span class="muted">{{when}}{{#runner}} on {{runner}}{{/runner}}{{#reason}} · {{reason}}{{/reason}}</span></li>{{/deployments}}{{^deployments}}<li class="muted">none yet</li>{{/deployments}}</ul>
         </section>
         {{/environments}}
         {{#hasRunners}}

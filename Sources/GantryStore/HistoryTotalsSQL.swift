@@ -1,7 +1,7 @@
 import GantryCore
 
-/// The SQL both stores use to keep `HistoryTotals`: a table of outcome totals and one of
-/// failure totals, to which each finished deployment adds its contribution, computed in SQL
+/// The SQL both stores use to keep `HistoryTotals`: a table of outcome totals, one of
+/// failure totals and one of break-glass totals, to which each finished deployment adds its contribution, computed in SQL
 /// from its row. A finish, a migration's backfill and an import all add the same way, so
 /// the totals cannot drift from the rows they were counted from.
 enum HistoryTotalsSQL {
@@ -26,6 +26,7 @@ enum HistoryTotalsSQL {
 
     static func outcomeTable(_ dialect: Dialect) -> String { dialect == .sqlite ? "outcome_totals" : "gantry_outcome_totals" }
     static func failureTable(_ dialect: Dialect) -> String { dialect == .sqlite ? "failure_totals" : "gantry_failure_totals" }
+    static func breakGlassTable(_ dialect: Dialect) -> String { dialect == .sqlite ? "break_glass_totals" : "gantry_break_glass_totals" }
     static func deploymentTable(_ dialect: Dialect) -> String { dialect == .sqlite ? "deployments" : "gantry_deployments" }
 
     static func createTables(_ dialect: Dialect) -> [String] {
@@ -57,8 +58,13 @@ enum HistoryTotalsSQL {
 
     /// Adds to the totals every finished deployment that `source` yields. `source` is what
     /// follows FROM: rows with the deployments table's columns (environment, kind, outcome,
-    /// reason_code, started_at, finished_at), filtered as the caller needs.
-    static func add(_ dialect: Dialect, from source: String) -> [String] {
+    /// reason_code, started_at, finished_at and, with `breakGlass`, break_glass), filtered as
+    /// the caller needs.
+    ///
+    /// `breakGlass: false` leaves the break-glass totals out: the shipped migrations that
+    /// backfilled the other totals ran before that column and table existed, and must run
+    /// as they always did.
+    static func add(_ dialect: Dialect, from source: String, breakGlass: Bool = true) -> [String] {
         let outcomes = outcomeTable(dialect)
         let failures = failureTable(dialect)
         let duration = dialect.milliseconds(from: "started_at", to: "COALESCE(finished_at, started_at)")
@@ -71,7 +77,7 @@ enum HistoryTotalsSQL {
             bucketSums.append("SUM(CASE WHEN \(conditions.joined(separator: " AND ")) THEN 1 ELSE 0 END)")
         }
         let integer = dialect.integer
-        return [
+        var statements = [
             """
             INSERT INTO \(outcomes) (environment, kind, outcome, count, last_finished_at, duration_sum_ms, \(bucketColumns.joined(separator: ", ")))
             SELECT environment, kind, outcome, COUNT(*), MAX(finished_at), CAST(ROUND(SUM(dur)) AS \(integer)), \(bucketSums.joined(separator: ", "))
@@ -88,6 +94,17 @@ enum HistoryTotalsSQL {
             ON CONFLICT (environment, code) DO UPDATE SET count = \(failures).count + excluded.count
             """,
         ]
+        if breakGlass {
+            let glass = breakGlassTable(dialect)
+            statements.append("""
+                INSERT INTO \(glass) (environment, count)
+                SELECT environment, COUNT(*) FROM (SELECT environment, outcome, break_glass FROM \(source)) AS glass_rows
+                WHERE outcome IS NOT NULL AND break_glass IS NOT NULL
+                GROUP BY environment
+                ON CONFLICT (environment) DO UPDATE SET count = \(glass).count + excluded.count
+                """)
+        }
+        return statements
     }
 
     /// What an upsert of outcome totals adds to a row that exists.
@@ -97,10 +114,11 @@ enum HistoryTotalsSQL {
             + ["last_finished_at = \(dialect.later("\(outcomes).last_finished_at", "excluded.last_finished_at"))"]).joined(separator: ", ")
     }
 
-    /// Upserts adding one row of outcome totals and one of failure totals, as values:
-    /// environment, kind, outcome, count, last_finished_at, duration_sum_ms, b0…; then
-    /// environment, code, count. `placeholder(n)` writes the n-th parameter (from 1).
-    static func addValues(_ dialect: Dialect, placeholder: (Int) -> String) -> (outcomes: String, failures: String) {
+    /// Upserts adding one row of outcome totals, one of failure totals and one of break-glass
+    /// totals, as values: environment, kind, outcome, count, last_finished_at,
+    /// duration_sum_ms, b0…; then environment, code, count; then environment, count.
+    /// `placeholder(n)` writes the n-th parameter (from 1).
+    static func addValues(_ dialect: Dialect, placeholder: (Int) -> String) -> (outcomes: String, failures: String, breakGlass: String) {
         let columns = ["environment", "kind", "outcome", "count", "last_finished_at", "duration_sum_ms"] + bucketColumns
         let outcomes = """
             INSERT INTO \(outcomeTable(dialect)) (\(columns.joined(separator: ", ")))
@@ -111,6 +129,10 @@ enum HistoryTotalsSQL {
             INSERT INTO \(failureTable(dialect)) (environment, code, count) VALUES (\(placeholder(1)), \(placeholder(2)), \(placeholder(3)))
             ON CONFLICT (environment, code) DO UPDATE SET count = \(failureTable(dialect)).count + excluded.count
             """
-        return (outcomes, failures)
+        let breakGlass = """
+            INSERT INTO \(breakGlassTable(dialect)) (environment, count) VALUES (\(placeholder(1)), \(placeholder(2)))
+            ON CONFLICT (environment) DO UPDATE SET count = \(breakGlassTable(dialect)).count + excluded.count
+            """
+        return (outcomes, failures, breakGlass)
     }
 }

@@ -8,6 +8,7 @@ package enum MetricName {
     package static let releaseInfo = "gantry_release_info"
     package static let rollbacksTotal = "gantry_rollbacks_total"
     package static let failuresTotal = "gantry_failures_total"
+    package static let breakGlassTotal = "gantry_break_glass_total"
     package static let runnerUp = "gantry_runner_up"
     package static let runnerProbeDuration = "gantry_runner_probe_duration_seconds"
     package static let runnerFailoversTotal = "gantry_runner_failovers_total"
@@ -27,6 +28,7 @@ package enum MetricName {
         releaseInfo: "The release the environment runs (last verified), as a label; the value is always 1.",
         rollbacksTotal: "Rollbacks, automatic (after a failed deploy) or manual (gantry rollback).",
         failuresTotal: "Deployments, rollbacks and recoveries that did not succeed, by reason code (docs/runbooks.md).",
+        breakGlassTotal: "Deploys that went past their promotion gate or approvals (--skip-promotion --reason), counted when they ended.",
         runnerUp: "1 when the runner was judged healthy by its sources, 0 when not.",
         runnerProbeDuration: "How long judging the runner took.",
         runnerFailoversTotal: "Times the runner gate chose another runner than the first in priority.",

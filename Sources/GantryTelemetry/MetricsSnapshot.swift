@@ -89,6 +89,8 @@ package struct MetricsSnapshot: Sendable, Equatable {
             for code in ReasonCode.allCases {
                 counters.append(Sample(name: MetricName.failuresTotal, labels: [env, Label("code", code.rawValue)], value: Double(totals.failures(environment: name, code: code))))
             }
+            // At 0 for every environment until it happens, as the failures.
+            counters.append(Sample(name: MetricName.breakGlassTotal, labels: [env], value: Double(totals.breakGlass(environment: name))))
             let live = environment.status.liveLease(at: state.now)
             gauges.append(Sample(name: MetricName.lockHeld, labels: [env], value: live != nil ? 1 : 0))
             let deploying = live?.deploymentID != nil

@@ -76,7 +76,8 @@ package struct MonitoringState: Sendable {
             let configured = Set(config.environments.map(\.name))
             let totals = try await store.totals()
             state.totals = HistoryTotals(
-                outcomes: totals.outcomes.filter { configured.contains($0.environment) }, failures: totals.failures.filter { configured.contains($0.environment) }
+                outcomes: totals.outcomes.filter { configured.contains($0.environment) }, failures: totals.failures.filter { configured.contains($0.environment) },
+                breakGlass: totals.breakGlass.filter { configured.contains($0.environment) }
             )
             state.observations = try await store.observations()
             state.failoverCounts = try await store.failoverCounts().filter { configured.contains($0.environment) }

@@ -10,6 +10,7 @@ struct ApprovalTests {
         """
         version: 1
         \(state)
+        metrics: { textfile: metrics.prom }
         environments:
           production:
             approvals: { required: 1, allowed_signers: ops/allowed_signers, ttl: 1h }
@@ -100,6 +101,12 @@ struct ApprovalTests {
         #expect(project.read("production.log") == "1.0\n2.0\n")
         let forcedShown = try project.gantry("show", "production", environment: env("alice"))
         #expect(forcedShown.stdout.contains("approvals skipped by alice: outage fix"), "\(forcedShown.stdout)")
+        // Kept on the record, and counted.
+        let history = try project.json("history", "production", environment: env("alice"))
+        let newest = (history["deployments"] as? [[String: Any]])?.first
+        #expect((newest?["break_glass"] as? String)?.contains("approvals skipped by alice: outage fix") == true, "\(history)")
+        #expect((newest?["release"] as? String) == "2.0")
+        #expect(project.read("metrics.prom")?.contains("gantry_break_glass_total{environment=\"production\"} 1") == true, "\(project.read("metrics.prom") ?? "no textfile")")
     }
 
     @Test("approvals: must name an allowed_signers file; approve refuses an environment that requires none")

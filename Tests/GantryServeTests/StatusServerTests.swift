@@ -12,10 +12,11 @@ struct StatusServerTests {
 
     func board() -> StatusBoard {
         let origin = Origin(host: "ci-1", pid: 7, runner: "primary", actor: "alice")
-        let failed = DeploymentRecord(
+        var failed = DeploymentRecord(
             id: DeploymentID(rawValue: "20261129-000000.000-000002"), environment: "production", release: "1.3.0", outcome: .failed,
             reason: "deploy command exited 2: token *** rejected", startedAt: t0, finishedAt: t0.addingTimeInterval(40), origin: origin
         )
+        failed.breakGlass = "promotion gate skipped by alice: hotfix <now>"
         let production = MonitoringState.Environment(
             name: "production", state: EnvironmentState(name: "production", current: "1.2.0", lastGood: "1.2.0"), lease: nil, waiters: [],
             checks: ["web"], recent: [failed]
@@ -43,12 +44,14 @@ struct StatusServerTests {
                 let text = String(buffer: response.body)
                 #expect(text.contains(#"gantry_deployments_total{environment="production",outcome="failed"} 1"#))
                 #expect(text.contains(#"gantry_release_info{environment="production",release="1.2.0"} 1"#))
+                #expect(text.contains(#"gantry_break_glass_total{environment="production"} 1"#))
             }
             try await client.execute(uri: "/api/v1/status", method: .get) { response in
                 let json = try #require(try JSONSerialization.jsonObject(with: Data(String(buffer: response.body).utf8)) as? [String: Any])
                 let environment = try #require((json["environments"] as? [[String: Any]])?.first)
                 #expect(environment["current"] as? String == "1.2.0")
                 #expect((environment["deployments"] as? [[String: Any]])?.first?["outcome"] as? String == "failed")
+                #expect(((environment["deployments"] as? [[String: Any]])?.first?["break_glass"] as? String)?.hasPrefix("promotion gate skipped") == true)
                 #expect((environment["checks"] as? [[String: Any]])?.first?["healthy"] as? Bool == false)
             }
             try await client.execute(uri: "/", method: .get) { response in
@@ -57,6 +60,7 @@ struct StatusServerTests {
                 #expect(page.contains("<meta http-equiv=\"refresh\" content=\"15\">"))
                 #expect(page.contains("production: the last deployment failed and was not restored"))
                 #expect(page.contains("HTTP 503 &lt;b&gt;down&lt;/b&gt;"), "values are HTML-escaped")
+                #expect(page.contains(#"<strong class="bad" title="promotion gate skipped by alice: hotfix &lt;now&gt;">break glass</strong>"#), "a break glass is marked")
                 #expect(!page.contains("<link") && !page.contains("<script"), "no external assets")
             }
         }

@@ -552,6 +552,56 @@ struct HistoryContractTests {
         let state = try await store.environmentState("production")
         #expect(state.current == "r3" && state.lastGood == "r3" && state.currentDeploymentID == id(3))
     }
+
+    @Test("a break glass is kept on its record and counted once it finishes; pruning never lowers the count; an import carries it", arguments: StoreFactory.all)
+    func breakGlass(factory: StoreFactory) async throws {
+        let glass = "promotion gate skipped by alice: hotfix"
+        let store = try await factory.make()
+        var broke = record(1)
+        broke.breakGlass = glass
+        try await store.beginDeployment(broke, token: nil)
+        #expect(try await store.deployment(id(1))?.breakGlass == glass)
+        #expect(try await store.totals().breakGlass.isEmpty, "counted when it finishes, not when it starts")
+        try await store.finishDeployment(id(1), outcome: .succeeded, reason: nil, code: nil, at: broke.startedAt.addingTimeInterval(30), promote: true, token: nil)
+        let counted = [HistoryTotals.BreakGlass(environment: "production", count: 1)]
+        #expect(try await store.totals().breakGlass == counted)
+        #expect(try await store.deployment(id(1))?.breakGlass == glass, "finishing keeps it")
+        try await store.finishDeployment(id(1), outcome: .failed, reason: nil, code: .commandFailed, at: broke.startedAt.addingTimeInterval(40), promote: false, token: nil)
+        #expect(try await store.totals().breakGlass == counted, "counted at its first outcome only")
+        try await finish(store, 2, .succeeded, seconds: 5)
+        try await finish(store, 3, .succeeded, seconds: 5, env: "staging")
+        #expect(try await store.deployment(id(2))?.breakGlass == nil)
+        #expect(try await store.totals().breakGlass == counted, "a deploy that did not break the glass adds nothing")
+        #expect(try await store.prune(finishedBefore: t0.addingTimeInterval(10_000)) == 1)
+        #expect(try await store.deployment(id(1)) == nil)
+        #expect(try await store.totals().breakGlass == counted, "pruning never lowers the count")
+
+        // Moving the pruned store: its export's totals carry the count its deployments lost.
+        let moved = try await factory.make()
+        try await StateExport.read(from: store, at: t0).write(to: moved)
+        #expect(try await moved.totals() == store.totals())
+        #expect(try await moved.totals().breakGlass(environment: "production") == 1)
+
+        // An import counts the finished deployments that broke the glass, not the unfinished.
+        let imported = try await factory.make()
+        var deployments: [StateExport.Deployment] = []
+        for n in 1...3 {
+            var record = record(n, env: "qa")
+            record.outcome = .succeeded
+            record.finishedAt = record.startedAt.addingTimeInterval(30)
+            record.breakGlass = n == 2 ? glass : nil
+            deployments.append(StateExport.Deployment(record: record, journal: []))
+        }
+        var running = record(4, env: "qa")
+        running.breakGlass = glass
+        deployments.append(StateExport.Deployment(record: running, journal: []))
+        try await imported.importDeployments(deployments, current: [id(3)])
+        #expect(try await imported.deployment(id(2))?.breakGlass == glass)
+        #expect(try await imported.deployment(id(4))?.breakGlass == glass)
+        #expect(try await imported.deployment(id(1))?.breakGlass == nil)
+        #expect(try await imported.totals().breakGlass == [HistoryTotals.BreakGlass(environment: "qa", count: 1)])
+        #expect(try await imported.totals() == HistoryTotals(records: deployments.map(\.record.imported)), "the SQL counts as the core does")
+    }
 }
 
 @Suite("sqlite store")

@@ -15,6 +15,13 @@ struct MetricsSnapshotTests {
         )
     }
 
+    /// `record` deployed past its promotion gate.
+    func glass(_ record: DeploymentRecord) -> DeploymentRecord {
+        var record = record
+        record.breakGlass = "promotion gate skipped by alice: hotfix"
+        return record
+    }
+
     func state() -> MonitoringState {
         let lease = Lease(environment: "production", token: FencingToken(7), owner: origin, deploymentID: record(9, nil).id, reason: nil, acquiredAt: t0, expiresAt: t0.addingTimeInterval(1060))
         let waiter = LockWaiter(deploymentID: record(10, nil).id, release: "2.0", owner: origin, enqueuedAt: t0.addingTimeInterval(1000), heartbeatAt: t0.addingTimeInterval(1040))
@@ -26,7 +33,7 @@ struct MetricsSnapshotTests {
         return MonitoringState(
             now: t0.addingTimeInterval(1045), environments: [production, staging], runners: ["primary", "secondary"],
             deployments: [
-                record(1, .succeeded, seconds: 42), record(2, .succeeded, seconds: 70), record(3, .rolledBack, seconds: 400, code: .checkFailed), record(4, .skipped, seconds: 0.01),
+                glass(record(1, .succeeded, seconds: 42)), record(2, .succeeded, seconds: 70), record(3, .rolledBack, seconds: 400, code: .checkFailed), record(4, .skipped, seconds: 0.01),
                 record(5, .succeeded, kind: .rollback), record(6, .refused, kind: .rollback, code: .lockWaitTimeout), record(9, nil),
             ],
             observations: [
@@ -65,6 +72,8 @@ struct MetricsSnapshotTests {
         #expect(value(snapshot.counters, "gantry_failures_total", ["environment": "production", "code": "check_failed"]) == 1)
         #expect(value(snapshot.counters, "gantry_failures_total", ["environment": "production", "code": "lock_wait_timeout"]) == 1)
         #expect(value(snapshot.counters, "gantry_failures_total", ["environment": "staging", "code": "disk_full"]) == 0, "every code is present from 0")
+        #expect(value(snapshot.counters, "gantry_break_glass_total", ["environment": "production"]) == 1)
+        #expect(value(snapshot.counters, "gantry_break_glass_total", ["environment": "staging"]) == 0, "present from 0")
         #expect(snapshot.counters.filter { $0.name == "gantry_failures_total" }.count == ReasonCode.allCases.count * 2)
         let labels = (snapshot.counters + snapshot.gauges).flatMap(\.labels).map(\.value)
         #expect(!labels.contains("gone") && !labels.contains("decommissioned") && !labels.contains("old"), "labels outside the config")

@@ -200,8 +200,8 @@ class Fleet:
         return ["nsenter", "-t", str(self.hosts[host].pid), "-n", "-u", "-p", "-m", "--"] + list(argv)
 
     def on(self, host: str, argv: Sequence[str], check: bool = True, timeout: float = 60,
-           env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-        return run(self.enter(host, argv), check=check, timeout=timeout, env=env)
+           env: Mapping[str, str] | None = None, input: str | None = None) -> subprocess.CompletedProcess[str]:
+        return run(self.enter(host, argv), check=check, timeout=timeout, env=env, input=input)
 
     def spawn(self, host: str, name: str, argv: Sequence[str], env: Mapping[str, str] | None = None) -> subprocess.Popen[bytes]:
         """Starts a long-running process on `host`, its output in the host's log directory."""
@@ -256,6 +256,22 @@ class Fleet:
         """Makes every packet `host` sends to `peer` vanish, silently, as in a real partition:
         `host` addresses them to a link-layer address nobody has."""
         self.on(host, ["ip", "neigh", "replace", address(peer), "lladdr", "02:00:00:00:de:ad", "dev", "eth0", "nud", "permanent"])
+
+    def lose(self, host: str, peers: Sequence[str], percent: int) -> None:
+        """Drops `percent`% of the packets `host` receives from `peers`, at random, with
+        nftables inside `host`'s network namespace (netem is not needed): a lossy network."""
+        sources = ", ".join(address(peer) for peer in peers)
+        rules = f"""table inet gantry_loss {{
+    chain input {{
+        type filter hook input priority 0; policy accept;
+        ip saddr {{ {sources} }} numgen random mod 100 < {percent} drop
+    }}
+}}
+"""
+        self.on(host, ["nft", "-f", "-"], input=rules)
+
+    def lossless(self, host: str) -> None:
+        self.on(host, ["nft", "delete", "table", "inet", "gantry_loss"], check=False)
 
     def heal(self, host: str, peer: str) -> None:
         self.on(host, ["ip", "neigh", "del", address(peer), "dev", "eth0"], check=False)

@@ -19,8 +19,12 @@ package enum ApprovalGate {
         /// `GITHUB_ACTOR` on Actions, else the user: who the four-eyes rule compares signers to.
         package var deployer: String?
         package var now: Date
+        /// False for a listing that names no deployer (`gantry approvals` without
+        /// `--deployer`): the four-eyes rule is left to the deploy.
+        package var judgesDeployer = true
 
-        package init(environment: String, release: String, config: String?, deployer: String?, now: Date) {
+        package init(environment: String, release: String, config: String?, deployer: String?, now: Date, judgesDeployer: Bool = true) {
+            self.judgesDeployer = judgesDeployer
             self.environment = environment
             self.release = release
             self.config = config
@@ -118,11 +122,13 @@ package enum ApprovalGate {
         }
         let expiry = statement.signedAt.addingTimeInterval(config.ttl.seconds)
         if expiry < deploy.now { return "it expired at \(Timestamp.format(expiry)) (ttl \(DurationText.canonical(config.ttl)))" }
-        guard let deployer = deploy.deployer, !deployer.isEmpty else {
-            return "this deploy's deployer is unknown (neither GITHUB_ACTOR nor USER is set), so no approval can be told apart from their own"
-        }
-        if principals.contains(where: { $0.caseInsensitiveCompare(deployer) == .orderedSame }) {
-            return "\(deployer) is this deploy's deployer, who may not approve their own deploy"
+        if deploy.judgesDeployer {
+            guard let deployer = deploy.deployer, !deployer.isEmpty else {
+                return "this deploy's deployer is unknown (neither GITHUB_ACTOR nor USER is set), so no approval can be told apart from their own"
+            }
+            if principals.contains(where: { $0.caseInsensitiveCompare(deployer) == .orderedSame }) {
+                return "\(deployer) is this deploy's deployer, who may not approve their own deploy"
+            }
         }
         if principals.contains(where: { counted.contains($0.lowercased()) }) { return "another approval by \(entry.signer ?? principals[0]) counts already" }
         return nil

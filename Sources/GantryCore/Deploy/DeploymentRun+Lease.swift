@@ -44,10 +44,11 @@ extension DeploymentRun {
         defer { session.renewer.cancel() }
         do {
             if request.rollsBackToPrevious { try await chooseRollbackTarget() }
-            let started = DeploymentRecord(
+            var started = DeploymentRecord(
                 id: id, environment: environment, release: request.release.value, kind: request.kind, startedAt: startedAt,
                 origin: request.origin, forced: request.force
             )
+            started.breakGlass = brokeGlass
             try await store.beginDeployment(started, token: token)
             record = started
             try await journal.append(JournalEvent(kind: .deploymentStarted, message: request.force ? "forced" : nil, release: request.release.value))

@@ -15,6 +15,8 @@ package struct DeploymentView: Encodable, Sendable {
     package var finishedAt: Date?
     var durationSeconds: Double?
     package var forced: Bool
+    /// Present when it went past its promotion gate or approvals (`--skip-promotion`).
+    package var breakGlass: String?
     package var host: String
     package var pid: Int32
     package var runner: String?
@@ -34,6 +36,7 @@ package struct DeploymentView: Encodable, Sendable {
         finishedAt = record.finishedAt
         durationSeconds = record.duration?.seconds
         forced = record.forced
+        breakGlass = record.breakGlass
         host = record.origin.host
         pid = record.origin.pid
         runner = record.origin.runner

@@ -25,6 +25,10 @@ package struct DeploymentRecord: Sendable, Hashable, Codable {
     /// Who ran it: host, process, runner, CI context.
     package var origin: Origin
     package var forced: Bool
+    /// `--skip-promotion --reason T`: the deploy went past its promotion gate or approvals;
+    /// what was journaled (who, why, what the gate said). Counted by
+    /// `gantry_break_glass_total` and marked on the status page.
+    package var breakGlass: String?
 
     package init(
         id: DeploymentID, environment: String, release: String, kind: Kind = .deploy, outcome: Outcome? = nil,

@@ -48,14 +48,45 @@ package struct HistoryTotals: Sendable, Equatable, Codable {
         }
     }
 
+    /// Finished deployments of one environment that broke the glass (`--skip-promotion`).
+    package struct BreakGlass: Sendable, Equatable, Codable {
+        package var environment: String
+        package var count: Int
+
+        package init(environment: String, count: Int) {
+            self.environment = environment
+            self.count = count
+        }
+    }
+
     package var outcomes: [Outcomes]
     package var failures: [Failures]
+    package var breakGlass: [BreakGlass]
 
-    /// Kept in one order (environment, kind, outcome; environment, code), so equal totals
-    /// compare equal however they were gathered.
-    package init(outcomes: [Outcomes] = [], failures: [Failures] = []) {
+    /// Kept in one order (environment, kind, outcome; environment, code; environment), so
+    /// equal totals compare equal however they were gathered.
+    package init(outcomes: [Outcomes] = [], failures: [Failures] = [], breakGlass: [BreakGlass] = []) {
         self.outcomes = outcomes.sorted { ($0.environment, $0.kind.rawValue, $0.outcome.rawValue) < ($1.environment, $1.kind.rawValue, $1.outcome.rawValue) }
         self.failures = failures.sorted { ($0.environment, $0.code.rawValue) < ($1.environment, $1.code.rawValue) }
+        self.breakGlass = breakGlass.filter { $0.count > 0 }.sorted { $0.environment < $1.environment }
+    }
+
+    enum CodingKeys: String, CodingKey { case outcomes, failures, breakGlass }
+
+    /// Exports of versions before break-glass counts have none.
+    package init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            outcomes: try container.decode([Outcomes].self, forKey: .outcomes), failures: try container.decode([Failures].self, forKey: .failures),
+            breakGlass: try container.decodeIfPresent([BreakGlass].self, forKey: .breakGlass) ?? []
+        )
+    }
+
+    package func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(outcomes, forKey: .outcomes)
+        try container.encode(failures, forKey: .failures)
+        try container.encode(breakGlass, forKey: .breakGlass)
     }
 
     /// Upper bounds of the deployment duration histogram's buckets: seconds up to an hour.
@@ -72,8 +103,10 @@ package struct HistoryTotals: Sendable, Equatable, Codable {
     package init(records: [DeploymentRecord]) {
         var outcomes: [String: Outcomes] = [:]
         var failures: [String: Failures] = [:]
+        var breakGlass: [String: Int] = [:]
         for record in records {
             guard let outcome = record.outcome else { continue }
+            if record.breakGlass != nil { breakGlass[record.environment, default: 0] += 1 }
             let key = "\(record.environment)\u{0}\(record.kind.rawValue)\u{0}\(outcome.rawValue)"
             var total = outcomes[key] ?? Outcomes(environment: record.environment, kind: record.kind, outcome: outcome)
             total.add(record)
@@ -83,7 +116,15 @@ package struct HistoryTotals: Sendable, Equatable, Codable {
                 failures[key, default: Failures(environment: record.environment, code: code, count: 0)].count += 1
             }
         }
-        self.init(outcomes: Array(outcomes.values), failures: Array(failures.values))
+        self.init(
+            outcomes: Array(outcomes.values), failures: Array(failures.values),
+            breakGlass: breakGlass.map { BreakGlass(environment: $0.key, count: $0.value) }
+        )
+    }
+
+    /// How many of one environment's finished deployments broke the glass.
+    package func breakGlass(environment: String) -> Int {
+        breakGlass.first { $0.environment == environment }?.count ?? 0
     }
 
     /// The totals of one environment's deployments of `kind` that ended in `outcome`.
@@ -157,6 +198,8 @@ extension HistoryTotals {
             let count = max(0, total.count - other.failures(environment: total.environment, code: total.code))
             if count > 0 { result.failures.append(Failures(environment: total.environment, code: total.code, count: count)) }
         }
+        result.breakGlass = breakGlass.map { BreakGlass(environment: $0.environment, count: max(0, $0.count - other.breakGlass(environment: $0.environment))) }
+            .filter { $0.count > 0 }
         return result
     }
 
@@ -180,6 +223,8 @@ extension HistoryTotals {
                 result.failures.append(total)
             }
         }
-        return HistoryTotals(outcomes: result.outcomes, failures: result.failures)
+        var glass = Dictionary(uniqueKeysWithValues: breakGlass.map { ($0.environment, $0.count) })
+        for total in other.breakGlass { glass[total.environment, default: 0] += total.count }
+        return HistoryTotals(outcomes: result.outcomes, failures: result.failures, breakGlass: glass.map { BreakGlass(environment: $0.key, count: $0.value) })
     }
 }

@@ -121,7 +121,7 @@ enum PostgresSchema {
         ]),
         // What the metrics count, kept as outcomes are recorded (`HistoryTotals`), counted
         // once from the deployments already stored.
-        (4, HistoryTotalsSQL.createTables(.postgres) + HistoryTotalsSQL.add(.postgres, from: "gantry_deployments") + [
+        (4, HistoryTotalsSQL.createTables(.postgres) + HistoryTotalsSQL.add(.postgres, from: "gantry_deployments", breakGlass: false) + [
             "CREATE INDEX gantry_deployments_by_finish ON gantry_deployments (finished_at) WHERE outcome IS NOT NULL",
             // Unfinished deployments in id order straight from the index.
             "DROP INDEX gantry_deployments_unfinished",
@@ -142,7 +142,10 @@ enum PostgresSchema {
             "CREATE INDEX gantry_outbox_due ON gantry_outbox (next_attempt_at) WHERE pending",
             "CREATE INDEX gantry_outbox_by_deployment ON gantry_outbox (deployment_id)",
         ]),
-        // Signed approvals (`Approval`), as `gantry approve` stores them.
+        // Signed approvals (`Approval`), as `gantry approve` stores them; what a deploy that
+        // broke the glass (`--skip-promotion`) journaled, and how many finished per
+        // environment (`HistoryTotals.breakGlass`): none before this version, so nothing to
+        // count from the deployments already stored.
         (6, [
             """
             CREATE TABLE gantry_approvals (
@@ -155,6 +158,13 @@ enum PostgresSchema {
             )
             """,
             "CREATE INDEX gantry_approvals_by_release ON gantry_approvals (environment, release)",
+            "ALTER TABLE gantry_deployments ADD COLUMN break_glass TEXT",
+            """
+            CREATE TABLE gantry_break_glass_totals (
+                environment TEXT PRIMARY KEY,
+                count BIGINT NOT NULL DEFAULT 0
+            )
+            """,
         ]),
     ]
 

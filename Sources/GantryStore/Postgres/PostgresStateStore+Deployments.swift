@@ -29,9 +29,10 @@ extension PostgresStateStore {
         let written = try await autocommit { client in
             try await Self.all(client.query(
                 """
-                INSERT INTO gantry_deployments (id, environment, release, kind, outcome, reason, reason_code, started_at, finished_at, forced, origin)
+                INSERT INTO gantry_deployments (id, environment, release, kind, outcome, reason, reason_code, started_at, finished_at, forced, origin, break_glass)
                 SELECT \(record.id.rawValue), \(record.environment), \(record.release), \(record.kind.rawValue), \(record.outcome?.rawValue),
-                       \(record.reason), \(record.reasonCode?.rawValue), \(record.startedAt), \(record.finishedAt), \(record.forced), \(origin)
+                       \(record.reason), \(record.reasonCode?.rawValue), \(record.startedAt), \(record.finishedAt), \(record.forced), \(origin),
+                       \(record.breakGlass)
                 WHERE \(token == nil) OR EXISTS (
                     SELECT 1 FROM gantry_locks WHERE environment = \(record.environment) AND token = \(token?.value ?? -1) AND held FOR SHARE)
                 RETURNING 1
@@ -115,11 +116,13 @@ extension PostgresStateStore {
                     FOR UPDATE OF d
                 ), finished AS (
                     UPDATE gantry_deployments SET outcome = \(outcome.rawValue), reason = \(reason), reason_code = \(code?.rawValue), finished_at = \(at)
-                    WHERE id IN (SELECT id FROM allowed) RETURNING id, environment, release, kind, outcome, reason_code, started_at, finished_at
+                    WHERE id IN (SELECT id FROM allowed) RETURNING id, environment, release, kind, outcome, reason_code, started_at, finished_at, break_glass
                 ), counted AS (
                     \(unescaped: Self.countOnce[0]) RETURNING 1
                 ), failures_counted AS (
                     \(unescaped: Self.countOnce[1]) RETURNING 1
+                ), break_glass_counted AS (
+                    \(unescaped: Self.countOnce[2]) RETURNING 1
                 ), promoted AS (
                     INSERT INTO gantry_environments (name, current_release, last_good_release, current_deployment_id, updated_at)
                     SELECT environment, release, release, id, \(at) FROM finished WHERE \(promote)

@@ -7,10 +7,11 @@ import PostgresNIO
 extension PostgresStateStore {
     package func totals() async throws(StoreError) -> HistoryTotals {
         let logger = logger
-        let (outcomeRows, failureRows) = try await transaction { connection in
+        let (outcomeRows, failureRows, breakGlassRows) = try await transaction { connection in
             (
                 try await Self.all(connection.query("SELECT * FROM gantry_outcome_totals", logger: logger)),
-                try await Self.all(connection.query("SELECT * FROM gantry_failure_totals", logger: logger))
+                try await Self.all(connection.query("SELECT * FROM gantry_failure_totals", logger: logger)),
+                try await Self.all(connection.query("SELECT * FROM gantry_break_glass_totals", logger: logger))
             )
         }
         do {
@@ -28,7 +29,10 @@ extension PostgresStateStore {
                 guard let code = ReasonCode(rawValue: try row["code"].decode(String.self)) else { return nil }
                 return HistoryTotals.Failures(environment: try row["environment"].decode(String.self), code: code, count: Int(try row["count"].decode(Int64.self)))
             }
-            return HistoryTotals(outcomes: outcomes, failures: failures)
+            let breakGlass = try breakGlassRows.map { row -> HistoryTotals.BreakGlass in
+                HistoryTotals.BreakGlass(environment: try row["environment"].decode(String.self), count: Int(try row["count"].decode(Int64.self)))
+            }
+            return HistoryTotals(outcomes: outcomes, failures: failures, breakGlass: breakGlass)
         } catch {
             throw StoreError(.corrupt, "the state store's totals cannot be read: \(error)")
         }
@@ -66,6 +70,7 @@ extension PostgresStateStore {
         var finished_at: Double?
         var forced: Bool
         var origin: String
+        var break_glass: String?
     }
 
     private struct ImportedEntry: Encodable {
@@ -85,7 +90,8 @@ extension PostgresStateStore {
             rows.append(ImportedDeployment(
                 id: record.id.rawValue, environment: record.environment, release: record.release, kind: record.kind.rawValue,
                 outcome: record.outcome?.rawValue, reason: record.reason, reason_code: record.reasonCode?.rawValue, started_at: record.startedAt.timeIntervalSince1970,
-                finished_at: record.finishedAt?.timeIntervalSince1970, forced: record.forced, origin: try json(record.origin)
+                finished_at: record.finishedAt?.timeIntervalSince1970, forced: record.forced, origin: try json(record.origin),
+                break_glass: record.breakGlass
             ))
             for entry in deployment.journal {
                 entries.append(ImportedEntry(deployment_id: record.id.rawValue, sequence: entry.sequence, at: entry.at.timeIntervalSince1970, kind: entry.event.kind.rawValue, event: try json(entry.event)))
@@ -99,10 +105,10 @@ extension PostgresStateStore {
         try await transaction { connection in
             try await connection.query(
                 """
-                INSERT INTO gantry_deployments (id, environment, release, kind, outcome, reason, reason_code, started_at, finished_at, forced, origin)
-                SELECT id, environment, release, kind, outcome, reason, reason_code, to_timestamp(started_at), to_timestamp(finished_at), forced, origin
+                INSERT INTO gantry_deployments (id, environment, release, kind, outcome, reason, reason_code, started_at, finished_at, forced, origin, break_glass)
+                SELECT id, environment, release, kind, outcome, reason, reason_code, to_timestamp(started_at), to_timestamp(finished_at), forced, origin, break_glass
                 FROM jsonb_to_recordset(\(deploymentsJSON)::jsonb) AS x(id TEXT, environment TEXT, release TEXT, kind TEXT, outcome TEXT, reason TEXT,
-                     reason_code TEXT, started_at DOUBLE PRECISION, finished_at DOUBLE PRECISION, forced BOOLEAN, origin TEXT)
+                     reason_code TEXT, started_at DOUBLE PRECISION, finished_at DOUBLE PRECISION, forced BOOLEAN, origin TEXT, break_glass TEXT)
                 """,
                 logger: logger
             )
@@ -135,7 +141,7 @@ extension PostgresStateStore {
     }
 
     package func addToTotals(_ totals: HistoryTotals) async throws(StoreError) {
-        guard !totals.outcomes.isEmpty || !totals.failures.isEmpty else { return }
+        guard !totals.outcomes.isEmpty || !totals.failures.isEmpty || !totals.breakGlass.isEmpty else { return }
         let sql = HistoryTotalsSQL.addValues(.postgres) { "$\($0)" }
         let logger = logger
         try await transaction { connection in
@@ -156,6 +162,12 @@ extension PostgresStateStore {
                 bindings.append(total.code.rawValue)
                 bindings.append(Int64(total.count))
                 try await connection.query(PostgresQuery(unsafeSQL: sql.failures, binds: bindings), logger: logger)
+            }
+            for total in totals.breakGlass {
+                var bindings = PostgresBindings()
+                bindings.append(total.environment)
+                bindings.append(Int64(total.count))
+                try await connection.query(PostgresQuery(unsafeSQL: sql.breakGlass, binds: bindings), logger: logger)
             }
         }
     }

@@ -36,7 +36,7 @@ extension PostgresStateStore {
     }
 
     static func deployment(_ row: PostgresRandomAccessRow) throws -> DeploymentRecord {
-        DeploymentRecord(
+        var record = DeploymentRecord(
             id: DeploymentID(rawValue: try row["id"].decode(String.self)), environment: try row["environment"].decode(String.self),
             release: try row["release"].decode(String.self), kind: DeploymentRecord.Kind(rawValue: try row["kind"].decode(String.self)) ?? .deploy,
             outcome: try row["outcome"].decode(String?.self).flatMap(Outcome.init(rawValue:)), reason: try row["reason"].decode(String?.self),
@@ -44,6 +44,8 @@ extension PostgresStateStore {
             startedAt: try row["started_at"].decode(Date.self).millisecondPrecision, finishedAt: try row["finished_at"].decode(Date?.self)?.millisecondPrecision,
             origin: try StoreJSON.decode(Origin.self, row["origin"].decode(String.self)), forced: try row["forced"].decode(Bool.self)
         )
+        record.breakGlass = try row.contains("break_glass") ? row["break_glass"].decode(String?.self) : nil
+        return record
     }
 
     static func lease(_ row: PostgresRandomAccessRow) throws -> Lease? {

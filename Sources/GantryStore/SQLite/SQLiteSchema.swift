@@ -98,7 +98,7 @@ enum SQLiteSchema {
         // What the metrics count, kept as outcomes are recorded (`HistoryTotals`), counted
         // once from the deployments already stored.
         migrator.registerMigration("6-history-totals") { db in
-            for statement in HistoryTotalsSQL.createTables(.sqlite) + HistoryTotalsSQL.add(.sqlite, from: "deployments") {
+            for statement in HistoryTotalsSQL.createTables(.sqlite) + HistoryTotalsSQL.add(.sqlite, from: "deployments", breakGlass: false) {
                 try db.execute(sql: statement)
             }
             try db.execute(sql: "CREATE INDEX deployments_by_finish ON deployments (finished_at) WHERE outcome IS NOT NULL")
@@ -122,7 +122,10 @@ enum SQLiteSchema {
             try db.execute(sql: "CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE pending = 1")
             try db.execute(sql: "CREATE INDEX outbox_by_deployment ON outbox (deployment_id)")
         }
-        // Signed approvals (`Approval`), as `gantry approve` stores them.
+        // Signed approvals (`Approval`), as `gantry approve` stores them; what a deploy that
+        // broke the glass (`--skip-promotion`) journaled, and how many finished per
+        // environment (`HistoryTotals.breakGlass`): none before this version, so nothing to
+        // count from the deployments already stored.
         migrator.registerMigration("8-approvals") { db in
             try db.execute(sql: """
                 CREATE TABLE approvals (
@@ -135,6 +138,13 @@ enum SQLiteSchema {
                 )
                 """)
             try db.execute(sql: "CREATE INDEX approvals_by_release ON approvals (environment, release)")
+            try db.execute(sql: "ALTER TABLE deployments ADD COLUMN break_glass TEXT")
+            try db.execute(sql: """
+                CREATE TABLE break_glass_totals (
+                    environment TEXT PRIMARY KEY NOT NULL,
+                    count INTEGER NOT NULL DEFAULT 0
+                )
+                """)
         }
         return migrator
     }

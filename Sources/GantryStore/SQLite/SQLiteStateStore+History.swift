@@ -18,7 +18,10 @@ extension SQLiteStateStore {
             let failures = try Row.fetchAll(db, sql: "SELECT * FROM failure_totals").compactMap { row -> HistoryTotals.Failures? in
                 ReasonCode(rawValue: row["code"]).map { HistoryTotals.Failures(environment: row["environment"], code: $0, count: row["count"]) }
             }
-            return HistoryTotals(outcomes: outcomes, failures: failures)
+            let breakGlass = try Row.fetchAll(db, sql: "SELECT * FROM break_glass_totals").map { row -> HistoryTotals.BreakGlass in
+                HistoryTotals.BreakGlass(environment: row["environment"], count: row["count"])
+            }
+            return HistoryTotals(outcomes: outcomes, failures: failures, breakGlass: breakGlass)
         }
     }
 
@@ -45,8 +48,8 @@ extension SQLiteStateStore {
         guard !deployments.isEmpty else { return }
         try write { db in
             let insert = try db.makeStatement(sql: """
-                INSERT INTO deployments (id, environment, release, kind, outcome, reason, reason_code, started_at, finished_at, forced, origin)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO deployments (id, environment, release, kind, outcome, reason, reason_code, started_at, finished_at, forced, origin, break_glass)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             let journal = try db.makeStatement(sql: "INSERT INTO journal (deployment_id, sequence, at, kind, event) VALUES (?, ?, ?, ?, ?)")
             for deployment in deployments {
@@ -54,7 +57,7 @@ extension SQLiteStateStore {
                 try insert.execute(arguments: [
                     record.id.rawValue, record.environment, record.release, record.kind.rawValue, record.outcome?.rawValue,
                     record.reason, record.reasonCode?.rawValue, Self.millis(record.startedAt),
-                    record.finishedAt.map(Self.millis), record.forced, try Self.json(record.origin),
+                    record.finishedAt.map(Self.millis), record.forced, try Self.json(record.origin), record.breakGlass,
                 ])
                 for entry in deployment.journal {
                     try journal.execute(arguments: [record.id.rawValue, entry.sequence, Self.millis(entry.at), entry.event.kind.rawValue, try Self.json(entry.event)])
@@ -73,7 +76,7 @@ extension SQLiteStateStore {
     }
 
     package func addToTotals(_ totals: HistoryTotals) async throws(StoreError) {
-        guard !totals.outcomes.isEmpty || !totals.failures.isEmpty else { return }
+        guard !totals.outcomes.isEmpty || !totals.failures.isEmpty || !totals.breakGlass.isEmpty else { return }
         try write { db in
             let sql = HistoryTotalsSQL.addValues(.sqlite) { _ in "?" }
             for total in totals.outcomes {
@@ -86,6 +89,9 @@ extension SQLiteStateStore {
             }
             for total in totals.failures {
                 try db.execute(sql: sql.failures, arguments: [total.environment, total.code.rawValue, total.count])
+            }
+            for total in totals.breakGlass {
+                try db.execute(sql: sql.breakGlass, arguments: [total.environment, total.count])
             }
         }
     }

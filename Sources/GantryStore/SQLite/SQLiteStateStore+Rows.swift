@@ -78,7 +78,7 @@ extension SQLiteStateStore {
     }
 
     static func deployment(_ row: Row) throws -> DeploymentRecord {
-        DeploymentRecord(
+        var record = DeploymentRecord(
             id: DeploymentID(rawValue: row["id"]), environment: row["environment"], release: row["release"],
             kind: DeploymentRecord.Kind(rawValue: row["kind"]) ?? .deploy,
             outcome: (row["outcome"] as String?).flatMap(Outcome.init(rawValue:)), reason: row["reason"],
@@ -86,6 +86,8 @@ extension SQLiteStateStore {
             startedAt: date(row["started_at"]), finishedAt: (row["finished_at"] as Int64?).map(date),
             origin: try decode(Origin.self, row["origin"]), forced: row["forced"]
         )
+        record.breakGlass = row.hasColumn("break_glass") ? row["break_glass"] as String? : nil
+        return record
     }
 
     static func lease(_ row: Row) throws -> Lease? {

@@ -222,13 +222,13 @@ package final class SQLiteStateStore: StateStore {
             if let token { try Self.requireToken(db, environment: record.environment, token: token) }
             try db.execute(
                 sql: """
-                    INSERT INTO deployments (id, environment, release, kind, outcome, reason, reason_code, started_at, finished_at, forced, origin)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO deployments (id, environment, release, kind, outcome, reason, reason_code, started_at, finished_at, forced, origin, break_glass)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     record.id.rawValue, record.environment, record.release, record.kind.rawValue, record.outcome?.rawValue,
                     record.reason, record.reasonCode?.rawValue, Self.millis(record.startedAt), record.finishedAt.map(Self.millis), record.forced,
-                    try Self.json(record.origin),
+                    try Self.json(record.origin), record.breakGlass,
                 ]
             )
         }

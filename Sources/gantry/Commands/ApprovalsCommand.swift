@@ -49,7 +49,9 @@ struct ApprovalsCommand: AsyncParsableCommand {
         for approval in stored where !releases.contains(approval.release) { releases.append(approval.release) }
         var views: [ApprovalsView.Release] = []
         for name in releases {
-            let deploy = ApprovalGate.Deploy(environment: target.name, release: name, config: config.digest, deployer: deployer, now: Date())
+            let deploy = ApprovalGate.Deploy(
+                environment: target.name, release: name, config: config.digest, deployer: deployer, now: Date(), judgesDeployer: deployer != nil
+            )
             let verdict: ApprovalGate.Verdict
             if let check {
                 do {
