@@ -21,7 +21,7 @@ package enum ApprovalGate {
         package var now: Date
         /// False for a listing that names no deployer (`gantry approvals` without
         /// `--deployer`): the four-eyes rule is left to the deploy.
-        package var judgesDeployer = true
+        var judgesDeployer = true
 
         package init(environment: String, release: String, config: String?, deployer: String?, now: Date, judgesDeployer: Bool = true) {
             self.judgesDeployer = judgesDeployer
