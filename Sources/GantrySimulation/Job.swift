@@ -1,5 +1,7 @@
+import GantryCore
+
 /// One deploy of the workload: which runner runs it, for which environment, when it starts,
-/// and what its command does.
+/// what its command does, and whether it goes out in batches.
 struct Job: Sendable, Hashable {
     var runner: Int
     var environment: Int
@@ -21,4 +23,16 @@ struct Job: Sendable, Hashable {
     var attempts: Int
     /// How long it waits for the lease (`--wait`).
     var lockWait: Int64
+    /// A rollout (`rollout:`): how many batches, each a run of the deploy command.
+    var batches = 1
+    /// How long each batch but the last bakes (`rollout.bake`), on the runner's clock.
+    var bake: Int64 = 0
+    /// The batch goes bad during its bake: its checks fail at the bake's end.
+    var failsAfterBake = false
+    /// A pause step after the first batch (`[1, pause, …]` or `pause: 10m`).
+    var pause: RolloutConfig.PauseStep?
+    /// When a person promotes a pause (from the pause's start, runner's clock); nil: no one
+    /// does, and it aborts at `pauseTimeout`.
+    var promoteAfter: Int64?
+    var pauseTimeout: Int64 = 0
 }

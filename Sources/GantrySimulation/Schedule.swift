@@ -1,3 +1,5 @@
+import GantryCore
+
 /// Everything one seed decides: the lease, the runners and their clocks, the workload and the
 /// faults. Generated, it is a plain value: shrinking removes faults and jobs from it, and the
 /// replay command names the seed and what was removed.
@@ -89,6 +91,7 @@ struct Schedule: Sendable, Hashable {
                 ignoresTerm: false, attempts: 1, lockWait: 20 * lease
             ))
         }
+        addRollouts(to: &jobs, seed: seed, lease: lease)
         if plant == .noHostFence, !faults.contains(where: { $0.kind == .runnerFrozen }) {
             // The fence matters only where the guard cannot help: give the plant its fault.
             faults.append(Fault(kind: .runnerFrozen, runner: Int(random.int(in: 0...Int64(runners - 1))), at: random.int(in: 0...(4 * lease)), duration: random.int(in: lease...(3 * lease))))
@@ -97,6 +100,28 @@ struct Schedule: Sendable, Hashable {
             for index in jobs.indices where jobs[index].runner == fault.runner { jobs[index].deathDelay = fault.duration }
         }
         return Schedule(seed: seed, lease: lease, grace: grace, rates: rates, offsets: offsets, environments: environments, jobs: jobs, faults: faults)
+    }
+
+    /// Rollouts in a third of the schedules: some jobs go out in 2 or 3 batches, with a bake,
+    /// sometimes a batch that goes bad in its bake, sometimes a pause step after the canary
+    /// (timed, promoted by a person, or left to time out). Drawn from a stream of their own,
+    /// so the rest of every schedule is what this seed drew before rollouts were simulated.
+    static func addRollouts(to jobs: inout [Job], seed: UInt64, lease: Int64) {
+        var random = SimulationRandom(seed: seed ^ 0x0B47_C4E5_0000_0001)
+        guard random.chance(1.0 / 3) else { return }
+        for index in jobs.indices where random.chance(0.4) {
+            jobs[index].batches = Int(random.int(in: 2...3))
+            jobs[index].bake = random.chance(0.7) ? random.int(in: (lease / 20)...lease) : 0
+            jobs[index].failsAfterBake = jobs[index].bake > 0 && random.chance(0.15)
+            jobs[index].pauseTimeout = random.int(in: lease...(3 * lease))
+            let shape = random.unit()
+            if shape < 0.25 {
+                jobs[index].pause = .timed(.nanoseconds(random.int(in: (lease / 20)...lease)))
+            } else if shape < 0.5 {
+                jobs[index].pause = .untilPromoted
+                jobs[index].promoteAfter = random.chance(0.8) ? random.int(in: (lease / 20)...(2 * lease)) : nil
+            }
+        }
     }
 
     /// The schedule without the faults and jobs at `faults` and `jobs` (indices): a
@@ -111,7 +136,11 @@ struct Schedule: Sendable, Hashable {
     /// When the last fault ends: the final recover starts well after it.
     var quietFrom: Int64 {
         let faultsEnd = faults.map { $0.at + max($0.duration, 0) }.max() ?? 0
-        let jobsEnd = jobs.map { $0.startAt + $0.commandDuration * Int64($0.attempts) * 2 }.max() ?? 0
+        let jobsEnd = jobs.map { (job: Job) -> Int64 in
+            let perBatch: Int64 = job.commandDuration * Int64(job.attempts) * 2 + job.bake
+            let paused: Int64 = job.pause == nil ? 0 : job.pauseTimeout
+            return job.startAt + perBatch * Int64(job.batches) + paused
+        }.max() ?? 0
         return max(faultsEnd, jobsEnd) + 10 * lease
     }
 }

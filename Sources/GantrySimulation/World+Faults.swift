@@ -114,7 +114,7 @@ extension World {
                 commands[c].termination = .cancelled
             } else if case .delay = deployers[d].waiting {
                 switch deployers[d].next {
-                case .startCommand(.deploy, _), .feed(.verified): deployers[d].next = .feed(.interrupted)
+                case .startCommand(.deploy, _), .feed(.verified), .feed(.promoted), .feed(.aborted): deployers[d].next = .feed(.interrupted)
                 default: break
                 }
             }

@@ -189,9 +189,24 @@ extension World {
             wait(d, random.int(in: 10_000_000...(schedule.lease / 10)), then: .feed(.verified(failures: failing ? ["app: HTTP 500"] : [], checked: 1)))
         case .finish(let outcome, _, let promote):
             deployers[d].waiting = .call(send(.finish(outcome, promote: promote), for: d))
+        case .bake(let duration):
+            // The batch is checked again at the bake's end.
+            let failing = deployers[d].job.failsAfterBake
+            wait(d, storeSpan(deployers[d].runner, duration.nanoseconds), then: .feed(.verified(failures: failing ? ["app: HTTP 500 after the bake"] : [], checked: 1)))
+        case .pause(let reason, let timeout):
+            // A timed step goes on by itself; a person promotes (or no one does, and the
+            // pause times out). The lease is renewed all along.
+            let runner = deployers[d].runner
+            if reason.timed {
+                wait(d, storeSpan(runner, timeout.nanoseconds), then: .feed(.promoted("the pause step's time passed")))
+            } else if let after = deployers[d].job.promoteAfter, after < timeout.nanoseconds {
+                wait(d, storeSpan(runner, after), then: .feed(.promoted("promoted by a person")))
+            } else {
+                wait(d, storeSpan(runner, timeout.nanoseconds), then: .feed(.aborted("no one promoted it within its pause_timeout", .pauseTimeout)))
+            }
         case .refuse:
             end(d, exit: ExitStatus.refused, why: "refused")
-        case .readState, .preflight, .bake, .pause, .none, .unexpected:
+        case .readState, .preflight, .none, .unexpected:
             end(d, exit: ExitStatus.needsPerson, why: "no step for \(action) in the simulation")
         }
     }

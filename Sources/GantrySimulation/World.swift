@@ -87,7 +87,11 @@ struct World {
 
     static func machine(for job: Job, lease: Int64) -> DeploymentStateMachine {
         let retry = job.attempts > 1 ? RetryPolicy(attempts: job.attempts, backoff: .nanoseconds(lease / 10), retryOn: [.exit(1)]) : .none
-        return DeploymentStateMachine(release: job.release, force: false, policy: .init(retry: retry, canRollBack: true), random: { 0.5 })
+        let policy = DeploymentStateMachine.Policy(
+            retry: retry, canRollBack: true, batches: job.batches, bake: .nanoseconds(job.bake),
+            pauseTimeout: .nanoseconds(max(job.pauseTimeout, 1)), pauses: job.pause.map { [1: $0] } ?? [:]
+        )
+        return DeploymentStateMachine(release: job.release, force: false, policy: policy, random: { 0.5 })
     }
 
     mutating func handle(_ event: SimEvent) {
