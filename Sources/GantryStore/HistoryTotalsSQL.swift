@@ -99,7 +99,7 @@ enum HistoryTotalsSQL {
             statements.append("""
                 INSERT INTO \(glass) (environment, count)
                 SELECT environment, COUNT(*) FROM (SELECT environment, outcome, break_glass FROM \(source)) AS glass_rows
-                WHERE outcome IS NOT NULL AND break_glass IS NOT NULL
+                WHERE outcome IS NOT NULL AND outcome NOT IN ('skipped', 'refused') AND break_glass IS NOT NULL
                 GROUP BY environment
                 ON CONFLICT (environment) DO UPDATE SET count = \(glass).count + excluded.count
                 """)

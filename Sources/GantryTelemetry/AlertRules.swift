@@ -109,6 +109,11 @@ package struct AlertRules {
                 summary: "Rollback ({{ $labels.reason }}) in {{ $labels.environment }}",
                 description: "{{ $labels.environment }} was rolled back ({{ $labels.reason }}) in the last 30 minutes; production runs the last good release. Find why in `gantry history {{ $labels.environment }}` and `gantry show ID`."
             ),
+            rule(
+                "GantryBreakGlass", "increase(\(MetricName.breakGlassTotal)[1h]) > 0", for: nil, severity: "info",
+                summary: "A deploy to {{ $labels.environment }} went past its promotion gate or approvals",
+                description: "A deployment of {{ $labels.environment }} ended in the last hour that was deployed with `--skip-promotion --reason`: past `promote_from` or `approvals:`. `gantry history {{ $labels.environment }} --json` shows it as `break_glass`, with who and why."
+            ),
         ]
         for (environment, after) in stuckAfter {
             rules.append(rule(

@@ -33,6 +33,12 @@ package struct AlertRunbook: Sendable, Hashable {
             action: "fix the release before deploying it again. With `protect.lock_after_rollback` the environment stays locked until `gantry unlock ENV`."
         ),
         AlertRunbook(
+            alert: "GantryBreakGlass",
+            means: "a deploy of the environment that skipped its promotion gate (`promote_from`) or its signed approvals (`approvals:`) with `--skip-promotion --reason TEXT` ended in the last hour. It is allowed, and recorded: this alert is for the people who review such deploys, not an incident.",
+            confirm: "`gantry history ENV --json` shows the deployment's `break_glass` (who, why, what the gate said); the status page marks it **break glass**; webhooks had a `break_glass` event.",
+            action: "review it: was it the emergency its reason says? Once the hurry is over, take the release through staging and its approvals as usual, so the next deploy does not need the glass broken again."
+        ),
+        AlertRunbook(
             alert: "GantryDeploymentStuck",
             means: "a deployment has held the environment's lease longer than its deploy attempts, verification and rollback timeouts allow together (an hour without a gantry.yml when the rules were generated).",
             confirm: "`gantry status ENV` names the holder: runner, host, pid and CI run.",

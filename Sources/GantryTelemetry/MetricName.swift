@@ -8,7 +8,7 @@ package enum MetricName {
     package static let releaseInfo = "gantry_release_info"
     package static let rollbacksTotal = "gantry_rollbacks_total"
     package static let failuresTotal = "gantry_failures_total"
-    static let breakGlassTotal = "gantry_break_glass_total"
+    package static let breakGlassTotal = "gantry_break_glass_total"
     package static let runnerUp = "gantry_runner_up"
     package static let runnerProbeDuration = "gantry_runner_probe_duration_seconds"
     package static let runnerFailoversTotal = "gantry_runner_failovers_total"

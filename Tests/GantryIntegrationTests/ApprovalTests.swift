@@ -48,6 +48,14 @@ struct ApprovalTests {
         #expect(none.output.contains("1.0 needs 1 approval for production and has none"), "\(none.output)")
         #expect(project.read("production.log") == nil, "nothing ran")
 
+        // --override passes a freeze, never the approvals.
+        #expect(try project.gantry("freeze", "production", "--reason", "change freeze", environment: env("alice")).status == 0)
+        let overridden = try project.gantry("deploy", "production", "--release", "1.0", "--override", "--reason", "urgent", environment: env("alice"))
+        #expect(overridden.status == 3, "\(overridden.output)")
+        #expect(overridden.output.contains("1.0 needs 1 approval for production and has none"), "\(overridden.output)")
+        #expect(try project.gantry("unfreeze", "production", environment: env("alice")).status == 0)
+        #expect(project.read("production.log") == nil, "nothing ran")
+
         // A key that is not in allowed_signers signs nothing that is kept.
         let stranger = try project.gantry("approve", "production", "--release", "1.0", "--key", "eve", environment: env("eve"))
         #expect(stranger.status == 2, "\(stranger.output)")

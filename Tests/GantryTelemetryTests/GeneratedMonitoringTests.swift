@@ -9,6 +9,7 @@ struct GeneratedMonitoringTests {
         MetricName.deploymentsTotal, MetricName.deploymentDuration, MetricName.deploymentInProgress, MetricName.lastDeploymentTimestamp,
         MetricName.releaseInfo, MetricName.rollbacksTotal, MetricName.runnerUp, MetricName.runnerProbeDuration, MetricName.runnerFailoversTotal,
         MetricName.checkUp, MetricName.checkDuration, MetricName.lockHeld, MetricName.lockWait, MetricName.buildInfo, MetricName.failuresTotal,
+        MetricName.breakGlassTotal,
     ]
 
     /// Every `gantry_…` identifier in a PromQL expression (histogram suffixes stripped).

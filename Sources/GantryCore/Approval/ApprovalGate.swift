@@ -106,6 +106,11 @@ package enum ApprovalGate {
     private static func void(_ entry: Judged, check: SignatureCheck, config: ApprovalsConfig, deploy: Deploy, counted: Set<String>) -> String? {
         if case .invalid(let why) = check { return "its signature does not verify against \(config.allowedSigners): \(why)" }
         guard case .valid(let principals) = check, !principals.isEmpty else { return "its signature names no principal in \(config.allowedSigners)" }
+        // A pattern (`*`, `*@corp`, `!x`) matches many people: it cannot say who approved,
+        // nor tell the approver from the deployer.
+        if let pattern = principals.first(where: { $0.contains(where: { "*?!,".contains($0) }) }) {
+            return "its key's line in \(config.allowedSigners) names a pattern (\(pattern)), not a person"
+        }
         let statement: ApprovalStatement
         do {
             statement = try ApprovalStatement.parse(entry.approval.statement)

@@ -10,9 +10,10 @@ extension DeploymentRun {
         let config = request.environment
         let state = try await store.environmentState(environment)
         let recent = config.circuitBreaker == nil ? [] : try await store.deployments(environment: environment, limit: 100)
-        if let refusal = Protection.refusal(state: state, recent: recent, windows: config.freezeWindows, circuitBreaker: config.circuitBreaker, now: engine.clock.now()) {
-            return refusal
-        }
+        // A freeze, a freeze window or an open breaker: `--override` passes it (the caller
+        // decides), but never the promotion gate or approvals, which are judged first.
+        let overridable = Protection.refusal(state: state, recent: recent, windows: config.freezeWindows, circuitBreaker: config.circuitBreaker, now: engine.clock.now())
+        if let overridable, request.override == nil { return overridable }
         if let promotion = config.promoteFrom, let refusal = try await promotionGate(promotion) {
             guard let reason = request.skipPromotion else { return refusal }
             // Break glass: deployed anyway, said so in the journal and announced.
@@ -32,6 +33,7 @@ extension DeploymentRun {
                 pendingNotes.append("approved by \(signers.joined(separator: ", ")) (\(verdict.counted) of \(verdict.required) required)")
             }
         }
+        if let overridable { return overridable }
         guard let gate = config.alertGate else { return nil }
         let url: String
         do {

@@ -117,6 +117,9 @@ struct Bake: Sendable {
                 if timed {
                     let why = "the pause step's \(DurationText.canonical(timeout)) passed"
                     try await journal.append(JournalEvent(kind: .promoted, step: Step.verify.rawValue, message: why))
+                    // An abort written just before this promote still wins: the first decision
+                    // after the pause is the one acted on.
+                    if let first = try await decision(), case .aborted = first { return first }
                     await observer.observe(.stepFinished(.verify, .ok, elapsed: clock.elapsed(since: start), detail: why))
                     return .promoted(why)
                 }

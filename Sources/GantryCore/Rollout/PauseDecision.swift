@@ -54,7 +54,8 @@ package enum PauseDecision {
         guard let progress = RolloutProgress.latest(in: journal), let why = progress.paused else {
             return .failure(.nothingPaused("deployment \(id) of \(environment) is not paused; only a rollout held by a pause step, an inconclusive analysis or an alert waits for promote or abort"))
         }
-        let full = full && kind == .promoted
+        // A rollout promoted `--full` once stays so, when an alert pauses it again.
+        let full = (full || journal.contains { $0.event.kind == .promoted && $0.event.full == true }) && kind == .promoted
         let message = "\(verb)\(full ? " in full (no more pauses or bakes)" : "") by \(who)\(reason.map { ": \($0)" } ?? "")"
         if let batch = PausedRollout.pausedBatch(in: journal) {
             guard let record = try await store.deployment(id) else { return .failure(.nothingPaused("deployment \(id) is not in the state store")) }

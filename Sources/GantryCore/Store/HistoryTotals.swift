@@ -48,7 +48,8 @@ package struct HistoryTotals: Sendable, Equatable, Codable {
         }
     }
 
-    /// Finished deployments of one environment that broke the glass (`--skip-promotion`).
+    /// Finished deployments of one environment that broke the glass (`--skip-promotion`) and
+    /// ran (not skipped as live).
     package struct BreakGlass: Sendable, Equatable, Codable {
         package var environment: String
         package var count: Int
@@ -106,7 +107,8 @@ package struct HistoryTotals: Sendable, Equatable, Codable {
         var breakGlass: [String: Int] = [:]
         for record in records {
             guard let outcome = record.outcome else { continue }
-            if record.breakGlass != nil { breakGlass[record.environment, default: 0] += 1 }
+            // A skip or refusal changed nothing: no glass was broken.
+            if record.breakGlass != nil, outcome != .skipped, outcome != .refused { breakGlass[record.environment, default: 0] += 1 }
             let key = "\(record.environment)\u{0}\(record.kind.rawValue)\u{0}\(outcome.rawValue)"
             var total = outcomes[key] ?? Outcomes(environment: record.environment, kind: record.kind, outcome: outcome)
             total.add(record)

@@ -28,13 +28,19 @@ struct ApprovalView: Encodable {
         expiresAt = judged.statement.map { $0.signedAt.addingTimeInterval(ttl.seconds) }
         recordedAt = judged.approval.recordedAt
         config = judged.statement?.config
-        evidence = judged.statement?.evidence
-        comment = judged.statement?.comment
+        // Rows are written by whoever can write to the store: no control character reaches
+        // a terminal.
+        evidence = judged.statement?.evidence.map(Self.printable)
+        comment = judged.statement?.comment.map(Self.printable)
         counts = judged.counts
         whyNot = judged.void
     }
 
     enum CodingKeys: String, CodingKey { case environment, release, signer, signedAt, expiresAt, recordedAt, config, evidence, comment, counts, whyNot }
+
+    static func printable(_ text: String) -> String {
+        String(String.UnicodeScalarView(text.unicodeScalars.map { $0.properties.generalCategory == .control ? "?" : $0 }))
+    }
 
     /// Absent values are written as null: a reader tells "none" from "not listed".
     func encode(to encoder: any Encoder) throws {

@@ -70,7 +70,9 @@ struct ApproveCommand: AsyncParsableCommand {
             throw Failure.usage("the signature does not verify against \(required.allowedSigners): \(why); add your public key there (principals, then the key, as for git's signed commits), then approve again; nothing was stored")
         }
         let approval = Approval(environment: target.name, release: release.value, statement: statement.text, signature: signature, recordedAt: Date())
-        guard let store = try await context.openStore(config: config, create: true) else {
+        // An approver's gantry may be newer than the runners': it never migrates a shared
+        // schema (that is `gantry migrate`'s, run with the runners' version).
+        guard let store = try await context.openStore(config: config, create: true, migrate: false) else {
             throw Failure.usage("the state store could not be created")
         }
         do {
