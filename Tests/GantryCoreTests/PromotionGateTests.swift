@@ -34,6 +34,14 @@ struct PromotionGateTests {
         #expect(judge("2.4.1", [record(1, "2.4.0", .succeeded, at: 0)], now: 60)?.text == "2.4.1 never ran in staging")
     }
 
+    @Test("the soak is measured on the store's clock where the store keeps one: a runner that stamped its finish an hour early gains nothing")
+    func storeClock() {
+        var verified = record(1, "2.4.1", .succeeded, at: -60)
+        verified.storeFinishedAt = start
+        #expect(judge("2.4.1", [verified], now: 12)?.text == "2.4.1 has been live in staging for 12m of 30m (deployment \(verified.id))")
+        #expect(judge("2.4.1", [verified], now: 30) == nil)
+    }
+
     @Test("live for less than the soak: refused with how long of how long; after the soak it passes")
     func soak() {
         let verified = record(1, "2.4.1", .succeeded, at: 0)

@@ -12,6 +12,27 @@ struct PostgresStoreTests {
     let alice = Origin(host: "runner-a", pid: 1, runner: "primary")
     let bob = Origin(host: "runner-b", pid: 2, runner: "secondary")
 
+    @Test("the store tells its own time, and stamps each outcome with it beside the runner's: a runner an hour behind cannot shorten a soak")
+    func storeClock() async throws {
+        let url = try await PostgresTestDatabase.createURL()
+        let store = try PostgresStateStore(url: url)
+        let told = try #require(try await store.now())
+        #expect(abs(told.timeIntervalSinceNow) < 5)
+        let id = DeploymentID(rawValue: "20261129-000000.000-0000c1")
+        let behind = Date().addingTimeInterval(-3600)
+        try await store.beginDeployment(DeploymentRecord(id: id, environment: "staging", release: "2.4.1", startedAt: behind, origin: alice), token: nil)
+        try await store.finishDeployment(id, outcome: .succeeded, reason: nil, at: behind.addingTimeInterval(30), promote: true, token: nil)
+        let record = try #require(try await store.deployment(id))
+        #expect(record.finishedAt == behind.addingTimeInterval(30).millisecondPrecision)
+        let stamped = try #require(record.storeFinishedAt)
+        #expect(abs(stamped.timeIntervalSinceNow) < 5, "\(stamped)")
+        let gate = PromotionGate.judge(release: "2.4.1", config: PromotionConfig(environment: "staging", soak: .seconds(1800)), source: [record], now: told)
+        guard case .soaking = gate else {
+            Issue.record("the soak counted from the runner's clock: \(gate)")
+            return
+        }
+    }
+
     @Test("a runner whose clock runs an hour ahead cannot take a live lease")
     func clockAhead() async throws {
         let url = try await PostgresTestDatabase.createURL()

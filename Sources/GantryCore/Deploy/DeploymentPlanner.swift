@@ -7,7 +7,8 @@ package enum DeploymentPlanner {
 
     package static func plan(
         _ request: DeploymentRequest, state: EnvironmentState, lastDeployment: DeploymentRecord?, lease: Lease?, now: Date,
-        rollbackTarget: RollbackTarget? = nil, promotionSource: [DeploymentRecord] = [], approvals: ApprovalGate.Verdict? = nil
+        rollbackTarget: RollbackTarget? = nil, promotionSource: [DeploymentRecord] = [], approvals: ApprovalGate.Verdict? = nil,
+        storeNow: Date? = nil
     ) throws(UnsetCommandVariable) -> DeploymentPlan {
         let invocation = try request.resolvedInvocation(for: planID)
         var items: [DeploymentPlan.Item] = []
@@ -19,7 +20,8 @@ package enum DeploymentPlanner {
         }
         if request.kind == .deploy, let promotion = request.environment.promoteFrom {
             // `promotionSource`: the deployments of `promotion.environment`, newest first.
-            let gate = PromotionGate.refusal(release: request.release.value, config: promotion, source: promotionSource, now: now)
+            // On the store's clock where it has one (`StateStore.now`), as the deploy judges it.
+            let gate = PromotionGate.refusal(release: request.release.value, config: promotion, source: promotionSource, now: storeNow ?? now)
             items.append(.init(step: .lock, action: promotionAction(gate, promotion: promotion, release: request.release.value, skipped: request.skipPromotion != nil)))
         }
         if request.kind == .deploy, let approvals {

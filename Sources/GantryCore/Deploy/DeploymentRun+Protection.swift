@@ -57,7 +57,8 @@ extension DeploymentRun {
         var announced = false
         while true {
             let source = try await store.deployments(environment: promotion.environment, limit: 1000)
-            let now = engine.clock.now()
+            // Judged on the store's clock where it has one: the soak began on it.
+            let now = try await store.now() ?? engine.clock.now()
             switch PromotionGate.judge(release: request.release.value, config: promotion, source: source, now: now) {
             case .pass:
                 if announced { await engine.observer.observe(.stepFinished(.lock, .ok, elapsed: .zero, detail: "\(request.release) has soaked in \(promotion.environment)")) }
@@ -65,7 +66,7 @@ extension DeploymentRun {
             case .refuse(let refusal):
                 return refusal
             case .soaking(let refusal, let left):
-                guard request.skipPromotion == nil, now.addingTimeInterval(left.seconds) <= waitUntil else { return refusal }
+                guard request.skipPromotion == nil, engine.clock.now().addingTimeInterval(left.seconds) <= waitUntil else { return refusal }
                 await engine.observer.observe(.stepStarted(.lock, detail: "waiting \(DurationText.format(left)) for \(request.release) to soak in \(promotion.environment) (--wait): \(refusal.text)"))
                 announced = true
                 do {

@@ -1,5 +1,8 @@
 package import Foundation
 
+/// Times are the store's where it keeps its own (`StateStore.now`,
+/// `DeploymentRecord.storeFinishedAt`), so runners whose clocks disagree judge a soak alike.
+///
 /// The rule of `promote_from`, as a value: whether `release` may come into an environment,
 /// judged on the source environment's deployments. It must have been verified live there (a
 /// deploy or rollback to it that succeeded), stayed the source's current release for the
@@ -41,11 +44,11 @@ package enum PromotionGate {
             let at = failed.finishedAt.map(Timestamp.format) ?? "an unknown time"
             return .refuse(Refusal(.notPromoted, "\(release) was rolled back in \(source) at \(at) (deployment \(failed.id))"))
         }
-        let verifiedAt = verified.finishedAt ?? verified.startedAt
+        let verifiedAt = recordedAt(verified)
         // What ended its time as the source's current release: another release verified there,
         // or a deployment that left the hosts on something unverified.
         let replacement = since.last { $0.outcome == .failed || $0.outcome == .interrupted || ($0.outcome == .succeeded && $0.release != release) }
-        let end = replacement.map { $0.finishedAt ?? $0.startedAt } ?? now
+        let end = replacement.map(recordedAt) ?? now
         let live = Duration.milliseconds(Int64((max(0, end.timeIntervalSince(verifiedAt)) * 1000).rounded()))
         guard live < config.soak else { return .pass }
         let soaked = "\(short(live)) of \(short(config.soak))"
@@ -53,6 +56,12 @@ package enum PromotionGate {
             return .refuse(Refusal(.notPromoted, "\(release) was live in \(source) for \(soaked) before \(replacement.release) replaced it (deployment \(verified.id))"))
         }
         return .soaking(Refusal(.notPromoted, "\(release) has been live in \(source) for \(soaked) (deployment \(verified.id))"), left: config.soak - live)
+    }
+
+    /// When a deployment's outcome was recorded: on the store's clock where the store keeps
+    /// it (PostgreSQL), else as its runner stamped it.
+    static func recordedAt(_ record: DeploymentRecord) -> Date {
+        record.storeFinishedAt ?? record.finishedAt ?? record.startedAt
     }
 
     /// `12m` rather than `12m00s`: soaks are spoken of in whole minutes.

@@ -46,7 +46,8 @@ package struct EnvironmentStatus: Sendable {
         if let promotion {
             let source = try await store.environmentState(promotion.environment)
             let records = try await store.deployments(environment: promotion.environment, limit: 1000)
-            status.promotion = PromotionStatus.judge(promotion, source: source, records: records, now: now)
+            // The soak on the store's clock where it has one, as the gate judges it.
+            status.promotion = PromotionStatus.judge(promotion, source: source, records: records, now: try await store.now() ?? now)
         }
         status.state = try await store.environmentState(name)
         status.lease = try await store.lease(environment: name)

@@ -29,6 +29,10 @@ package struct DeploymentRecord: Sendable, Hashable, Codable {
     /// what was journaled (who, why, what the gate said). Counted by
     /// `gantry_break_glass_total` and marked on the status page.
     package var breakGlass: String?
+    /// When the store recorded the outcome, on the store's clock (PostgreSQL); nil where that
+    /// clock is the deploying machine's (SQLite) and in records of older versions. A
+    /// promotion's soak is measured from it, so a runner with a wrong clock cannot shorten it.
+    package var storeFinishedAt: Date?
 
     package init(
         id: DeploymentID, environment: String, release: String, kind: Kind = .deploy, outcome: Outcome? = nil,

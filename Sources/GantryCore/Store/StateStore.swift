@@ -110,6 +110,10 @@ package protocol StateStore: Sendable {
     func record(_ observations: [Observation]) async throws(StoreError)
     /// The latest observation of every runner and check that has one.
     func observations() async throws(StoreError) -> [Observation]
+    /// The store's own clock, where it has one (PostgreSQL's `clock_timestamp()`): what times
+    /// several runners compare (a promotion's soak) are measured on, so no runner's clock
+    /// decides them. Nil for an embedded store, whose clock is the caller's.
+    func now() async throws(StoreError) -> Date?
     /// Keeps a signed approval (`gantry approve`); one whose signature is stored already is
     /// left alone.
     func addApproval(_ approval: Approval) async throws(StoreError)
@@ -125,6 +129,7 @@ package protocol StateStore: Sendable {
 
 extension StateStore {
     package func close() async {}
+    package func now() async throws(StoreError) -> Date? { nil }
     package func run() async {}
 
     /// One append after another: for stores where a write costs no commit (memory).

@@ -159,6 +159,8 @@ enum PostgresSchema {
             """,
             "CREATE INDEX gantry_approvals_by_release ON gantry_approvals (environment, release)",
             "ALTER TABLE gantry_deployments ADD COLUMN break_glass TEXT",
+            // When the outcome was recorded, on the database's clock (a promotion's soak).
+            "ALTER TABLE gantry_deployments ADD COLUMN store_finished_at TIMESTAMPTZ",
             """
             CREATE TABLE gantry_break_glass_totals (
                 environment TEXT PRIMARY KEY,

@@ -115,7 +115,8 @@ extension PostgresStateStore {
                         SELECT 1 FROM gantry_locks l WHERE l.environment = d.environment AND l.token = \(token?.value ?? -1) AND l.held FOR SHARE))
                     FOR UPDATE OF d
                 ), finished AS (
-                    UPDATE gantry_deployments SET outcome = \(outcome.rawValue), reason = \(reason), reason_code = \(code?.rawValue), finished_at = \(at)
+                    UPDATE gantry_deployments SET outcome = \(outcome.rawValue), reason = \(reason), reason_code = \(code?.rawValue), finished_at = \(at),
+                        store_finished_at = clock_timestamp()
                     WHERE id IN (SELECT id FROM allowed) RETURNING id, environment, release, kind, outcome, reason_code, started_at, finished_at, break_glass
                 ), counted AS (
                     \(unescaped: Self.countOnce[0]) RETURNING 1
@@ -280,6 +281,16 @@ extension PostgresStateStore {
                     to: try $0["to_runner"].decode(String.self), count: Int(try $0["n"].decode(Int64.self))
                 )
             }
+        }
+    }
+
+    package func now() async throws(StoreError) -> Date? {
+        let logger = logger
+        return try await autocommit { connection in
+            guard let row = try await Self.first(connection.query("SELECT clock_timestamp() AS now", logger: logger)) else {
+                throw StoreError(.unavailable, "the PostgreSQL state store did not say its time")
+            }
+            return try row["now"].decode(Date.self).millisecondPrecision
         }
     }
 

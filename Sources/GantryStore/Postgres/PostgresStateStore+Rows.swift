@@ -45,6 +45,7 @@ extension PostgresStateStore {
             origin: try StoreJSON.decode(Origin.self, row["origin"].decode(String.self)), forced: try row["forced"].decode(Bool.self)
         )
         record.breakGlass = try row.contains("break_glass") ? row["break_glass"].decode(String?.self) : nil
+        record.storeFinishedAt = try row.contains("store_finished_at") ? row["store_finished_at"].decode(Date?.self)?.millisecondPrecision : nil
         return record
     }
 

@@ -11,6 +11,7 @@ enum PlanPrinter {
         var lease: Lease?
         var promotionSource: [DeploymentRecord] = []
         var approvals: ApprovalGate.Verdict?
+        var storeNow: Date?
         if let store = try await context.openStore(config: config, create: false) {
             do {
                 state = try await store.environmentState(request.environment.name)
@@ -18,6 +19,7 @@ enum PlanPrinter {
                 lease = try await store.lease(environment: request.environment.name)
                 if request.kind == .deploy, let source = request.environment.promoteFrom?.environment {
                     promotionSource = try await store.deployments(environment: source, limit: 1000)
+                    storeNow = try await store.now()
                 }
                 if request.kind == .deploy, let required = request.environment.approvals {
                     approvals = try await ApprovalCheck(store: store, verifier: SSHSignatures()).verdict(required, request: request, now: Date())
@@ -35,7 +37,7 @@ enum PlanPrinter {
         do {
             plan = try DeploymentPlanner.plan(
                 request, state: state, lastDeployment: last, lease: lease, now: Date(), rollbackTarget: rollbackTarget, promotionSource: promotionSource,
-                approvals: approvals
+                approvals: approvals, storeNow: storeNow
             )
         } catch {
             throw Failure.usage(error.description)
