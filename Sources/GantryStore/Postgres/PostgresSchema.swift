@@ -153,11 +153,14 @@ enum PostgresSchema {
                 environment TEXT NOT NULL,
                 release TEXT NOT NULL,
                 statement TEXT NOT NULL,
-                signature TEXT NOT NULL UNIQUE,
+                signature TEXT NOT NULL,
                 recorded_at TIMESTAMPTZ NOT NULL
             )
             """,
             "CREATE INDEX gantry_approvals_by_release ON gantry_approvals (environment, release)",
+            // One row per signature, keyed by its digest: a large key's armored signature may
+            // not fit in a btree entry (about 2.7 KB).
+            "CREATE UNIQUE INDEX gantry_approvals_by_signature ON gantry_approvals (md5(signature))",
             "ALTER TABLE gantry_deployments ADD COLUMN break_glass TEXT",
             // When the outcome was recorded, on the database's clock (a promotion's soak).
             "ALTER TABLE gantry_deployments ADD COLUMN store_finished_at TIMESTAMPTZ",

@@ -11,7 +11,7 @@ extension PostgresStateStore {
                 """
                 INSERT INTO gantry_approvals (environment, release, statement, signature, recorded_at)
                 VALUES (\(approval.environment), \(approval.release), \(approval.statement), \(approval.signature), \(approval.recordedAt))
-                ON CONFLICT (signature) DO NOTHING
+                ON CONFLICT ((md5(signature))) DO NOTHING
                 """,
                 logger: logger
             )
