@@ -16,18 +16,13 @@ extension DeploymentRun {
         if let overridable, request.override == nil { return overridable }
         if let promotion = config.promoteFrom, let refusal = try await promotionGate(promotion) {
             guard let reason = request.skipPromotion else { return refusal }
-            // Break glass: deployed anyway, said so in the journal and announced.
-            let said = masker.mask("promotion gate skipped by \(request.origin.actor ?? request.origin.host): \(reason) (the gate said: \(refusal.text))")
-            pendingNotes.append(said)
-            brokeGlass = said
+            breakGlass("promotion gate", reason: reason, refusal: refusal)
         }
         if let approvals = config.approvals {
             let verdict = try await ApprovalCheck(store: store, verifier: engine.signatures).verdict(approvals, request: request, now: engine.clock.now())
             if let refusal = verdict.refusal {
                 guard let reason = request.skipPromotion else { return refusal }
-                let said = masker.mask("approvals skipped by \(request.origin.actor ?? request.origin.host): \(reason) (the gate said: \(refusal.text))")
-                pendingNotes.append(said)
-                brokeGlass = brokeGlass.map { "\($0); \(said)" } ?? said
+                breakGlass("approvals", reason: reason, refusal: refusal)
             } else {
                 let signers = verdict.judged.filter(\.counts).compactMap(\.signer)
                 pendingNotes.append("approved by \(signers.joined(separator: ", ")) (\(verdict.counted) of \(verdict.required) required)")
@@ -47,6 +42,14 @@ extension DeploymentRun {
         let verdict = gate.judge(answer, environment: environment)
         if let note = verdict.note { pendingNotes.append(masker.mask(note)) }
         return verdict.refusal.map { Refusal($0.code, masker.mask($0.text)) }
+    }
+
+    /// Break glass (`--skip-promotion --reason`): deployed anyway past `gate`, said so in the
+    /// journal, kept on the record and announced.
+    private mutating func breakGlass(_ gate: String, reason: String, refusal: Refusal) {
+        let said = masker.mask("\(gate) skipped by \(request.origin.actor ?? request.origin.host): \(reason) (the gate said: \(refusal.text))")
+        pendingNotes.append(said)
+        brokeGlass = brokeGlass.map { "\($0); \(said)" } ?? said
     }
 
     /// `promote_from`'s gate. A release still soaking in the source, whose soak ends within

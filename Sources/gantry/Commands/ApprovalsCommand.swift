@@ -33,35 +33,26 @@ struct ApprovalsCommand: AsyncParsableCommand {
             throw Failure.usage("\(target.name) requires no approvals (it has no approvals: in \(config.file))")
         }
         var stored: [Approval] = []
-        let check: ApprovalCheck?
         if let store = try await context.openStore(config: config, create: false) {
-            check = ApprovalCheck(store: store, verifier: SSHSignatures())
             do {
                 stored = try await store.approvals(environment: target.name, release: release?.value, limit: 500)
             } catch {
                 throw Failure.store(error)
             }
-        } else {
-            check = nil
         }
-        // One verdict per release, newest release first (by its newest approval).
+        // One verdict per release, newest release first (by its newest approval), from the
+        // one read above.
         var releases: [String] = release.map { [$0.value] } ?? []
         for approval in stored where !releases.contains(approval.release) { releases.append(approval.release) }
+        let verifier = SSHSignatures()
         var views: [ApprovalsView.Release] = []
         for name in releases {
             let deploy = ApprovalGate.Deploy(
                 environment: target.name, release: name, config: config.digest, deployer: deployer, now: Date(), judgesDeployer: deployer != nil
             )
-            let verdict: ApprovalGate.Verdict
-            if let check {
-                do {
-                    verdict = try await check.verdict(required, deploy: deploy, directory: config.directory)
-                } catch {
-                    throw Failure.store(error)
-                }
-            } else {
-                verdict = ApprovalGate.judge([], config: required, deploy: deploy)
-            }
+            let verdict = await ApprovalCheck.judge(
+                stored.filter { $0.release == name }, config: required, deploy: deploy, directory: config.directory, verifier: verifier
+            )
             views.append(ApprovalsView.Release(
                 release: name, required: required.required, counted: verdict.counted, approved: verdict.refusal == nil,
                 approvals: verdict.judged.map { ApprovalView($0, ttl: required.ttl) }

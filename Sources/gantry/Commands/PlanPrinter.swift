@@ -30,8 +30,7 @@ enum PlanPrinter {
         }
         if approvals == nil, request.kind == .deploy, let required = request.environment.approvals {
             // No store yet: no approvals either.
-            let deploy = ApprovalGate.Deploy(environment: request.environment.name, release: request.release.value, config: request.configDigest, deployer: request.origin.actor, now: Date())
-            approvals = ApprovalGate.judge([], config: required, deploy: deploy)
+            approvals = ApprovalGate.judge([], config: required, deploy: ApprovalGate.Deploy(request, now: Date()))
         }
         let plan: DeploymentPlan
         do {
