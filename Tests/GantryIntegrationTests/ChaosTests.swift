@@ -30,12 +30,18 @@ struct ChaosTests {
         case race
         /// PostgreSQL restarts under a deployment (PostgreSQL only).
         case restart
+        /// The holder's gantry is frozen inside a transaction on its lease row (PostgreSQL
+        /// only): the successor takes over once the server ends that session, within the
+        /// lease plus the session's idle-transaction timeout, and the thawed holder's writes
+        /// are refused by its token.
+        case frozenInTransaction
     }
 
     /// Every command (deploy and rollback) writes `<deployment>-<pid> <ns>` ticks; a deploy ticks
-    /// ten times, 0.1 s apart, then writes its release into live.txt.
+    /// ten times (a release named `long…` forty), 0.1 s apart, then writes its release into
+    /// live.txt.
     func config(_ state: String) -> String {
-        let deploy = "t=\"$GANTRY_DEPLOYMENT_ID-$$\"; i=0; while [ $i -lt 10 ]; do echo \"$t $(date +%s%N)\" >> ticks.log; sleep 0.1; i=$((i+1)); done; echo $1 > live.txt"
+        let deploy = "t=\"$GANTRY_DEPLOYMENT_ID-$$\"; n=10; case $1 in long*) n=40;; esac; i=0; while [ $i -lt $n ]; do echo \"$t $(date +%s%N)\" >> ticks.log; sleep 0.1; i=$((i+1)); done; echo $1 > live.txt"
         let rollback = "echo \"$GANTRY_DEPLOYMENT_ID-$$ $(date +%s%N)\" >> ticks.log; echo $1 > live.txt"
         return """
             version: 1
@@ -67,15 +73,24 @@ struct ChaosTests {
         let seed = ProcessInfo.processInfo.environment["GANTRY_CHAOS_SEED"].flatMap(UInt64.init) ?? UInt64.random(in: 1...UInt64.max)
         var random = SplitMix64(state: seed)
         let restartScripts = (ProcessInfo.processInfo.environment["GANTRY_TEST_POSTGRES_STOP"], ProcessInfo.processInfo.environment["GANTRY_TEST_POSTGRES_START"])
-        let faults = Fault.allCases.filter { $0 != .restart || (store == .postgres && restartScripts.0 != nil) }
+        let faults = Fault.allCases.filter {
+            switch $0 {
+            case .restart: store == .postgres && restartScripts.0 != nil
+            case .frozenInTransaction: store == .postgres
+            default: true
+            }
+        }
         let (state, environment) = try store.make()
         let project = try Project(config: config(state))
         let hosts = [SimulatedHost(name: "chaos-a"), SimulatedHost(name: "chaos-b")]
         let base = try hosts[1].run(["deploy", "production", "--release", "base"], in: project, environment: environment)
         try #require(base.status == 0, "\(base.output)")
         var counts: [Fault: Int] = [:]
-        for round in 1...30 {
-            let fault = faults.randomElement(using: &random)!
+        let rounds = 30
+        for round in 1...rounds {
+            // Every kind of fault is tried: the last rounds take those not drawn yet.
+            let missing = faults.filter { counts[$0] == nil }
+            let fault = rounds - round < missing.count ? missing[0] : faults.randomElement(using: &random)!
             counts[fault, default: 0] += 1
             let context = "seed \(seed), round \(round) (\(fault))"
             let first = Int.random(in: 0...1, using: &random)
@@ -110,6 +125,8 @@ struct ChaosTests {
                 Thread.sleep(forTimeInterval: 0.5)
                 #expect(Spawn.run(restartScripts.1!) == 0, "\(context): PostgreSQL did not start")
                 _ = running.wait()
+            case .frozenInTransaction:
+                try freezeInsideTransaction(round: round, state: state, hosts: hosts[first], hosts[1 - first], project: project, environment: environment, context: context)
             }
             let recovery = try hosts[Int.random(in: 0...1, using: &random)].run(["recover", "production", "--wait", "30s"], in: project, environment: environment)
             #expect(recovery.status == 0, "\(context): recover: \(recovery.output)")
@@ -124,6 +141,47 @@ struct ChaosTests {
             let current = status["current"] as? String
             #expect(project.read("live.txt") == "\(current ?? "")\n", "\(context): production serves \(project.read("live.txt") ?? "nothing"), current is \(current ?? "nil")")
         }
-        #expect(counts.count >= 3, "seed \(seed): the rounds did not mix faults: \(counts)")
+        #expect(counts.count == faults.count, "seed \(seed): not every fault was tried: \(counts)")
+    }
+
+    /// The holder is frozen (SIGSTOP) by the relay its store connections go through, inside
+    /// a transaction that holds its lease row (a renewal or a fenced journal write). The
+    /// lease row stays locked; the other host's deploy takes over once the server has ended
+    /// the frozen session (`idle_in_transaction_session_timeout`, 10 s), so within the lease
+    /// (4 s) plus 10 s; the thawed holder's writes are refused as stale.
+    func freezeInsideTransaction(round: Int, state: String, hosts holderHost: SimulatedHost, _ otherHost: SimulatedHost, project: Project, environment: [String: String], context: String) throws {
+        let database = try SharedDatabase.Target(stateLine: state)
+        let proxy = try PostgresFreezingProxy(targetPort: database.port)
+        defer { proxy.close() }
+        let before = spans(project).count
+        let holder = try holderHost.start(
+            ["deploy", "production", "--release", "long\(round)", "--wait", "30s"], in: project,
+            environment: environment.merging(["GANTRY_STATE": database.url(port: proxy.port)]) { $1 }
+        )
+        // Armed once the holder's command runs, so the transaction it freezes in is one of a
+        // lease holder's, not the acquiring one.
+        let deadline = Date().addingTimeInterval(20)
+        while spans(project).count == before, Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        try #require(spans(project).count > before, "\(context): the holder's command never started")
+        proxy.arm { kill(holder.gantry, SIGSTOP) }
+        while proxy.frozenAt == nil, Date() < deadline.addingTimeInterval(10) { Thread.sleep(forTimeInterval: 0.02) }
+        guard let frozeAt = proxy.frozenAt else {
+            kill(holder.gantry, SIGCONT)
+            _ = holder.wait()
+            Issue.record("\(context): the holder never opened a transaction on its lease row")
+            return
+        }
+        let locked = database.psql("SELECT 1 FROM gantry_locks WHERE environment = 'production' FOR UPDATE NOWAIT")
+        #expect(locked.status != 0 && locked.output.contains("could not obtain lock"), "\(context): the frozen holder does not hold its lease row: \(locked.output)")
+        let successor = try otherHost.run(["deploy", "production", "--release", "s\(round)", "--wait", "30s"], in: project, environment: environment)
+        #expect(successor.status == 0, "\(context): the successor: \(successor.output)")
+        if let first = spans(project).last?.first {
+            let after = Double(first) / 1e9 - frozeAt.timeIntervalSince1970
+            #expect(after < 4 + 10 + 3, "\(context): the successor's command began \(after) s after the freeze, beyond the lease and the idle-transaction timeout")
+        }
+        kill(holder.gantry, SIGCONT)
+        let stale = holder.wait()
+        #expect(stale.status != 0, "\(context): the thawed holder: \(stale.output)")
+        #expect(stale.output.contains("no longer current"), "\(context): the thawed holder's writes were not refused by its token: \(stale.output)")
     }
 }

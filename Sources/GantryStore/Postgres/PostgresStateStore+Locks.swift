@@ -28,6 +28,10 @@ extension PostgresStateStore {
             guard let row else { throw StoreError(.unavailable, "the lock row of \(request.environment) vanished") }
             if let answer = try Self.answerWithoutLocking(row, request) { return answer }
             // A queued waiter leaves the queue in the same statement that hands it the lease.
+            // The lease runs from the grant (clock_timestamp()), not from the transaction's
+            // start (now()): a takeover that waited for the row lock behind a holder frozen
+            // inside a transaction would otherwise be handed a lease already past, which its
+            // first renewal could never extend.
             let updated = try await Self.first(connection.query(
                 """
                 WITH dequeued AS (
@@ -35,8 +39,9 @@ extension PostgresStateStore {
                 )
                 UPDATE gantry_locks SET token = nextval('gantry_fencing_tokens'), held = TRUE, owner = \(owner),
                     deployment_id = \(request.deploymentID?.rawValue), reason = \(request.reason),
-                    acquired_at = now(), expires_at = now() + (\(ttl) * interval '1 millisecond')
-                WHERE environment = \(request.environment) RETURNING *
+                    acquired_at = c.at, expires_at = c.at + (\(ttl) * interval '1 millisecond')
+                FROM (SELECT clock_timestamp() AS at) c
+                WHERE environment = \(request.environment) RETURNING gantry_locks.*
                 """,
                 logger: logger
             ))
@@ -46,14 +51,16 @@ extension PostgresStateStore {
     }
 
     /// The environment's lock row, the database's time and the live waiter at the head of its
-    /// queue (columns prefixed `queue_`), in one read.
+    /// queue (columns prefixed `queue_`), in one read. The time is the statement's
+    /// (clock_timestamp()): inside the locking transaction the read may have waited for the
+    /// row lock, and now() would still be the transaction's start.
     static func lockAndQueueHead(_ environment: String, window: Int64, forUpdate: Bool = false) -> PostgresQuery {
         """
-        SELECT l.*, now() AS db_now, q.deployment_id AS queue_deployment_id, q.release AS queue_release, q.owner AS queue_owner,
+        SELECT l.*, clock_timestamp() AS db_now, q.deployment_id AS queue_deployment_id, q.release AS queue_release, q.owner AS queue_owner,
             q.enqueued_at AS queue_enqueued_at, q.heartbeat_at AS queue_heartbeat_at
         FROM gantry_locks l LEFT JOIN LATERAL (
             SELECT * FROM gantry_lock_queue WHERE environment = l.environment
-            AND heartbeat_at >= now() - (\(window) * interval '1 millisecond')
+            AND heartbeat_at >= clock_timestamp() - (\(window) * interval '1 millisecond')
             ORDER BY enqueued_at, deployment_id LIMIT 1
         ) q ON TRUE
         WHERE l.environment = \(environment) \(unescaped: forUpdate ? "FOR UPDATE OF l" : "")
@@ -74,15 +81,16 @@ extension PostgresStateStore {
     }
 
     /// Extends a live lease only: one that has expired by the database's clock stays expired,
-    /// whatever the holder's clock says.
+    /// whatever the holder's clock says. Both are judged when the row is written
+    /// (clock_timestamp()), after any wait for its lock.
     package func renewLock(environment: String, token: FencingToken, ttl: Duration, now: Date) async throws(StoreError) -> Lease? {
         let logger = logger
         let milliseconds = ttl.milliseconds
         return try await transaction { connection in
             let row = try await Self.first(connection.query(
                 """
-                UPDATE gantry_locks SET expires_at = now() + (\(milliseconds) * interval '1 millisecond')
-                WHERE environment = \(environment) AND token = \(token.value) AND held AND deployment_id IS NOT NULL AND expires_at > now() RETURNING *
+                UPDATE gantry_locks SET expires_at = clock_timestamp() + (\(milliseconds) * interval '1 millisecond')
+                WHERE environment = \(environment) AND token = \(token.value) AND held AND deployment_id IS NOT NULL AND expires_at > clock_timestamp() RETURNING *
                 """,
                 logger: logger
             ))
