@@ -1,8 +1,9 @@
 import GantryCore
 
 /// One gantry process of the simulation: a deploy of the workload (or the final recover of
-/// an environment), stepping the production `DeploymentStateMachine` with what the
-/// simulated world answers.
+/// an environment), stepping the production `LeaseWait` and `DeploymentStateMachine` with
+/// what the simulated world answers; or a person's hold by hand (`gantry lock`, then
+/// `gantry unlock`), which runs no machine.
 struct Deployer {
     enum Phase { case idle, waiting, holding, done }
 
@@ -17,7 +18,13 @@ struct Deployer {
     /// The gantry process runs (not killed, its runner not gone).
     var alive = true
     var waiting = Waiting.nothing
-    var waitDeadline: Int64 = 0
+    /// The production lease wait, from the job's start until the lease is taken or refused.
+    var wait: LeaseWait?
+    /// Counts the lease wait's waits: a wake-up meant for an earlier one (its timer, or a
+    /// release heard then) is ignored.
+    var wakeGeneration = 0
+    /// Why the lease wait refused the deployment.
+    var refusal: ReasonCode?
     var token: FencingToken?
     /// When the lease was taken, on the runner's boot clock.
     var acquiredLocal: Int64 = 0
@@ -50,4 +57,6 @@ struct Deployer {
 
     var environment: Int { job.environment }
     var runner: Int { job.runner }
+    /// A person's hold by hand, not a deploy.
+    var isHandHold: Bool { job.holdFor != nil }
 }

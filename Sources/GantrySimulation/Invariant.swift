@@ -14,6 +14,9 @@ package enum Invariant: String, Sendable, CaseIterable {
     case exitMatchesRecord = "exit-matches-record"
     /// 6. Every guard's SIGKILL lands before its lease expires on the store's clock.
     case killBeforeExpiry = "kill-before-expiry"
+    /// 7. No deploy, rollback or recovery command starts while its environment is held by
+    /// hand (`gantry lock`).
+    case handHoldRespected = "hand-hold-respected"
     /// §4. No host accepts a change under a token older than one it has accepted.
     case hostFencing = "host-fencing"
 }

@@ -1,7 +1,8 @@
 import GantryCore
 
 /// One deploy of the workload: which runner runs it, for which environment, when it starts,
-/// what its command does, and whether it goes out in batches.
+/// what its command does, and whether it goes out in batches. Or, with `holdFor`, a person's
+/// hold by hand of the environment.
 struct Job: Sendable, Hashable {
     var runner: Int
     var environment: Int
@@ -35,4 +36,7 @@ struct Job: Sendable, Hashable {
     /// does, and it aborts at `pauseTimeout`.
     var promoteAfter: Int64?
     var pauseTimeout: Int64 = 0
+    /// A hold by hand instead of a deploy: `gantry lock` at `startAt` from the runner's shell,
+    /// and `gantry unlock` this long after (the runner's clock). Nil for a deploy.
+    var holdFor: Int64?
 }

@@ -18,6 +18,9 @@ struct Schedule: Sendable, Hashable {
     var environments: Int
     var jobs: [Job]
     var faults: [Fault]
+    /// The environments set to `supersede: true`: a waiting deployment gives up when a newer
+    /// one queues behind it.
+    var supersede: Set<Int> = []
     /// The runner (the last) that runs the final recover of every environment once the
     /// faults have stopped: it has no faults of its own.
     var recoverer: Int { rates.count - 1 }
@@ -92,6 +95,7 @@ struct Schedule: Sendable, Hashable {
             ))
         }
         addRollouts(to: &jobs, seed: seed, lease: lease)
+        addHandHolds(to: &jobs, seed: seed, lease: lease, runners: runners, environments: environments)
         if plant == .noHostFence, !faults.contains(where: { $0.kind == .runnerFrozen }) {
             // The fence matters only where the guard cannot help: give the plant its fault.
             faults.append(Fault(kind: .runnerFrozen, runner: Int(random.int(in: 0...Int64(runners - 1))), at: random.int(in: 0...(4 * lease)), duration: random.int(in: lease...(3 * lease))))
@@ -99,7 +103,10 @@ struct Schedule: Sendable, Hashable {
         for fault in faults where fault.kind == .lateDeath {
             for index in jobs.indices where jobs[index].runner == fault.runner { jobs[index].deathDelay = fault.duration }
         }
-        return Schedule(seed: seed, lease: lease, grace: grace, rates: rates, offsets: offsets, environments: environments, jobs: jobs, faults: faults)
+        return Schedule(
+            seed: seed, lease: lease, grace: grace, rates: rates, offsets: offsets, environments: environments, jobs: jobs, faults: faults,
+            supersede: superseding(seed: seed, environments: environments)
+        )
     }
 
     /// Rollouts in a third of the schedules: some jobs go out in 2 or 3 batches, with a bake,
@@ -124,6 +131,35 @@ struct Schedule: Sendable, Hashable {
         }
     }
 
+    /// Holds by hand in a quarter of the schedules: one or two `gantry lock` of a random
+    /// environment from a random runner, each released by `gantry unlock` half a lease to
+    /// three leases later. Appended after the deploys, from a stream of their own (as rollouts
+    /// are), so the rest of every schedule, job indices included, is what this seed drew
+    /// before holds were simulated.
+    static func addHandHolds(to jobs: inout [Job], seed: UInt64, lease: Int64, runners: Int, environments: Int) {
+        var random = SimulationRandom(seed: seed ^ 0x0B47_C4E5_0000_0002)
+        guard random.chance(0.25) else { return }
+        for index in 0..<Int(random.int(in: 1...2)) {
+            jobs.append(Job(
+                runner: Int(random.int(in: 0...Int64(runners - 1))), environment: Int(random.int(in: 0...Int64(environments - 1))),
+                release: "hold\(index + 1)", startAt: random.int(in: 0...(4 * lease)), commandDuration: 0, commandFails: false,
+                checksFail: false, changes: 0, deathDelay: 0, ignoresTerm: false, attempts: 1, lockWait: 0,
+                holdFor: random.int(in: (lease / 2)...(3 * lease))
+            ))
+        }
+    }
+
+    /// `supersede: true` in a quarter of the schedules, for each environment at even odds (at
+    /// least one). A stream of its own too.
+    static func superseding(seed: UInt64, environments: Int) -> Set<Int> {
+        var random = SimulationRandom(seed: seed ^ 0x0B47_C4E5_0000_0003)
+        guard random.chance(0.25) else { return [] }
+        var chosen: Set<Int> = []
+        for environment in 0..<environments where random.chance(0.5) { chosen.insert(environment) }
+        if chosen.isEmpty { chosen.insert(Int(random.int(in: 0...Int64(environments - 1)))) }
+        return chosen
+    }
+
     /// The schedule without the faults and jobs at `faults` and `jobs` (indices): a
     /// smaller schedule that may still show a violation.
     func removing(faults dropped: Set<Int>, jobs droppedJobs: Set<Int>) -> Schedule {
@@ -137,6 +173,7 @@ struct Schedule: Sendable, Hashable {
     var quietFrom: Int64 {
         let faultsEnd = faults.map { $0.at + max($0.duration, 0) }.max() ?? 0
         let jobsEnd = jobs.map { (job: Job) -> Int64 in
+            if let hold = job.holdFor { return job.startAt + hold }
             let perBatch: Int64 = job.commandDuration * Int64(job.attempts) * 2 + job.bake
             let paused: Int64 = job.pause == nil ? 0 : job.pauseTimeout
             return job.startAt + perBatch * Int64(job.batches) + paused

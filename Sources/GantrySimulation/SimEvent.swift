@@ -2,7 +2,11 @@
 /// command, store call or fault it is about.
 enum SimEvent: Sendable {
     case jobStart(Int)
-    case acquirePoll(Int)
+    /// A deployer's wait for the lease ends: its pause passed, or it heard the lease released
+    /// (deployer, the wait's generation: a later wait ignores it).
+    case wake(Int, Int)
+    /// A person runs `gantry unlock` on their hold by hand (again, after one that got no answer).
+    case unlockDue(Int)
     /// A call reaches the store.
     case arrive(Int)
     /// A call's answer reaches its runner.
@@ -31,7 +35,7 @@ enum SimEvent: Sendable {
 
     var owner: Owner {
         switch self {
-        case .jobStart, .acquirePoll, .answer, .timeout, .renewDue, .proceed, .cancelEscalate, .groupStop: .gantry
+        case .jobStart, .wake, .unlockDue, .answer, .timeout, .renewDue, .proceed, .cancelEscalate, .groupStop: .gantry
         case .commandChange, .commandEnd, .commandDies: .command
         case .guardLook: .guardProcess
         case .arrive, .faultStart, .faultEnd, .cancelKill: .world

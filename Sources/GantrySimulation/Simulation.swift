@@ -43,11 +43,16 @@ package enum Simulation {
     /// The schedule's description: lease, runners and clocks, jobs and faults.
     package static func describe(seed: UInt64, plant: Plant?, drift: Double? = nil, dropFaults: Set<Int> = [], dropJobs: Set<Int> = []) -> [String] {
         let schedule = Schedule.generate(seed: seed, plant: plant, drift: drift).removing(faults: dropFaults, jobs: dropJobs)
-        var lines = ["lease \(schedule.lease / 1_000_000) ms, grace \(schedule.grace / 1_000_000) ms, \(schedule.environments) environment(s)"]
+        let superseding = schedule.supersede.sorted().map { "e\($0)" }.joined(separator: ", ")
+        var lines = ["lease \(schedule.lease / 1_000_000) ms, grace \(schedule.grace / 1_000_000) ms, \(schedule.environments) environment(s)\(superseding.isEmpty ? "" : ", supersede: \(superseding)")"]
         for (index, rate) in schedule.rates.enumerated() {
             lines.append("runner r\(index + 1): clock rate \(String(format: "%.3f", rate))\(index == schedule.recoverer ? " (runs the final recover)" : "")")
         }
         for job in schedule.jobs {
+            if let hold = job.holdFor {
+                lines.append("job: r\(job.runner + 1) holds e\(job.environment) by hand at \(job.startAt / 1_000_000) ms for \(hold / 1_000_000) ms")
+                continue
+            }
             lines.append("job: r\(job.runner + 1) deploys \(job.release) to e\(job.environment) at \(job.startAt / 1_000_000) ms, command \(job.commandDuration / 1_000_000) ms\(job.commandFails ? ", fails" : "")\(job.checksFail ? ", checks fail" : "")\(job.ignoresTerm ? ", ignores SIGTERM" : "")")
         }
         for fault in schedule.faults {

@@ -30,6 +30,7 @@ extension World {
             id: id, deployer: d, runner: runner, environment: deployers[d].environment, token: token, kind: kind, release: release,
             start: now, plannedEnd: now + duration, fails: kind == .deploy && job.commandFails, changes: kind == .deploy ? job.changes : 1, watch: watch
         )
+        checkNotHeldByHand(d, kind: kind, token: token)
         // Invariant 1, on the hosts' record.
         for other in commands where !other.ended && other.environment == command.environment {
             if other.excused || runners[other.runner].frozen(at: now) != nil {

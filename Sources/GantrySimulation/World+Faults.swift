@@ -102,6 +102,13 @@ extension World {
             deployers[d].interrupted = false
             return
         case .waiting:
+            // The lease wait is cancelled (`LeaseWait.interrupted`): it leaves the queue if it
+            // had joined it, and gantry exits on the signal.
+            if deployers[d].wait != nil, case .refused(let refusal, let dequeue) = deployers[d].wait!.interrupted() {
+                deployers[d].refusal = refusal.code
+                if dequeue { send(.dequeue, for: d) }
+            }
+            deployers[d].wait = nil
             end(d, exit: ExitStatus.interrupted(by: 2), why: "interrupted while waiting for the lease")
         case .holding:
             if let c = deployers[d].command, !commands[c].ended {

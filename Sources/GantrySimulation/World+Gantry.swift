@@ -1,8 +1,9 @@
 import GantryCore
 
-/// What each gantry process does: waits for the lease, renews it on the production renewal
-/// schedule, recovers abandoned deployments (waiting the guard's margin for another host's
-/// holder), steps the production state machine, and records the outcome under its token.
+/// What each gantry process does: waits for the lease (the production `LeaseWait`, in
+/// `World+LeaseWait`), renews it on the production renewal schedule, recovers abandoned
+/// deployments (waiting the guard's margin for another host's holder), steps the production
+/// state machine, and records the outcome under its token.
 extension World {
     mutating func startNextJob(on runner: Int, at time: Int64) {
         guard !runners[runner].gone, runners[runner].current == nil, !runners[runner].pending.isEmpty else { return }
@@ -13,43 +14,38 @@ extension World {
 
     mutating func startJob(_ d: Int) {
         guard deployers[d].alive, deployers[d].phase == .idle else { return }
+        if deployers[d].isHandHold { return startHandHold(d) }
         deployers[d].phase = .waiting
-        deployers[d].waitDeadline = local(deployers[d].runner, now) + deployers[d].job.lockWait
         note(name(d), deployers[d].isRecover ? "gantry recover e\(deployers[d].environment)" : "gantry deploy e\(deployers[d].environment) --release \(deployers[d].job.release)")
-        sendAcquire(d)
+        startLeaseWait(d)
     }
 
-    mutating func sendAcquire(_ d: Int) {
-        guard deployers[d].alive, deployers[d].phase == .waiting else { return }
-        // One request in flight at a time; a wake-up during one is not another.
-        if case .call = deployers[d].waiting { return }
-        deployers[d].waiting = .call(send(.acquire, for: d))
+    /// The lease is taken (`LeaseWait`'s `acquired`): the guards count from the send of the
+    /// request that took it, the first renewal is due a third of the lease after that send,
+    /// and the deployment begins.
+    mutating func leaseTaken(_ d: Int, _ lease: Lease, sentLocal: Int64) {
+        deployers[d].phase = .holding
+        deployers[d].token = lease.token
+        deployers[d].acquiredLocal = local(deployers[d].runner, now)
+        deployers[d].lastConfirmedSend = sentLocal
+        let first = schedulePlan.first(now: .nanoseconds(deployers[d].acquiredLocal), age: .nanoseconds(deployers[d].acquiredLocal - sentLocal))
+        scheduleRenewal(d, dueLocal: first.nanoseconds)
+        note(name(d), "lease \(lease.token) taken", "begin")
+        deployers[d].waiting = .call(send(.begin, for: d))
     }
 
     /// An answer (nil: no answer in time) to one of the deployer's calls.
     mutating func receive(_ answer: StoreCall.Answer?, for call: StoreCall, call index: Int) {
         let d = call.deployer
         if case .renew = call.kind { return renewAnswered(d, answer, sentLocal: call.sentLocal) }
+        // Nobody waits for these.
         if case .release = call.kind { return }
+        if case .dequeue = call.kind { return }
         guard case .call(let waited) = deployers[d].waiting, waited == index else { return }
         deployers[d].waiting = .nothing
+        if deployers[d].isHandHold { return handHoldAnswered(d, answer, call: call) }
+        if deployers[d].phase == .waiting { return leaseWaitAnswered(d, answer, call: call) }
         switch (call.kind, answer) {
-        case (.acquire, .lock(.acquired(let lease))):
-            deployers[d].phase = .holding
-            deployers[d].token = lease.token
-            deployers[d].acquiredLocal = local(deployers[d].runner, now)
-            deployers[d].lastConfirmedSend = call.sentLocal
-            let first = schedulePlan.first(now: .nanoseconds(deployers[d].acquiredLocal), age: .nanoseconds(deployers[d].acquiredLocal - call.sentLocal))
-            scheduleRenewal(d, dueLocal: first.nanoseconds)
-            note(name(d), "lease \(lease.token) taken", "begin")
-            deployers[d].waiting = .call(send(.begin, for: d))
-        case (.acquire, _):
-            if local(deployers[d].runner, now) >= deployers[d].waitDeadline {
-                end(d, exit: ExitStatus.refused, why: "the lease was not free within --wait")
-            } else {
-                // Polled again a while later (a release wakes it sooner).
-                queue.push(.acquirePoll(d), at: now + max(250_000_000, schedule.lease / 12))
-            }
         case (.begin, .begun(let state, let unfinished, let last)):
             deployers[d].begun = true
             deployers[d].state = state
@@ -223,6 +219,8 @@ extension World {
         guard deployers[d].alive, deployers[d].phase != .done else { return }
         let held = deployers[d].phase == .holding
         deployers[d].phase = .done
+        // An answer still on its way, or a wait's wake-up, finds nothing to go on with.
+        deployers[d].waiting = .nothing
         deployers[d].exitCode = exit
         deployers[d].renewGeneration += 1
         note(name(d), "exit \(exit)", why)

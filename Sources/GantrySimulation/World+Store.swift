@@ -59,18 +59,12 @@ extension World {
         let name = SimStore.environment(environment)
         let token = deployers[d].token
         switch call.kind {
-        case .acquire:
-            let request = LockRequest(
-                environment: name, owner: Origin(host: "runner-\(deployers[d].runner + 1)", pid: Int32(d)), deploymentID: DeploymentID(rawValue: deployers[d].id),
-                reason: "deploying", ttl: .nanoseconds(schedule.lease), now: SimStore.date(now)
-            )
-            let attempt = store.table.acquire(request)
-            if case .acquired(let lease) = attempt {
-                store.newest[environment] = lease.token
-                store.expiries[environment, default: [:]][lease.token.value] = SimStore.nanos(lease.expiresAt)
-            }
-            note("store", "acquire from \(self.name(d))", Self.describe(attempt))
-            return .lock(attempt)
+        case .acquire, .enqueue, .readWaiters, .heartbeat, .dequeue:
+            return applyLeaseWait(call)
+        case .holdByHand:
+            return applyHoldByHand(d)
+        case .unlock:
+            return applyUnlock(d)
         case .renew:
             guard let token else { return .renewed(nil) }
             let lease = store.table.renew(environment: name, token: token, ttl: .nanoseconds(schedule.lease), now: SimStore.date(now))
@@ -108,10 +102,7 @@ extension World {
             return .accepted
         case .release:
             if let token { store.table.release(environment: name, token: token) }
-            // Waiters hear the release (PostgreSQL's LISTEN/NOTIFY, SQLite's short polls).
-            for waiter in deployers.indices where deployers[waiter].phase == .waiting && deployers[waiter].environment == environment {
-                queue.push(.acquirePoll(waiter), at: now + latency(answer: true))
-            }
+            wakeWaiters(of: environment)
             return .accepted
         }
     }
@@ -131,8 +122,11 @@ extension World {
     }
 
     static func describe(_ attempt: LockAttempt) -> String {
+        // A hold by hand never expires: its expiry (`Lease.handHeldUntil`) is no time to print.
         switch attempt {
+        case .acquired(let lease) where lease.isHeldByHand: "granted token \(lease.token), held by hand"
         case .acquired(let lease): "granted token \(lease.token), expires at \(SimStore.nanos(lease.expiresAt) / 1_000_000) ms"
+        case .held(let lease) where lease.isHeldByHand: "held by hand under token \(lease.token)"
         case .held(let lease): "held under token \(lease.token) until \(SimStore.nanos(lease.expiresAt) / 1_000_000) ms"
         case .queuedBehind(let waiter): "queued behind \(waiter.deploymentID)"
         }
@@ -141,6 +135,12 @@ extension World {
     func describe(_ kind: StoreCall.Kind) -> String {
         switch kind {
         case .acquire: "acquire"
+        case .enqueue: "enqueue"
+        case .readWaiters: "read-waiters"
+        case .heartbeat: "heartbeat"
+        case .dequeue: "dequeue"
+        case .holdByHand: "hold-by-hand"
+        case .unlock: "unlock"
         case .renew: "renew"
         case .begin: "begin"
         case .journal: "journal"

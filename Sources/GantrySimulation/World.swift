@@ -3,9 +3,10 @@ import GantryCore
 import GantryLeaseGuard
 
 /// One simulated schedule: runners with their own clocks, each running gantry (the production
-/// state machine and renewal schedule), its lease guard (the production `LeaseGuardWatch`
-/// and `LeaseGuardTiming`) and its command; a store on the production `LeaseTable` with its
-/// own clock; hosts that record every command and change; and the faults of the schedule.
+/// lease wait, state machine and renewal schedule), its lease guard (the production
+/// `LeaseGuardWatch` and `LeaseGuardTiming`) and its command; people holding environments by
+/// hand; a store on the production `LeaseTable` with its own clock; hosts that record every
+/// command and change; and the faults of the schedule.
 /// Only the world is simulated; the decisions are the product's. Invariants are checked as
 /// the events happen.
 struct World {
@@ -51,7 +52,12 @@ struct World {
     mutating func run() -> ScheduleOutcome {
         for (index, job) in schedule.jobs.enumerated() {
             deployers.append(Deployer(job: job, id: "d\(index)", isRecover: false, machine: Self.machine(for: job, lease: schedule.lease), state: EnvironmentState(name: "e\(job.environment)")))
-            runners[job.runner].pending.append(index)
+            // A hold by hand is a person's, outside the runner's queue of jobs.
+            if job.holdFor != nil {
+                queue.push(.jobStart(index), at: job.startAt)
+            } else {
+                runners[job.runner].pending.append(index)
+            }
         }
         for runner in runners.indices {
             runners[runner].pending.sort { deployers[$0].job.startAt < deployers[$1].job.startAt }
@@ -97,7 +103,8 @@ struct World {
     mutating func handle(_ event: SimEvent) {
         switch event {
         case .jobStart(let d): startJob(d)
-        case .acquirePoll(let d): sendAcquire(d)
+        case .wake(let d, let generation): wake(d, generation: generation)
+        case .unlockDue(let d): sendUnlock(d)
         case .arrive(let c): arrive(c)
         case .answer(let c): answered(c)
         case .timeout(let c): timedOut(c)
@@ -152,7 +159,7 @@ struct World {
 
     func runner(of event: SimEvent) -> Int? {
         switch event {
-        case .jobStart(let d), .acquirePoll(let d), .renewDue(let d, _), .proceed(let d), .cancelEscalate(let d), .cancelKill(let d): deployers[d].runner
+        case .jobStart(let d), .wake(let d, _), .unlockDue(let d), .renewDue(let d, _), .proceed(let d), .cancelEscalate(let d), .cancelKill(let d): deployers[d].runner
         case .answer(let c), .timeout(let c): deployers[calls[c].deployer].runner
         case .commandChange(let c), .commandEnd(let c), .commandDies(let c), .guardLook(let c), .groupStop(let c, _): commands[c].runner
         case .arrive, .faultStart, .faultEnd: nil

@@ -23,7 +23,7 @@ package struct DeploymentEngine: Sendable {
     /// How often a waiter looks at the lock; short, so a freed lock is taken quickly.
     static let lockPollInterval: Duration = .milliseconds(20)
     /// How often a waiter says it is alive; one silent for `waiterStaleness` is skipped.
-    static let waiterHeartbeat: Duration = .seconds(1)
+    package static let waiterHeartbeat: Duration = .seconds(1)
     /// How often a paused rollout looks for `gantry promote` or `gantry abort`.
     static let pausePollInterval: Duration = .milliseconds(500)
     package static let waiterStaleness: Duration = .seconds(10)
