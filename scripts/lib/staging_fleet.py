@@ -15,7 +15,7 @@ import shutil
 import signal
 import subprocess
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import ClassVar, TextIO
 from urllib.parse import urlsplit
@@ -229,17 +229,46 @@ class Fleet:
                 continue
         return found
 
-    def freeze(self, host: str, frozen: bool) -> int:
+    def freeze(self, host: str, frozen: bool, only: Callable[[str], bool] | None = None) -> int:
         """Stops (SIGSTOP) or continues (SIGCONT) every process of `host` but its PID 1, as a
-        paused VM and its resume; returns how many were signalled."""
+        paused VM and its resume, or those whose command name (`/proc/PID/comm`) `only`
+        accepts; returns how many were signalled."""
         count = 0
         for pid in self.processes(host):
             try:
+                if only is not None:
+                    with open(f"/proc/{pid}/comm") as file:
+                        if not only(file.read().strip()):
+                            continue
                 os.kill(pid, signal.SIGSTOP if frozen else signal.SIGCONT)
                 count += 1
-            except ProcessLookupError:
+            except OSError:
+                # Gone meanwhile (ProcessLookupError, or its /proc entry with it).
                 continue
         return count
+
+    def running(self, host: str, name: str) -> bool:
+        """Whether a process of `host` named `name` (as `/proc/PID/comm` keeps it: its first 15
+        characters) still runs: one that has ended but not been reaped (its parent is
+        stopped) does not."""
+        for pid in self.processes(host):
+            try:
+                with open(f"/proc/{pid}/stat") as file:
+                    stat = file.read()
+            except OSError:
+                continue
+            comm, _, rest = stat.partition(" (")[2].rpartition(") ")
+            if comm == name[:15] and rest.split()[0] != "Z":
+                return True
+        return False
+
+    def wait_ended(self, host: str, name: str, seconds: float) -> bool:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if not self.running(host, name):
+                return True
+            time.sleep(0.1)
+        return False
 
     def wait_gone(self, host: str, pattern: str, seconds: float = 15) -> bool:
         deadline = time.monotonic() + seconds
