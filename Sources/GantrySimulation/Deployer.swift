@@ -32,6 +32,9 @@ struct Deployer {
     var lastConfirmedSend: Int64 = 0
     var renewGeneration = 0
     var renewInFlight = false
+    /// The renewal `freshen` sent before a command (`next`), which waits for its answer or
+    /// its attempt bound.
+    var freshenCall: Int?
     var leaseLost = false
     var machine: DeploymentStateMachine
     /// The deployer's current or last command.

@@ -37,7 +37,10 @@ extension World {
     /// An answer (nil: no answer in time) to one of the deployer's calls.
     mutating func receive(_ answer: StoreCall.Answer?, for call: StoreCall, call index: Int) {
         let d = call.deployer
-        if case .renew = call.kind { return renewAnswered(d, answer, sentLocal: call.sentLocal) }
+        if case .renew = call.kind {
+            if deployers[d].freshenCall == index { return freshened(d, answer, sentLocal: call.sentLocal) }
+            return renewAnswered(d, answer, sentLocal: call.sentLocal)
+        }
         // Nobody waits for these.
         if case .release = call.kind { return }
         if case .dequeue = call.kind { return }
@@ -84,6 +87,49 @@ extension World {
         guard deployers[d].alive, deployers[d].phase == .holding, generation == deployers[d].renewGeneration, !deployers[d].leaseLost else { return }
         deployers[d].renewInFlight = true
         send(.renew, for: d)
+    }
+
+    /// `LeaseSession.freshen`, before every command: when the newest confirmed send is more
+    /// than a third of the lease old (`RenewalSchedule.freshenDue`), one renewal is sent and
+    /// its answer (or its attempt bound) awaited first, outside the renewal schedule.
+    mutating func freshenThenStart(_ d: Int, kind: CommandRun.Kind, release: String) {
+        let since = local(deployers[d].runner, now) - deployers[d].lastConfirmedSend
+        guard !deployers[d].leaseLost, schedulePlan.freshenDue(sinceConfirmed: .nanoseconds(max(0, since))) else {
+            return startCommand(d, kind: kind, release: release)
+        }
+        note(name(d), "freshen", "the last confirmed renewal was sent \(since / 1_000_000) ms ago: renew once before the \(kind.rawValue) command")
+        // Waiting with the command as the next step, so an interruption meanwhile stops it
+        // as it stops any step not yet begun.
+        deployers[d].next = .startCommand(kind: kind, release: release)
+        deployers[d].waiting = .delay
+        deployers[d].freshenCall = send(.renew, for: d)
+    }
+
+    /// The freshening renewal's answer: a confirmation reaches the guards like any renewal's,
+    /// a refusal loses the lease, no answer leaves the judgement to the guard; then the
+    /// command is started (or found too late to start).
+    mutating func freshened(_ d: Int, _ answer: StoreCall.Answer?, sentLocal: Int64) {
+        deployers[d].freshenCall = nil
+        guard deployers[d].phase == .holding else { return }
+        switch answer {
+        case .renewed(.some):
+            deployers[d].lastConfirmedSend = max(deployers[d].lastConfirmedSend, sentLocal)
+            heartbeat(d, sentAt: plant == .renewFromAnswer ? local(deployers[d].runner, now) : sentLocal)
+        case .renewed(.none):
+            deployers[d].leaseLost = true
+            note(name(d), "renewal refused", "lease lost")
+        default:
+            break
+        }
+        guard case .delay = deployers[d].waiting else { return }
+        deployers[d].waiting = .nothing
+        let next = deployers[d].next
+        deployers[d].next = .none
+        switch next {
+        case .startCommand(let kind, let release): startCommand(d, kind: kind, release: release)
+        case .feed(let event): feed(d, event)
+        case .none, .recoverRecord: return
+        }
     }
 
     mutating func renewAnswered(_ d: Int, _ answer: StoreCall.Answer?, sentLocal: Int64) {
@@ -160,7 +206,7 @@ extension World {
             if deployers[d].toRecover.isEmpty { return afterRecovery(d) }
             deployers[d].waiting = .call(send(.recoverRecord(deployers[d].toRecover), for: d))
         case .startCommand(let kind, let release):
-            startCommand(d, kind: kind, release: release)
+            freshenThenStart(d, kind: kind, release: release)
         case .feed(let event):
             feed(d, event)
         }

@@ -81,7 +81,7 @@ struct LeaseSession: Sendable {
     func freshen() async {
         guard !watch.isLost else { return }
         let now = clock.monotonicNanoseconds()
-        guard now &- min(watch.lastConfirmed, now) > UInt64(clamping: (length / 3).milliseconds) * 1_000_000 else { return }
+        guard RenewalSchedule(lease: length).freshenDue(sinceConfirmed: .nanoseconds(Int64(clamping: now &- min(watch.lastConfirmed, now)))) else { return }
         let (store, environment, token, length, clock, timer, watch) = (store, environment, token, length, clock, timer, watch)
         let renewal: @Sendable () async -> Void = {
             _ = await LeaseRenewer.renewOnce(store: store, environment: environment, token: token, lease: length, clock: clock, timer: timer, watch: watch)

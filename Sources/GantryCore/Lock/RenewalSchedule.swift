@@ -33,6 +33,14 @@ package struct RenewalSchedule: Sendable, Hashable {
         now + max(.zero, interval - age)
     }
 
+    /// Whether a command about to start should first have the lease renewed once: the newest
+    /// confirmed send is more than `interval` old (a deployment slowed by a loaded machine or
+    /// store), so the command would start with less than two thirds of a lease ahead of its
+    /// guard. `LeaseSession.freshen` acts on it before every command; the simulator too.
+    package func freshenDue(sinceConfirmed: Duration) -> Bool {
+        sinceConfirmed > interval
+    }
+
     /// When the next attempt is due after one that started at `started` and ended at `now`
     /// with `answer`; nil when the lease is gone and renewing ends.
     package func next(after answer: Answer, started: Duration, now: Duration) -> Duration? {
