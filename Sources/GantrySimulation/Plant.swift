@@ -15,4 +15,8 @@ package enum Plant: String, Sendable, CaseIterable {
     case clockDrift12 = "clock-drift-12"
     /// Hosts do not check the fencing token of a change.
     case noHostFence = "no-host-fence"
+    /// gantry and its guard measure the lease on the runner's wall clock, which the
+    /// clock-jump fault moves by up to an hour either way, instead of the boot clock. It
+    /// shows the jumps are not a vacuous fault: they matter the moment the lease reads them.
+    case wallClockLease = "wall-clock-lease"
 }

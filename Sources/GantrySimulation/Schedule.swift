@@ -96,6 +96,10 @@ struct Schedule: Sendable, Hashable {
         }
         addRollouts(to: &jobs, seed: seed, lease: lease)
         addHandHolds(to: &jobs, seed: seed, lease: lease, runners: runners, environments: environments)
+        if plant == .wallClockLease, !faults.contains(where: { $0.kind == .clockJump }) {
+            // A lease measured on the wall clock is wrong only when the clock jumps.
+            faults.append(Fault(kind: .clockJump, runner: Int(random.int(in: 0...Int64(runners - 1))), at: random.int(in: 0...(4 * lease)), duration: random.int(in: -(3600 * second)...(3600 * second))))
+        }
         if plant == .noHostFence, !faults.contains(where: { $0.kind == .runnerFrozen }) {
             // The fence matters only where the guard cannot help: give the plant its fault.
             faults.append(Fault(kind: .runnerFrozen, runner: Int(random.int(in: 0...Int64(runners - 1))), at: random.int(in: 0...(4 * lease)), duration: random.int(in: lease...(3 * lease))))

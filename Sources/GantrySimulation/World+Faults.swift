@@ -58,7 +58,8 @@ extension World {
             runners[runner].partitions.append(.init(from: now, until: until))
         case .lateDeath, .storeSlow, .requestLost, .answerLost, .clockJump:
             // Read where they matter (a command's death, the network); a wall-clock jump
-            // touches nothing: every deadline is on the boot clock or the store's.
+            // touches nothing: every deadline is on the boot clock or the store's (but for
+            // the `wall-clock-lease` plant, whose runner clock includes the jumps: `local`).
             break
         }
     }

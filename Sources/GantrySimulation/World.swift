@@ -126,12 +126,20 @@ struct World {
 
     /// The runner's boot clock at the store's time `at`.
     func local(_ runner: Int, _ at: Int64) -> Int64 {
-        schedule.offsets[runner] + Int64((Double(at) * schedule.rates[runner]).rounded(.down))
+        schedule.offsets[runner] + Int64((Double(at) * schedule.rates[runner]).rounded(.down)) + jumped(runner, at)
     }
 
-    /// The store's time when the runner's boot clock reads `reading`.
+    /// The store's time when the runner's boot clock reads `reading` (jumps after `now` not
+    /// foreseen).
     func storeTime(_ runner: Int, _ reading: Int64) -> Int64 {
-        Int64((Double(reading - schedule.offsets[runner]) / schedule.rates[runner]).rounded(.up))
+        Int64((Double(reading - schedule.offsets[runner] - jumped(runner, now)) / schedule.rates[runner]).rounded(.up))
+    }
+
+    /// How far the runner's wall-clock jumps have moved the clock the lease is measured on by
+    /// `at`: nothing, as the boot clock is never set, but with the `wall-clock-lease` plant.
+    func jumped(_ runner: Int, _ at: Int64) -> Int64 {
+        guard plant == .wallClockLease else { return 0 }
+        return schedule.faults.reduce(0) { $0 + ($1.kind == .clockJump && $1.runner == runner && $1.at <= at ? $1.duration : 0) }
     }
 
     /// A duration on the runner's clock, as the store's clock measures it.

@@ -26,6 +26,7 @@ struct SimulationTests {
     @Test("every planted bug is found, by the invariant it breaks", arguments: [
         (Plant.noMargin, Invariant.killBeforeExpiry), (.renewFromAnswer, .killBeforeExpiry), (.noFencing, .storeFencing),
         (.recoverEarly, .oneCommandAtATime), (.clockDrift12, .killBeforeExpiry), (.noHostFence, .hostFencing),
+        (.wallClockLease, .oneCommandAtATime),
     ])
     func plants(_ plant: Plant, _ invariant: Invariant) {
         var found: Invariant?
