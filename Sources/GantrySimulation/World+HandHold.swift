@@ -57,12 +57,18 @@ extension World {
         deployers[d].waiting = .call(send(.unlock, for: d))
     }
 
-    /// The store takes the hold: `StateStore.holdByHand`'s two writes (a lease of no
-    /// deployment that never expires, taken with no place in the queue, then turned into a
-    /// hold), at one instant.
+    /// The store takes the hold: `StateStore.holdByHand`'s look at the queue and its two
+    /// writes (a lease of no deployment that never expires, then turned into a hold), at one
+    /// instant.
     mutating func applyHoldByHand(_ d: Int) -> StoreCall.Answer {
         let environment = deployers[d].environment
         let at = SimStore.date(now)
+        // A deployment waiting its turn goes first (`holdByHand` looks at the queue).
+        let live = at.addingTimeInterval(-DeploymentEngine.waiterStaleness.seconds)
+        if let first = store.table.waiters(environment: SimStore.environment(environment), liveSince: live).first {
+            note("store", "hold by hand from \(name(d))", "refused: \(first.deploymentID) waits its turn")
+            return .lock(.queuedBehind(first))
+        }
         let request = LockRequest(
             environment: SimStore.environment(environment), owner: origin(d), deploymentID: nil, reason: Self.handHoldReason,
             ttl: .milliseconds(Int64(Lease.handHeldUntil.timeIntervalSince(at) * 1000)), now: at

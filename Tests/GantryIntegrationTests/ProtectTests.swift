@@ -30,6 +30,29 @@ struct ProtectTests {
         #expect(try project.gantry("deploy", "production", "--release", "1.0").status == 0)
     }
 
+    @Test("gantry lock is refused while a deployment waits its turn, naming it; the waiting deploy then runs")
+    func lockBehindWaiter() throws {
+        let deploy = "touch started-$1; while [ ! -e go ]; do sleep 0.05; done; echo $1 > live.txt"
+        let project = try Project(config: "version: 1\nenvironments:\n  production:\n    deploy: { command: [/bin/sh, -c, \(jsonString(deploy)), deploy, \"{release}\"] }\n")
+        let running = try GantryBinary.start(["deploy", "production", "--release", "1.0"], in: project.directory)
+        let deadline = Date().addingTimeInterval(10)
+        while !project.exists("started-1.0"), Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        let waiting = try GantryBinary.start(["deploy", "production", "--release", "2.0", "--wait", "60s"], in: project.directory)
+        var queued = false
+        while !queued, Date() < deadline {
+            queued = ((try? project.json("status"))?["environments"] as? [[String: Any]])?.first.flatMap { $0["waiting"] as? [[String: Any]] }?.isEmpty == false
+            if !queued { Thread.sleep(forTimeInterval: 0.05) }
+        }
+        let refused = try project.gantry("lock", "production", "--reason", "maintenance")
+        #expect(refused.status == 3, "\(refused.output)")
+        #expect(refused.stderr.contains("is waiting for production"), "\(refused.output)")
+        try project.write("go", "")
+        #expect(running.wait().status == 0)
+        #expect(waiting.wait().status == 0)
+        #expect(project.read("live.txt") == "2.0\n")
+        #expect(try project.gantry("lock", "production", "--reason", "maintenance").status == 0)
+    }
+
     @Test("unlock refuses a running deployment's live lease without --force")
     func unlockRunning() throws {
         let project = try Project(config: "version: 1\nenvironments:\n  production:\n    deploy: { command: [/bin/sh, -c, \"touch started; sleep 3\"] }\n")

@@ -312,6 +312,25 @@ struct StoreQueueContractTests {
         #expect(again.token == lease.token)
     }
 
+    @Test("a hold by hand is refused while a deployment waits its turn, and taken once the queue is empty", arguments: StoreFactory.all)
+    func holdByHandBehindWaiter(factory: StoreFactory) async throws {
+        let store = try await factory.make()
+        let now = Date()
+        try await store.enqueue(LockWaiter(deploymentID: id(7), release: "r7", owner: origin, enqueuedAt: now, heartbeatAt: now), environment: "p")
+        let refused = try await store.holdByHand(environment: "p", owner: origin, reason: "maintenance", now: Date())
+        guard case .queuedBehind(let waiter) = refused else {
+            Issue.record("a hold by hand went ahead of a waiting deployment: \(refused)")
+            return
+        }
+        #expect(waiter.deploymentID == id(7))
+        #expect(try await store.lease(environment: "p") == nil)
+        try await store.dequeue(environment: "p", deploymentID: id(7))
+        guard case .acquired = try await store.holdByHand(environment: "p", owner: origin, reason: "maintenance", now: Date()) else {
+            Issue.record("no hold by hand once the queue was empty")
+            return
+        }
+    }
+
     @Test("a held lease is renewed by its holder only, and broken only with its exact token", arguments: StoreFactory.all)
     func renewAndBreak(factory: StoreFactory) async throws {
         let store = try await factory.make()

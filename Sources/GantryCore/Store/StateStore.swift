@@ -139,7 +139,14 @@ extension StateStore {
 
     /// Takes the environment's lock by hand (`gantry lock`): a lease of no deployment that
     /// never expires (`Lease.handHeldUntil`), refused while a deployment holds or waits for it.
+    /// A deployment waiting its turn goes first: the person is told who waits
+    /// (`queuedBehind`), and can hold once it has run. (Looked at just before the
+    /// acquisition: a deploy that joins the queue in between meets the hold and is refused
+    /// as held by hand, which changes nothing.)
     package func holdByHand(environment: String, owner: Origin, reason: String, now: Date) async throws(StoreError) -> LockAttempt {
+        if let first = try await waiters(environment: environment, liveSince: now.addingTimeInterval(-DeploymentEngine.waiterStaleness.seconds)).first {
+            return .queuedBehind(first)
+        }
         let text = reason
         let attempt = try await tryAcquireLock(
             environment: environment, owner: owner, deploymentID: nil, reason: text,
