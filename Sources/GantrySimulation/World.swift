@@ -126,7 +126,8 @@ struct World {
 
     /// The runner's boot clock at the store's time `at`.
     func local(_ runner: Int, _ at: Int64) -> Int64 {
-        schedule.offsets[runner] + Int64((Double(at) * schedule.rates[runner]).rounded(.down)) + jumped(runner, at)
+        // A jump back (the plant's) may take a reading below zero, which no clock reads.
+        max(0, schedule.offsets[runner] + Int64((Double(at) * schedule.rates[runner]).rounded(.down)) + jumped(runner, at))
     }
 
     /// The store's time when the runner's boot clock reads `reading` (jumps after `now` not

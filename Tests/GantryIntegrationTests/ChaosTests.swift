@@ -158,6 +158,14 @@ struct ChaosTests {
             ["deploy", "production", "--release", "long\(round)", "--wait", "30s"], in: project,
             environment: environment.merging(["GANTRY_STATE": database.url(port: proxy.port)]) { $1 }
         )
+        // Whatever happens below, the holder is not left stopped, nor running past the round.
+        var stale: GantryBinary.Result?
+        defer {
+            if stale == nil {
+                kill(holder.gantry, SIGCONT)
+                _ = holder.wait()
+            }
+        }
         // Armed once the holder's command runs, so the transaction it freezes in is one of a
         // lease holder's, not the acquiring one.
         let deadline = Date().addingTimeInterval(20)
@@ -165,12 +173,7 @@ struct ChaosTests {
         try #require(spans(project).count > before, "\(context): the holder's command never started")
         proxy.arm { kill(holder.gantry, SIGSTOP) }
         while proxy.frozenAt == nil, Date() < deadline.addingTimeInterval(10) { Thread.sleep(forTimeInterval: 0.02) }
-        guard let frozeAt = proxy.frozenAt else {
-            kill(holder.gantry, SIGCONT)
-            _ = holder.wait()
-            Issue.record("\(context): the holder never opened a transaction on its lease row")
-            return
-        }
+        let frozeAt = try #require(proxy.frozenAt, "\(context): the holder never opened a transaction on its lease row")
         let locked = database.psql("SELECT 1 FROM gantry_locks WHERE environment = 'production' FOR UPDATE NOWAIT")
         #expect(locked.status != 0 && locked.output.contains("could not obtain lock"), "\(context): the frozen holder does not hold its lease row: \(locked.output)")
         let successor = try otherHost.run(["deploy", "production", "--release", "s\(round)", "--wait", "30s"], in: project, environment: environment)
@@ -180,8 +183,9 @@ struct ChaosTests {
             #expect(after < 4 + 10 + 3, "\(context): the successor's command began \(after) s after the freeze, beyond the lease and the idle-transaction timeout")
         }
         kill(holder.gantry, SIGCONT)
-        let stale = holder.wait()
-        #expect(stale.status != 0, "\(context): the thawed holder: \(stale.output)")
-        #expect(stale.output.contains("no longer current"), "\(context): the thawed holder's writes were not refused by its token: \(stale.output)")
+        let thawed = holder.wait()
+        stale = thawed
+        #expect(thawed.status != 0, "\(context): the thawed holder: \(thawed.output)")
+        #expect(thawed.output.contains("no longer current"), "\(context): the thawed holder's writes were not refused by its token: \(thawed.output)")
     }
 }

@@ -13,15 +13,17 @@ import Glibc
 /// transaction block" ('T') on a connection whose open transaction named `gantry_locks`: it
 /// runs the freeze (SIGSTOP to gantry) *before* it passes that message on, so gantry stops
 /// waiting for it and the server holds the transaction, and its row lock, open. Only
-/// `sslmode=disable` connections can be read this way.
+/// `sslmode=disable` connections can be read this way, and only to a server on loopback.
 final class PostgresFreezingProxy: @unchecked Sendable {
     let port: Int
     private let targetPort: Int
-    private var listener: Int32
+    private let listener: Int32
     private let lock = NSLock()
     private var freeze: (@Sendable () -> Void)?
     private var frozeAt: Date?
-    private var sockets: [Int32] = []
+    private var sessions: [Session] = []
+    private var closing = false
+    private var listenerClosed = false
 
     init(targetPort: Int) throws {
         self.targetPort = targetPort
@@ -48,17 +50,15 @@ final class PostgresFreezingProxy: @unchecked Sendable {
     /// When the armed freeze ran, if it has.
     var frozenAt: Date? { lock.withLock { frozeAt } }
 
+    /// Ends every relay: each socket is shut down here and closed by the thread that uses
+    /// it, so no thread ever touches a descriptor number that was closed and reused.
     func close() {
-        let open = lock.withLock { () -> [Int32] in
-            let all = sockets + [listener]
-            sockets = []
-            listener = -1
-            return all
+        let open = lock.withLock { () -> [Session] in
+            closing = true
+            if !listenerClosed { shutdown(listener, Int32(SHUT_RDWR)) }
+            return sessions
         }
-        for descriptor in open where descriptor >= 0 {
-            shutdown(descriptor, Int32(SHUT_RDWR))
-            Glibc.close(descriptor)
-        }
+        for session in open { session.shutDown() }
     }
 
     deinit { close() }
@@ -74,10 +74,14 @@ final class PostgresFreezingProxy: @unchecked Sendable {
     }
 
     private func acceptLoop() {
+        defer {
+            lock.withLock {
+                listenerClosed = true
+                Glibc.close(listener)
+            }
+        }
         while true {
-            let listening = lock.withLock { listener }
-            guard listening >= 0 else { return }
-            let client = accept(listening, nil, nil)
+            let client = accept(listener, nil, nil)
             guard client >= 0 else { return }
             let server = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
             var address = Self.loopback(port: targetPort)
@@ -87,20 +91,57 @@ final class PostgresFreezingProxy: @unchecked Sendable {
                 Glibc.close(server)
                 continue
             }
-            lock.withLock { sockets += [client, server] }
-            let session = Session()
+            let session = Session(client: client, server: server)
+            let closing = lock.withLock {
+                sessions.append(session)
+                return self.closing
+            }
+            if closing { session.shutDown() }
             Thread { [self] in relayRequests(from: client, to: server, session) }.start()
             Thread { [self] in relayAnswers(from: server, to: client, session) }.start()
         }
     }
 
-    /// Whether the connection's open transaction has named the lease table.
+    /// One relayed connection: whether its open transaction has named the lease table, and
+    /// its two sockets, closed by whichever of its two threads ends last.
     private final class Session: @unchecked Sendable {
         private let lock = NSLock()
         private var touched = false
+        private var running = 2
+        let client: Int32
+        let server: Int32
+
+        init(client: Int32, server: Int32) {
+            self.client = client
+            self.server = server
+        }
+
         var touchedLocks: Bool {
             get { lock.withLock { touched } }
             set { lock.withLock { touched = newValue } }
+        }
+
+        private var closed = false
+
+        /// Wakes both threads (their reads return) unless the sockets are closed already.
+        func shutDown() {
+            lock.withLock {
+                guard !closed else { return }
+                shutdown(client, Int32(SHUT_RDWR))
+                shutdown(server, Int32(SHUT_RDWR))
+            }
+        }
+
+        /// One direction has ended: both sockets are shut down, and closed once both have.
+        func ended() {
+            shutDown()
+            lock.withLock {
+                running -= 1
+                guard running == 0 else { return }
+                closed = true
+                Glibc.close(client)
+                Glibc.close(server)
+            }
         }
     }
 
@@ -114,8 +155,7 @@ final class PostgresFreezingProxy: @unchecked Sendable {
             if Self.contains(buffer[0..<count], table) { session.touchedLocks = true }
             guard Self.writeAll(server, buffer[0..<count]) else { break }
         }
-        shutdown(server, Int32(SHUT_RDWR))
-        shutdown(client, Int32(SHUT_RDWR))
+        session.ended()
     }
 
     /// Server to client, a whole message at a time: a ReadyForQuery says whether the client
@@ -142,8 +182,7 @@ final class PostgresFreezingProxy: @unchecked Sendable {
             }
             pending.removeFirst(start)
         }
-        shutdown(client, Int32(SHUT_RDWR))
-        shutdown(server, Int32(SHUT_RDWR))
+        session.ended()
     }
 
     private func fireIfArmed() {
@@ -215,7 +254,8 @@ extension SharedDatabase {
         func psql(_ sql: String) -> (status: Int32, output: String) {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["psql", "-h", host, "-p", String(port), "-U", user, "-d", name, "-q", "-X", "-c", sql]
+            process.arguments = ["psql", "-h", host, "-p", String(port), "-U", user, "-d", name, "-q", "-X", "-w", "-c", sql]
+            process.standardInput = FileHandle.nullDevice
             process.environment = ProcessInfo.processInfo.environment.merging(["PGPASSWORD": password]) { $1 }
             let pipe = Pipe()
             process.standardOutput = pipe

@@ -52,8 +52,10 @@ extension PostgresStateStore {
 
     /// The environment's lock row, the database's time and the live waiter at the head of its
     /// queue (columns prefixed `queue_`), in one read. The time is the statement's
-    /// (clock_timestamp()): inside the locking transaction the read may have waited for the
-    /// row lock, and now() would still be the transaction's start.
+    /// (clock_timestamp()), not the transaction's start. Read under `FOR UPDATE` after a wait
+    /// for the row lock, it may still be from before the wait (PostgreSQL evaluates it again
+    /// only when the row changed meanwhile): an older time can only find a lease still held,
+    /// never one free too early, and the grant is timed afresh.
     static func lockAndQueueHead(_ environment: String, window: Int64, forUpdate: Bool = false) -> PostgresQuery {
         """
         SELECT l.*, clock_timestamp() AS db_now, q.deployment_id AS queue_deployment_id, q.release AS queue_release, q.owner AS queue_owner,

@@ -7,7 +7,7 @@ import PostgresNIO
 /// The shared state store: one PostgreSQL database that every runner of a team uses, so the
 /// lock, the current release and the history are the same whichever machine deploys.
 ///
-/// Lease decisions use the database's clock (`now()`), never a runner's: the `now` a caller
+/// Lease decisions use the database's clock (`clock_timestamp()`), never a runner's: the `now` a caller
 /// passes is ignored for expiry, so a runner whose clock is off can neither take a live lease
 /// nor keep an expired one. Fencing tokens come from one sequence. Every write made for a
 /// running deployment checks its token under a row lock on the environment's lease, in the
