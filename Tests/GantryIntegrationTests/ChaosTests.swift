@@ -68,7 +68,7 @@ struct ChaosTests {
         return spans.map { ($0.key, $0.value.0, $0.value.1) }.sorted { $0.first < $1.first }
     }
 
-    @Test("30 rounds of frozen holders, killed gantries, racing hosts and database restarts keep every invariant", arguments: SharedStore.available)
+    @Test("30 rounds of frozen holders, killed gantries, racing hosts, database restarts and holders frozen inside a transaction keep every invariant", arguments: SharedStore.available)
     func chaos(store: SharedStore) throws {
         let seed = ProcessInfo.processInfo.environment["GANTRY_CHAOS_SEED"].flatMap(UInt64.init) ?? UInt64.random(in: 1...UInt64.max)
         var random = SplitMix64(state: seed)
