@@ -131,6 +131,9 @@ struct PauseStepTests {
         )
         var first = DeploymentRequest(environment: environment, release: try Release("1.0"), force: false, directory: "/srv/app", origin: origin, processEnvironment: [:])
         _ = try await DeploymentEngine(store: store, runner: ScriptedRunner([.success(([], .exited(0)))]), prober: ScriptedProber(), processes: FakeProcesses(), clock: TestClock()).run(first)
+        // A lease longer than the test clock's bakes and pauses: the test clock moves at once,
+        // and an expired lease is never renewed, the pause's extension included.
+        environment.lease = .seconds(7200)
         var rollout = RolloutConfig(batches: [.hosts(1), .percent(50), .percent(100)], bake: bake, pauseTimeout: .seconds(3600), onPause: onPause)
         rollout.pauses = pauses
         environment.rollout = rollout

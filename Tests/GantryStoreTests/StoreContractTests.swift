@@ -359,6 +359,25 @@ struct StoreQueueContractTests {
         #expect(try await store.renewLock(environment: "p", token: lease.token, ttl: .seconds(60), now: t0) == nil)
     }
 
+    @Test("an expired lease is not renewed, though nobody has taken it: it stays expired", arguments: StoreFactory.all)
+    func expiredNotRenewed(factory: StoreFactory) async throws {
+        let store = try await factory.make()
+        var time = TestTime(factory)
+        guard case .acquired(let lease) = try await store.tryAcquireLock(environment: "p", owner: origin, deploymentID: id(1), reason: nil, ttl: .seconds(1), now: time.now) else {
+            Issue.record("not acquired")
+            return
+        }
+        try await time.advance(1.5)
+        #expect(try await store.renewLock(environment: "p", token: lease.token, ttl: .seconds(60), now: time.now) == nil)
+        let after = try #require(try await store.lease(environment: "p"))
+        #expect(after.expiresAt < time.now.addingTimeInterval(1), "the expired lease was extended to \(after.expiresAt)")
+        guard case .acquired(let next) = try await store.tryAcquireLock(environment: "p", owner: origin, deploymentID: id(2), reason: nil, ttl: .seconds(60), now: time.now) else {
+            Issue.record("the expired lease was not free")
+            return
+        }
+        #expect(next.token > lease.token)
+    }
+
     @Test("deployments without an outcome are listed as unfinished", arguments: StoreFactory.all)
     func unfinished(factory: StoreFactory) async throws {
         let store = try await factory.make()

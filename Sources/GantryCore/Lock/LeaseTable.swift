@@ -41,9 +41,11 @@ package struct LeaseTable: Sendable {
     }
 
     /// Extends a deployment's lease held under `token` to `now + ttl`; nil when it is gone
-    /// (released, taken over, or held by hand).
+    /// (released, taken over, or held by hand) or has expired, taken by nobody yet or not:
+    /// an expired lease stays expired, on every store (PostgreSQL judges it on its clock).
     package mutating func renew(environment: String, token: FencingToken, ttl: Duration, now: Date) -> Lease? {
-        guard var entry = entries[environment], entry.held, entry.lease.token == token, entry.lease.deploymentID != nil else { return nil }
+        guard var entry = entries[environment], entry.held, entry.lease.token == token, entry.lease.deploymentID != nil,
+              entry.lease.expiresAt > now else { return nil }
         entry.lease.expiresAt = now.addingTimeInterval(ttl.seconds)
         entries[environment] = entry
         return entry.lease

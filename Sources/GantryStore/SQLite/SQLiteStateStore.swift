@@ -144,8 +144,8 @@ package final class SQLiteStateStore: StateStore {
     package func renewLock(environment: String, token: FencingToken, ttl: Duration, now: Date) async throws(StoreError) -> Lease? {
         try write { db in
             try db.execute(
-                sql: "UPDATE locks SET expires_at = ? WHERE environment = ? AND token = ? AND held = 1 AND deployment_id IS NOT NULL",
-                arguments: [Self.millis(now.addingTimeInterval(ttl.seconds)), environment, token.value]
+                sql: "UPDATE locks SET expires_at = ? WHERE environment = ? AND token = ? AND held = 1 AND deployment_id IS NOT NULL AND expires_at > ?",
+                arguments: [Self.millis(now.addingTimeInterval(ttl.seconds)), environment, token.value, Self.millis(now)]
             )
             guard db.changesCount > 0 else { return nil }
             return try Row.fetchOne(db, sql: "SELECT * FROM locks WHERE environment = ?", arguments: [environment]).flatMap(Self.lease)
