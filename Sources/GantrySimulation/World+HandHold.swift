@@ -2,10 +2,11 @@ import Foundation
 import GantryCore
 
 /// Holds by hand in the workload: a person's `gantry lock eN --reason …`, which takes the
-/// lease with no deployment and no expiry (the production `StateStore.holdByHand`: an
-/// acquisition outside the queue, then `LeaseTable.hold`), and their `gantry unlock eN` a
-/// while later, which releases it and wakes the waiters. A deploy that meets the hold is
-/// refused at once (`LeaseWait`'s rule), and no command may start under one (invariant 7).
+/// lease with no deployment and no expiry (the production `StateStore.holdByHand`: refused
+/// while a deployment waits its turn, else an acquisition, then `LeaseTable.hold`), and their
+/// `gantry unlock eN` a while later, which releases it and wakes the waiters. A deploy that
+/// meets the hold is refused at once (`LeaseWait`'s rule), and no command may start under one
+/// (invariant 7).
 /// The person types both from a runner's shell, outside its queue of jobs: their calls cross
 /// that runner's network and wait out its freezes, and no fault of a job ends them.
 extension World {
