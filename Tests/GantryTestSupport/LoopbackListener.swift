@@ -12,8 +12,12 @@ package final class LoopbackListener: @unchecked Sendable {
     private var descriptor: Int32
 
     package init() throws {
+        (descriptor, port) = try Self.listening()
+    }
+
+    /// A TCP socket listening on 127.0.0.1 at a port the kernel picked, and that port.
+    package static func listening() throws -> (descriptor: Int32, port: Int) {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        self.descriptor = descriptor
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
@@ -24,7 +28,7 @@ package final class LoopbackListener: @unchecked Sendable {
             throw POSIXError(.EADDRINUSE)
         }
         _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) } }
-        port = Int(UInt16(bigEndian: address.sin_port))
+        return (descriptor, Int(UInt16(bigEndian: address.sin_port)))
     }
 
     /// `answerOnce` on a thread of its own: it blocks (accept, read, the hold), and a blocked
